@@ -1,0 +1,636 @@
+//! The `Negotiation` aggregate: the state needed to decide, and the rules that decide.
+//!
+//! `decide` is the whole rulebook: it reads the state and a command and returns the events to
+//! record or the rule that refuses. `apply` only folds events into state; it never refuses,
+//! because a stored event is a fact.
+
+use std::collections::BTreeMap;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::Aggregate;
+use serde::{Deserialize, Serialize};
+
+use crate::commands::{Action, NegotiationCommand};
+use crate::errors::NegotiationError;
+use crate::events::NegotiationEvent;
+use crate::limits::*;
+use crate::permissions::is_permitted;
+use crate::text_hash::clause_text_hash;
+use crate::values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party, Role};
+
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Negotiation {
+    opened: Option<Opened>,
+    delegates: BTreeMap<String, Delegate>,
+    clauses: BTreeMap<String, Clause>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Opened {
+    negotiation_id: String,
+    title: String,
+    instrument_kind: InstrumentKind,
+    parties: Vec<Party>,
+    facilitator: Option<Facilitator>,
+    languages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clause {
+    pub kind: ClauseKind,
+    pub heading: String,
+    pub language: String,
+    pub text: String,
+    pub text_hash: String,
+    pub proposed_by: String,
+    /// Each party's agreement, as the text hash it agreed. Only an entry equal to the current
+    /// `text_hash` counts: changing the text silently voids every earlier agreement.
+    pub agreed_by: BTreeMap<String, String>,
+    pub discussed: bool,
+    pub withdrawn: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClauseStatus {
+    Proposed,
+    UnderDiscussion,
+    Agreed,
+    Withdrawn,
+}
+
+impl Clause {
+    fn agreed_by_party(&self, party: &str) -> bool {
+        self.agreed_by.get(party) == Some(&self.text_hash)
+    }
+}
+
+impl Negotiation {
+    pub fn is_open(&self) -> bool {
+        self.opened.is_some()
+    }
+
+    pub fn delegate(&self, person: &str) -> Option<&Delegate> {
+        self.delegates.get(person)
+    }
+
+    pub fn clause(&self, clause_id: &str) -> Option<&Clause> {
+        self.clauses.get(clause_id)
+    }
+
+    pub fn clause_status(&self, clause: &Clause) -> ClauseStatus {
+        let parties = self.opened.as_ref().map_or(&[][..], |o| &o.parties[..]);
+        if clause.withdrawn {
+            ClauseStatus::Withdrawn
+        } else if !parties.is_empty() && parties.iter().all(|p| clause.agreed_by_party(&p.code)) {
+            ClauseStatus::Agreed
+        } else if clause.discussed {
+            ClauseStatus::UnderDiscussion
+        } else {
+            ClauseStatus::Proposed
+        }
+    }
+
+    /// The capacity in which `command` is performed: the accredited delegate, or for an opening
+    /// the head of delegation or secretariat the command names. The application records it in
+    /// each event's metadata.
+    pub fn acting_as(&self, command: &NegotiationCommand) -> Option<Delegate> {
+        if let Action::OpenNegotiation {
+            parties,
+            facilitator,
+            ..
+        } = &command.action
+        {
+            return founding_delegates(parties, facilitator.as_ref())
+                .find(|d| d.person == command.actor);
+        }
+        self.delegate(&command.actor).cloned()
+    }
+
+    /// The rules of negotiation. Returns the events that record `command`, or why it is refused.
+    pub fn decide(
+        &self,
+        command: &NegotiationCommand,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let Some(opened) = &self.opened else {
+            return match &command.action {
+                Action::OpenNegotiation { .. } => self.decide_open(command),
+                _ => Err(NegotiationError::NotOpened),
+            };
+        };
+        if let Action::OpenNegotiation { .. } = command.action {
+            return Err(NegotiationError::AlreadyOpen(opened.negotiation_id.clone()));
+        }
+        let actor = self
+            .delegate(&command.actor)
+            .ok_or_else(|| NegotiationError::UnknownActor(command.actor.clone()))?;
+        let kind = command.action.kind();
+        if !is_permitted(actor.role, kind) {
+            return Err(NegotiationError::NotPermitted {
+                person: actor.person.clone(),
+                role: actor.role,
+                action: kind,
+            });
+        }
+        match &command.action {
+            Action::OpenNegotiation { .. } => unreachable!("handled above"),
+            Action::AccreditDelegate {
+                person,
+                name,
+                party,
+                role,
+            } => self.decide_accredit(opened, actor, person, name, party, *role),
+            Action::ProposeClause {
+                clause_id,
+                kind,
+                heading,
+                language,
+                text,
+            } => {
+                check_identifier("clause id", clause_id)?;
+                if self.clauses.contains_key(clause_id) {
+                    return Err(NegotiationError::ClauseExists(clause_id.clone()));
+                }
+                if self.clauses.len() >= MAX_CLAUSES_PER_NEGOTIATION {
+                    return Err(NegotiationError::TooManyClauses {
+                        max_clauses: MAX_CLAUSES_PER_NEGOTIATION,
+                    });
+                }
+                check_wording(opened, clause_id, heading, language, text)?;
+                Ok(vec![NegotiationEvent::ClauseProposed {
+                    clause_id: clause_id.clone(),
+                    kind: *kind,
+                    heading: heading.clone(),
+                    language: language.clone(),
+                    text: text.clone(),
+                    text_hash: clause_text_hash(heading, language, text),
+                    proposed_by: actor.party.clone(),
+                }])
+            }
+            Action::AmendClause {
+                clause_id,
+                base_text_hash,
+                heading,
+                language,
+                text,
+            } => {
+                let clause = self.open_clause(clause_id)?;
+                check_current(clause_id, clause, base_text_hash)?;
+                check_wording(opened, clause_id, heading, language, text)?;
+                let text_hash = clause_text_hash(heading, language, text);
+                if text_hash == clause.text_hash {
+                    return Err(NegotiationError::AmendmentChangesNothing(clause_id.clone()));
+                }
+                Ok(vec![NegotiationEvent::ClauseAmended {
+                    clause_id: clause_id.clone(),
+                    base_text_hash: base_text_hash.clone(),
+                    heading: heading.clone(),
+                    language: language.clone(),
+                    text: text.clone(),
+                    text_hash,
+                }])
+            }
+            Action::Comment { clause_id, text } => {
+                if let Some(clause_id) = clause_id {
+                    if !self.clauses.contains_key(clause_id) {
+                        return Err(NegotiationError::UnknownClause(clause_id.clone()));
+                    }
+                }
+                check_comment("comment", text)?;
+                Ok(vec![NegotiationEvent::Commented {
+                    clause_id: clause_id.clone(),
+                    text: text.clone(),
+                }])
+            }
+            Action::AgreeClause {
+                clause_id,
+                text_hash,
+            } => {
+                let clause = self
+                    .clause(clause_id)
+                    .ok_or_else(|| NegotiationError::UnknownClause(clause_id.clone()))?;
+                if clause.withdrawn {
+                    return Err(NegotiationError::ClauseWithdrawn(clause_id.clone()));
+                }
+                check_current(clause_id, clause, text_hash)?;
+                if clause.agreed_by_party(&actor.party) {
+                    return Err(NegotiationError::AlreadyAgreed {
+                        clause_id: clause_id.clone(),
+                        party: actor.party.clone(),
+                    });
+                }
+                Ok(vec![NegotiationEvent::ClauseAgreed {
+                    clause_id: clause_id.clone(),
+                    party: actor.party.clone(),
+                    text_hash: text_hash.clone(),
+                }])
+            }
+            Action::WithdrawClause { clause_id, reason } => {
+                let clause = self.open_clause(clause_id)?;
+                if clause.proposed_by != actor.party {
+                    return Err(NegotiationError::NotProposer {
+                        clause_id: clause_id.clone(),
+                        proposer: clause.proposed_by.clone(),
+                    });
+                }
+                check_comment("reason", reason)?;
+                Ok(vec![NegotiationEvent::ClauseWithdrawn {
+                    clause_id: clause_id.clone(),
+                    reason: reason.clone(),
+                }])
+            }
+        }
+    }
+
+    fn decide_open(
+        &self,
+        command: &NegotiationCommand,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let Action::OpenNegotiation {
+            negotiation_id,
+            title,
+            instrument_kind,
+            parties,
+            facilitator,
+            languages,
+        } = &command.action
+        else {
+            unreachable!("decide_open is called for OpenNegotiation only")
+        };
+        check_identifier("negotiation id", negotiation_id)?;
+        check_non_empty("title", title)?;
+        if title.len() > MAX_TITLE_BYTES {
+            return Err(NegotiationError::TitleTooLong {
+                bytes: title.len(),
+                max_title_bytes: MAX_TITLE_BYTES,
+            });
+        }
+        if parties.len() < 2 {
+            return Err(NegotiationError::TooFewParties {
+                count: parties.len(),
+            });
+        }
+        if parties.len() > MAX_PARTIES_PER_NEGOTIATION {
+            return Err(NegotiationError::TooManyParties {
+                count: parties.len(),
+                max_parties: MAX_PARTIES_PER_NEGOTIATION,
+            });
+        }
+        for (index, party) in parties.iter().enumerate() {
+            if isocountry::CountryCode::for_alpha3(&party.code).is_err() {
+                return Err(NegotiationError::UnknownCountryCode(party.code.clone()));
+            }
+            if parties[..index].iter().any(|p| p.code == party.code) {
+                return Err(NegotiationError::DuplicateParty(party.code.clone()));
+            }
+            check_name("party name", &party.name)?;
+        }
+        if let Some(facilitator) = facilitator {
+            let well_formed = (2..=10).contains(&facilitator.code.len())
+                && facilitator.code.bytes().all(|b| b.is_ascii_uppercase());
+            if !well_formed || parties.iter().any(|p| p.code == facilitator.code) {
+                return Err(NegotiationError::InvalidFacilitatorCode(
+                    facilitator.code.clone(),
+                ));
+            }
+            check_name("facilitator name", &facilitator.name)?;
+        }
+        let founders: Vec<Delegate> = founding_delegates(parties, facilitator.as_ref()).collect();
+        for (index, founder) in founders.iter().enumerate() {
+            check_identifier("person id", &founder.person)?;
+            check_name("person name", &founder.name)?;
+            if founders[..index].iter().any(|f| f.person == founder.person) {
+                return Err(NegotiationError::DuplicatePerson(founder.person.clone()));
+            }
+        }
+        if languages.is_empty() {
+            return Err(NegotiationError::Empty {
+                field: "authentic languages",
+            });
+        }
+        if languages.len() > MAX_LANGUAGES_PER_NEGOTIATION {
+            return Err(NegotiationError::TooManyLanguages {
+                count: languages.len(),
+                max_languages: MAX_LANGUAGES_PER_NEGOTIATION,
+            });
+        }
+        for (index, language) in languages.iter().enumerate() {
+            if oxilangtag::LanguageTag::parse(language.as_str()).is_err() {
+                return Err(NegotiationError::InvalidLanguageTag(language.clone()));
+            }
+            if languages[..index]
+                .iter()
+                .any(|l| l.eq_ignore_ascii_case(language))
+            {
+                return Err(NegotiationError::DuplicateLanguage(language.clone()));
+            }
+        }
+        if !founders.iter().any(|f| f.person == command.actor) {
+            return Err(NegotiationError::OpenerNotNamed {
+                person: command.actor.clone(),
+            });
+        }
+        Ok(vec![NegotiationEvent::NegotiationOpened {
+            negotiation_id: negotiation_id.clone(),
+            title: title.clone(),
+            instrument_kind: *instrument_kind,
+            parties: parties.clone(),
+            facilitator: facilitator.clone(),
+            languages: languages.clone(),
+        }])
+    }
+
+    fn decide_accredit(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        person: &str,
+        name: &str,
+        party: &str,
+        role: Role,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        check_identifier("person id", person)?;
+        check_name("person name", name)?;
+        let is_party = opened.parties.iter().any(|p| p.code == party);
+        let is_facilitator = opened.facilitator.as_ref().is_some_and(|f| f.code == party);
+        if !is_party && !is_facilitator {
+            return Err(NegotiationError::UnknownParty(party.to_string()));
+        }
+        if actor.party != party {
+            return Err(NegotiationError::WrongParty {
+                person: actor.person.clone(),
+                own_party: actor.party.clone(),
+                other_party: party.to_string(),
+            });
+        }
+        if is_facilitator && !role.open_to_facilitator() {
+            return Err(NegotiationError::RoleNotOpenToFacilitator(role));
+        }
+        if self.delegates.contains_key(person) {
+            return Err(NegotiationError::AlreadyAccredited(person.to_string()));
+        }
+        if self.delegates.len() >= MAX_DELEGATES_PER_NEGOTIATION {
+            return Err(NegotiationError::TooManyDelegates {
+                max_delegates: MAX_DELEGATES_PER_NEGOTIATION,
+            });
+        }
+        Ok(vec![NegotiationEvent::DelegateAccredited {
+            delegate: Delegate {
+                person: person.to_string(),
+                name: name.to_string(),
+                party: party.to_string(),
+                role,
+            },
+        }])
+    }
+
+    /// A clause that can still change: it exists, is not withdrawn, and is not agreed by all.
+    fn open_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
+        let clause = self
+            .clause(clause_id)
+            .ok_or_else(|| NegotiationError::UnknownClause(clause_id.to_string()))?;
+        match self.clause_status(clause) {
+            ClauseStatus::Withdrawn => {
+                Err(NegotiationError::ClauseWithdrawn(clause_id.to_string()))
+            }
+            ClauseStatus::Agreed => {
+                Err(NegotiationError::ClauseAlreadyAgreed(clause_id.to_string()))
+            }
+            ClauseStatus::Proposed | ClauseStatus::UnderDiscussion => Ok(clause),
+        }
+    }
+}
+
+/// The people a negotiation starts with: each party's head of delegation and the facilitator's
+/// secretariat.
+fn founding_delegates<'a>(
+    parties: &'a [Party],
+    facilitator: Option<&'a Facilitator>,
+) -> impl Iterator<Item = Delegate> + 'a {
+    let heads = parties.iter().map(|p| Delegate {
+        person: p.head_of_delegation.person.clone(),
+        name: p.head_of_delegation.name.clone(),
+        party: p.code.clone(),
+        role: Role::HeadOfDelegation,
+    });
+    let secretariat = facilitator.map(|f| Delegate {
+        person: f.secretariat.person.clone(),
+        name: f.secretariat.name.clone(),
+        party: f.code.clone(),
+        role: Role::Secretariat,
+    });
+    heads.chain(secretariat)
+}
+
+fn check_identifier(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+    let bytes = value.as_bytes();
+    let well_formed = !bytes.is_empty()
+        && bytes.len() <= MAX_IDENTIFIER_BYTES
+        && bytes[0].is_ascii_alphanumeric()
+        && bytes.iter().all(|&b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(NegotiationError::InvalidIdentifier {
+            field,
+            value: value.to_string(),
+            max_bytes: MAX_IDENTIFIER_BYTES,
+        })
+    }
+}
+
+fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+    if value.trim().is_empty() {
+        Err(NegotiationError::Empty { field })
+    } else {
+        Ok(())
+    }
+}
+
+fn check_name(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+    check_non_empty(field, value)?;
+    if value.len() > MAX_NAME_BYTES {
+        return Err(NegotiationError::NameTooLong {
+            field,
+            bytes: value.len(),
+            max_name_bytes: MAX_NAME_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn check_comment(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+    check_non_empty(field, value)?;
+    if value.len() > MAX_COMMENT_BYTES {
+        return Err(NegotiationError::CommentTooLong {
+            field,
+            bytes: value.len(),
+            max_comment_bytes: MAX_COMMENT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn check_wording(
+    opened: &Opened,
+    clause_id: &str,
+    heading: &str,
+    language: &str,
+    text: &str,
+) -> Result<(), NegotiationError> {
+    if !opened.languages.iter().any(|l| l == language) {
+        return Err(NegotiationError::NotAuthenticLanguage {
+            language: language.to_string(),
+            authentic: opened.languages.join(", "),
+        });
+    }
+    if heading.len() > MAX_HEADING_BYTES {
+        return Err(NegotiationError::HeadingTooLong {
+            clause_id: clause_id.to_string(),
+            bytes: heading.len(),
+            max_heading_bytes: MAX_HEADING_BYTES,
+        });
+    }
+    check_non_empty("clause text", text)?;
+    if text.len() > MAX_CLAUSE_TEXT_BYTES {
+        return Err(NegotiationError::ClauseTextTooLong {
+            clause_id: clause_id.to_string(),
+            bytes: text.len(),
+            max_clause_text_bytes: MAX_CLAUSE_TEXT_BYTES,
+        });
+    }
+    Ok(())
+}
+
+fn check_current(clause_id: &str, clause: &Clause, given: &str) -> Result<(), NegotiationError> {
+    if given == clause.text_hash {
+        Ok(())
+    } else {
+        Err(NegotiationError::StaleTextHash {
+            clause_id: clause_id.to_string(),
+            given: given.to_string(),
+            current: clause.text_hash.clone(),
+        })
+    }
+}
+
+impl Aggregate for Negotiation {
+    const TYPE: &'static str = "Negotiation";
+    type Command = NegotiationCommand;
+    type Event = NegotiationEvent;
+    type Error = NegotiationError;
+    type Services = ();
+
+    async fn handle(
+        &mut self,
+        command: Self::Command,
+        _services: &Self::Services,
+        sink: &EventSink<Self>,
+    ) -> Result<(), Self::Error> {
+        let events = self.decide(&command)?;
+        for event in events {
+            sink.write(event, self).await;
+        }
+        Ok(())
+    }
+
+    fn apply(&mut self, event: Self::Event) {
+        match event {
+            NegotiationEvent::NegotiationOpened {
+                negotiation_id,
+                title,
+                instrument_kind,
+                parties,
+                facilitator,
+                languages,
+            } => {
+                for founder in founding_delegates(&parties, facilitator.as_ref()) {
+                    self.delegates.insert(founder.person.clone(), founder);
+                }
+                self.opened = Some(Opened {
+                    negotiation_id,
+                    title,
+                    instrument_kind,
+                    parties,
+                    facilitator,
+                    languages,
+                });
+            }
+            NegotiationEvent::DelegateAccredited { delegate } => {
+                self.delegates.insert(delegate.person.clone(), delegate);
+            }
+            NegotiationEvent::ClauseProposed {
+                clause_id,
+                kind,
+                heading,
+                language,
+                text,
+                text_hash,
+                proposed_by,
+            } => {
+                self.clauses.insert(
+                    clause_id,
+                    Clause {
+                        kind,
+                        heading,
+                        language,
+                        text,
+                        text_hash,
+                        proposed_by,
+                        agreed_by: BTreeMap::new(),
+                        discussed: false,
+                        withdrawn: false,
+                    },
+                );
+            }
+            NegotiationEvent::ClauseAmended {
+                clause_id,
+                heading,
+                language,
+                text,
+                text_hash,
+                ..
+            } => {
+                let clause = self.clause_mut(&clause_id);
+                clause.heading = heading;
+                clause.language = language;
+                clause.text = text;
+                clause.text_hash = text_hash;
+                clause.discussed = true;
+            }
+            NegotiationEvent::Commented { clause_id, .. } => {
+                if let Some(clause_id) = clause_id {
+                    self.clause_mut(&clause_id).discussed = true;
+                }
+            }
+            NegotiationEvent::ClauseAgreed {
+                clause_id,
+                party,
+                text_hash,
+            } => {
+                let clause = self.clause_mut(&clause_id);
+                clause.agreed_by.insert(party, text_hash);
+                clause.discussed = true;
+            }
+            NegotiationEvent::ClauseWithdrawn { clause_id, .. } => {
+                self.clause_mut(&clause_id).withdrawn = true;
+            }
+        }
+    }
+}
+
+impl Negotiation {
+    /// Events about a clause always follow its proposal: `decide` refuses anything else, and
+    /// the hash chain guarantees stored events are the ones `decide` accepted.
+    fn clause_mut(&mut self, clause_id: &str) -> &mut Clause {
+        self.clauses.get_mut(clause_id).unwrap_or_else(|| {
+            panic!("invariant: event names clause '{clause_id}' before it was proposed")
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "aggregate_tests.rs"]
+mod tests;

@@ -1,0 +1,887 @@
+//! Given/when/then tests: one for every acceptance and every refusal of `Negotiation::decide`.
+
+use cqrs_es::test::TestFramework;
+
+use super::*;
+use crate::commands::ActionKind;
+use crate::values::PersonName;
+
+type NegotiationTest = TestFramework<Negotiation>;
+
+const CIV_HEAD: &str = "amina.kone";
+const MAR_HEAD: &str = "youssef.benali";
+const IOM_SECRETARIAT: &str = "iom.secretariat";
+const CIV_NEGOTIATOR: &str = "koffi.yao";
+const MAR_NEGOTIATOR: &str = "salma.idrissi";
+const OBSERVER: &str = "iom.observer";
+
+fn command(actor: &str, action: Action) -> NegotiationCommand {
+    NegotiationCommand {
+        actor: actor.to_string(),
+        action,
+    }
+}
+
+fn party(code: &str, name: &str, head: &str) -> Party {
+    Party {
+        code: code.into(),
+        name: name.into(),
+        head_of_delegation: PersonName {
+            person: head.into(),
+            name: format!("Head of {name}"),
+        },
+    }
+}
+
+fn open_action() -> Action {
+    Action::OpenNegotiation {
+        negotiation_id: "civ-mar-tip".into(),
+        title: "Memorandum of Understanding on combating trafficking in persons".into(),
+        instrument_kind: InstrumentKind::Mou,
+        parties: vec![
+            party("CIV", "Côte d'Ivoire", CIV_HEAD),
+            party("MAR", "Kingdom of Morocco", MAR_HEAD),
+        ],
+        facilitator: Some(Facilitator {
+            code: "IOM".into(),
+            name: "International Organization for Migration".into(),
+            secretariat: PersonName {
+                person: IOM_SECRETARIAT.into(),
+                name: "IOM Secretariat".into(),
+            },
+        }),
+        languages: vec!["fr".into(), "ar".into()],
+    }
+}
+
+fn with_open(change: impl FnOnce(&mut Action)) -> Action {
+    let mut action = open_action();
+    change(&mut action);
+    action
+}
+
+fn opened() -> NegotiationEvent {
+    let Action::OpenNegotiation {
+        negotiation_id,
+        title,
+        instrument_kind,
+        parties,
+        facilitator,
+        languages,
+    } = open_action()
+    else {
+        unreachable!()
+    };
+    NegotiationEvent::NegotiationOpened {
+        negotiation_id,
+        title,
+        instrument_kind,
+        parties,
+        facilitator,
+        languages,
+    }
+}
+
+fn accredited(person: &str, party: &str, role: Role) -> NegotiationEvent {
+    NegotiationEvent::DelegateAccredited {
+        delegate: Delegate {
+            person: person.into(),
+            name: person.into(),
+            party: party.into(),
+            role,
+        },
+    }
+}
+
+const ART1_TEXT: &str = "Les Parties coopèrent pour prévenir et combattre la traite des personnes.";
+
+fn art1_hash() -> String {
+    clause_text_hash("Objet", "fr", ART1_TEXT)
+}
+
+fn art1_proposed() -> NegotiationEvent {
+    NegotiationEvent::ClauseProposed {
+        clause_id: "art-1".into(),
+        kind: ClauseKind::Article,
+        heading: "Objet".into(),
+        language: "fr".into(),
+        text: ART1_TEXT.into(),
+        text_hash: art1_hash(),
+        proposed_by: "CIV".into(),
+    }
+}
+
+fn agreed(clause_id: &str, party: &str, text_hash: String) -> NegotiationEvent {
+    NegotiationEvent::ClauseAgreed {
+        clause_id: clause_id.into(),
+        party: party.into(),
+        text_hash,
+    }
+}
+
+/// Opened, with a negotiator on each side and an observer, and article 1 proposed by CIV.
+fn negotiating() -> Vec<NegotiationEvent> {
+    vec![
+        opened(),
+        accredited(CIV_NEGOTIATOR, "CIV", Role::Negotiator),
+        accredited(MAR_NEGOTIATOR, "MAR", Role::Negotiator),
+        accredited(OBSERVER, "IOM", Role::Observer),
+        art1_proposed(),
+    ]
+}
+
+fn propose(clause_id: &str, language: &str, text: &str) -> Action {
+    Action::ProposeClause {
+        clause_id: clause_id.into(),
+        kind: ClauseKind::Article,
+        heading: "Définitions".into(),
+        language: language.into(),
+        text: text.into(),
+    }
+}
+
+fn amend(base: String, text: &str) -> Action {
+    Action::AmendClause {
+        clause_id: "art-1".into(),
+        base_text_hash: base,
+        heading: "Objet".into(),
+        language: "fr".into(),
+        text: text.into(),
+    }
+}
+
+fn agree(text_hash: String) -> Action {
+    Action::AgreeClause {
+        clause_id: "art-1".into(),
+        text_hash,
+    }
+}
+
+// ---- Opening -------------------------------------------------------------------------------
+
+#[test]
+fn a_head_of_delegation_opens_a_negotiation() {
+    NegotiationTest::with(())
+        .given_no_previous_events()
+        .when(command(CIV_HEAD, open_action()))
+        .then_expect_events(vec![opened()]);
+}
+
+#[test]
+fn the_facilitators_secretariat_opens_a_negotiation() {
+    NegotiationTest::with(())
+        .given_no_previous_events()
+        .when(command(IOM_SECRETARIAT, open_action()))
+        .then_expect_events(vec![opened()]);
+}
+
+#[test]
+fn opening_is_refused_to_someone_it_does_not_name() {
+    NegotiationTest::with(())
+        .given_no_previous_events()
+        .when(command("stranger", open_action()))
+        .then_expect_error(NegotiationError::OpenerNotNamed {
+            person: "stranger".into(),
+        });
+}
+
+#[test]
+fn a_negotiation_opens_only_once() {
+    NegotiationTest::with(())
+        .given(vec![opened()])
+        .when(command(CIV_HEAD, open_action()))
+        .then_expect_error(NegotiationError::AlreadyOpen("civ-mar-tip".into()));
+}
+
+#[test]
+fn opening_refuses_malformed_content() {
+    let cases: Vec<(Action, NegotiationError)> = vec![
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { negotiation_id, .. } = a {
+                    *negotiation_id = "CIV MAR".into();
+                }
+            }),
+            NegotiationError::InvalidIdentifier {
+                field: "negotiation id",
+                value: "CIV MAR".into(),
+                max_bytes: MAX_IDENTIFIER_BYTES,
+            },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { title, .. } = a {
+                    *title = "  ".into();
+                }
+            }),
+            NegotiationError::Empty { field: "title" },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { title, .. } = a {
+                    *title = "t".repeat(MAX_TITLE_BYTES + 1);
+                }
+            }),
+            NegotiationError::TitleTooLong {
+                bytes: MAX_TITLE_BYTES + 1,
+                max_title_bytes: MAX_TITLE_BYTES,
+            },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    parties.truncate(1);
+                }
+            }),
+            NegotiationError::TooFewParties { count: 1 },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    let codes = [
+                        "FRA", "SEN", "MLI", "GHA", "NGA", "BFA", "GIN", "LBR", "SLE", "TGO",
+                        "BEN", "NER", "TUN", "DZA", "EGY",
+                    ];
+                    for (i, code) in codes.iter().enumerate() {
+                        parties.push(party(code, code, &format!("head-{i}")));
+                    }
+                }
+            }),
+            NegotiationError::TooManyParties {
+                count: 17,
+                max_parties: MAX_PARTIES_PER_NEGOTIATION,
+            },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    parties[1].code = "XXX".into();
+                }
+            }),
+            NegotiationError::UnknownCountryCode("XXX".into()),
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    parties[1].code = "CIV".into();
+                }
+            }),
+            NegotiationError::DuplicateParty("CIV".into()),
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { facilitator, .. } = a {
+                    facilitator.as_mut().unwrap().code = "MAR".into();
+                }
+            }),
+            NegotiationError::InvalidFacilitatorCode("MAR".into()),
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    parties[1].head_of_delegation.person = CIV_HEAD.into();
+                }
+            }),
+            NegotiationError::DuplicatePerson(CIV_HEAD.into()),
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    parties[1].name = "n".repeat(MAX_NAME_BYTES + 1);
+                }
+            }),
+            NegotiationError::NameTooLong {
+                field: "party name",
+                bytes: MAX_NAME_BYTES + 1,
+                max_name_bytes: MAX_NAME_BYTES,
+            },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { languages, .. } = a {
+                    languages.clear();
+                }
+            }),
+            NegotiationError::Empty {
+                field: "authentic languages",
+            },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { languages, .. } = a {
+                    *languages = (0..9).map(|i| format!("x-l{i}")).collect();
+                }
+            }),
+            NegotiationError::TooManyLanguages {
+                count: 9,
+                max_languages: MAX_LANGUAGES_PER_NEGOTIATION,
+            },
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { languages, .. } = a {
+                    languages.push("not a tag".into());
+                }
+            }),
+            NegotiationError::InvalidLanguageTag("not a tag".into()),
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { languages, .. } = a {
+                    languages.push("FR".into());
+                }
+            }),
+            NegotiationError::DuplicateLanguage("FR".into()),
+        ),
+    ];
+    for (action, error) in cases {
+        NegotiationTest::with(())
+            .given_no_previous_events()
+            .when(command(CIV_HEAD, action))
+            .then_expect_error(error);
+    }
+}
+
+#[test]
+fn nothing_but_an_opening_is_accepted_before_the_negotiation_opens() {
+    NegotiationTest::with(())
+        .given_no_previous_events()
+        .when(command(CIV_HEAD, propose("art-2", "fr", "Texte")))
+        .then_expect_error(NegotiationError::NotOpened);
+}
+
+// ---- Accreditation -------------------------------------------------------------------------
+
+fn accredit(person: &str, party: &str, role: Role) -> Action {
+    Action::AccreditDelegate {
+        person: person.into(),
+        name: "Fatou Traoré".into(),
+        party: party.into(),
+        role,
+    }
+}
+
+#[test]
+fn a_head_of_delegation_accredits_a_member_of_their_own_delegation() {
+    NegotiationTest::with(())
+        .given(vec![opened()])
+        .when(command(
+            CIV_HEAD,
+            accredit("fatou.traore", "CIV", Role::LegalLinguist),
+        ))
+        .then_expect_events(vec![NegotiationEvent::DelegateAccredited {
+            delegate: Delegate {
+                person: "fatou.traore".into(),
+                name: "Fatou Traoré".into(),
+                party: "CIV".into(),
+                role: Role::LegalLinguist,
+            },
+        }]);
+}
+
+#[test]
+fn no_one_accredits_for_another_party() {
+    NegotiationTest::with(())
+        .given(vec![opened()])
+        .when(command(CIV_HEAD, accredit("spy", "MAR", Role::Negotiator)))
+        .then_expect_error(NegotiationError::WrongParty {
+            person: CIV_HEAD.into(),
+            own_party: "CIV".into(),
+            other_party: "MAR".into(),
+        });
+}
+
+#[test]
+fn accreditation_refusals() {
+    let given = negotiating();
+    let cases = [
+        (
+            accredit("p", "FRA", Role::Negotiator),
+            NegotiationError::UnknownParty("FRA".into()),
+        ),
+        (
+            accredit(CIV_NEGOTIATOR, "CIV", Role::Negotiator),
+            NegotiationError::AlreadyAccredited(CIV_NEGOTIATOR.into()),
+        ),
+        (
+            accredit("Bad Id", "CIV", Role::Negotiator),
+            NegotiationError::InvalidIdentifier {
+                field: "person id",
+                value: "Bad Id".into(),
+                max_bytes: MAX_IDENTIFIER_BYTES,
+            },
+        ),
+    ];
+    for (action, error) in cases {
+        NegotiationTest::with(())
+            .given(given.clone())
+            .when(command(CIV_HEAD, action))
+            .then_expect_error(error);
+    }
+    NegotiationTest::with(())
+        .given(given)
+        .when(command(
+            IOM_SECRETARIAT,
+            accredit("iom.signatory", "IOM", Role::Signatory),
+        ))
+        .then_expect_error(NegotiationError::RoleNotOpenToFacilitator(Role::Signatory));
+}
+
+#[test]
+fn accreditation_stops_at_the_delegate_limit() {
+    let mut given = vec![opened()];
+    // Three founders are already accredited by the opening.
+    for i in 3..MAX_DELEGATES_PER_NEGOTIATION {
+        given.push(accredited(&format!("p{i}"), "CIV", Role::Observer));
+    }
+    NegotiationTest::with(())
+        .given(given)
+        .when(command(
+            CIV_HEAD,
+            accredit("one-too-many", "CIV", Role::Observer),
+        ))
+        .then_expect_error(NegotiationError::TooManyDelegates {
+            max_delegates: MAX_DELEGATES_PER_NEGOTIATION,
+        });
+}
+
+#[test]
+fn an_unaccredited_person_can_do_nothing() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command("walk-in", propose("art-2", "fr", "Texte")))
+        .then_expect_error(NegotiationError::UnknownActor("walk-in".into()));
+}
+
+// ---- Proposing -----------------------------------------------------------------------------
+
+#[test]
+fn a_negotiator_proposes_a_clause_for_their_party() {
+    let text = "Aux fins du présent Mémorandum, on entend par « traite des personnes »…";
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(MAR_NEGOTIATOR, propose("art-2", "fr", text)))
+        .then_expect_events(vec![NegotiationEvent::ClauseProposed {
+            clause_id: "art-2".into(),
+            kind: ClauseKind::Article,
+            heading: "Définitions".into(),
+            language: "fr".into(),
+            text: text.into(),
+            text_hash: clause_text_hash("Définitions", "fr", text),
+            proposed_by: "MAR".into(),
+        }]);
+}
+
+#[test]
+fn proposal_refusals() {
+    let cases = [
+        (
+            propose("art-1", "fr", "Texte"),
+            NegotiationError::ClauseExists("art-1".into()),
+        ),
+        (
+            propose("art-2", "en", "Text"),
+            NegotiationError::NotAuthenticLanguage {
+                language: "en".into(),
+                authentic: "fr, ar".into(),
+            },
+        ),
+        (
+            propose("art-2", "fr", " "),
+            NegotiationError::Empty {
+                field: "clause text",
+            },
+        ),
+        (
+            propose("art-2", "fr", &"a".repeat(MAX_CLAUSE_TEXT_BYTES + 1)),
+            NegotiationError::ClauseTextTooLong {
+                clause_id: "art-2".into(),
+                bytes: MAX_CLAUSE_TEXT_BYTES + 1,
+                max_clause_text_bytes: MAX_CLAUSE_TEXT_BYTES,
+            },
+        ),
+        (
+            Action::ProposeClause {
+                clause_id: "art-2".into(),
+                kind: ClauseKind::Article,
+                heading: "h".repeat(MAX_HEADING_BYTES + 1),
+                language: "fr".into(),
+                text: "Texte".into(),
+            },
+            NegotiationError::HeadingTooLong {
+                clause_id: "art-2".into(),
+                bytes: MAX_HEADING_BYTES + 1,
+                max_heading_bytes: MAX_HEADING_BYTES,
+            },
+        ),
+        (
+            propose("", "fr", "Texte"),
+            NegotiationError::InvalidIdentifier {
+                field: "clause id",
+                value: "".into(),
+                max_bytes: MAX_IDENTIFIER_BYTES,
+            },
+        ),
+    ];
+    for (action, error) in cases {
+        NegotiationTest::with(())
+            .given(negotiating())
+            .when(command(CIV_NEGOTIATOR, action))
+            .then_expect_error(error);
+    }
+}
+
+#[test]
+fn proposals_stop_at_the_clause_limit() {
+    let mut given = negotiating();
+    for i in 1..MAX_CLAUSES_PER_NEGOTIATION {
+        given.push(NegotiationEvent::ClauseProposed {
+            clause_id: format!("c{i}"),
+            kind: ClauseKind::Article,
+            heading: String::new(),
+            language: "fr".into(),
+            text: "x".into(),
+            text_hash: clause_text_hash("", "fr", "x"),
+            proposed_by: "CIV".into(),
+        });
+    }
+    NegotiationTest::with(())
+        .given(given)
+        .when(command(
+            CIV_NEGOTIATOR,
+            propose("one-too-many", "fr", "Texte"),
+        ))
+        .then_expect_error(NegotiationError::TooManyClauses {
+            max_clauses: MAX_CLAUSES_PER_NEGOTIATION,
+        });
+}
+
+// ---- Amending ------------------------------------------------------------------------------
+
+const ART1_AMENDED: &str =
+    "Les Parties coopèrent pour prévenir, réprimer et punir la traite des personnes.";
+
+fn art1_amended() -> NegotiationEvent {
+    NegotiationEvent::ClauseAmended {
+        clause_id: "art-1".into(),
+        base_text_hash: art1_hash(),
+        heading: "Objet".into(),
+        language: "fr".into(),
+        text: ART1_AMENDED.into(),
+        text_hash: clause_text_hash("Objet", "fr", ART1_AMENDED),
+    }
+}
+
+#[test]
+fn either_party_amends_the_text_it_has_seen() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(MAR_NEGOTIATOR, amend(art1_hash(), ART1_AMENDED)))
+        .then_expect_events(vec![art1_amended()]);
+}
+
+#[test]
+fn an_amendment_of_a_text_that_changed_since_is_refused() {
+    let mut given = negotiating();
+    given.push(art1_amended());
+    NegotiationTest::with(())
+        .given(given)
+        .when(command(CIV_NEGOTIATOR, amend(art1_hash(), "Autre texte.")))
+        .then_expect_error(NegotiationError::StaleTextHash {
+            clause_id: "art-1".into(),
+            given: art1_hash(),
+            current: clause_text_hash("Objet", "fr", ART1_AMENDED),
+        });
+}
+
+#[test]
+fn amendment_refusals() {
+    let unknown = Action::AmendClause {
+        clause_id: "art-9".into(),
+        base_text_hash: art1_hash(),
+        heading: String::new(),
+        language: "fr".into(),
+        text: "x".into(),
+    };
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(CIV_NEGOTIATOR, unknown))
+        .then_expect_error(NegotiationError::UnknownClause("art-9".into()));
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(CIV_NEGOTIATOR, amend(art1_hash(), ART1_TEXT)))
+        .then_expect_error(NegotiationError::AmendmentChangesNothing("art-1".into()));
+
+    let mut agreed_by_all = negotiating();
+    agreed_by_all.push(agreed("art-1", "CIV", art1_hash()));
+    agreed_by_all.push(agreed("art-1", "MAR", art1_hash()));
+    NegotiationTest::with(())
+        .given(agreed_by_all)
+        .when(command(CIV_NEGOTIATOR, amend(art1_hash(), ART1_AMENDED)))
+        .then_expect_error(NegotiationError::ClauseAlreadyAgreed("art-1".into()));
+
+    let mut withdrawn = negotiating();
+    withdrawn.push(NegotiationEvent::ClauseWithdrawn {
+        clause_id: "art-1".into(),
+        reason: "merged".into(),
+    });
+    NegotiationTest::with(())
+        .given(withdrawn)
+        .when(command(CIV_NEGOTIATOR, amend(art1_hash(), ART1_AMENDED)))
+        .then_expect_error(NegotiationError::ClauseWithdrawn("art-1".into()));
+}
+
+// ---- Commenting ----------------------------------------------------------------------------
+
+#[test]
+fn an_observer_comments_on_a_clause() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(
+            OBSERVER,
+            Action::Comment {
+                clause_id: Some("art-1".into()),
+                text: "Voir le Protocole de Palerme, art. 3.".into(),
+            },
+        ))
+        .then_expect_events(vec![NegotiationEvent::Commented {
+            clause_id: Some("art-1".into()),
+            text: "Voir le Protocole de Palerme, art. 3.".into(),
+        }]);
+}
+
+#[test]
+fn comment_refusals() {
+    let cases = [
+        (
+            Action::Comment {
+                clause_id: Some("art-9".into()),
+                text: "?".into(),
+            },
+            NegotiationError::UnknownClause("art-9".into()),
+        ),
+        (
+            Action::Comment {
+                clause_id: None,
+                text: "".into(),
+            },
+            NegotiationError::Empty { field: "comment" },
+        ),
+        (
+            Action::Comment {
+                clause_id: None,
+                text: "c".repeat(MAX_COMMENT_BYTES + 1),
+            },
+            NegotiationError::CommentTooLong {
+                field: "comment",
+                bytes: MAX_COMMENT_BYTES + 1,
+                max_comment_bytes: MAX_COMMENT_BYTES,
+            },
+        ),
+    ];
+    for (action, error) in cases {
+        NegotiationTest::with(())
+            .given(negotiating())
+            .when(command(CIV_NEGOTIATOR, action))
+            .then_expect_error(error);
+    }
+}
+
+// ---- Agreeing ------------------------------------------------------------------------------
+
+#[test]
+fn a_head_of_delegation_agrees_one_exact_text_for_their_party() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(MAR_HEAD, agree(art1_hash())))
+        .then_expect_events(vec![agreed("art-1", "MAR", art1_hash())]);
+}
+
+#[test]
+fn a_clause_is_agreed_only_when_every_party_agreed_its_current_text() {
+    let mut events = negotiating();
+    events.push(agreed("art-1", "CIV", art1_hash()));
+    events.push(art1_amended());
+    let new_hash = clause_text_hash("Objet", "fr", ART1_AMENDED);
+    events.push(agreed("art-1", "MAR", new_hash.clone()));
+    let mut state = Negotiation::default();
+    for event in events {
+        state.apply(event);
+    }
+    let clause = state.clause("art-1").unwrap();
+    assert_eq!(
+        state.clause_status(clause),
+        ClauseStatus::UnderDiscussion,
+        "CIV agreed the old wording only"
+    );
+    state.apply(agreed("art-1", "CIV", new_hash));
+    assert_eq!(
+        state.clause_status(state.clause("art-1").unwrap()),
+        ClauseStatus::Agreed
+    );
+}
+
+#[test]
+fn agreement_refusals() {
+    let stale = "0".repeat(64);
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(CIV_HEAD, agree(stale.clone())))
+        .then_expect_error(NegotiationError::StaleTextHash {
+            clause_id: "art-1".into(),
+            given: stale,
+            current: art1_hash(),
+        });
+
+    let mut already = negotiating();
+    already.push(agreed("art-1", "CIV", art1_hash()));
+    NegotiationTest::with(())
+        .given(already)
+        .when(command(CIV_HEAD, agree(art1_hash())))
+        .then_expect_error(NegotiationError::AlreadyAgreed {
+            clause_id: "art-1".into(),
+            party: "CIV".into(),
+        });
+
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(
+            CIV_HEAD,
+            Action::AgreeClause {
+                clause_id: "art-9".into(),
+                text_hash: art1_hash(),
+            },
+        ))
+        .then_expect_error(NegotiationError::UnknownClause("art-9".into()));
+
+    let mut withdrawn = negotiating();
+    withdrawn.push(NegotiationEvent::ClauseWithdrawn {
+        clause_id: "art-1".into(),
+        reason: "merged".into(),
+    });
+    NegotiationTest::with(())
+        .given(withdrawn)
+        .when(command(CIV_HEAD, agree(art1_hash())))
+        .then_expect_error(NegotiationError::ClauseWithdrawn("art-1".into()));
+}
+
+// ---- Withdrawing ---------------------------------------------------------------------------
+
+fn withdraw(reason: &str) -> Action {
+    Action::WithdrawClause {
+        clause_id: "art-1".into(),
+        reason: reason.into(),
+    }
+}
+
+#[test]
+fn the_proposing_party_withdraws_its_clause() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(CIV_NEGOTIATOR, withdraw("Merged into article 2")))
+        .then_expect_events(vec![NegotiationEvent::ClauseWithdrawn {
+            clause_id: "art-1".into(),
+            reason: "Merged into article 2".into(),
+        }]);
+}
+
+#[test]
+fn withdrawal_refusals() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(MAR_NEGOTIATOR, withdraw("Not ours to keep")))
+        .then_expect_error(NegotiationError::NotProposer {
+            clause_id: "art-1".into(),
+            proposer: "CIV".into(),
+        });
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(CIV_NEGOTIATOR, withdraw("")))
+        .then_expect_error(NegotiationError::Empty { field: "reason" });
+    let mut agreed_by_all = negotiating();
+    agreed_by_all.push(agreed("art-1", "CIV", art1_hash()));
+    agreed_by_all.push(agreed("art-1", "MAR", art1_hash()));
+    NegotiationTest::with(())
+        .given(agreed_by_all)
+        .when(command(CIV_NEGOTIATOR, withdraw("Too late")))
+        .then_expect_error(NegotiationError::ClauseAlreadyAgreed("art-1".into()));
+}
+
+// ---- The role × act table, cell by cell ----------------------------------------------------
+
+/// A command of each kind that CIV may perform in `negotiating()`, given the right role.
+fn valid_action(kind: ActionKind) -> Action {
+    match kind {
+        ActionKind::OpenNegotiation => open_action(),
+        ActionKind::AccreditDelegate => accredit("new.member", "CIV", Role::Negotiator),
+        ActionKind::ProposeClause => propose("art-2", "fr", "Texte"),
+        ActionKind::AmendClause => amend(art1_hash(), ART1_AMENDED),
+        ActionKind::Comment => Action::Comment {
+            clause_id: Some("art-1".into()),
+            text: "Remarque".into(),
+        },
+        ActionKind::AgreeClause => agree(art1_hash()),
+        ActionKind::WithdrawClause => withdraw("Superseded"),
+    }
+}
+
+#[test]
+fn every_cell_of_the_role_table_is_enforced() {
+    for role in Role::ALL {
+        for kind in ActionKind::ALL {
+            let (given, actor) = if kind == ActionKind::OpenNegotiation {
+                // Before opening, a person is who the opening command names them to be.
+                let actor = match role {
+                    Role::HeadOfDelegation => CIV_HEAD,
+                    Role::Secretariat => IOM_SECRETARIAT,
+                    _ => "someone-else",
+                };
+                (vec![], actor.to_string())
+            } else {
+                let mut given = negotiating();
+                given.push(accredited("cell", "CIV", role));
+                (given, "cell".to_string())
+            };
+            let mut state = Negotiation::default();
+            for event in given {
+                state.apply(event);
+            }
+            let result = state.decide(&command(&actor, valid_action(kind)));
+            match (is_permitted(role, kind), result) {
+                (true, Ok(events)) => assert_eq!(events.len(), 1, "{role} × {kind}"),
+                (
+                    false,
+                    Err(NegotiationError::NotPermitted {
+                        role: r, action, ..
+                    }),
+                ) => {
+                    assert_eq!((r, action), (role, kind))
+                }
+                (false, Err(NegotiationError::OpenerNotNamed { .. }))
+                    if kind == ActionKind::OpenNegotiation => {}
+                (permitted, outcome) => {
+                    panic!("{role} × {kind}: permitted={permitted} but got {outcome:?}")
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn attribution_names_the_accredited_capacity() {
+    let mut state = Negotiation::default();
+    for event in negotiating() {
+        state.apply(event);
+    }
+    let by_negotiator = command(CIV_NEGOTIATOR, propose("art-2", "fr", "x"));
+    assert_eq!(
+        state.acting_as(&by_negotiator).unwrap().role,
+        Role::Negotiator
+    );
+    let opening = command(IOM_SECRETARIAT, open_action());
+    let opener = Negotiation::default().acting_as(&opening).unwrap();
+    assert_eq!(
+        (opener.party.as_str(), opener.role),
+        ("IOM", Role::Secretariat)
+    );
+}

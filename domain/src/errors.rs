@@ -1,0 +1,129 @@
+//! Why the ledger refused a command. Each refusal names the rule, the clause or party it is
+//! about, and when useful what to do next. A refused command records nothing.
+
+use crate::commands::ActionKind;
+use crate::values::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NegotiationError {
+    // The negotiation as a whole.
+    #[error("no negotiation has been opened under this id; open it first")]
+    NotOpened,
+    #[error("negotiation '{0}' is already open")]
+    AlreadyOpen(String),
+
+    // Well-formedness and limits.
+    #[error("{field} '{value}' is not a valid identifier: use 1 to {max_bytes} lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")]
+    InvalidIdentifier {
+        field: &'static str,
+        value: String,
+        max_bytes: usize,
+    },
+    #[error("{field} must not be empty")]
+    Empty { field: &'static str },
+    #[error("title is {bytes} bytes; the limit is {max_title_bytes} bytes")]
+    TitleTooLong {
+        bytes: usize,
+        max_title_bytes: usize,
+    },
+    #[error("{field} is {bytes} bytes; the limit is {max_name_bytes} bytes")]
+    NameTooLong {
+        field: &'static str,
+        bytes: usize,
+        max_name_bytes: usize,
+    },
+    #[error(
+        "heading of clause '{clause_id}' is {bytes} bytes; the limit is {max_heading_bytes} bytes"
+    )]
+    HeadingTooLong {
+        clause_id: String,
+        bytes: usize,
+        max_heading_bytes: usize,
+    },
+    #[error("text of clause '{clause_id}' is {bytes} bytes; the limit is {max_clause_text_bytes} bytes: split it into several clauses or an annex")]
+    ClauseTextTooLong {
+        clause_id: String,
+        bytes: usize,
+        max_clause_text_bytes: usize,
+    },
+    #[error("{field} is {bytes} bytes; the limit is {max_comment_bytes} bytes")]
+    CommentTooLong {
+        field: &'static str,
+        bytes: usize,
+        max_comment_bytes: usize,
+    },
+    #[error("a negotiation needs at least two parties; {count} given")]
+    TooFewParties { count: usize },
+    #[error("{count} parties given; the limit is {max_parties} parties per negotiation")]
+    TooManyParties { count: usize, max_parties: usize },
+    #[error("{count} authentic languages given; the limit is {max_languages}")]
+    TooManyLanguages { count: usize, max_languages: usize },
+    #[error("negotiation already has {max_delegates} accredited delegates, the limit")]
+    TooManyDelegates { max_delegates: usize },
+    #[error("negotiation already has {max_clauses} clauses, the limit")]
+    TooManyClauses { max_clauses: usize },
+    #[error("'{0}' is not an ISO 3166-1 alpha-3 country code (for example CIV, MAR)")]
+    UnknownCountryCode(String),
+    #[error(
+        "facilitator code '{0}' must be 2 to 10 upper-case letters and must not be a party's code"
+    )]
+    InvalidFacilitatorCode(String),
+    #[error("party '{0}' is listed twice")]
+    DuplicateParty(String),
+    #[error("'{0}' is not a valid BCP 47 language tag (for example fr, ar, en)")]
+    InvalidLanguageTag(String),
+    #[error("language '{0}' is listed twice")]
+    DuplicateLanguage(String),
+    #[error("person '{0}' is named twice when opening the negotiation")]
+    DuplicatePerson(String),
+
+    // Who acts.
+    #[error("'{0}' is not accredited to this negotiation; a head of delegation must accredit them first")]
+    UnknownActor(String),
+    #[error("'{person}' opens the negotiation but is neither a head of delegation nor the facilitator's secretariat named in it")]
+    OpenerNotNamed { person: String },
+    #[error("{person} is accredited as {role}, and a {role} may not {action}")]
+    NotPermitted {
+        person: String,
+        role: Role,
+        action: ActionKind,
+    },
+    #[error("{person} acts for {own_party} and may not act for {other_party}")]
+    WrongParty {
+        person: String,
+        own_party: String,
+        other_party: String,
+    },
+    #[error("'{0}' is neither a party nor the facilitator of this negotiation")]
+    UnknownParty(String),
+    #[error("the facilitator's people act for no party and may only be secretariat or observer, not {0}")]
+    RoleNotOpenToFacilitator(Role),
+    #[error("'{0}' is already accredited")]
+    AlreadyAccredited(String),
+
+    // Clauses.
+    #[error("clause '{0}' does not exist")]
+    UnknownClause(String),
+    #[error("clause '{0}' already exists; amend it instead")]
+    ClauseExists(String),
+    #[error(
+        "'{language}' is not an authentic language of this negotiation (authentic: {authentic})"
+    )]
+    NotAuthenticLanguage { language: String, authentic: String },
+    #[error("clause '{clause_id}' has changed since you read it: you named text {given}, the current text is {current}; read the clause again")]
+    StaleTextHash {
+        clause_id: String,
+        given: String,
+        current: String,
+    },
+    #[error("clause '{0}' was withdrawn")]
+    ClauseWithdrawn(String),
+    #[error("clause '{0}' is agreed by every party; it cannot be changed or withdrawn")]
+    ClauseAlreadyAgreed(String),
+    #[error("{party} has already agreed clause '{clause_id}' in this wording")]
+    AlreadyAgreed { clause_id: String, party: String },
+    #[error("the amendment leaves clause '{0}' unchanged")]
+    AmendmentChangesNothing(String),
+    #[error("clause '{clause_id}' was proposed by {proposer}; only {proposer} may withdraw it")]
+    NotProposer { clause_id: String, proposer: String },
+}

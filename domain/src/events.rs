@@ -1,0 +1,79 @@
+//! What the ledger records. Events are facts: once stored they are never changed, only
+//! followed by other events. Each event carries what a reader needs to understand it without
+//! replaying the rules; who did it and when is in the event's metadata.
+
+use cqrs_es::DomainEvent;
+use serde::{Deserialize, Serialize};
+
+use crate::values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum NegotiationEvent {
+    NegotiationOpened {
+        negotiation_id: String,
+        title: String,
+        instrument_kind: InstrumentKind,
+        parties: Vec<Party>,
+        facilitator: Option<Facilitator>,
+        languages: Vec<String>,
+    },
+    DelegateAccredited {
+        delegate: Delegate,
+    },
+    ClauseProposed {
+        clause_id: String,
+        kind: ClauseKind,
+        heading: String,
+        language: String,
+        text: String,
+        text_hash: String,
+        proposed_by: String,
+    },
+    ClauseAmended {
+        clause_id: String,
+        base_text_hash: String,
+        heading: String,
+        language: String,
+        text: String,
+        text_hash: String,
+    },
+    Commented {
+        clause_id: Option<String>,
+        text: String,
+    },
+    ClauseAgreed {
+        clause_id: String,
+        party: String,
+        text_hash: String,
+    },
+    ClauseWithdrawn {
+        clause_id: String,
+        reason: String,
+    },
+}
+
+impl NegotiationEvent {
+    pub const VERSION: &'static str = "1";
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            NegotiationEvent::NegotiationOpened { .. } => "NegotiationOpened",
+            NegotiationEvent::DelegateAccredited { .. } => "DelegateAccredited",
+            NegotiationEvent::ClauseProposed { .. } => "ClauseProposed",
+            NegotiationEvent::ClauseAmended { .. } => "ClauseAmended",
+            NegotiationEvent::Commented { .. } => "Commented",
+            NegotiationEvent::ClauseAgreed { .. } => "ClauseAgreed",
+            NegotiationEvent::ClauseWithdrawn { .. } => "ClauseWithdrawn",
+        }
+    }
+}
+
+impl DomainEvent for NegotiationEvent {
+    fn event_type(&self) -> String {
+        self.name().to_string()
+    }
+
+    fn event_version(&self) -> String {
+        Self::VERSION.to_string()
+    }
+}

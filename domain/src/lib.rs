@@ -1,0 +1,28 @@
+//! The negotiation model of Pacta: what a delegation may do, and what it did.
+//!
+//! A [`Negotiation`] is a cqrs-es aggregate. It receives a [`NegotiationCommand`] (who acts, and
+//! the act), checks it against the rules of the negotiation, and answers with the
+//! [`NegotiationEvent`]s that record it, or with a [`NegotiationError`] that says which rule
+//! refused it. Nothing here does I/O or reads a clock: identity arrives in the command, time in
+//! the metadata the application attaches when it stores the events. That keeps every rule
+//! testable with cqrs-es's `TestFramework` (given events, when a command, then events or an error).
+//!
+//! Storage, hashing of the event chain and the CLI live in the `pacta` crate; views live in
+//! `pacta-projections`. This crate depends on neither.
+
+mod aggregate;
+mod commands;
+mod errors;
+mod events;
+pub mod limits;
+mod permissions;
+mod text_hash;
+mod values;
+
+pub use aggregate::{Clause, ClauseStatus, Negotiation};
+pub use commands::{Action, ActionKind, NegotiationCommand};
+pub use errors::NegotiationError;
+pub use events::NegotiationEvent;
+pub use permissions::{is_permitted, PERMISSIONS};
+pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
+pub use values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party, PersonName, Role};

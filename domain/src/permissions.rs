@@ -1,0 +1,63 @@
+//! Who may do what: one table of act × role, read by the aggregate for every command.
+//!
+//! A role only opens the door; the aggregate separately checks that the person acts for their
+//! own party and that the act fits the state of the negotiation.
+
+use crate::commands::ActionKind;
+use crate::values::Role;
+use Role::*;
+
+pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
+    (
+        ActionKind::OpenNegotiation,
+        &[HeadOfDelegation, Secretariat],
+    ),
+    (
+        ActionKind::AccreditDelegate,
+        &[HeadOfDelegation, Secretariat],
+    ),
+    (ActionKind::ProposeClause, &[Negotiator, HeadOfDelegation]),
+    (ActionKind::AmendClause, &[Negotiator, HeadOfDelegation]),
+    (
+        ActionKind::Comment,
+        &[
+            Negotiator,
+            HeadOfDelegation,
+            LegalLinguist,
+            Secretariat,
+            Observer,
+        ],
+    ),
+    (ActionKind::AgreeClause, &[HeadOfDelegation]),
+    (ActionKind::WithdrawClause, &[Negotiator, HeadOfDelegation]),
+];
+
+pub fn is_permitted(role: Role, action: ActionKind) -> bool {
+    PERMISSIONS
+        .iter()
+        .find(|(kind, _)| *kind == action)
+        .is_some_and(|(_, roles)| roles.contains(&role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_act_has_exactly_one_row() {
+        for action in ActionKind::ALL {
+            let rows = PERMISSIONS
+                .iter()
+                .filter(|(kind, _)| *kind == action)
+                .count();
+            assert_eq!(rows, 1, "{action} must appear once in PERMISSIONS");
+        }
+    }
+
+    #[test]
+    fn auditors_only_read() {
+        for action in ActionKind::ALL {
+            assert!(!is_permitted(Auditor, action), "auditor may not {action}");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The nouns of a negotiation: parties, delegates, roles, kinds of instrument and clause.
+
+use serde::{Deserialize, Serialize};
+
+/// A negotiating state, named by its ISO 3166-1 alpha-3 code (`CIV`, `MAR`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub code: String,
+    pub name: String,
+    /// Head of delegation named when the negotiation opens; accredits the rest of the delegation.
+    pub head_of_delegation: PersonName,
+}
+
+/// An organisation that facilitates but is not a party (the IOM, a treaty secretariat).
+/// Its people may act as secretariat or observer, never for a party.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facilitator {
+    pub code: String,
+    pub name: String,
+    pub secretariat: PersonName,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName {
+    pub person: String,
+    pub name: String,
+}
+
+/// An accredited person: who they are, for whom they act, and in which capacity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegate {
+    pub person: String,
+    pub name: String,
+    /// Party code, or the facilitator's code for its secretariat and observers.
+    pub party: String,
+    pub role: Role,
+}
+
+/// Capacities in which a person acts. What each may do is the table in `permissions.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Negotiator,
+    HeadOfDelegation,
+    LegalLinguist,
+    Signatory,
+    CompetentAuthority,
+    Secretariat,
+    Observer,
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Negotiator,
+        Role::HeadOfDelegation,
+        Role::LegalLinguist,
+        Role::Signatory,
+        Role::CompetentAuthority,
+        Role::Secretariat,
+        Role::Observer,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Negotiator => "negotiator",
+            Role::HeadOfDelegation => "head-of-delegation",
+            Role::LegalLinguist => "legal-linguist",
+            Role::Signatory => "signatory",
+            Role::CompetentAuthority => "competent-authority",
+            Role::Secretariat => "secretariat",
+            Role::Observer => "observer",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Roles open to a facilitating organisation's people, who act for no party.
+    pub fn open_to_facilitator(self) -> bool {
+        matches!(self, Role::Secretariat | Role::Observer)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                format!("unknown role '{s}'; expected one of {}", names.join(", "))
+            })
+    }
+}
+
+/// The kind of instrument decides how it binds: chosen at opening, it gates the lifecycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InstrumentKind {
+    /// Treaty subject to ratification.
+    Treaty,
+    /// Agreement binding on definitive signature.
+    Agreement,
+    /// Non-binding memorandum of understanding or inter-agency arrangement.
+    Mou,
+    /// Exchange of notes.
+    ExchangeOfNotes,
+}
+
+impl std::str::FromStr for InstrumentKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "treaty" => Ok(Self::Treaty),
+            "agreement" => Ok(Self::Agreement),
+            "mou" => Ok(Self::Mou),
+            "exchange-of-notes" => Ok(Self::ExchangeOfNotes),
+            _ => Err(format!(
+                "unknown instrument kind '{s}'; expected treaty, agreement, mou or exchange-of-notes"
+            )),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClauseKind {
+    /// A preambular recital ("Considering…").
+    Recital,
+    Article,
+    Annex,
+}
+
+impl std::str::FromStr for ClauseKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "recital" => Ok(Self::Recital),
+            "article" => Ok(Self::Article),
+            "annex" => Ok(Self::Annex),
+            _ => Err(format!(
+                "unknown clause kind '{s}'; expected recital, article or annex"
+            )),
+        }
+    }
+}

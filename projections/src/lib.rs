@@ -1,0 +1,1 @@
+//! Pure folds from negotiation events to the views people read.
