@@ -70,6 +70,22 @@ impl Negotiation {
         self.opened.is_some()
     }
 
+    pub fn title(&self) -> Option<&str> {
+        self.opened.as_ref().map(|o| o.title.as_str())
+    }
+
+    pub fn instrument_kind(&self) -> Option<InstrumentKind> {
+        self.opened.as_ref().map(|o| o.instrument_kind)
+    }
+
+    pub fn parties(&self) -> &[Party] {
+        self.opened.as_ref().map_or(&[], |o| &o.parties)
+    }
+
+    pub fn languages(&self) -> &[String] {
+        self.opened.as_ref().map_or(&[], |o| &o.languages)
+    }
+
     pub fn delegate(&self, person: &str) -> Option<&Delegate> {
         self.delegates.get(person)
     }
@@ -79,7 +95,7 @@ impl Negotiation {
     }
 
     pub fn clause_status(&self, clause: &Clause) -> ClauseStatus {
-        let parties = self.opened.as_ref().map_or(&[][..], |o| &o.parties[..]);
+        let parties = self.parties();
         if clause.withdrawn {
             ClauseStatus::Withdrawn
         } else if !parties.is_empty() && parties.iter().all(|p| clause.agreed_by_party(&p.code)) {

@@ -15,6 +15,7 @@ mod commands;
 mod errors;
 mod events;
 pub mod limits;
+pub mod metadata;
 mod permissions;
 mod text_hash;
 mod values;

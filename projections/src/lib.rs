@@ -1,1 +1,12 @@
-//! Pure folds from negotiation events to the views people read.
+//! Pure folds from a negotiation's events to the views people read: the history of acts and the
+//! current draft. No I/O: they take verified events from the ledger and return plain values that
+//! the CLI prints, or serialises as JSON.
+//!
+//! Clause status comes from the domain's own `Negotiation::apply`, so a view can never
+//! disagree with the rules about whether a clause is agreed.
+
+mod draft;
+mod history;
+
+pub use draft::{draft, Draft, DraftClause};
+pub use history::{history, summary, HistoryEntry};

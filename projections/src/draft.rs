@@ -1,0 +1,100 @@
+//! The current draft: the clauses in document order, numbered, with their status and who agreed.
+
+use cqrs_es::{Aggregate, EventEnvelope};
+use pacta_domain::{
+    ClauseKind, ClauseStatus, InstrumentKind, Negotiation, NegotiationEvent, Party,
+};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Draft {
+    pub negotiation_id: String,
+    pub title: String,
+    pub instrument_kind: InstrumentKind,
+    pub parties: Vec<Party>,
+    pub languages: Vec<String>,
+    /// Recitals, then articles, then annexes, each in the order proposed.
+    pub clauses: Vec<DraftClause>,
+    /// The sequence of the last event folded in.
+    pub as_of_sequence: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DraftClause {
+    pub clause_id: String,
+    pub kind: ClauseKind,
+    /// "Article 2"; withdrawn clauses keep no number.
+    pub label: String,
+    pub heading: String,
+    pub language: String,
+    pub text: String,
+    pub text_hash: String,
+    pub status: ClauseStatus,
+    pub proposed_by: String,
+    /// Parties that agreed the current wording.
+    pub agreed_by: Vec<String>,
+}
+
+pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Draft {
+    let mut state = Negotiation::default();
+    let mut order: Vec<String> = Vec::new();
+    for envelope in events {
+        if let NegotiationEvent::ClauseProposed { clause_id, .. } = &envelope.payload {
+            order.push(clause_id.clone());
+        }
+        state.apply(envelope.payload.clone());
+    }
+    let mut clauses = Vec::with_capacity(order.len());
+    for kind in [ClauseKind::Recital, ClauseKind::Article, ClauseKind::Annex] {
+        let mut number = 0;
+        for clause_id in &order {
+            let clause = state
+                .clause(clause_id)
+                .expect("every proposed clause is in the state");
+            if clause.kind != kind {
+                continue;
+            }
+            let status = state.clause_status(clause);
+            let label = if status == ClauseStatus::Withdrawn {
+                format!("{} (withdrawn)", kind_name(kind))
+            } else {
+                number += 1;
+                format!("{} {number}", kind_name(kind))
+            };
+            clauses.push(DraftClause {
+                clause_id: clause_id.clone(),
+                kind,
+                label,
+                heading: clause.heading.clone(),
+                language: clause.language.clone(),
+                text: clause.text.clone(),
+                text_hash: clause.text_hash.clone(),
+                status,
+                proposed_by: clause.proposed_by.clone(),
+                agreed_by: clause
+                    .agreed_by
+                    .iter()
+                    .filter(|(_, hash)| **hash == clause.text_hash)
+                    .map(|(party, _)| party.clone())
+                    .collect(),
+            });
+        }
+    }
+    Draft {
+        negotiation_id: negotiation_id.to_string(),
+        title: state.title().unwrap_or_default().to_string(),
+        instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
+        parties: state.parties().to_vec(),
+        languages: state.languages().to_vec(),
+        clauses,
+        as_of_sequence: events.last().map_or(0, |e| e.sequence),
+    }
+}
+
+fn kind_name(kind: ClauseKind) -> &'static str {
+    match kind {
+        ClauseKind::Recital => "Recital",
+        ClauseKind::Article => "Article",
+        ClauseKind::Annex => "Annex",
+    }
+}

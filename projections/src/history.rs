@@ -1,0 +1,114 @@
+//! The negotiation's history: one line per recorded act, with who, when, and its chain hash.
+
+use cqrs_es::EventEnvelope;
+use pacta_domain::{metadata, Negotiation, NegotiationEvent};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryEntry {
+    pub sequence: usize,
+    pub recorded_at: String,
+    pub actor: String,
+    pub party: String,
+    pub role: String,
+    pub event: String,
+    pub summary: String,
+    pub hash: String,
+}
+
+pub fn history(events: &[EventEnvelope<Negotiation>]) -> Vec<HistoryEntry> {
+    events
+        .iter()
+        .map(|envelope| {
+            let field = |key: &str| envelope.metadata.get(key).cloned().unwrap_or_default();
+            HistoryEntry {
+                sequence: envelope.sequence,
+                recorded_at: field(metadata::RECORDED_AT),
+                actor: field(metadata::ACTOR),
+                party: field(metadata::PARTY),
+                role: field(metadata::ROLE),
+                event: envelope.payload.name().to_string(),
+                summary: summary(&envelope.payload),
+                hash: field(metadata::HASH),
+            }
+        })
+        .collect()
+}
+
+/// One line a delegate can read in a list.
+pub fn summary(event: &NegotiationEvent) -> String {
+    match event {
+        NegotiationEvent::NegotiationOpened {
+            title,
+            parties,
+            languages,
+            ..
+        } => {
+            let codes: Vec<&str> = parties.iter().map(|p| p.code.as_str()).collect();
+            format!(
+                "opened \"{title}\" between {} in {}",
+                codes.join(", "),
+                languages.join(", ")
+            )
+        }
+        NegotiationEvent::DelegateAccredited { delegate } => {
+            format!(
+                "accredited {} ({}) as {} for {}",
+                delegate.name, delegate.person, delegate.role, delegate.party
+            )
+        }
+        NegotiationEvent::ClauseProposed {
+            clause_id,
+            heading,
+            text_hash,
+            ..
+        } if heading.is_empty() => format!("proposed {clause_id} [{}]", short(text_hash)),
+        NegotiationEvent::ClauseProposed {
+            clause_id,
+            heading,
+            text_hash,
+            ..
+        } => format!("proposed {clause_id} \"{heading}\" [{}]", short(text_hash)),
+        NegotiationEvent::ClauseAmended {
+            clause_id,
+            base_text_hash,
+            text_hash,
+            ..
+        } => format!(
+            "amended {clause_id} [{} -> {}]",
+            short(base_text_hash),
+            short(text_hash)
+        ),
+        NegotiationEvent::Commented { clause_id, text } => match clause_id {
+            Some(clause_id) => format!("commented on {clause_id}: {}", first_line(text)),
+            None => format!("commented: {}", first_line(text)),
+        },
+        NegotiationEvent::ClauseAgreed {
+            clause_id,
+            party,
+            text_hash,
+        } => format!("{party} agreed {clause_id} [{}]", short(text_hash)),
+        NegotiationEvent::ClauseWithdrawn { clause_id, reason } => {
+            format!("withdrew {clause_id}: {}", first_line(reason))
+        }
+    }
+}
+
+/// The first 12 hex digits of a hash: enough to tell wordings apart on screen.
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
+}
+
+const MAX_SUMMARY_CHARS: usize = 80;
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > MAX_SUMMARY_CHARS {
+        format!(
+            "{}…",
+            line.chars().take(MAX_SUMMARY_CHARS).collect::<String>()
+        )
+    } else {
+        line.to_string()
+    }
+}

@@ -1,0 +1,245 @@
+//! The per-negotiation hash chain, exactly as `docs/ledger-format.md` publishes it.
+//!
+//! `hash_n = SHA-256(CHAIN_DOMAIN_TAG ‖ hash_(n-1) ‖ JCS(record_n))`, with `hash_0` 32 zero
+//! bytes. The record is the stored event without its two chain fields, so the chain can be
+//! recomputed from what the database returns, whatever it did to the JSON's key order or
+//! spacing. Pure: no I/O, so that auditors' tools and tests can use it on any copy of the events.
+
+use cqrs_es::persist::SerializedEvent;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+pub const CHAIN_DOMAIN_TAG: &[u8] = b"pacta:event-chain:v1\0";
+pub const GENESIS_HASH: [u8; 32] = [0; 32];
+pub use pacta_domain::metadata::{HASH as HASH_KEY, PREV_HASH as PREV_HASH_KEY};
+
+pub type Hash = [u8; 32];
+
+/// The RFC 8785 canonical bytes of an event's record: every stored field except the two chain
+/// fields in its metadata.
+pub fn canonical_record(event: &SerializedEvent) -> Result<Vec<u8>, serde_json::Error> {
+    let metadata = match &event.metadata {
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .filter(|(key, _)| key.as_str() != PREV_HASH_KEY && key.as_str() != HASH_KEY)
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect::<Map<String, Value>>(),
+        ),
+        other => other.clone(),
+    };
+    let record = json!({
+        "aggregate_type": event.aggregate_type,
+        "aggregate_id": event.aggregate_id,
+        "sequence": event.sequence,
+        "event_type": event.event_type,
+        "event_version": event.event_version,
+        "payload": event.payload,
+        "metadata": metadata,
+    });
+    serde_json_canonicalizer::to_vec(&record)
+}
+
+pub fn link_hash(prev: &Hash, canonical_record: &[u8]) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(CHAIN_DOMAIN_TAG);
+    hasher.update(prev);
+    hasher.update(canonical_record);
+    hasher.finalize().into()
+}
+
+/// Writes both chain fields into `event.metadata`, linking it to `prev`; returns its hash.
+pub fn seal(event: &mut SerializedEvent, prev: &Hash) -> Result<Hash, serde_json::Error> {
+    let hash = link_hash(prev, &canonical_record(event)?);
+    if let Value::Object(fields) = &mut event.metadata {
+        fields.insert(PREV_HASH_KEY.into(), Value::String(hex::encode(prev)));
+        fields.insert(HASH_KEY.into(), Value::String(hex::encode(hash)));
+    }
+    Ok(hash)
+}
+
+/// Where and why a stored stream fails to verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("integrity error in negotiation '{aggregate_id}' at sequence {sequence}: {problem}")]
+pub struct ChainError {
+    pub aggregate_id: String,
+    pub sequence: usize,
+    pub problem: ChainProblem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainProblem {
+    #[error("expected sequence {expected}; an event is missing or out of place")]
+    SequenceGap { expected: usize },
+    #[error("the event has no valid '{0}' field")]
+    MissingChainField(&'static str),
+    #[error("it links to {stored} but the previous event hashes to {expected}")]
+    BrokenLink { stored: String, expected: String },
+    #[error(
+        "its content hashes to {computed} but the ledger recorded {stored}: the event was altered"
+    )]
+    ContentAltered { stored: String, computed: String },
+    #[error("its record cannot be canonicalised: {0}")]
+    NotCanonicalisable(String),
+}
+
+/// The end of a verified stream: what the next event must link to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainHead {
+    pub sequence: usize,
+    pub hash: Hash,
+}
+
+impl ChainHead {
+    pub const EMPTY: ChainHead = ChainHead {
+        sequence: 0,
+        hash: GENESIS_HASH,
+    };
+}
+
+/// Recomputes every link of one negotiation's stream, in sequence order, from the first event.
+pub fn verify_stream(
+    aggregate_id: &str,
+    events: &[SerializedEvent],
+) -> Result<ChainHead, ChainError> {
+    let mut head = ChainHead::EMPTY;
+    for event in events {
+        head = verify_next(aggregate_id, head, event)?;
+    }
+    Ok(head)
+}
+
+/// Checks that `event` is the one that follows `head`, and returns the new head.
+pub fn verify_next(
+    aggregate_id: &str,
+    head: ChainHead,
+    event: &SerializedEvent,
+) -> Result<ChainHead, ChainError> {
+    let expected_sequence = head.sequence + 1;
+    let fail = |problem| ChainError {
+        aggregate_id: aggregate_id.to_string(),
+        sequence: expected_sequence,
+        problem,
+    };
+    if event.sequence != expected_sequence || event.aggregate_id != aggregate_id {
+        return Err(fail(ChainProblem::SequenceGap {
+            expected: expected_sequence,
+        }));
+    }
+    let stored_prev = chain_field(event, PREV_HASH_KEY)
+        .ok_or_else(|| fail(ChainProblem::MissingChainField(PREV_HASH_KEY)))?;
+    let stored_hash = chain_field(event, HASH_KEY)
+        .ok_or_else(|| fail(ChainProblem::MissingChainField(HASH_KEY)))?;
+    if stored_prev != head.hash {
+        return Err(fail(ChainProblem::BrokenLink {
+            stored: hex::encode(stored_prev),
+            expected: hex::encode(head.hash),
+        }));
+    }
+    let canonical = canonical_record(event)
+        .map_err(|e| fail(ChainProblem::NotCanonicalisable(e.to_string())))?;
+    let computed = link_hash(&head.hash, &canonical);
+    if computed != stored_hash {
+        return Err(fail(ChainProblem::ContentAltered {
+            stored: hex::encode(stored_hash),
+            computed: hex::encode(computed),
+        }));
+    }
+    Ok(ChainHead {
+        sequence: expected_sequence,
+        hash: computed,
+    })
+}
+
+fn chain_field(event: &SerializedEvent, key: &str) -> Option<Hash> {
+    let text = event.metadata.get(key)?.as_str()?;
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(text, &mut hash).ok()?;
+    Some(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(sequence: usize, text: &str) -> SerializedEvent {
+        SerializedEvent::new(
+            "neg-1".into(),
+            sequence,
+            "Negotiation".into(),
+            "Commented".into(),
+            "1".into(),
+            json!({"Commented": {"clause_id": null, "text": text}}),
+            json!({"actor": "a", "recorded_at": "2026-01-01T00:00:00Z"}),
+        )
+    }
+
+    fn sealed_stream(texts: &[&str]) -> Vec<SerializedEvent> {
+        let mut prev = GENESIS_HASH;
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let mut e = event(i + 1, text);
+                prev = seal(&mut e, &prev).unwrap();
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_sealed_stream_verifies_and_reports_its_head() {
+        let stream = sealed_stream(&["a", "b", "c"]);
+        let head = verify_stream("neg-1", &stream).unwrap();
+        assert_eq!(head.sequence, 3);
+        assert_eq!(
+            hex::encode(head.hash),
+            stream[2].metadata[HASH_KEY].as_str().unwrap()
+        );
+    }
+
+    #[test]
+    fn key_order_and_spacing_of_stored_json_do_not_matter() {
+        let stream = sealed_stream(&["a"]);
+        let reparsed: Value =
+            serde_json::from_str(&serde_json::to_string_pretty(&stream[0].payload).unwrap())
+                .unwrap();
+        let mut copy = stream[0].clone();
+        copy.payload = reparsed;
+        verify_stream("neg-1", &[copy]).unwrap();
+    }
+
+    #[test]
+    fn every_kind_of_damage_is_named_with_its_sequence() {
+        let stream = sealed_stream(&["a", "b", "c"]);
+
+        let mut altered = stream.clone();
+        altered[1].payload = json!({"Commented": {"clause_id": null, "text": "B"}});
+        let err = verify_stream("neg-1", &altered).unwrap_err();
+        assert_eq!(err.sequence, 2);
+        assert!(matches!(err.problem, ChainProblem::ContentAltered { .. }));
+
+        let mut missing = stream.clone();
+        missing.remove(1);
+        let err = verify_stream("neg-1", &missing).unwrap_err();
+        assert_eq!(
+            (err.sequence, err.problem),
+            (2, ChainProblem::SequenceGap { expected: 2 })
+        );
+
+        let mut relinked = stream.clone();
+        relinked[2].metadata[PREV_HASH_KEY] = Value::String(hex::encode([7u8; 32]));
+        let err = verify_stream("neg-1", &relinked).unwrap_err();
+        assert_eq!(err.sequence, 3);
+        assert!(matches!(err.problem, ChainProblem::BrokenLink { .. }));
+
+        let mut unsealed = stream;
+        unsealed[0]
+            .metadata
+            .as_object_mut()
+            .unwrap()
+            .remove(HASH_KEY);
+        let err = verify_stream("neg-1", &unsealed).unwrap_err();
+        assert_eq!(err.problem, ChainProblem::MissingChainField(HASH_KEY));
+    }
+}

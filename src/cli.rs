@@ -1,0 +1,526 @@
+//! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::EventEnvelope;
+use pacta_domain::{
+    Action, ClauseKind, Facilitator, InstrumentKind, Negotiation, NegotiationCommand, Party,
+    PersonName, Role,
+};
+use pacta_projections::{draft, history, Draft};
+
+use crate::ledger::{CommandContext, Ledger, LedgerError};
+use crate::store::{Database, StoreError};
+
+pub const DEFAULT_STORE_URL: &str = "sqlite://pacta.db";
+/// Largest command file `pacta submit` reads; above the largest valid command with headroom.
+pub const MAX_COMMAND_FILE_BYTES: u64 = 1024 * 1024;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pacta",
+    version,
+    about = "A tamper-evident ledger for negotiating MoUs, agreements and treaties"
+)]
+pub struct Cli {
+    /// Event store: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
+    #[arg(long, env = "PACTA_STORE", default_value = DEFAULT_STORE_URL, global = true)]
+    pub store: String,
+    /// The person performing the act (their accredited person id).
+    #[arg(long = "as", env = "PACTA_ACTOR", global = true)]
+    pub actor: Option<String>,
+    /// Client-chosen id recorded with the act's events (default: a fresh UUID).
+    #[arg(long, global = true)]
+    pub command_id: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Open a negotiation between parties, each named with its head of delegation.
+    Open(OpenArgs),
+    /// Accredit a member of your own delegation.
+    Accredit {
+        negotiation: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        party: String,
+        /// negotiator, head-of-delegation, legal-linguist, signatory, competent-authority,
+        /// secretariat, observer or auditor.
+        #[arg(long)]
+        role: Role,
+    },
+    /// Propose a new clause (recital, article or annex).
+    Propose {
+        negotiation: String,
+        clause: String,
+        #[arg(long, default_value = "article")]
+        kind: ClauseKind,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Replace a clause's wording; --base is the text hash you are amending.
+    Amend {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        base: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Comment on the negotiation or on one clause.
+    Comment {
+        negotiation: String,
+        #[arg(long)]
+        clause: Option<String>,
+        #[arg(long)]
+        text: String,
+    },
+    /// Agree, for your party, to exactly the wording with this text hash.
+    Agree {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        hash: String,
+    },
+    /// Withdraw a clause your party proposed.
+    Withdraw {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
+    Submit { negotiation: String, file: PathBuf },
+    /// Every recorded act of a negotiation, with its chain hash.
+    History {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The current draft: clauses in order with their status.
+    Draft {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute the hash chain of one negotiation, or of every negotiation.
+    Verify { negotiation: Option<String> },
+    /// Load a sample negotiation (Côte d'Ivoire–Morocco MoU on trafficking in persons) and show it.
+    Demo,
+    /// Measure command throughput and latency, chained against plain postgres-es.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OpenArgs {
+    pub negotiation: String,
+    #[arg(long)]
+    pub title: String,
+    /// treaty, agreement, mou or exchange-of-notes.
+    #[arg(long)]
+    pub kind: InstrumentKind,
+    /// A party and its head of delegation: 'CODE|Name|head-person-id|Head Name' (ISO 3166 alpha-3).
+    #[arg(long = "party", required = true, value_parser = parse_party)]
+    pub parties: Vec<Party>,
+    /// A facilitating organisation and its secretariat: 'CODE|Name|person-id|Person Name'.
+    #[arg(long, value_parser = parse_facilitator)]
+    pub facilitator: Option<Facilitator>,
+    /// An authentic language (BCP 47), repeated in the instrument's order.
+    #[arg(long = "language", required = true)]
+    pub languages: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct WordingArgs {
+    #[arg(long, default_value = "")]
+    pub heading: String,
+    /// Authentic language of the text (BCP 47).
+    #[arg(long)]
+    pub language: String,
+    #[arg(
+        long,
+        required_unless_present = "text_file",
+        conflicts_with = "text_file"
+    )]
+    pub text: Option<String>,
+    /// Read the text from a UTF-8 file.
+    #[arg(long)]
+    pub text_file: Option<PathBuf>,
+}
+
+fn four_fields(spec: &str) -> Result<[String; 4], String> {
+    let fields: Vec<&str> = spec.split('|').map(str::trim).collect();
+    match fields[..] {
+        [code, name, person, person_name] => {
+            Ok([code, name, person, person_name].map(String::from))
+        }
+        _ => Err(format!(
+            "'{spec}' must have four fields: 'CODE|Name|person-id|Person Name'"
+        )),
+    }
+}
+
+fn parse_party(spec: &str) -> Result<Party, String> {
+    let [code, name, person, person_name] = four_fields(spec)?;
+    Ok(Party {
+        code,
+        name,
+        head_of_delegation: PersonName {
+            person,
+            name: person_name,
+        },
+    })
+}
+
+fn parse_facilitator(spec: &str) -> Result<Facilitator, String> {
+    let [code, name, person, person_name] = four_fields(spec)?;
+    Ok(Facilitator {
+        code,
+        name,
+        secretariat: PersonName {
+            person,
+            name: person_name,
+        },
+    })
+}
+
+/// Everything the CLI can fail with, each as one line for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("say who is acting: pass --as PERSON or set PACTA_ACTOR")]
+    NoActor,
+    #[error("cannot read {path}: {source}")]
+    ReadFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is larger than {max_bytes} bytes; a command is never that large")]
+    FileTooLarge { path: String, max_bytes: u64 },
+    #[error("{path} is not a valid command: {source}")]
+    MalformedCommand {
+        path: String,
+        source: serde_json::Error,
+    },
+    #[error("{0}")]
+    Verification(String),
+    #[error("{0}")]
+    Bench(String),
+}
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let database = Database::connect(&cli.store).await?;
+    match &database {
+        Database::Postgres(pool) => {
+            let ledger = Ledger::new(postgres_es::PostgresEventRepository::new(pool.clone()));
+            run_with(&ledger, &database, cli).await
+        }
+        Database::Sqlite(pool) => {
+            let ledger = Ledger::new(sqlite_es::SqliteEventRepository::new(pool.clone()));
+            run_with(&ledger, &database, cli).await
+        }
+    }
+}
+
+async fn run_with<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+    database: &Database,
+    cli: Cli,
+) -> Result<(), CliError> {
+    let context = CommandContext {
+        command_id: cli.command_id.clone(),
+    };
+    let actor = || cli.actor.clone().ok_or(CliError::NoActor);
+    let (negotiation, action) = match cli.command {
+        Command::Open(args) => {
+            let action = Action::OpenNegotiation {
+                negotiation_id: args.negotiation.clone(),
+                title: args.title,
+                instrument_kind: args.kind,
+                parties: args.parties,
+                facilitator: args.facilitator,
+                languages: args.languages,
+            };
+            (args.negotiation, action)
+        }
+        Command::Accredit {
+            negotiation,
+            person,
+            name,
+            party,
+            role,
+        } => (
+            negotiation,
+            Action::AccreditDelegate {
+                person,
+                name,
+                party,
+                role,
+            },
+        ),
+        Command::Propose {
+            negotiation,
+            clause,
+            kind,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::ProposeClause {
+                clause_id: clause,
+                kind,
+                heading: wording.heading,
+                language: wording.language,
+                text,
+            };
+            (negotiation, action)
+        }
+        Command::Amend {
+            negotiation,
+            clause,
+            base,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::AmendClause {
+                clause_id: clause,
+                base_text_hash: base,
+                heading: wording.heading,
+                language: wording.language,
+                text,
+            };
+            (negotiation, action)
+        }
+        Command::Comment {
+            negotiation,
+            clause,
+            text,
+        } => (
+            negotiation,
+            Action::Comment {
+                clause_id: clause,
+                text,
+            },
+        ),
+        Command::Agree {
+            negotiation,
+            clause,
+            hash,
+        } => (
+            negotiation,
+            Action::AgreeClause {
+                clause_id: clause,
+                text_hash: hash,
+            },
+        ),
+        Command::Withdraw {
+            negotiation,
+            clause,
+            reason,
+        } => (
+            negotiation,
+            Action::WithdrawClause {
+                clause_id: clause,
+                reason,
+            },
+        ),
+        Command::Submit { negotiation, file } => {
+            let command = read_command_file(&file)?;
+            let events = ledger.execute(&negotiation, command, &context).await?;
+            print_recorded(&events);
+            return Ok(());
+        }
+        Command::History { negotiation, json } => {
+            let entries = history(&ledger.events(&negotiation).await?);
+            if json {
+                println!("{}", to_json(&entries));
+            } else {
+                for e in entries {
+                    println!(
+                        "{:>5}  {}  {:<18} {:<4} {:<18} {}  {}",
+                        e.sequence,
+                        e.recorded_at,
+                        e.actor,
+                        e.party,
+                        e.event,
+                        &e.hash[..e.hash.len().min(16)],
+                        e.summary
+                    );
+                }
+            }
+            return Ok(());
+        }
+        Command::Draft { negotiation, json } => {
+            let view = draft(&negotiation, &ledger.events(&negotiation).await?);
+            if json {
+                println!("{}", to_json(&view));
+            } else {
+                print_draft(&view);
+            }
+            return Ok(());
+        }
+        Command::Verify { negotiation } => return verify(ledger, database, negotiation).await,
+        Command::Demo => return crate::demo::run(ledger).await,
+        Command::Bench(args) => return crate::bench::run(database, args).await,
+    };
+    let command = NegotiationCommand {
+        actor: actor()?,
+        action,
+    };
+    let events = ledger.execute(&negotiation, command, &context).await?;
+    print_recorded(&events);
+    Ok(())
+}
+
+impl WordingArgs {
+    fn text(&self) -> Result<String, CliError> {
+        match (&self.text, &self.text_file) {
+            (Some(text), _) => Ok(text.clone()),
+            (None, Some(path)) => {
+                read_bounded(path, pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES as u64 + 1)
+            }
+            (None, None) => unreachable!("clap requires --text or --text-file"),
+        }
+    }
+}
+
+/// Reads at most `max_bytes` of a UTF-8 file (`-` is stdin); a longer file is refused, not truncated.
+fn read_bounded(path: &std::path::Path, max_bytes: u64) -> Result<String, CliError> {
+    let display = path.display().to_string();
+    let read_error = |source| CliError::ReadFile {
+        path: display.clone(),
+        source,
+    };
+    let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(read_error)?)
+    };
+    let mut bytes = Vec::new();
+    reader
+        .take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(CliError::FileTooLarge {
+            path: display,
+            max_bytes,
+        });
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+}
+
+fn read_command_file(path: &std::path::Path) -> Result<NegotiationCommand, CliError> {
+    let text = read_bounded(path, MAX_COMMAND_FILE_BYTES)?;
+    serde_json::from_str(&text).map_err(|source| CliError::MalformedCommand {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+async fn verify<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+    database: &Database,
+    negotiation: Option<String>,
+) -> Result<(), CliError> {
+    let negotiations = match negotiation {
+        Some(id) => vec![id],
+        None => {
+            database
+                .aggregate_ids(<Negotiation as cqrs_es::Aggregate>::TYPE)
+                .await?
+        }
+    };
+    let mut events = 0;
+    for id in &negotiations {
+        let head = ledger.verify(id).await?;
+        if head.sequence == 0 {
+            return Err(LedgerError::UnknownNegotiation(id.clone()).into());
+        }
+        println!(
+            "{id}: {} events, chain intact, head {}",
+            head.sequence,
+            hex::encode(head.hash)
+        );
+        events += head.sequence;
+    }
+    println!(
+        "verified {} negotiation(s), {events} events on {}: every link intact",
+        negotiations.len(),
+        database.kind()
+    );
+    Ok(())
+}
+
+pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
+    for event in events {
+        let hash = event
+            .metadata
+            .get(pacta_domain::metadata::HASH)
+            .map_or("", String::as_str);
+        println!(
+            "recorded {} #{}: {} (hash {})",
+            event.aggregate_id,
+            event.sequence,
+            pacta_projections::summary(&event.payload),
+            hash
+        );
+        if let pacta_domain::NegotiationEvent::ClauseProposed { text_hash, .. }
+        | pacta_domain::NegotiationEvent::ClauseAmended { text_hash, .. } = &event.payload
+        {
+            println!("text hash {text_hash}");
+        }
+    }
+}
+
+pub fn print_draft(view: &Draft) {
+    println!("{} ({})", view.title, view.negotiation_id);
+    let parties: Vec<String> = view
+        .parties
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.code))
+        .collect();
+    println!("Parties: {}", parties.join(" and "));
+    println!("Authentic languages: {}", view.languages.join(", "));
+    println!("As of event #{}", view.as_of_sequence);
+    for clause in &view.clauses {
+        let status = serde_json::to_value(clause.status).unwrap_or_default();
+        let agreed = if clause.agreed_by.is_empty() {
+            String::new()
+        } else {
+            format!("; agreed by {}", clause.agreed_by.join(", "))
+        };
+        println!();
+        let heading = if clause.heading.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", clause.heading)
+        };
+        println!(
+            "{}{heading}  [{}; proposed by {}{agreed}; {} {}]",
+            clause.label,
+            status.as_str().unwrap_or_default(),
+            clause.proposed_by,
+            clause.clause_id,
+            &clause.text_hash[..12],
+        );
+        for line in clause.text.lines() {
+            println!("    {line}");
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("views serialise to JSON")
+}

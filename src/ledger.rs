@@ -1,0 +1,210 @@
+//! The ledger: executes negotiating acts against the chained store and reads them back verified.
+//!
+//! This is where identity and time meet the pure domain: the ledger stamps each accepted
+//! command's events with who acted, in which capacity, when, and under which command id. It
+//! retries a command that lost a race for the next sequence, from a fresh load, a bounded
+//! number of times, so concurrent delegates never overwrite each other and never see a
+//! spurious failure under ordinary contention.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
+use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
+use pacta_domain::metadata;
+use pacta_domain::{Action, Negotiation, NegotiationCommand, NegotiationError};
+
+use crate::chain::{ChainError, ChainHead};
+use crate::store::{ChainedEventStore, LoadError};
+
+/// Attempts at one command before a lost race is reported as a conflict. Sixteen writers on
+/// one negotiation need at most sixteen under fair scheduling; twice that leaves headroom.
+pub const MAX_COMMAND_ATTEMPTS: u32 = 32;
+/// Upper bound of the random pause before a retry, per attempt already made.
+pub const RETRY_JITTER_MS_PER_ATTEMPT: u64 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("negotiation '{negotiation_id}': refused: {reason}")]
+    Refused {
+        negotiation_id: String,
+        reason: NegotiationError,
+    },
+    #[error("negotiation '{0}' does not exist; open it first (pacta open)")]
+    UnknownNegotiation(String),
+    #[error("the command opens negotiation '{in_command}' but was addressed to '{addressed}'")]
+    WrongNegotiation {
+        addressed: String,
+        in_command: String,
+    },
+    #[error(
+        "the command produced {count} events; the limit is {max_events_per_command} per command"
+    )]
+    TooManyEvents {
+        count: usize,
+        max_events_per_command: usize,
+    },
+    #[error("negotiation '{negotiation_id}': {attempts} attempts lost the race to other writers; nothing was recorded, try again")]
+    Conflict {
+        negotiation_id: String,
+        attempts: u32,
+    },
+    #[error("{0}; the negotiation is not acted on until the ledger is restored from a verified copy (run pacta verify)")]
+    Integrity(ChainError),
+    #[error("the event store failed: {0}")]
+    Storage(String),
+}
+
+impl LedgerError {
+    fn from_store(negotiation_id: &str, error: AggregateError<NegotiationError>) -> LedgerError {
+        match error {
+            AggregateError::UserError(reason) => LedgerError::Refused {
+                negotiation_id: negotiation_id.to_string(),
+                reason,
+            },
+            AggregateError::UnexpectedError(inner) => match inner.downcast::<ChainError>() {
+                Ok(chain) => LedgerError::Integrity(*chain),
+                Err(other) => LedgerError::Storage(other.to_string()),
+            },
+            other => LedgerError::Storage(other.to_string()),
+        }
+    }
+}
+
+impl From<LoadError> for LedgerError {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Integrity(chain) => LedgerError::Integrity(chain),
+            LoadError::Storage(e) => LedgerError::Storage(e.to_string()),
+        }
+    }
+}
+
+/// Who performed a command, and under which id; the ledger adds the time.
+#[derive(Clone, Debug, Default)]
+pub struct CommandContext {
+    /// Client-chosen id of the command; a fresh UUID when absent.
+    pub command_id: Option<String>,
+}
+
+pub struct Ledger<R> {
+    store: ChainedEventStore<R>,
+}
+
+impl<R: PersistedEventRepository> Ledger<R> {
+    pub fn new(repo: R) -> Self {
+        Self {
+            store: ChainedEventStore::new(repo),
+        }
+    }
+
+    pub async fn execute(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        context: &CommandContext,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        execute(&self.store, negotiation_id, command, context).await
+    }
+
+    /// The negotiation's events, every link verified. Unknown negotiations are an error.
+    pub async fn events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        let events = EventStore::<Negotiation>::load_events(&self.store, negotiation_id)
+            .await
+            .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        if events.is_empty() {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        Ok(events)
+    }
+
+    /// Recomputes the negotiation's chain from its first event.
+    pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
+        Ok(self
+            .store
+            .load_verified::<Negotiation>(negotiation_id)
+            .await?
+            .1)
+    }
+}
+
+/// Executes one command on any cqrs-es event store: load, decide, stamp, commit, and retry from
+/// a fresh load when another writer took the sequence first. Generic so that `pacta bench` can
+/// run the very same loop on a plain postgres-es store and measure what the chain costs.
+pub async fn execute<ES: EventStore<Negotiation>>(
+    store: &ES,
+    negotiation_id: &str,
+    command: NegotiationCommand,
+    context: &CommandContext,
+) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+    if let Action::OpenNegotiation {
+        negotiation_id: in_command,
+        ..
+    } = &command.action
+    {
+        if in_command != negotiation_id {
+            return Err(LedgerError::WrongNegotiation {
+                addressed: negotiation_id.to_string(),
+                in_command: in_command.clone(),
+            });
+        }
+    }
+    let command_id = context
+        .command_id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    for attempt in 1..=MAX_COMMAND_ATTEMPTS {
+        let mut loaded = store
+            .load_aggregate(negotiation_id)
+            .await
+            .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        let aggregate = loaded.aggregate();
+        if !aggregate.is_open() && !matches!(command.action, Action::OpenNegotiation { .. }) {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        let acting_as = aggregate.acting_as(&command);
+        let sink = EventSink::default();
+        aggregate
+            .handle(command.clone(), &(), &sink)
+            .await
+            .map_err(|reason| LedgerError::Refused {
+                negotiation_id: negotiation_id.to_string(),
+                reason,
+            })?;
+        let events = sink.collect().await;
+        if events.len() > MAX_EVENTS_PER_COMMAND {
+            return Err(LedgerError::TooManyEvents {
+                count: events.len(),
+                max_events_per_command: MAX_EVENTS_PER_COMMAND,
+            });
+        }
+        let acting_as = acting_as.expect("invariant: an accepted command has an accredited actor");
+        let metadata = HashMap::from([
+            (
+                metadata::RECORDED_AT.to_string(),
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            ),
+            (metadata::ACTOR.to_string(), acting_as.person),
+            (metadata::PARTY.to_string(), acting_as.party),
+            (metadata::ROLE.to_string(), acting_as.role.to_string()),
+            (metadata::COMMAND_ID.to_string(), command_id.clone()),
+        ]);
+        match store.commit(events, loaded, metadata).await {
+            Ok(committed) => return Ok(committed),
+            Err(AggregateError::AggregateConflict) => {
+                let pause_ms = fastrand::u64(0..=RETRY_JITTER_MS_PER_ATTEMPT * u64::from(attempt));
+                tokio::time::sleep(Duration::from_millis(pause_ms)).await;
+            }
+            Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),
+        }
+    }
+    Err(LedgerError::Conflict {
+        negotiation_id: negotiation_id.to_string(),
+        attempts: MAX_COMMAND_ATTEMPTS,
+    })
+}

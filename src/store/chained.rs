@@ -1,0 +1,151 @@
+//! An event store that seals every event into its negotiation's hash chain.
+//!
+//! `ChainedEventStore` implements cqrs-es's `EventStore` over any `PersistedEventRepository`
+//! (postgres-es on PostgreSQL, sqlite-es embedded). It verifies the whole stored chain before
+//! the aggregate is rebuilt, so a damaged stream is never acted on, and it seals new events
+//! from the head it just verified, so committing costs no extra read. Two writers that loaded
+//! the same head race for the same sequence; the repository's primary key lets exactly one win
+//! and the other gets `AggregateError::AggregateConflict`.
+
+use std::collections::HashMap;
+
+use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
+use cqrs_es::{
+    Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
+};
+
+use crate::chain::{self, ChainError, ChainHead};
+
+pub struct ChainedEventStore<R> {
+    repo: R,
+}
+
+/// The aggregate rebuilt from a verified stream, and the head its next event must link to.
+pub struct ChainedContext<A> {
+    aggregate_id: String,
+    aggregate: A,
+    head: ChainHead,
+}
+
+impl<A: Aggregate> AggregateContext<A> for ChainedContext<A> {
+    fn aggregate(&mut self) -> &mut A {
+        &mut self.aggregate
+    }
+}
+
+impl<A> ChainedContext<A> {
+    pub fn head(&self) -> ChainHead {
+        self.head
+    }
+}
+
+/// Why a stream could not be read as a verified chain.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Integrity(#[from] ChainError),
+    #[error("cannot read the event store: {0}")]
+    Storage(#[from] cqrs_es::persist::PersistenceError),
+}
+
+impl<R: PersistedEventRepository> ChainedEventStore<R> {
+    pub fn new(repo: R) -> Self {
+        Self { repo }
+    }
+
+    /// The stored events of one aggregate, each link checked, in sequence order.
+    pub async fn load_verified<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<(Vec<SerializedEvent>, ChainHead), LoadError> {
+        let events = self.repo.get_events::<A>(aggregate_id).await?;
+        let head = chain::verify_stream(aggregate_id, &events)?;
+        Ok((events, head))
+    }
+
+    async fn load_envelopes<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<(Vec<EventEnvelope<A>>, ChainHead), AggregateError<A::Error>> {
+        let (events, head) = self
+            .load_verified::<A>(aggregate_id)
+            .await
+            .map_err(|e| match e {
+                LoadError::Integrity(e) => AggregateError::UnexpectedError(Box::new(e)),
+                LoadError::Storage(e) => e.into(),
+            })?;
+        let envelopes = events
+            .into_iter()
+            .map(EventEnvelope::<A>::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((envelopes, head))
+    }
+}
+
+impl<A, R> EventStore<A> for ChainedEventStore<R>
+where
+    A: Aggregate,
+    R: PersistedEventRepository,
+{
+    type AC = ChainedContext<A>;
+
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        Ok(self.load_envelopes::<A>(aggregate_id).await?.0)
+    }
+
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
+        let (envelopes, head) = self.load_envelopes::<A>(aggregate_id).await?;
+        let mut aggregate = A::default();
+        for envelope in envelopes {
+            aggregate.apply(envelope.payload);
+        }
+        Ok(ChainedContext {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate,
+            head,
+        })
+    }
+
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        context: ChainedContext<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        let metadata_value = serde_json::to_value(&metadata)?;
+        let mut head = context.head;
+        let mut sealed = Vec::with_capacity(events.len());
+        let mut envelopes = Vec::with_capacity(events.len());
+        for payload in events {
+            let sequence = head.sequence + 1;
+            let mut event = SerializedEvent::new(
+                context.aggregate_id.clone(),
+                sequence,
+                A::TYPE.to_string(),
+                payload.event_type(),
+                payload.event_version(),
+                serde_json::to_value(&payload)?,
+                metadata_value.clone(),
+            );
+            let hash = chain::seal(&mut event, &head.hash)?;
+            head = ChainHead { sequence, hash };
+            envelopes.push(EventEnvelope {
+                aggregate_id: context.aggregate_id.clone(),
+                sequence,
+                payload,
+                metadata: serde_json::from_value(event.metadata.clone())?,
+            });
+            sealed.push(event);
+        }
+        if !sealed.is_empty() {
+            self.repo.persist::<A>(&sealed, None).await?;
+        }
+        Ok(envelopes)
+    }
+}

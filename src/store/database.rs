@@ -1,0 +1,216 @@
+//! The two databases Pacta runs on, chosen by URL: embedded SQLite (the default, no server) and
+//! PostgreSQL (production). Connecting migrates the schema, so a fresh database just works.
+//!
+//! Besides what cqrs-es's repositories do, this module reads the whole ledger in commit order
+//! (projections and the audit journal consume that) and lists the negotiations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use cqrs_es::persist::SerializedEvent;
+use serde_json::Value;
+use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::Row;
+
+/// Connections per pool; enough for 32 concurrent writers in `pacta bench`.
+pub const MAX_POOL_CONNECTIONS: u32 = 40;
+pub const CONNECT_TIMEOUT_MS: u64 = 5_000;
+/// How long a SQLite writer waits for the single write lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
+
+#[derive(Clone, Debug)]
+pub enum Database {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "unsupported store URL '{0}': use sqlite://FILE (embedded) or postgres://USER@HOST/DB"
+    )]
+    UnsupportedUrl(String),
+    #[error("cannot open the store at '{url}': {source}{hint}")]
+    Connect {
+        url: String,
+        source: sqlx::Error,
+        hint: &'static str,
+    },
+    #[error("cannot migrate the schema of '{url}': {source}")]
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error("the event store failed: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// A reader's place in the commit order. On PostgreSQL it is the pair (writing transaction id,
+/// global position); on SQLite the transaction id is always 0 and the position alone orders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CommitCursor {
+    pub transaction_id: i64,
+    pub global_position: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommittedEvent {
+    pub cursor: CommitCursor,
+    pub event: SerializedEvent,
+}
+
+impl Database {
+    pub async fn connect(url: &str) -> Result<Database, StoreError> {
+        let connect_error = |source, hint| StoreError::Connect {
+            url: url.to_string(),
+            source,
+            hint,
+        };
+        let database = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(MAX_POOL_CONNECTIONS)
+                .acquire_timeout(Duration::from_millis(CONNECT_TIMEOUT_MS))
+                .connect(url)
+                .await
+                .map_err(|e| {
+                    connect_error(e, "; is PostgreSQL running and the database created?")
+                })?;
+            Database::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| connect_error(e, ""))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(MAX_POOL_CONNECTIONS)
+                .acquire_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS))
+                .connect_with(options)
+                .await
+                .map_err(|e| {
+                    connect_error(e, "; check that the directory exists and is writable")
+                })?;
+            Database::Sqlite(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let migrated = match &database {
+            Database::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Database::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+        };
+        migrated.map_err(|source| StoreError::Migrate {
+            url: url.to_string(),
+            source,
+        })?;
+        Ok(database)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Database::Postgres(_) => "PostgreSQL",
+            Database::Sqlite(_) => "SQLite",
+        }
+    }
+
+    /// Every negotiation in the ledger, in order of id.
+    pub async fn aggregate_ids(&self, aggregate_type: &str) -> Result<Vec<String>, StoreError> {
+        const QUERY_PG: &str = "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY aggregate_id";
+        const QUERY_SQLITE: &str = "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = ? ORDER BY aggregate_id";
+        Ok(match self {
+            Database::Postgres(pool) => {
+                sqlx::query_scalar(QUERY_PG)
+                    .bind(aggregate_type)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query_scalar(QUERY_SQLITE)
+                    .bind(aggregate_type)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// Up to `limit` committed events after `after`, in commit order.
+    ///
+    /// On PostgreSQL a `bigserial` is drawn when a row is inserted, not when its transaction
+    /// commits, so a reader that simply followed positions could pass position 7 while the
+    /// transaction holding position 6 was still open, and never see 6. This reader only returns
+    /// events whose transaction is older than every transaction still running
+    /// (`pg_snapshot_xmin`): those are all committed or gone, so nothing can appear behind the
+    /// cursor later. Ordering by (transaction id, position) keeps each transaction's events
+    /// together and in order.
+    pub async fn read_committed(
+        &self,
+        after: CommitCursor,
+        limit: usize,
+    ) -> Result<Vec<CommittedEvent>, StoreError> {
+        const QUERY_PG: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, global_position,
+       aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events
+ WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY transaction_id, global_position
+ LIMIT $3";
+        const QUERY_SQLITE: &str = "
+SELECT 0 AS transaction_id, global_position,
+       aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events
+ WHERE global_position > ?
+ ORDER BY global_position
+ LIMIT ?";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        match self {
+            Database::Postgres(pool) => {
+                let rows = sqlx::query(QUERY_PG)
+                    .bind(after.transaction_id.to_string())
+                    .bind(after.global_position)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(committed_event_pg).collect()
+            }
+            Database::Sqlite(pool) => {
+                let rows = sqlx::query(QUERY_SQLITE)
+                    .bind(after.global_position)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(committed_event_sqlite).collect()
+            }
+        }
+    }
+}
+
+macro_rules! committed_event_from_row {
+    ($name:ident, $row:ty) => {
+        fn $name(row: &$row) -> Result<CommittedEvent, StoreError> {
+            let sequence: i64 = row.try_get("sequence")?;
+            Ok(CommittedEvent {
+                cursor: CommitCursor {
+                    transaction_id: row.try_get("transaction_id")?,
+                    global_position: row.try_get("global_position")?,
+                },
+                event: SerializedEvent::new(
+                    row.try_get("aggregate_id")?,
+                    usize::try_from(sequence).unwrap_or(0),
+                    row.try_get("aggregate_type")?,
+                    row.try_get("event_type")?,
+                    row.try_get("event_version")?,
+                    row.try_get::<Value, _>("payload")?,
+                    row.try_get::<Value, _>("metadata")?,
+                ),
+            })
+        }
+    };
+}
+
+committed_event_from_row!(committed_event_pg, PgRow);
+committed_event_from_row!(committed_event_sqlite, SqliteRow);

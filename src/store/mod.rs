@@ -1,0 +1,7 @@
+//! Storage: the chained event store, and the databases it runs on.
+
+mod chained;
+mod database;
+
+pub use chained::{ChainedContext, ChainedEventStore, LoadError};
+pub use database::{CommitCursor, CommittedEvent, Database, StoreError};
