@@ -22,8 +22,10 @@ use crate::store::{ChainedEventStore, LoadError};
 /// Attempts at one command before a lost race is reported as a conflict. Sixteen writers on
 /// one negotiation need at most sixteen under fair scheduling; twice that leaves headroom.
 pub const MAX_COMMAND_ATTEMPTS: u32 = 32;
-/// Upper bound of the random pause before a retry, per attempt already made.
-pub const RETRY_JITTER_MS_PER_ATTEMPT: u64 = 2;
+/// Retries pause a random time up to `RETRY_BASE_MS × 2^attempt`, capped ("full jitter"), so
+/// writers that lost together do not collide again in lockstep.
+pub const RETRY_BASE_MS: u64 = 1;
+pub const RETRY_MAX_PAUSE_MS: u64 = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -197,7 +199,8 @@ pub async fn execute<ES: EventStore<Negotiation>>(
         match store.commit(events, loaded, metadata).await {
             Ok(committed) => return Ok(committed),
             Err(AggregateError::AggregateConflict) => {
-                let pause_ms = fastrand::u64(0..=RETRY_JITTER_MS_PER_ATTEMPT * u64::from(attempt));
+                let ceiling_ms = (RETRY_BASE_MS << attempt.min(16)).min(RETRY_MAX_PAUSE_MS);
+                let pause_ms = fastrand::u64(0..=ceiling_ms);
                 tokio::time::sleep(Duration::from_millis(pause_ms)).await;
             }
             Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),

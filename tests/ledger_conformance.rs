@@ -1,0 +1,417 @@
+//! One conformance suite, run against both stores: append and reload, chain links, commit-order
+//! reading, concurrent writers, and refusals that write nothing.
+
+mod common;
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use common::{AnyLedger, Backend, TestStore};
+use pacta::chain::{self, GENESIS_HASH};
+use pacta::demo::DEMO_NEGOTIATION;
+use pacta::ledger::LedgerError;
+use pacta::store::{CommitCursor, CommittedEvent, Database};
+use pacta_domain::{
+    metadata, Action, InstrumentKind, NegotiationCommand, NegotiationError, Party, PersonName, Role,
+};
+
+on_both_stores!(
+    append_and_reload,
+    chain_links_every_event_to_the_one_before,
+    commit_order_reader_returns_every_event_once_in_order,
+    sixteen_writers_on_one_negotiation_get_every_sequence_exactly_once,
+    a_refused_command_writes_nothing,
+    the_database_refuses_updates_and_deletes,
+);
+
+fn command(actor: &str, action: Action) -> NegotiationCommand {
+    NegotiationCommand {
+        actor: actor.into(),
+        action,
+    }
+}
+
+fn open(negotiation_id: &str) -> NegotiationCommand {
+    let party = |code: &str, head: &str| Party {
+        code: code.into(),
+        name: code.into(),
+        head_of_delegation: PersonName {
+            person: head.into(),
+            name: head.into(),
+        },
+    };
+    command(
+        "civ.head",
+        Action::OpenNegotiation {
+            negotiation_id: negotiation_id.into(),
+            title: "Accord de coopération dans le domaine de l'enseignement supérieur".into(),
+            instrument_kind: InstrumentKind::Agreement,
+            parties: vec![party("CIV", "civ.head"), party("MAR", "mar.head")],
+            facilitator: None,
+            languages: vec!["fr".into(), "ar".into()],
+        },
+    )
+}
+
+fn comment(actor: &str, text: String) -> NegotiationCommand {
+    command(
+        actor,
+        Action::Comment {
+            clause_id: None,
+            text,
+        },
+    )
+}
+
+async fn read_all(database: &Database) -> Vec<CommittedEvent> {
+    let mut cursor = CommitCursor::default();
+    let mut all = Vec::new();
+    loop {
+        let page = database
+            .read_committed(cursor, 7)
+            .await
+            .expect("read in commit order");
+        let Some(last) = page.last() else { break };
+        cursor = last.cursor;
+        all.extend(page);
+    }
+    all
+}
+
+async fn append_and_reload(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let ledger = store.ledger();
+    let recorded = ledger.record_demo().await;
+
+    // A new connection pool sees exactly what the first recorded, rebuilt from storage.
+    let reconnected = Database::connect(&store.url).await.unwrap();
+    let events = AnyLedger::on(&reconnected)
+        .events(DEMO_NEGOTIATION)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), recorded);
+    assert_eq!(
+        events.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        (1..=recorded).collect::<Vec<_>>()
+    );
+    for event in &events {
+        for key in [
+            metadata::RECORDED_AT,
+            metadata::ACTOR,
+            metadata::PARTY,
+            metadata::ROLE,
+            metadata::COMMAND_ID,
+            metadata::PREV_HASH,
+            metadata::HASH,
+        ] {
+            assert!(
+                event.metadata.contains_key(key),
+                "event {} lacks {key}",
+                event.sequence
+            );
+        }
+    }
+    let draft = pacta_projections::draft(DEMO_NEGOTIATION, &events);
+    assert_eq!(draft.clauses.len(), 6);
+    let head = ledger.verify(DEMO_NEGOTIATION).await.unwrap();
+    assert_eq!(head.sequence, recorded);
+    assert_eq!(
+        hex::encode(head.hash),
+        events.last().unwrap().metadata[metadata::HASH]
+    );
+}
+
+async fn chain_links_every_event_to_the_one_before(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    store.ledger().record_demo().await;
+    let stored: Vec<_> = read_all(&store.database)
+        .await
+        .into_iter()
+        .map(|c| c.event)
+        .collect();
+    let mut prev = hex::encode(GENESIS_HASH);
+    for event in &stored {
+        assert_eq!(
+            event.metadata[metadata::PREV_HASH],
+            prev.as_str(),
+            "event {}",
+            event.sequence
+        );
+        prev = event.metadata[metadata::HASH].as_str().unwrap().to_string();
+    }
+    // The chain recomputed from what the database returns (PostgreSQL re-serialises jsonb).
+    chain::verify_stream(DEMO_NEGOTIATION, &stored).expect("stored events verify");
+}
+
+async fn commit_order_reader_returns_every_event_once_in_order(backend: Backend) {
+    const NEGOTIATIONS: usize = 8;
+    const COMMENTS_EACH: usize = 12;
+    let store = TestStore::new(backend).await;
+    let ledger = Arc::new(store.ledger());
+    for n in 0..NEGOTIATIONS {
+        ledger
+            .execute(&format!("neg-{n}"), open(&format!("neg-{n}")))
+            .await
+            .unwrap();
+    }
+    // Writers on eight negotiations at once while a reader follows the commit order.
+    let writers: Vec<_> = (0..NEGOTIATIONS)
+        .map(|n| {
+            let ledger = Arc::clone(&ledger);
+            tokio::spawn(async move {
+                for i in 0..COMMENTS_EACH {
+                    let actor = if i % 2 == 0 { "civ.head" } else { "mar.head" };
+                    ledger
+                        .execute(&format!("neg-{n}"), comment(actor, format!("comment {i}")))
+                        .await
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    let database = store.database.clone();
+    let reader = tokio::spawn(async move {
+        let mut cursor = CommitCursor::default();
+        let mut seen = Vec::new();
+        let expected = NEGOTIATIONS * (COMMENTS_EACH + 1);
+        for _ in 0..10_000 {
+            let page = database.read_committed(cursor, 5).await.unwrap();
+            for event in &page {
+                assert!(event.cursor > cursor, "the reader never goes backwards");
+                cursor = event.cursor;
+            }
+            seen.extend(
+                page.into_iter()
+                    .map(|c| (c.event.aggregate_id, c.event.sequence)),
+            );
+            if seen.len() >= expected {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        seen
+    });
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let seen = reader.await.unwrap();
+
+    let expected: BTreeSet<(String, usize)> = (0..NEGOTIATIONS)
+        .flat_map(|n| (1..=COMMENTS_EACH + 1).map(move |s| (format!("neg-{n}"), s)))
+        .collect();
+    assert_eq!(seen.len(), expected.len(), "every event exactly once");
+    assert_eq!(seen.iter().cloned().collect::<BTreeSet<_>>(), expected);
+
+    // Within a negotiation, commit order is sequence order.
+    let all = read_all(&store.database).await;
+    for n in 0..NEGOTIATIONS {
+        let id = format!("neg-{n}");
+        let sequences: Vec<usize> = all
+            .iter()
+            .filter(|c| c.event.aggregate_id == id)
+            .map(|c| c.event.sequence)
+            .collect();
+        assert_eq!(sequences, (1..=COMMENTS_EACH + 1).collect::<Vec<_>>());
+    }
+    let positions: Vec<i64> = all.iter().map(|c| c.cursor.global_position).collect();
+    assert_eq!(
+        positions.iter().collect::<HashSet<_>>().len(),
+        positions.len(),
+        "positions are unique"
+    );
+}
+
+async fn sixteen_writers_on_one_negotiation_get_every_sequence_exactly_once(backend: Backend) {
+    const WRITERS: usize = 16;
+    const COMMANDS_EACH: usize = 5;
+    let store = TestStore::new(backend).await;
+    let ledger = Arc::new(store.ledger());
+    ledger.execute("race", open("race")).await.unwrap();
+    for w in 0..WRITERS {
+        let (head, party) = if w % 2 == 0 {
+            ("civ.head", "CIV")
+        } else {
+            ("mar.head", "MAR")
+        };
+        let accredit = Action::AccreditDelegate {
+            person: format!("writer-{w}"),
+            name: format!("Writer {w}"),
+            party: party.into(),
+            role: Role::Negotiator,
+        };
+        ledger
+            .execute("race", command(head, accredit))
+            .await
+            .unwrap();
+    }
+    let before = store.event_count().await as usize;
+    let barrier = Arc::new(tokio::sync::Barrier::new(WRITERS));
+    let tasks: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let ledger = Arc::clone(&ledger);
+            let barrier = Arc::clone(&barrier);
+            tokio::spawn(async move {
+                barrier.wait().await;
+                let mut outcomes = Vec::new();
+                for i in 0..COMMANDS_EACH {
+                    outcomes.push(
+                        ledger
+                            .execute("race", comment(&format!("writer-{w}"), format!("{w}/{i}")))
+                            .await,
+                    );
+                }
+                outcomes
+            })
+        })
+        .collect();
+    let mut accepted = 0;
+    for task in tasks {
+        for outcome in task.await.unwrap() {
+            match outcome {
+                Ok(events) => accepted += events.len(),
+                Err(LedgerError::Conflict { .. }) => {}
+                Err(other) => {
+                    panic!("a lost race must be retried or refused as a conflict, not: {other}")
+                }
+            }
+        }
+    }
+    assert!(accepted > 0);
+    let events = ledger
+        .events("race")
+        .await
+        .expect("the chain is intact after the race");
+    assert_eq!(
+        events.len(),
+        before + accepted,
+        "refused commands wrote nothing"
+    );
+    assert_eq!(
+        events.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        (1..=events.len()).collect::<Vec<_>>(),
+        "every sequence exactly once"
+    );
+    let texts: HashSet<String> = events
+        .iter()
+        .filter_map(|e| match &e.payload {
+            pacta_domain::NegotiationEvent::Commented { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(texts.len(), accepted, "no comment recorded twice");
+}
+
+async fn a_refused_command_writes_nothing(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let ledger = store.ledger();
+    ledger.record_demo().await;
+    let before = store.event_count().await;
+    let events = ledger.events(DEMO_NEGOTIATION).await.unwrap();
+    let draft = pacta_projections::draft(DEMO_NEGOTIATION, &events);
+    let disputed = draft
+        .clauses
+        .iter()
+        .find(|c| c.clause_id == "art-donnees")
+        .unwrap();
+
+    let stale = ledger
+        .execute(
+            DEMO_NEGOTIATION,
+            command(
+                "youssef.benali",
+                Action::AgreeClause {
+                    clause_id: "art-donnees".into(),
+                    text_hash: "0".repeat(64),
+                },
+            ),
+        )
+        .await;
+    assert!(
+        matches!(
+            stale,
+            Err(LedgerError::Refused {
+                reason: NegotiationError::StaleTextHash { .. },
+                ..
+            })
+        ),
+        "{stale:?}"
+    );
+
+    let wrong_party = ledger
+        .execute(
+            DEMO_NEGOTIATION,
+            command(
+                "youssef.benali",
+                Action::AccreditDelegate {
+                    person: "impostor".into(),
+                    name: "Impostor".into(),
+                    party: "CIV".into(),
+                    role: Role::Signatory,
+                },
+            ),
+        )
+        .await;
+    assert!(matches!(
+        wrong_party,
+        Err(LedgerError::Refused {
+            reason: NegotiationError::WrongParty { .. },
+            ..
+        })
+    ));
+
+    let oversized = ledger
+        .execute(
+            DEMO_NEGOTIATION,
+            command(
+                "salma.idrissi",
+                Action::AmendClause {
+                    clause_id: "art-donnees".into(),
+                    base_text_hash: disputed.text_hash.clone(),
+                    heading: disputed.heading.clone(),
+                    language: "fr".into(),
+                    text: "x".repeat(pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES + 1),
+                },
+            ),
+        )
+        .await;
+    assert!(matches!(
+        oversized,
+        Err(LedgerError::Refused {
+            reason: NegotiationError::ClauseTextTooLong { .. },
+            ..
+        })
+    ));
+
+    let unknown = ledger
+        .execute("no-such-negotiation", comment("amina.kone", "?".into()))
+        .await;
+    assert!(
+        matches!(unknown, Err(LedgerError::UnknownNegotiation(ref id)) if id == "no-such-negotiation")
+    );
+
+    let misaddressed = ledger.execute("other-id", open("race")).await;
+    assert!(matches!(
+        misaddressed,
+        Err(LedgerError::WrongNegotiation { .. })
+    ));
+
+    assert_eq!(
+        store.event_count().await,
+        before,
+        "refused commands left the ledger untouched"
+    );
+}
+
+async fn the_database_refuses_updates_and_deletes(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    store.ledger().record_demo().await;
+    let update = store
+        .raw_refused("UPDATE events SET event_type = 'Forged' WHERE sequence = 2")
+        .await;
+    assert!(update.contains("append-only"), "{update}");
+    let delete = store
+        .raw_refused("DELETE FROM events WHERE sequence = 2")
+        .await;
+    assert!(delete.contains("append-only"), "{delete}");
+    store.ledger().verify(DEMO_NEGOTIATION).await.unwrap();
+}
