@@ -54,13 +54,20 @@ async fn demo_loads_once_and_shows_the_draft(backend: Backend) {
     let shown = stdout(&first);
     assert!(shown.contains("Recorded the demo negotiation"), "{shown}");
     assert!(shown.contains("Article 3 — Échange d'informations  [under-discussion; proposed by CIV; agreed by CIV;"), "{shown}");
-    assert!(shown.contains("Article 1 — Objet  [agreed; proposed by CIV; agreed by CIV, MAR;"), "{shown}");
+    assert!(
+        shown.contains("Article 1 — Objet  [agreed; proposed by CIV; agreed by CIV, MAR;"),
+        "{shown}"
+    );
     let count = store.event_count().await;
 
     let second = pacta(&store, &["demo"]);
     assert!(second.status.success());
     assert!(stdout(&second).contains("already in this store"));
-    assert_eq!(store.event_count().await, count, "a second demo records nothing");
+    assert_eq!(
+        store.event_count().await,
+        count,
+        "a second demo records nothing"
+    );
 
     let history = pacta(&store, &["history", DEMO_NEGOTIATION, "--json"]);
     let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
@@ -73,12 +80,25 @@ async fn an_act_through_the_cli_is_recorded_and_verifiable(backend: Backend) {
     let store = TestStore::new(backend).await;
     assert!(pacta(&store, &["demo"]).status.success());
     let hash = text_hash_of(&store, "art-donnees");
-    let agreed = pacta(&store, &["--as", "youssef.benali", "agree", DEMO_NEGOTIATION, "art-donnees", "--hash", &hash]);
+    let agreed = pacta(
+        &store,
+        &[
+            "--as",
+            "youssef.benali",
+            "agree",
+            DEMO_NEGOTIATION,
+            "art-donnees",
+            "--hash",
+            &hash,
+        ],
+    );
     assert!(agreed.status.success(), "{}", stderr(&agreed));
     assert!(stdout(&agreed).contains("MAR agreed art-donnees"));
 
     let draft = pacta(&store, &["draft", DEMO_NEGOTIATION]);
-    assert!(stdout(&draft).contains("Article 3 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;"));
+    assert!(stdout(&draft).contains(
+        "Article 3 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;"
+    ));
 
     let verified = pacta(&store, &["verify", DEMO_NEGOTIATION]);
     assert!(verified.status.success(), "{}", stderr(&verified));
@@ -91,32 +111,140 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
     let count = store.event_count().await;
     let directory = tempfile::tempdir().unwrap();
     let malformed = directory.path().join("malformed.json");
-    std::fs::write(&malformed, r#"{"actor": "amina.kone", "action": {"type": "comment", "text": "#).unwrap();
+    std::fs::write(
+        &malformed,
+        r#"{"actor": "amina.kone", "action": {"type": "comment", "text": "#,
+    )
+    .unwrap();
     let unknown_field = directory.path().join("unknown.json");
     std::fs::write(&unknown_field, r#"{"actor": "amina.kone", "acting_for": "MAR", "action": {"type": "comment", "text": "x"}}"#).unwrap();
     let oversized = "x".repeat(pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES + 1);
     let stale = "0".repeat(64);
 
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["--as", "youssef.benali", "agree", DEMO_NEGOTIATION, "art-donnees", "--hash", &stale], "has changed since you read it"),
-        (vec!["--as", "youssef.benali", "accredit", DEMO_NEGOTIATION, "--person", "x", "--name", "X", "--party", "CIV", "--role", "signatory"], "may not act for CIV"),
-        (vec!["--as", "salma.idrissi", "propose", DEMO_NEGOTIATION, "art-9", "--language", "fr", "--text", &oversized], "the limit is 65536 bytes"),
-        (vec!["--as", "salma.idrissi", "propose", DEMO_NEGOTIATION, "art-9", "--language", "en", "--text", "Text"], "not an authentic language"),
-        (vec!["--as", "iom.secretariat", "agree", DEMO_NEGOTIATION, "art-comite", "--hash", &stale], "a secretariat may not agree a clause"),
-        (vec!["--as", "nobody", "comment", DEMO_NEGOTIATION, "--text", "hello"], "'nobody' is not accredited"),
-        (vec!["--as", "amina.kone", "comment", "no-such-negotiation", "--text", "hello"], "does not exist; open it first"),
-        (vec!["comment", DEMO_NEGOTIATION, "--text", "hello"], "pass --as PERSON"),
-        (vec!["submit", DEMO_NEGOTIATION, malformed.to_str().unwrap()], "is not a valid command"),
-        (vec!["submit", DEMO_NEGOTIATION, unknown_field.to_str().unwrap()], "unknown field `acting_for`"),
+        (
+            vec![
+                "--as",
+                "youssef.benali",
+                "agree",
+                DEMO_NEGOTIATION,
+                "art-donnees",
+                "--hash",
+                &stale,
+            ],
+            "has changed since you read it",
+        ),
+        (
+            vec![
+                "--as",
+                "youssef.benali",
+                "accredit",
+                DEMO_NEGOTIATION,
+                "--person",
+                "x",
+                "--name",
+                "X",
+                "--party",
+                "CIV",
+                "--role",
+                "signatory",
+            ],
+            "may not act for CIV",
+        ),
+        (
+            vec![
+                "--as",
+                "salma.idrissi",
+                "propose",
+                DEMO_NEGOTIATION,
+                "art-9",
+                "--language",
+                "fr",
+                "--text",
+                &oversized,
+            ],
+            "the limit is 65536 bytes",
+        ),
+        (
+            vec![
+                "--as",
+                "salma.idrissi",
+                "propose",
+                DEMO_NEGOTIATION,
+                "art-9",
+                "--language",
+                "en",
+                "--text",
+                "Text",
+            ],
+            "not an authentic language",
+        ),
+        (
+            vec![
+                "--as",
+                "iom.secretariat",
+                "agree",
+                DEMO_NEGOTIATION,
+                "art-comite",
+                "--hash",
+                &stale,
+            ],
+            "a secretariat may not agree a clause",
+        ),
+        (
+            vec![
+                "--as",
+                "nobody",
+                "comment",
+                DEMO_NEGOTIATION,
+                "--text",
+                "hello",
+            ],
+            "'nobody' is not accredited",
+        ),
+        (
+            vec![
+                "--as",
+                "amina.kone",
+                "comment",
+                "no-such-negotiation",
+                "--text",
+                "hello",
+            ],
+            "does not exist; open it first",
+        ),
+        (
+            vec!["comment", DEMO_NEGOTIATION, "--text", "hello"],
+            "pass --as PERSON",
+        ),
+        (
+            vec!["submit", DEMO_NEGOTIATION, malformed.to_str().unwrap()],
+            "is not a valid command",
+        ),
+        (
+            vec!["submit", DEMO_NEGOTIATION, unknown_field.to_str().unwrap()],
+            "unknown field `acting_for`",
+        ),
         (vec!["history", "no-such-negotiation"], "does not exist"),
     ];
     for (args, expected) in cases {
         let output = pacta(&store, &args);
         let message = stderr(&output);
         assert!(!output.status.success(), "{args:?} must fail");
-        assert!(message.contains(expected), "{args:?}: expected '{expected}' in: {message}");
-        assert_eq!(message.trim().lines().count(), 1, "{args:?}: one line, got: {message}");
-        assert_eq!(store.event_count().await, count, "{args:?} wrote to the ledger");
+        assert!(
+            message.contains(expected),
+            "{args:?}: expected '{expected}' in: {message}"
+        );
+        assert_eq!(
+            message.trim().lines().count(),
+            1,
+            "{args:?}: one line, got: {message}"
+        );
+        assert_eq!(
+            store.event_count().await,
+            count,
+            "{args:?} wrote to the ledger"
+        );
     }
 }
 
@@ -128,6 +256,9 @@ fn an_unsupported_store_url_is_one_clear_line() {
         .unwrap();
     assert!(!output.status.success());
     let message = stderr(&output);
-    assert!(message.contains("unsupported store URL 'mysql://localhost/x'"), "{message}");
+    assert!(
+        message.contains("unsupported store URL 'mysql://localhost/x'"),
+        "{message}"
+    );
     assert_eq!(message.trim().lines().count(), 1);
 }

@@ -1,0 +1,132 @@
+//! The test vectors of docs/ledger-format.md, checked against the implementation, and the
+//! document's own Python verifier run on them: the published format and the code agree.
+
+use std::collections::BTreeMap;
+
+use cqrs_es::persist::SerializedEvent;
+use pacta::chain::{self, ChainHead, CHAIN_DOMAIN_TAG};
+use serde_json::Value;
+
+const FORMAT_DOC: &str = include_str!("../docs/ledger-format.md");
+
+/// Fenced blocks whose info string is `<lang> vector:<name>:<part>`, by (name, part).
+fn vectors() -> BTreeMap<(String, String), String> {
+    let mut found = BTreeMap::new();
+    let mut lines = FORMAT_DOC.lines();
+    while let Some(line) = lines.next() {
+        let Some(key) = line
+            .strip_prefix("```")
+            .and_then(|info| info.split_whitespace().nth(1))
+        else {
+            continue;
+        };
+        let Some(key) = key.strip_prefix("vector:") else {
+            continue;
+        };
+        let (name, part) = key.split_once(':').expect("vector:<name>:<part>");
+        let body: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| !l.starts_with("```"))
+            .collect();
+        found.insert((name.to_string(), part.to_string()), body.join("\n"));
+    }
+    found
+}
+
+fn part<'a>(vectors: &'a BTreeMap<(String, String), String>, name: &str, part: &str) -> &'a str {
+    vectors
+        .get(&(name.to_string(), part.to_string()))
+        .unwrap_or_else(|| panic!("docs/ledger-format.md lacks vector:{name}:{part}"))
+}
+
+fn stored_event(json: &str) -> SerializedEvent {
+    let v: Value = serde_json::from_str(json).expect("stored event is JSON");
+    SerializedEvent::new(
+        v["aggregate_id"].as_str().unwrap().into(),
+        v["sequence"].as_u64().unwrap() as usize,
+        v["aggregate_type"].as_str().unwrap().into(),
+        v["event_type"].as_str().unwrap().into(),
+        v["event_version"].as_str().unwrap().into(),
+        v["payload"].clone(),
+        v["metadata"].clone(),
+    )
+}
+
+#[test]
+fn the_documented_domain_tags_are_the_ones_used() {
+    assert!(FORMAT_DOC.contains(&hex::encode(CHAIN_DOMAIN_TAG)));
+    assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::TEXT_HASH_DOMAIN_TAG)));
+}
+
+#[test]
+fn clause_text_vector() {
+    let vectors = vectors();
+    let input: Value = serde_json::from_str(part(&vectors, "clause-text", "input")).unwrap();
+    let canonical = serde_json_canonicalizer::to_string(&input).unwrap();
+    assert_eq!(canonical, part(&vectors, "clause-text", "canonical"));
+    let hash = pacta_domain::clause_text_hash(
+        input["heading"].as_str().unwrap(),
+        input["language"].as_str().unwrap(),
+        input["text"].as_str().unwrap(),
+    );
+    assert_eq!(hash, part(&vectors, "clause-text", "hash"));
+}
+
+#[test]
+fn event_chain_vectors() {
+    let vectors = vectors();
+    let mut head = ChainHead::EMPTY;
+    for name in ["event-1", "event-2"] {
+        let event = stored_event(part(&vectors, name, "stored"));
+        let canonical = chain::canonical_record(&event).unwrap();
+        assert_eq!(
+            String::from_utf8(canonical.clone()).unwrap(),
+            part(&vectors, name, "canonical"),
+            "{name}"
+        );
+        assert_eq!(
+            hex::encode(head.hash),
+            part(&vectors, name, "prev"),
+            "{name}"
+        );
+        let hash = chain::link_hash(&head.hash, &canonical);
+        assert_eq!(hex::encode(hash), part(&vectors, name, "hash"), "{name}");
+        head = chain::verify_next("civ-mar-tip-mou", head, &event)
+            .expect("the stored vector verifies");
+    }
+}
+
+#[test]
+fn the_documents_python_verifier_checks_the_vectors() {
+    let vectors = vectors();
+    let verifier = FORMAT_DOC
+        .split("```python\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/ledger-format.md has a Python verifier");
+    let events = format!(
+        "[{}, {}]",
+        part(&vectors, "event-1", "stored"),
+        part(&vectors, "event-2", "stored")
+    );
+    let script = format!("{verifier}\nimport sys\nprint(*verify(json.loads(sys.stdin.read())))\n");
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs the documented verifier (it is on every machine this project uses)");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(events.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim(),
+        format!("2 {}", part(&vectors, "event-2", "hash"))
+    );
+}
