@@ -1,13 +1,384 @@
-//! `pacta bench`.
+//! `pacta bench`: what the hash chain costs, measured against plain postgres-es.
+//!
+//! Every workload runs twice in the same process, against two fresh databases on the same
+//! PostgreSQL server: once through `ChainedEventStore` (verify on load, seal on commit) and once
+//! through cqrs-es's own `PersistedEventStore` over the same postgres-es repository, with the
+//! same aggregate, the same commands and the same execution loop. The ratio of the two
+//! throughputs is the price of tamper evidence.
+//!
+//! Workloads:
+//! - 1, 8 and 32 concurrent writers over 64 negotiations (each writer owns its negotiations, so
+//!   the figures measure the store, not lost races): a cycle of propose, comment, amend, agree;
+//! - one writer on a single negotiation already holding 1,000 and then 10,000 events (seeded by
+//!   committing batches straight to the store, then measured command by command).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::Args;
+use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::EventStore;
+use pacta_domain::{
+    clause_text_hash, Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Party,
+    PersonName, Role,
+};
+use postgres_es::PostgresEventRepository;
+use sqlx::Connection;
 
 use crate::cli::CliError;
-use crate::store::Database;
+use crate::ledger::{execute, stamp, CommandContext};
+use crate::store::{postgres_url_with_database, ChainedEventStore, Database};
 
 #[derive(Args, Debug)]
-pub struct BenchArgs {}
+pub struct BenchArgs {
+    /// Commands measured at each concurrency level (1, 8, 32 writers).
+    #[arg(long, default_value_t = 2_000)]
+    pub commands: usize,
+    /// Commands measured on each large single negotiation.
+    #[arg(long, default_value_t = 200)]
+    pub single_commands: usize,
+    /// Sizes of the single negotiations, in events, before measuring.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+    pub single_sizes: Vec<usize>,
+    /// Keep the benchmark databases instead of dropping them.
+    #[arg(long)]
+    pub keep: bool,
+}
 
-pub async fn run(_database: &Database, _args: BenchArgs) -> Result<(), CliError> {
-    Err(CliError::Bench("not yet".into()))
+const NEGOTIATIONS: usize = 64;
+const WRITER_LEVELS: [usize; 3] = [1, 8, 32];
+/// Events committed per batch when seeding a large negotiation.
+const SEED_BATCH_EVENTS: usize = 500;
+const CLAUSE_TEXT: &str = "Les Parties échangent, par l'intermédiaire de leurs points focaux désignés, les informations utiles à la prévention de la traite des personnes, à l'identification des victimes et à la poursuite des auteurs, dans le respect de leur législation nationale relative à la protection des données à caractère personnel.";
+
+pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Result<(), CliError> {
+    let Database::Postgres(_) = database else {
+        return Err(CliError::Bench(
+            "pacta bench measures PostgreSQL: pass --store postgres://USER@HOST/DB (a user allowed to create databases)".into(),
+        ));
+    };
+    let server_url = store_url;
+    let chained = BenchDatabase::create(server_url, "chained").await?;
+    let plain = BenchDatabase::create(server_url, "plain").await?;
+    let chained_store = Arc::new(ChainedEventStore::new(PostgresEventRepository::new(
+        chained.pool.clone(),
+    )));
+    let plain_store = Arc::new(PersistedEventStore::<_, Negotiation>::new_event_store(
+        PostgresEventRepository::new(plain.pool.clone()),
+    ));
+
+    println!("pacta bench on PostgreSQL ({} CPU cores); every workload: chained store vs plain postgres-es", num_cpus());
+    println!(
+        "{:<44} {:>8} {:>10} {:>9} {:>9} {:>7}",
+        "workload", "commands", "cmds/s", "p50 ms", "p99 ms", "ratio"
+    );
+    for id in (0..NEGOTIATIONS).map(negotiation_id) {
+        open(chained_store.as_ref(), &id).await?;
+        open(plain_store.as_ref(), &id).await?;
+    }
+    let chained_steps = Arc::new((0..NEGOTIATIONS).map(|_| AtomicUsize::new(0)).collect());
+    let plain_steps = Arc::new((0..NEGOTIATIONS).map(|_| AtomicUsize::new(0)).collect());
+    for writers in WRITER_LEVELS {
+        let label = format!("{writers} writer(s) over {NEGOTIATIONS} negotiations");
+        let with_chain = concurrent(&chained_store, &chained_steps, writers, args.commands).await?;
+        let without = concurrent(&plain_store, &plain_steps, writers, args.commands).await?;
+        report(&label, &with_chain, &without);
+    }
+    for (index, &size) in args.single_sizes.iter().enumerate() {
+        let id = format!("single-{index}");
+        seed(chained_store.as_ref(), &id, size).await?;
+        seed(plain_store.as_ref(), &id, size).await?;
+        let label = format!("1 negotiation of {size} events, 1 writer");
+        let with_chain = single(chained_store.as_ref(), &id, args.single_commands).await?;
+        let without = single(plain_store.as_ref(), &id, args.single_commands).await?;
+        report(&label, &with_chain, &without);
+    }
+    println!("ratio = chained throughput / plain postgres-es throughput (target ≥ 0.8)");
+    if args.keep {
+        println!("kept databases {} and {}", chained.name, plain.name);
+    } else {
+        chained.drop(server_url).await;
+        plain.drop(server_url).await;
+    }
+    Ok(())
+}
+
+struct BenchDatabase {
+    name: String,
+    pool: sqlx::PgPool,
+}
+
+impl BenchDatabase {
+    async fn create(server_url: &str, flavour: &str) -> Result<BenchDatabase, CliError> {
+        let name = format!("pacta_bench_{flavour}_{}", std::process::id());
+        let bench_error = |e: sqlx::Error| {
+            CliError::Bench(format!("cannot create benchmark database {name}: {e}"))
+        };
+        let mut admin = sqlx::PgConnection::connect(server_url)
+            .await
+            .map_err(bench_error)?;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut admin)
+            .await
+            .map_err(bench_error)?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .map_err(bench_error)?;
+        let Database::Postgres(pool) =
+            Database::connect(&postgres_url_with_database(server_url, &name)).await?
+        else {
+            unreachable!("a postgres:// URL opens PostgreSQL")
+        };
+        Ok(BenchDatabase { name, pool })
+    }
+
+    async fn drop(self, server_url: &str) {
+        self.pool.close().await;
+        if let Ok(mut admin) = sqlx::PgConnection::connect(server_url).await {
+            let _ = sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin)
+            .await;
+        }
+    }
+}
+
+fn negotiation_id(index: usize) -> String {
+    format!("bench-{index:02}")
+}
+
+fn act(actor: &str, action: Action) -> NegotiationCommand {
+    NegotiationCommand {
+        actor: actor.to_string(),
+        action,
+    }
+}
+
+async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), CliError> {
+    let party = |code: &str, head: &str| Party {
+        code: code.into(),
+        name: code.into(),
+        head_of_delegation: PersonName {
+            person: head.into(),
+            name: head.into(),
+        },
+    };
+    let opening = Action::OpenNegotiation {
+        negotiation_id: id.into(),
+        title: "Benchmark memorandum".into(),
+        instrument_kind: InstrumentKind::Mou,
+        parties: vec![party("CIV", "civ.head"), party("MAR", "mar.head")],
+        facilitator: None,
+        languages: vec!["fr".into()],
+    };
+    let accredit = Action::AccreditDelegate {
+        person: "civ.negotiator".into(),
+        name: "Negotiator".into(),
+        party: "CIV".into(),
+        role: Role::Negotiator,
+    };
+    let context = CommandContext::default();
+    execute(store, id, act("civ.head", opening), &context).await?;
+    execute(store, id, act("civ.head", accredit), &context).await?;
+    Ok(())
+}
+
+/// The `step`-th command of the benchmark cycle on one negotiation: propose clause `c<k>`,
+/// comment on it, amend it, agree the amended wording.
+fn cycle_command(step: usize) -> NegotiationCommand {
+    const HEADING: &str = "Échange d'informations";
+    let clause_id = format!("c{}", step / 4);
+    let amended = format!("{CLAUSE_TEXT} (révision {})", step / 4);
+    match step % 4 {
+        0 => act(
+            "civ.negotiator",
+            Action::ProposeClause {
+                clause_id,
+                kind: ClauseKind::Article,
+                heading: HEADING.into(),
+                language: "fr".into(),
+                text: CLAUSE_TEXT.into(),
+            },
+        ),
+        1 => act(
+            "civ.negotiator",
+            Action::Comment {
+                clause_id: Some(clause_id),
+                text:
+                    "Le Maroc souhaite préciser les garanties applicables aux données personnelles."
+                        .into(),
+            },
+        ),
+        2 => act(
+            "civ.negotiator",
+            Action::AmendClause {
+                clause_id,
+                base_text_hash: clause_text_hash(HEADING, "fr", CLAUSE_TEXT),
+                heading: HEADING.into(),
+                language: "fr".into(),
+                text: amended,
+            },
+        ),
+        _ => act(
+            "civ.head",
+            Action::AgreeClause {
+                clause_id,
+                text_hash: clause_text_hash(HEADING, "fr", &amended),
+            },
+        ),
+    }
+}
+
+struct Measured {
+    commands: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Measured {
+    fn per_second(&self) -> f64 {
+        self.commands as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile_ms(&self, percent: usize) -> f64 {
+        let mut sorted = self.latencies.clone();
+        sorted.sort_unstable();
+        let index = (sorted.len() * percent / 100).min(sorted.len().saturating_sub(1));
+        sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1_000.0)
+    }
+}
+
+fn report(label: &str, chained: &Measured, plain: &Measured) {
+    for (store, m) in [("chained", chained), ("plain postgres-es", plain)] {
+        println!(
+            "{:<44} {:>8} {:>10.1} {:>9.2} {:>9.2} {:>7}",
+            format!("{label}, {store}"),
+            m.commands,
+            m.per_second(),
+            m.percentile_ms(50),
+            m.percentile_ms(99),
+            if store == "chained" {
+                format!("{:.2}", chained.per_second() / plain.per_second())
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
+/// `writers` tasks, each owning every `writers`-th negotiation, share `commands` commands.
+/// `steps` holds each negotiation's place in its cycle across levels.
+async fn concurrent<ES>(
+    store: &Arc<ES>,
+    steps: &Arc<Vec<AtomicUsize>>,
+    writers: usize,
+    commands: usize,
+) -> Result<Measured, CliError>
+where
+    ES: EventStore<Negotiation> + 'static,
+    ES::AC: Send,
+{
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|writer| {
+            let store = Arc::clone(store);
+            let steps = Arc::clone(steps);
+            let owned: Vec<usize> = (writer..NEGOTIATIONS).step_by(writers).collect();
+            let share = commands / writers + usize::from(writer < commands % writers);
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(share);
+                for i in 0..share {
+                    let index = owned[i % owned.len()];
+                    let step = steps[index].fetch_add(1, Ordering::Relaxed);
+                    let command = cycle_command(step);
+                    let begun = Instant::now();
+                    execute(
+                        store.as_ref(),
+                        &negotiation_id(index),
+                        command,
+                        &CommandContext::default(),
+                    )
+                    .await?;
+                    latencies.push(begun.elapsed());
+                }
+                Ok::<_, CliError>(latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(commands);
+    for task in tasks {
+        latencies.extend(task.await.map_err(|e| CliError::Bench(e.to_string()))??);
+    }
+    Ok(Measured {
+        commands,
+        elapsed: started.elapsed(),
+        latencies,
+    })
+}
+
+/// Commits `events` comment events to a fresh negotiation in large batches, straight through the
+/// store, so that seeding 10,000 events does not cost 10,000 full loads.
+async fn seed<ES: EventStore<Negotiation>>(
+    store: &ES,
+    id: &str,
+    events: usize,
+) -> Result<(), CliError> {
+    open(store, id).await?;
+    let author = pacta_domain::Delegate {
+        person: "civ.negotiator".into(),
+        name: "Negotiator".into(),
+        party: "CIV".into(),
+        role: Role::Negotiator,
+    };
+    let mut seeded = 2;
+    while seeded < events {
+        let batch = SEED_BATCH_EVENTS.min(events - seeded);
+        let context = store
+            .load_aggregate(id)
+            .await
+            .map_err(|e| CliError::Bench(e.to_string()))?;
+        let comments = (0..batch)
+            .map(|i| pacta_domain::NegotiationEvent::Commented {
+                clause_id: None,
+                text: format!("{CLAUSE_TEXT} ({})", seeded + i),
+            })
+            .collect();
+        store
+            .commit(
+                comments,
+                context,
+                stamp(author.clone(), &uuid::Uuid::new_v4().to_string()),
+            )
+            .await
+            .map_err(|e| CliError::Bench(e.to_string()))?;
+        seeded += batch;
+    }
+    Ok(())
+}
+
+async fn single<ES: EventStore<Negotiation>>(
+    store: &ES,
+    id: &str,
+    commands: usize,
+) -> Result<Measured, CliError> {
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(commands);
+    for step in 0..commands {
+        let begun = Instant::now();
+        execute(store, id, cycle_command(step), &CommandContext::default()).await?;
+        latencies.push(begun.elapsed());
+    }
+    Ok(Measured {
+        commands,
+        elapsed: started.elapsed(),
+        latencies,
+    })
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -371,7 +371,7 @@ async fn run_with<R: PersistedEventRepository>(
         }
         Command::Verify { negotiation } => return verify(ledger, database, negotiation).await,
         Command::Demo => return crate::demo::run(ledger).await,
-        Command::Bench(args) => return crate::bench::run(database, args).await,
+        Command::Bench(args) => return crate::bench::run(database, &cli.store, args).await,
     };
     let command = NegotiationCommand {
         actor: actor()?,

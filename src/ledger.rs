@@ -14,7 +14,7 @@ use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
 use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
 use pacta_domain::metadata;
-use pacta_domain::{Action, Negotiation, NegotiationCommand, NegotiationError};
+use pacta_domain::{Action, Delegate, Negotiation, NegotiationCommand, NegotiationError};
 
 use crate::chain::{ChainError, ChainHead};
 use crate::store::{ChainedEventStore, LoadError};
@@ -135,6 +135,21 @@ impl<R: PersistedEventRepository> Ledger<R> {
     }
 }
 
+/// The metadata recorded with every event of one command: who, in which capacity, when, and
+/// under which command id. The clock is read here, never in the domain.
+pub fn stamp(acting_as: Delegate, command_id: &str) -> HashMap<String, String> {
+    HashMap::from([
+        (
+            metadata::RECORDED_AT.to_string(),
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        ),
+        (metadata::ACTOR.to_string(), acting_as.person),
+        (metadata::PARTY.to_string(), acting_as.party),
+        (metadata::ROLE.to_string(), acting_as.role.to_string()),
+        (metadata::COMMAND_ID.to_string(), command_id.to_string()),
+    ])
+}
+
 /// Executes one command on any cqrs-es event store: load, decide, stamp, commit, and retry from
 /// a fresh load when another writer took the sequence first. Generic so that `pacta bench` can
 /// run the very same loop on a plain postgres-es store and measure what the chain costs.
@@ -186,17 +201,10 @@ pub async fn execute<ES: EventStore<Negotiation>>(
             });
         }
         let acting_as = acting_as.expect("invariant: an accepted command has an accredited actor");
-        let metadata = HashMap::from([
-            (
-                metadata::RECORDED_AT.to_string(),
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-            ),
-            (metadata::ACTOR.to_string(), acting_as.person),
-            (metadata::PARTY.to_string(), acting_as.party),
-            (metadata::ROLE.to_string(), acting_as.role.to_string()),
-            (metadata::COMMAND_ID.to_string(), command_id.clone()),
-        ]);
-        match store.commit(events, loaded, metadata).await {
+        match store
+            .commit(events, loaded, stamp(acting_as, &command_id))
+            .await
+        {
             Ok(committed) => return Ok(committed),
             Err(AggregateError::AggregateConflict) => {
                 let ceiling_ms = (RETRY_BASE_MS << attempt.min(16)).min(RETRY_MAX_PAUSE_MS);

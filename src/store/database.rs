@@ -189,6 +189,23 @@ SELECT 0 AS transaction_id, global_position,
     }
 }
 
+/// The same PostgreSQL server URL with another database name: `postgres://u@h/a?x` → `…/b?x`.
+pub fn postgres_url_with_database(server_url: &str, database: &str) -> String {
+    let (base, query) = server_url
+        .split_once('?')
+        .map_or((server_url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_end..]
+        .find('/')
+        .map_or(base.len(), |i| authority_end + i);
+    let mut url = format!("{}/{database}", &base[..path_start]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
 macro_rules! committed_event_from_row {
     ($name:ident, $row:ty) => {
         fn $name(row: &$row) -> Result<CommittedEvent, StoreError> {
@@ -214,3 +231,24 @@ macro_rules! committed_event_from_row {
 
 committed_event_from_row!(committed_event_pg, PgRow);
 committed_event_from_row!(committed_event_sqlite, SqliteRow);
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_url_with_database;
+
+    #[test]
+    fn swaps_only_the_database_name() {
+        assert_eq!(
+            postgres_url_with_database("postgres://u@h:5432/test", "b"),
+            "postgres://u@h:5432/b"
+        );
+        assert_eq!(
+            postgres_url_with_database("postgres://u@h", "b"),
+            "postgres://u@h/b"
+        );
+        assert_eq!(
+            postgres_url_with_database("postgresql://u@h/a?sslmode=disable", "b"),
+            "postgresql://u@h/b?sslmode=disable"
+        );
+    }
+}

@@ -4,4 +4,6 @@ mod chained;
 mod database;
 
 pub use chained::{ChainedContext, ChainedEventStore, LoadError};
-pub use database::{CommitCursor, CommittedEvent, Database, StoreError};
+pub use database::{
+    postgres_url_with_database, CommitCursor, CommittedEvent, Database, StoreError,
+};

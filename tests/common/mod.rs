@@ -58,7 +58,7 @@ impl TestStore {
                     .execute(&mut admin)
                     .await
                     .expect("create the test database");
-                let url = replace_database(&server, &name);
+                let url = pacta::store::postgres_url_with_database(&server, &name);
                 (url, Cleanup::PostgresDatabase { server, name })
             }
         };
@@ -132,22 +132,6 @@ impl Drop for TestStore {
             .join();
         }
     }
-}
-
-fn replace_database(server_url: &str, database: &str) -> String {
-    let (base, query) = server_url
-        .split_once('?')
-        .map_or((server_url, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[authority_end..]
-        .find('/')
-        .map_or(base.len(), |i| authority_end + i);
-    let mut url = format!("{}/{database}", &base[..path_start]);
-    if let Some(query) = query {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
 }
 
 /// The ledger on whichever backend the test runs, with the calls the tests need.
