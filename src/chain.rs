@@ -180,6 +180,8 @@ pub enum ChainProblem {
         "its content hashes to {computed} but the ledger recorded {stored}: the event was altered"
     )]
     ContentAltered { stored: String, computed: String },
+    #[error("the history now ends differently from the head {verified} verified earlier: it was cut short, rolled back or rewritten")]
+    HeadRewritten { verified: String },
     #[error("its record cannot be canonicalised: {0}")]
     NotCanonicalisable(String),
 }
@@ -250,6 +252,11 @@ pub fn verify_next(
         sequence: expected_sequence,
         hash: computed,
     })
+}
+
+/// The hash an event records for itself, if it carries a well-formed one.
+pub fn hash_field(event: &SerializedEvent) -> Option<Hash> {
+    chain_field(event, HASH_KEY)
 }
 
 fn chain_field(event: &SerializedEvent, key: &str) -> Option<Hash> {

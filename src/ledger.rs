@@ -92,7 +92,7 @@ pub struct CommandContext {
 }
 
 pub struct Ledger<R> {
-    store: ChainedEventStore<R>,
+    store: ChainedEventStore<R, Negotiation>,
 }
 
 impl<R: PersistedEventRepository> Ledger<R> {
@@ -127,11 +127,7 @@ impl<R: PersistedEventRepository> Ledger<R> {
 
     /// Recomputes the negotiation's chain from its first event.
     pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
-        Ok(self
-            .store
-            .load_verified::<Negotiation>(negotiation_id)
-            .await?
-            .1)
+        Ok(self.store.load_verified(negotiation_id).await?.1)
     }
 }
 

@@ -22,6 +22,7 @@ on_both_stores!(
     sixteen_writers_on_one_negotiation_get_every_sequence_exactly_once,
     a_refused_command_writes_nothing,
     the_database_refuses_updates_and_deletes,
+    two_ledgers_on_one_store_build_on_each_others_acts,
 );
 
 fn command(actor: &str, action: Action) -> NegotiationCommand {
@@ -414,4 +415,28 @@ async fn the_database_refuses_updates_and_deletes(backend: Backend) {
         .await;
     assert!(delete.contains("append-only"), "{delete}");
     store.ledger().verify(DEMO_NEGOTIATION).await.unwrap();
+}
+
+async fn two_ledgers_on_one_store_build_on_each_others_acts(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    // Two processes' ledgers: each remembers what it verified, and must still see the other's acts.
+    let first = store.ledger();
+    let second = AnyLedger::on(&Database::connect(&store.url).await.unwrap());
+    first.execute("shared", open("shared")).await.unwrap();
+    for round in 0..3 {
+        let by_second = second
+            .execute("shared", comment("mar.head", format!("second {round}")))
+            .await
+            .unwrap();
+        let by_first = first
+            .execute("shared", comment("civ.head", format!("first {round}")))
+            .await
+            .unwrap();
+        assert_eq!(by_first[0].sequence, by_second[0].sequence + 1);
+        assert_eq!(
+            by_first[0].metadata[metadata::PREV_HASH],
+            by_second[0].metadata[metadata::HASH]
+        );
+    }
+    assert_eq!(first.verify("shared").await.unwrap().sequence, 7);
 }

@@ -15,6 +15,7 @@ on_both_stores!(
     a_changed_byte_in_metadata_is_caught,
     an_event_deleted_from_the_middle_is_caught,
     two_swapped_events_are_caught,
+    a_history_cut_short_under_a_running_ledger_is_refused,
 );
 
 /// Article "Objet" is proposed at sequence 6 of the demo story, by koffi.yao.
@@ -153,4 +154,57 @@ async fn two_swapped_events_are_caught(backend: Backend) {
         matches!(p, ChainProblem::BrokenLink { .. })
     })
     .await;
+}
+
+async fn a_history_cut_short_under_a_running_ledger_is_refused(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    // This ledger keeps the state it verified while recording the story.
+    let running = store.ledger();
+    let recorded = running.record_demo().await;
+    let command = || NegotiationCommand {
+        actor: "amina.kone".into(),
+        action: Action::Comment {
+            clause_id: None,
+            text: "Next session on 14 April".into(),
+        },
+    };
+    running
+        .execute(DEMO_NEGOTIATION, command())
+        .await
+        .expect("intact history");
+    let last = recorded + 1;
+    let cut = format!(
+        "DELETE FROM events WHERE aggregate_id = '{DEMO_NEGOTIATION}' AND sequence >= {}",
+        last - 1
+    );
+    match backend {
+        Backend::Postgres => {
+            store
+                .raw("ALTER TABLE events DISABLE TRIGGER events_append_only")
+                .await;
+            store.raw(&cut).await;
+        }
+        Backend::Sqlite => {
+            store.raw("DROP TRIGGER events_append_only_delete").await;
+            store.raw(&cut).await;
+        }
+    }
+    let before = store.event_count().await;
+    match running.execute(DEMO_NEGOTIATION, command()).await {
+        Err(LedgerError::Integrity(error)) => {
+            assert_eq!(error.aggregate_id, DEMO_NEGOTIATION);
+            assert!(
+                matches!(error.problem, ChainProblem::HeadRewritten { .. }),
+                "{error}"
+            );
+        }
+        other => {
+            panic!("a running ledger must refuse a history shorter than it verified: {other:?}")
+        }
+    }
+    assert_eq!(
+        store.event_count().await,
+        before,
+        "nothing written after the cut"
+    );
 }

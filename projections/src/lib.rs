@@ -10,3 +10,6 @@ mod history;
 
 pub use draft::{draft, Draft, DraftClause};
 pub use history::{history, summary, HistoryEntry};
+
+#[cfg(test)]
+mod tests;

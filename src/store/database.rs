@@ -16,8 +16,8 @@ use sqlx::sqlite::{
 };
 use sqlx::Row;
 
-/// Connections per pool; enough for 32 concurrent writers in `pacta bench`.
-pub const MAX_POOL_CONNECTIONS: u32 = 40;
+/// Connections per pool for the CLI and the tests.
+pub const DEFAULT_POOL_CONNECTIONS: u32 = 16;
 pub const CONNECT_TIMEOUT_MS: u64 = 5_000;
 /// How long a SQLite writer waits for the single write lock before giving up.
 pub const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
@@ -65,6 +65,14 @@ pub struct CommittedEvent {
 
 impl Database {
     pub async fn connect(url: &str) -> Result<Database, StoreError> {
+        Self::connect_with_pool(url, DEFAULT_POOL_CONNECTIONS).await
+    }
+
+    /// Connects with at most `max_connections` connections, e.g. one per concurrent writer.
+    pub async fn connect_with_pool(
+        url: &str,
+        max_connections: u32,
+    ) -> Result<Database, StoreError> {
         let connect_error = |source, hint| StoreError::Connect {
             url: url.to_string(),
             source,
@@ -72,7 +80,7 @@ impl Database {
         };
         let database = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
-                .max_connections(MAX_POOL_CONNECTIONS)
+                .max_connections(max_connections)
                 .acquire_timeout(Duration::from_millis(CONNECT_TIMEOUT_MS))
                 .connect(url)
                 .await
@@ -88,7 +96,7 @@ impl Database {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS));
             let pool = SqlitePoolOptions::new()
-                .max_connections(MAX_POOL_CONNECTIONS)
+                .max_connections(max_connections)
                 .acquire_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS))
                 .connect_with(options)
                 .await
