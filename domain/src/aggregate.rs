@@ -459,9 +459,23 @@ fn check_identifier(field: &'static str, value: &str) -> Result<(), NegotiationE
 
 fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     if value.trim().is_empty() {
-        Err(NegotiationError::Empty { field })
-    } else {
-        Ok(())
+        return Err(NegotiationError::Empty { field });
+    }
+    check_printable(field, value)
+}
+
+/// Treaty text is read, printed and hashed: control characters (other than line breaks and
+/// tabs) have no place in it, and NUL cannot even be stored as JSON text in PostgreSQL.
+fn check_printable(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Some(c) => Err(NegotiationError::ControlCharacter {
+            field,
+            code_point: format!("U+{:04X}", u32::from(c)),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -502,6 +516,7 @@ fn check_wording(
             authentic: opened.languages.join(", "),
         });
     }
+    check_printable("heading", heading)?;
     if heading.len() > MAX_HEADING_BYTES {
         return Err(NegotiationError::HeadingTooLong {
             clause_id: clause_id.to_string(),

@@ -493,6 +493,26 @@ fn proposal_refusals() {
             },
         ),
         (
+            propose("art-2", "fr", "Texte\u{0}caché"),
+            NegotiationError::ControlCharacter {
+                field: "clause text",
+                code_point: "U+0000".into(),
+            },
+        ),
+        (
+            Action::ProposeClause {
+                clause_id: "art-2".into(),
+                kind: ClauseKind::Article,
+                heading: "Titre\u{1b}[31m".into(),
+                language: "fr".into(),
+                text: "Texte\nsur deux lignes".into(),
+            },
+            NegotiationError::ControlCharacter {
+                field: "heading",
+                code_point: "U+001B".into(),
+            },
+        ),
+        (
             propose("art-2", "fr", &"a".repeat(MAX_CLAUSE_TEXT_BYTES + 1)),
             NegotiationError::ClauseTextTooLong {
                 clause_id: "art-2".into(),

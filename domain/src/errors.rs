@@ -21,6 +21,11 @@ pub enum NegotiationError {
     },
     #[error("{field} must not be empty")]
     Empty { field: &'static str },
+    #[error("{field} contains the control character {code_point}; remove it (line breaks and tabs are allowed)")]
+    ControlCharacter {
+        field: &'static str,
+        code_point: String,
+    },
     #[error("title is {bytes} bytes; the limit is {max_title_bytes} bytes")]
     TitleTooLong {
         bytes: usize,
