@@ -22,7 +22,7 @@ use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::EventStore;
 use pacta_domain::{
     clause_text_hash, Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Party,
-    PersonName, Role,
+    Role,
 };
 use postgres_es::PostgresEventRepository;
 use sqlx::Connection;
@@ -182,14 +182,7 @@ fn act(actor: &str, action: Action) -> NegotiationCommand {
 }
 
 async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), CliError> {
-    let party = |code: &str, head: &str| Party {
-        code: code.into(),
-        name: code.into(),
-        head_of_delegation: PersonName {
-            person: head.into(),
-            name: head.into(),
-        },
-    };
+    let party = |code: &str, head: &str| Party::new(code, code, head, head);
     let opening = Action::OpenNegotiation {
         negotiation_id: id.into(),
         title: "Benchmark memorandum".into(),

@@ -170,14 +170,7 @@ fn four_fields(spec: &str) -> Result<[String; 4], String> {
 
 fn parse_party(spec: &str) -> Result<Party, String> {
     let [code, name, person, person_name] = four_fields(spec)?;
-    Ok(Party {
-        code,
-        name,
-        head_of_delegation: PersonName {
-            person,
-            name: person_name,
-        },
-    })
+    Ok(Party::new(&code, &name, &person, &person_name))
 }
 
 fn parse_facilitator(spec: &str) -> Result<Facilitator, String> {

@@ -111,8 +111,8 @@ pub async fn record_story<R: PersistedEventRepository>(
             title: "Mémorandum d'entente entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc relatif à la prévention et à la lutte contre la traite des personnes".into(),
             instrument_kind: InstrumentKind::Mou,
             parties: vec![
-                party("CIV", "République de Côte d'Ivoire", CIV_HEAD, "Amina Koné"),
-                party("MAR", "Royaume du Maroc", MAR_HEAD, "Youssef Benali"),
+                Party::new("CIV", "République de Côte d'Ivoire", CIV_HEAD, "Amina Koné"),
+                Party::new("MAR", "Royaume du Maroc", MAR_HEAD, "Youssef Benali"),
             ],
             facilitator: Some(Facilitator {
                 code: "IOM".into(),
@@ -208,17 +208,6 @@ pub async fn record_story<R: PersistedEventRepository>(
     )
     .await?;
     Ok(recorded)
-}
-
-fn party(code: &str, name: &str, head: &str, head_name: &str) -> Party {
-    Party {
-        code: code.into(),
-        name: name.into(),
-        head_of_delegation: PersonName {
-            person: head.into(),
-            name: head_name.into(),
-        },
-    }
 }
 
 fn accredit(person: &str, name: &str, party: &str) -> Action {

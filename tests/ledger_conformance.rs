@@ -12,7 +12,7 @@ use pacta::demo::DEMO_NEGOTIATION;
 use pacta::ledger::LedgerError;
 use pacta::store::{CommitCursor, CommittedEvent, Database};
 use pacta_domain::{
-    metadata, Action, InstrumentKind, NegotiationCommand, NegotiationError, Party, PersonName, Role,
+    metadata, Action, InstrumentKind, NegotiationCommand, NegotiationError, Party, Role,
 };
 
 on_both_stores!(
@@ -33,14 +33,7 @@ fn command(actor: &str, action: Action) -> NegotiationCommand {
 }
 
 fn open(negotiation_id: &str) -> NegotiationCommand {
-    let party = |code: &str, head: &str| Party {
-        code: code.into(),
-        name: code.into(),
-        head_of_delegation: PersonName {
-            person: head.into(),
-            name: head.into(),
-        },
-    };
+    let party = |code: &str, head: &str| Party::new(code, code, head, head);
     command(
         "civ.head",
         Action::OpenNegotiation {

@@ -23,14 +23,7 @@ fn command(actor: &str, action: Action) -> NegotiationCommand {
 }
 
 fn party(code: &str, name: &str, head: &str) -> Party {
-    Party {
-        code: code.into(),
-        name: name.into(),
-        head_of_delegation: PersonName {
-            person: head.into(),
-            name: format!("Head of {name}"),
-        },
-    }
+    Party::new(code, name, head, &format!("Head of {name}"))
 }
 
 fn open_action() -> Action {

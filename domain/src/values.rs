@@ -11,6 +11,19 @@ pub struct Party {
     pub head_of_delegation: PersonName,
 }
 
+impl Party {
+    pub fn new(code: &str, name: &str, head_person: &str, head_name: &str) -> Party {
+        Party {
+            code: code.into(),
+            name: name.into(),
+            head_of_delegation: PersonName {
+                person: head_person.into(),
+                name: head_name.into(),
+            },
+        }
+    }
+}
+
 /// An organisation that facilitates but is not a party (the IOM, a treaty secretariat).
 /// Its people may act as secretariat or observer, never for a party.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{
     clause_text_hash, metadata, ClauseKind, ClauseStatus, InstrumentKind, Negotiation,
-    NegotiationEvent, Party, PersonName,
+    NegotiationEvent, Party,
 };
 
 use crate::{draft, history};
@@ -27,14 +27,7 @@ fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {
 }
 
 fn opened() -> NegotiationEvent {
-    let party = |code: &str| Party {
-        code: code.into(),
-        name: code.into(),
-        head_of_delegation: PersonName {
-            person: code.to_lowercase(),
-            name: code.into(),
-        },
-    };
+    let party = |code: &str| Party::new(code, code, &code.to_lowercase(), code);
     NegotiationEvent::NegotiationOpened {
         negotiation_id: "neg".into(),
         title: "Mémorandum".into(),
