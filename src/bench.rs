@@ -190,6 +190,7 @@ async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), C
         parties: vec![party("CIV", "civ.head"), party("MAR", "mar.head")],
         facilitator: None,
         languages: vec!["fr".into()],
+        language_responsibility: Default::default(),
     };
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),

@@ -97,6 +97,26 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
+    /// Record a clause's wording in another authentic language; --source is the hash of the
+    /// reference wording you translated.
+    Translate {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        source: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Attest, as a legal-linguist, that a language version (named by its hash) concords with the
+    /// reference wording.
+    Concordance {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        language: String,
+        #[arg(long)]
+        hash: String,
+    },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
     /// Every recorded act of a negotiation, with its chain hash.
@@ -110,6 +130,9 @@ pub enum Command {
         negotiation: String,
         #[arg(long)]
         json: bool,
+        /// Show the text in this authentic language (default: each clause's reference wording).
+        #[arg(long)]
+        language: Option<String>,
     },
     /// Recompute the hash chain of one negotiation, or of every negotiation.
     Verify { negotiation: Option<String> },
@@ -133,7 +156,8 @@ pub struct OpenArgs {
     /// A facilitating organisation and its secretariat: 'CODE|Name|person-id|Person Name'.
     #[arg(long, value_parser = parse_facilitator)]
     pub facilitator: Option<Facilitator>,
-    /// An authentic language (BCP 47), repeated in the instrument's order.
+    /// An authentic language (BCP 47), repeated in the instrument's order; 'ar=MAR' also names
+    /// the party whose legal-linguists verify that language version.
     #[arg(long = "language", required = true)]
     pub languages: Vec<String>,
 }
@@ -206,8 +230,10 @@ pub enum CliError {
         path: String,
         source: serde_json::Error,
     },
-    #[error("{0}")]
-    Verification(String),
+    #[error(
+        "'{language}' is not an authentic language of this negotiation (authentic: {authentic})"
+    )]
+    NotAuthenticLanguage { language: String, authentic: String },
     #[error("{0}")]
     Bench(String),
 }
@@ -237,13 +263,25 @@ async fn run_with<R: PersistedEventRepository>(
     let actor = || cli.actor.clone().ok_or(CliError::NoActor);
     let (negotiation, action) = match cli.command {
         Command::Open(args) => {
+            let mut languages = Vec::new();
+            let mut language_responsibility = std::collections::BTreeMap::new();
+            for spec in args.languages {
+                match spec.split_once('=') {
+                    Some((language, party)) => {
+                        language_responsibility.insert(language.to_string(), party.to_string());
+                        languages.push(language.to_string());
+                    }
+                    None => languages.push(spec),
+                }
+            }
             let action = Action::OpenNegotiation {
                 negotiation_id: args.negotiation.clone(),
                 title: args.title,
                 instrument_kind: args.kind,
                 parties: args.parties,
                 facilitator: args.facilitator,
-                languages: args.languages,
+                languages,
+                language_responsibility,
             };
             (args.negotiation, action)
         }
@@ -327,6 +365,35 @@ async fn run_with<R: PersistedEventRepository>(
                 reason,
             },
         ),
+        Command::Translate {
+            negotiation,
+            clause,
+            source,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::TranslateClause {
+                clause_id: clause,
+                language: wording.language,
+                heading: wording.heading,
+                text,
+                source_text_hash: source,
+            };
+            (negotiation, action)
+        }
+        Command::Concordance {
+            negotiation,
+            clause,
+            language,
+            hash,
+        } => (
+            negotiation,
+            Action::VerifyConcordance {
+                clause_id: clause,
+                language,
+                text_hash: hash,
+            },
+        ),
         Command::Submit { negotiation, file } => {
             let command = read_command_file(&file)?;
             let events = ledger.execute(&negotiation, command, &context).await?;
@@ -353,12 +420,22 @@ async fn run_with<R: PersistedEventRepository>(
             }
             return Ok(());
         }
-        Command::Draft { negotiation, json } => {
+        Command::Draft {
+            negotiation,
+            json,
+            language,
+        } => {
             let view = draft(&negotiation, &ledger.events(&negotiation).await?);
+            if let Some(language) = language.as_ref().filter(|l| !view.languages.contains(l)) {
+                return Err(CliError::NotAuthenticLanguage {
+                    language: language.clone(),
+                    authentic: view.languages.join(", "),
+                });
+            }
             if json {
                 println!("{}", to_json(&view));
             } else {
-                print_draft(&view);
+                print_draft(&view, language.as_deref());
             }
             return Ok(());
         }
@@ -477,7 +554,7 @@ pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
     }
 }
 
-pub fn print_draft(view: &Draft) {
+pub fn print_draft(view: &Draft, language: Option<&str>) {
     println!("{} ({})", view.title, view.negotiation_id);
     let parties: Vec<String> = view
         .parties
@@ -488,30 +565,51 @@ pub fn print_draft(view: &Draft) {
     println!("Authentic languages: {}", view.languages.join(", "));
     println!("As of event #{}", view.as_of_sequence);
     for clause in &view.clauses {
-        let status = serde_json::to_value(clause.status).unwrap_or_default();
         let agreed = if clause.agreed_by.is_empty() {
             String::new()
         } else {
             format!("; agreed by {}", clause.agreed_by.join(", "))
         };
-        println!();
-        let heading = if clause.heading.is_empty() {
+        let shown = language.and_then(|l| clause.languages.iter().find(|v| v.language == l));
+        let (heading, text) = match shown {
+            Some(version) => (&version.heading, &version.text),
+            None => (&clause.heading, &clause.text),
+        };
+        let heading = if heading.is_empty() {
             String::new()
         } else {
-            format!(" — {}", clause.heading)
+            format!(" — {heading}")
         };
+        let versions: Vec<String> = clause
+            .languages
+            .iter()
+            .map(|v| format!("{} {}", v.language, kebab(&v.status)))
+            .collect();
+        println!();
         println!(
             "{}{heading}  [{}; proposed by {}{agreed}; {} {}]",
             clause.label,
-            status.as_str().unwrap_or_default(),
+            kebab(&clause.status),
             clause.proposed_by,
             clause.clause_id,
             &clause.text_hash[..12],
         );
-        for line in clause.text.lines() {
+        println!("    ({})", versions.join(", "));
+        if text.is_empty() {
+            println!("    [no {} version yet]", language.unwrap_or_default());
+        }
+        for line in text.lines() {
             println!("    {line}");
         }
     }
+}
+
+/// The kebab-case name serde gives a unit enum variant ("under-discussion").
+fn kebab<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

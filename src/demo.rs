@@ -21,6 +21,8 @@ const CIV_NEGOTIATOR: &str = "koffi.yao";
 const MAR_HEAD: &str = "youssef.benali";
 const MAR_NEGOTIATOR: &str = "salma.idrissi";
 const IOM_SECRETARIAT: &str = "iom.secretariat";
+const MAR_TRANSLATOR: &str = "nadia.alaoui";
+const MAR_LEGAL_LINGUIST: &str = "karim.tazi";
 
 /// The wording of each clause Côte d'Ivoire tables: (id, kind, heading, text).
 const TABLED: &[(&str, ClauseKind, &str, &str)] = &[
@@ -62,6 +64,30 @@ const TABLED: &[(&str, ClauseKind, &str, &str)] = &[
     ),
 ];
 
+/// Morocco's Arabic versions of the agreed clauses: (id, heading, text).
+const ARABIC: &[(&str, &str, &str)] = &[
+    (
+        "rec-1",
+        "",
+        "إدراكاً منهما لخطورة الاتجار بالأشخاص الذي يمس بالكرامة الإنسانية وبالحقوق الأساسية؛",
+    ),
+    (
+        "rec-2",
+        "",
+        "وإذ يشيران إلى بروتوكول منع وقمع ومعاقبة الاتجار بالأشخاص، وبخاصة النساء والأطفال، المكمل لاتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية؛",
+    ),
+    (
+        "art-objet",
+        "الموضوع",
+        "تهدف مذكرة التفاهم هذه إلى تعزيز التعاون بين الطرفين من أجل منع الاتجار بالأشخاص ومكافحته، وحماية الضحايا ومساعدتهم، وملاحقة مرتكبيه.",
+    ),
+    (
+        "art-domaines",
+        "مجالات التعاون",
+        "يتعاون الطرفان على وجه الخصوص في المجالات التالية:\nأ) تكوين الفاعلين في سلسلة العدالة الجنائية؛\nب) تحديد هوية الضحايا وتوجيههم؛\nج) توعية الفئات المعرضة للخطر.",
+    ),
+];
+
 const OBJET_AMENDED: &str = "Le présent Mémorandum a pour objet de renforcer la coopération entre les Parties en vue de prévenir et de combattre la traite des personnes, de protéger et d'assister les victimes et de poursuivre les auteurs.";
 
 pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), CliError> {
@@ -76,7 +102,7 @@ pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), 
         Err(other) => return Err(other.into()),
     }
     let events = ledger.events(DEMO_NEGOTIATION).await?;
-    print_draft(&pacta_projections::draft(DEMO_NEGOTIATION, &events));
+    print_draft(&pacta_projections::draft(DEMO_NEGOTIATION, &events), None);
     println!("\nTry next:");
     println!("  pacta history {DEMO_NEGOTIATION}        every act, who, when, and its hash");
     println!("  pacta verify                           recompute every hash chain");
@@ -123,11 +149,30 @@ pub async fn record_story<R: PersistedEventRepository>(
                 },
             }),
             languages: vec!["fr".into(), "ar".into()],
+            language_responsibility: [("fr".into(), "CIV".into()), ("ar".into(), "MAR".into())].into(),
         },
     )
     .await?;
-    act(CIV_HEAD, accredit(CIV_NEGOTIATOR, "Koffi Yao", "CIV")).await?;
-    act(MAR_HEAD, accredit(MAR_NEGOTIATOR, "Salma Idrissi", "MAR")).await?;
+    act(
+        CIV_HEAD,
+        accredit(CIV_NEGOTIATOR, "Koffi Yao", "CIV", Role::Negotiator),
+    )
+    .await?;
+    act(
+        MAR_HEAD,
+        accredit(MAR_NEGOTIATOR, "Salma Idrissi", "MAR", Role::Negotiator),
+    )
+    .await?;
+    act(
+        MAR_HEAD,
+        accredit(MAR_TRANSLATOR, "Nadia Alaoui", "MAR", Role::LegalLinguist),
+    )
+    .await?;
+    act(
+        MAR_HEAD,
+        accredit(MAR_LEGAL_LINGUIST, "Karim Tazi", "MAR", Role::LegalLinguist),
+    )
+    .await?;
 
     for (clause_id, kind, heading, text) in TABLED {
         act(
@@ -199,6 +244,37 @@ pub async fn record_story<R: PersistedEventRepository>(
             .await?;
         }
     }
+    // Morocco's translator records the Arabic versions of the agreed clauses; its legal-linguist
+    // verifies all but the last, which is left awaiting concordance.
+    for (index, (clause_id, heading, text)) in ARABIC.iter().enumerate() {
+        let source_text_hash = if *clause_id == "art-objet" {
+            objet_amended.clone()
+        } else {
+            hash_of(clause_id)
+        };
+        act(
+            MAR_TRANSLATOR,
+            Action::TranslateClause {
+                clause_id: clause_id.to_string(),
+                language: "ar".into(),
+                heading: heading.to_string(),
+                text: text.to_string(),
+                source_text_hash,
+            },
+        )
+        .await?;
+        if index + 1 < ARABIC.len() {
+            act(
+                MAR_LEGAL_LINGUIST,
+                Action::VerifyConcordance {
+                    clause_id: clause_id.to_string(),
+                    language: "ar".into(),
+                    text_hash: pacta_domain::clause_text_hash(heading, "ar", text),
+                },
+            )
+            .await?;
+        }
+    }
     act(
         IOM_SECRETARIAT,
         Action::Comment {
@@ -210,11 +286,11 @@ pub async fn record_story<R: PersistedEventRepository>(
     Ok(recorded)
 }
 
-fn accredit(person: &str, name: &str, party: &str) -> Action {
+fn accredit(person: &str, name: &str, party: &str, role: Role) -> Action {
     Action::AccreditDelegate {
         person: person.into(),
         name: name.into(),
         party: party.into(),
-        role: Role::Negotiator,
+        role,
     }
 }

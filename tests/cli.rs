@@ -10,6 +10,7 @@ use pacta::demo::DEMO_NEGOTIATION;
 
 on_both_stores!(
     demo_loads_once_and_shows_the_draft,
+    a_translation_is_recorded_and_verified_in_its_language,
     an_act_through_the_cli_is_recorded_and_verifiable,
     bad_input_is_refused_in_one_line_and_writes_nothing,
 );
@@ -103,6 +104,81 @@ async fn an_act_through_the_cli_is_recorded_and_verifiable(backend: Backend) {
     let verified = pacta(&store, &["verify", DEMO_NEGOTIATION]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     assert!(stdout(&verified).contains("chain intact"));
+}
+
+async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    assert!(pacta(&store, &["demo"]).status.success());
+    let source = text_hash_of(&store, "art-donnees");
+    let arabic = "يتبادل الطرفان، عن طريق نقاط الاتصال التابعة لهما، كل معلومة مفيدة.";
+    let translated = pacta(
+        &store,
+        &[
+            "--as",
+            "nadia.alaoui",
+            "translate",
+            DEMO_NEGOTIATION,
+            "art-donnees",
+            "--source",
+            &source,
+            "--language",
+            "ar",
+            "--heading",
+            "تبادل المعلومات",
+            "--text",
+            arabic,
+        ],
+    );
+    assert!(translated.status.success(), "{}", stderr(&translated));
+    let arabic_hash = pacta_domain::clause_text_hash("تبادل المعلومات", "ar", arabic);
+    assert!(stdout(&translated).contains(&arabic_hash[..12]));
+
+    let stale = pacta(
+        &store,
+        &[
+            "--as",
+            "karim.tazi",
+            "concordance",
+            DEMO_NEGOTIATION,
+            "art-donnees",
+            "--language",
+            "ar",
+            "--hash",
+            &source,
+        ],
+    );
+    assert!(!stale.status.success());
+    assert!(
+        stderr(&stale).contains("has changed since you read it"),
+        "{}",
+        stderr(&stale)
+    );
+
+    let verified = pacta(
+        &store,
+        &[
+            "--as",
+            "karim.tazi",
+            "concordance",
+            DEMO_NEGOTIATION,
+            "art-donnees",
+            "--language",
+            "ar",
+            "--hash",
+            &arabic_hash,
+        ],
+    );
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    let shown = stdout(&pacta(
+        &store,
+        &["draft", DEMO_NEGOTIATION, "--language", "ar"],
+    ));
+    assert!(shown.contains(arabic), "{shown}");
+    assert!(shown.contains("(fr reference, ar concordant)"), "{shown}");
+
+    let unknown = pacta(&store, &["draft", DEMO_NEGOTIATION, "--language", "en"]);
+    assert!(!unknown.status.success());
+    assert!(stderr(&unknown).contains("'en' is not an authentic language"));
 }
 
 async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {

@@ -43,6 +43,7 @@ fn open(negotiation_id: &str) -> NegotiationCommand {
             parties: vec![party("CIV", "civ.head"), party("MAR", "mar.head")],
             facilitator: None,
             languages: vec!["fr".into(), "ar".into()],
+            language_responsibility: Default::default(),
         },
     )
 }

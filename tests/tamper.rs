@@ -8,7 +8,7 @@ use common::{Backend, TestStore};
 use pacta::chain::ChainProblem;
 use pacta::demo::DEMO_NEGOTIATION;
 use pacta::ledger::LedgerError;
-use pacta_domain::{Action, NegotiationCommand};
+use pacta_domain::{Action, NegotiationCommand, NegotiationEvent};
 
 on_both_stores!(
     a_changed_byte_in_a_payload_is_caught,
@@ -18,8 +18,8 @@ on_both_stores!(
     a_history_cut_short_under_a_running_ledger_is_refused,
 );
 
-/// Article "Objet" is proposed at sequence 6 of the demo story, by koffi.yao.
-const TARGET: usize = 6;
+/// Article "Objet" is proposed at sequence 8 of the demo story, by koffi.yao.
+const TARGET: usize = 8;
 
 fn where_target(sequence: usize) -> String {
     format!("aggregate_id = '{DEMO_NEGOTIATION}' AND sequence = {sequence}")
@@ -28,11 +28,16 @@ fn where_target(sequence: usize) -> String {
 async fn tampered(backend: Backend, postgres_sql: &str, sqlite_sql: &str) -> TestStore {
     let store = TestStore::new(backend).await;
     store.ledger().record_demo().await;
-    store
+    let events = store
         .ledger()
-        .verify(DEMO_NEGOTIATION)
+        .events(DEMO_NEGOTIATION)
         .await
         .expect("intact before the attack");
+    assert!(
+        matches!(&events[TARGET - 1].payload,
+            NegotiationEvent::ClauseProposed { clause_id, .. } if clause_id == "art-objet"),
+        "the attacks target the proposal of art-objet; update TARGET if the demo story changed"
+    );
     match backend {
         // The attacker owns the database and lifts the append-only guard first.
         Backend::Postgres => {

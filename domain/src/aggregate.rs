@@ -20,34 +20,61 @@ use crate::values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party, Ro
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Negotiation {
-    opened: Option<Opened>,
-    delegates: BTreeMap<String, Delegate>,
-    clauses: BTreeMap<String, Clause>,
+    pub(crate) opened: Option<Opened>,
+    pub(crate) delegates: BTreeMap<String, Delegate>,
+    pub(crate) clauses: BTreeMap<String, Clause>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Opened {
-    negotiation_id: String,
-    title: String,
-    instrument_kind: InstrumentKind,
-    parties: Vec<Party>,
-    facilitator: Option<Facilitator>,
-    languages: Vec<String>,
+pub(crate) struct Opened {
+    pub(crate) negotiation_id: String,
+    pub(crate) title: String,
+    pub(crate) instrument_kind: InstrumentKind,
+    pub(crate) parties: Vec<Party>,
+    pub(crate) facilitator: Option<Facilitator>,
+    pub(crate) languages: Vec<String>,
+    /// Party whose legal-linguists verify each language version, where the parties named one.
+    pub(crate) language_responsibility: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clause {
     pub kind: ClauseKind,
+    /// The reference wording: the language last proposed or amended in. Agreements bind its hash;
+    /// every other language is checked against it.
     pub heading: String,
     pub language: String,
     pub text: String,
     pub text_hash: String,
     pub proposed_by: String,
+    /// The wording in each other authentic language, with the reference it translates.
+    pub translations: BTreeMap<String, Translation>,
     /// Each party's agreement, as the text hash it agreed. Only an entry equal to the current
     /// `text_hash` counts: changing the text silently voids every earlier agreement.
     pub agreed_by: BTreeMap<String, String>,
     pub discussed: bool,
     pub withdrawn: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Translation {
+    pub heading: String,
+    pub text: String,
+    pub text_hash: String,
+    /// The reference wording this translates; once the reference changes, the translation is stale.
+    pub source_text_hash: String,
+    /// The party whose legal-linguist verified concordance with the source, if one has.
+    pub concordance_verified_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LanguageStatus {
+    Reference,
+    Missing,
+    Stale,
+    AwaitingConcordance,
+    Concordant,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,7 +87,24 @@ pub enum ClauseStatus {
 }
 
 impl Clause {
-    fn agreed_by_party(&self, party: &str) -> bool {
+    /// Where the clause stands in `language`: the reference, missing, stale (it translates an
+    /// older reference), awaiting a legal-linguist's concordance check, or concordant.
+    pub fn language_status(&self, language: &str) -> LanguageStatus {
+        if language == self.language {
+            return LanguageStatus::Reference;
+        }
+        match self.translations.get(language) {
+            None => LanguageStatus::Missing,
+            Some(t) if t.source_text_hash != self.text_hash => LanguageStatus::Stale,
+            Some(Translation {
+                concordance_verified_by: None,
+                ..
+            }) => LanguageStatus::AwaitingConcordance,
+            Some(_) => LanguageStatus::Concordant,
+        }
+    }
+
+    pub fn agreed_by_party(&self, party: &str) -> bool {
         self.agreed_by.get(party) == Some(&self.text_hash)
     }
 }
@@ -222,12 +266,7 @@ impl Negotiation {
                 clause_id,
                 text_hash,
             } => {
-                let clause = self
-                    .clause(clause_id)
-                    .ok_or_else(|| NegotiationError::UnknownClause(clause_id.clone()))?;
-                if clause.withdrawn {
-                    return Err(NegotiationError::ClauseWithdrawn(clause_id.clone()));
-                }
+                let clause = self.live_clause(clause_id)?;
                 check_current(clause_id, clause, text_hash)?;
                 if clause.agreed_by_party(&actor.party) {
                     return Err(NegotiationError::AlreadyAgreed {
@@ -241,6 +280,25 @@ impl Negotiation {
                     text_hash: text_hash.clone(),
                 }])
             }
+            Action::TranslateClause {
+                clause_id,
+                language,
+                heading,
+                text,
+                source_text_hash,
+            } => self.decide_translation(
+                opened,
+                clause_id,
+                language,
+                heading,
+                text,
+                source_text_hash,
+            ),
+            Action::VerifyConcordance {
+                clause_id,
+                language,
+                text_hash,
+            } => self.decide_concordance(opened, actor, clause_id, language, text_hash),
             Action::WithdrawClause { clause_id, reason } => {
                 let clause = self.open_clause(clause_id)?;
                 if clause.proposed_by != actor.party {
@@ -269,6 +327,7 @@ impl Negotiation {
             parties,
             facilitator,
             languages,
+            language_responsibility,
         } = &command.action
         else {
             unreachable!("decide_open is called for OpenNegotiation only")
@@ -341,6 +400,17 @@ impl Negotiation {
                 return Err(NegotiationError::DuplicateLanguage(language.clone()));
             }
         }
+        for (language, party) in language_responsibility {
+            if !languages.contains(language) {
+                return Err(NegotiationError::NotAuthenticLanguage {
+                    language: language.clone(),
+                    authentic: languages.join(", "),
+                });
+            }
+            if !parties.iter().any(|p| &p.code == party) {
+                return Err(NegotiationError::UnknownParty(party.clone()));
+            }
+        }
         if !founders.iter().any(|f| f.person == command.actor) {
             return Err(NegotiationError::OpenerNotNamed {
                 person: command.actor.clone(),
@@ -353,6 +423,7 @@ impl Negotiation {
             parties: parties.clone(),
             facilitator: facilitator.clone(),
             languages: languages.clone(),
+            language_responsibility: language_responsibility.clone(),
         }])
     }
 
@@ -398,6 +469,17 @@ impl Negotiation {
                 role,
             },
         }])
+    }
+
+    /// A clause that exists and was not withdrawn.
+    pub(crate) fn live_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
+        let clause = self
+            .clause(clause_id)
+            .ok_or_else(|| NegotiationError::UnknownClause(clause_id.to_string()))?;
+        if clause.withdrawn {
+            return Err(NegotiationError::ClauseWithdrawn(clause_id.to_string()));
+        }
+        Ok(clause)
     }
 
     /// A clause that can still change: it exists, is not withdrawn, and is not agreed by all.
@@ -503,7 +585,7 @@ fn check_comment(field: &'static str, value: &str) -> Result<(), NegotiationErro
     Ok(())
 }
 
-fn check_wording(
+pub(crate) fn check_wording(
     opened: &Opened,
     clause_id: &str,
     heading: &str,
@@ -535,7 +617,11 @@ fn check_wording(
     Ok(())
 }
 
-fn check_current(clause_id: &str, clause: &Clause, given: &str) -> Result<(), NegotiationError> {
+pub(crate) fn check_current(
+    clause_id: &str,
+    clause: &Clause,
+    given: &str,
+) -> Result<(), NegotiationError> {
     if given == clause.text_hash {
         Ok(())
     } else {
@@ -576,6 +662,7 @@ impl Aggregate for Negotiation {
                 parties,
                 facilitator,
                 languages,
+                language_responsibility,
             } => {
                 for founder in founding_delegates(&parties, facilitator.as_ref()) {
                     self.delegates.insert(founder.person.clone(), founder);
@@ -587,6 +674,7 @@ impl Aggregate for Negotiation {
                     parties,
                     facilitator,
                     languages,
+                    language_responsibility,
                 });
             }
             NegotiationEvent::DelegateAccredited { delegate } => {
@@ -610,6 +698,7 @@ impl Aggregate for Negotiation {
                         text,
                         text_hash,
                         proposed_by,
+                        translations: BTreeMap::new(),
                         agreed_by: BTreeMap::new(),
                         discussed: false,
                         withdrawn: false,
@@ -625,6 +714,19 @@ impl Aggregate for Negotiation {
                 ..
             } => {
                 let clause = self.clause_mut(&clause_id);
+                if clause.language != language {
+                    // The amended language becomes the reference; the former reference wording
+                    // stays on record as a translation of itself, now stale.
+                    let former = Translation {
+                        heading: std::mem::take(&mut clause.heading),
+                        text: std::mem::take(&mut clause.text),
+                        text_hash: clause.text_hash.clone(),
+                        source_text_hash: clause.text_hash.clone(),
+                        concordance_verified_by: None,
+                    };
+                    clause.translations.insert(clause.language.clone(), former);
+                    clause.translations.remove(&language);
+                }
                 clause.heading = heading;
                 clause.language = language;
                 clause.text = text;
@@ -648,6 +750,38 @@ impl Aggregate for Negotiation {
             NegotiationEvent::ClauseWithdrawn { clause_id, .. } => {
                 self.clause_mut(&clause_id).withdrawn = true;
             }
+            NegotiationEvent::ClauseTranslated {
+                clause_id,
+                language,
+                heading,
+                text,
+                text_hash,
+                source_text_hash,
+            } => {
+                let translation = Translation {
+                    heading,
+                    text,
+                    text_hash,
+                    source_text_hash,
+                    concordance_verified_by: None,
+                };
+                self.clause_mut(&clause_id)
+                    .translations
+                    .insert(language, translation);
+            }
+            NegotiationEvent::ConcordanceVerified {
+                clause_id,
+                language,
+                party,
+                ..
+            } => {
+                let clause = self.clause_mut(&clause_id);
+                let translation = clause
+                    .translations
+                    .get_mut(&language)
+                    .expect("invariant: concordance is verified only for a recorded translation");
+                translation.concordance_verified_by = Some(party);
+            }
         }
     }
 }
@@ -664,4 +798,4 @@ impl Negotiation {
 
 #[cfg(test)]
 #[path = "aggregate_tests.rs"]
-mod tests;
+pub(crate) mod tests;

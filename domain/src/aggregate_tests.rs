@@ -6,27 +6,27 @@ use super::*;
 use crate::commands::ActionKind;
 use crate::values::PersonName;
 
-type NegotiationTest = TestFramework<Negotiation>;
+pub(crate) type NegotiationTest = TestFramework<Negotiation>;
 
-const CIV_HEAD: &str = "amina.kone";
-const MAR_HEAD: &str = "youssef.benali";
-const IOM_SECRETARIAT: &str = "iom.secretariat";
-const CIV_NEGOTIATOR: &str = "koffi.yao";
-const MAR_NEGOTIATOR: &str = "salma.idrissi";
-const OBSERVER: &str = "iom.observer";
+pub(crate) const CIV_HEAD: &str = "amina.kone";
+pub(crate) const MAR_HEAD: &str = "youssef.benali";
+pub(crate) const IOM_SECRETARIAT: &str = "iom.secretariat";
+pub(crate) const CIV_NEGOTIATOR: &str = "koffi.yao";
+pub(crate) const MAR_NEGOTIATOR: &str = "salma.idrissi";
+pub(crate) const OBSERVER: &str = "iom.observer";
 
-fn command(actor: &str, action: Action) -> NegotiationCommand {
+pub(crate) fn command(actor: &str, action: Action) -> NegotiationCommand {
     NegotiationCommand {
         actor: actor.to_string(),
         action,
     }
 }
 
-fn party(code: &str, name: &str, head: &str) -> Party {
+pub(crate) fn party(code: &str, name: &str, head: &str) -> Party {
     Party::new(code, name, head, &format!("Head of {name}"))
 }
 
-fn open_action() -> Action {
+pub(crate) fn open_action() -> Action {
     Action::OpenNegotiation {
         negotiation_id: "civ-mar-tip".into(),
         title: "Memorandum of Understanding on combating trafficking in persons".into(),
@@ -44,16 +44,17 @@ fn open_action() -> Action {
             },
         }),
         languages: vec!["fr".into(), "ar".into()],
+        language_responsibility: Default::default(),
     }
 }
 
-fn with_open(change: impl FnOnce(&mut Action)) -> Action {
+pub(crate) fn with_open(change: impl FnOnce(&mut Action)) -> Action {
     let mut action = open_action();
     change(&mut action);
     action
 }
 
-fn opened() -> NegotiationEvent {
+pub(crate) fn opened() -> NegotiationEvent {
     let Action::OpenNegotiation {
         negotiation_id,
         title,
@@ -61,6 +62,7 @@ fn opened() -> NegotiationEvent {
         parties,
         facilitator,
         languages,
+        language_responsibility,
     } = open_action()
     else {
         unreachable!()
@@ -72,10 +74,11 @@ fn opened() -> NegotiationEvent {
         parties,
         facilitator,
         languages,
+        language_responsibility,
     }
 }
 
-fn accredited(person: &str, party: &str, role: Role) -> NegotiationEvent {
+pub(crate) fn accredited(person: &str, party: &str, role: Role) -> NegotiationEvent {
     NegotiationEvent::DelegateAccredited {
         delegate: Delegate {
             person: person.into(),
@@ -86,13 +89,14 @@ fn accredited(person: &str, party: &str, role: Role) -> NegotiationEvent {
     }
 }
 
-const ART1_TEXT: &str = "Les Parties coopèrent pour prévenir et combattre la traite des personnes.";
+pub(crate) const ART1_TEXT: &str =
+    "Les Parties coopèrent pour prévenir et combattre la traite des personnes.";
 
-fn art1_hash() -> String {
+pub(crate) fn art1_hash() -> String {
     clause_text_hash("Objet", "fr", ART1_TEXT)
 }
 
-fn art1_proposed() -> NegotiationEvent {
+pub(crate) fn art1_proposed() -> NegotiationEvent {
     NegotiationEvent::ClauseProposed {
         clause_id: "art-1".into(),
         kind: ClauseKind::Article,
@@ -104,7 +108,7 @@ fn art1_proposed() -> NegotiationEvent {
     }
 }
 
-fn agreed(clause_id: &str, party: &str, text_hash: String) -> NegotiationEvent {
+pub(crate) fn agreed(clause_id: &str, party: &str, text_hash: String) -> NegotiationEvent {
     NegotiationEvent::ClauseAgreed {
         clause_id: clause_id.into(),
         party: party.into(),
@@ -112,18 +116,41 @@ fn agreed(clause_id: &str, party: &str, text_hash: String) -> NegotiationEvent {
     }
 }
 
-/// Opened, with a negotiator on each side and an observer, and article 1 proposed by CIV.
-fn negotiating() -> Vec<NegotiationEvent> {
+pub(crate) const CIV_LINGUIST: &str = "aya.coulibaly";
+pub(crate) const MAR_LINGUIST: &str = "nadia.alaoui";
+pub(crate) const ART1_AR: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته.";
+
+pub(crate) fn art1_ar_hash() -> String {
+    clause_text_hash("الموضوع", "ar", ART1_AR)
+}
+
+pub(crate) fn art1_translated() -> NegotiationEvent {
+    NegotiationEvent::ClauseTranslated {
+        clause_id: "art-1".into(),
+        language: "ar".into(),
+        heading: "الموضوع".into(),
+        text: ART1_AR.into(),
+        text_hash: art1_ar_hash(),
+        source_text_hash: art1_hash(),
+    }
+}
+
+/// Opened, with a negotiator and a legal-linguist on each side and an observer, and article 1
+/// proposed by CIV in French and translated into Arabic.
+pub(crate) fn negotiating() -> Vec<NegotiationEvent> {
     vec![
         opened(),
         accredited(CIV_NEGOTIATOR, "CIV", Role::Negotiator),
         accredited(MAR_NEGOTIATOR, "MAR", Role::Negotiator),
+        accredited(CIV_LINGUIST, "CIV", Role::LegalLinguist),
+        accredited(MAR_LINGUIST, "MAR", Role::LegalLinguist),
         accredited(OBSERVER, "IOM", Role::Observer),
         art1_proposed(),
+        art1_translated(),
     ]
 }
 
-fn propose(clause_id: &str, language: &str, text: &str) -> Action {
+pub(crate) fn propose(clause_id: &str, language: &str, text: &str) -> Action {
     Action::ProposeClause {
         clause_id: clause_id.into(),
         kind: ClauseKind::Article,
@@ -133,7 +160,7 @@ fn propose(clause_id: &str, language: &str, text: &str) -> Action {
     }
 }
 
-fn amend(base: String, text: &str) -> Action {
+pub(crate) fn amend(base: String, text: &str) -> Action {
     Action::AmendClause {
         clause_id: "art-1".into(),
         base_text_hash: base,
@@ -143,7 +170,7 @@ fn amend(base: String, text: &str) -> Action {
     }
 }
 
-fn agree(text_hash: String) -> Action {
+pub(crate) fn agree(text_hash: String) -> Action {
     Action::AgreeClause {
         clause_id: "art-1".into(),
         text_hash,
@@ -345,7 +372,7 @@ fn nothing_but_an_opening_is_accepted_before_the_negotiation_opens() {
 
 // ---- Accreditation -------------------------------------------------------------------------
 
-fn accredit(person: &str, party: &str, role: Role) -> Action {
+pub(crate) fn accredit(person: &str, party: &str, role: Role) -> Action {
     Action::AccreditDelegate {
         person: person.into(),
         name: "Fatou Traoré".into(),
@@ -571,10 +598,10 @@ fn proposals_stop_at_the_clause_limit() {
 
 // ---- Amending ------------------------------------------------------------------------------
 
-const ART1_AMENDED: &str =
+pub(crate) const ART1_AMENDED: &str =
     "Les Parties coopèrent pour prévenir, réprimer et punir la traite des personnes.";
 
-fn art1_amended() -> NegotiationEvent {
+pub(crate) fn art1_amended() -> NegotiationEvent {
     NegotiationEvent::ClauseAmended {
         clause_id: "art-1".into(),
         base_text_hash: art1_hash(),
@@ -780,7 +807,7 @@ fn agreement_refusals() {
 
 // ---- Withdrawing ---------------------------------------------------------------------------
 
-fn withdraw(reason: &str) -> Action {
+pub(crate) fn withdraw(reason: &str) -> Action {
     Action::WithdrawClause {
         clause_id: "art-1".into(),
         reason: reason.into(),
@@ -835,6 +862,18 @@ fn valid_action(kind: ActionKind) -> Action {
         },
         ActionKind::AgreeClause => agree(art1_hash()),
         ActionKind::WithdrawClause => withdraw("Superseded"),
+        ActionKind::TranslateClause => Action::TranslateClause {
+            clause_id: "art-1".into(),
+            language: "ar".into(),
+            heading: "الموضوع".into(),
+            text: "نص منقح".into(),
+            source_text_hash: art1_hash(),
+        },
+        ActionKind::VerifyConcordance => Action::VerifyConcordance {
+            clause_id: "art-1".into(),
+            language: "ar".into(),
+            text_hash: art1_ar_hash(),
+        },
     }
 }
 

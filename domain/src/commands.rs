@@ -1,6 +1,8 @@
 //! What a person asks the ledger to record. Every field is checked by the aggregate before
 //! anything is recorded; a command is only a request.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::values::{ClauseKind, Facilitator, InstrumentKind, Party, Role};
@@ -29,6 +31,10 @@ pub enum Action {
         facilitator: Option<Facilitator>,
         /// BCP 47 tags of the authentic languages, in the order the instrument lists them.
         languages: Vec<String>,
+        /// For a language whose version one party is responsible for: that party's code. Only
+        /// its legal-linguists then verify concordance in that language.
+        #[serde(default)]
+        language_responsibility: BTreeMap<String, String>,
     },
     /// Accredit a member of the actor's own delegation (or the facilitator's staff).
     AccreditDelegate {
@@ -69,6 +75,23 @@ pub enum Action {
         clause_id: String,
         reason: String,
     },
+    /// Record a clause's wording in another authentic language, translating the reference
+    /// wording named by `source_text_hash`.
+    TranslateClause {
+        clause_id: String,
+        language: String,
+        #[serde(default)]
+        heading: String,
+        text: String,
+        source_text_hash: String,
+    },
+    /// A legal-linguist attests that the version in `language` (named by its hash) says the same
+    /// as the reference wording (art. 33 VCLT).
+    VerifyConcordance {
+        clause_id: String,
+        language: String,
+        text_hash: String,
+    },
 }
 
 /// The name of an act, without its content: the rows of the role × act table.
@@ -81,10 +104,12 @@ pub enum ActionKind {
     Comment,
     AgreeClause,
     WithdrawClause,
+    TranslateClause,
+    VerifyConcordance,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 7] = [
+    pub const ALL: [ActionKind; 9] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -92,6 +117,8 @@ impl ActionKind {
         ActionKind::Comment,
         ActionKind::AgreeClause,
         ActionKind::WithdrawClause,
+        ActionKind::TranslateClause,
+        ActionKind::VerifyConcordance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -103,6 +130,8 @@ impl ActionKind {
             ActionKind::Comment => "comment",
             ActionKind::AgreeClause => "agree a clause",
             ActionKind::WithdrawClause => "withdraw a clause",
+            ActionKind::TranslateClause => "translate a clause",
+            ActionKind::VerifyConcordance => "verify concordance",
         }
     }
 }
@@ -123,6 +152,8 @@ impl Action {
             Action::Comment { .. } => ActionKind::Comment,
             Action::AgreeClause { .. } => ActionKind::AgreeClause,
             Action::WithdrawClause { .. } => ActionKind::WithdrawClause,
+            Action::TranslateClause { .. } => ActionKind::TranslateClause,
+            Action::VerifyConcordance { .. } => ActionKind::VerifyConcordance,
         }
     }
 }

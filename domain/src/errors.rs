@@ -129,6 +129,21 @@ pub enum NegotiationError {
     AlreadyAgreed { clause_id: String, party: String },
     #[error("the amendment leaves clause '{0}' unchanged")]
     AmendmentChangesNothing(String),
+    #[error("'{language}' is the reference language of clause '{clause_id}'; amend it instead of translating")]
+    TranslationOfReference { clause_id: String, language: String },
+    #[error("clause '{clause_id}' has no {language} version yet; record a translation first")]
+    NoTranslation { clause_id: String, language: String },
+    #[error("the {language} version of clause '{clause_id}' translates an older wording; record a translation of the current one first")]
+    StaleTranslation { clause_id: String, language: String },
+    #[error("the {language} version of clause '{clause_id}' is already verified as concordant")]
+    AlreadyConcordant { clause_id: String, language: String },
+    #[error("the translation leaves the {language} version of clause '{clause_id}' unchanged")]
+    TranslationChangesNothing { clause_id: String, language: String },
+    #[error("the {language} version is the responsibility of {responsible}; only its legal-linguists verify concordance")]
+    NotResponsibleForLanguage {
+        language: String,
+        responsible: String,
+    },
     #[error("clause '{clause_id}' was proposed by {proposer}; only {proposer} may withdraw it")]
     NotProposer { clause_id: String, proposer: String },
 }

@@ -2,6 +2,8 @@
 //! followed by other events. Each event carries what a reader needs to understand it without
 //! replaying the rules; who did it and when is in the event's metadata.
 
+use std::collections::BTreeMap;
+
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,8 @@ pub enum NegotiationEvent {
         parties: Vec<Party>,
         facilitator: Option<Facilitator>,
         languages: Vec<String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        language_responsibility: BTreeMap<String, String>,
     },
     DelegateAccredited {
         delegate: Delegate,
@@ -50,6 +54,21 @@ pub enum NegotiationEvent {
         clause_id: String,
         reason: String,
     },
+    ClauseTranslated {
+        clause_id: String,
+        language: String,
+        heading: String,
+        text: String,
+        text_hash: String,
+        source_text_hash: String,
+    },
+    ConcordanceVerified {
+        clause_id: String,
+        language: String,
+        text_hash: String,
+        source_text_hash: String,
+        party: String,
+    },
 }
 
 impl NegotiationEvent {
@@ -64,6 +83,8 @@ impl NegotiationEvent {
             NegotiationEvent::Commented { .. } => "Commented",
             NegotiationEvent::ClauseAgreed { .. } => "ClauseAgreed",
             NegotiationEvent::ClauseWithdrawn { .. } => "ClauseWithdrawn",
+            NegotiationEvent::ClauseTranslated { .. } => "ClauseTranslated",
+            NegotiationEvent::ConcordanceVerified { .. } => "ConcordanceVerified",
         }
     }
 }

@@ -14,13 +14,14 @@ mod aggregate;
 mod commands;
 mod errors;
 mod events;
+mod languages;
 pub mod limits;
 pub mod metadata;
 mod permissions;
 mod text_hash;
 mod values;
 
-pub use aggregate::{Clause, ClauseStatus, Negotiation};
+pub use aggregate::{Clause, ClauseStatus, LanguageStatus, Negotiation, Translation};
 pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use errors::NegotiationError;
 pub use events::NegotiationEvent;

@@ -30,6 +30,8 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     ),
     (ActionKind::AgreeClause, &[HeadOfDelegation]),
     (ActionKind::WithdrawClause, &[Negotiator, HeadOfDelegation]),
+    (ActionKind::TranslateClause, &[LegalLinguist]),
+    (ActionKind::VerifyConcordance, &[LegalLinguist]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

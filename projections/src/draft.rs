@@ -2,7 +2,8 @@
 
 use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{
-    ClauseKind, ClauseStatus, InstrumentKind, Negotiation, NegotiationEvent, Party,
+    Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation,
+    NegotiationEvent, Party,
 };
 use serde::Serialize;
 
@@ -33,6 +34,18 @@ pub struct DraftClause {
     pub proposed_by: String,
     /// Parties that agreed the current wording.
     pub agreed_by: Vec<String>,
+    /// Every authentic language: the reference wording, a translation of it, or what is missing.
+    pub languages: Vec<LanguageVersion>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LanguageVersion {
+    pub language: String,
+    pub status: LanguageStatus,
+    /// Empty when the language has no version yet.
+    pub heading: String,
+    pub text: String,
+    pub text_hash: String,
 }
 
 pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Draft {
@@ -77,6 +90,11 @@ pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Dra
                     .filter(|(_, hash)| **hash == clause.text_hash)
                     .map(|(party, _)| party.clone())
                     .collect(),
+                languages: state
+                    .languages()
+                    .iter()
+                    .map(|l| language_version(clause, l))
+                    .collect(),
             });
         }
     }
@@ -88,6 +106,27 @@ pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Dra
         languages: state.languages().to_vec(),
         clauses,
         as_of_sequence: events.last().map_or(0, |e| e.sequence),
+    }
+}
+
+fn language_version(clause: &Clause, language: &str) -> LanguageVersion {
+    let status = clause.language_status(language);
+    let wording = match status {
+        LanguageStatus::Reference => Some((&clause.heading, &clause.text, &clause.text_hash)),
+        _ => clause
+            .translations
+            .get(language)
+            .map(|t| (&t.heading, &t.text, &t.text_hash)),
+    };
+    let (heading, text, text_hash) = wording.map_or_else(Default::default, |(h, t, x)| {
+        (h.clone(), t.clone(), x.clone())
+    });
+    LanguageVersion {
+        language: language.to_string(),
+        status,
+        heading,
+        text,
+        text_hash,
     }
 }
 

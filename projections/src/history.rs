@@ -91,6 +91,23 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::ClauseWithdrawn { clause_id, reason } => {
             format!("withdrew {clause_id}: {}", first_line(reason))
         }
+        NegotiationEvent::ClauseTranslated {
+            clause_id,
+            language,
+            text_hash,
+            source_text_hash,
+            ..
+        } => format!(
+            "translated {clause_id} into {language} [{}, from {}]",
+            short(text_hash),
+            short(source_text_hash)
+        ),
+        NegotiationEvent::ConcordanceVerified {
+            clause_id,
+            language,
+            party,
+            ..
+        } => format!("{party} verified the {language} version of {clause_id} as concordant"),
     }
 }
 

@@ -35,6 +35,7 @@ fn opened() -> NegotiationEvent {
         parties: vec![party("CIV"), party("MAR")],
         facilitator: None,
         languages: vec!["fr".into()],
+        language_responsibility: Default::default(),
     }
 }
 

@@ -1,0 +1,453 @@
+//! Authentic languages (art. 33 VCLT): each clause has a reference wording, the language it was
+//! last proposed or amended in, and a version in every other authentic language that translates
+//! a named reference wording. Changing the reference makes every translation stale, because a
+//! translation names the exact wording it translates. A legal-linguist then attests concordance
+//! of each current translation; the instrument cannot be adopted until every clause is
+//! concordant in every authentic language.
+
+use crate::aggregate::{check_current, check_wording, LanguageStatus, Negotiation, Opened};
+use crate::errors::NegotiationError;
+use crate::events::NegotiationEvent;
+use crate::text_hash::clause_text_hash;
+use crate::values::Delegate;
+
+impl Negotiation {
+    pub(crate) fn decide_translation(
+        &self,
+        opened: &Opened,
+        clause_id: &str,
+        language: &str,
+        heading: &str,
+        text: &str,
+        source_text_hash: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let clause = self.live_clause(clause_id)?;
+        if language == clause.language {
+            return Err(NegotiationError::TranslationOfReference {
+                clause_id: clause_id.to_string(),
+                language: language.to_string(),
+            });
+        }
+        check_current(clause_id, clause, source_text_hash)?;
+        check_wording(opened, clause_id, heading, language, text)?;
+        let text_hash = clause_text_hash(heading, language, text);
+        let unchanged = clause
+            .translations
+            .get(language)
+            .is_some_and(|t| t.text_hash == text_hash && t.source_text_hash == source_text_hash);
+        if unchanged {
+            return Err(NegotiationError::TranslationChangesNothing {
+                clause_id: clause_id.to_string(),
+                language: language.to_string(),
+            });
+        }
+        Ok(vec![NegotiationEvent::ClauseTranslated {
+            clause_id: clause_id.to_string(),
+            language: language.to_string(),
+            heading: heading.to_string(),
+            text: text.to_string(),
+            text_hash,
+            source_text_hash: source_text_hash.to_string(),
+        }])
+    }
+
+    pub(crate) fn decide_concordance(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        clause_id: &str,
+        language: &str,
+        text_hash: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let clause = self.live_clause(clause_id)?;
+        if !opened.languages.iter().any(|l| l == language) {
+            return Err(NegotiationError::NotAuthenticLanguage {
+                language: language.to_string(),
+                authentic: opened.languages.join(", "),
+            });
+        }
+        if let Some(responsible) = opened.language_responsibility.get(language) {
+            if *responsible != actor.party {
+                return Err(NegotiationError::NotResponsibleForLanguage {
+                    language: language.to_string(),
+                    responsible: responsible.clone(),
+                });
+            }
+        }
+        let (clause_id, language) = (clause_id.to_string(), language.to_string());
+        let translation = match clause.language_status(&language) {
+            LanguageStatus::AwaitingConcordance => &clause.translations[&language],
+            LanguageStatus::Reference => {
+                return Err(NegotiationError::TranslationOfReference {
+                    clause_id,
+                    language,
+                })
+            }
+            LanguageStatus::Missing => {
+                return Err(NegotiationError::NoTranslation {
+                    clause_id,
+                    language,
+                })
+            }
+            LanguageStatus::Stale => {
+                return Err(NegotiationError::StaleTranslation {
+                    clause_id,
+                    language,
+                })
+            }
+            LanguageStatus::Concordant => {
+                return Err(NegotiationError::AlreadyConcordant {
+                    clause_id,
+                    language,
+                })
+            }
+        };
+        if translation.text_hash != text_hash {
+            return Err(NegotiationError::StaleTextHash {
+                clause_id,
+                given: text_hash.to_string(),
+                current: translation.text_hash.clone(),
+            });
+        }
+        Ok(vec![NegotiationEvent::ConcordanceVerified {
+            clause_id,
+            language,
+            text_hash: text_hash.to_string(),
+            source_text_hash: clause.text_hash.clone(),
+            party: actor.party.clone(),
+        }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::aggregate::tests::*;
+    use crate::aggregate::{LanguageStatus, Negotiation};
+    use crate::commands::Action;
+    use crate::errors::NegotiationError;
+    use crate::events::NegotiationEvent;
+    use crate::text_hash::clause_text_hash;
+    use crate::values::Role;
+    use cqrs_es::Aggregate;
+
+    const ART1_AR_REVISED: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
+
+    fn translate(text: &str, source_text_hash: String) -> Action {
+        Action::TranslateClause {
+            clause_id: "art-1".into(),
+            language: "ar".into(),
+            heading: "الموضوع".into(),
+            text: text.into(),
+            source_text_hash,
+        }
+    }
+
+    fn verify(language: &str, text_hash: String) -> Action {
+        Action::VerifyConcordance {
+            clause_id: "art-1".into(),
+            language: language.into(),
+            text_hash,
+        }
+    }
+
+    fn concordant() -> NegotiationEvent {
+        NegotiationEvent::ConcordanceVerified {
+            clause_id: "art-1".into(),
+            language: "ar".into(),
+            text_hash: art1_ar_hash(),
+            source_text_hash: art1_hash(),
+            party: "MAR".into(),
+        }
+    }
+
+    fn state(events: Vec<NegotiationEvent>) -> Negotiation {
+        let mut state = Negotiation::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    #[test]
+    fn a_legal_linguist_records_a_translation_of_the_current_wording() {
+        NegotiationTest::with(())
+            .given(negotiating())
+            .when(command(
+                MAR_LINGUIST,
+                translate(ART1_AR_REVISED, art1_hash()),
+            ))
+            .then_expect_events(vec![NegotiationEvent::ClauseTranslated {
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                heading: "الموضوع".into(),
+                text: ART1_AR_REVISED.into(),
+                text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
+                source_text_hash: art1_hash(),
+            }]);
+    }
+
+    #[test]
+    fn translation_refusals() {
+        let cases = [
+            (
+                Action::TranslateClause {
+                    clause_id: "art-1".into(),
+                    language: "fr".into(),
+                    heading: String::new(),
+                    text: "Texte".into(),
+                    source_text_hash: art1_hash(),
+                },
+                NegotiationError::TranslationOfReference {
+                    clause_id: "art-1".into(),
+                    language: "fr".into(),
+                },
+            ),
+            (
+                translate(ART1_AR_REVISED, "0".repeat(64)),
+                NegotiationError::StaleTextHash {
+                    clause_id: "art-1".into(),
+                    given: "0".repeat(64),
+                    current: art1_hash(),
+                },
+            ),
+            (
+                translate(ART1_AR, art1_hash()),
+                NegotiationError::TranslationChangesNothing {
+                    clause_id: "art-1".into(),
+                    language: "ar".into(),
+                },
+            ),
+            (
+                Action::TranslateClause {
+                    clause_id: "art-1".into(),
+                    language: "en".into(),
+                    heading: String::new(),
+                    text: "Text".into(),
+                    source_text_hash: art1_hash(),
+                },
+                NegotiationError::NotAuthenticLanguage {
+                    language: "en".into(),
+                    authentic: "fr, ar".into(),
+                },
+            ),
+            (
+                Action::TranslateClause {
+                    clause_id: "art-9".into(),
+                    language: "ar".into(),
+                    heading: String::new(),
+                    text: "نص".into(),
+                    source_text_hash: art1_hash(),
+                },
+                NegotiationError::UnknownClause("art-9".into()),
+            ),
+        ];
+        for (action, error) in cases {
+            NegotiationTest::with(())
+                .given(negotiating())
+                .when(command(MAR_LINGUIST, action))
+                .then_expect_error(error);
+        }
+        let mut withdrawn = negotiating();
+        withdrawn.push(NegotiationEvent::ClauseWithdrawn {
+            clause_id: "art-1".into(),
+            reason: "merged".into(),
+        });
+        NegotiationTest::with(())
+            .given(withdrawn)
+            .when(command(
+                MAR_LINGUIST,
+                translate(ART1_AR_REVISED, art1_hash()),
+            ))
+            .then_expect_error(NegotiationError::ClauseWithdrawn("art-1".into()));
+    }
+
+    #[test]
+    fn a_legal_linguist_verifies_concordance_of_the_current_translation() {
+        NegotiationTest::with(())
+            .given(negotiating())
+            .when(command(MAR_LINGUIST, verify("ar", art1_ar_hash())))
+            .then_expect_events(vec![concordant()]);
+        let mut events = negotiating();
+        events.push(concordant());
+        let state = state(events);
+        let clause = state.clause("art-1").unwrap();
+        assert_eq!(clause.language_status("ar"), LanguageStatus::Concordant);
+        assert_eq!(clause.language_status("fr"), LanguageStatus::Reference);
+    }
+
+    #[test]
+    fn concordance_refusals() {
+        let mut verified = negotiating();
+        verified.push(concordant());
+        let mut amended = negotiating();
+        amended.push(art1_amended());
+        let cases = [
+            (
+                negotiating(),
+                verify("fr", art1_hash()),
+                NegotiationError::TranslationOfReference {
+                    clause_id: "art-1".into(),
+                    language: "fr".into(),
+                },
+            ),
+            (
+                negotiating(),
+                verify("ar", "0".repeat(64)),
+                NegotiationError::StaleTextHash {
+                    clause_id: "art-1".into(),
+                    given: "0".repeat(64),
+                    current: art1_ar_hash(),
+                },
+            ),
+            (
+                verified,
+                verify("ar", art1_ar_hash()),
+                NegotiationError::AlreadyConcordant {
+                    clause_id: "art-1".into(),
+                    language: "ar".into(),
+                },
+            ),
+            (
+                amended,
+                verify("ar", art1_ar_hash()),
+                NegotiationError::StaleTranslation {
+                    clause_id: "art-1".into(),
+                    language: "ar".into(),
+                },
+            ),
+            (
+                negotiating(),
+                verify("en", art1_ar_hash()),
+                NegotiationError::NotAuthenticLanguage {
+                    language: "en".into(),
+                    authentic: "fr, ar".into(),
+                },
+            ),
+        ];
+        for (given, action, error) in cases {
+            NegotiationTest::with(())
+                .given(given)
+                .when(command(MAR_LINGUIST, action))
+                .then_expect_error(error);
+        }
+        let mut untranslated = negotiating();
+        untranslated.remove(untranslated.len() - 1);
+        NegotiationTest::with(())
+            .given(untranslated)
+            .when(command(MAR_LINGUIST, verify("ar", art1_ar_hash())))
+            .then_expect_error(NegotiationError::NoTranslation {
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+            });
+    }
+
+    #[test]
+    fn only_the_responsible_partys_linguist_verifies_its_language() {
+        let mut given = negotiating();
+        if let NegotiationEvent::NegotiationOpened {
+            language_responsibility,
+            ..
+        } = &mut given[0]
+        {
+            language_responsibility.insert("ar".into(), "MAR".into());
+        }
+        NegotiationTest::with(())
+            .given(given.clone())
+            .when(command(CIV_LINGUIST, verify("ar", art1_ar_hash())))
+            .then_expect_error(NegotiationError::NotResponsibleForLanguage {
+                language: "ar".into(),
+                responsible: "MAR".into(),
+            });
+        NegotiationTest::with(())
+            .given(given)
+            .when(command(MAR_LINGUIST, verify("ar", art1_ar_hash())))
+            .then_expect_events(vec![concordant()]);
+    }
+
+    #[test]
+    fn opening_refuses_a_responsibility_for_an_unknown_language_or_party() {
+        for (language, party, error) in [
+            (
+                "en",
+                "MAR",
+                NegotiationError::NotAuthenticLanguage {
+                    language: "en".into(),
+                    authentic: "fr, ar".into(),
+                },
+            ),
+            ("ar", "FRA", NegotiationError::UnknownParty("FRA".into())),
+        ] {
+            let action = with_open(|a| {
+                if let Action::OpenNegotiation {
+                    language_responsibility,
+                    ..
+                } = a
+                {
+                    language_responsibility.insert(language.into(), party.into());
+                }
+            });
+            NegotiationTest::with(())
+                .given_no_previous_events()
+                .when(command(CIV_HEAD, action))
+                .then_expect_error(error);
+        }
+    }
+
+    #[test]
+    fn a_change_in_one_language_makes_the_others_stale() {
+        let mut events = negotiating();
+        events.push(concordant());
+        // Morocco amends the Arabic version: Arabic becomes the reference, French is stale.
+        events.push(NegotiationEvent::ClauseAmended {
+            clause_id: "art-1".into(),
+            base_text_hash: art1_hash(),
+            heading: "الموضوع".into(),
+            language: "ar".into(),
+            text: ART1_AR_REVISED.into(),
+            text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
+        });
+        let state = state(events);
+        let clause = state.clause("art-1").unwrap();
+        assert_eq!(clause.language, "ar");
+        assert_eq!(clause.language_status("ar"), LanguageStatus::Reference);
+        assert_eq!(clause.language_status("fr"), LanguageStatus::Stale);
+        assert_eq!(
+            clause.translations["fr"].text_hash,
+            art1_hash(),
+            "the former French wording stays on record"
+        );
+
+        let retranslated = state
+            .decide(&command(
+                CIV_LINGUIST,
+                Action::TranslateClause {
+                    clause_id: "art-1".into(),
+                    language: "fr".into(),
+                    heading: "Objet".into(),
+                    text:
+                        "Les Parties coopèrent pour prévenir la traite et en protéger les victimes."
+                            .into(),
+                    source_text_hash: clause.text_hash.clone(),
+                },
+            ))
+            .unwrap();
+        assert!(
+            matches!(&retranslated[0], NegotiationEvent::ClauseTranslated { language, .. } if language == "fr")
+        );
+    }
+
+    #[test]
+    fn negotiators_do_not_translate() {
+        NegotiationTest::with(())
+            .given(negotiating())
+            .when(command(
+                MAR_NEGOTIATOR,
+                translate(ART1_AR_REVISED, art1_hash()),
+            ))
+            .then_expect_error(NegotiationError::NotPermitted {
+                person: MAR_NEGOTIATOR.into(),
+                role: Role::Negotiator,
+                action: crate::commands::ActionKind::TranslateClause,
+            });
+    }
+}
