@@ -191,12 +191,14 @@ async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), C
         facilitator: None,
         languages: vec!["fr".into()],
         language_responsibility: Default::default(),
+        entry_into_force_rule: None,
     };
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),
         name: "Negotiator".into(),
         party: "CIV".into(),
         role: Role::Negotiator,
+        signing: None,
     };
     let context = CommandContext::default();
     execute(store, id, act("civ.head", opening), &context).await?;
@@ -346,6 +348,7 @@ async fn seed<ES: EventStore<Negotiation>>(
         name: "Negotiator".into(),
         party: "CIV".into(),
         role: Role::Negotiator,
+        signing: None,
     };
     let mut seeded = 2;
     while seeded < events {

@@ -3,14 +3,15 @@
 use std::io::Read;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{
-    Action, ClauseKind, Facilitator, InstrumentKind, Negotiation, NegotiationCommand, Party,
-    PersonName, Role,
+    Action, ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
+    Negotiation, NegotiationCommand, Party, PersonName, Role, SignatureCapacity, SigningAuthority,
 };
-use pacta_projections::{draft, history, Draft};
+use pacta_projections::{draft, history, kebab, Draft};
 
 use crate::ledger::{CommandContext, Ledger, LedgerError};
 use crate::store::{Database, StoreError};
@@ -56,6 +57,8 @@ pub enum Command {
         /// secretariat, observer or auditor.
         #[arg(long)]
         role: Role,
+        #[command(flatten)]
+        signing: SigningArgs,
     },
     /// Propose a new clause (recital, article or annex).
     Propose {
@@ -117,6 +120,66 @@ pub enum Command {
         #[arg(long)]
         hash: String,
     },
+    /// Generate a signing key: the private key stays in a file on this machine.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Adopt, for your party, the text with this root hash (see pacta status).
+    Adopt {
+        negotiation: String,
+        #[arg(long)]
+        root: String,
+    },
+    /// Initial, for your party, the adopted text with this root hash.
+    Initial {
+        negotiation: String,
+        #[arg(long)]
+        root: String,
+    },
+    /// Sign the adopted text with your private key, on this machine, and record the signature.
+    Sign {
+        negotiation: String,
+        /// Private key file written by `pacta key generate`.
+        #[arg(long)]
+        key: PathBuf,
+        /// The text root hash you reviewed; the signature binds exactly this text.
+        #[arg(long)]
+        root: String,
+        /// simple, definitive or ad-referendum.
+        #[arg(long)]
+        capacity: SignatureCapacity,
+        /// Date of signature (YYYY-MM-DD).
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// Confirm your party's signature ad referendum (competent authority).
+    Confirm {
+        negotiation: String,
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// Express your party's consent to be bound (competent authority).
+    Consent {
+        negotiation: String,
+        /// ratification, approval, acceptance or notification-of-completion.
+        #[arg(long)]
+        mode: ConsentMode,
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// Abandon the negotiation (before the text is authenticated).
+    Abandon {
+        negotiation: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The state of the agreement: text root, each party's acts, entry into force.
+    Status {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
     /// Every recorded act of a negotiation, with its chain hash.
@@ -160,6 +223,70 @@ pub struct OpenArgs {
     /// the party whose legal-linguists verify that language version.
     #[arg(long = "language", required = true)]
     pub languages: Vec<String>,
+    /// When the instrument enters into force: on-last-consent, days:N (N days after the last
+    /// consent) or first-of-month:N (first day of the N-th month after). Default: by kind.
+    #[arg(long, value_parser = parse_entry_into_force_rule)]
+    pub entry_into_force: Option<EntryIntoForceRule>,
+}
+
+fn parse_entry_into_force_rule(spec: &str) -> Result<EntryIntoForceRule, String> {
+    let number = |n: &str| n.parse::<u32>().map_err(|e| format!("'{spec}': {e}"));
+    match spec.split_once(':') {
+        None if spec == "on-last-consent" => Ok(EntryIntoForceRule::OnLastConsent),
+        Some(("days", n)) => Ok(EntryIntoForceRule::DaysAfterLastConsent { days: number(n)? }),
+        Some(("first-of-month", n)) => {
+            Ok(EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: number(n)? })
+        }
+        _ => Err(format!(
+            "'{spec}' is not a rule: use on-last-consent, days:N or first-of-month:N"
+        )),
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Write a new Ed25519 private key to a file (mode 0600) and print its public key.
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// A signatory's signing authority, given when accrediting them.
+#[derive(Args, Debug)]
+pub struct SigningArgs {
+    /// The signatory's Ed25519 public key (hex), printed by `pacta key generate`.
+    #[arg(long)]
+    pub public_key: Option<String>,
+    /// Reference of the full-powers instrument.
+    #[arg(long, requires = "full_powers_file")]
+    pub full_powers: Option<String>,
+    /// The full-powers document; its SHA-256 is recorded.
+    #[arg(long, requires = "full_powers")]
+    pub full_powers_file: Option<PathBuf>,
+    /// The signatory signs ex officio (head of state or government, foreign minister).
+    #[arg(long)]
+    pub ex_officio: bool,
+}
+
+impl SigningArgs {
+    fn authority(&self) -> Result<Option<SigningAuthority>, CliError> {
+        let Some(public_key) = &self.public_key else {
+            return Ok(None);
+        };
+        let full_powers = match (&self.full_powers, &self.full_powers_file) {
+            (Some(reference), Some(path)) => Some(FullPowers {
+                reference: reference.clone(),
+                document_hash: crate::keys::file_sha256(path)?,
+            }),
+            _ => None,
+        };
+        Ok(Some(SigningAuthority {
+            public_key: public_key.clone(),
+            full_powers,
+            ex_officio: self.ex_officio,
+        }))
+    }
 }
 
 #[derive(Args, Debug)]
@@ -236,6 +363,8 @@ pub enum CliError {
     NotAuthenticLanguage { language: String, authentic: String },
     #[error("{0}")]
     Bench(String),
+    #[error("{0}")]
+    Key(String),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -282,6 +411,7 @@ async fn run_with<R: PersistedEventRepository>(
                 facilitator: args.facilitator,
                 languages,
                 language_responsibility,
+                entry_into_force_rule: args.entry_into_force,
             };
             (args.negotiation, action)
         }
@@ -291,15 +421,103 @@ async fn run_with<R: PersistedEventRepository>(
             name,
             party,
             role,
-        } => (
-            negotiation,
-            Action::AccreditDelegate {
+            signing,
+        } => {
+            let signing = signing.authority()?;
+            let action = Action::AccreditDelegate {
                 person,
                 name,
                 party,
                 role,
+                signing,
+            };
+            (negotiation, action)
+        }
+        Command::Key {
+            command: KeyCommand::Generate { out },
+        } => {
+            let public_key = crate::keys::generate(&out)?;
+            println!(
+                "wrote the private key to {} (keep it on this machine)",
+                out.display()
+            );
+            println!("public key {public_key}");
+            return Ok(());
+        }
+        Command::Adopt { negotiation, root } => (
+            negotiation,
+            Action::AdoptText {
+                text_root_hash: root,
             },
         ),
+        Command::Initial { negotiation, root } => (
+            negotiation,
+            Action::InitialText {
+                text_root_hash: root,
+            },
+        ),
+        Command::Sign {
+            negotiation,
+            key,
+            root,
+            capacity,
+            on,
+        } => {
+            let actor = actor()?;
+            let events = ledger.events(&negotiation).await?;
+            let mut state = Negotiation::default();
+            for event in events {
+                cqrs_es::Aggregate::apply(&mut state, event.payload);
+            }
+            let party = state
+                .delegate(&actor)
+                .map(|d| d.party.clone())
+                .ok_or_else(|| LedgerError::Refused {
+                    negotiation_id: negotiation.clone(),
+                    reason: pacta_domain::NegotiationError::UnknownActor(actor.clone()),
+                })?;
+            let message = pacta_domain::SigningMessage {
+                negotiation_id: negotiation.clone(),
+                revision: pacta_domain::ORIGINAL_REVISION,
+                text_root_hash: root.clone(),
+                party,
+                signatory: actor,
+                capacity,
+                ad_referendum: capacity == SignatureCapacity::AdReferendum,
+            };
+            let signature = crate::keys::sign(&key, &message)?;
+            let action = Action::SignInstrument {
+                text_root_hash: root,
+                capacity,
+                signed_on: on,
+                signature,
+            };
+            (negotiation, action)
+        }
+        Command::Confirm { negotiation, on } => {
+            (negotiation, Action::ConfirmSignature { confirmed_on: on })
+        }
+        Command::Consent {
+            negotiation,
+            mode,
+            on,
+        } => (negotiation, Action::ExpressConsent { mode, on }),
+        Command::Abandon {
+            negotiation,
+            reason,
+        } => (negotiation, Action::AbandonNegotiation { reason }),
+        Command::Status { negotiation, json } => {
+            let state = pacta_projections::agreement_state(
+                &negotiation,
+                &ledger.events(&negotiation).await?,
+            );
+            if json {
+                println!("{}", to_json(&state));
+            } else {
+                print_agreement_state(&state);
+            }
+            return Ok(());
+        }
         Command::Propose {
             negotiation,
             clause,
@@ -604,12 +822,57 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
     }
 }
 
-/// The kebab-case name serde gives a unit enum variant ("under-discussion").
-fn kebab<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
+    println!("{} ({})", state.title, state.negotiation_id);
+    println!(
+        "Instrument: {}; status: {}",
+        kebab(&state.instrument_kind),
+        status_line(&state.status)
+    );
+    println!("Text root: {}", state.text_root_hash);
+    if let Some(rule) = &state.entry_into_force_rule {
+        println!(
+            "Entry into force: {}",
+            serde_json::to_string(rule).unwrap_or_default()
+        );
+    }
+    for party in &state.parties {
+        let mut acts = Vec::new();
+        if party.adopted {
+            acts.push("adopted the current text".to_string());
+        }
+        if let Some(s) = &party.signature {
+            let confirmed = s
+                .confirmed_on
+                .map(|d| format!(", confirmed {d}"))
+                .unwrap_or_default();
+            acts.push(format!(
+                "signed {} by {} on {}{confirmed}",
+                kebab(&s.capacity),
+                s.signatory,
+                s.signed_on
+            ));
+        }
+        if let Some(c) = &party.consent {
+            acts.push(format!("{} on {}", kebab(&c.mode), c.on));
+        }
+        let acts = if acts.is_empty() {
+            "no act yet".to_string()
+        } else {
+            acts.join("; ")
+        };
+        println!("  {} ({}): {acts}", party.name, party.code);
+    }
+}
+
+fn status_line(status: &pacta_domain::InstrumentStatus) -> String {
+    match status {
+        pacta_domain::InstrumentStatus::InForce { on } => format!("in force from {on}"),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v["status"].as_str().map(str::to_string))
+            .unwrap_or_default(),
+    }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {

@@ -150,6 +150,7 @@ pub async fn record_story<R: PersistedEventRepository>(
             }),
             languages: vec!["fr".into(), "ar".into()],
             language_responsibility: [("fr".into(), "CIV".into()), ("ar".into(), "MAR".into())].into(),
+            entry_into_force_rule: None,
         },
     )
     .await?;
@@ -292,5 +293,6 @@ fn accredit(person: &str, name: &str, party: &str, role: Role) -> Action {
         name: name.into(),
         party: party.into(),
         role,
+        signing: None,
     }
 }

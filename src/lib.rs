@@ -9,5 +9,6 @@ pub mod bench;
 pub mod chain;
 pub mod cli;
 pub mod demo;
+pub mod keys;
 pub mod ledger;
 pub mod store;

@@ -338,3 +338,284 @@ fn an_unsupported_store_url_is_one_clear_line() {
     );
     assert_eq!(message.trim().lines().count(), 1);
 }
+
+on_both_stores!(an_agreement_goes_from_opening_to_entry_into_force_through_the_cli);
+
+fn ok(store: &TestStore, args: &[&str]) -> String {
+    let output = pacta(store, args);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    stdout(&output)
+}
+
+fn status_json(store: &TestStore, negotiation: &str) -> serde_json::Value {
+    serde_json::from_str(&ok(store, &["status", negotiation, "--json"])).unwrap()
+}
+
+async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    const NEG: &str = "civ-mar-higher-ed";
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "open",
+            NEG,
+            "--title",
+            "Accord de coopération dans l'enseignement supérieur",
+            "--kind",
+            "agreement",
+            "--language",
+            "fr=CIV",
+            "--language",
+            "ar=MAR",
+            "--entry-into-force",
+            "days:30",
+            "--party",
+            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
+            "--party",
+            "MAR|Maroc|mar.head|Chef MAR",
+        ],
+    );
+    let text = "Les Parties encouragent la mobilité des étudiants et des enseignants.";
+    let proposed = ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "propose",
+            NEG,
+            "art-1",
+            "--heading",
+            "Mobilité",
+            "--language",
+            "fr",
+            "--text",
+            text,
+        ],
+    );
+    let hash = pacta_domain::clause_text_hash("Mobilité", "fr", text);
+    assert!(proposed.contains(&hash));
+    for head in ["civ.head", "mar.head"] {
+        ok(
+            &store,
+            &["--as", head, "agree", NEG, "art-1", "--hash", &hash],
+        );
+    }
+    ok(
+        &store,
+        &[
+            "--as",
+            "mar.head",
+            "accredit",
+            NEG,
+            "--person",
+            "mar.linguist",
+            "--name",
+            "L",
+            "--party",
+            "MAR",
+            "--role",
+            "legal-linguist",
+        ],
+    );
+    let arabic = "يشجع الطرفان تنقل الطلاب والأساتذة.";
+    ok(
+        &store,
+        &[
+            "--as",
+            "mar.linguist",
+            "translate",
+            NEG,
+            "art-1",
+            "--source",
+            &hash,
+            "--language",
+            "ar",
+            "--heading",
+            "التنقل",
+            "--text",
+            arabic,
+        ],
+    );
+    let arabic_hash = pacta_domain::clause_text_hash("التنقل", "ar", arabic);
+    ok(
+        &store,
+        &[
+            "--as",
+            "mar.linguist",
+            "concordance",
+            NEG,
+            "art-1",
+            "--language",
+            "ar",
+            "--hash",
+            &arabic_hash,
+        ],
+    );
+
+    let root = status_json(&store, NEG)["text_root_hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for head in ["civ.head", "mar.head"] {
+        ok(&store, &["--as", head, "adopt", NEG, "--root", &root]);
+    }
+    assert_eq!(status_json(&store, NEG)["status"]["status"], "text-adopted");
+
+    std::fs::write(path("full-powers.pdf"), b"%PDF full powers").unwrap();
+    for (party, head) in [("CIV", "civ.head"), ("MAR", "mar.head")] {
+        let key = path(&format!("{party}.key"));
+        let generated = ok(&store, &["key", "generate", "--out", &key]);
+        let public_key = generated
+            .lines()
+            .last()
+            .unwrap()
+            .trim_start_matches("public key ")
+            .to_string();
+        let mode = std::fs::metadata(&key).unwrap().permissions();
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,
+            0o600,
+            "the private key is private"
+        );
+        let signatory = format!("minister.{}", party.to_lowercase());
+        ok(
+            &store,
+            &[
+                "--as",
+                head,
+                "accredit",
+                NEG,
+                "--person",
+                &signatory,
+                "--name",
+                "Ministre",
+                "--party",
+                party,
+                "--role",
+                "signatory",
+                "--public-key",
+                &public_key,
+                "--full-powers",
+                "FP-2026-1",
+                "--full-powers-file",
+                &path("full-powers.pdf"),
+            ],
+        );
+    }
+    let count = store.event_count().await;
+    let (civ_key, mar_key, zero_root) = (path("CIV.key"), path("MAR.key"), "0".repeat(64));
+    let refusals: [(Vec<&str>, &str); 3] = [
+        (
+            vec![
+                "--as",
+                "minister.civ",
+                "sign",
+                NEG,
+                "--key",
+                &mar_key,
+                "--root",
+                &root,
+                "--capacity",
+                "definitive",
+                "--on",
+                "2026-05-04",
+            ],
+            "does not verify",
+        ),
+        (
+            vec![
+                "--as",
+                "minister.civ",
+                "sign",
+                NEG,
+                "--key",
+                &civ_key,
+                "--root",
+                &zero_root,
+                "--capacity",
+                "definitive",
+                "--on",
+                "2026-05-04",
+            ],
+            "has changed since you read it",
+        ),
+        (
+            vec![
+                "--as",
+                "minister.civ",
+                "sign",
+                NEG,
+                "--key",
+                &civ_key,
+                "--root",
+                &root,
+                "--capacity",
+                "simple",
+                "--on",
+                "2026-05-04",
+            ],
+            "not possible for this kind",
+        ),
+    ];
+    for (args, expected) in refusals {
+        let output = pacta(&store, &args);
+        assert!(!output.status.success());
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(
+        store.event_count().await,
+        count,
+        "refused signatures wrote nothing"
+    );
+
+    ok(
+        &store,
+        &[
+            "--as",
+            "minister.civ",
+            "sign",
+            NEG,
+            "--key",
+            &path("CIV.key"),
+            "--root",
+            &root,
+            "--capacity",
+            "definitive",
+            "--on",
+            "2026-05-04",
+        ],
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "minister.mar",
+            "sign",
+            NEG,
+            "--key",
+            &path("MAR.key"),
+            "--root",
+            &root,
+            "--capacity",
+            "definitive",
+            "--on",
+            "2026-05-06",
+        ],
+    );
+    let status = status_json(&store, NEG);
+    assert_eq!(status["status"]["status"], "in-force");
+    assert_eq!(
+        status["entry_into_force"], "2026-06-05",
+        "30 days after the last signature"
+    );
+    assert!(ok(&store, &["status", NEG]).contains("status: in force from 2026-06-05"));
+    ok(&store, &["verify", NEG]);
+}

@@ -44,6 +44,7 @@ fn open(negotiation_id: &str) -> NegotiationCommand {
             facilitator: None,
             languages: vec!["fr".into(), "ar".into()],
             language_responsibility: Default::default(),
+            entry_into_force_rule: None,
         },
     )
 }
@@ -233,6 +234,7 @@ async fn sixteen_writers_on_one_negotiation_get_every_sequence_exactly_once(back
             name: format!("Writer {w}"),
             party: party.into(),
             role: Role::Negotiator,
+            signing: None,
         };
         ledger
             .execute("race", command(head, accredit))
@@ -342,6 +344,7 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
                     name: "Impostor".into(),
                     party: "CIV".into(),
                     role: Role::Signatory,
+                    signing: None,
                 },
             ),
         )

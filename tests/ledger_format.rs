@@ -56,6 +56,8 @@ fn stored_event(json: &str) -> SerializedEvent {
 fn the_documented_domain_tags_are_the_ones_used() {
     assert!(FORMAT_DOC.contains(&hex::encode(CHAIN_DOMAIN_TAG)));
     assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::TEXT_HASH_DOMAIN_TAG)));
+    assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::TEXT_ROOT_DOMAIN_TAG)));
+    assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::SIGNATURE_DOMAIN_TAG)));
 }
 
 #[test]
@@ -94,6 +96,73 @@ fn event_chain_vectors() {
         head = chain::verify_next("civ-mar-tip-mou", head, &event)
             .expect("the stored vector verifies");
     }
+}
+
+#[test]
+fn text_root_and_signature_vectors() {
+    use ed25519_dalek::{Signer, SigningKey};
+    let vectors = vectors();
+    let input: Value = serde_json::from_str(part(&vectors, "text-root", "input")).unwrap();
+    assert_eq!(
+        serde_json_canonicalizer::to_string(&input).unwrap(),
+        part(&vectors, "text-root", "canonical")
+    );
+    let clauses: Vec<pacta_domain::RootClause> = input["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| pacta_domain::RootClause {
+            clause_id: c["clause_id"].as_str().unwrap().into(),
+            kind: serde_json::from_value(c["kind"].clone()).unwrap(),
+            versions: serde_json::from_value(c["versions"].clone()).unwrap(),
+        })
+        .collect();
+    let root = pacta_domain::text_root_hash(input["negotiation_id"].as_str().unwrap(), 0, &clauses);
+    assert_eq!(root, part(&vectors, "text-root", "hash"));
+
+    let message: pacta_domain::SigningMessage = {
+        let v: Value = serde_json::from_str(part(&vectors, "signature", "message")).unwrap();
+        pacta_domain::SigningMessage {
+            negotiation_id: v["negotiation_id"].as_str().unwrap().into(),
+            revision: v["revision"].as_u64().unwrap() as u32,
+            text_root_hash: v["text_root_hash"].as_str().unwrap().into(),
+            party: v["party"].as_str().unwrap().into(),
+            signatory: v["signatory"].as_str().unwrap().into(),
+            capacity: serde_json::from_value(v["capacity"].clone()).unwrap(),
+            ad_referendum: v["ad_referendum"].as_bool().unwrap(),
+        }
+    };
+    assert_eq!(message.text_root_hash, root);
+    let bytes = message.to_bytes();
+    assert_eq!(
+        &bytes[pacta_domain::SIGNATURE_DOMAIN_TAG.len()..],
+        part(&vectors, "signature", "message").as_bytes()
+    );
+    let mut secret = [0u8; 32];
+    hex::decode_to_slice(part(&vectors, "signature", "secret"), &mut secret).unwrap();
+    let key = SigningKey::from_bytes(&secret);
+    assert_eq!(
+        hex::encode(key.verifying_key().to_bytes()),
+        part(&vectors, "signature", "public")
+    );
+    assert_eq!(
+        hex::encode(key.sign(&bytes).to_bytes()),
+        part(&vectors, "signature", "signature")
+    );
+    pacta_domain::verify_signature(
+        part(&vectors, "signature", "public"),
+        part(&vectors, "signature", "signature"),
+        &message,
+    )
+    .expect("the documented signature verifies");
+    let mut other_text = message.clone();
+    other_text.text_root_hash = "0".repeat(64);
+    assert!(pacta_domain::verify_signature(
+        part(&vectors, "signature", "public"),
+        part(&vectors, "signature", "signature"),
+        &other_text
+    )
+    .is_err());
 }
 
 #[test]

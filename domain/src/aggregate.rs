@@ -13,16 +13,29 @@ use serde::{Deserialize, Serialize};
 use crate::commands::{Action, NegotiationCommand};
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
+use crate::lifecycle::{ConsentRecord, SignatureRecord};
 use crate::limits::*;
 use crate::permissions::is_permitted;
 use crate::text_hash::clause_text_hash;
-use crate::values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party, Role};
+use crate::values::{
+    ClauseKind, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Role,
+    SigningAuthority,
+};
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Negotiation {
     pub(crate) opened: Option<Opened>,
     pub(crate) delegates: BTreeMap<String, Delegate>,
     pub(crate) clauses: BTreeMap<String, Clause>,
+    /// Clause ids in the order proposed.
+    pub(crate) clause_order: Vec<String>,
+    /// Each party's adoption, as the text root hash it adopted.
+    pub(crate) adoptions: BTreeMap<String, String>,
+    pub(crate) initials: BTreeMap<String, String>,
+    pub(crate) signatures: BTreeMap<String, SignatureRecord>,
+    pub(crate) consents: BTreeMap<String, ConsentRecord>,
+    pub(crate) entry_into_force: Option<chrono::NaiveDate>,
+    pub(crate) abandoned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +48,7 @@ pub(crate) struct Opened {
     pub(crate) languages: Vec<String>,
     /// Party whose legal-linguists verify each language version, where the parties named one.
     pub(crate) language_responsibility: BTreeMap<String, String>,
+    pub(crate) entry_into_force_rule: EntryIntoForceRule,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -181,6 +195,9 @@ impl Negotiation {
         if let Action::OpenNegotiation { .. } = command.action {
             return Err(NegotiationError::AlreadyOpen(opened.negotiation_id.clone()));
         }
+        if self.abandoned {
+            return Err(NegotiationError::Abandoned);
+        }
         let actor = self
             .delegate(&command.actor)
             .ok_or_else(|| NegotiationError::UnknownActor(command.actor.clone()))?;
@@ -192,6 +209,9 @@ impl Negotiation {
                 action: kind,
             });
         }
+        if kind.changes_text() && self.is_adopted() {
+            return Err(NegotiationError::TextFrozen);
+        }
         match &command.action {
             Action::OpenNegotiation { .. } => unreachable!("handled above"),
             Action::AccreditDelegate {
@@ -199,7 +219,32 @@ impl Negotiation {
                 name,
                 party,
                 role,
-            } => self.decide_accredit(opened, actor, person, name, party, *role),
+                signing,
+            } => self.decide_accredit(opened, actor, person, name, party, *role, signing.as_ref()),
+            Action::AdoptText { text_root_hash } => {
+                self.decide_adoption(opened, actor, text_root_hash)
+            }
+            Action::InitialText { text_root_hash } => {
+                self.decide_initialling(actor, text_root_hash)
+            }
+            Action::SignInstrument {
+                text_root_hash,
+                capacity,
+                signed_on,
+                signature,
+            } => self.decide_signature(
+                opened,
+                actor,
+                text_root_hash,
+                *capacity,
+                *signed_on,
+                signature,
+            ),
+            Action::ConfirmSignature { confirmed_on } => {
+                self.decide_confirmation(opened, actor, *confirmed_on)
+            }
+            Action::ExpressConsent { mode, on } => self.decide_consent(opened, actor, *mode, *on),
+            Action::AbandonNegotiation { reason } => self.decide_abandonment(reason),
             Action::ProposeClause {
                 clause_id,
                 kind,
@@ -328,6 +373,7 @@ impl Negotiation {
             facilitator,
             languages,
             language_responsibility,
+            entry_into_force_rule,
         } = &command.action
         else {
             unreachable!("decide_open is called for OpenNegotiation only")
@@ -411,6 +457,9 @@ impl Negotiation {
                 return Err(NegotiationError::UnknownParty(party.clone()));
             }
         }
+        if let Some(rule) = entry_into_force_rule {
+            rule.check()?;
+        }
         if !founders.iter().any(|f| f.person == command.actor) {
             return Err(NegotiationError::OpenerNotNamed {
                 person: command.actor.clone(),
@@ -424,9 +473,13 @@ impl Negotiation {
             facilitator: facilitator.clone(),
             languages: languages.clone(),
             language_responsibility: language_responsibility.clone(),
+            entry_into_force_rule: Some(
+                entry_into_force_rule.unwrap_or(instrument_kind.default_entry_into_force_rule()),
+            ),
         }])
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn decide_accredit(
         &self,
         opened: &Opened,
@@ -435,6 +488,7 @@ impl Negotiation {
         name: &str,
         party: &str,
         role: Role,
+        signing: Option<&SigningAuthority>,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         check_identifier("person id", person)?;
         check_name("person name", name)?;
@@ -461,12 +515,14 @@ impl Negotiation {
                 max_delegates: MAX_DELEGATES_PER_NEGOTIATION,
             });
         }
+        check_signing_authority(role, signing)?;
         Ok(vec![NegotiationEvent::DelegateAccredited {
             delegate: Delegate {
                 person: person.to_string(),
                 name: name.to_string(),
                 party: party.to_string(),
                 role,
+                signing: signing.cloned(),
             },
         }])
     }
@@ -510,14 +566,52 @@ fn founding_delegates<'a>(
         name: p.head_of_delegation.name.clone(),
         party: p.code.clone(),
         role: Role::HeadOfDelegation,
+        signing: None,
     });
     let secretariat = facilitator.map(|f| Delegate {
         person: f.secretariat.person.clone(),
         name: f.secretariat.name.clone(),
         party: f.code.clone(),
         role: Role::Secretariat,
+        signing: None,
     });
     heads.chain(secretariat)
+}
+
+/// A signatory is accredited with a valid Ed25519 key and with full powers or ex officio; no one
+/// else carries a signing key.
+fn check_signing_authority(
+    role: Role,
+    signing: Option<&SigningAuthority>,
+) -> Result<(), NegotiationError> {
+    match (role, signing) {
+        (Role::Signatory, None) => Err(NegotiationError::SignatoryWithoutKey),
+        (Role::Signatory, Some(authority)) => {
+            crate::signing::parse_public_key(&authority.public_key)
+                .map_err(NegotiationError::InvalidSignature)?;
+            match (&authority.full_powers, authority.ex_officio) {
+                (None, false) => Err(NegotiationError::NoFullPowers),
+                (Some(powers), _) => {
+                    check_non_empty("full powers reference", &powers.reference)?;
+                    let is_sha256 = powers.document_hash.len() == 64
+                        && powers
+                            .document_hash
+                            .bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+                    if is_sha256 {
+                        Ok(())
+                    } else {
+                        Err(NegotiationError::InvalidDocumentHash(
+                            powers.document_hash.clone(),
+                        ))
+                    }
+                }
+                (None, true) => Ok(()),
+            }
+        }
+        (_, Some(_)) => Err(NegotiationError::SigningKeyForNonSignatory(role)),
+        (_, None) => Ok(()),
+    }
 }
 
 fn check_identifier(field: &'static str, value: &str) -> Result<(), NegotiationError> {
@@ -573,7 +667,7 @@ fn check_name(field: &'static str, value: &str) -> Result<(), NegotiationError> 
     Ok(())
 }
 
-fn check_comment(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+pub(crate) fn check_comment(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     check_non_empty(field, value)?;
     if value.len() > MAX_COMMENT_BYTES {
         return Err(NegotiationError::CommentTooLong {
@@ -663,6 +757,7 @@ impl Aggregate for Negotiation {
                 facilitator,
                 languages,
                 language_responsibility,
+                entry_into_force_rule,
             } => {
                 for founder in founding_delegates(&parties, facilitator.as_ref()) {
                     self.delegates.insert(founder.person.clone(), founder);
@@ -675,6 +770,8 @@ impl Aggregate for Negotiation {
                     facilitator,
                     languages,
                     language_responsibility,
+                    entry_into_force_rule: entry_into_force_rule
+                        .unwrap_or(instrument_kind.default_entry_into_force_rule()),
                 });
             }
             NegotiationEvent::DelegateAccredited { delegate } => {
@@ -689,6 +786,7 @@ impl Aggregate for Negotiation {
                 text_hash,
                 proposed_by,
             } => {
+                self.clause_order.push(clause_id.clone());
                 self.clauses.insert(
                     clause_id,
                     Clause {
@@ -749,6 +847,54 @@ impl Aggregate for Negotiation {
             }
             NegotiationEvent::ClauseWithdrawn { clause_id, .. } => {
                 self.clause_mut(&clause_id).withdrawn = true;
+            }
+            NegotiationEvent::TextAdopted {
+                party,
+                text_root_hash,
+            } => {
+                self.adoptions.insert(party, text_root_hash);
+            }
+            NegotiationEvent::TextInitialled {
+                party,
+                text_root_hash,
+            } => {
+                self.initials.insert(party, text_root_hash);
+            }
+            NegotiationEvent::InstrumentSigned {
+                party,
+                signatory,
+                capacity,
+                text_root_hash,
+                signed_on,
+                ..
+            } => {
+                let record = SignatureRecord {
+                    signatory,
+                    capacity,
+                    text_root_hash,
+                    signed_on,
+                    confirmed_on: None,
+                };
+                self.signatures.insert(party, record);
+            }
+            NegotiationEvent::SignatureConfirmed {
+                party,
+                confirmed_on,
+            } => {
+                let signature = self
+                    .signatures
+                    .get_mut(&party)
+                    .expect("invariant: only a recorded signature is confirmed");
+                signature.confirmed_on = Some(confirmed_on);
+            }
+            NegotiationEvent::ConsentExpressed { party, mode, on } => {
+                self.consents.insert(party, ConsentRecord { mode, on });
+            }
+            NegotiationEvent::EntryIntoForceFixed { date, .. } => {
+                self.entry_into_force = Some(date);
+            }
+            NegotiationEvent::NegotiationAbandoned { .. } => {
+                self.abandoned = true;
             }
             NegotiationEvent::ClauseTranslated {
                 clause_id,

@@ -45,6 +45,7 @@ pub(crate) fn open_action() -> Action {
         }),
         languages: vec!["fr".into(), "ar".into()],
         language_responsibility: Default::default(),
+        entry_into_force_rule: None,
     }
 }
 
@@ -63,6 +64,7 @@ pub(crate) fn opened() -> NegotiationEvent {
         facilitator,
         languages,
         language_responsibility,
+        entry_into_force_rule,
     } = open_action()
     else {
         unreachable!()
@@ -75,6 +77,9 @@ pub(crate) fn opened() -> NegotiationEvent {
         facilitator,
         languages,
         language_responsibility,
+        entry_into_force_rule: Some(
+            entry_into_force_rule.unwrap_or(instrument_kind.default_entry_into_force_rule()),
+        ),
     }
 }
 
@@ -85,6 +90,7 @@ pub(crate) fn accredited(person: &str, party: &str, role: Role) -> NegotiationEv
             name: person.into(),
             party: party.into(),
             role,
+            signing: None,
         },
     }
 }
@@ -378,6 +384,7 @@ pub(crate) fn accredit(person: &str, party: &str, role: Role) -> Action {
         name: "Fatou Traoré".into(),
         party: party.into(),
         role,
+        signing: None,
     }
 }
 
@@ -395,6 +402,7 @@ fn a_head_of_delegation_accredits_a_member_of_their_own_delegation() {
                 name: "Fatou Traoré".into(),
                 party: "CIV".into(),
                 role: Role::LegalLinguist,
+                signing: None,
             },
         }]);
 }
@@ -850,7 +858,7 @@ fn withdrawal_refusals() {
 // ---- The role × act table, cell by cell ----------------------------------------------------
 
 /// A command of each kind that CIV may perform in `negotiating()`, given the right role.
-fn valid_action(kind: ActionKind) -> Action {
+pub(crate) fn valid_action(kind: ActionKind) -> Action {
     match kind {
         ActionKind::OpenNegotiation => open_action(),
         ActionKind::AccreditDelegate => accredit("new.member", "CIV", Role::Negotiator),
@@ -874,6 +882,14 @@ fn valid_action(kind: ActionKind) -> Action {
             language: "ar".into(),
             text_hash: art1_ar_hash(),
         },
+        ActionKind::AdoptText
+        | ActionKind::InitialText
+        | ActionKind::SignInstrument
+        | ActionKind::ConfirmSignature
+        | ActionKind::ExpressConsent
+        | ActionKind::AbandonNegotiation => {
+            unreachable!("lifecycle acts come from lifecycle::tests")
+        }
     }
 }
 
@@ -890,15 +906,17 @@ fn every_cell_of_the_role_table_is_enforced() {
                 };
                 (vec![], actor.to_string())
             } else {
-                let mut given = negotiating();
-                given.push(accredited("cell", "CIV", role));
+                let mut given = crate::lifecycle::tests::history_for(kind);
+                given.push(crate::lifecycle::tests::accredited_cell(role));
                 (given, "cell".to_string())
             };
             let mut state = Negotiation::default();
             for event in given {
                 state.apply(event);
             }
-            let result = state.decide(&command(&actor, valid_action(kind)));
+            let action = crate::lifecycle::tests::lifecycle_action(kind, &state)
+                .unwrap_or_else(|| valid_action(kind));
+            let result = state.decide(&command(&actor, action));
             match (is_permitted(role, kind), result) {
                 (true, Ok(events)) => assert_eq!(events.len(), 1, "{role} × {kind}"),
                 (

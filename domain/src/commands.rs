@@ -5,7 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::values::{ClauseKind, Facilitator, InstrumentKind, Party, Role};
+use chrono::NaiveDate;
+
+use crate::values::{
+    ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Role,
+    SignatureCapacity, SigningAuthority,
+};
 
 /// One negotiating act, and the person performing it. The application establishes who the
 /// person is (a CLI flag today, an authenticated token later); the domain decides whether
@@ -35,6 +40,9 @@ pub enum Action {
         /// its legal-linguists then verify concordance in that language.
         #[serde(default)]
         language_responsibility: BTreeMap<String, String>,
+        /// When the instrument enters into force; the kind's usual rule when absent.
+        #[serde(default)]
+        entry_into_force_rule: Option<EntryIntoForceRule>,
     },
     /// Accredit a member of the actor's own delegation (or the facilitator's staff).
     AccreditDelegate {
@@ -42,6 +50,9 @@ pub enum Action {
         name: String,
         party: String,
         role: Role,
+        /// Required for a signatory, refused for anyone else.
+        #[serde(default)]
+        signing: Option<SigningAuthority>,
     },
     ProposeClause {
         clause_id: String,
@@ -92,6 +103,35 @@ pub enum Action {
         language: String,
         text_hash: String,
     },
+    /// The actor's party adopts the text named by its root hash (art. 9 VCLT).
+    AdoptText {
+        text_root_hash: String,
+    },
+    /// The actor's party initials the adopted text, authenticating it (art. 10 VCLT).
+    InitialText {
+        text_root_hash: String,
+    },
+    /// A signatory signs the adopted text. `signature` is the hex Ed25519 signature of the signing
+    /// message (docs/ledger-format.md), made on the signatory's own machine.
+    SignInstrument {
+        text_root_hash: String,
+        capacity: SignatureCapacity,
+        signed_on: NaiveDate,
+        signature: String,
+    },
+    /// The competent authority confirms its party's signature ad referendum (art. 12(2)(b)).
+    ConfirmSignature {
+        confirmed_on: NaiveDate,
+    },
+    /// The competent authority expresses its party's consent to be bound (art. 14 and 16).
+    ExpressConsent {
+        mode: ConsentMode,
+        on: NaiveDate,
+    },
+    /// End the negotiation without an instrument; only before the text is authenticated.
+    AbandonNegotiation {
+        reason: String,
+    },
 }
 
 /// The name of an act, without its content: the rows of the role × act table.
@@ -106,10 +146,16 @@ pub enum ActionKind {
     WithdrawClause,
     TranslateClause,
     VerifyConcordance,
+    AdoptText,
+    InitialText,
+    SignInstrument,
+    ConfirmSignature,
+    ExpressConsent,
+    AbandonNegotiation,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 9] = [
+    pub const ALL: [ActionKind; 15] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -119,7 +165,26 @@ impl ActionKind {
         ActionKind::WithdrawClause,
         ActionKind::TranslateClause,
         ActionKind::VerifyConcordance,
+        ActionKind::AdoptText,
+        ActionKind::InitialText,
+        ActionKind::SignInstrument,
+        ActionKind::ConfirmSignature,
+        ActionKind::ExpressConsent,
+        ActionKind::AbandonNegotiation,
     ];
+
+    /// Acts that change the text, refused once every party has adopted it.
+    pub fn changes_text(self) -> bool {
+        matches!(
+            self,
+            ActionKind::ProposeClause
+                | ActionKind::AmendClause
+                | ActionKind::WithdrawClause
+                | ActionKind::TranslateClause
+                | ActionKind::VerifyConcordance
+                | ActionKind::AgreeClause
+        )
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -132,6 +197,12 @@ impl ActionKind {
             ActionKind::WithdrawClause => "withdraw a clause",
             ActionKind::TranslateClause => "translate a clause",
             ActionKind::VerifyConcordance => "verify concordance",
+            ActionKind::AdoptText => "adopt the text",
+            ActionKind::InitialText => "initial the text",
+            ActionKind::SignInstrument => "sign the instrument",
+            ActionKind::ConfirmSignature => "confirm a signature",
+            ActionKind::ExpressConsent => "express consent to be bound",
+            ActionKind::AbandonNegotiation => "abandon the negotiation",
         }
     }
 }
@@ -154,6 +225,12 @@ impl Action {
             Action::WithdrawClause { .. } => ActionKind::WithdrawClause,
             Action::TranslateClause { .. } => ActionKind::TranslateClause,
             Action::VerifyConcordance { .. } => ActionKind::VerifyConcordance,
+            Action::AdoptText { .. } => ActionKind::AdoptText,
+            Action::InitialText { .. } => ActionKind::InitialText,
+            Action::SignInstrument { .. } => ActionKind::SignInstrument,
+            Action::ConfirmSignature { .. } => ActionKind::ConfirmSignature,
+            Action::ExpressConsent { .. } => ActionKind::ExpressConsent,
+            Action::AbandonNegotiation { .. } => ActionKind::AbandonNegotiation,
         }
     }
 }

@@ -144,6 +144,54 @@ pub enum NegotiationError {
         language: String,
         responsible: String,
     },
+    #[error("entry-into-force rule {0:?} is invalid: count at least one month, and at most ten years, after the last consent")]
+    InvalidEntryIntoForceRule(crate::values::EntryIntoForceRule),
+    #[error("the negotiation was abandoned; nothing more can be recorded in it")]
+    Abandoned,
+    #[error("every party has adopted the text; it can no longer change")]
+    TextFrozen,
+    #[error("there is no clause to adopt")]
+    NothingToAdopt,
+    #[error("the text cannot be adopted yet: clause '{clause_id}': {reason}")]
+    NotReadyForAdoption { clause_id: String, reason: String },
+    #[error("the text has changed since you read it: you named root {given}, the current text root is {current}")]
+    StaleTextRoot { given: String, current: String },
+    #[error("every party must adopt the text first")]
+    NotAdopted,
+    #[error("{party} has already {act}")]
+    AlreadyDone { party: String, act: &'static str },
+    #[error("a signature {capacity:?} is not possible for this kind of instrument ({kind:?})")]
+    CapacityNotAllowed {
+        capacity: crate::values::SignatureCapacity,
+        kind: crate::values::InstrumentKind,
+    },
+    #[error("signature refused: {0}")]
+    InvalidSignature(crate::signing::SignatureProblem),
+    #[error("{0} has not signed")]
+    NotSigned(String),
+    #[error("{0} has no signature ad referendum awaiting confirmation")]
+    NothingToConfirm(String),
+    #[error("{0}'s signature ad referendum must be confirmed before it consents")]
+    SignatureUnconfirmed(String),
+    #[error("this kind of instrument ({0:?}) binds on signature; no further consent is expressed")]
+    ConsentNotRequired(crate::values::InstrumentKind),
+    #[error("{date} is before the signature of {signed_on}")]
+    DateBeforeSignature {
+        date: chrono::NaiveDate,
+        signed_on: chrono::NaiveDate,
+    },
+    #[error("the text is already authenticated; the negotiation can no longer be abandoned")]
+    AlreadyAuthenticated,
+    #[error("a signatory is accredited with a signing key (pacta key generate) and full powers or ex officio")]
+    SignatoryWithoutKey,
+    #[error(
+        "a signatory needs full powers (reference and document hash) unless signing ex officio"
+    )]
+    NoFullPowers,
+    #[error("'{0}' is not the 64-hex-digit SHA-256 of the full-powers document")]
+    InvalidDocumentHash(String),
+    #[error("only a signatory carries a signing key, not a {0}")]
+    SigningKeyForNonSignatory(Role),
     #[error("clause '{clause_id}' was proposed by {proposer}; only {proposer} may withdraw it")]
     NotProposer { clause_id: String, proposer: String },
 }

@@ -7,7 +7,12 @@ use std::collections::BTreeMap;
 use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
-use crate::values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party};
+use chrono::NaiveDate;
+
+use crate::values::{
+    ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party,
+    SignatureCapacity,
+};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum NegotiationEvent {
@@ -20,6 +25,9 @@ pub enum NegotiationEvent {
         languages: Vec<String>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         language_responsibility: BTreeMap<String, String>,
+        /// Absent in events recorded before rules were stored: the kind's usual rule applies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entry_into_force_rule: Option<EntryIntoForceRule>,
     },
     DelegateAccredited {
         delegate: Delegate,
@@ -69,6 +77,39 @@ pub enum NegotiationEvent {
         source_text_hash: String,
         party: String,
     },
+    TextAdopted {
+        party: String,
+        text_root_hash: String,
+    },
+    TextInitialled {
+        party: String,
+        text_root_hash: String,
+    },
+    InstrumentSigned {
+        party: String,
+        signatory: String,
+        capacity: SignatureCapacity,
+        text_root_hash: String,
+        signed_on: NaiveDate,
+        signature: String,
+    },
+    SignatureConfirmed {
+        party: String,
+        confirmed_on: NaiveDate,
+    },
+    ConsentExpressed {
+        party: String,
+        mode: ConsentMode,
+        on: NaiveDate,
+    },
+    /// Recorded with the act that completes every party's consent.
+    EntryIntoForceFixed {
+        date: NaiveDate,
+        rule: EntryIntoForceRule,
+    },
+    NegotiationAbandoned {
+        reason: String,
+    },
 }
 
 impl NegotiationEvent {
@@ -85,6 +126,13 @@ impl NegotiationEvent {
             NegotiationEvent::ClauseWithdrawn { .. } => "ClauseWithdrawn",
             NegotiationEvent::ClauseTranslated { .. } => "ClauseTranslated",
             NegotiationEvent::ConcordanceVerified { .. } => "ConcordanceVerified",
+            NegotiationEvent::TextAdopted { .. } => "TextAdopted",
+            NegotiationEvent::TextInitialled { .. } => "TextInitialled",
+            NegotiationEvent::InstrumentSigned { .. } => "InstrumentSigned",
+            NegotiationEvent::SignatureConfirmed { .. } => "SignatureConfirmed",
+            NegotiationEvent::ConsentExpressed { .. } => "ConsentExpressed",
+            NegotiationEvent::EntryIntoForceFixed { .. } => "EntryIntoForceFixed",
+            NegotiationEvent::NegotiationAbandoned { .. } => "NegotiationAbandoned",
         }
     }
 }

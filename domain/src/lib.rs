@@ -15,9 +15,11 @@ mod commands;
 mod errors;
 mod events;
 mod languages;
+mod lifecycle;
 pub mod limits;
 pub mod metadata;
 mod permissions;
+mod signing;
 mod text_hash;
 mod values;
 
@@ -25,6 +27,14 @@ pub use aggregate::{Clause, ClauseStatus, LanguageStatus, Negotiation, Translati
 pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use errors::NegotiationError;
 pub use events::NegotiationEvent;
+pub use lifecycle::{ConsentRecord, InstrumentStatus, SignatureRecord, ORIGINAL_REVISION};
 pub use permissions::{is_permitted, PERMISSIONS};
+pub use signing::{
+    text_root_hash, verify_signature, RootClause, SignatureProblem, SigningMessage,
+    SIGNATURE_DOMAIN_TAG, TEXT_ROOT_DOMAIN_TAG,
+};
 pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
-pub use values::{ClauseKind, Delegate, Facilitator, InstrumentKind, Party, PersonName, Role};
+pub use values::{
+    ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
+    Party, PersonName, Role, SignatureCapacity, SigningAuthority,
+};

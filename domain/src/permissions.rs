@@ -32,6 +32,12 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     (ActionKind::WithdrawClause, &[Negotiator, HeadOfDelegation]),
     (ActionKind::TranslateClause, &[LegalLinguist]),
     (ActionKind::VerifyConcordance, &[LegalLinguist]),
+    (ActionKind::AdoptText, &[HeadOfDelegation]),
+    (ActionKind::InitialText, &[HeadOfDelegation]),
+    (ActionKind::SignInstrument, &[Signatory]),
+    (ActionKind::ConfirmSignature, &[CompetentAuthority]),
+    (ActionKind::ExpressConsent, &[CompetentAuthority]),
+    (ActionKind::AbandonNegotiation, &[HeadOfDelegation]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

@@ -47,6 +47,95 @@ pub struct Delegate {
     /// Party code, or the facilitator's code for its secretariat and observers.
     pub party: String,
     pub role: Role,
+    /// For a signatory: the key their signatures verify against, and their authority to sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<SigningAuthority>,
+}
+
+/// What a signatory's accreditation records (art. 7 VCLT): the Ed25519 public key whose
+/// signatures bind their party, and either full powers (the document's reference and the
+/// SHA-256 of its scan) or signature ex officio (head of state or government, foreign minister).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningAuthority {
+    /// Lower-case hex of the 32-byte Ed25519 public key.
+    pub public_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_powers: Option<FullPowers>,
+    #[serde(default)]
+    pub ex_officio: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FullPowers {
+    pub reference: String,
+    /// Lower-case hex SHA-256 of the full-powers document.
+    pub document_hash: String,
+}
+
+/// How a signature binds (art. 12 VCLT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureCapacity {
+    /// Signature subject to ratification, acceptance or approval.
+    Simple,
+    /// Signature expressing consent to be bound.
+    Definitive,
+    /// Signature that counts only once the party's competent authority confirms it.
+    AdReferendum,
+}
+
+impl std::str::FromStr for SignatureCapacity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "simple" => Ok(Self::Simple),
+            "definitive" => Ok(Self::Definitive),
+            "ad-referendum" => Ok(Self::AdReferendum),
+            _ => Err(format!(
+                "unknown signature capacity '{s}'; expected simple, definitive or ad-referendum"
+            )),
+        }
+    }
+}
+
+/// How a party expresses its consent to be bound after signature (art. 14 and 16 VCLT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentMode {
+    Ratification,
+    Approval,
+    Acceptance,
+    /// Notification that the party's internal procedures are complete.
+    NotificationOfCompletion,
+}
+
+impl std::str::FromStr for ConsentMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ratification" => Ok(Self::Ratification),
+            "approval" => Ok(Self::Approval),
+            "acceptance" => Ok(Self::Acceptance),
+            "notification-of-completion" => Ok(Self::NotificationOfCompletion),
+            _ => Err(format!(
+                "unknown consent mode '{s}'; expected ratification, approval, acceptance or notification-of-completion"
+            )),
+        }
+    }
+}
+
+/// When the instrument enters into force (or, for an MoU, takes effect), counted from the date
+/// of the last act that completes every party's consent (art. 24 VCLT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "kebab-case")]
+pub enum EntryIntoForceRule {
+    /// On the date of the last required act.
+    OnLastConsent,
+    /// A number of days after the last required act.
+    DaysAfterLastConsent { days: u32 },
+    /// On the first day of the n-th month after the last required act ("the first day of the
+    /// second month following the date of the last notification").
+    FirstDayOfMonthAfterLastConsent { months: u32 },
 }
 
 /// Capacities in which a person acts. What each may do is the table in `permissions.rs`.

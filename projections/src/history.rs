@@ -108,7 +108,57 @@ pub fn summary(event: &NegotiationEvent) -> String {
             party,
             ..
         } => format!("{party} verified the {language} version of {clause_id} as concordant"),
+        NegotiationEvent::TextAdopted {
+            party,
+            text_root_hash,
+        } => {
+            format!("{party} adopted the text [{}]", short(text_root_hash))
+        }
+        NegotiationEvent::TextInitialled {
+            party,
+            text_root_hash,
+        } => {
+            format!("{party} initialled the text [{}]", short(text_root_hash))
+        }
+        NegotiationEvent::InstrumentSigned {
+            party,
+            signatory,
+            capacity,
+            text_root_hash,
+            signed_on,
+            ..
+        } => format!(
+            "{signatory} signed for {party} ({}) on {signed_on} [{}]",
+            kebab(capacity),
+            short(text_root_hash)
+        ),
+        NegotiationEvent::SignatureConfirmed {
+            party,
+            confirmed_on,
+        } => {
+            format!("{party} confirmed its signature ad referendum on {confirmed_on}")
+        }
+        NegotiationEvent::ConsentExpressed { party, mode, on } => {
+            format!(
+                "{party} expressed consent to be bound ({}) on {on}",
+                kebab(mode)
+            )
+        }
+        NegotiationEvent::EntryIntoForceFixed { date, .. } => {
+            format!("entry into force fixed for {date}")
+        }
+        NegotiationEvent::NegotiationAbandoned { reason } => {
+            format!("abandoned: {}", first_line(reason))
+        }
     }
+}
+
+/// The kebab-case name serde gives a unit variant ("ad-referendum").
+pub fn kebab<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// The first 12 hex digits of a hash: enough to tell wordings apart on screen.

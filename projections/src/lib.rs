@@ -1,15 +1,17 @@
-//! Pure folds from a negotiation's events to the views people read: the history of acts and the
-//! current draft. No I/O: they take verified events from the ledger and return plain values that
+//! Pure folds from a negotiation's events to the views people read: the history of acts, the
+//! current draft, and the state of the agreement. No I/O: they take verified events from the ledger and return plain values that
 //! the CLI prints, or serialises as JSON.
 //!
 //! Clause status comes from the domain's own `Negotiation::apply`, so a view can never
 //! disagree with the rules about whether a clause is agreed.
 
+mod agreement;
 mod draft;
 mod history;
 
-pub use draft::{draft, Draft, DraftClause};
-pub use history::{history, summary, HistoryEntry};
+pub use agreement::{agreement_state, AgreementState, PartyState};
+pub use draft::{draft, Draft, DraftClause, LanguageVersion};
+pub use history::{history, kebab, summary, HistoryEntry};
 
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,7 @@ fn opened() -> NegotiationEvent {
         facilitator: None,
         languages: vec!["fr".into()],
         language_responsibility: Default::default(),
+        entry_into_force_rule: None,
     }
 }
 

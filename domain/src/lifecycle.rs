@@ -1,0 +1,1372 @@
+//! From agreed text to an instrument in force, following the Vienna Convention on the Law of
+//! Treaties: adoption (art. 9), authentication by initialling or signature (art. 10), signature
+//! (art. 12), consent to be bound (art. 14, 16) and entry into force (art. 24).
+//!
+//! Every act names the text root hash it concerns, so no party adopts, initials or signs a text
+//! other than the one it read. The text is frozen once every party has adopted it. The kind of
+//! instrument decides which signatures are possible and whether consent needs a further act.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{ClauseStatus, LanguageStatus, Negotiation, Opened};
+use crate::errors::NegotiationError;
+use crate::events::NegotiationEvent;
+use crate::limits::{MAX_ENTRY_INTO_FORCE_DELAY_DAYS, MAX_ENTRY_INTO_FORCE_DELAY_MONTHS};
+use crate::signing::{text_root_hash, verify_signature, RootClause, SigningMessage};
+use crate::values::{
+    ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, InstrumentKind, SignatureCapacity,
+};
+
+/// The revision a text belongs to: 0 is the original instrument; revisions come later.
+pub const ORIGINAL_REVISION: u32 = 0;
+
+/// A party's signature as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureRecord {
+    pub signatory: String,
+    pub capacity: SignatureCapacity,
+    pub text_root_hash: String,
+    pub signed_on: NaiveDate,
+    pub confirmed_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    pub mode: ConsentMode,
+    pub on: NaiveDate,
+}
+
+/// Where the instrument as a whole stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
+pub enum InstrumentStatus {
+    Negotiating,
+    /// Every party adopted the same text; it can no longer change.
+    TextAdopted,
+    /// Initialled or signed by at least one party.
+    Authenticated,
+    /// Every party has consented; the instrument is in force (or, for an MoU, in effect) from `on`.
+    InForce {
+        on: NaiveDate,
+    },
+    Abandoned,
+}
+
+impl InstrumentKind {
+    pub fn allows(self, capacity: SignatureCapacity) -> bool {
+        use SignatureCapacity::*;
+        match self {
+            InstrumentKind::Treaty => matches!(capacity, Simple | AdReferendum),
+            InstrumentKind::Agreement => matches!(capacity, Definitive | AdReferendum),
+            InstrumentKind::Mou => true,
+            InstrumentKind::ExchangeOfNotes => capacity == Definitive,
+        }
+    }
+
+    /// Whether consent to be bound needs an act after signature (ratification and the like).
+    pub fn needs_consent_after_signature(self) -> bool {
+        self == InstrumentKind::Treaty
+    }
+
+    pub fn default_entry_into_force_rule(self) -> EntryIntoForceRule {
+        match self {
+            InstrumentKind::Treaty => {
+                EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: 2 }
+            }
+            InstrumentKind::Agreement | InstrumentKind::Mou | InstrumentKind::ExchangeOfNotes => {
+                EntryIntoForceRule::OnLastConsent
+            }
+        }
+    }
+}
+
+impl EntryIntoForceRule {
+    /// A rule counts forward from the last consent, by at most ten years.
+    pub fn check(self) -> Result<(), NegotiationError> {
+        let valid = match self {
+            EntryIntoForceRule::OnLastConsent => true,
+            EntryIntoForceRule::DaysAfterLastConsent { days } => {
+                days <= MAX_ENTRY_INTO_FORCE_DELAY_DAYS
+            }
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months } => {
+                (1..=MAX_ENTRY_INTO_FORCE_DELAY_MONTHS).contains(&months)
+            }
+        };
+        if valid {
+            Ok(())
+        } else {
+            Err(NegotiationError::InvalidEntryIntoForceRule(self))
+        }
+    }
+
+    /// The date of entry into force for a last consent on `last_consent`. Never earlier.
+    pub fn date_after(self, last_consent: NaiveDate) -> NaiveDate {
+        let date = match self {
+            EntryIntoForceRule::OnLastConsent => Some(last_consent),
+            EntryIntoForceRule::DaysAfterLastConsent { days } => {
+                last_consent.checked_add_days(Days::new(days.into()))
+            }
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months } => last_consent
+                .with_day(1)
+                .and_then(|first| first.checked_add_months(Months::new(months))),
+        };
+        let date = date.unwrap_or(NaiveDate::MAX);
+        assert!(
+            date >= last_consent,
+            "invariant: entry into force never precedes the last consent"
+        );
+        date
+    }
+}
+
+impl Negotiation {
+    /// The text root hash of the current text: every live clause in document order, with the
+    /// hash of each current language version.
+    pub fn text_root_hash(&self) -> String {
+        let negotiation_id = self
+            .opened
+            .as_ref()
+            .map_or("", |o| o.negotiation_id.as_str());
+        text_root_hash(negotiation_id, ORIGINAL_REVISION, &self.root_clauses())
+    }
+
+    fn root_clauses(&self) -> Vec<RootClause> {
+        self.clauses_in_document_order()
+            .filter(|(_, clause)| !clause.withdrawn)
+            .map(|(clause_id, clause)| {
+                let mut versions = std::collections::BTreeMap::new();
+                versions.insert(clause.language.clone(), clause.text_hash.clone());
+                for (language, translation) in &clause.translations {
+                    if translation.source_text_hash == clause.text_hash {
+                        versions.insert(language.clone(), translation.text_hash.clone());
+                    }
+                }
+                RootClause {
+                    clause_id: clause_id.to_string(),
+                    kind: clause.kind,
+                    versions,
+                }
+            })
+            .collect()
+    }
+
+    /// Recitals, then articles, then annexes, each in the order proposed.
+    pub fn clauses_in_document_order(
+        &self,
+    ) -> impl Iterator<Item = (&str, &crate::aggregate::Clause)> {
+        [ClauseKind::Recital, ClauseKind::Article, ClauseKind::Annex]
+            .into_iter()
+            .flat_map(move |kind| {
+                self.clause_order
+                    .iter()
+                    .map(move |id| (id.as_str(), &self.clauses[id]))
+                    .filter(move |(_, clause)| clause.kind == kind)
+            })
+    }
+
+    /// Every party adopted the current text.
+    pub fn is_adopted(&self) -> bool {
+        let root = self.text_root_hash();
+        !self.parties().is_empty()
+            && self
+                .parties()
+                .iter()
+                .all(|p| self.adoptions.get(&p.code) == Some(&root))
+    }
+
+    pub fn instrument_status(&self) -> InstrumentStatus {
+        if self.abandoned {
+            InstrumentStatus::Abandoned
+        } else if let Some(on) = self.entry_into_force {
+            InstrumentStatus::InForce { on }
+        } else if !self.initials.is_empty() || !self.signatures.is_empty() {
+            InstrumentStatus::Authenticated
+        } else if self.is_adopted() {
+            InstrumentStatus::TextAdopted
+        } else {
+            InstrumentStatus::Negotiating
+        }
+    }
+
+    /// The text root hash `party` adopted, if it adopted one.
+    pub fn adopted_by(&self, party: &str) -> Option<&str> {
+        self.adoptions.get(party).map(String::as_str)
+    }
+
+    pub fn signature(&self, party: &str) -> Option<&SignatureRecord> {
+        self.signatures.get(party)
+    }
+
+    pub fn consent(&self, party: &str) -> Option<&ConsentRecord> {
+        self.consents.get(party)
+    }
+
+    pub fn entry_into_force_rule(&self) -> Option<EntryIntoForceRule> {
+        self.opened.as_ref().map(|o| o.entry_into_force_rule)
+    }
+
+    /// Whether the instrument is in force on `date`.
+    pub fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.entry_into_force.is_some_and(|since| since <= date)
+    }
+
+    /// The first clause that keeps the text from being adopted, and why.
+    fn adoption_blocker(&self, opened: &Opened) -> Option<NegotiationError> {
+        let mut live = self
+            .clauses_in_document_order()
+            .filter(|(_, c)| !c.withdrawn)
+            .peekable();
+        if live.peek().is_none() {
+            return Some(NegotiationError::NothingToAdopt);
+        }
+        for (clause_id, clause) in live {
+            if self.clause_status(clause) != ClauseStatus::Agreed {
+                let missing: Vec<&str> = opened
+                    .parties
+                    .iter()
+                    .filter(|p| !clause.agreed_by_party(&p.code))
+                    .map(|p| p.code.as_str())
+                    .collect();
+                return Some(NegotiationError::NotReadyForAdoption {
+                    clause_id: clause_id.to_string(),
+                    reason: format!(
+                        "its current wording is not agreed by {}",
+                        missing.join(", ")
+                    ),
+                });
+            }
+            for language in &opened.languages {
+                let status = clause.language_status(language);
+                if !matches!(
+                    status,
+                    LanguageStatus::Reference | LanguageStatus::Concordant
+                ) {
+                    let status = serde_json::to_value(status).ok();
+                    return Some(NegotiationError::NotReadyForAdoption {
+                        clause_id: clause_id.to_string(),
+                        reason: format!(
+                            "its {language} version is {}",
+                            status
+                                .as_ref()
+                                .and_then(|s| s.as_str())
+                                .unwrap_or("not concordant")
+                        ),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    fn check_root(&self, given: &str) -> Result<(), NegotiationError> {
+        let current = self.text_root_hash();
+        if given == current {
+            Ok(())
+        } else {
+            Err(NegotiationError::StaleTextRoot {
+                given: given.to_string(),
+                current,
+            })
+        }
+    }
+
+    pub(crate) fn decide_adoption(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        text_root_hash: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        if let Some(blocker) = self.adoption_blocker(opened) {
+            return Err(blocker);
+        }
+        self.check_root(text_root_hash)?;
+        if self.adoptions.get(&actor.party).map(String::as_str) == Some(text_root_hash) {
+            return Err(NegotiationError::AlreadyDone {
+                party: actor.party.clone(),
+                act: "adopted this text",
+            });
+        }
+        Ok(vec![NegotiationEvent::TextAdopted {
+            party: actor.party.clone(),
+            text_root_hash: text_root_hash.to_string(),
+        }])
+    }
+
+    pub(crate) fn decide_initialling(
+        &self,
+        actor: &Delegate,
+        text_root_hash: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        self.check_adopted_root(text_root_hash)?;
+        if self.initials.contains_key(&actor.party) {
+            return Err(NegotiationError::AlreadyDone {
+                party: actor.party.clone(),
+                act: "initialled the text",
+            });
+        }
+        Ok(vec![NegotiationEvent::TextInitialled {
+            party: actor.party.clone(),
+            text_root_hash: text_root_hash.to_string(),
+        }])
+    }
+
+    fn check_adopted_root(&self, text_root_hash: &str) -> Result<(), NegotiationError> {
+        if !self.is_adopted() {
+            return Err(NegotiationError::NotAdopted);
+        }
+        self.check_root(text_root_hash)
+    }
+
+    pub(crate) fn decide_signature(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        text_root_hash: &str,
+        capacity: SignatureCapacity,
+        signed_on: NaiveDate,
+        signature: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        self.check_adopted_root(text_root_hash)?;
+        if !opened.instrument_kind.allows(capacity) {
+            return Err(NegotiationError::CapacityNotAllowed {
+                capacity,
+                kind: opened.instrument_kind,
+            });
+        }
+        if self.signatures.contains_key(&actor.party) {
+            return Err(NegotiationError::AlreadyDone {
+                party: actor.party.clone(),
+                act: "signed",
+            });
+        }
+        let authority = actor
+            .signing
+            .as_ref()
+            .expect("invariant: a signatory is accredited with a signing key");
+        let message = SigningMessage {
+            negotiation_id: opened.negotiation_id.clone(),
+            revision: ORIGINAL_REVISION,
+            text_root_hash: text_root_hash.to_string(),
+            party: actor.party.clone(),
+            signatory: actor.person.clone(),
+            capacity,
+            ad_referendum: capacity == SignatureCapacity::AdReferendum,
+        };
+        verify_signature(&authority.public_key, signature, &message)
+            .map_err(NegotiationError::InvalidSignature)?;
+        let mut events = vec![NegotiationEvent::InstrumentSigned {
+            party: actor.party.clone(),
+            signatory: actor.person.clone(),
+            capacity,
+            text_root_hash: text_root_hash.to_string(),
+            signed_on,
+            signature: signature.to_string(),
+        }];
+        let bound_by_signature = !opened.instrument_kind.needs_consent_after_signature()
+            && capacity != SignatureCapacity::AdReferendum;
+        if bound_by_signature {
+            events.extend(self.entry_into_force_completed_by(opened, &actor.party, signed_on));
+        }
+        Ok(events)
+    }
+
+    pub(crate) fn decide_confirmation(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        confirmed_on: NaiveDate,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let Some(signature) = self.signatures.get(&actor.party) else {
+            return Err(NegotiationError::NotSigned(actor.party.clone()));
+        };
+        if signature.capacity != SignatureCapacity::AdReferendum || signature.confirmed_on.is_some()
+        {
+            return Err(NegotiationError::NothingToConfirm(actor.party.clone()));
+        }
+        if confirmed_on < signature.signed_on {
+            return Err(NegotiationError::DateBeforeSignature {
+                date: confirmed_on,
+                signed_on: signature.signed_on,
+            });
+        }
+        let mut events = vec![NegotiationEvent::SignatureConfirmed {
+            party: actor.party.clone(),
+            confirmed_on,
+        }];
+        if !opened.instrument_kind.needs_consent_after_signature() {
+            events.extend(self.entry_into_force_completed_by(opened, &actor.party, confirmed_on));
+        }
+        Ok(events)
+    }
+
+    pub(crate) fn decide_consent(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        mode: ConsentMode,
+        on: NaiveDate,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        if !opened.instrument_kind.needs_consent_after_signature() {
+            return Err(NegotiationError::ConsentNotRequired(opened.instrument_kind));
+        }
+        let Some(signature) = self.signatures.get(&actor.party) else {
+            return Err(NegotiationError::NotSigned(actor.party.clone()));
+        };
+        if signature.capacity == SignatureCapacity::AdReferendum && signature.confirmed_on.is_none()
+        {
+            return Err(NegotiationError::SignatureUnconfirmed(actor.party.clone()));
+        }
+        if on < signature.signed_on {
+            return Err(NegotiationError::DateBeforeSignature {
+                date: on,
+                signed_on: signature.signed_on,
+            });
+        }
+        if self.consents.contains_key(&actor.party) {
+            return Err(NegotiationError::AlreadyDone {
+                party: actor.party.clone(),
+                act: "expressed its consent to be bound",
+            });
+        }
+        let mut events = vec![NegotiationEvent::ConsentExpressed {
+            party: actor.party.clone(),
+            mode,
+            on,
+        }];
+        events.extend(self.entry_into_force_completed_by(opened, &actor.party, on));
+        Ok(events)
+    }
+
+    /// If `party`'s act on `on` is the last consent missing, the event fixing entry into force.
+    fn entry_into_force_completed_by(
+        &self,
+        opened: &Opened,
+        party: &str,
+        on: NaiveDate,
+    ) -> Option<NegotiationEvent> {
+        let mut last = on;
+        for other in opened.parties.iter().filter(|p| p.code != party) {
+            last = last.max(self.consent_date(opened.instrument_kind, &other.code)?);
+        }
+        let rule = opened.entry_into_force_rule;
+        Some(NegotiationEvent::EntryIntoForceFixed {
+            date: rule.date_after(last),
+            rule,
+        })
+    }
+
+    /// The date on which `party`'s consent to be bound was complete, if it is.
+    fn consent_date(&self, kind: InstrumentKind, party: &str) -> Option<NaiveDate> {
+        if kind.needs_consent_after_signature() {
+            return self.consents.get(party).map(|c| c.on);
+        }
+        let signature = self.signatures.get(party)?;
+        match signature.capacity {
+            SignatureCapacity::AdReferendum => signature.confirmed_on,
+            SignatureCapacity::Simple | SignatureCapacity::Definitive => Some(signature.signed_on),
+        }
+    }
+
+    pub(crate) fn decide_abandonment(
+        &self,
+        reason: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        if !self.initials.is_empty() || !self.signatures.is_empty() {
+            return Err(NegotiationError::AlreadyAuthenticated);
+        }
+        crate::aggregate::check_comment("reason", reason)?;
+        Ok(vec![NegotiationEvent::NegotiationAbandoned {
+            reason: reason.to_string(),
+        }])
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use chrono::NaiveDate;
+    use cqrs_es::Aggregate;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    use super::*;
+    use crate::aggregate::tests::*;
+    use crate::commands::{Action, ActionKind};
+    use crate::values::{FullPowers, Role, SigningAuthority};
+
+    pub(crate) const CIV_SIGNATORY: &str = "minister.civ";
+    pub(crate) const MAR_SIGNATORY: &str = "minister.mar";
+    const CIV_AUTHORITY: &str = "treaty-office.civ";
+    const MAR_AUTHORITY: &str = "treaty-office.mar";
+
+    pub(crate) fn date(text: &str) -> NaiveDate {
+        text.parse().expect("a test date")
+    }
+
+    fn key(seed: u8) -> SigningKey {
+        SigningKey::from_bytes(&[seed; 32])
+    }
+
+    fn authority(seed: u8) -> SigningAuthority {
+        SigningAuthority {
+            public_key: hex::encode(key(seed).verifying_key().to_bytes()),
+            full_powers: Some(FullPowers {
+                reference: "Pleins pouvoirs n° 2026/017".into(),
+                document_hash: "ab".repeat(32),
+            }),
+            ex_officio: false,
+        }
+    }
+
+    fn delegate(
+        person: &str,
+        party: &str,
+        role: Role,
+        signing: Option<SigningAuthority>,
+    ) -> NegotiationEvent {
+        NegotiationEvent::DelegateAccredited {
+            delegate: Delegate {
+                person: person.into(),
+                name: person.into(),
+                party: party.into(),
+                role,
+                signing,
+            },
+        }
+    }
+
+    /// Article 1 agreed by both parties and concordant in Arabic: ready for adoption.
+    pub(crate) fn ready() -> Vec<NegotiationEvent> {
+        let mut events = negotiating();
+        events.extend([
+            agreed("art-1", "CIV", art1_hash()),
+            agreed("art-1", "MAR", art1_hash()),
+            NegotiationEvent::ConcordanceVerified {
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                text_hash: art1_ar_hash(),
+                source_text_hash: art1_hash(),
+                party: "MAR".into(),
+            },
+            delegate(CIV_SIGNATORY, "CIV", Role::Signatory, Some(authority(1))),
+            delegate(MAR_SIGNATORY, "MAR", Role::Signatory, Some(authority(2))),
+            delegate(CIV_AUTHORITY, "CIV", Role::CompetentAuthority, None),
+            delegate(MAR_AUTHORITY, "MAR", Role::CompetentAuthority, None),
+        ]);
+        events
+    }
+
+    fn of_kind(kind: InstrumentKind, mut events: Vec<NegotiationEvent>) -> Vec<NegotiationEvent> {
+        if let NegotiationEvent::NegotiationOpened {
+            instrument_kind,
+            entry_into_force_rule,
+            ..
+        } = &mut events[0]
+        {
+            *instrument_kind = kind;
+            *entry_into_force_rule = Some(kind.default_entry_into_force_rule());
+        }
+        events
+    }
+
+    fn state_of(events: &[NegotiationEvent]) -> Negotiation {
+        let mut state = Negotiation::default();
+        for event in events {
+            state.apply(event.clone());
+        }
+        state
+    }
+
+    fn root(events: &[NegotiationEvent]) -> String {
+        state_of(events).text_root_hash()
+    }
+
+    pub(crate) fn adopted_as(kind: InstrumentKind) -> Vec<NegotiationEvent> {
+        let mut events = of_kind(kind, ready());
+        let root = root(&events);
+        for party in ["CIV", "MAR"] {
+            events.push(NegotiationEvent::TextAdopted {
+                party: party.into(),
+                text_root_hash: root.clone(),
+            });
+        }
+        events
+    }
+
+    /// A signature by `person` of `party` with key `seed` over the current text of `events`.
+    fn sign(
+        events: &[NegotiationEvent],
+        person: &str,
+        party: &str,
+        seed: u8,
+        capacity: SignatureCapacity,
+        on: &str,
+    ) -> Action {
+        let text_root_hash = root(events);
+        let message = SigningMessage {
+            negotiation_id: "civ-mar-tip".into(),
+            revision: ORIGINAL_REVISION,
+            text_root_hash: text_root_hash.clone(),
+            party: party.into(),
+            signatory: person.into(),
+            capacity,
+            ad_referendum: capacity == SignatureCapacity::AdReferendum,
+        };
+        Action::SignInstrument {
+            text_root_hash,
+            capacity,
+            signed_on: date(on),
+            signature: hex::encode(key(seed).sign(&message.to_bytes()).to_bytes()),
+        }
+    }
+
+    /// Decides `action` by `actor` on `events`, appends what it records, and returns those events.
+    fn perform(
+        events: &mut Vec<NegotiationEvent>,
+        actor: &str,
+        action: Action,
+    ) -> Vec<NegotiationEvent> {
+        let recorded = state_of(events)
+            .decide(&command(actor, action))
+            .unwrap_or_else(|e| panic!("{actor}: {e}"));
+        events.extend(recorded.clone());
+        recorded
+    }
+
+    // ---- For the role table walk in aggregate_tests.rs --------------------------------------
+
+    pub(crate) fn history_for(kind: ActionKind) -> Vec<NegotiationEvent> {
+        match kind {
+            ActionKind::AdoptText => ready(),
+            ActionKind::InitialText | ActionKind::SignInstrument => adopted_as(InstrumentKind::Mou),
+            ActionKind::ConfirmSignature => {
+                let mut events = adopted_as(InstrumentKind::Mou);
+                let signing = sign(
+                    &events,
+                    CIV_SIGNATORY,
+                    "CIV",
+                    1,
+                    SignatureCapacity::AdReferendum,
+                    "2026-02-01",
+                );
+                perform(&mut events, CIV_SIGNATORY, signing);
+                events
+            }
+            ActionKind::ExpressConsent => {
+                let mut events = adopted_as(InstrumentKind::Treaty);
+                let signing = sign(
+                    &events,
+                    CIV_SIGNATORY,
+                    "CIV",
+                    1,
+                    SignatureCapacity::Simple,
+                    "2026-02-01",
+                );
+                perform(&mut events, CIV_SIGNATORY, signing);
+                events
+            }
+            _ => negotiating(),
+        }
+    }
+
+    pub(crate) fn accredited_cell(role: Role) -> NegotiationEvent {
+        let signing = (role == Role::Signatory).then(|| authority(9));
+        delegate("cell", "CIV", role, signing)
+    }
+
+    pub(crate) fn lifecycle_action(kind: ActionKind, state: &Negotiation) -> Option<Action> {
+        let text_root_hash = state.text_root_hash();
+        Some(match kind {
+            ActionKind::AdoptText => Action::AdoptText { text_root_hash },
+            ActionKind::InitialText => Action::InitialText { text_root_hash },
+            ActionKind::SignInstrument => {
+                let message = SigningMessage {
+                    negotiation_id: "civ-mar-tip".into(),
+                    revision: ORIGINAL_REVISION,
+                    text_root_hash: text_root_hash.clone(),
+                    party: "CIV".into(),
+                    signatory: "cell".into(),
+                    capacity: SignatureCapacity::Definitive,
+                    ad_referendum: false,
+                };
+                Action::SignInstrument {
+                    text_root_hash,
+                    capacity: SignatureCapacity::Definitive,
+                    signed_on: date("2026-02-01"),
+                    signature: hex::encode(key(9).sign(&message.to_bytes()).to_bytes()),
+                }
+            }
+            ActionKind::ConfirmSignature => Action::ConfirmSignature {
+                confirmed_on: date("2026-03-01"),
+            },
+            ActionKind::ExpressConsent => Action::ExpressConsent {
+                mode: ConsentMode::Ratification,
+                on: date("2026-03-01"),
+            },
+            ActionKind::AbandonNegotiation => Action::AbandonNegotiation {
+                reason: "No agreement on data protection".into(),
+            },
+            _ => return None,
+        })
+    }
+
+    // ---- Adoption ---------------------------------------------------------------------------
+
+    #[test]
+    fn a_head_of_delegation_adopts_the_text_it_read() {
+        let given = ready();
+        let root = root(&given);
+        NegotiationTest::with(())
+            .given(given)
+            .when(command(
+                CIV_HEAD,
+                Action::AdoptText {
+                    text_root_hash: root.clone(),
+                },
+            ))
+            .then_expect_events(vec![NegotiationEvent::TextAdopted {
+                party: "CIV".into(),
+                text_root_hash: root,
+            }]);
+    }
+
+    #[test]
+    fn adoption_refusals() {
+        let not_agreed = negotiating();
+        let root_of_not_agreed = root(&not_agreed);
+        NegotiationTest::with(())
+            .given(not_agreed)
+            .when(command(
+                CIV_HEAD,
+                Action::AdoptText {
+                    text_root_hash: root_of_not_agreed,
+                },
+            ))
+            .then_expect_error(NegotiationError::NotReadyForAdoption {
+                clause_id: "art-1".into(),
+                reason: "its current wording is not agreed by CIV, MAR".into(),
+            });
+
+        let mut not_concordant = ready();
+        not_concordant.retain(|e| !matches!(e, NegotiationEvent::ConcordanceVerified { .. }));
+        let root_of_not_concordant = root(&not_concordant);
+        NegotiationTest::with(())
+            .given(not_concordant)
+            .when(command(
+                CIV_HEAD,
+                Action::AdoptText {
+                    text_root_hash: root_of_not_concordant,
+                },
+            ))
+            .then_expect_error(NegotiationError::NotReadyForAdoption {
+                clause_id: "art-1".into(),
+                reason: "its ar version is awaiting-concordance".into(),
+            });
+
+        NegotiationTest::with(())
+            .given(vec![opened()])
+            .when(command(
+                CIV_HEAD,
+                Action::AdoptText {
+                    text_root_hash: "x".into(),
+                },
+            ))
+            .then_expect_error(NegotiationError::NothingToAdopt);
+
+        let given = ready();
+        let current = root(&given);
+        NegotiationTest::with(())
+            .given(given.clone())
+            .when(command(
+                CIV_HEAD,
+                Action::AdoptText {
+                    text_root_hash: "0".repeat(64),
+                },
+            ))
+            .then_expect_error(NegotiationError::StaleTextRoot {
+                given: "0".repeat(64),
+                current: current.clone(),
+            });
+
+        let mut once = given;
+        once.push(NegotiationEvent::TextAdopted {
+            party: "CIV".into(),
+            text_root_hash: current.clone(),
+        });
+        NegotiationTest::with(())
+            .given(once)
+            .when(command(
+                CIV_HEAD,
+                Action::AdoptText {
+                    text_root_hash: current,
+                },
+            ))
+            .then_expect_error(NegotiationError::AlreadyDone {
+                party: "CIV".into(),
+                act: "adopted this text",
+            });
+    }
+
+    #[test]
+    fn an_adopted_text_is_frozen() {
+        let adopted = adopted_as(InstrumentKind::Mou);
+        assert_eq!(
+            state_of(&adopted).instrument_status(),
+            InstrumentStatus::TextAdopted
+        );
+        NegotiationTest::with(())
+            .given(adopted.clone())
+            .when(command(CIV_NEGOTIATOR, amend(art1_hash(), "Autre texte")))
+            .then_expect_error(NegotiationError::TextFrozen);
+        NegotiationTest::with(())
+            .given(adopted)
+            .when(command(CIV_NEGOTIATOR, propose("art-2", "fr", "Nouveau")))
+            .then_expect_error(NegotiationError::TextFrozen);
+    }
+
+    // ---- Initialling --------------------------------------------------------------------------
+
+    #[test]
+    fn initialling_authenticates_the_adopted_text() {
+        let adopted = adopted_as(InstrumentKind::Mou);
+        let root = root(&adopted);
+        let mut events = adopted.clone();
+        let recorded = perform(
+            &mut events,
+            MAR_HEAD,
+            Action::InitialText {
+                text_root_hash: root.clone(),
+            },
+        );
+        assert_eq!(
+            recorded,
+            vec![NegotiationEvent::TextInitialled {
+                party: "MAR".into(),
+                text_root_hash: root.clone(),
+            }]
+        );
+        assert_eq!(
+            state_of(&events).instrument_status(),
+            InstrumentStatus::Authenticated
+        );
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(
+                MAR_HEAD,
+                Action::InitialText {
+                    text_root_hash: root.clone(),
+                },
+            ))
+            .then_expect_error(NegotiationError::AlreadyDone {
+                party: "MAR".into(),
+                act: "initialled the text",
+            });
+        NegotiationTest::with(())
+            .given(ready())
+            .when(command(
+                MAR_HEAD,
+                Action::InitialText {
+                    text_root_hash: root,
+                },
+            ))
+            .then_expect_error(NegotiationError::NotAdopted);
+    }
+
+    // ---- Signatories and signatures -----------------------------------------------------------
+
+    #[test]
+    fn signatory_accreditation_refusals() {
+        let accredit_signatory = |signing: Option<SigningAuthority>| Action::AccreditDelegate {
+            person: "minister.civ.2".into(),
+            name: "Ministre".into(),
+            party: "CIV".into(),
+            role: Role::Signatory,
+            signing,
+        };
+        let mut no_powers = authority(3);
+        no_powers.full_powers = None;
+        let mut ex_officio = no_powers.clone();
+        ex_officio.ex_officio = true;
+        let mut bad_key = authority(3);
+        bad_key.public_key = "zz".into();
+        let mut bad_hash = authority(3);
+        bad_hash.full_powers.as_mut().unwrap().document_hash = "not-a-hash".into();
+        let cases = [
+            (
+                accredit_signatory(None),
+                NegotiationError::SignatoryWithoutKey,
+            ),
+            (
+                accredit_signatory(Some(no_powers)),
+                NegotiationError::NoFullPowers,
+            ),
+            (
+                accredit_signatory(Some(bad_key)),
+                NegotiationError::InvalidSignature(
+                    crate::signing::SignatureProblem::MalformedPublicKey,
+                ),
+            ),
+            (
+                accredit_signatory(Some(bad_hash)),
+                NegotiationError::InvalidDocumentHash("not-a-hash".into()),
+            ),
+            (
+                Action::AccreditDelegate {
+                    person: "n".into(),
+                    name: "N".into(),
+                    party: "CIV".into(),
+                    role: Role::Negotiator,
+                    signing: Some(authority(3)),
+                },
+                NegotiationError::SigningKeyForNonSignatory(Role::Negotiator),
+            ),
+        ];
+        for (action, error) in cases {
+            NegotiationTest::with(())
+                .given(negotiating())
+                .when(command(CIV_HEAD, action))
+                .then_expect_error(error);
+        }
+        let accepted = state_of(&negotiating())
+            .decide(&command(CIV_HEAD, accredit_signatory(Some(ex_officio))));
+        assert!(
+            accepted.is_ok(),
+            "a head of government signs ex officio: {accepted:?}"
+        );
+    }
+
+    #[test]
+    fn signature_refusals() {
+        let adopted = adopted_as(InstrumentKind::Mou);
+        let signed_by_civ = sign(
+            &adopted,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Definitive,
+            "2026-02-01",
+        );
+
+        // A signature made with another key than the accredited one.
+        let forged = sign(
+            &adopted,
+            CIV_SIGNATORY,
+            "CIV",
+            7,
+            SignatureCapacity::Definitive,
+            "2026-02-01",
+        );
+        NegotiationTest::with(())
+            .given(adopted.clone())
+            .when(command(CIV_SIGNATORY, forged))
+            .then_expect_error(NegotiationError::InvalidSignature(
+                crate::signing::SignatureProblem::DoesNotVerify,
+            ));
+
+        // A valid signature replayed on another text: the root it names is not the current one,
+        // and a signature over the current root made for another text does not verify.
+        let mut other_text = ready();
+        other_text.push(NegotiationEvent::ClauseProposed {
+            clause_id: "art-2".into(),
+            kind: crate::values::ClauseKind::Article,
+            heading: String::new(),
+            language: "fr".into(),
+            text: "Autre".into(),
+            text_hash: crate::text_hash::clause_text_hash("", "fr", "Autre"),
+            proposed_by: "CIV".into(),
+        });
+        let signed_other = sign(
+            &other_text,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Definitive,
+            "2026-02-01",
+        );
+        let Action::SignInstrument { signature, .. } = signed_other else {
+            unreachable!()
+        };
+        let Action::SignInstrument { text_root_hash, .. } = signed_by_civ.clone() else {
+            unreachable!()
+        };
+        NegotiationTest::with(())
+            .given(adopted.clone())
+            .when(command(
+                CIV_SIGNATORY,
+                Action::SignInstrument {
+                    text_root_hash,
+                    capacity: SignatureCapacity::Definitive,
+                    signed_on: date("2026-02-01"),
+                    signature,
+                },
+            ))
+            .then_expect_error(NegotiationError::InvalidSignature(
+                crate::signing::SignatureProblem::DoesNotVerify,
+            ));
+
+        NegotiationTest::with(())
+            .given(ready())
+            .when(command(CIV_SIGNATORY, signed_by_civ.clone()))
+            .then_expect_error(NegotiationError::NotAdopted);
+
+        let treaty = adopted_as(InstrumentKind::Treaty);
+        let definitive = sign(
+            &treaty,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Definitive,
+            "2026-02-01",
+        );
+        NegotiationTest::with(())
+            .given(treaty)
+            .when(command(CIV_SIGNATORY, definitive))
+            .then_expect_error(NegotiationError::CapacityNotAllowed {
+                capacity: SignatureCapacity::Definitive,
+                kind: InstrumentKind::Treaty,
+            });
+
+        let mut twice = adopted;
+        perform(&mut twice, CIV_SIGNATORY, signed_by_civ.clone());
+        NegotiationTest::with(())
+            .given(twice)
+            .when(command(CIV_SIGNATORY, signed_by_civ))
+            .then_expect_error(NegotiationError::AlreadyDone {
+                party: "CIV".into(),
+                act: "signed",
+            });
+    }
+
+    // ---- Each kind's path to entry into force -------------------------------------------------
+
+    fn entry_into_force(events: &[NegotiationEvent]) -> Option<NaiveDate> {
+        events.iter().find_map(|e| match e {
+            NegotiationEvent::EntryIntoForceFixed { date, .. } => Some(*date),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_treaty_enters_into_force_after_ratification_by_every_party() {
+        let mut events = adopted_as(InstrumentKind::Treaty);
+        let civ = sign(
+            &events,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Simple,
+            "2026-02-01",
+        );
+        perform(&mut events, CIV_SIGNATORY, civ);
+        let mar = sign(
+            &events,
+            MAR_SIGNATORY,
+            "MAR",
+            2,
+            SignatureCapacity::Simple,
+            "2026-02-01",
+        );
+        assert_eq!(
+            entry_into_force(&perform(&mut events, MAR_SIGNATORY, mar)),
+            None,
+            "signature alone does not bind"
+        );
+        let ratify = |on: &str| Action::ExpressConsent {
+            mode: ConsentMode::Ratification,
+            on: date(on),
+        };
+        assert_eq!(
+            entry_into_force(&perform(&mut events, CIV_AUTHORITY, ratify("2026-03-10"))),
+            None
+        );
+        let last = perform(&mut events, MAR_AUTHORITY, ratify("2026-04-20"));
+        assert_eq!(
+            entry_into_force(&last),
+            Some(date("2026-06-01")),
+            "first day of the second month after"
+        );
+        let state = state_of(&events);
+        assert_eq!(
+            state.instrument_status(),
+            InstrumentStatus::InForce {
+                on: date("2026-06-01")
+            }
+        );
+        assert!(!state.in_force_on(date("2026-05-31")));
+        assert!(state.in_force_on(date("2026-06-01")));
+    }
+
+    #[test]
+    fn an_agreement_binds_on_definitive_or_confirmed_signature() {
+        let mut events = adopted_as(InstrumentKind::Agreement);
+        let civ = sign(
+            &events,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Definitive,
+            "2026-02-01",
+        );
+        perform(&mut events, CIV_SIGNATORY, civ);
+        let mar = sign(
+            &events,
+            MAR_SIGNATORY,
+            "MAR",
+            2,
+            SignatureCapacity::AdReferendum,
+            "2026-02-01",
+        );
+        assert_eq!(
+            entry_into_force(&perform(&mut events, MAR_SIGNATORY, mar)),
+            None
+        );
+        let confirmed = perform(
+            &mut events,
+            MAR_AUTHORITY,
+            Action::ConfirmSignature {
+                confirmed_on: date("2026-03-15"),
+            },
+        );
+        assert_eq!(entry_into_force(&confirmed), Some(date("2026-03-15")));
+    }
+
+    #[test]
+    fn an_mou_takes_effect_on_the_last_signature() {
+        let mut events = adopted_as(InstrumentKind::Mou);
+        let civ = sign(
+            &events,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Simple,
+            "2026-02-03",
+        );
+        perform(&mut events, CIV_SIGNATORY, civ);
+        let mar = sign(
+            &events,
+            MAR_SIGNATORY,
+            "MAR",
+            2,
+            SignatureCapacity::Simple,
+            "2026-02-01",
+        );
+        let last = perform(&mut events, MAR_SIGNATORY, mar);
+        assert_eq!(
+            entry_into_force(&last),
+            Some(date("2026-02-03")),
+            "the later of the two signatures"
+        );
+    }
+
+    #[test]
+    fn an_exchange_of_notes_enters_into_force_by_its_rule() {
+        let mut events = adopted_as(InstrumentKind::ExchangeOfNotes);
+        if let NegotiationEvent::NegotiationOpened {
+            entry_into_force_rule,
+            ..
+        } = &mut events[0]
+        {
+            *entry_into_force_rule = Some(EntryIntoForceRule::DaysAfterLastConsent { days: 30 });
+        }
+        let simple = sign(
+            &events,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Simple,
+            "2026-01-10",
+        );
+        NegotiationTest::with(())
+            .given(events.clone())
+            .when(command(CIV_SIGNATORY, simple))
+            .then_expect_error(NegotiationError::CapacityNotAllowed {
+                capacity: SignatureCapacity::Simple,
+                kind: InstrumentKind::ExchangeOfNotes,
+            });
+        let note = sign(
+            &events,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Definitive,
+            "2026-01-10",
+        );
+        perform(&mut events, CIV_SIGNATORY, note);
+        let reply = sign(
+            &events,
+            MAR_SIGNATORY,
+            "MAR",
+            2,
+            SignatureCapacity::Definitive,
+            "2026-01-20",
+        );
+        assert_eq!(
+            entry_into_force(&perform(&mut events, MAR_SIGNATORY, reply)),
+            Some(date("2026-02-19"))
+        );
+    }
+
+    #[test]
+    fn consent_and_confirmation_refusals() {
+        let ratify = |on: &str| Action::ExpressConsent {
+            mode: ConsentMode::Ratification,
+            on: date(on),
+        };
+        NegotiationTest::with(())
+            .given(adopted_as(InstrumentKind::Mou))
+            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
+            .then_expect_error(NegotiationError::ConsentNotRequired(InstrumentKind::Mou));
+        NegotiationTest::with(())
+            .given(adopted_as(InstrumentKind::Treaty))
+            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
+            .then_expect_error(NegotiationError::NotSigned("CIV".into()));
+
+        let mut ad_referendum = adopted_as(InstrumentKind::Treaty);
+        let signing = sign(
+            &ad_referendum,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::AdReferendum,
+            "2026-02-01",
+        );
+        perform(&mut ad_referendum, CIV_SIGNATORY, signing);
+        NegotiationTest::with(())
+            .given(ad_referendum.clone())
+            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
+            .then_expect_error(NegotiationError::SignatureUnconfirmed("CIV".into()));
+        NegotiationTest::with(())
+            .given(ad_referendum)
+            .when(command(
+                CIV_AUTHORITY,
+                Action::ConfirmSignature {
+                    confirmed_on: date("2026-01-01"),
+                },
+            ))
+            .then_expect_error(NegotiationError::DateBeforeSignature {
+                date: date("2026-01-01"),
+                signed_on: date("2026-02-01"),
+            });
+
+        let mut simple = adopted_as(InstrumentKind::Treaty);
+        let signing = sign(
+            &simple,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Simple,
+            "2026-02-01",
+        );
+        perform(&mut simple, CIV_SIGNATORY, signing);
+        NegotiationTest::with(())
+            .given(simple.clone())
+            .when(command(CIV_AUTHORITY, ratify("2026-01-15")))
+            .then_expect_error(NegotiationError::DateBeforeSignature {
+                date: date("2026-01-15"),
+                signed_on: date("2026-02-01"),
+            });
+        NegotiationTest::with(())
+            .given(simple.clone())
+            .when(command(
+                CIV_AUTHORITY,
+                Action::ConfirmSignature {
+                    confirmed_on: date("2026-03-01"),
+                },
+            ))
+            .then_expect_error(NegotiationError::NothingToConfirm("CIV".into()));
+        perform(&mut simple, CIV_AUTHORITY, ratify("2026-03-01"));
+        NegotiationTest::with(())
+            .given(simple)
+            .when(command(CIV_AUTHORITY, ratify("2026-03-02")))
+            .then_expect_error(NegotiationError::AlreadyDone {
+                party: "CIV".into(),
+                act: "expressed its consent to be bound",
+            });
+        NegotiationTest::with(())
+            .given(adopted_as(InstrumentKind::Mou))
+            .when(command(
+                CIV_AUTHORITY,
+                Action::ConfirmSignature {
+                    confirmed_on: date("2026-03-01"),
+                },
+            ))
+            .then_expect_error(NegotiationError::NotSigned("CIV".into()));
+    }
+
+    // ---- Abandonment --------------------------------------------------------------------------
+
+    #[test]
+    fn an_abandoned_negotiation_records_nothing_more() {
+        let abandon = Action::AbandonNegotiation {
+            reason: "No agreement on data protection".into(),
+        };
+        let mut events = negotiating();
+        perform(&mut events, CIV_HEAD, abandon.clone());
+        assert_eq!(
+            state_of(&events).instrument_status(),
+            InstrumentStatus::Abandoned
+        );
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(CIV_NEGOTIATOR, propose("art-2", "fr", "Texte")))
+            .then_expect_error(NegotiationError::Abandoned);
+
+        let mut initialled = adopted_as(InstrumentKind::Mou);
+        let root = root(&initialled);
+        perform(
+            &mut initialled,
+            CIV_HEAD,
+            Action::InitialText {
+                text_root_hash: root,
+            },
+        );
+        NegotiationTest::with(())
+            .given(initialled)
+            .when(command(MAR_HEAD, abandon))
+            .then_expect_error(NegotiationError::AlreadyAuthenticated);
+    }
+
+    #[test]
+    fn entry_into_force_rules_never_precede_the_last_consent() {
+        let last = date("2026-12-31");
+        for rule in [
+            EntryIntoForceRule::OnLastConsent,
+            EntryIntoForceRule::DaysAfterLastConsent { days: 0 },
+            EntryIntoForceRule::DaysAfterLastConsent { days: 30 },
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: 1 },
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent {
+                months: MAX_ENTRY_INTO_FORCE_DELAY_MONTHS,
+            },
+        ] {
+            rule.check().unwrap();
+            assert!(rule.date_after(last) >= last);
+        }
+        for invalid in [
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: 0 },
+            EntryIntoForceRule::DaysAfterLastConsent {
+                days: MAX_ENTRY_INTO_FORCE_DELAY_DAYS + 1,
+            },
+        ] {
+            assert_eq!(
+                invalid.check(),
+                Err(NegotiationError::InvalidEntryIntoForceRule(invalid))
+            );
+            let action = with_open(|a| {
+                if let Action::OpenNegotiation {
+                    entry_into_force_rule,
+                    ..
+                } = a
+                {
+                    *entry_into_force_rule = Some(invalid);
+                }
+            });
+            NegotiationTest::with(())
+                .given_no_previous_events()
+                .when(command(CIV_HEAD, action))
+                .then_expect_error(NegotiationError::InvalidEntryIntoForceRule(invalid));
+        }
+        assert_eq!(
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: 1 }.date_after(last),
+            date("2027-01-01")
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! What a signature binds: the text root hash over every clause in every authentic language, and
+//! the signing message built from it. Both are published in `docs/ledger-format.md` with test
+//! vectors, so a legal team can check any signature offline. Pure: signing itself happens on the
+//! signatory's own machine (`pacta sign`); the domain only verifies.
+
+use std::collections::BTreeMap;
+
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::values::{ClauseKind, SignatureCapacity};
+
+pub const TEXT_ROOT_DOMAIN_TAG: &[u8] = b"pacta:text-root:v1\0";
+pub const SIGNATURE_DOMAIN_TAG: &[u8] = b"pacta:signature:v1\0";
+
+/// One clause as the text root sees it: its id, kind, and the text hash of each language version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RootClause {
+    pub clause_id: String,
+    pub kind: ClauseKind,
+    pub versions: BTreeMap<String, String>,
+}
+
+/// Lower-case hex SHA-256 over the domain tag and the RFC 8785 canonical JSON of
+/// `{"negotiation_id", "revision", "clauses": [RootClause…]}`, clauses in document order.
+pub fn text_root_hash(negotiation_id: &str, revision: u32, clauses: &[RootClause]) -> String {
+    let record = serde_json::json!({
+        "negotiation_id": negotiation_id,
+        "revision": revision,
+        "clauses": clauses,
+    });
+    tagged_hash(TEXT_ROOT_DOMAIN_TAG, &record)
+}
+
+/// The exact bytes a signatory signs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SigningMessage {
+    pub negotiation_id: String,
+    pub revision: u32,
+    pub text_root_hash: String,
+    pub party: String,
+    pub signatory: String,
+    pub capacity: SignatureCapacity,
+    pub ad_referendum: bool,
+}
+
+impl SigningMessage {
+    /// The domain tag followed by the RFC 8785 canonical JSON of the message.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = SIGNATURE_DOMAIN_TAG.to_vec();
+        bytes.extend(
+            serde_json_canonicalizer::to_vec(self).expect("a signing message canonicalises"),
+        );
+        bytes
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureProblem {
+    #[error("the public key is not 64 hex digits of a valid Ed25519 key")]
+    MalformedPublicKey,
+    #[error("the signature is not 128 hex digits")]
+    MalformedSignature,
+    #[error("the signature does not verify against the signatory's accredited key for this text")]
+    DoesNotVerify,
+}
+
+pub fn parse_public_key(public_key_hex: &str) -> Result<VerifyingKey, SignatureProblem> {
+    let mut bytes = [0u8; 32];
+    hex::decode_to_slice(public_key_hex, &mut bytes)
+        .map_err(|_| SignatureProblem::MalformedPublicKey)?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| SignatureProblem::MalformedPublicKey)
+}
+
+pub fn verify_signature(
+    public_key_hex: &str,
+    signature_hex: &str,
+    message: &SigningMessage,
+) -> Result<(), SignatureProblem> {
+    let key = parse_public_key(public_key_hex)?;
+    let mut bytes = [0u8; 64];
+    hex::decode_to_slice(signature_hex, &mut bytes)
+        .map_err(|_| SignatureProblem::MalformedSignature)?;
+    key.verify_strict(&message.to_bytes(), &Signature::from_bytes(&bytes))
+        .map_err(|_| SignatureProblem::DoesNotVerify)
+}
+
+fn tagged_hash(tag: &[u8], value: &serde_json::Value) -> String {
+    let canonical = serde_json_canonicalizer::to_vec(value).expect("plain JSON canonicalises");
+    let mut hasher = Sha256::new();
+    hasher.update(tag);
+    hasher.update(&canonical);
+    hex::encode(hasher.finalize())
+}

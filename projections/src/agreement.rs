@@ -1,0 +1,69 @@
+//! The state of the agreement: where the instrument stands, the text root every act binds, and
+//! each party's adoption, initialling, signature and consent.
+
+use chrono::NaiveDate;
+use cqrs_es::{Aggregate, EventEnvelope};
+use pacta_domain::{
+    ConsentRecord, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Negotiation,
+    SignatureRecord,
+};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AgreementState {
+    pub negotiation_id: String,
+    pub title: String,
+    pub instrument_kind: InstrumentKind,
+    pub status: InstrumentStatus,
+    /// The root hash of the current text: what adoption, initialling and signature bind.
+    pub text_root_hash: String,
+    pub entry_into_force_rule: Option<EntryIntoForceRule>,
+    pub entry_into_force: Option<NaiveDate>,
+    pub parties: Vec<PartyState>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PartyState {
+    pub code: String,
+    pub name: String,
+    /// Whether the party adopted the current text.
+    pub adopted: bool,
+    pub signature: Option<SignatureRecord>,
+    pub consent: Option<ConsentRecord>,
+}
+
+pub fn agreement_state(
+    negotiation_id: &str,
+    events: &[EventEnvelope<Negotiation>],
+) -> AgreementState {
+    let mut state = Negotiation::default();
+    for envelope in events {
+        state.apply(envelope.payload.clone());
+    }
+    let text_root_hash = state.text_root_hash();
+    let parties = state
+        .parties()
+        .iter()
+        .map(|party| PartyState {
+            code: party.code.clone(),
+            name: party.name.clone(),
+            adopted: state.adopted_by(&party.code) == Some(text_root_hash.as_str()),
+            signature: state.signature(&party.code).cloned(),
+            consent: state.consent(&party.code).copied(),
+        })
+        .collect();
+    let entry_into_force = match state.instrument_status() {
+        InstrumentStatus::InForce { on } => Some(on),
+        _ => None,
+    };
+    AgreementState {
+        negotiation_id: negotiation_id.to_string(),
+        title: state.title().unwrap_or_default().to_string(),
+        instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
+        status: state.instrument_status(),
+        text_root_hash,
+        entry_into_force_rule: state.entry_into_force_rule(),
+        entry_into_force,
+        parties,
+    }
+}

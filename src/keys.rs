@@ -1,0 +1,67 @@
+//! Signing keys on the signatory's own machine: generate a key file, sign a signing message
+//! with it. The private key is read here and nowhere else; only signatures leave this process.
+
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use ed25519_dalek::{Signer, SigningKey};
+use pacta_domain::SigningMessage;
+use sha2::{Digest, Sha256};
+
+use crate::cli::CliError;
+
+/// Largest file `--full-powers-file` hashes: a scanned instrument of full powers.
+pub const MAX_FULL_POWERS_FILE_BYTES: u64 = 64 * 1024 * 1024;
+const KEY_FILE_MODE: u32 = 0o600;
+
+/// Writes a new private key to `path` (never overwriting a file) and returns its public key in hex.
+pub fn generate(path: &Path) -> Result<String, CliError> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret)
+        .map_err(|e| CliError::Key(format!("no randomness from the operating system: {e}")))?;
+    let key = SigningKey::from_bytes(&secret);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(KEY_FILE_MODE)
+        .open(path)
+        .map_err(|e| CliError::Key(format!("cannot create key file {}: {e}", path.display())))?;
+    writeln!(file, "{}", hex::encode(key.to_bytes()))
+        .map_err(|e| CliError::Key(format!("cannot write key file {}: {e}", path.display())))?;
+    Ok(hex::encode(key.verifying_key().to_bytes()))
+}
+
+/// The hex Ed25519 signature of `message` under the private key in `path`.
+pub fn sign(path: &Path, message: &SigningMessage) -> Result<String, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Key(format!("cannot read key file {}: {e}", path.display())))?;
+    let mut secret = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut secret).map_err(|_| {
+        CliError::Key(format!(
+            "{} is not a key file written by pacta key generate",
+            path.display()
+        ))
+    })?;
+    let key = SigningKey::from_bytes(&secret);
+    Ok(hex::encode(key.sign(&message.to_bytes()).to_bytes()))
+}
+
+/// Lower-case hex SHA-256 of a file's bytes.
+pub fn file_sha256(path: &Path) -> Result<String, CliError> {
+    let read_error = |e: std::io::Error| CliError::ReadFile {
+        path: path.display().to_string(),
+        source: e,
+    };
+    let mut file = std::fs::File::open(path).map_err(read_error)?;
+    let size = file.metadata().map_err(read_error)?.len();
+    if size > MAX_FULL_POWERS_FILE_BYTES {
+        return Err(CliError::FileTooLarge {
+            path: path.display().to_string(),
+            max_bytes: MAX_FULL_POWERS_FILE_BYTES,
+        });
+    }
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(read_error)?;
+    Ok(hex::encode(hasher.finalize()))
+}
