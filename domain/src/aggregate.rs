@@ -63,8 +63,8 @@ pub struct Clause {
     pub proposed_by: String,
     /// The wording in each other authentic language, with the reference it translates.
     pub translations: BTreeMap<String, Translation>,
-    /// Each party's agreement, as the text hash it agreed. Only an entry equal to the current
-    /// `text_hash` counts: changing the text silently voids every earlier agreement.
+    /// Each party's agreement to the current wording, as the text hash it agreed. An amendment
+    /// clears them all: a changed text needs every party again.
     pub agreed_by: BTreeMap<String, String>,
     pub discussed: bool,
     pub withdrawn: bool,
@@ -830,6 +830,12 @@ impl Aggregate for Negotiation {
                 clause.text = text;
                 clause.text_hash = text_hash;
                 clause.discussed = true;
+                // A changed text needs every party's agreement and every concordance again, even
+                // if a later amendment restores a wording agreed before.
+                clause.agreed_by.clear();
+                for translation in clause.translations.values_mut() {
+                    translation.concordance_verified_by = None;
+                }
             }
             NegotiationEvent::Commented { clause_id, .. } => {
                 if let Some(clause_id) = clause_id {

@@ -955,3 +955,35 @@ fn attribution_names_the_accredited_capacity() {
         ("IOM", Role::Secretariat)
     );
 }
+
+#[test]
+fn an_amendment_back_to_an_earlier_wording_still_needs_every_party_again() {
+    let mut events = negotiating();
+    events.push(agreed("art-1", "CIV", art1_hash()));
+    events.push(art1_amended());
+    let back = NegotiationEvent::ClauseAmended {
+        clause_id: "art-1".into(),
+        base_text_hash: clause_text_hash("Objet", "fr", ART1_AMENDED),
+        heading: "Objet".into(),
+        language: "fr".into(),
+        text: ART1_TEXT.into(),
+        text_hash: art1_hash(),
+    };
+    events.push(back);
+    events.push(agreed("art-1", "MAR", art1_hash()));
+    let mut state = Negotiation::default();
+    for event in events {
+        state.apply(event);
+    }
+    let clause = state.clause("art-1").unwrap();
+    assert_eq!(
+        clause.text_hash,
+        art1_hash(),
+        "the original wording is back"
+    );
+    assert!(
+        !clause.agreed_by_party("CIV"),
+        "CIV agreed before the text changed"
+    );
+    assert_eq!(state.clause_status(clause), ClauseStatus::UnderDiscussion);
+}

@@ -1,0 +1,746 @@
+//! Property tests: random sequences of commands from random actors, each resolved against the
+//! current state so that many are valid and many are not. After every accepted command the
+//! invariants of the negotiation are checked from the event log, independently of the rules
+//! that produced it:
+//! - a party's signed text never changes;
+//! - nothing is agreed that some party has not agreed in that exact wording;
+//! - no one acts for another party;
+//! - entry into force never precedes the last required consent.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use cqrs_es::Aggregate;
+use ed25519_dalek::{Signer, SigningKey};
+use pacta_domain::{
+    Action, ClauseKind, ClauseStatus, ConsentMode, Delegate, FullPowers, InstrumentKind,
+    Negotiation, NegotiationCommand, NegotiationEvent, Party, Role, SignatureCapacity,
+    SigningAuthority, SigningMessage, ORIGINAL_REVISION,
+};
+use proptest::prelude::*;
+
+const NEGOTIATION: &str = "prop-neg";
+const CLAUSES: [&str; 3] = ["a1", "a2", "a3"];
+const LANGUAGES: [&str; 3] = ["fr", "ar", "en"];
+const TEXTS: [&str; 3] = ["Texte un.", "Texte deux.", "Texte trois."];
+
+/// (person, party, role, signing key seed)
+const CAST: &[(&str, &str, Role, Option<u8>)] = &[
+    ("civ.head", "CIV", Role::HeadOfDelegation, None),
+    ("mar.head", "MAR", Role::HeadOfDelegation, None),
+    ("civ.neg", "CIV", Role::Negotiator, None),
+    ("mar.neg", "MAR", Role::Negotiator, None),
+    ("civ.ling", "CIV", Role::LegalLinguist, None),
+    ("mar.ling", "MAR", Role::LegalLinguist, None),
+    ("civ.sign", "CIV", Role::Signatory, Some(1)),
+    ("mar.sign", "MAR", Role::Signatory, Some(2)),
+    ("civ.auth", "CIV", Role::CompetentAuthority, None),
+    ("mar.auth", "MAR", Role::CompetentAuthority, None),
+    ("iom.obs", "IOM", Role::Observer, None),
+    ("stranger", "XXX", Role::Auditor, None),
+];
+
+fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+fn start(kind: InstrumentKind) -> Vec<NegotiationEvent> {
+    let mut events = vec![NegotiationEvent::NegotiationOpened {
+        negotiation_id: NEGOTIATION.into(),
+        title: "Propriétés".into(),
+        instrument_kind: kind,
+        parties: vec![
+            Party::new("CIV", "Côte d'Ivoire", "civ.head", "Chef CIV"),
+            Party::new("MAR", "Maroc", "mar.head", "Chef MAR"),
+        ],
+        facilitator: Some(pacta_domain::Facilitator {
+            code: "IOM".into(),
+            name: "OIM".into(),
+            secretariat: pacta_domain::PersonName {
+                person: "iom.sec".into(),
+                name: "Secrétariat".into(),
+            },
+        }),
+        languages: vec!["fr".into(), "ar".into()],
+        language_responsibility: Default::default(),
+        entry_into_force_rule: Some(kind.default_entry_into_force_rule()),
+    }];
+    for (person, party, role, seed) in CAST.iter().skip(2) {
+        if *party == "XXX" {
+            continue;
+        }
+        events.push(NegotiationEvent::DelegateAccredited {
+            delegate: Delegate {
+                person: person.to_string(),
+                name: person.to_string(),
+                party: party.to_string(),
+                role: *role,
+                signing: seed.map(|s| SigningAuthority {
+                    public_key: hex::encode(key(s).verifying_key().to_bytes()),
+                    full_powers: Some(FullPowers {
+                        reference: "FP".into(),
+                        document_hash: "cd".repeat(32),
+                    }),
+                    ex_officio: false,
+                }),
+            },
+        });
+    }
+    events
+}
+
+/// A command's intent, resolved against the state when it is performed.
+#[derive(Clone, Debug)]
+enum Intent {
+    Propose {
+        clause: usize,
+        language: usize,
+        text: usize,
+    },
+    Amend {
+        clause: usize,
+        language: usize,
+        text: usize,
+        current: bool,
+    },
+    Agree {
+        clause: usize,
+        current: bool,
+    },
+    Translate {
+        clause: usize,
+        text: usize,
+        current: bool,
+    },
+    Verify {
+        clause: usize,
+        current: bool,
+    },
+    Withdraw {
+        clause: usize,
+    },
+    Adopt {
+        current: bool,
+    },
+    Initial {
+        current: bool,
+    },
+    Sign {
+        capacity: usize,
+        right_key: bool,
+        current: bool,
+        day: u64,
+    },
+    Confirm {
+        day: u64,
+    },
+    Consent {
+        day: u64,
+    },
+    /// Whatever act would move the negotiation forward now, by whoever is entitled to it.
+    Progress {
+        day: u64,
+        capacity: usize,
+    },
+}
+
+fn intent() -> impl Strategy<Value = Intent> {
+    let c = 0..CLAUSES.len();
+    let l = 0..LANGUAGES.len();
+    let t = 0..TEXTS.len();
+    prop_oneof![
+        (c.clone(), l.clone(), t.clone()).prop_map(|(clause, language, text)| Intent::Propose {
+            clause,
+            language,
+            text
+        }),
+        (c.clone(), l, t.clone(), any::<bool>()).prop_map(|(clause, language, text, current)| {
+            Intent::Amend {
+                clause,
+                language,
+                text,
+                current,
+            }
+        }),
+        (c.clone(), prop::bool::weighted(0.8))
+            .prop_map(|(clause, current)| Intent::Agree { clause, current }),
+        (c.clone(), t, prop::bool::weighted(0.8)).prop_map(|(clause, text, current)| {
+            Intent::Translate {
+                clause,
+                text,
+                current,
+            }
+        }),
+        (c.clone(), prop::bool::weighted(0.8))
+            .prop_map(|(clause, current)| Intent::Verify { clause, current }),
+        c.prop_map(|clause| Intent::Withdraw { clause }),
+        prop::bool::weighted(0.8).prop_map(|current| Intent::Adopt { current }),
+        prop::bool::weighted(0.8).prop_map(|current| Intent::Initial { current }),
+        (
+            0..3usize,
+            prop::bool::weighted(0.8),
+            prop::bool::weighted(0.8),
+            0..60u64
+        )
+            .prop_map(|(capacity, right_key, current, day)| Intent::Sign {
+                capacity,
+                right_key,
+                current,
+                day
+            }),
+        (0..60u64).prop_map(|day| Intent::Confirm { day }),
+        (0..60u64).prop_map(|day| Intent::Consent { day }),
+        (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
+        (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
+        (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
+    ]
+}
+
+fn day(offset: u64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .checked_add_days(Days::new(offset))
+        .unwrap()
+}
+
+const STALE: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
+    let clause_hash = |clause: usize, current: bool| match (state.clause(CLAUSES[clause]), current)
+    {
+        (Some(c), true) => c.text_hash.clone(),
+        _ => STALE.to_string(),
+    };
+    let root = |current: bool| {
+        if current {
+            state.text_root_hash()
+        } else {
+            STALE.to_string()
+        }
+    };
+    match intent.clone() {
+        Intent::Propose {
+            clause,
+            language,
+            text,
+        } => Action::ProposeClause {
+            clause_id: CLAUSES[clause].into(),
+            kind: ClauseKind::Article,
+            heading: String::new(),
+            language: LANGUAGES[language].into(),
+            text: TEXTS[text].into(),
+        },
+        Intent::Amend {
+            clause,
+            language,
+            text,
+            current,
+        } => Action::AmendClause {
+            clause_id: CLAUSES[clause].into(),
+            base_text_hash: clause_hash(clause, current),
+            heading: String::new(),
+            language: LANGUAGES[language].into(),
+            text: TEXTS[text].into(),
+        },
+        Intent::Agree { clause, current } => Action::AgreeClause {
+            clause_id: CLAUSES[clause].into(),
+            text_hash: clause_hash(clause, current),
+        },
+        Intent::Translate {
+            clause,
+            text,
+            current,
+        } => {
+            let language = state.clause(CLAUSES[clause]).map_or("ar", |c| {
+                if c.language == "fr" {
+                    "ar"
+                } else {
+                    "fr"
+                }
+            });
+            Action::TranslateClause {
+                clause_id: CLAUSES[clause].into(),
+                language: language.into(),
+                heading: String::new(),
+                text: format!("{} ({language})", TEXTS[text]),
+                source_text_hash: clause_hash(clause, current),
+            }
+        }
+        Intent::Verify { clause, current } => {
+            let (language, hash) = state
+                .clause(CLAUSES[clause])
+                .and_then(|c| {
+                    c.translations
+                        .iter()
+                        .next()
+                        .map(|(l, t)| (l.clone(), t.text_hash.clone()))
+                })
+                .unwrap_or(("ar".into(), STALE.into()));
+            Action::VerifyConcordance {
+                clause_id: CLAUSES[clause].into(),
+                language,
+                text_hash: if current { hash } else { STALE.into() },
+            }
+        }
+        Intent::Withdraw { clause } => Action::WithdrawClause {
+            clause_id: CLAUSES[clause].into(),
+            reason: "Retiré".into(),
+        },
+        Intent::Adopt { current } => Action::AdoptText {
+            text_root_hash: root(current),
+        },
+        Intent::Initial { current } => Action::InitialText {
+            text_root_hash: root(current),
+        },
+        Intent::Sign {
+            capacity,
+            right_key,
+            current,
+            day: d,
+        } => {
+            let capacity = [
+                SignatureCapacity::Simple,
+                SignatureCapacity::Definitive,
+                SignatureCapacity::AdReferendum,
+            ][capacity];
+            let (party, seed) = CAST
+                .iter()
+                .find(|(p, ..)| *p == actor)
+                .map_or(("XXX", 9), |(_, party, _, seed)| {
+                    (*party, seed.unwrap_or(9))
+                });
+            let message = SigningMessage {
+                negotiation_id: NEGOTIATION.into(),
+                revision: ORIGINAL_REVISION,
+                text_root_hash: root(current),
+                party: party.into(),
+                signatory: actor.into(),
+                capacity,
+                ad_referendum: capacity == SignatureCapacity::AdReferendum,
+            };
+            let signer = if right_key {
+                key(seed)
+            } else {
+                key(seed.wrapping_add(100))
+            };
+            Action::SignInstrument {
+                text_root_hash: root(current),
+                capacity,
+                signed_on: day(d),
+                signature: hex::encode(signer.sign(&message.to_bytes()).to_bytes()),
+            }
+        }
+        Intent::Confirm { day: d } => Action::ConfirmSignature {
+            confirmed_on: day(d),
+        },
+        Intent::Consent { day: d } => Action::ExpressConsent {
+            mode: ConsentMode::Ratification,
+            on: day(d),
+        },
+        Intent::Progress { .. } => unreachable!("progress is resolved to a concrete intent first"),
+    }
+}
+
+/// The next act of a negotiation that goes well, and who performs it.
+fn progress(
+    state: &Negotiation,
+    kind: InstrumentKind,
+    day: u64,
+    capacity: usize,
+) -> (&'static str, Intent) {
+    let sides = [("CIV", false), ("MAR", true)];
+    let live = CLAUSES
+        .iter()
+        .position(|id| state.clause(id).is_some_and(|c| !c.withdrawn));
+    let Some(clause) = live else {
+        let free = CLAUSES.iter().position(|id| state.clause(id).is_none());
+        return match free {
+            Some(clause) => (
+                "civ.neg",
+                Intent::Propose {
+                    clause,
+                    language: 0,
+                    text: 0,
+                },
+            ),
+            None => ("iom.obs", Intent::Withdraw { clause: 0 }),
+        };
+    };
+    let current = state.clause(CLAUSES[clause]).expect("live clause");
+    let adopted = state.is_adopted();
+    if !adopted {
+        for (party, moroccan) in sides {
+            if !current.agreed_by_party(party) {
+                let head = if moroccan { "mar.head" } else { "civ.head" };
+                return (
+                    head,
+                    Intent::Agree {
+                        clause,
+                        current: true,
+                    },
+                );
+            }
+        }
+        let other = if current.language == "fr" { "ar" } else { "fr" };
+        match current.translations.get(other) {
+            Some(t) if t.source_text_hash == current.text_hash => {
+                if t.concordance_verified_by.is_none() {
+                    return (
+                        "mar.ling",
+                        Intent::Verify {
+                            clause,
+                            current: true,
+                        },
+                    );
+                }
+            }
+            _ => {
+                return (
+                    "mar.ling",
+                    Intent::Translate {
+                        clause,
+                        text: 2,
+                        current: true,
+                    },
+                )
+            }
+        }
+        for (party, moroccan) in sides {
+            if state.adopted_by(party) != Some(state.text_root_hash().as_str()) {
+                let head = if moroccan { "mar.head" } else { "civ.head" };
+                return (head, Intent::Adopt { current: true });
+            }
+        }
+    }
+    let capacity = match kind {
+        InstrumentKind::Treaty => [0, 2, 0][capacity],
+        InstrumentKind::Agreement => [1, 2, 1][capacity],
+        InstrumentKind::Mou => capacity,
+        InstrumentKind::ExchangeOfNotes => 1,
+    };
+    for (party, moroccan) in sides {
+        let signatory = if moroccan { "mar.sign" } else { "civ.sign" };
+        let authority = if moroccan { "mar.auth" } else { "civ.auth" };
+        match state.signature(party) {
+            None => {
+                return (
+                    signatory,
+                    Intent::Sign {
+                        capacity,
+                        right_key: true,
+                        current: true,
+                        day,
+                    },
+                )
+            }
+            Some(s)
+                if s.capacity == SignatureCapacity::AdReferendum && s.confirmed_on.is_none() =>
+            {
+                return (authority, Intent::Confirm { day: day + 60 })
+            }
+            Some(_) if kind == InstrumentKind::Treaty && state.consent(party).is_none() => {
+                return (authority, Intent::Consent { day: day + 120 })
+            }
+            Some(_) => {}
+        }
+    }
+    ("iom.obs", Intent::Withdraw { clause })
+}
+
+/// The person whose role fits an intent, for one side or the other: most steps are attempted by
+/// someone entitled to them, so runs reach adoption, signature and entry into force.
+fn natural_actor(intent: &Intent, moroccan: bool) -> &'static str {
+    let side = |civ: &'static str, mar: &'static str| if moroccan { mar } else { civ };
+    match intent {
+        Intent::Propose { .. } | Intent::Amend { .. } | Intent::Withdraw { .. } => {
+            side("civ.neg", "mar.neg")
+        }
+        Intent::Agree { .. } | Intent::Adopt { .. } | Intent::Initial { .. } => {
+            side("civ.head", "mar.head")
+        }
+        Intent::Translate { .. } | Intent::Verify { .. } => side("civ.ling", "mar.ling"),
+        Intent::Sign { .. } => side("civ.sign", "mar.sign"),
+        Intent::Confirm { .. } | Intent::Consent { .. } => side("civ.auth", "mar.auth"),
+        Intent::Progress { .. } => side("civ.head", "mar.head"),
+    }
+}
+
+/// The party each person acts for, as accredited.
+fn party_of(person: &str) -> Option<&'static str> {
+    match person {
+        "civ.head" => Some("CIV"),
+        "mar.head" => Some("MAR"),
+        "iom.sec" => Some("IOM"),
+        _ => CAST
+            .iter()
+            .find(|(p, ..)| *p == person)
+            .map(|(_, party, ..)| *party),
+    }
+}
+
+/// The party an event says acted, where it says one.
+fn acting_party(event: &NegotiationEvent) -> Option<&str> {
+    match event {
+        NegotiationEvent::ClauseProposed { proposed_by, .. } => Some(proposed_by),
+        NegotiationEvent::ClauseAgreed { party, .. }
+        | NegotiationEvent::ConcordanceVerified { party, .. }
+        | NegotiationEvent::TextAdopted { party, .. }
+        | NegotiationEvent::TextInitialled { party, .. }
+        | NegotiationEvent::InstrumentSigned { party, .. }
+        | NegotiationEvent::SignatureConfirmed { party, .. }
+        | NegotiationEvent::ConsentExpressed { party, .. } => Some(party),
+        NegotiationEvent::DelegateAccredited { delegate } => Some(&delegate.party),
+        _ => None,
+    }
+}
+
+fn check_invariants(
+    kind: InstrumentKind,
+    state: &Negotiation,
+    log: &[NegotiationEvent],
+) -> Result<(), TestCaseError> {
+    // A party's signed text never changes.
+    for party in ["CIV", "MAR"] {
+        if let Some(signature) = state.signature(party) {
+            prop_assert_eq!(
+                &signature.text_root_hash,
+                &state.text_root_hash(),
+                "{}'s signed text changed",
+                party
+            );
+        }
+    }
+    // Nothing is agreed that some party has not agreed in that exact wording, after its last change.
+    for clause_id in CLAUSES {
+        let Some(clause) = state.clause(clause_id) else {
+            continue;
+        };
+        if state.clause_status(clause) != ClauseStatus::Agreed {
+            continue;
+        }
+        let last_change = log
+            .iter()
+            .rposition(|e| match e {
+                NegotiationEvent::ClauseProposed { clause_id: c, .. }
+                | NegotiationEvent::ClauseAmended { clause_id: c, .. } => c == clause_id,
+                _ => false,
+            })
+            .expect("an agreed clause was proposed");
+        let current_wording = match &log[last_change] {
+            NegotiationEvent::ClauseProposed { text_hash, .. }
+            | NegotiationEvent::ClauseAmended { text_hash, .. } => text_hash.clone(),
+            _ => unreachable!(),
+        };
+        prop_assert_eq!(&current_wording, &clause.text_hash);
+        for party in ["CIV", "MAR"] {
+            let agreed_after = log[last_change..].iter().any(|e| {
+                matches!(e, NegotiationEvent::ClauseAgreed { clause_id: c, party: p, text_hash }
+                    if c == clause_id && p == party && *text_hash == current_wording)
+            });
+            prop_assert!(
+                agreed_after,
+                "{} is agreed but {} never agreed its current wording",
+                clause_id,
+                party
+            );
+        }
+    }
+    // Entry into force never precedes the last required consent.
+    let fixed = log.iter().find_map(|e| match e {
+        NegotiationEvent::EntryIntoForceFixed { date, .. } => Some(*date),
+        _ => None,
+    });
+    if let Some(date) = fixed {
+        for party in ["CIV", "MAR"] {
+            let signature = state.signature(party);
+            prop_assert!(
+                signature.is_some(),
+                "in force without {}'s signature",
+                party
+            );
+            let signature = signature.unwrap();
+            prop_assert!(date >= signature.signed_on);
+            if let Some(confirmed) = signature.confirmed_on {
+                prop_assert!(date >= confirmed);
+            }
+            if kind == InstrumentKind::Treaty {
+                let consent = state.consent(party);
+                prop_assert!(
+                    consent.is_some_and(|c| date >= c.on),
+                    "treaty in force before {}'s consent",
+                    party
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Default, Debug)]
+struct Reached {
+    runs: usize,
+    accepted: usize,
+    adopted: usize,
+    signed: usize,
+    in_force: usize,
+}
+
+thread_local! {
+    static REACHED: std::cell::RefCell<Reached> = std::cell::RefCell::new(Reached::default());
+}
+
+/// The invariants hold after every accepted command of 300 random runs, and those runs reach
+/// every stage of the lifecycle (else the invariants would only be checked on drafts).
+#[test]
+fn random_runs_reach_every_stage_of_the_lifecycle() {
+    invariants_hold_after_every_accepted_command();
+    REACHED.with(|r| {
+        let r = r.borrow();
+        eprintln!("{r:?}");
+        assert!(r.runs >= 300 && r.accepted > r.runs, "{r:?}");
+        assert!(r.adopted > 0 && r.signed > 0 && r.in_force > 0, "{r:?}");
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Run by `random_runs_reach_every_stage_of_the_lifecycle`, which also checks its coverage.
+    fn invariants_hold_after_every_accepted_command(
+        kind in prop_oneof![
+            Just(InstrumentKind::Treaty),
+            Just(InstrumentKind::Agreement),
+            Just(InstrumentKind::Mou),
+            Just(InstrumentKind::ExchangeOfNotes),
+        ],
+        steps in prop::collection::vec((prop::bool::weighted(0.85), any::<bool>(), 0..CAST.len(), intent()), 1..120),
+    ) {
+        let mut log = start(kind);
+        let mut state = Negotiation::default();
+        for event in log.clone() {
+            state.apply(event);
+        }
+        let mut accepted = 0;
+        for (natural, moroccan, who, intent) in steps {
+            // Mostly someone entitled to the act; sometimes anyone at all.
+            let (actor, intent) = match intent {
+                Intent::Progress { day, capacity } => progress(&state, kind, day, capacity),
+                intent if natural => (natural_actor(&intent, moroccan), intent),
+                intent => (CAST[who].0, intent),
+            };
+            let action = resolve(&state, actor, &intent);
+            let command = NegotiationCommand { actor: actor.into(), action };
+            let Ok(events) = state.decide(&command) else { continue };
+            accepted += 1;
+            let actor_party = party_of(actor);
+            for event in &events {
+                if let Some(party) = acting_party(event) {
+                    prop_assert_eq!(Some(party), actor_party, "{} acted for {}: {:?}", actor, party, event);
+                }
+            }
+            for event in events {
+                state.apply(event.clone());
+                log.push(event);
+            }
+            check_invariants(kind, &state, &log)?;
+        }
+        REACHED.with(|r| {
+            let mut r = r.borrow_mut();
+            r.runs += 1;
+            r.accepted += accepted;
+            r.adopted += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::TextAdopted { .. })));
+            r.signed += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::InstrumentSigned { .. })));
+            r.in_force += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::EntryIntoForceFixed { .. })));
+        });
+    }
+}
+
+/// The generator reaches the end of the lifecycle, so the properties above are not only checked
+/// on half-negotiated texts.
+#[test]
+fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
+    let kind = InstrumentKind::Mou;
+    let mut log = start(kind);
+    let mut state = Negotiation::default();
+    for event in log.clone() {
+        state.apply(event);
+    }
+    let script: Vec<(&str, Intent)> = vec![
+        (
+            "civ.neg",
+            Intent::Propose {
+                clause: 0,
+                language: 0,
+                text: 0,
+            },
+        ),
+        (
+            "civ.head",
+            Intent::Agree {
+                clause: 0,
+                current: true,
+            },
+        ),
+        (
+            "mar.head",
+            Intent::Agree {
+                clause: 0,
+                current: true,
+            },
+        ),
+        (
+            "mar.ling",
+            Intent::Translate {
+                clause: 0,
+                text: 1,
+                current: true,
+            },
+        ),
+        (
+            "mar.ling",
+            Intent::Verify {
+                clause: 0,
+                current: true,
+            },
+        ),
+        ("civ.head", Intent::Adopt { current: true }),
+        ("mar.head", Intent::Adopt { current: true }),
+        (
+            "civ.sign",
+            Intent::Sign {
+                capacity: 1,
+                right_key: true,
+                current: true,
+                day: 10,
+            },
+        ),
+        (
+            "mar.sign",
+            Intent::Sign {
+                capacity: 1,
+                right_key: true,
+                current: true,
+                day: 12,
+            },
+        ),
+    ];
+    for (actor, intent) in script {
+        let command = NegotiationCommand {
+            actor: actor.into(),
+            action: resolve(&state, actor, &intent),
+        };
+        let events = state
+            .decide(&command)
+            .unwrap_or_else(|e| panic!("{actor} {intent:?}: {e}"));
+        for event in events {
+            state.apply(event.clone());
+            log.push(event);
+        }
+    }
+    assert!(state.in_force_on(day(12)));
+    let by_kind: BTreeMap<&str, usize> = log.iter().fold(BTreeMap::new(), |mut m, e| {
+        *m.entry(e.name()).or_default() += 1;
+        m
+    });
+    assert_eq!(by_kind.get("EntryIntoForceFixed"), Some(&1));
+}
