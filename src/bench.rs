@@ -247,6 +247,7 @@ fn cycle_command(step: usize) -> NegotiationCommand {
             Action::AgreeClause {
                 clause_id,
                 text_hash: clause_text_hash(HEADING, "fr", &amended),
+                ad_referendum: false,
             },
         ),
     }

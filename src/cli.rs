@@ -9,7 +9,8 @@ use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{
     Action, ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
-    Negotiation, NegotiationCommand, Party, PersonName, Role, SignatureCapacity, SigningAuthority,
+    Negotiation, NegotiationCommand, Party, PersonName, Position, Role, SignatureCapacity,
+    SigningAuthority,
 };
 use pacta_projections::{draft, history, kebab, Draft};
 
@@ -92,6 +93,45 @@ pub enum Command {
         clause: String,
         #[arg(long)]
         hash: String,
+        /// Agree subject to confirmation by your capital (confirm later with confirm-agreement).
+        #[arg(long)]
+        ad_referendum: bool,
+    },
+    /// Bracket a clause with an alternative wording labelled A, B, …
+    Bracket {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        label: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// State your party's position on a clause: accept, reject, reserve, or alternative:LABEL.
+    Position {
+        negotiation: String,
+        clause: String,
+        #[arg(long, value_parser = parse_position)]
+        position: Position,
+        #[arg(long, default_value = "")]
+        rationale: String,
+    },
+    /// Resolve a bracketed clause: the alternative becomes its wording (--base: current hash).
+    Choose {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long)]
+        base: String,
+    },
+    /// Confirm your party's agreement ad referendum to a clause.
+    ConfirmAgreement { negotiation: String, clause: String },
+    /// Reopen an agreed clause (before the text is authenticated).
+    Reopen {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Withdraw a clause your party proposed.
     Withdraw {
@@ -227,6 +267,20 @@ pub struct OpenArgs {
     /// consent) or first-of-month:N (first day of the N-th month after). Default: by kind.
     #[arg(long, value_parser = parse_entry_into_force_rule)]
     pub entry_into_force: Option<EntryIntoForceRule>,
+}
+
+fn parse_position(spec: &str) -> Result<Position, String> {
+    match spec.split_once(':') {
+        None if spec == "accept" => Ok(Position::Accept),
+        None if spec == "reject" => Ok(Position::Reject),
+        None if spec == "reserve" => Ok(Position::Reserve),
+        Some(("alternative", label)) => Ok(Position::Alternative {
+            label: label.to_string(),
+        }),
+        _ => Err(format!(
+            "'{spec}' is not a position: use accept, reject, reserve or alternative:LABEL"
+        )),
+    }
 }
 
 fn parse_entry_into_force_rule(spec: &str) -> Result<EntryIntoForceRule, String> {
@@ -565,11 +619,73 @@ async fn run_with<R: PersistedEventRepository>(
             negotiation,
             clause,
             hash,
+            ad_referendum,
         } => (
             negotiation,
             Action::AgreeClause {
                 clause_id: clause,
                 text_hash: hash,
+                ad_referendum,
+            },
+        ),
+        Command::Bracket {
+            negotiation,
+            clause,
+            label,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::ProposeAlternative {
+                clause_id: clause,
+                label,
+                heading: wording.heading,
+                language: wording.language,
+                text,
+            };
+            (negotiation, action)
+        }
+        Command::Position {
+            negotiation,
+            clause,
+            position,
+            rationale,
+        } => (
+            negotiation,
+            Action::StatePosition {
+                clause_id: clause,
+                position,
+                rationale,
+            },
+        ),
+        Command::Choose {
+            negotiation,
+            clause,
+            label,
+            base,
+        } => (
+            negotiation,
+            Action::ChooseAlternative {
+                clause_id: clause,
+                label,
+                base_text_hash: base,
+            },
+        ),
+        Command::ConfirmAgreement {
+            negotiation,
+            clause,
+        } => (
+            negotiation,
+            Action::ConfirmClauseAgreement { clause_id: clause },
+        ),
+        Command::Reopen {
+            negotiation,
+            clause,
+            reason,
+        } => (
+            negotiation,
+            Action::ReopenClause {
+                clause_id: clause,
+                reason,
             },
         ),
         Command::Withdraw {
@@ -819,6 +935,29 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
         for line in text.lines() {
             println!("    {line}");
         }
+        for alternative in &clause.alternatives {
+            println!(
+                "    [{}] proposed by {} ({}):",
+                alternative.label,
+                alternative.proposed_by,
+                &alternative.text_hash[..12]
+            );
+            for line in alternative.text.lines() {
+                println!("        {line}");
+            }
+        }
+        for stated in &clause.positions {
+            let position = match &stated.position {
+                Position::Alternative { label } => format!("prefers alternative {label}"),
+                other => kebab_tagged(other),
+            };
+            let because = if stated.rationale.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", stated.rationale)
+            };
+            println!("    {}: {position}{because}", stated.party);
+        }
     }
 }
 
@@ -863,6 +1002,14 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         };
         println!("  {} ({}): {acts}", party.name, party.code);
     }
+}
+
+/// The `position` tag serde gives a tagged enum variant ("reserve").
+fn kebab_tagged(position: &Position) -> String {
+    serde_json::to_value(position)
+        .ok()
+        .and_then(|v| v["position"].as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn status_line(status: &pacta_domain::InstrumentStatus) -> String {

@@ -224,6 +224,7 @@ pub async fn record_story<R: PersistedEventRepository>(
         Action::AgreeClause {
             clause_id: "art-donnees".into(),
             text_hash: hash_of("art-donnees"),
+            ad_referendum: false,
         },
     )
     .await?;
@@ -240,6 +241,7 @@ pub async fn record_story<R: PersistedEventRepository>(
                 Action::AgreeClause {
                     clause_id: clause_id.into(),
                     text_hash: hash,
+                    ad_referendum: false,
                 },
             )
             .await?;

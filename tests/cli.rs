@@ -619,3 +619,162 @@ async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(back
     assert!(ok(&store, &["status", NEG]).contains("status: in force from 2026-06-05"));
     ok(&store, &["verify", NEG]);
 }
+
+on_both_stores!(a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli);
+
+async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    ok(&store, &["demo"]);
+    let neg = DEMO_NEGOTIATION;
+    let alternative = "Les Parties échangent les informations utiles dans le respect de leur législation sur la protection des données à caractère personnel.";
+    ok(
+        &store,
+        &[
+            "--as",
+            "salma.idrissi",
+            "bracket",
+            neg,
+            "art-donnees",
+            "--label",
+            "B",
+            "--heading",
+            "Échange d'informations",
+            "--language",
+            "fr",
+            "--text",
+            alternative,
+        ],
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "salma.idrissi",
+            "position",
+            neg,
+            "art-donnees",
+            "--position",
+            "alternative:B",
+            "--rationale",
+            "Loi 09-08",
+        ],
+    );
+    let shown = ok(&store, &["draft", neg]);
+    assert!(
+        shown.contains("[under-discussion; proposed by CIV; agreed by CIV;")
+            || shown.contains("[bracketed;"),
+        "{shown}"
+    );
+    assert!(shown.contains("[B] proposed by MAR"), "{shown}");
+    assert!(
+        shown.contains("MAR: prefers alternative B — Loi 09-08"),
+        "{shown}"
+    );
+
+    let refused = pacta(
+        &store,
+        &[
+            "--as",
+            "youssef.benali",
+            "agree",
+            neg,
+            "art-donnees",
+            "--hash",
+            &text_hash_of(&store, "art-donnees"),
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("is bracketed"),
+        "{}",
+        stderr(&refused)
+    );
+    let bad_position = pacta(
+        &store,
+        &[
+            "--as",
+            "salma.idrissi",
+            "position",
+            neg,
+            "art-donnees",
+            "--position",
+            "maybe",
+        ],
+    );
+    assert!(!bad_position.status.success());
+    assert!(stderr(&bad_position).contains("is not a position"));
+
+    let base = text_hash_of(&store, "art-donnees");
+    ok(
+        &store,
+        &[
+            "--as",
+            "youssef.benali",
+            "choose",
+            neg,
+            "art-donnees",
+            "--label",
+            "B",
+            "--base",
+            &base,
+        ],
+    );
+    let chosen = text_hash_of(&store, "art-donnees");
+    assert_eq!(
+        chosen,
+        pacta_domain::clause_text_hash("Échange d'informations", "fr", alternative)
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "amina.kone",
+            "agree",
+            neg,
+            "art-donnees",
+            "--hash",
+            &chosen,
+            "--ad-referendum",
+        ],
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "youssef.benali",
+            "agree",
+            neg,
+            "art-donnees",
+            "--hash",
+            &chosen,
+        ],
+    );
+    assert!(ok(&store, &["draft", neg])
+        .contains("Article 3 — Échange d'informations  [agreed-ad-referendum;"));
+    ok(
+        &store,
+        &[
+            "--as",
+            "amina.kone",
+            "confirm-agreement",
+            neg,
+            "art-donnees",
+        ],
+    );
+    assert!(ok(&store, &["draft", neg]).contains("Article 3 — Échange d'informations  [agreed;"));
+    ok(
+        &store,
+        &[
+            "--as",
+            "youssef.benali",
+            "reopen",
+            neg,
+            "art-donnees",
+            "--reason",
+            "Nouvelle loi",
+        ],
+    );
+    assert!(ok(&store, &["draft", neg])
+        .contains("Article 3 — Échange d'informations  [under-discussion;"));
+    ok(&store, &["verify"]);
+}

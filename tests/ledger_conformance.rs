@@ -319,6 +319,7 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
                 Action::AgreeClause {
                     clause_id: "art-donnees".into(),
                     text_hash: "0".repeat(64),
+                    ad_referendum: false,
                 },
             ),
         )

@@ -4,7 +4,7 @@
 //! record or the rule that refuses. `apply` only folds events into state; it never refuses,
 //! because a stored event is a fact.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use cqrs_es::event_sink::EventSink;
 use cqrs_es::Aggregate;
@@ -18,7 +18,7 @@ use crate::limits::*;
 use crate::permissions::is_permitted;
 use crate::text_hash::clause_text_hash;
 use crate::values::{
-    ClauseKind, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Role,
+    ClauseKind, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Position, Role,
     SigningAuthority,
 };
 
@@ -66,8 +66,32 @@ pub struct Clause {
     /// Each party's agreement to the current wording, as the text hash it agreed. An amendment
     /// clears them all: a changed text needs every party again.
     pub agreed_by: BTreeMap<String, String>,
+    /// Parties whose agreement to the current wording awaits confirmation by their capital.
+    #[serde(default)]
+    pub agreed_ad_referendum: BTreeSet<String>,
+    /// Bracketed alternatives to the current wording, by label ("A", "B", …).
+    #[serde(default)]
+    pub alternatives: BTreeMap<String, Alternative>,
+    /// Each party's stated position on the current wording.
+    #[serde(default)]
+    pub positions: BTreeMap<String, StatedPosition>,
     pub discussed: bool,
     pub withdrawn: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternative {
+    pub heading: String,
+    pub language: String,
+    pub text: String,
+    pub text_hash: String,
+    pub proposed_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatedPosition {
+    pub position: Position,
+    pub rationale: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +120,10 @@ pub enum LanguageStatus {
 pub enum ClauseStatus {
     Proposed,
     UnderDiscussion,
+    /// Alternatives stand against the current wording.
+    Bracketed,
+    /// Every party agreed the current wording, some subject to confirmation.
+    AgreedAdReferendum,
     Agreed,
     Withdrawn,
 }
@@ -157,7 +185,13 @@ impl Negotiation {
         if clause.withdrawn {
             ClauseStatus::Withdrawn
         } else if !parties.is_empty() && parties.iter().all(|p| clause.agreed_by_party(&p.code)) {
-            ClauseStatus::Agreed
+            if clause.agreed_ad_referendum.is_empty() {
+                ClauseStatus::Agreed
+            } else {
+                ClauseStatus::AgreedAdReferendum
+            }
+        } else if !clause.alternatives.is_empty() {
+            ClauseStatus::Bracketed
         } else if clause.discussed {
             ClauseStatus::UnderDiscussion
         } else {
@@ -310,9 +344,13 @@ impl Negotiation {
             Action::AgreeClause {
                 clause_id,
                 text_hash,
+                ad_referendum,
             } => {
                 let clause = self.live_clause(clause_id)?;
                 check_current(clause_id, clause, text_hash)?;
+                if !clause.alternatives.is_empty() {
+                    return Err(NegotiationError::ClauseBracketed(clause_id.clone()));
+                }
                 if clause.agreed_by_party(&actor.party) {
                     return Err(NegotiationError::AlreadyAgreed {
                         clause_id: clause_id.clone(),
@@ -323,8 +361,30 @@ impl Negotiation {
                     clause_id: clause_id.clone(),
                     party: actor.party.clone(),
                     text_hash: text_hash.clone(),
+                    ad_referendum: *ad_referendum,
                 }])
             }
+            Action::ProposeAlternative {
+                clause_id,
+                label,
+                heading,
+                language,
+                text,
+            } => self.decide_alternative(opened, actor, clause_id, label, heading, language, text),
+            Action::StatePosition {
+                clause_id,
+                position,
+                rationale,
+            } => self.decide_position(actor, clause_id, position, rationale),
+            Action::ChooseAlternative {
+                clause_id,
+                label,
+                base_text_hash,
+            } => self.decide_choice(clause_id, label, base_text_hash),
+            Action::ConfirmClauseAgreement { clause_id } => {
+                self.decide_agreement_confirmation(actor, clause_id)
+            }
+            Action::ReopenClause { clause_id, reason } => self.decide_reopening(clause_id, reason),
             Action::TranslateClause {
                 clause_id,
                 language,
@@ -539,7 +599,7 @@ impl Negotiation {
     }
 
     /// A clause that can still change: it exists, is not withdrawn, and is not agreed by all.
-    fn open_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
+    pub(crate) fn open_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
         let clause = self
             .clause(clause_id)
             .ok_or_else(|| NegotiationError::UnknownClause(clause_id.to_string()))?;
@@ -550,7 +610,12 @@ impl Negotiation {
             ClauseStatus::Agreed => {
                 Err(NegotiationError::ClauseAlreadyAgreed(clause_id.to_string()))
             }
-            ClauseStatus::Proposed | ClauseStatus::UnderDiscussion => Ok(clause),
+            ClauseStatus::AgreedAdReferendum => {
+                Err(NegotiationError::ClauseAlreadyAgreed(clause_id.to_string()))
+            }
+            ClauseStatus::Proposed | ClauseStatus::UnderDiscussion | ClauseStatus::Bracketed => {
+                Ok(clause)
+            }
         }
     }
 }
@@ -642,7 +707,7 @@ fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationEr
 
 /// Treaty text is read, printed and hashed: control characters (other than line breaks and
 /// tabs) have no place in it, and NUL cannot even be stored as JSON text in PostgreSQL.
-fn check_printable(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+pub(crate) fn check_printable(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     match value
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
@@ -798,6 +863,9 @@ impl Aggregate for Negotiation {
                         proposed_by,
                         translations: BTreeMap::new(),
                         agreed_by: BTreeMap::new(),
+                        agreed_ad_referendum: BTreeSet::new(),
+                        alternatives: BTreeMap::new(),
+                        positions: BTreeMap::new(),
                         discussed: false,
                         withdrawn: false,
                     },
@@ -831,8 +899,12 @@ impl Aggregate for Negotiation {
                 clause.text_hash = text_hash;
                 clause.discussed = true;
                 // A changed text needs every party's agreement and every concordance again, even
-                // if a later amendment restores a wording agreed before.
+                // if a later amendment restores a wording agreed before; brackets and positions
+                // were about the wording it replaces.
                 clause.agreed_by.clear();
+                clause.agreed_ad_referendum.clear();
+                clause.alternatives.clear();
+                clause.positions.clear();
                 for translation in clause.translations.values_mut() {
                     translation.concordance_verified_by = None;
                 }
@@ -846,10 +918,80 @@ impl Aggregate for Negotiation {
                 clause_id,
                 party,
                 text_hash,
+                ad_referendum,
             } => {
                 let clause = self.clause_mut(&clause_id);
+                if ad_referendum {
+                    clause.agreed_ad_referendum.insert(party.clone());
+                }
                 clause.agreed_by.insert(party, text_hash);
                 clause.discussed = true;
+            }
+            NegotiationEvent::AlternativeProposed {
+                clause_id,
+                label,
+                heading,
+                language,
+                text,
+                text_hash,
+                proposed_by,
+            } => {
+                let alternative = Alternative {
+                    heading,
+                    language,
+                    text,
+                    text_hash,
+                    proposed_by,
+                };
+                let clause = self.clause_mut(&clause_id);
+                clause.alternatives.insert(label, alternative);
+                clause.discussed = true;
+            }
+            NegotiationEvent::PositionStated {
+                clause_id,
+                party,
+                position,
+                rationale,
+            } => {
+                let clause = self.clause_mut(&clause_id);
+                clause.positions.insert(
+                    party,
+                    StatedPosition {
+                        position,
+                        rationale,
+                    },
+                );
+                clause.discussed = true;
+            }
+            NegotiationEvent::AlternativeChosen {
+                clause_id, label, ..
+            } => {
+                let clause = self.clause_mut(&clause_id);
+                let chosen = clause
+                    .alternatives
+                    .remove(&label)
+                    .expect("invariant: only a bracketed alternative is chosen");
+                let base_text_hash = clause.text_hash.clone();
+                self.apply(NegotiationEvent::ClauseAmended {
+                    clause_id,
+                    base_text_hash,
+                    heading: chosen.heading,
+                    language: chosen.language,
+                    text: chosen.text,
+                    text_hash: chosen.text_hash,
+                });
+            }
+            NegotiationEvent::ClauseAgreementConfirmed { clause_id, party } => {
+                self.clause_mut(&clause_id)
+                    .agreed_ad_referendum
+                    .remove(&party);
+            }
+            NegotiationEvent::ClauseReopened { clause_id, .. } => {
+                let clause = self.clause_mut(&clause_id);
+                clause.agreed_by.clear();
+                clause.agreed_ad_referendum.clear();
+                // The text is under negotiation again: every adoption of it lapses.
+                self.adoptions.clear();
             }
             NegotiationEvent::ClauseWithdrawn { clause_id, .. } => {
                 self.clause_mut(&clause_id).withdrawn = true;

@@ -119,6 +119,7 @@ pub(crate) fn agreed(clause_id: &str, party: &str, text_hash: String) -> Negotia
         clause_id: clause_id.into(),
         party: party.into(),
         text_hash,
+        ad_referendum: false,
     }
 }
 
@@ -180,6 +181,7 @@ pub(crate) fn agree(text_hash: String) -> Action {
     Action::AgreeClause {
         clause_id: "art-1".into(),
         text_hash,
+        ad_referendum: false,
     }
 }
 
@@ -798,6 +800,7 @@ fn agreement_refusals() {
             Action::AgreeClause {
                 clause_id: "art-9".into(),
                 text_hash: art1_hash(),
+                ad_referendum: false,
             },
         ))
         .then_expect_error(NegotiationError::UnknownClause("art-9".into()));
@@ -887,9 +890,12 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::SignInstrument
         | ActionKind::ConfirmSignature
         | ActionKind::ExpressConsent
-        | ActionKind::AbandonNegotiation => {
-            unreachable!("lifecycle acts come from lifecycle::tests")
-        }
+        | ActionKind::AbandonNegotiation
+        | ActionKind::ProposeAlternative
+        | ActionKind::StatePosition
+        | ActionKind::ChooseAlternative
+        | ActionKind::ConfirmClauseAgreement
+        | ActionKind::ReopenClause => unreachable!("these acts come from lifecycle::tests"),
     }
 }
 

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::values::{
-    ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Role,
-    SignatureCapacity, SigningAuthority,
+    ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Position,
+    Role, SignatureCapacity, SigningAuthority,
 };
 
 /// One negotiating act, and the person performing it. The application establishes who the
@@ -81,6 +81,40 @@ pub enum Action {
     AgreeClause {
         clause_id: String,
         text_hash: String,
+        /// Agreement subject to confirmation by the party's capital.
+        #[serde(default)]
+        ad_referendum: bool,
+    },
+    /// Bracket the current wording with an alternative, labelled "A", "B", …
+    ProposeAlternative {
+        clause_id: String,
+        label: String,
+        #[serde(default)]
+        heading: String,
+        language: String,
+        text: String,
+    },
+    /// State the actor's party's position on the clause's current wording.
+    StatePosition {
+        clause_id: String,
+        position: Position,
+        #[serde(default)]
+        rationale: String,
+    },
+    /// Resolve the brackets: the alternative becomes the clause's wording.
+    ChooseAlternative {
+        clause_id: String,
+        label: String,
+        base_text_hash: String,
+    },
+    /// Confirm the actor's party's agreement ad referendum to the clause's current wording.
+    ConfirmClauseAgreement {
+        clause_id: String,
+    },
+    /// Reopen an agreed clause for negotiation; only before the text is authenticated.
+    ReopenClause {
+        clause_id: String,
+        reason: String,
     },
     WithdrawClause {
         clause_id: String,
@@ -152,10 +186,15 @@ pub enum ActionKind {
     ConfirmSignature,
     ExpressConsent,
     AbandonNegotiation,
+    ProposeAlternative,
+    StatePosition,
+    ChooseAlternative,
+    ConfirmClauseAgreement,
+    ReopenClause,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 15] = [
+    pub const ALL: [ActionKind; 20] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -171,6 +210,11 @@ impl ActionKind {
         ActionKind::ConfirmSignature,
         ActionKind::ExpressConsent,
         ActionKind::AbandonNegotiation,
+        ActionKind::ProposeAlternative,
+        ActionKind::StatePosition,
+        ActionKind::ChooseAlternative,
+        ActionKind::ConfirmClauseAgreement,
+        ActionKind::ReopenClause,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -183,6 +227,10 @@ impl ActionKind {
                 | ActionKind::TranslateClause
                 | ActionKind::VerifyConcordance
                 | ActionKind::AgreeClause
+                | ActionKind::ProposeAlternative
+                | ActionKind::StatePosition
+                | ActionKind::ChooseAlternative
+                | ActionKind::ConfirmClauseAgreement
         )
     }
 
@@ -203,6 +251,11 @@ impl ActionKind {
             ActionKind::ConfirmSignature => "confirm a signature",
             ActionKind::ExpressConsent => "express consent to be bound",
             ActionKind::AbandonNegotiation => "abandon the negotiation",
+            ActionKind::ProposeAlternative => "bracket a clause with an alternative",
+            ActionKind::StatePosition => "state a position",
+            ActionKind::ChooseAlternative => "choose an alternative",
+            ActionKind::ConfirmClauseAgreement => "confirm an agreement ad referendum",
+            ActionKind::ReopenClause => "reopen a clause",
         }
     }
 }
@@ -231,6 +284,11 @@ impl Action {
             Action::ConfirmSignature { .. } => ActionKind::ConfirmSignature,
             Action::ExpressConsent { .. } => ActionKind::ExpressConsent,
             Action::AbandonNegotiation { .. } => ActionKind::AbandonNegotiation,
+            Action::ProposeAlternative { .. } => ActionKind::ProposeAlternative,
+            Action::StatePosition { .. } => ActionKind::StatePosition,
+            Action::ChooseAlternative { .. } => ActionKind::ChooseAlternative,
+            Action::ConfirmClauseAgreement { .. } => ActionKind::ConfirmClauseAgreement,
+            Action::ReopenClause { .. } => ActionKind::ReopenClause,
         }
     }
 }

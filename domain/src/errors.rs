@@ -146,6 +146,25 @@ pub enum NegotiationError {
     },
     #[error("entry-into-force rule {0:?} is invalid: count at least one month, and at most ten years, after the last consent")]
     InvalidEntryIntoForceRule(crate::values::EntryIntoForceRule),
+    #[error("clause '{0}' is bracketed; choose an alternative or amend it before agreeing")]
+    ClauseBracketed(String),
+    #[error("'{0}' is not an alternative label: use one or two capital letters (A, B, … AA)")]
+    InvalidAlternativeLabel(String),
+    #[error("clause '{clause_id}' already has an alternative {label}")]
+    AlternativeExists { clause_id: String, label: String },
+    #[error("clause '{clause_id}' has no alternative {label}")]
+    UnknownAlternative { clause_id: String, label: String },
+    #[error("clause '{clause_id}' already has {max_alternatives} alternatives, the limit")]
+    TooManyAlternatives {
+        clause_id: String,
+        max_alternatives: usize,
+    },
+    #[error("the alternative repeats a wording clause '{0}' already has")]
+    AlternativeRepeatsWording(String),
+    #[error("{party} has no agreement ad referendum to clause '{clause_id}' to confirm")]
+    NoAgreementToConfirm { clause_id: String, party: String },
+    #[error("clause '{0}' is not agreed; there is nothing to reopen")]
+    NotAgreed(String),
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
     #[error("every party has adopted the text; it can no longer change")]

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party,
-    SignatureCapacity,
+    Position, SignatureCapacity,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,6 +57,37 @@ pub enum NegotiationEvent {
         clause_id: String,
         party: String,
         text_hash: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ad_referendum: bool,
+    },
+    AlternativeProposed {
+        clause_id: String,
+        label: String,
+        heading: String,
+        language: String,
+        text: String,
+        text_hash: String,
+        proposed_by: String,
+    },
+    PositionStated {
+        clause_id: String,
+        party: String,
+        position: Position,
+        rationale: String,
+    },
+    AlternativeChosen {
+        clause_id: String,
+        label: String,
+        base_text_hash: String,
+        text_hash: String,
+    },
+    ClauseAgreementConfirmed {
+        clause_id: String,
+        party: String,
+    },
+    ClauseReopened {
+        clause_id: String,
+        reason: String,
     },
     ClauseWithdrawn {
         clause_id: String,
@@ -133,6 +164,11 @@ impl NegotiationEvent {
             NegotiationEvent::ConsentExpressed { .. } => "ConsentExpressed",
             NegotiationEvent::EntryIntoForceFixed { .. } => "EntryIntoForceFixed",
             NegotiationEvent::NegotiationAbandoned { .. } => "NegotiationAbandoned",
+            NegotiationEvent::AlternativeProposed { .. } => "AlternativeProposed",
+            NegotiationEvent::PositionStated { .. } => "PositionStated",
+            NegotiationEvent::AlternativeChosen { .. } => "AlternativeChosen",
+            NegotiationEvent::ClauseAgreementConfirmed { .. } => "ClauseAgreementConfirmed",
+            NegotiationEvent::ClauseReopened { .. } => "ClauseReopened",
         }
     }
 }

@@ -19,11 +19,14 @@ mod lifecycle;
 pub mod limits;
 pub mod metadata;
 mod permissions;
+mod positions;
 mod signing;
 mod text_hash;
 mod values;
 
-pub use aggregate::{Clause, ClauseStatus, LanguageStatus, Negotiation, Translation};
+pub use aggregate::{
+    Alternative, Clause, ClauseStatus, LanguageStatus, Negotiation, StatedPosition, Translation,
+};
 pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use errors::NegotiationError;
 pub use events::NegotiationEvent;
@@ -36,5 +39,5 @@ pub use signing::{
 pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
 pub use values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
-    Party, PersonName, Role, SignatureCapacity, SigningAuthority,
+    Party, PersonName, Position, Role, SignatureCapacity, SigningAuthority,
 };

@@ -221,6 +221,20 @@ impl Negotiation {
             return Some(NegotiationError::NothingToAdopt);
         }
         for (clause_id, clause) in live {
+            if self.clause_status(clause) == ClauseStatus::AgreedAdReferendum {
+                let pending: Vec<&str> = clause
+                    .agreed_ad_referendum
+                    .iter()
+                    .map(String::as_str)
+                    .collect();
+                return Some(NegotiationError::NotReadyForAdoption {
+                    clause_id: clause_id.to_string(),
+                    reason: format!(
+                        "its agreement ad referendum awaits confirmation by {}",
+                        pending.join(", ")
+                    ),
+                });
+            }
             if self.clause_status(clause) != ClauseStatus::Agreed {
                 let missing: Vec<&str> = opened
                     .parties
@@ -664,6 +678,22 @@ pub(crate) mod tests {
                 perform(&mut events, CIV_SIGNATORY, signing);
                 events
             }
+            ActionKind::ChooseAlternative => {
+                let mut events = negotiating();
+                events.push(crate::positions::tests::alternative_b());
+                events
+            }
+            ActionKind::ConfirmClauseAgreement => {
+                let mut events = negotiating();
+                events.push(NegotiationEvent::ClauseAgreed {
+                    clause_id: "art-1".into(),
+                    party: "CIV".into(),
+                    text_hash: art1_hash(),
+                    ad_referendum: true,
+                });
+                events
+            }
+            ActionKind::ReopenClause => ready(),
             _ => negotiating(),
         }
     }
@@ -704,6 +734,30 @@ pub(crate) mod tests {
             },
             ActionKind::AbandonNegotiation => Action::AbandonNegotiation {
                 reason: "No agreement on data protection".into(),
+            },
+            ActionKind::ProposeAlternative => Action::ProposeAlternative {
+                clause_id: "art-1".into(),
+                label: "B".into(),
+                heading: "Objet".into(),
+                language: "fr".into(),
+                text: "Texte alternatif.".into(),
+            },
+            ActionKind::StatePosition => Action::StatePosition {
+                clause_id: "art-1".into(),
+                position: crate::values::Position::Reserve,
+                rationale: "Consultation de la capitale".into(),
+            },
+            ActionKind::ChooseAlternative => Action::ChooseAlternative {
+                clause_id: "art-1".into(),
+                label: "B".into(),
+                base_text_hash: art1_hash(),
+            },
+            ActionKind::ConfirmClauseAgreement => Action::ConfirmClauseAgreement {
+                clause_id: "art-1".into(),
+            },
+            ActionKind::ReopenClause => Action::ReopenClause {
+                clause_id: "art-1".into(),
+                reason: "New data-protection law".into(),
             },
             _ => return None,
         })

@@ -25,6 +25,8 @@ pub const MAX_LANGUAGES_PER_NEGOTIATION: usize = 8;
 pub const MAX_DELEGATES_PER_NEGOTIATION: usize = 1_000;
 /// Clauses (preamble recitals, articles and annexes, including withdrawn ones).
 pub const MAX_CLAUSES_PER_NEGOTIATION: usize = 1_000;
+/// Bracketed alternatives standing against one clause's wording.
+pub const MAX_ALTERNATIVES_PER_CLAUSE: usize = 8;
 /// Longest delay an entry-into-force rule may set after the last consent (ten years).
 pub const MAX_ENTRY_INTO_FORCE_DELAY_DAYS: u32 = 3_653;
 pub const MAX_ENTRY_INTO_FORCE_DELAY_MONTHS: u32 = 120;

@@ -38,6 +38,14 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     (ActionKind::ConfirmSignature, &[CompetentAuthority]),
     (ActionKind::ExpressConsent, &[CompetentAuthority]),
     (ActionKind::AbandonNegotiation, &[HeadOfDelegation]),
+    (
+        ActionKind::ProposeAlternative,
+        &[Negotiator, HeadOfDelegation],
+    ),
+    (ActionKind::StatePosition, &[Negotiator, HeadOfDelegation]),
+    (ActionKind::ChooseAlternative, &[HeadOfDelegation]),
+    (ActionKind::ConfirmClauseAgreement, &[HeadOfDelegation]),
+    (ActionKind::ReopenClause, &[HeadOfDelegation]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

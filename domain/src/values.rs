@@ -253,3 +253,17 @@ impl std::str::FromStr for ClauseKind {
         }
     }
 }
+
+/// A party's stated position on a clause's current wording.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "position", rename_all = "kebab-case")]
+pub enum Position {
+    Accept,
+    Reject,
+    /// Neither accepts nor rejects yet: the delegation must consult its capital.
+    Reserve,
+    /// Prefers the bracketed alternative with this label.
+    Alternative {
+        label: String,
+    },
+}

@@ -14,7 +14,7 @@ use cqrs_es::Aggregate;
 use ed25519_dalek::{Signer, SigningKey};
 use pacta_domain::{
     Action, ClauseKind, ClauseStatus, ConsentMode, Delegate, FullPowers, InstrumentKind,
-    Negotiation, NegotiationCommand, NegotiationEvent, Party, Role, SignatureCapacity,
+    Negotiation, NegotiationCommand, NegotiationEvent, Party, Position, Role, SignatureCapacity,
     SigningAuthority, SigningMessage, ORIGINAL_REVISION,
 };
 use proptest::prelude::*;
@@ -23,6 +23,7 @@ const NEGOTIATION: &str = "prop-neg";
 const CLAUSES: [&str; 3] = ["a1", "a2", "a3"];
 const LANGUAGES: [&str; 3] = ["fr", "ar", "en"];
 const TEXTS: [&str; 3] = ["Texte un.", "Texte deux.", "Texte trois."];
+const LABELS: [&str; 3] = ["A", "B", "C"];
 
 /// (person, party, role, signing key seed)
 const CAST: &[(&str, &str, Role, Option<u8>)] = &[
@@ -106,6 +107,27 @@ enum Intent {
     Agree {
         clause: usize,
         current: bool,
+        ad_referendum: bool,
+    },
+    Bracket {
+        clause: usize,
+        label: usize,
+        text: usize,
+    },
+    State {
+        clause: usize,
+        position: usize,
+    },
+    Choose {
+        clause: usize,
+        label: usize,
+        current: bool,
+    },
+    ConfirmAgreement {
+        clause: usize,
+    },
+    Reopen {
+        clause: usize,
     },
     Translate {
         clause: usize,
@@ -162,8 +184,32 @@ fn intent() -> impl Strategy<Value = Intent> {
                 current,
             }
         }),
-        (c.clone(), prop::bool::weighted(0.8))
-            .prop_map(|(clause, current)| Intent::Agree { clause, current }),
+        (c.clone(), prop::bool::weighted(0.8)).prop_map(|(clause, current)| Intent::Agree {
+            clause,
+            current,
+            ad_referendum: false
+        }),
+        (c.clone(), prop::bool::weighted(0.8)).prop_map(|(clause, current)| Intent::Agree {
+            clause,
+            current,
+            ad_referendum: true
+        }),
+        (c.clone(), 0..3usize, 0..3usize).prop_map(|(clause, label, text)| Intent::Bracket {
+            clause,
+            label,
+            text
+        }),
+        (c.clone(), 0..6usize).prop_map(|(clause, position)| Intent::State { clause, position }),
+        (c.clone(), 0..3usize, prop::bool::weighted(0.8)).prop_map(|(clause, label, current)| {
+            Intent::Choose {
+                clause,
+                label,
+                current,
+            }
+        }),
+        c.clone()
+            .prop_map(|clause| Intent::ConfirmAgreement { clause }),
+        c.clone().prop_map(|clause| Intent::Reopen { clause }),
         (c.clone(), t, prop::bool::weighted(0.8)).prop_map(|(clause, text, current)| {
             Intent::Translate {
                 clause,
@@ -242,9 +288,53 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
             language: LANGUAGES[language].into(),
             text: TEXTS[text].into(),
         },
-        Intent::Agree { clause, current } => Action::AgreeClause {
+        Intent::Agree {
+            clause,
+            current,
+            ad_referendum,
+        } => Action::AgreeClause {
             clause_id: CLAUSES[clause].into(),
             text_hash: clause_hash(clause, current),
+            ad_referendum,
+        },
+        Intent::Bracket {
+            clause,
+            label,
+            text,
+        } => Action::ProposeAlternative {
+            clause_id: CLAUSES[clause].into(),
+            label: LABELS[label].into(),
+            heading: String::new(),
+            language: "fr".into(),
+            text: format!("{} [variante {}]", TEXTS[text], LABELS[label]),
+        },
+        Intent::State { clause, position } => Action::StatePosition {
+            clause_id: CLAUSES[clause].into(),
+            position: match position {
+                0 => Position::Accept,
+                1 => Position::Reject,
+                2 => Position::Reserve,
+                n => Position::Alternative {
+                    label: LABELS[n - 3].into(),
+                },
+            },
+            rationale: "Motif".into(),
+        },
+        Intent::Choose {
+            clause,
+            label,
+            current,
+        } => Action::ChooseAlternative {
+            clause_id: CLAUSES[clause].into(),
+            label: LABELS[label].into(),
+            base_text_hash: clause_hash(clause, current),
+        },
+        Intent::ConfirmAgreement { clause } => Action::ConfirmClauseAgreement {
+            clause_id: CLAUSES[clause].into(),
+        },
+        Intent::Reopen { clause } => Action::ReopenClause {
+            clause_id: CLAUSES[clause].into(),
+            reason: "Réouverture".into(),
         },
         Intent::Translate {
             clause,
@@ -368,6 +458,28 @@ fn progress(
     };
     let current = state.clause(CLAUSES[clause]).expect("live clause");
     let adopted = state.is_adopted();
+    if let Some(label) = current.alternatives.keys().next() {
+        let label = LABELS
+            .iter()
+            .position(|l| l == label)
+            .expect("generated labels");
+        return (
+            "civ.head",
+            Intent::Choose {
+                clause,
+                label,
+                current: true,
+            },
+        );
+    }
+    if let Some(party) = current.agreed_ad_referendum.iter().next() {
+        let head = if party == "MAR" {
+            "mar.head"
+        } else {
+            "civ.head"
+        };
+        return (head, Intent::ConfirmAgreement { clause });
+    }
     if !adopted {
         for (party, moroccan) in sides {
             if !current.agreed_by_party(party) {
@@ -377,6 +489,7 @@ fn progress(
                     Intent::Agree {
                         clause,
                         current: true,
+                        ad_referendum: false,
                     },
                 );
             }
@@ -452,12 +565,17 @@ fn progress(
 fn natural_actor(intent: &Intent, moroccan: bool) -> &'static str {
     let side = |civ: &'static str, mar: &'static str| if moroccan { mar } else { civ };
     match intent {
-        Intent::Propose { .. } | Intent::Amend { .. } | Intent::Withdraw { .. } => {
-            side("civ.neg", "mar.neg")
-        }
-        Intent::Agree { .. } | Intent::Adopt { .. } | Intent::Initial { .. } => {
-            side("civ.head", "mar.head")
-        }
+        Intent::Propose { .. }
+        | Intent::Amend { .. }
+        | Intent::Withdraw { .. }
+        | Intent::Bracket { .. }
+        | Intent::State { .. } => side("civ.neg", "mar.neg"),
+        Intent::Agree { .. }
+        | Intent::Adopt { .. }
+        | Intent::Initial { .. }
+        | Intent::Choose { .. }
+        | Intent::ConfirmAgreement { .. }
+        | Intent::Reopen { .. } => side("civ.head", "mar.head"),
         Intent::Translate { .. } | Intent::Verify { .. } => side("civ.ling", "mar.ling"),
         Intent::Sign { .. } => side("civ.sign", "mar.sign"),
         Intent::Confirm { .. } | Intent::Consent { .. } => side("civ.auth", "mar.auth"),
@@ -522,19 +640,25 @@ fn check_invariants(
             .iter()
             .rposition(|e| match e {
                 NegotiationEvent::ClauseProposed { clause_id: c, .. }
-                | NegotiationEvent::ClauseAmended { clause_id: c, .. } => c == clause_id,
+                | NegotiationEvent::ClauseAmended { clause_id: c, .. }
+                | NegotiationEvent::AlternativeChosen { clause_id: c, .. } => c == clause_id,
                 _ => false,
             })
             .expect("an agreed clause was proposed");
         let current_wording = match &log[last_change] {
             NegotiationEvent::ClauseProposed { text_hash, .. }
-            | NegotiationEvent::ClauseAmended { text_hash, .. } => text_hash.clone(),
+            | NegotiationEvent::ClauseAmended { text_hash, .. }
+            | NegotiationEvent::AlternativeChosen { text_hash, .. } => text_hash.clone(),
             _ => unreachable!(),
         };
         prop_assert_eq!(&current_wording, &clause.text_hash);
+        let last_reopening = log
+            .iter()
+            .rposition(|e| matches!(e, NegotiationEvent::ClauseReopened { clause_id: c, .. } if c == clause_id));
+        let since = last_change.max(last_reopening.unwrap_or(0));
         for party in ["CIV", "MAR"] {
-            let agreed_after = log[last_change..].iter().any(|e| {
-                matches!(e, NegotiationEvent::ClauseAgreed { clause_id: c, party: p, text_hash }
+            let agreed_after = log[since..].iter().any(|e| {
+                matches!(e, NegotiationEvent::ClauseAgreed { clause_id: c, party: p, text_hash, .. }
                     if c == clause_id && p == party && *text_hash == current_wording)
             });
             prop_assert!(
@@ -679,6 +803,7 @@ fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
             Intent::Agree {
                 clause: 0,
                 current: true,
+                ad_referendum: false,
             },
         ),
         (
@@ -686,6 +811,7 @@ fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
             Intent::Agree {
                 clause: 0,
                 current: true,
+                ad_referendum: false,
             },
         ),
         (

@@ -3,7 +3,7 @@
 use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{
     Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation,
-    NegotiationEvent, Party,
+    NegotiationEvent, Party, Position,
 };
 use serde::Serialize;
 
@@ -36,6 +36,27 @@ pub struct DraftClause {
     pub agreed_by: Vec<String>,
     /// Every authentic language: the reference wording, a translation of it, or what is missing.
     pub languages: Vec<LanguageVersion>,
+    /// Bracketed alternatives to the current wording, by label.
+    pub alternatives: Vec<DraftAlternative>,
+    /// Each party's stated position on the current wording.
+    pub positions: Vec<DraftPosition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DraftAlternative {
+    pub label: String,
+    pub heading: String,
+    pub language: String,
+    pub text: String,
+    pub text_hash: String,
+    pub proposed_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DraftPosition {
+    pub party: String,
+    pub position: Position,
+    pub rationale: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -94,6 +115,27 @@ pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Dra
                     .languages()
                     .iter()
                     .map(|l| language_version(clause, l))
+                    .collect(),
+                alternatives: clause
+                    .alternatives
+                    .iter()
+                    .map(|(label, a)| DraftAlternative {
+                        label: label.clone(),
+                        heading: a.heading.clone(),
+                        language: a.language.clone(),
+                        text: a.text.clone(),
+                        text_hash: a.text_hash.clone(),
+                        proposed_by: a.proposed_by.clone(),
+                    })
+                    .collect(),
+                positions: clause
+                    .positions
+                    .iter()
+                    .map(|(party, p)| DraftPosition {
+                        party: party.clone(),
+                        position: p.position.clone(),
+                        rationale: p.rationale.clone(),
+                    })
                     .collect(),
             });
         }

@@ -1,7 +1,7 @@
 //! The negotiation's history: one line per recorded act, with who, when, and its chain hash.
 
 use cqrs_es::EventEnvelope;
-use pacta_domain::{metadata, Negotiation, NegotiationEvent};
+use pacta_domain::{metadata, Negotiation, NegotiationEvent, Position};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -87,7 +87,59 @@ pub fn summary(event: &NegotiationEvent) -> String {
             clause_id,
             party,
             text_hash,
-        } => format!("{party} agreed {clause_id} [{}]", short(text_hash)),
+            ad_referendum,
+        } => {
+            let ad_referendum = if *ad_referendum { " ad referendum" } else { "" };
+            format!(
+                "{party} agreed {clause_id}{ad_referendum} [{}]",
+                short(text_hash)
+            )
+        }
+        NegotiationEvent::AlternativeProposed {
+            clause_id,
+            label,
+            proposed_by,
+            text_hash,
+            ..
+        } => format!(
+            "{proposed_by} bracketed {clause_id} with alternative {label} [{}]",
+            short(text_hash)
+        ),
+        NegotiationEvent::PositionStated {
+            clause_id,
+            party,
+            position,
+            rationale,
+        } => {
+            let position = match position {
+                Position::Alternative { label } => format!("prefers alternative {label}"),
+                other => serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v["position"].as_str().map(|p| format!("{p}s")))
+                    .unwrap_or_default(),
+            };
+            let because = if rationale.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", first_line(rationale))
+            };
+            format!("{party} {position} {clause_id}{because}")
+        }
+        NegotiationEvent::AlternativeChosen {
+            clause_id,
+            label,
+            text_hash,
+            ..
+        } => format!(
+            "alternative {label} chosen for {clause_id} [{}]",
+            short(text_hash)
+        ),
+        NegotiationEvent::ClauseAgreementConfirmed { clause_id, party } => {
+            format!("{party} confirmed its agreement to {clause_id}")
+        }
+        NegotiationEvent::ClauseReopened { clause_id, reason } => {
+            format!("reopened {clause_id}: {}", first_line(reason))
+        }
         NegotiationEvent::ClauseWithdrawn { clause_id, reason } => {
             format!("withdrew {clause_id}: {}", first_line(reason))
         }

@@ -10,7 +10,7 @@ mod draft;
 mod history;
 
 pub use agreement::{agreement_state, AgreementState, PartyState};
-pub use draft::{draft, Draft, DraftClause, LanguageVersion};
+pub use draft::{draft, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion};
 pub use history::{history, kebab, summary, HistoryEntry};
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ fn agreed(clause_id: &str, party: &str, text: &str) -> NegotiationEvent {
         clause_id: clause_id.into(),
         party: party.into(),
         text_hash: clause_text_hash("", "fr", text),
+        ad_referendum: false,
     }
 }
 
