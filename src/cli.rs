@@ -9,8 +9,8 @@ use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{
     Action, ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
-    Negotiation, NegotiationCommand, Party, PersonName, Position, Role, SignatureCapacity,
-    SigningAuthority,
+    Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind,
+    SignatureCapacity, SigningAuthority,
 };
 use pacta_projections::{draft, history, kebab, Draft};
 
@@ -220,6 +220,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Rounds, meetings and sessions: open, close, minutes.
+    Round {
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
     /// Every recorded act of a negotiation, with its chain hash.
@@ -295,6 +300,44 @@ fn parse_entry_into_force_rule(spec: &str) -> Result<EntryIntoForceRule, String>
             "'{spec}' is not a rule: use on-last-consent, days:N or first-of-month:N"
         )),
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoundCommand {
+    /// Open a round; acts recorded until it closes belong to it.
+    Open {
+        negotiation: String,
+        round: String,
+        /// negotiating-round, experts-meeting or joint-commission.
+        #[arg(long, default_value = "negotiating-round")]
+        kind: RoundKind,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        starts_on: NaiveDate,
+        #[arg(long)]
+        ends_on: NaiveDate,
+    },
+    Close {
+        negotiation: String,
+        round: String,
+    },
+    /// Put the minutes on record: the file's SHA-256 is recorded with its reference.
+    Minutes {
+        negotiation: String,
+        round: String,
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        reference: String,
+    },
+    /// Adopt, for your party, the minutes with this hash.
+    AdoptMinutes {
+        negotiation: String,
+        round: String,
+        #[arg(long)]
+        hash: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -498,6 +541,53 @@ async fn run_with<R: PersistedEventRepository>(
             println!("public key {public_key}");
             return Ok(());
         }
+        Command::Round { command } => match command {
+            RoundCommand::Open {
+                negotiation,
+                round,
+                kind,
+                place,
+                starts_on,
+                ends_on,
+            } => (
+                negotiation,
+                Action::OpenRound {
+                    round_id: round,
+                    kind,
+                    place,
+                    starts_on,
+                    ends_on,
+                },
+            ),
+            RoundCommand::Close { negotiation, round } => {
+                (negotiation, Action::CloseRound { round_id: round })
+            }
+            RoundCommand::Minutes {
+                negotiation,
+                round,
+                file,
+                reference,
+            } => {
+                let minutes_hash = crate::keys::file_sha256(&file)?;
+                let action = Action::RecordMinutes {
+                    round_id: round,
+                    minutes_hash,
+                    reference,
+                };
+                (negotiation, action)
+            }
+            RoundCommand::AdoptMinutes {
+                negotiation,
+                round,
+                hash,
+            } => (
+                negotiation,
+                Action::AdoptMinutes {
+                    round_id: round,
+                    minutes_hash: hash,
+                },
+            ),
+        },
         Command::Adopt { negotiation, root } => (
             negotiation,
             Action::AdoptText {
@@ -741,11 +831,12 @@ async fn run_with<R: PersistedEventRepository>(
             } else {
                 for e in entries {
                     println!(
-                        "{:>5}  {}  {:<18} {:<4} {:<18} {}  {}",
+                        "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}",
                         e.sequence,
                         e.recorded_at,
                         e.actor,
                         e.party,
+                        e.round.as_deref().unwrap_or("-"),
                         e.event,
                         &e.hash[..e.hash.len().min(16)],
                         e.summary

@@ -778,3 +778,123 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
         .contains("Article 3 — Échange d'informations  [under-discussion;"));
     ok(&store, &["verify"]);
 }
+
+on_both_stores!(acts_are_attributed_to_the_round_in_which_they_were_recorded);
+
+async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    ok(&store, &["demo"]);
+    let neg = DEMO_NEGOTIATION;
+    ok(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "round",
+            "open",
+            neg,
+            "round-2",
+            "--place",
+            "Abidjan",
+            "--starts-on",
+            "2026-04-14",
+            "--ends-on",
+            "2026-04-16",
+        ],
+    );
+    let refused = pacta(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "round",
+            "open",
+            neg,
+            "round-3",
+            "--place",
+            "Rabat",
+            "--starts-on",
+            "2026-05-01",
+            "--ends-on",
+            "2026-05-02",
+        ],
+    );
+    assert!(
+        stderr(&refused).contains("round 'round-2' is still open"),
+        "{}",
+        stderr(&refused)
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "salma.idrissi",
+            "comment",
+            neg,
+            "--text",
+            "Proposition marocaine",
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let minutes = dir.path().join("pv.pdf");
+    std::fs::write(&minutes, b"%PDF proces-verbal").unwrap();
+    ok(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "round",
+            "minutes",
+            neg,
+            "round-2",
+            "--file",
+            minutes.to_str().unwrap(),
+            "--reference",
+            "PV/2026/02",
+        ],
+    );
+    let hash = pacta::keys::file_sha256(&minutes).unwrap();
+    for head in ["amina.kone", "youssef.benali"] {
+        ok(
+            &store,
+            &[
+                "--as",
+                head,
+                "round",
+                "adopt-minutes",
+                neg,
+                "round-2",
+                "--hash",
+                &hash,
+            ],
+        );
+    }
+    ok(
+        &store,
+        &["--as", "iom.secretariat", "round", "close", neg, "round-2"],
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "amina.kone",
+            "comment",
+            neg,
+            "--text",
+            "Entre deux sessions",
+        ],
+    );
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(&store, &["history", neg, "--json"])).unwrap();
+    let round_of = |summary: &str| {
+        entries
+            .iter()
+            .find(|e| e["summary"].as_str().unwrap().contains(summary))
+            .unwrap()["round"]
+            .clone()
+    };
+    assert_eq!(round_of("Proposition marocaine"), "round-2");
+    assert_eq!(round_of("MAR adopted the minutes of round-2"), "round-2");
+    assert_eq!(round_of("Entre deux sessions"), serde_json::Value::Null);
+    assert!(ok(&store, &["history", neg]).contains("round-2"));
+}

@@ -36,6 +36,7 @@ pub struct Negotiation {
     pub(crate) consents: BTreeMap<String, ConsentRecord>,
     pub(crate) entry_into_force: Option<chrono::NaiveDate>,
     pub(crate) abandoned: bool,
+    pub(crate) rounds: BTreeMap<String, crate::rounds::Round>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -385,6 +386,23 @@ impl Negotiation {
                 self.decide_agreement_confirmation(actor, clause_id)
             }
             Action::ReopenClause { clause_id, reason } => self.decide_reopening(clause_id, reason),
+            Action::OpenRound {
+                round_id,
+                kind,
+                place,
+                starts_on,
+                ends_on,
+            } => self.decide_round_opening(round_id, *kind, place, *starts_on, *ends_on),
+            Action::CloseRound { round_id } => self.decide_round_closing(round_id),
+            Action::RecordMinutes {
+                round_id,
+                minutes_hash,
+                reference,
+            } => self.decide_minutes(round_id, minutes_hash, reference),
+            Action::AdoptMinutes {
+                round_id,
+                minutes_hash,
+            } => self.decide_minutes_adoption(actor, round_id, minutes_hash),
             Action::TranslateClause {
                 clause_id,
                 language,
@@ -679,7 +697,7 @@ fn check_signing_authority(
     }
 }
 
-fn check_identifier(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+pub(crate) fn check_identifier(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     let bytes = value.as_bytes();
     let well_formed = !bytes.is_empty()
         && bytes.len() <= MAX_IDENTIFIER_BYTES
@@ -720,7 +738,7 @@ pub(crate) fn check_printable(field: &'static str, value: &str) -> Result<(), Ne
     }
 }
 
-fn check_name(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+pub(crate) fn check_name(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     check_non_empty(field, value)?;
     if value.len() > MAX_NAME_BYTES {
         return Err(NegotiationError::NameTooLong {
@@ -1044,6 +1062,10 @@ impl Aggregate for Negotiation {
             NegotiationEvent::NegotiationAbandoned { .. } => {
                 self.abandoned = true;
             }
+            event @ (NegotiationEvent::RoundOpened { .. }
+            | NegotiationEvent::RoundClosed { .. }
+            | NegotiationEvent::MinutesRecorded { .. }
+            | NegotiationEvent::MinutesAdopted { .. }) => self.apply_round_event(event),
             NegotiationEvent::ClauseTranslated {
                 clause_id,
                 language,

@@ -895,7 +895,11 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::StatePosition
         | ActionKind::ChooseAlternative
         | ActionKind::ConfirmClauseAgreement
-        | ActionKind::ReopenClause => unreachable!("these acts come from lifecycle::tests"),
+        | ActionKind::ReopenClause
+        | ActionKind::OpenRound
+        | ActionKind::CloseRound
+        | ActionKind::RecordMinutes
+        | ActionKind::AdoptMinutes => unreachable!("these acts come from lifecycle::tests"),
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use crate::values::{
     ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Position,
-    Role, SignatureCapacity, SigningAuthority,
+    Role, RoundKind, SignatureCapacity, SigningAuthority,
 };
 
 /// One negotiating act, and the person performing it. The application establishes who the
@@ -116,6 +116,28 @@ pub enum Action {
         clause_id: String,
         reason: String,
     },
+    /// Open a round, meeting or session; acts recorded until it closes belong to it.
+    OpenRound {
+        round_id: String,
+        kind: RoundKind,
+        place: String,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+    },
+    CloseRound {
+        round_id: String,
+    },
+    /// Put the round's minutes on record, by the SHA-256 of the minutes document.
+    RecordMinutes {
+        round_id: String,
+        minutes_hash: String,
+        reference: String,
+    },
+    /// The actor's party adopts the minutes on record.
+    AdoptMinutes {
+        round_id: String,
+        minutes_hash: String,
+    },
     WithdrawClause {
         clause_id: String,
         reason: String,
@@ -191,10 +213,14 @@ pub enum ActionKind {
     ChooseAlternative,
     ConfirmClauseAgreement,
     ReopenClause,
+    OpenRound,
+    CloseRound,
+    RecordMinutes,
+    AdoptMinutes,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 20] = [
+    pub const ALL: [ActionKind; 24] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -215,6 +241,10 @@ impl ActionKind {
         ActionKind::ChooseAlternative,
         ActionKind::ConfirmClauseAgreement,
         ActionKind::ReopenClause,
+        ActionKind::OpenRound,
+        ActionKind::CloseRound,
+        ActionKind::RecordMinutes,
+        ActionKind::AdoptMinutes,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -256,6 +286,10 @@ impl ActionKind {
             ActionKind::ChooseAlternative => "choose an alternative",
             ActionKind::ConfirmClauseAgreement => "confirm an agreement ad referendum",
             ActionKind::ReopenClause => "reopen a clause",
+            ActionKind::OpenRound => "open a round",
+            ActionKind::CloseRound => "close a round",
+            ActionKind::RecordMinutes => "record minutes",
+            ActionKind::AdoptMinutes => "adopt minutes",
         }
     }
 }
@@ -289,6 +323,10 @@ impl Action {
             Action::ChooseAlternative { .. } => ActionKind::ChooseAlternative,
             Action::ConfirmClauseAgreement { .. } => ActionKind::ConfirmClauseAgreement,
             Action::ReopenClause { .. } => ActionKind::ReopenClause,
+            Action::OpenRound { .. } => ActionKind::OpenRound,
+            Action::CloseRound { .. } => ActionKind::CloseRound,
+            Action::RecordMinutes { .. } => ActionKind::RecordMinutes,
+            Action::AdoptMinutes { .. } => ActionKind::AdoptMinutes,
         }
     }
 }

@@ -165,6 +165,33 @@ pub enum NegotiationError {
     NoAgreementToConfirm { clause_id: String, party: String },
     #[error("clause '{0}' is not agreed; there is nothing to reopen")]
     NotAgreed(String),
+    #[error("round '{0}' already exists")]
+    RoundExists(String),
+    #[error("round '{0}' is still open; close it before opening another")]
+    RoundStillOpen(String),
+    #[error("round '{0}' does not exist")]
+    UnknownRound(String),
+    #[error("round '{0}' is already closed")]
+    RoundClosed(String),
+    #[error("negotiation already has {max_rounds} rounds, the limit")]
+    TooManyRounds { max_rounds: usize },
+    #[error("a meeting cannot end ({ends_on}) before it starts ({starts_on})")]
+    EndsBeforeItStarts {
+        starts_on: chrono::NaiveDate,
+        ends_on: chrono::NaiveDate,
+    },
+    #[error("{field} '{value}' is not the 64-hex-digit SHA-256 of a document")]
+    NotASha256 { field: &'static str, value: String },
+    #[error("these minutes of round '{0}' are already on record")]
+    MinutesUnchanged(String),
+    #[error("round '{0}' has no minutes on record yet")]
+    NoMinutes(String),
+    #[error("the minutes of round '{round_id}' have changed: you named {given}, the minutes on record are {current}")]
+    StaleMinutes {
+        round_id: String,
+        given: String,
+        current: String,
+    },
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
     #[error("every party has adopted the text; it can no longer change")]

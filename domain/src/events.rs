@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party,
-    Position, SignatureCapacity,
+    Position, RoundKind, SignatureCapacity,
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,6 +88,26 @@ pub enum NegotiationEvent {
     ClauseReopened {
         clause_id: String,
         reason: String,
+    },
+    RoundOpened {
+        round_id: String,
+        kind: RoundKind,
+        place: String,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+    },
+    RoundClosed {
+        round_id: String,
+    },
+    MinutesRecorded {
+        round_id: String,
+        minutes_hash: String,
+        reference: String,
+    },
+    MinutesAdopted {
+        round_id: String,
+        party: String,
+        minutes_hash: String,
     },
     ClauseWithdrawn {
         clause_id: String,
@@ -169,6 +189,10 @@ impl NegotiationEvent {
             NegotiationEvent::AlternativeChosen { .. } => "AlternativeChosen",
             NegotiationEvent::ClauseAgreementConfirmed { .. } => "ClauseAgreementConfirmed",
             NegotiationEvent::ClauseReopened { .. } => "ClauseReopened",
+            NegotiationEvent::RoundOpened { .. } => "RoundOpened",
+            NegotiationEvent::RoundClosed { .. } => "RoundClosed",
+            NegotiationEvent::MinutesRecorded { .. } => "MinutesRecorded",
+            NegotiationEvent::MinutesAdopted { .. } => "MinutesAdopted",
         }
     }
 }

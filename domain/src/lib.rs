@@ -20,6 +20,7 @@ pub mod limits;
 pub mod metadata;
 mod permissions;
 mod positions;
+mod rounds;
 mod signing;
 mod text_hash;
 mod values;
@@ -32,6 +33,7 @@ pub use errors::NegotiationError;
 pub use events::NegotiationEvent;
 pub use lifecycle::{ConsentRecord, InstrumentStatus, SignatureRecord, ORIGINAL_REVISION};
 pub use permissions::{is_permitted, PERMISSIONS};
+pub use rounds::Round;
 pub use signing::{
     text_root_hash, verify_signature, RootClause, SignatureProblem, SigningMessage,
     SIGNATURE_DOMAIN_TAG, TEXT_ROOT_DOMAIN_TAG,
@@ -39,5 +41,5 @@ pub use signing::{
 pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
 pub use values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
-    Party, PersonName, Position, Role, SignatureCapacity, SigningAuthority,
+    Party, PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,
 };

@@ -694,6 +694,17 @@ pub(crate) mod tests {
                 events
             }
             ActionKind::ReopenClause => ready(),
+            ActionKind::CloseRound | ActionKind::RecordMinutes => {
+                let mut events = negotiating();
+                events.push(crate::rounds::tests::round_opened());
+                events
+            }
+            ActionKind::AdoptMinutes => {
+                let mut events = negotiating();
+                events.push(crate::rounds::tests::round_opened());
+                events.push(crate::rounds::tests::minutes_recorded());
+                events
+            }
             _ => negotiating(),
         }
     }
@@ -758,6 +769,19 @@ pub(crate) mod tests {
             ActionKind::ReopenClause => Action::ReopenClause {
                 clause_id: "art-1".into(),
                 reason: "New data-protection law".into(),
+            },
+            ActionKind::OpenRound => crate::rounds::tests::open_round("round-1"),
+            ActionKind::CloseRound => Action::CloseRound {
+                round_id: "round-1".into(),
+            },
+            ActionKind::RecordMinutes => Action::RecordMinutes {
+                round_id: "round-1".into(),
+                minutes_hash: "ef".repeat(32),
+                reference: "PV/2026/01".into(),
+            },
+            ActionKind::AdoptMinutes => Action::AdoptMinutes {
+                round_id: "round-1".into(),
+                minutes_hash: crate::rounds::tests::MINUTES.into(),
             },
             _ => return None,
         })

@@ -46,6 +46,10 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     (ActionKind::ChooseAlternative, &[HeadOfDelegation]),
     (ActionKind::ConfirmClauseAgreement, &[HeadOfDelegation]),
     (ActionKind::ReopenClause, &[HeadOfDelegation]),
+    (ActionKind::OpenRound, &[HeadOfDelegation, Secretariat]),
+    (ActionKind::CloseRound, &[HeadOfDelegation, Secretariat]),
+    (ActionKind::RecordMinutes, &[HeadOfDelegation, Secretariat]),
+    (ActionKind::AdoptMinutes, &[HeadOfDelegation]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

@@ -267,3 +267,26 @@ pub enum Position {
         label: String,
     },
 }
+
+/// The kinds of meeting at which the parties negotiate or follow up an instrument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoundKind {
+    NegotiatingRound,
+    ExpertsMeeting,
+    JointCommission,
+}
+
+impl std::str::FromStr for RoundKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "negotiating-round" => Ok(Self::NegotiatingRound),
+            "experts-meeting" => Ok(Self::ExpertsMeeting),
+            "joint-commission" => Ok(Self::JointCommission),
+            _ => Err(format!(
+                "unknown kind of round '{s}'; expected negotiating-round, experts-meeting or joint-commission"
+            )),
+        }
+    }
+}

@@ -14,14 +14,25 @@ pub struct HistoryEntry {
     pub event: String,
     pub summary: String,
     pub hash: String,
+    /// The round open when the act was recorded, if any.
+    pub round: Option<String>,
 }
 
 pub fn history(events: &[EventEnvelope<Negotiation>]) -> Vec<HistoryEntry> {
+    let mut open_round: Option<String> = None;
     events
         .iter()
         .map(|envelope| {
+            if let NegotiationEvent::RoundOpened { round_id, .. } = &envelope.payload {
+                open_round = Some(round_id.clone());
+            }
+            let round = open_round.clone();
+            if let NegotiationEvent::RoundClosed { .. } = &envelope.payload {
+                open_round = None;
+            }
             let field = |key: &str| envelope.metadata.get(key).cloned().unwrap_or_default();
             HistoryEntry {
+                round,
                 sequence: envelope.sequence,
                 recorded_at: field(metadata::RECORDED_AT),
                 actor: field(metadata::ACTOR),
@@ -140,6 +151,28 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::ClauseReopened { clause_id, reason } => {
             format!("reopened {clause_id}: {}", first_line(reason))
         }
+        NegotiationEvent::RoundOpened {
+            round_id,
+            kind,
+            place,
+            starts_on,
+            ends_on,
+        } => format!(
+            "opened {} {round_id} in {place}, {starts_on} to {ends_on}",
+            kebab(kind)
+        ),
+        NegotiationEvent::RoundClosed { round_id } => format!("closed {round_id}"),
+        NegotiationEvent::MinutesRecorded {
+            round_id,
+            minutes_hash,
+            reference,
+        } => format!(
+            "minutes of {round_id} on record: {reference} [{}]",
+            short(minutes_hash)
+        ),
+        NegotiationEvent::MinutesAdopted {
+            round_id, party, ..
+        } => format!("{party} adopted the minutes of {round_id}"),
         NegotiationEvent::ClauseWithdrawn { clause_id, reason } => {
             format!("withdrew {clause_id}: {}", first_line(reason))
         }
