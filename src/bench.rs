@@ -1,11 +1,10 @@
 //! `pacta bench`: what the hash chain costs, measured against plain postgres-es.
 //!
-//! Every workload runs three times in the same process, against three fresh databases on the
-//! same PostgreSQL server: through `ChainedEventStore` as the ledger ships it (verifies on load,
-//! remembers verified state, seals on commit); through `ChainedEventStore::without_cache`, which
-//! re-verifies each negotiation from its first event on every command; and through cqrs-es's own
-//! `PersistedEventStore` over the same postgres-es repository. Same aggregate, same commands, same
-//! execution loop: the ratios to plain postgres-es are the price of tamper evidence.
+//! Every workload runs twice in the same process, against two fresh databases on the same
+//! PostgreSQL server: through `ChainedEventStore` (verifies the whole chain on load, seals on
+//! commit) and through cqrs-es's own `PersistedEventStore` over the same postgres-es repository.
+//! Same aggregate, same commands, same execution loop: the ratio of the two throughputs is the
+//! price of tamper evidence.
 //!
 //! Workloads:
 //! - 1, 8 and 32 concurrent writers over 64 negotiations (each writer owns its negotiations, so
@@ -49,7 +48,7 @@ pub struct BenchArgs {
 
 const NEGOTIATIONS: usize = 64;
 const WRITER_LEVELS: [usize; 3] = [1, 8, 32];
-/// One connection per writer: three such pools stay under PostgreSQL's default 100 connections.
+/// One connection per writer, for each of the two stores.
 const MAX_WRITERS: usize = 32;
 /// Events committed per batch when seeding a large negotiation.
 const SEED_BATCH_EVENTS: usize = 500;
@@ -64,22 +63,19 @@ pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Resul
     let server_url = store_url;
     let databases = [
         BenchDatabase::create(server_url, "chained").await?,
-        BenchDatabase::create(server_url, "cold").await?,
         BenchDatabase::create(server_url, "plain").await?,
     ];
     let repo = |i: usize| PostgresEventRepository::new(databases[i].pool.clone());
     let chained = Arc::new(ChainedEventStore::new(repo(0)));
-    let cold = Arc::new(ChainedEventStore::without_cache(repo(1)));
     let plain = Arc::new(PersistedEventStore::<_, Negotiation>::new_event_store(
-        repo(2),
+        repo(1),
     ));
-    let steps: [Arc<Vec<AtomicUsize>>; 3] =
+    let steps: [Arc<Vec<AtomicUsize>>; 2] =
         std::array::from_fn(|_| Arc::new((0..NEGOTIATIONS).map(|_| AtomicUsize::new(0)).collect()));
 
     println!(
-        "pacta bench on PostgreSQL, {} CPU cores. Stores: chained (the ledger as shipped: verifies \
-         on load, remembers verified state), chained-cold (re-verifies every negotiation from its \
-         first event on every command), plain (postgres-es, no chain).",
+        "pacta bench on PostgreSQL, {} CPU cores. Stores: chained (the ledger: verifies the whole \
+         chain on every load, seals on commit), plain (postgres-es, same aggregate, no chain).",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
@@ -88,27 +84,23 @@ pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Resul
     );
     for id in (0..NEGOTIATIONS).map(negotiation_id) {
         open(chained.as_ref(), &id).await?;
-        open(cold.as_ref(), &id).await?;
         open(plain.as_ref(), &id).await?;
     }
     for writers in WRITER_LEVELS {
         let label = format!("{writers} writer(s), {NEGOTIATIONS} negotiations");
         let measured = [
             concurrent(&chained, &steps[0], writers, args.commands).await?,
-            concurrent(&cold, &steps[1], writers, args.commands).await?,
-            concurrent(&plain, &steps[2], writers, args.commands).await?,
+            concurrent(&plain, &steps[1], writers, args.commands).await?,
         ];
         report(&label, &measured);
     }
     for (index, &size) in args.single_sizes.iter().enumerate() {
         let id = format!("single-{index}");
         seed(chained.as_ref(), &id, size).await?;
-        seed(cold.as_ref(), &id, size).await?;
         seed(plain.as_ref(), &id, size).await?;
         let label = format!("1 negotiation of {size} events, 1 writer");
         let measured = [
             single(chained.as_ref(), &id, args.single_commands).await?,
-            single(cold.as_ref(), &id, args.single_commands).await?,
             single(plain.as_ref(), &id, args.single_commands).await?,
         ];
         report(&label, &measured);
@@ -272,9 +264,9 @@ impl Measured {
     }
 }
 
-fn report(label: &str, measured: &[Measured; 3]) {
-    let plain = measured[2].per_second();
-    for (store, m) in ["chained", "chained-cold", "plain"].iter().zip(measured) {
+fn report(label: &str, measured: &[Measured; 2]) {
+    let plain = measured[1].per_second();
+    for (store, m) in ["chained", "plain"].iter().zip(measured) {
         println!(
             "{label:<40} {store:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2}",
             m.commands,

@@ -18,6 +18,9 @@ use crate::ledger::{CommandContext, Ledger, LedgerError};
 use crate::store::{Database, StoreError};
 
 pub const DEFAULT_STORE_URL: &str = "sqlite://pacta.db";
+/// Largest text file read for a clause: well above `MAX_CLAUSE_TEXT_BYTES`, so that an over-long
+/// text reaches the domain and is refused with the clause limit, not a file-size error.
+pub const MAX_TEXT_FILE_BYTES: u64 = 4 * pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES as u64;
 /// Largest command file `pacta submit` reads; above the largest valid command with headroom.
 pub const MAX_COMMAND_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -243,7 +246,13 @@ pub enum Command {
         language: Option<String>,
     },
     /// Recompute the hash chain of one negotiation, or of every negotiation.
-    Verify { negotiation: Option<String> },
+    Verify {
+        negotiation: Option<String>,
+        /// The head you kept from an earlier verify ('SEQUENCE:HASH'): fails if the history no
+        /// longer ends there, which a chain alone cannot show (a cut-off tail, a restored backup).
+        #[arg(long, requires = "negotiation", value_parser = parse_head)]
+        expect_head: Option<(usize, String)>,
+    },
     /// Load a sample negotiation (Côte d'Ivoire–Morocco MoU on trafficking in persons) and show it.
     Demo,
     /// Measure command throughput and latency, chained against plain postgres-es.
@@ -272,6 +281,19 @@ pub struct OpenArgs {
     /// consent) or first-of-month:N (first day of the N-th month after). Default: by kind.
     #[arg(long, value_parser = parse_entry_into_force_rule)]
     pub entry_into_force: Option<EntryIntoForceRule>,
+}
+
+fn parse_head(spec: &str) -> Result<(usize, String), String> {
+    let parsed = spec.split_once(':').and_then(|(sequence, hash)| {
+        let is_hash = hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        Some((sequence.parse().ok()?, hash.to_string())).filter(|_| is_hash)
+    });
+    parsed.ok_or_else(|| {
+        format!("'{spec}' is not a head: use SEQUENCE:HASH as printed by pacta verify")
+    })
 }
 
 fn parse_position(spec: &str) -> Result<Position, String> {
@@ -447,7 +469,7 @@ pub enum CliError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path} is larger than {max_bytes} bytes; a command is never that large")]
+    #[error("{path} is larger than {max_bytes} bytes, the most this command reads from a file")]
     FileTooLarge { path: String, max_bytes: u64 },
     #[error("{path} is not a valid command: {source}")]
     MalformedCommand {
@@ -458,6 +480,12 @@ pub enum CliError {
         "'{language}' is not an authentic language of this negotiation (authentic: {authentic})"
     )]
     NotAuthenticLanguage { language: String, authentic: String },
+    #[error("negotiation '{negotiation}' now ends at {found}, not at the head you kept ({expected}): its history was cut short, rolled back or rewritten since")]
+    HeadMismatch {
+        negotiation: String,
+        expected: String,
+        found: String,
+    },
     #[error("{0}")]
     Bench(String),
     #[error("{0}")]
@@ -465,6 +493,19 @@ pub enum CliError {
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // Key generation happens on the signatory's machine and touches no store.
+    if let Command::Key {
+        command: KeyCommand::Generate { out },
+    } = &cli.command
+    {
+        let public_key = crate::keys::generate(out)?;
+        println!(
+            "wrote the private key to {} (keep it on this machine)",
+            out.display()
+        );
+        println!("public key {public_key}");
+        return Ok(());
+    }
     let database = Database::connect(&cli.store).await?;
     match &database {
         Database::Postgres(pool) => {
@@ -864,7 +905,10 @@ async fn run_with<R: PersistedEventRepository>(
             }
             return Ok(());
         }
-        Command::Verify { negotiation } => return verify(ledger, database, negotiation).await,
+        Command::Verify {
+            negotiation,
+            expect_head,
+        } => return verify(ledger, database, negotiation, expect_head).await,
         Command::Demo => return crate::demo::run(ledger).await,
         Command::Bench(args) => return crate::bench::run(database, &cli.store, args).await,
     };
@@ -881,9 +925,7 @@ impl WordingArgs {
     fn text(&self) -> Result<String, CliError> {
         match (&self.text, &self.text_file) {
             (Some(text), _) => Ok(text.clone()),
-            (None, Some(path)) => {
-                read_bounded(path, pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES as u64 + 1)
-            }
+            (None, Some(path)) => read_bounded(path, MAX_TEXT_FILE_BYTES),
             (None, None) => unreachable!("clap requires --text or --text-file"),
         }
     }
@@ -928,6 +970,7 @@ async fn verify<R: PersistedEventRepository>(
     ledger: &Ledger<R>,
     database: &Database,
     negotiation: Option<String>,
+    expect_head: Option<(usize, String)>,
 ) -> Result<(), CliError> {
     let negotiations = match negotiation {
         Some(id) => vec![id],
@@ -943,8 +986,18 @@ async fn verify<R: PersistedEventRepository>(
         if head.sequence == 0 {
             return Err(LedgerError::UnknownNegotiation(id.clone()).into());
         }
+        if let Some((sequence, hash)) = &expect_head {
+            if (head.sequence, hex::encode(head.hash)) != (*sequence, hash.clone()) {
+                return Err(CliError::HeadMismatch {
+                    negotiation: id.clone(),
+                    expected: format!("{sequence}:{hash}"),
+                    found: format!("{}:{}", head.sequence, hex::encode(head.hash)),
+                });
+            }
+        }
         println!(
-            "{id}: {} events, chain intact, head {}",
+            "{id}: {} events, chain intact, head {}:{}",
+            head.sequence,
             head.sequence,
             hex::encode(head.hash)
         );

@@ -19,6 +19,9 @@ use pacta_domain::{Action, Delegate, Negotiation, NegotiationCommand, Negotiatio
 use crate::chain::{ChainError, ChainHead};
 use crate::store::{ChainedEventStore, LoadError};
 
+/// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
+/// to sit in every event's metadata.
+pub const MAX_COMMAND_ID_BYTES: usize = 128;
 /// Attempts at one command before a lost race is reported as a conflict. Sixteen writers on
 /// one negotiation need at most sixteen under fair scheduling; twice that leaves headroom.
 pub const MAX_COMMAND_ATTEMPTS: u32 = 32;
@@ -34,6 +37,8 @@ pub enum LedgerError {
         negotiation_id: String,
         reason: NegotiationError,
     },
+    #[error("command id '{0}' is invalid: use 1 to 128 printable ASCII characters without spaces")]
+    InvalidCommandId(String),
     #[error("negotiation '{0}' does not exist; open it first (pacta open)")]
     UnknownNegotiation(String),
     #[error("the command opens negotiation '{in_command}' but was addressed to '{addressed}'")]
@@ -92,7 +97,7 @@ pub struct CommandContext {
 }
 
 pub struct Ledger<R> {
-    store: ChainedEventStore<R, Negotiation>,
+    store: ChainedEventStore<R>,
 }
 
 impl<R: PersistedEventRepository> Ledger<R> {
@@ -127,7 +132,11 @@ impl<R: PersistedEventRepository> Ledger<R> {
 
     /// Recomputes the negotiation's chain from its first event.
     pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
-        Ok(self.store.load_verified(negotiation_id).await?.1)
+        Ok(self
+            .store
+            .load_verified::<Negotiation>(negotiation_id)
+            .await?
+            .1)
     }
 }
 
@@ -167,10 +176,16 @@ pub async fn execute<ES: EventStore<Negotiation>>(
             });
         }
     }
-    let command_id = context
-        .command_id
-        .clone()
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let command_id = match &context.command_id {
+        Some(id)
+            if (1..=MAX_COMMAND_ID_BYTES).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            id.clone()
+        }
+        Some(id) => return Err(LedgerError::InvalidCommandId(id.chars().take(40).collect())),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
     for attempt in 1..=MAX_COMMAND_ATTEMPTS {
         let mut loaded = store
             .load_aggregate(negotiation_id)

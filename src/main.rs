@@ -1,8 +1,33 @@
+use clap::error::ErrorKind;
 use clap::Parser;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = pacta::cli::Cli::parse();
+    let cli = match pacta::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error)
+            if matches!(
+                error.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            error.exit()
+        }
+        Err(error) => {
+            // One line, like every other error: clap's first line, and where to look next.
+            let rendered = error.render().to_string();
+            let message: Vec<&str> = rendered
+                .lines()
+                .map(str::trim)
+                .take_while(|line| !line.is_empty() && !line.starts_with("Usage:"))
+                .collect();
+            eprintln!(
+                "pacta: {} (see pacta --help)",
+                message.join(" ").trim_start_matches("error: ")
+            );
+            return std::process::ExitCode::from(2);
+        }
+    };
     match pacta::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

@@ -15,7 +15,8 @@ on_both_stores!(
     a_changed_byte_in_metadata_is_caught,
     an_event_deleted_from_the_middle_is_caught,
     two_swapped_events_are_caught,
-    a_history_cut_short_under_a_running_ledger_is_refused,
+    a_history_cut_short_is_caught_against_a_kept_head,
+    a_running_ledger_refuses_a_history_changed_under_it,
 );
 
 /// Article "Objet" is proposed at sequence 8 of the demo story, by koffi.yao.
@@ -161,55 +162,106 @@ async fn two_swapped_events_are_caught(backend: Backend) {
     .await;
 }
 
-async fn a_history_cut_short_under_a_running_ledger_is_refused(backend: Backend) {
+async fn a_history_cut_short_is_caught_against_a_kept_head(backend: Backend) {
     let store = TestStore::new(backend).await;
-    // This ledger keeps the state it verified while recording the story.
+    let ledger = store.ledger();
+    let recorded = ledger.record_demo().await;
+    // A legal team keeps the head that verify prints.
+    let verified = pacta_verify(&store, &["verify", DEMO_NEGOTIATION]);
+    let kept = verified
+        .lines()
+        .find_map(|line| line.split("head ").nth(1))
+        .expect("verify prints the head")
+        .to_string();
+    let cut = format!(
+        "DELETE FROM events WHERE aggregate_id = '{DEMO_NEGOTIATION}' AND sequence >= {}",
+        recorded - 1
+    );
+    match backend {
+        Backend::Postgres => {
+            store
+                .raw("ALTER TABLE events DISABLE TRIGGER events_append_only")
+                .await
+        }
+        Backend::Sqlite => store.raw("DROP TRIGGER events_append_only_delete").await,
+    }
+    store.raw(&cut).await;
+    // The shorter chain is itself intact: only the kept head shows what was lost.
+    ledger
+        .verify(DEMO_NEGOTIATION)
+        .await
+        .expect("a cut chain still links");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .args([
+            "--store",
+            &store.url,
+            "verify",
+            DEMO_NEGOTIATION,
+            "--expect-head",
+            &kept,
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains(&format!("now ends at {}:", recorded - 2)),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("cut short, rolled back or rewritten"),
+        "{stderr}"
+    );
+}
+
+async fn a_running_ledger_refuses_a_history_changed_under_it(backend: Backend) {
+    let store = TestStore::new(backend).await;
     let running = store.ledger();
-    let recorded = running.record_demo().await;
-    let command = || NegotiationCommand {
+    running.record_demo().await;
+    let target = where_target(TARGET);
+    match backend {
+        Backend::Postgres => {
+            store
+                .raw("ALTER TABLE events DISABLE TRIGGER events_append_only")
+                .await;
+            store.raw(&format!("UPDATE events SET payload = replace(payload::text, 'Objet', 'Objat')::jsonb WHERE {target}")).await;
+        }
+        Backend::Sqlite => {
+            store.raw("DROP TRIGGER events_append_only_update").await;
+            store
+                .raw(&format!(
+                    "UPDATE events SET payload = replace(payload, 'Objet', 'Objat') WHERE {target}"
+                ))
+                .await;
+        }
+    }
+    let before = store.event_count().await;
+    let command = NegotiationCommand {
         actor: "amina.kone".into(),
         action: Action::Comment {
             clause_id: None,
             text: "Next session on 14 April".into(),
         },
     };
-    running
-        .execute(DEMO_NEGOTIATION, command())
-        .await
-        .expect("intact history");
-    let last = recorded + 1;
-    let cut = format!(
-        "DELETE FROM events WHERE aggregate_id = '{DEMO_NEGOTIATION}' AND sequence >= {}",
-        last - 1
+    let refused = running.execute(DEMO_NEGOTIATION, command).await;
+    assert!(
+        matches!(refused, Err(LedgerError::Integrity(ref e)) if e.sequence == TARGET),
+        "{refused:?}"
     );
-    match backend {
-        Backend::Postgres => {
-            store
-                .raw("ALTER TABLE events DISABLE TRIGGER events_append_only")
-                .await;
-            store.raw(&cut).await;
-        }
-        Backend::Sqlite => {
-            store.raw("DROP TRIGGER events_append_only_delete").await;
-            store.raw(&cut).await;
-        }
-    }
-    let before = store.event_count().await;
-    match running.execute(DEMO_NEGOTIATION, command()).await {
-        Err(LedgerError::Integrity(error)) => {
-            assert_eq!(error.aggregate_id, DEMO_NEGOTIATION);
-            assert!(
-                matches!(error.problem, ChainProblem::HeadRewritten { .. }),
-                "{error}"
-            );
-        }
-        other => {
-            panic!("a running ledger must refuse a history shorter than it verified: {other:?}")
-        }
-    }
-    assert_eq!(
-        store.event_count().await,
-        before,
-        "nothing written after the cut"
+    assert_eq!(store.event_count().await, before);
+}
+
+fn pacta_verify(store: &TestStore, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .arg("--store")
+        .arg(&store.url)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -675,7 +675,7 @@ fn check_signing_authority(
             match (&authority.full_powers, authority.ex_officio) {
                 (None, false) => Err(NegotiationError::NoFullPowers),
                 (Some(powers), _) => {
-                    check_non_empty("full powers reference", &powers.reference)?;
+                    check_name("full powers reference", &powers.reference)?;
                     let is_sha256 = powers.document_hash.len() == 64
                         && powers
                             .document_hash
@@ -694,6 +694,22 @@ fn check_signing_authority(
         }
         (_, Some(_)) => Err(NegotiationError::SigningKeyForNonSignatory(role)),
         (_, None) => Ok(()),
+    }
+}
+
+/// A hash as commands name it: 64 lower-case hex digits (a SHA-256).
+pub(crate) fn check_hash(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+    let is_sha256 = value.len() == 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if is_sha256 {
+        Ok(())
+    } else {
+        Err(NegotiationError::NotASha256 {
+            field,
+            value: value.chars().take(80).collect(),
+        })
     }
 }
 
@@ -799,6 +815,7 @@ pub(crate) fn check_current(
     clause: &Clause,
     given: &str,
 ) -> Result<(), NegotiationError> {
+    check_hash("text hash", given)?;
     if given == clause.text_hash {
         Ok(())
     } else {

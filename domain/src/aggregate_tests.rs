@@ -997,3 +997,20 @@ fn an_amendment_back_to_an_earlier_wording_still_needs_every_party_again() {
     );
     assert_eq!(state.clause_status(clause), ClauseStatus::UnderDiscussion);
 }
+
+#[test]
+fn a_malformed_hash_is_refused_as_such_not_as_a_stale_one() {
+    for bad in [
+        "not-a-hash",
+        &art1_hash().to_uppercase(),
+        &art1_hash()[..63],
+    ] {
+        NegotiationTest::with(())
+            .given(negotiating())
+            .when(command(CIV_HEAD, agree(bad.to_string())))
+            .then_expect_error(NegotiationError::NotASha256 {
+                field: "text hash",
+                value: bad.to_string(),
+            });
+    }
+}

@@ -5,7 +5,9 @@
 //! of each current translation; the instrument cannot be adopted until every clause is
 //! concordant in every authentic language.
 
-use crate::aggregate::{check_current, check_wording, LanguageStatus, Negotiation, Opened};
+use crate::aggregate::{
+    check_current, check_hash, check_wording, LanguageStatus, Negotiation, Opened,
+};
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
 use crate::text_hash::clause_text_hash;
@@ -102,6 +104,7 @@ impl Negotiation {
                 })
             }
         };
+        check_hash("text hash", text_hash)?;
         if translation.text_hash != text_hash {
             return Err(NegotiationError::StaleTextHash {
                 clause_id,

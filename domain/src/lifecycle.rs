@@ -274,6 +274,7 @@ impl Negotiation {
     }
 
     fn check_root(&self, given: &str) -> Result<(), NegotiationError> {
+        crate::aggregate::check_hash("text root hash", given)?;
         let current = self.text_root_hash();
         if given == current {
             Ok(())

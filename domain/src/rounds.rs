@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{check_identifier, check_name, Negotiation};
+use crate::aggregate::{check_hash, check_identifier, check_name, Negotiation};
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
 use crate::limits::MAX_ROUNDS_PER_NEGOTIATION;
@@ -108,7 +108,7 @@ impl Negotiation {
         reference: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         let round = self.existing_round(round_id)?;
-        check_sha256("minutes hash", minutes_hash)?;
+        check_hash("minutes hash", minutes_hash)?;
         check_name("minutes reference", reference)?;
         if round
             .minutes
@@ -200,21 +200,6 @@ impl Negotiation {
     fn round_mut(&mut self, round_id: &str) -> &mut Round {
         self.rounds.get_mut(round_id).unwrap_or_else(|| {
             panic!("invariant: event names round '{round_id}' before it was opened")
-        })
-    }
-}
-
-fn check_sha256(field: &'static str, value: &str) -> Result<(), NegotiationError> {
-    let is_sha256 = value.len() == 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if is_sha256 {
-        Ok(())
-    } else {
-        Err(NegotiationError::NotASha256 {
-            field,
-            value: value.to_string(),
         })
     }
 }

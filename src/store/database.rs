@@ -94,7 +94,10 @@ impl Database {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS));
+                .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS))
+                // INSERT OR REPLACE deletes the row it replaces; with recursive triggers on, that
+                // delete meets the append-only trigger like any other.
+                .pragma("recursive_triggers", "ON");
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS))

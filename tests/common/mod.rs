@@ -164,6 +164,21 @@ impl AnyLedger {
         }
     }
 
+    pub async fn execute_with_id(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        command_id: &str,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        let context = CommandContext {
+            command_id: Some(command_id.to_string()),
+        };
+        match self {
+            AnyLedger::Postgres(l) => l.execute(negotiation_id, command, &context).await,
+            AnyLedger::Sqlite(l) => l.execute(negotiation_id, command, &context).await,
+        }
+    }
+
     pub async fn events(
         &self,
         negotiation_id: &str,
