@@ -184,6 +184,7 @@ async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), C
         languages: vec!["fr".into()],
         language_responsibility: Default::default(),
         entry_into_force_rule: None,
+        termination_notice_months: None,
     };
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),

@@ -211,6 +211,28 @@ pub enum Command {
         #[arg(long)]
         on: NaiveDate,
     },
+    /// Suspend the instrument's operation from a date (competent authority).
+    Suspend {
+        negotiation: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Resume the operation your party suspended (competent authority).
+    Resume {
+        negotiation: String,
+        #[arg(long)]
+        from: NaiveDate,
+    },
+    /// Notify termination; it takes effect after the notice period (competent authority).
+    Terminate {
+        negotiation: String,
+        #[arg(long)]
+        notified_on: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
     /// Abandon the negotiation (before the text is authenticated).
     Abandon {
         negotiation: String,
@@ -281,6 +303,9 @@ pub struct OpenArgs {
     /// consent) or first-of-month:N (first day of the N-th month after). Default: by kind.
     #[arg(long, value_parser = parse_entry_into_force_rule)]
     pub entry_into_force: Option<EntryIntoForceRule>,
+    /// Months between a notice of termination and its effect (default 6).
+    #[arg(long)]
+    pub termination_notice_months: Option<u32>,
 }
 
 fn parse_head(spec: &str) -> Result<(usize, String), String> {
@@ -550,6 +575,7 @@ async fn run_with<R: PersistedEventRepository>(
                 languages,
                 language_responsibility,
                 entry_into_force_rule: args.entry_into_force,
+                termination_notice_months: args.termination_notice_months,
             };
             (args.negotiation, action)
         }
@@ -691,6 +717,23 @@ async fn run_with<R: PersistedEventRepository>(
             negotiation,
             reason,
         } => (negotiation, Action::AbandonNegotiation { reason }),
+        Command::Suspend {
+            negotiation,
+            from,
+            reason,
+        } => (negotiation, Action::SuspendOperation { from, reason }),
+        Command::Resume { negotiation, from } => (negotiation, Action::ResumeOperation { from }),
+        Command::Terminate {
+            negotiation,
+            notified_on,
+            reason,
+        } => (
+            negotiation,
+            Action::NotifyTermination {
+                notified_on,
+                reason,
+            },
+        ),
         Command::Status { negotiation, json } => {
             let state = pacta_projections::agreement_state(
                 &negotiation,
@@ -1118,6 +1161,12 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
             "Entry into force: {}",
             serde_json::to_string(rule).unwrap_or_default()
         );
+    }
+    if let Some((party, from)) = &state.suspended {
+        println!("Operation suspended by {party} from {from}");
+    }
+    if let Some(on) = state.terminates_on {
+        println!("Termination notified: ends on {on}");
     }
     for party in &state.parties {
         let mut acts = Vec::new();

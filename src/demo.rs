@@ -151,6 +151,7 @@ pub async fn record_story<R: PersistedEventRepository>(
             languages: vec!["fr".into(), "ar".into()],
             language_responsibility: [("fr".into(), "CIV".into()), ("ar".into(), "MAR".into())].into(),
             entry_into_force_rule: None,
+            termination_notice_months: None,
         },
     )
     .await?;

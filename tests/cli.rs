@@ -617,6 +617,86 @@ async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(back
         "30 days after the last signature"
     );
     assert!(ok(&store, &["status", NEG]).contains("status: in force from 2026-06-05"));
+
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "accredit",
+            NEG,
+            "--person",
+            "civ.treaty-office",
+            "--name",
+            "Direction des traités",
+            "--party",
+            "CIV",
+            "--role",
+            "competent-authority",
+        ],
+    );
+    let early = pacta(
+        &store,
+        &[
+            "--as",
+            "civ.treaty-office",
+            "suspend",
+            NEG,
+            "--from",
+            "2026-06-01",
+            "--reason",
+            "x",
+        ],
+    );
+    assert!(
+        stderr(&early).contains("not in force on 2026-06-01"),
+        "{}",
+        stderr(&early)
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.treaty-office",
+            "suspend",
+            NEG,
+            "--from",
+            "2027-01-01",
+            "--reason",
+            "Réforme universitaire",
+        ],
+    );
+    assert!(ok(&store, &["status", NEG]).contains("Operation suspended by CIV from 2027-01-01"));
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.treaty-office",
+            "resume",
+            NEG,
+            "--from",
+            "2027-03-01",
+        ],
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.treaty-office",
+            "terminate",
+            NEG,
+            "--notified-on",
+            "2028-01-15",
+            "--reason",
+            "Remplacé par un nouvel accord",
+        ],
+    );
+    let status = status_json(&store, NEG);
+    assert_eq!(
+        status["terminates_on"], "2028-07-15",
+        "six months' notice by default"
+    );
+    assert_eq!(status["suspended"], serde_json::Value::Null);
     ok(&store, &["verify", NEG]);
 }
 

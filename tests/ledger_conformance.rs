@@ -46,6 +46,7 @@ fn open(negotiation_id: &str) -> NegotiationCommand {
             languages: vec!["fr".into(), "ar".into()],
             language_responsibility: Default::default(),
             entry_into_force_rule: None,
+            termination_notice_months: None,
         },
     )
 }

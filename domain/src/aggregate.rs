@@ -37,6 +37,10 @@ pub struct Negotiation {
     pub(crate) entry_into_force: Option<chrono::NaiveDate>,
     pub(crate) abandoned: bool,
     pub(crate) rounds: BTreeMap<String, crate::rounds::Round>,
+    /// The party that suspended the instrument's operation, and from when.
+    pub(crate) suspension: Option<(String, chrono::NaiveDate)>,
+    /// When a notified termination takes effect.
+    pub(crate) termination: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -50,6 +54,7 @@ pub(crate) struct Opened {
     /// Party whose legal-linguists verify each language version, where the parties named one.
     pub(crate) language_responsibility: BTreeMap<String, String>,
     pub(crate) entry_into_force_rule: EntryIntoForceRule,
+    pub(crate) termination_notice_months: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -403,6 +408,14 @@ impl Negotiation {
                 round_id,
                 minutes_hash,
             } => self.decide_minutes_adoption(actor, round_id, minutes_hash),
+            Action::SuspendOperation { from, reason } => {
+                self.decide_suspension(actor, *from, reason)
+            }
+            Action::ResumeOperation { from } => self.decide_resumption(actor, *from),
+            Action::NotifyTermination {
+                notified_on,
+                reason,
+            } => self.decide_termination(opened, actor, *notified_on, reason),
             Action::TranslateClause {
                 clause_id,
                 language,
@@ -452,6 +465,7 @@ impl Negotiation {
             languages,
             language_responsibility,
             entry_into_force_rule,
+            termination_notice_months,
         } = &command.action
         else {
             unreachable!("decide_open is called for OpenNegotiation only")
@@ -538,6 +552,11 @@ impl Negotiation {
         if let Some(rule) = entry_into_force_rule {
             rule.check()?;
         }
+        if let Some(months) = termination_notice_months {
+            if *months > MAX_ENTRY_INTO_FORCE_DELAY_MONTHS {
+                return Err(NegotiationError::InvalidNoticePeriod(*months));
+            }
+        }
         if !founders.iter().any(|f| f.person == command.actor) {
             return Err(NegotiationError::OpenerNotNamed {
                 person: command.actor.clone(),
@@ -553,6 +572,9 @@ impl Negotiation {
             language_responsibility: language_responsibility.clone(),
             entry_into_force_rule: Some(
                 entry_into_force_rule.unwrap_or(instrument_kind.default_entry_into_force_rule()),
+            ),
+            termination_notice_months: Some(
+                termination_notice_months.unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
             ),
         }])
     }
@@ -858,6 +880,7 @@ impl Aggregate for Negotiation {
                 languages,
                 language_responsibility,
                 entry_into_force_rule,
+                termination_notice_months,
             } => {
                 for founder in founding_delegates(&parties, facilitator.as_ref()) {
                     self.delegates.insert(founder.person.clone(), founder);
@@ -872,6 +895,8 @@ impl Aggregate for Negotiation {
                     language_responsibility,
                     entry_into_force_rule: entry_into_force_rule
                         .unwrap_or(instrument_kind.default_entry_into_force_rule()),
+                    termination_notice_months: termination_notice_months
+                        .unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
                 });
             }
             NegotiationEvent::DelegateAccredited { delegate } => {
@@ -1078,6 +1103,15 @@ impl Aggregate for Negotiation {
             }
             NegotiationEvent::NegotiationAbandoned { .. } => {
                 self.abandoned = true;
+            }
+            NegotiationEvent::OperationSuspended { party, from, .. } => {
+                self.suspension = Some((party, from));
+            }
+            NegotiationEvent::OperationResumed { .. } => {
+                self.suspension = None;
+            }
+            NegotiationEvent::TerminationNotified { effective_on, .. } => {
+                self.termination = Some(effective_on);
             }
             event @ (NegotiationEvent::RoundOpened { .. }
             | NegotiationEvent::RoundClosed { .. }

@@ -46,6 +46,7 @@ pub(crate) fn open_action() -> Action {
         languages: vec!["fr".into(), "ar".into()],
         language_responsibility: Default::default(),
         entry_into_force_rule: None,
+        termination_notice_months: None,
     }
 }
 
@@ -65,6 +66,7 @@ pub(crate) fn opened() -> NegotiationEvent {
         languages,
         language_responsibility,
         entry_into_force_rule,
+        termination_notice_months,
     } = open_action()
     else {
         unreachable!()
@@ -80,6 +82,7 @@ pub(crate) fn opened() -> NegotiationEvent {
         entry_into_force_rule: Some(
             entry_into_force_rule.unwrap_or(instrument_kind.default_entry_into_force_rule()),
         ),
+        termination_notice_months: Some(termination_notice_months.unwrap_or(6)),
     }
 }
 
@@ -899,7 +902,10 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::OpenRound
         | ActionKind::CloseRound
         | ActionKind::RecordMinutes
-        | ActionKind::AdoptMinutes => unreachable!("these acts come from lifecycle::tests"),
+        | ActionKind::AdoptMinutes
+        | ActionKind::SuspendOperation
+        | ActionKind::ResumeOperation
+        | ActionKind::NotifyTermination => unreachable!("these acts come from lifecycle::tests"),
     }
 }
 

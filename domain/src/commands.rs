@@ -43,6 +43,9 @@ pub enum Action {
         /// When the instrument enters into force; the kind's usual rule when absent.
         #[serde(default)]
         entry_into_force_rule: Option<EntryIntoForceRule>,
+        /// Months between a notice of termination and its effect; six when absent.
+        #[serde(default)]
+        termination_notice_months: Option<u32>,
     },
     /// Accredit a member of the actor's own delegation (or the facilitator's staff).
     AccreditDelegate {
@@ -184,6 +187,20 @@ pub enum Action {
         mode: ConsentMode,
         on: NaiveDate,
     },
+    /// Suspend the operation of an instrument in force, from a date (art. 57-58 VCLT).
+    SuspendOperation {
+        from: NaiveDate,
+        reason: String,
+    },
+    /// Resume the operation suspended by the actor's party.
+    ResumeOperation {
+        from: NaiveDate,
+    },
+    /// Notify termination; it takes effect after the instrument's notice period (art. 56, 65).
+    NotifyTermination {
+        notified_on: NaiveDate,
+        reason: String,
+    },
     /// End the negotiation without an instrument; only before the text is authenticated.
     AbandonNegotiation {
         reason: String,
@@ -217,10 +234,13 @@ pub enum ActionKind {
     CloseRound,
     RecordMinutes,
     AdoptMinutes,
+    SuspendOperation,
+    ResumeOperation,
+    NotifyTermination,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 24] = [
+    pub const ALL: [ActionKind; 27] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -245,6 +265,9 @@ impl ActionKind {
         ActionKind::CloseRound,
         ActionKind::RecordMinutes,
         ActionKind::AdoptMinutes,
+        ActionKind::SuspendOperation,
+        ActionKind::ResumeOperation,
+        ActionKind::NotifyTermination,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -290,6 +313,9 @@ impl ActionKind {
             ActionKind::CloseRound => "close a round",
             ActionKind::RecordMinutes => "record minutes",
             ActionKind::AdoptMinutes => "adopt minutes",
+            ActionKind::SuspendOperation => "suspend the instrument's operation",
+            ActionKind::ResumeOperation => "resume the instrument's operation",
+            ActionKind::NotifyTermination => "notify termination",
         }
     }
 }
@@ -327,6 +353,9 @@ impl Action {
             Action::CloseRound { .. } => ActionKind::CloseRound,
             Action::RecordMinutes { .. } => ActionKind::RecordMinutes,
             Action::AdoptMinutes { .. } => ActionKind::AdoptMinutes,
+            Action::SuspendOperation { .. } => ActionKind::SuspendOperation,
+            Action::ResumeOperation { .. } => ActionKind::ResumeOperation,
+            Action::NotifyTermination { .. } => ActionKind::NotifyTermination,
         }
     }
 }

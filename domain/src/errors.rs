@@ -192,6 +192,21 @@ pub enum NegotiationError {
         given: String,
         current: String,
     },
+    #[error("the instrument is not in force on {0}")]
+    NotInForce(chrono::NaiveDate),
+    #[error("the instrument's operation is already suspended, by {0}")]
+    AlreadySuspended(String),
+    #[error("{0} has not suspended the instrument's operation")]
+    NotSuspended(String),
+    #[error("{date} is before the suspension of {since}")]
+    DateBeforeSuspension {
+        date: chrono::NaiveDate,
+        since: chrono::NaiveDate,
+    },
+    #[error("termination has already been notified, taking effect on {0}")]
+    TerminationAlreadyNotified(chrono::NaiveDate),
+    #[error("a notice period of {0} months is invalid: use 0 to 120 months")]
+    InvalidNoticePeriod(u32),
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
     #[error("every party has adopted the text; it can no longer change")]

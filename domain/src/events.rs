@@ -28,6 +28,8 @@ pub enum NegotiationEvent {
         /// Absent in events recorded before rules were stored: the kind's usual rule applies.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry_into_force_rule: Option<EntryIntoForceRule>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        termination_notice_months: Option<u32>,
     },
     DelegateAccredited {
         delegate: Delegate,
@@ -161,6 +163,21 @@ pub enum NegotiationEvent {
     NegotiationAbandoned {
         reason: String,
     },
+    OperationSuspended {
+        party: String,
+        from: NaiveDate,
+        reason: String,
+    },
+    OperationResumed {
+        party: String,
+        from: NaiveDate,
+    },
+    TerminationNotified {
+        party: String,
+        notified_on: NaiveDate,
+        effective_on: NaiveDate,
+        reason: String,
+    },
 }
 
 impl NegotiationEvent {
@@ -184,6 +201,9 @@ impl NegotiationEvent {
             NegotiationEvent::ConsentExpressed { .. } => "ConsentExpressed",
             NegotiationEvent::EntryIntoForceFixed { .. } => "EntryIntoForceFixed",
             NegotiationEvent::NegotiationAbandoned { .. } => "NegotiationAbandoned",
+            NegotiationEvent::OperationSuspended { .. } => "OperationSuspended",
+            NegotiationEvent::OperationResumed { .. } => "OperationResumed",
+            NegotiationEvent::TerminationNotified { .. } => "TerminationNotified",
             NegotiationEvent::AlternativeProposed { .. } => "AlternativeProposed",
             NegotiationEvent::PositionStated { .. } => "PositionStated",
             NegotiationEvent::AlternativeChosen { .. } => "AlternativeChosen",

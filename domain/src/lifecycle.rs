@@ -206,9 +206,11 @@ impl Negotiation {
         self.opened.as_ref().map(|o| o.entry_into_force_rule)
     }
 
-    /// Whether the instrument is in force on `date`.
+    /// Whether the instrument is in force on `date`: entered into force, and not yet terminated.
+    /// (A suspended instrument stays in force; its operation is what is suspended.)
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.entry_into_force.is_some_and(|since| since <= date)
+            && self.termination.is_none_or(|end| date < end)
     }
 
     /// The first clause that keeps the text from being adopted, and why.
@@ -483,6 +485,96 @@ impl Negotiation {
         }
     }
 
+    fn check_in_force_on(&self, date: NaiveDate) -> Result<(), NegotiationError> {
+        if self.in_force_on(date) {
+            Ok(())
+        } else {
+            Err(NegotiationError::NotInForce(date))
+        }
+    }
+
+    pub(crate) fn decide_suspension(
+        &self,
+        actor: &Delegate,
+        from: NaiveDate,
+        reason: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        self.check_in_force_on(from)?;
+        if let Some((party, _)) = &self.suspension {
+            return Err(NegotiationError::AlreadySuspended(party.clone()));
+        }
+        crate::aggregate::check_comment("reason", reason)?;
+        Ok(vec![NegotiationEvent::OperationSuspended {
+            party: actor.party.clone(),
+            from,
+            reason: reason.to_string(),
+        }])
+    }
+
+    pub(crate) fn decide_resumption(
+        &self,
+        actor: &Delegate,
+        from: NaiveDate,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let Some((party, since)) = &self.suspension else {
+            return Err(NegotiationError::NotSuspended(actor.party.clone()));
+        };
+        if *party != actor.party {
+            return Err(NegotiationError::NotSuspended(actor.party.clone()));
+        }
+        if from < *since {
+            return Err(NegotiationError::DateBeforeSuspension {
+                date: from,
+                since: *since,
+            });
+        }
+        self.check_in_force_on(from)?;
+        Ok(vec![NegotiationEvent::OperationResumed {
+            party: actor.party.clone(),
+            from,
+        }])
+    }
+
+    pub(crate) fn decide_termination(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        notified_on: NaiveDate,
+        reason: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        if let Some(effective_on) = self.termination {
+            return Err(NegotiationError::TerminationAlreadyNotified(effective_on));
+        }
+        self.check_in_force_on(notified_on)?;
+        crate::aggregate::check_comment("reason", reason)?;
+        let effective_on = notified_on
+            .checked_add_months(Months::new(opened.termination_notice_months))
+            .unwrap_or(NaiveDate::MAX);
+        Ok(vec![NegotiationEvent::TerminationNotified {
+            party: actor.party.clone(),
+            notified_on,
+            effective_on,
+            reason: reason.to_string(),
+        }])
+    }
+
+    /// The party that suspended the instrument's operation, and from when.
+    pub fn suspension(&self) -> Option<&(String, NaiveDate)> {
+        self.suspension.as_ref()
+    }
+
+    /// Whether the instrument's operation is suspended on `date`.
+    pub fn suspended_on(&self, date: NaiveDate) -> bool {
+        self.suspension
+            .as_ref()
+            .is_some_and(|(_, since)| *since <= date)
+    }
+
+    /// When a notified termination takes effect.
+    pub fn terminates_on(&self) -> Option<NaiveDate> {
+        self.termination
+    }
+
     pub(crate) fn decide_abandonment(
         &self,
         reason: &str,
@@ -695,6 +787,16 @@ pub(crate) mod tests {
                 events
             }
             ActionKind::ReopenClause => ready(),
+            ActionKind::SuspendOperation | ActionKind::NotifyTermination => in_force(),
+            ActionKind::ResumeOperation => {
+                let mut events = in_force();
+                events.push(NegotiationEvent::OperationSuspended {
+                    party: "CIV".into(),
+                    from: date("2026-03-01"),
+                    reason: "Révision de la loi".into(),
+                });
+                events
+            }
             ActionKind::CloseRound | ActionKind::RecordMinutes => {
                 let mut events = negotiating();
                 events.push(crate::rounds::tests::round_opened());
@@ -772,6 +874,17 @@ pub(crate) mod tests {
                 reason: "New data-protection law".into(),
             },
             ActionKind::OpenRound => crate::rounds::tests::open_round("round-1"),
+            ActionKind::SuspendOperation => Action::SuspendOperation {
+                from: date("2026-03-01"),
+                reason: "Révision de la loi".into(),
+            },
+            ActionKind::ResumeOperation => Action::ResumeOperation {
+                from: date("2026-04-01"),
+            },
+            ActionKind::NotifyTermination => Action::NotifyTermination {
+                notified_on: date("2026-05-01"),
+                reason: "Remplacé par un accord".into(),
+            },
             ActionKind::CloseRound => Action::CloseRound {
                 round_id: "round-1".into(),
             },
@@ -786,6 +899,128 @@ pub(crate) mod tests {
             },
             _ => return None,
         })
+    }
+
+    /// An MoU signed definitively by both parties on 1 February 2026, in effect from that day.
+    pub(crate) fn in_force() -> Vec<NegotiationEvent> {
+        let mut events = adopted_as(InstrumentKind::Mou);
+        for (person, party, seed) in [(CIV_SIGNATORY, "CIV", 1), (MAR_SIGNATORY, "MAR", 2)] {
+            let signing = sign(
+                &events,
+                person,
+                party,
+                seed,
+                SignatureCapacity::Definitive,
+                "2026-02-01",
+            );
+            perform(&mut events, person, signing);
+        }
+        assert!(state_of(&events).in_force_on(date("2026-02-01")));
+        events
+    }
+
+    #[test]
+    fn suspension_and_resumption_by_the_party_that_suspended() {
+        let suspend = Action::SuspendOperation {
+            from: date("2026-03-01"),
+            reason: "Révision de la loi".into(),
+        };
+        let mut events = in_force();
+        let recorded = perform(&mut events, CIV_AUTHORITY, suspend.clone());
+        assert!(
+            matches!(&recorded[0], NegotiationEvent::OperationSuspended { party, .. } if party == "CIV")
+        );
+        let state = state_of(&events);
+        assert!(state.suspended_on(date("2026-03-02")) && state.in_force_on(date("2026-03-02")));
+        let refusals = [
+            (
+                CIV_AUTHORITY,
+                suspend,
+                NegotiationError::AlreadySuspended("CIV".into()),
+            ),
+            (
+                MAR_AUTHORITY,
+                Action::ResumeOperation {
+                    from: date("2026-04-01"),
+                },
+                NegotiationError::NotSuspended("MAR".into()),
+            ),
+            (
+                CIV_AUTHORITY,
+                Action::ResumeOperation {
+                    from: date("2026-02-15"),
+                },
+                NegotiationError::DateBeforeSuspension {
+                    date: date("2026-02-15"),
+                    since: date("2026-03-01"),
+                },
+            ),
+        ];
+        for (actor, action, error) in refusals {
+            NegotiationTest::with(())
+                .given(events.clone())
+                .when(command(actor, action))
+                .then_expect_error(error);
+        }
+        perform(
+            &mut events,
+            CIV_AUTHORITY,
+            Action::ResumeOperation {
+                from: date("2026-04-01"),
+            },
+        );
+        assert!(!state_of(&events).suspended_on(date("2026-04-02")));
+        NegotiationTest::with(())
+            .given(adopted_as(InstrumentKind::Mou))
+            .when(command(
+                CIV_AUTHORITY,
+                Action::SuspendOperation {
+                    from: date("2026-03-01"),
+                    reason: "x".into(),
+                },
+            ))
+            .then_expect_error(NegotiationError::NotInForce(date("2026-03-01")));
+    }
+
+    #[test]
+    fn termination_takes_effect_after_the_notice_period() {
+        let notify = |on: &str| Action::NotifyTermination {
+            notified_on: date(on),
+            reason: "Remplacé".into(),
+        };
+        NegotiationTest::with(())
+            .given(in_force())
+            .when(command(MAR_AUTHORITY, notify("2026-01-15")))
+            .then_expect_error(NegotiationError::NotInForce(date("2026-01-15")));
+        let mut events = in_force();
+        let recorded = perform(&mut events, MAR_AUTHORITY, notify("2026-05-10"));
+        assert!(matches!(&recorded[0],
+            NegotiationEvent::TerminationNotified { effective_on, .. } if *effective_on == date("2026-11-10")));
+        let state = state_of(&events);
+        assert!(state.in_force_on(date("2026-11-09")));
+        assert!(
+            !state.in_force_on(date("2026-11-10")),
+            "terminated after six months' notice"
+        );
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(CIV_AUTHORITY, notify("2026-06-01")))
+            .then_expect_error(NegotiationError::TerminationAlreadyNotified(date(
+                "2026-11-10",
+            )));
+        let invalid = with_open(|a| {
+            if let Action::OpenNegotiation {
+                termination_notice_months,
+                ..
+            } = a
+            {
+                *termination_notice_months = Some(121);
+            }
+        });
+        NegotiationTest::with(())
+            .given_no_previous_events()
+            .when(command(CIV_HEAD, invalid))
+            .then_expect_error(NegotiationError::InvalidNoticePeriod(121));
     }
 
     // ---- Adoption ---------------------------------------------------------------------------

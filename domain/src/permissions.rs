@@ -50,6 +50,9 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     (ActionKind::CloseRound, &[HeadOfDelegation, Secretariat]),
     (ActionKind::RecordMinutes, &[HeadOfDelegation, Secretariat]),
     (ActionKind::AdoptMinutes, &[HeadOfDelegation]),
+    (ActionKind::SuspendOperation, &[CompetentAuthority]),
+    (ActionKind::ResumeOperation, &[CompetentAuthority]),
+    (ActionKind::NotifyTermination, &[CompetentAuthority]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

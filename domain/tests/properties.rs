@@ -65,6 +65,7 @@ fn start(kind: InstrumentKind) -> Vec<NegotiationEvent> {
         languages: vec!["fr".into(), "ar".into()],
         language_responsibility: Default::default(),
         entry_into_force_rule: Some(kind.default_entry_into_force_rule()),
+        termination_notice_months: Some(6),
     }];
     for (person, party, role, seed) in CAST.iter().skip(2) {
         if *party == "XXX" {

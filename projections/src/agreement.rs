@@ -19,6 +19,10 @@ pub struct AgreementState {
     pub text_root_hash: String,
     pub entry_into_force_rule: Option<EntryIntoForceRule>,
     pub entry_into_force: Option<NaiveDate>,
+    /// The party that suspended the instrument's operation, and from when.
+    pub suspended: Option<(String, NaiveDate)>,
+    /// When a notified termination takes effect.
+    pub terminates_on: Option<NaiveDate>,
     pub parties: Vec<PartyState>,
 }
 
@@ -64,6 +68,8 @@ pub fn agreement_state(
         text_root_hash,
         entry_into_force_rule: state.entry_into_force_rule(),
         entry_into_force,
+        suspended: state.suspension().cloned(),
+        terminates_on: state.terminates_on(),
         parties,
     }
 }

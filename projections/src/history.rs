@@ -235,6 +235,25 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::NegotiationAbandoned { reason } => {
             format!("abandoned: {}", first_line(reason))
         }
+        NegotiationEvent::OperationSuspended {
+            party,
+            from,
+            reason,
+        } => {
+            format!(
+                "{party} suspended the instrument's operation from {from}: {}",
+                first_line(reason)
+            )
+        }
+        NegotiationEvent::OperationResumed { party, from } => {
+            format!("{party} resumed the instrument's operation from {from}")
+        }
+        NegotiationEvent::TerminationNotified {
+            party,
+            notified_on,
+            effective_on,
+            ..
+        } => format!("{party} notified termination on {notified_on}, effective {effective_on}"),
     }
 }
 

@@ -37,6 +37,7 @@ fn opened() -> NegotiationEvent {
         languages: vec!["fr".into()],
         language_responsibility: Default::default(),
         entry_into_force_rule: None,
+        termination_notice_months: None,
     }
 }
 
