@@ -245,6 +245,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Action matrices: create, propose and agree rows, validate, report progress.
+    Matrix {
+        #[command(subcommand)]
+        command: MatrixCommand,
+    },
     /// Rounds, meetings and sessions: open, close, minutes.
     Round {
         #[command(subcommand)]
@@ -347,6 +352,61 @@ fn parse_entry_into_force_rule(spec: &str) -> Result<EntryIntoForceRule, String>
             "'{spec}' is not a rule: use on-last-consent, days:N or first-of-month:N"
         )),
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MatrixCommand {
+    Create {
+        negotiation: String,
+        matrix: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// Propose a row from a JSON file ({"objective", "action", "responsible_party", "agency",
+    /// "starts_on", "ends_on", "indicator": {"name", "unit", "baseline", "target"}}); with
+    /// --base (the row hash you saw), change an existing row.
+    Row {
+        negotiation: String,
+        matrix: String,
+        row: String,
+        #[arg(long)]
+        content_file: PathBuf,
+        #[arg(long)]
+        base: Option<String>,
+    },
+    /// Agree, for your party, a row's exact content (its row hash).
+    AgreeRow {
+        negotiation: String,
+        matrix: String,
+        row: String,
+        #[arg(long)]
+        hash: String,
+    },
+    /// Validate the matrix at a round (workshop); every row must be agreed by every party.
+    Validate {
+        negotiation: String,
+        matrix: String,
+        #[arg(long)]
+        round: String,
+    },
+    /// Report progress on a row: not-started, on-track, delayed or completed.
+    Progress {
+        negotiation: String,
+        matrix: String,
+        row: String,
+        #[arg(long)]
+        status: pacta_domain::RowProgress,
+        #[arg(long)]
+        on: NaiveDate,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Every matrix with its rows, agreements and progress.
+    Show {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -608,6 +668,91 @@ async fn run_with<R: PersistedEventRepository>(
             println!("public key {public_key}");
             return Ok(());
         }
+        Command::Matrix { command } => match command {
+            MatrixCommand::Create {
+                negotiation,
+                matrix,
+                title,
+            } => (
+                negotiation,
+                Action::CreateMatrix {
+                    matrix_id: matrix,
+                    title,
+                },
+            ),
+            MatrixCommand::Row {
+                negotiation,
+                matrix,
+                row,
+                content_file,
+                base,
+            } => {
+                let text = read_bounded(&content_file, MAX_COMMAND_FILE_BYTES)?;
+                let content =
+                    serde_json::from_str(&text).map_err(|source| CliError::MalformedCommand {
+                        path: content_file.display().to_string(),
+                        source,
+                    })?;
+                let action = Action::ProposeRow {
+                    matrix_id: matrix,
+                    row_id: row,
+                    content,
+                    base_row_hash: base,
+                };
+                (negotiation, action)
+            }
+            MatrixCommand::AgreeRow {
+                negotiation,
+                matrix,
+                row,
+                hash,
+            } => (
+                negotiation,
+                Action::AgreeRow {
+                    matrix_id: matrix,
+                    row_id: row,
+                    row_hash: hash,
+                },
+            ),
+            MatrixCommand::Validate {
+                negotiation,
+                matrix,
+                round,
+            } => (
+                negotiation,
+                Action::ValidateMatrix {
+                    matrix_id: matrix,
+                    round_id: round,
+                },
+            ),
+            MatrixCommand::Progress {
+                negotiation,
+                matrix,
+                row,
+                status,
+                on,
+                note,
+            } => (
+                negotiation,
+                Action::ReportProgress {
+                    matrix_id: matrix,
+                    row_id: row,
+                    progress: status,
+                    reported_on: on,
+                    note,
+                },
+            ),
+            MatrixCommand::Show { negotiation, json } => {
+                let matrices =
+                    pacta_projections::action_matrices(&ledger.events(&negotiation).await?);
+                if json {
+                    println!("{}", to_json(&matrices));
+                } else {
+                    print_matrices(&matrices);
+                }
+                return Ok(());
+            }
+        },
         Command::Round { command } => match command {
             RoundCommand::Open {
                 negotiation,
@@ -1203,6 +1348,48 @@ fn kebab_tagged(position: &Position) -> String {
         .ok()
         .and_then(|v| v["position"].as_str().map(str::to_string))
         .unwrap_or_default()
+}
+
+fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta_domain::Matrix>) {
+    for (id, matrix) in matrices {
+        let validated = matrix
+            .validated_at
+            .as_ref()
+            .map_or("not validated".to_string(), |round| {
+                format!("validated at {round}")
+            });
+        println!("{} — {} ({validated})", id, matrix.title);
+        for row_id in &matrix.row_order {
+            let row = &matrix.rows[row_id];
+            let c = &row.content;
+            let agreed: Vec<&str> = row
+                .agreed_by
+                .iter()
+                .filter(|(_, hash)| **hash == row.row_hash)
+                .map(|(party, _)| party.as_str())
+                .collect();
+            println!(
+                "  {row_id}: {} — {} [{}: {}, {} to {}] {} {} → {} {}; {}; agreed by {}; row {}",
+                c.objective,
+                c.action,
+                c.responsible_party,
+                c.agency,
+                c.starts_on,
+                c.ends_on,
+                c.indicator.name,
+                c.indicator.baseline,
+                c.indicator.target,
+                c.indicator.unit,
+                kebab(&row.progress),
+                if agreed.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    agreed.join(", ")
+                },
+                &row.row_hash[..12]
+            );
+        }
+    }
 }
 
 fn status_line(status: &pacta_domain::InstrumentStatus) -> String {

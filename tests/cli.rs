@@ -978,3 +978,214 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
     assert_eq!(round_of("Entre deux sessions"), serde_json::Value::Null);
     assert!(ok(&store, &["history", neg]).contains("round-2"));
 }
+
+on_both_stores!(an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on);
+
+async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    ok(&store, &["demo"]);
+    let neg = DEMO_NEGOTIATION;
+    let dir = tempfile::tempdir().unwrap();
+    let row_file = |target: &str| {
+        let path = dir.path().join(format!("row-{target}.json"));
+        let row = serde_json::json!({
+            "objective": "Renforcer l'identification des victimes",
+            "action": "Former les agents de la police des frontières",
+            "responsible_party": "CIV",
+            "agency": "Direction de la Police des Frontières",
+            "starts_on": "2026-06-01",
+            "ends_on": "2026-12-31",
+            "indicator": {"name": "Agents formés", "unit": "personnes", "baseline": "0", "target": target}
+        });
+        std::fs::write(&path, row.to_string()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    ok(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "matrix",
+            "create",
+            neg,
+            "mx-protection",
+            "--title",
+            "Protection des victimes",
+        ],
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "koffi.yao",
+            "matrix",
+            "row",
+            neg,
+            "mx-protection",
+            "r1",
+            "--content-file",
+            &row_file("120"),
+        ],
+    );
+    let matrices: serde_json::Value =
+        serde_json::from_str(&ok(&store, &["matrix", "show", neg, "--json"])).unwrap();
+    let hash = matrices["mx-protection"]["rows"]["r1"]["row_hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let malformed = dir.path().join("broken.json");
+    std::fs::write(&malformed, "{\"objective\": ").unwrap();
+    let refused = pacta(
+        &store,
+        &[
+            "--as",
+            "koffi.yao",
+            "matrix",
+            "row",
+            neg,
+            "mx-protection",
+            "r2",
+            "--content-file",
+            malformed.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        stderr(&refused).contains("is not a valid command"),
+        "{}",
+        stderr(&refused)
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "round",
+            "open",
+            neg,
+            "atelier-final",
+            "--kind",
+            "experts-meeting",
+            "--place",
+            "Abidjan",
+            "--starts-on",
+            "2026-05-20",
+            "--ends-on",
+            "2026-05-21",
+        ],
+    );
+    let early = pacta(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "matrix",
+            "validate",
+            neg,
+            "mx-protection",
+            "--round",
+            "atelier-final",
+        ],
+    );
+    assert!(
+        stderr(&early).contains("row 'r1' is not agreed by every party"),
+        "{}",
+        stderr(&early)
+    );
+    for head in ["amina.kone", "youssef.benali"] {
+        ok(
+            &store,
+            &[
+                "--as",
+                head,
+                "matrix",
+                "agree-row",
+                neg,
+                "mx-protection",
+                "r1",
+                "--hash",
+                &hash,
+            ],
+        );
+    }
+    ok(
+        &store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "matrix",
+            "validate",
+            neg,
+            "mx-protection",
+            "--round",
+            "atelier-final",
+        ],
+    );
+    let wrong_party = pacta(
+        &store,
+        &[
+            "--as",
+            "salma.idrissi",
+            "matrix",
+            "progress",
+            neg,
+            "mx-protection",
+            "r1",
+            "--status",
+            "on-track",
+            "--on",
+            "2026-09-30",
+        ],
+    );
+    assert!(
+        stderr(&wrong_party).contains("may not act for CIV"),
+        "{}",
+        stderr(&wrong_party)
+    );
+    ok(
+        &store,
+        &[
+            "--as",
+            "koffi.yao",
+            "matrix",
+            "progress",
+            neg,
+            "mx-protection",
+            "r1",
+            "--status",
+            "on-track",
+            "--on",
+            "2026-09-30",
+            "--note",
+            "60 agents formés",
+        ],
+    );
+    let shown = ok(&store, &["matrix", "show", neg]);
+    assert!(
+        shown.contains("mx-protection — Protection des victimes (validated at atelier-final)"),
+        "{shown}"
+    );
+    assert!(shown.contains("on-track; agreed by CIV, MAR"), "{shown}");
+
+    ok(
+        &store,
+        &[
+            "--as",
+            "koffi.yao",
+            "matrix",
+            "row",
+            neg,
+            "mx-protection",
+            "r1",
+            "--content-file",
+            &row_file("200"),
+            "--base",
+            &hash,
+        ],
+    );
+    let shown = ok(&store, &["matrix", "show", neg]);
+    assert!(
+        shown.contains("agreed by nobody"),
+        "a changed target needs both parties again: {shown}"
+    );
+}

@@ -58,6 +58,7 @@ fn the_documented_domain_tags_are_the_ones_used() {
     assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::TEXT_HASH_DOMAIN_TAG)));
     assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::TEXT_ROOT_DOMAIN_TAG)));
     assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::SIGNATURE_DOMAIN_TAG)));
+    assert!(FORMAT_DOC.contains(&hex::encode(pacta_domain::ROW_HASH_DOMAIN_TAG)));
 }
 
 #[test]

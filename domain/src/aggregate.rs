@@ -41,6 +41,7 @@ pub struct Negotiation {
     pub(crate) suspension: Option<(String, chrono::NaiveDate)>,
     /// When a notified termination takes effect.
     pub(crate) termination: Option<chrono::NaiveDate>,
+    pub(crate) matrices: BTreeMap<String, crate::matrices::Matrix>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -408,6 +409,29 @@ impl Negotiation {
                 round_id,
                 minutes_hash,
             } => self.decide_minutes_adoption(actor, round_id, minutes_hash),
+            Action::CreateMatrix { matrix_id, title } => self.decide_matrix(matrix_id, title),
+            Action::ProposeRow {
+                matrix_id,
+                row_id,
+                content,
+                base_row_hash,
+            } => self.decide_row(opened, matrix_id, row_id, content, base_row_hash.as_deref()),
+            Action::AgreeRow {
+                matrix_id,
+                row_id,
+                row_hash,
+            } => self.decide_row_agreement(actor, matrix_id, row_id, row_hash),
+            Action::ValidateMatrix {
+                matrix_id,
+                round_id,
+            } => self.decide_validation(matrix_id, round_id),
+            Action::ReportProgress {
+                matrix_id,
+                row_id,
+                progress,
+                reported_on,
+                note,
+            } => self.decide_progress(actor, matrix_id, row_id, *progress, *reported_on, note),
             Action::SuspendOperation { from, reason } => {
                 self.decide_suspension(actor, *from, reason)
             }
@@ -1104,6 +1128,11 @@ impl Aggregate for Negotiation {
             NegotiationEvent::NegotiationAbandoned { .. } => {
                 self.abandoned = true;
             }
+            event @ (NegotiationEvent::MatrixCreated { .. }
+            | NegotiationEvent::RowProposed { .. }
+            | NegotiationEvent::RowAgreed { .. }
+            | NegotiationEvent::MatrixValidated { .. }
+            | NegotiationEvent::ProgressReported { .. }) => self.apply_matrix_event(event),
             NegotiationEvent::OperationSuspended { party, from, .. } => {
                 self.suspension = Some((party, from));
             }

@@ -905,7 +905,12 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::AdoptMinutes
         | ActionKind::SuspendOperation
         | ActionKind::ResumeOperation
-        | ActionKind::NotifyTermination => unreachable!("these acts come from lifecycle::tests"),
+        | ActionKind::NotifyTermination
+        | ActionKind::CreateMatrix
+        | ActionKind::ProposeRow
+        | ActionKind::AgreeRow
+        | ActionKind::ValidateMatrix
+        | ActionKind::ReportProgress => unreachable!("these acts come from lifecycle::tests"),
     }
 }
 

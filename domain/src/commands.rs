@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use crate::matrices::{RowContent, RowProgress};
 use crate::values::{
     ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Position,
     Role, RoundKind, SignatureCapacity, SigningAuthority,
@@ -187,6 +188,39 @@ pub enum Action {
         mode: ConsentMode,
         on: NaiveDate,
     },
+    /// Create an action matrix (an annex of actions, responsibilities and indicators).
+    CreateMatrix {
+        matrix_id: String,
+        title: String,
+    },
+    /// Propose a new row, or (with `base_row_hash`, the content you saw) change an existing one.
+    ProposeRow {
+        matrix_id: String,
+        row_id: String,
+        content: RowContent,
+        #[serde(default)]
+        base_row_hash: Option<String>,
+    },
+    /// The actor's party agrees to exactly this content of a row.
+    AgreeRow {
+        matrix_id: String,
+        row_id: String,
+        row_hash: String,
+    },
+    /// Validate a matrix, every row agreed by every party, at a session (workshop).
+    ValidateMatrix {
+        matrix_id: String,
+        round_id: String,
+    },
+    /// Report implementation progress on a row of a validated matrix.
+    ReportProgress {
+        matrix_id: String,
+        row_id: String,
+        progress: RowProgress,
+        reported_on: NaiveDate,
+        #[serde(default)]
+        note: String,
+    },
     /// Suspend the operation of an instrument in force, from a date (art. 57-58 VCLT).
     SuspendOperation {
         from: NaiveDate,
@@ -237,10 +271,15 @@ pub enum ActionKind {
     SuspendOperation,
     ResumeOperation,
     NotifyTermination,
+    CreateMatrix,
+    ProposeRow,
+    AgreeRow,
+    ValidateMatrix,
+    ReportProgress,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 27] = [
+    pub const ALL: [ActionKind; 32] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -268,6 +307,11 @@ impl ActionKind {
         ActionKind::SuspendOperation,
         ActionKind::ResumeOperation,
         ActionKind::NotifyTermination,
+        ActionKind::CreateMatrix,
+        ActionKind::ProposeRow,
+        ActionKind::AgreeRow,
+        ActionKind::ValidateMatrix,
+        ActionKind::ReportProgress,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -316,6 +360,11 @@ impl ActionKind {
             ActionKind::SuspendOperation => "suspend the instrument's operation",
             ActionKind::ResumeOperation => "resume the instrument's operation",
             ActionKind::NotifyTermination => "notify termination",
+            ActionKind::CreateMatrix => "create an action matrix",
+            ActionKind::ProposeRow => "propose a matrix row",
+            ActionKind::AgreeRow => "agree a matrix row",
+            ActionKind::ValidateMatrix => "validate an action matrix",
+            ActionKind::ReportProgress => "report progress",
         }
     }
 }
@@ -356,6 +405,11 @@ impl Action {
             Action::SuspendOperation { .. } => ActionKind::SuspendOperation,
             Action::ResumeOperation { .. } => ActionKind::ResumeOperation,
             Action::NotifyTermination { .. } => ActionKind::NotifyTermination,
+            Action::CreateMatrix { .. } => ActionKind::CreateMatrix,
+            Action::ProposeRow { .. } => ActionKind::ProposeRow,
+            Action::AgreeRow { .. } => ActionKind::AgreeRow,
+            Action::ValidateMatrix { .. } => ActionKind::ValidateMatrix,
+            Action::ReportProgress { .. } => ActionKind::ReportProgress,
         }
     }
 }

@@ -207,6 +207,34 @@ pub enum NegotiationError {
     TerminationAlreadyNotified(chrono::NaiveDate),
     #[error("a notice period of {0} months is invalid: use 0 to 120 months")]
     InvalidNoticePeriod(u32),
+    #[error("action matrix '{0}' does not exist")]
+    UnknownMatrix(String),
+    #[error("action matrix '{0}' already exists")]
+    MatrixExists(String),
+    #[error("negotiation already has {max_matrices} action matrices, the limit")]
+    TooManyMatrices { max_matrices: usize },
+    #[error("row '{row_id}' of matrix '{matrix_id}' does not exist")]
+    UnknownRow { matrix_id: String, row_id: String },
+    #[error("row '{row_id}' of matrix '{matrix_id}' already exists; change it with the hash of its current content")]
+    RowExists { matrix_id: String, row_id: String },
+    #[error("matrix '{matrix_id}' already has {max_rows} rows, the limit")]
+    TooManyRows { matrix_id: String, max_rows: usize },
+    #[error("row '{row_id}' has changed since you read it: you named {given}, its content is now {current}")]
+    StaleRowHash {
+        row_id: String,
+        given: String,
+        current: String,
+    },
+    #[error("the change leaves row '{0}' as it is")]
+    RowUnchanged(String),
+    #[error("matrix '{0}' has no rows to validate")]
+    EmptyMatrix(String),
+    #[error("matrix '{matrix_id}' cannot be validated: row '{row_id}' is not agreed by every party in its current content")]
+    RowNotAgreed { matrix_id: String, row_id: String },
+    #[error("matrix '{0}' is already validated")]
+    MatrixAlreadyValidated(String),
+    #[error("row '{row_id}' of matrix '{matrix_id}' is not in implementation: the matrix must be validated and the row agreed by every party")]
+    RowNotInImplementation { matrix_id: String, row_id: String },
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
     #[error("every party has adopted the text; it can no longer change")]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
 
+use crate::matrices::{RowContent, RowProgress};
 use crate::values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party,
     Position, RoundKind, SignatureCapacity,
@@ -163,6 +164,33 @@ pub enum NegotiationEvent {
     NegotiationAbandoned {
         reason: String,
     },
+    MatrixCreated {
+        matrix_id: String,
+        title: String,
+    },
+    RowProposed {
+        matrix_id: String,
+        row_id: String,
+        content: RowContent,
+        row_hash: String,
+    },
+    RowAgreed {
+        matrix_id: String,
+        row_id: String,
+        party: String,
+        row_hash: String,
+    },
+    MatrixValidated {
+        matrix_id: String,
+        round_id: String,
+    },
+    ProgressReported {
+        matrix_id: String,
+        row_id: String,
+        progress: RowProgress,
+        reported_on: NaiveDate,
+        note: String,
+    },
     OperationSuspended {
         party: String,
         from: NaiveDate,
@@ -202,6 +230,11 @@ impl NegotiationEvent {
             NegotiationEvent::EntryIntoForceFixed { .. } => "EntryIntoForceFixed",
             NegotiationEvent::NegotiationAbandoned { .. } => "NegotiationAbandoned",
             NegotiationEvent::OperationSuspended { .. } => "OperationSuspended",
+            NegotiationEvent::MatrixCreated { .. } => "MatrixCreated",
+            NegotiationEvent::RowProposed { .. } => "RowProposed",
+            NegotiationEvent::RowAgreed { .. } => "RowAgreed",
+            NegotiationEvent::MatrixValidated { .. } => "MatrixValidated",
+            NegotiationEvent::ProgressReported { .. } => "ProgressReported",
             NegotiationEvent::OperationResumed { .. } => "OperationResumed",
             NegotiationEvent::TerminationNotified { .. } => "TerminationNotified",
             NegotiationEvent::AlternativeProposed { .. } => "AlternativeProposed",

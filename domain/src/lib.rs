@@ -17,6 +17,7 @@ mod events;
 mod languages;
 mod lifecycle;
 pub mod limits;
+mod matrices;
 pub mod metadata;
 mod permissions;
 mod positions;
@@ -32,6 +33,9 @@ pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use errors::NegotiationError;
 pub use events::NegotiationEvent;
 pub use lifecycle::{ConsentRecord, InstrumentStatus, SignatureRecord, ORIGINAL_REVISION};
+pub use matrices::{
+    row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
+};
 pub use permissions::{is_permitted, PERMISSIONS};
 pub use rounds::Round;
 pub use signing::{

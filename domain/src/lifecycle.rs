@@ -788,6 +788,17 @@ pub(crate) mod tests {
             }
             ActionKind::ReopenClause => ready(),
             ActionKind::SuspendOperation | ActionKind::NotifyTermination => in_force(),
+            ActionKind::ProposeRow => {
+                let mut events = negotiating();
+                events.push(NegotiationEvent::MatrixCreated {
+                    matrix_id: "mx-protection".into(),
+                    title: "Protection".into(),
+                });
+                events
+            }
+            ActionKind::AgreeRow => crate::matrices::tests::matrix_history(false, false),
+            ActionKind::ValidateMatrix => crate::matrices::tests::matrix_history(true, false),
+            ActionKind::ReportProgress => crate::matrices::tests::matrix_history(true, true),
             ActionKind::ResumeOperation => {
                 let mut events = in_force();
                 events.push(NegotiationEvent::OperationSuspended {
@@ -874,6 +885,27 @@ pub(crate) mod tests {
                 reason: "New data-protection law".into(),
             },
             ActionKind::OpenRound => crate::rounds::tests::open_round("round-1"),
+            ActionKind::CreateMatrix => Action::CreateMatrix {
+                matrix_id: "mx-new".into(),
+                title: "Coopération judiciaire".into(),
+            },
+            ActionKind::ProposeRow => crate::matrices::tests::propose_row("120", None),
+            ActionKind::AgreeRow => Action::AgreeRow {
+                matrix_id: "mx-protection".into(),
+                row_id: "r1".into(),
+                row_hash: crate::matrices::row_hash(&crate::matrices::tests::content("120")),
+            },
+            ActionKind::ValidateMatrix => Action::ValidateMatrix {
+                matrix_id: "mx-protection".into(),
+                round_id: "round-1".into(),
+            },
+            ActionKind::ReportProgress => Action::ReportProgress {
+                matrix_id: "mx-protection".into(),
+                row_id: "r1".into(),
+                progress: crate::matrices::RowProgress::OnTrack,
+                reported_on: date("2026-09-30"),
+                note: String::new(),
+            },
             ActionKind::SuspendOperation => Action::SuspendOperation {
                 from: date("2026-03-01"),
                 reason: "Révision de la loi".into(),

@@ -29,6 +29,9 @@ pub const MAX_CLAUSES_PER_NEGOTIATION: usize = 1_000;
 pub const MAX_ROUNDS_PER_NEGOTIATION: usize = 200;
 /// Months from a notice of termination to its effect, where the instrument names none.
 pub const DEFAULT_TERMINATION_NOTICE_MONTHS: u32 = 6;
+/// Action matrices in one negotiation, and rows in one matrix.
+pub const MAX_MATRICES_PER_NEGOTIATION: usize = 50;
+pub const MAX_ROWS_PER_MATRIX: usize = 200;
 /// Bracketed alternatives standing against one clause's wording.
 pub const MAX_ALTERNATIVES_PER_CLAUSE: usize = 8;
 /// Longest delay an entry-into-force rule may set after the last consent (ten years).

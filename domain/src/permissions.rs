@@ -53,6 +53,17 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     (ActionKind::SuspendOperation, &[CompetentAuthority]),
     (ActionKind::ResumeOperation, &[CompetentAuthority]),
     (ActionKind::NotifyTermination, &[CompetentAuthority]),
+    (
+        ActionKind::CreateMatrix,
+        &[Negotiator, HeadOfDelegation, Secretariat],
+    ),
+    (ActionKind::ProposeRow, &[Negotiator, HeadOfDelegation]),
+    (ActionKind::AgreeRow, &[HeadOfDelegation]),
+    (ActionKind::ValidateMatrix, &[HeadOfDelegation, Secretariat]),
+    (
+        ActionKind::ReportProgress,
+        &[Negotiator, HeadOfDelegation, Secretariat],
+    ),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

@@ -1,10 +1,12 @@
 //! The state of the agreement: where the instrument stands, the text root every act binds, and
 //! each party's adoption, initialling, signature and consent.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{
-    ConsentRecord, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Negotiation,
+    ConsentRecord, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix, Negotiation,
     SignatureRecord,
 };
 use serde::Serialize;
@@ -34,6 +36,18 @@ pub struct PartyState {
     pub adopted: bool,
     pub signature: Option<SignatureRecord>,
     pub consent: Option<ConsentRecord>,
+}
+
+/// Every action matrix with its rows, agreements, validation and progress.
+pub fn action_matrices(events: &[EventEnvelope<Negotiation>]) -> BTreeMap<String, Matrix> {
+    let mut state = Negotiation::default();
+    for envelope in events {
+        state.apply(envelope.payload.clone());
+    }
+    state
+        .matrices()
+        .map(|(id, m)| (id.clone(), m.clone()))
+        .collect()
 }
 
 pub fn agreement_state(

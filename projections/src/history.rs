@@ -245,6 +245,46 @@ pub fn summary(event: &NegotiationEvent) -> String {
                 first_line(reason)
             )
         }
+        NegotiationEvent::MatrixCreated { matrix_id, title } => {
+            format!("created action matrix {matrix_id} \"{title}\"")
+        }
+        NegotiationEvent::RowProposed {
+            matrix_id,
+            row_id,
+            content,
+            row_hash,
+        } => format!(
+            "proposed row {matrix_id}/{row_id} for {} (target {} {}) [{}]",
+            content.responsible_party,
+            content.indicator.target,
+            content.indicator.unit,
+            short(row_hash)
+        ),
+        NegotiationEvent::RowAgreed {
+            matrix_id,
+            row_id,
+            party,
+            row_hash,
+        } => format!(
+            "{party} agreed row {matrix_id}/{row_id} [{}]",
+            short(row_hash)
+        ),
+        NegotiationEvent::MatrixValidated {
+            matrix_id,
+            round_id,
+        } => {
+            format!("validated action matrix {matrix_id} at {round_id}")
+        }
+        NegotiationEvent::ProgressReported {
+            matrix_id,
+            row_id,
+            progress,
+            reported_on,
+            ..
+        } => format!(
+            "progress on {matrix_id}/{row_id} at {reported_on}: {}",
+            kebab(progress)
+        ),
         NegotiationEvent::OperationResumed { party, from } => {
             format!("{party} resumed the instrument's operation from {from}")
         }

@@ -9,7 +9,7 @@ mod agreement;
 mod draft;
 mod history;
 
-pub use agreement::{agreement_state, AgreementState, PartyState};
+pub use agreement::{action_matrices, agreement_state, AgreementState, PartyState};
 pub use draft::{draft, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion};
 pub use history::{history, kebab, summary, HistoryEntry};
 
