@@ -185,6 +185,7 @@ async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), C
         language_responsibility: Default::default(),
         entry_into_force_rule: None,
         termination_notice_months: None,
+        provisional_application: false,
     };
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),

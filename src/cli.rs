@@ -211,6 +211,12 @@ pub enum Command {
         #[arg(long)]
         on: NaiveDate,
     },
+    /// Apply the signed instrument provisionally from a date (competent authority; art. 25).
+    ApplyProvisionally {
+        negotiation: String,
+        #[arg(long)]
+        from: NaiveDate,
+    },
     /// Suspend the instrument's operation from a date (competent authority).
     Suspend {
         negotiation: String,
@@ -311,6 +317,9 @@ pub struct OpenArgs {
     /// Months between a notice of termination and its effect (default 6).
     #[arg(long)]
     pub termination_notice_months: Option<u32>,
+    /// The instrument provides for provisional application pending entry into force (art. 25).
+    #[arg(long)]
+    pub provisional_application: bool,
 }
 
 fn parse_head(spec: &str) -> Result<(usize, String), String> {
@@ -636,6 +645,7 @@ async fn run_with<R: PersistedEventRepository>(
                 language_responsibility,
                 entry_into_force_rule: args.entry_into_force,
                 termination_notice_months: args.termination_notice_months,
+                provisional_application: args.provisional_application,
             };
             (args.negotiation, action)
         }
@@ -868,6 +878,9 @@ async fn run_with<R: PersistedEventRepository>(
             reason,
         } => (negotiation, Action::SuspendOperation { from, reason }),
         Command::Resume { negotiation, from } => (negotiation, Action::ResumeOperation { from }),
+        Command::ApplyProvisionally { negotiation, from } => {
+            (negotiation, Action::ApplyProvisionally { from })
+        }
         Command::Terminate {
             negotiation,
             notified_on,
@@ -1332,6 +1345,9 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         }
         if let Some(c) = &party.consent {
             acts.push(format!("{} on {}", kebab(&c.mode), c.on));
+        }
+        if let Some(from) = party.provisionally_applied_from {
+            acts.push(format!("applies it provisionally from {from}"));
         }
         let acts = if acts.is_empty() {
             "no act yet".to_string()

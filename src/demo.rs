@@ -152,6 +152,7 @@ pub async fn record_story<R: PersistedEventRepository>(
             language_responsibility: [("fr".into(), "CIV".into()), ("ar".into(), "MAR".into())].into(),
             entry_into_force_rule: None,
             termination_notice_months: None,
+            provisional_application: false,
         },
     )
     .await?;

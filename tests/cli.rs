@@ -1189,3 +1189,48 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
         "a changed target needs both parties again: {shown}"
     );
 }
+
+on_both_stores!(provisional_application_is_refused_where_the_instrument_does_not_provide_for_it);
+
+async fn provisional_application_is_refused_where_the_instrument_does_not_provide_for_it(
+    backend: Backend,
+) {
+    let store = TestStore::new(backend).await;
+    ok(&store, &["demo"]);
+    ok(
+        &store,
+        &[
+            "--as",
+            "amina.kone",
+            "accredit",
+            DEMO_NEGOTIATION,
+            "--person",
+            "civ.treaties",
+            "--name",
+            "Direction des traités",
+            "--party",
+            "CIV",
+            "--role",
+            "competent-authority",
+        ],
+    );
+    let count = store.event_count().await;
+    let refused = pacta(
+        &store,
+        &[
+            "--as",
+            "civ.treaties",
+            "apply-provisionally",
+            DEMO_NEGOTIATION,
+            "--from",
+            "2026-07-01",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("does not provide for provisional application"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(store.event_count().await, count);
+}

@@ -47,6 +47,7 @@ fn open(negotiation_id: &str) -> NegotiationCommand {
             language_responsibility: Default::default(),
             entry_into_force_rule: None,
             termination_notice_months: None,
+            provisional_application: false,
         },
     )
 }

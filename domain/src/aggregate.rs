@@ -42,6 +42,8 @@ pub struct Negotiation {
     /// When a notified termination takes effect.
     pub(crate) termination: Option<chrono::NaiveDate>,
     pub(crate) matrices: BTreeMap<String, crate::matrices::Matrix>,
+    /// Parties applying the instrument provisionally, and from when.
+    pub(crate) provisionally_applied: BTreeMap<String, chrono::NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +58,7 @@ pub(crate) struct Opened {
     pub(crate) language_responsibility: BTreeMap<String, String>,
     pub(crate) entry_into_force_rule: EntryIntoForceRule,
     pub(crate) termination_notice_months: u32,
+    pub(crate) provisional_application: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -432,6 +435,9 @@ impl Negotiation {
                 reported_on,
                 note,
             } => self.decide_progress(actor, matrix_id, row_id, *progress, *reported_on, note),
+            Action::ApplyProvisionally { from } => {
+                self.decide_provisional_application(opened, actor, *from)
+            }
             Action::SuspendOperation { from, reason } => {
                 self.decide_suspension(actor, *from, reason)
             }
@@ -490,6 +496,7 @@ impl Negotiation {
             language_responsibility,
             entry_into_force_rule,
             termination_notice_months,
+            provisional_application,
         } = &command.action
         else {
             unreachable!("decide_open is called for OpenNegotiation only")
@@ -600,6 +607,7 @@ impl Negotiation {
             termination_notice_months: Some(
                 termination_notice_months.unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
             ),
+            provisional_application: *provisional_application,
         }])
     }
 
@@ -905,6 +913,7 @@ impl Aggregate for Negotiation {
                 language_responsibility,
                 entry_into_force_rule,
                 termination_notice_months,
+                provisional_application,
             } => {
                 for founder in founding_delegates(&parties, facilitator.as_ref()) {
                     self.delegates.insert(founder.person.clone(), founder);
@@ -921,6 +930,7 @@ impl Aggregate for Negotiation {
                         .unwrap_or(instrument_kind.default_entry_into_force_rule()),
                     termination_notice_months: termination_notice_months
                         .unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
+                    provisional_application,
                 });
             }
             NegotiationEvent::DelegateAccredited { delegate } => {
@@ -1133,6 +1143,9 @@ impl Aggregate for Negotiation {
             | NegotiationEvent::RowAgreed { .. }
             | NegotiationEvent::MatrixValidated { .. }
             | NegotiationEvent::ProgressReported { .. }) => self.apply_matrix_event(event),
+            NegotiationEvent::ProvisionalApplicationStarted { party, from } => {
+                self.provisionally_applied.insert(party, from);
+            }
             NegotiationEvent::OperationSuspended { party, from, .. } => {
                 self.suspension = Some((party, from));
             }

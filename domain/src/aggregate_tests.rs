@@ -47,6 +47,7 @@ pub(crate) fn open_action() -> Action {
         language_responsibility: Default::default(),
         entry_into_force_rule: None,
         termination_notice_months: None,
+        provisional_application: false,
     }
 }
 
@@ -67,6 +68,7 @@ pub(crate) fn opened() -> NegotiationEvent {
         language_responsibility,
         entry_into_force_rule,
         termination_notice_months,
+        provisional_application,
     } = open_action()
     else {
         unreachable!()
@@ -83,6 +85,7 @@ pub(crate) fn opened() -> NegotiationEvent {
             entry_into_force_rule.unwrap_or(instrument_kind.default_entry_into_force_rule()),
         ),
         termination_notice_months: Some(termination_notice_months.unwrap_or(6)),
+        provisional_application,
     }
 }
 
@@ -910,7 +913,8 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::ProposeRow
         | ActionKind::AgreeRow
         | ActionKind::ValidateMatrix
-        | ActionKind::ReportProgress => unreachable!("these acts come from lifecycle::tests"),
+        | ActionKind::ReportProgress
+        | ActionKind::ApplyProvisionally => unreachable!("these acts come from lifecycle::tests"),
     }
 }
 

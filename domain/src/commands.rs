@@ -47,6 +47,10 @@ pub enum Action {
         /// Months between a notice of termination and its effect; six when absent.
         #[serde(default)]
         termination_notice_months: Option<u32>,
+        /// Whether a party that has signed may apply the instrument provisionally, pending entry
+        /// into force (art. 25 VCLT).
+        #[serde(default)]
+        provisional_application: bool,
     },
     /// Accredit a member of the actor's own delegation (or the facilitator's staff).
     AccreditDelegate {
@@ -221,6 +225,10 @@ pub enum Action {
         #[serde(default)]
         note: String,
     },
+    /// Apply the signed instrument provisionally from a date, pending entry into force (art. 25).
+    ApplyProvisionally {
+        from: NaiveDate,
+    },
     /// Suspend the operation of an instrument in force, from a date (art. 57-58 VCLT).
     SuspendOperation {
         from: NaiveDate,
@@ -276,10 +284,11 @@ pub enum ActionKind {
     AgreeRow,
     ValidateMatrix,
     ReportProgress,
+    ApplyProvisionally,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 32] = [
+    pub const ALL: [ActionKind; 33] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -312,6 +321,7 @@ impl ActionKind {
         ActionKind::AgreeRow,
         ActionKind::ValidateMatrix,
         ActionKind::ReportProgress,
+        ActionKind::ApplyProvisionally,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -365,6 +375,7 @@ impl ActionKind {
             ActionKind::AgreeRow => "agree a matrix row",
             ActionKind::ValidateMatrix => "validate an action matrix",
             ActionKind::ReportProgress => "report progress",
+            ActionKind::ApplyProvisionally => "apply the instrument provisionally",
         }
     }
 }
@@ -410,6 +421,7 @@ impl Action {
             Action::AgreeRow { .. } => ActionKind::AgreeRow,
             Action::ValidateMatrix { .. } => ActionKind::ValidateMatrix,
             Action::ReportProgress { .. } => ActionKind::ReportProgress,
+            Action::ApplyProvisionally { .. } => ActionKind::ApplyProvisionally,
         }
     }
 }

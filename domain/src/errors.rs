@@ -235,6 +235,10 @@ pub enum NegotiationError {
     MatrixAlreadyValidated(String),
     #[error("row '{row_id}' of matrix '{matrix_id}' is not in implementation: the matrix must be validated and the row agreed by every party")]
     RowNotInImplementation { matrix_id: String, row_id: String },
+    #[error("this instrument does not provide for provisional application")]
+    ProvisionalApplicationNotProvided,
+    #[error("the instrument is already in force; provisional application is moot")]
+    AlreadyInForce,
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
     #[error("every party has adopted the text; it can no longer change")]

@@ -31,6 +31,8 @@ pub enum NegotiationEvent {
         entry_into_force_rule: Option<EntryIntoForceRule>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         termination_notice_months: Option<u32>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        provisional_application: bool,
     },
     DelegateAccredited {
         delegate: Delegate,
@@ -191,6 +193,10 @@ pub enum NegotiationEvent {
         reported_on: NaiveDate,
         note: String,
     },
+    ProvisionalApplicationStarted {
+        party: String,
+        from: NaiveDate,
+    },
     OperationSuspended {
         party: String,
         from: NaiveDate,
@@ -230,6 +236,9 @@ impl NegotiationEvent {
             NegotiationEvent::EntryIntoForceFixed { .. } => "EntryIntoForceFixed",
             NegotiationEvent::NegotiationAbandoned { .. } => "NegotiationAbandoned",
             NegotiationEvent::OperationSuspended { .. } => "OperationSuspended",
+            NegotiationEvent::ProvisionalApplicationStarted { .. } => {
+                "ProvisionalApplicationStarted"
+            }
             NegotiationEvent::MatrixCreated { .. } => "MatrixCreated",
             NegotiationEvent::RowProposed { .. } => "RowProposed",
             NegotiationEvent::RowAgreed { .. } => "RowAgreed",

@@ -485,6 +485,44 @@ impl Negotiation {
         }
     }
 
+    pub(crate) fn decide_provisional_application(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        from: NaiveDate,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        if !opened.provisional_application {
+            return Err(NegotiationError::ProvisionalApplicationNotProvided);
+        }
+        let Some(signature) = self.signatures.get(&actor.party) else {
+            return Err(NegotiationError::NotSigned(actor.party.clone()));
+        };
+        if from < signature.signed_on {
+            return Err(NegotiationError::DateBeforeSignature {
+                date: from,
+                signed_on: signature.signed_on,
+            });
+        }
+        if self.entry_into_force.is_some() {
+            return Err(NegotiationError::AlreadyInForce);
+        }
+        if self.provisionally_applied.contains_key(&actor.party) {
+            return Err(NegotiationError::AlreadyDone {
+                party: actor.party.clone(),
+                act: "applied the instrument provisionally",
+            });
+        }
+        Ok(vec![NegotiationEvent::ProvisionalApplicationStarted {
+            party: actor.party.clone(),
+            from,
+        }])
+    }
+
+    /// Since when `party` applies the instrument provisionally, if it does.
+    pub fn provisionally_applied_by(&self, party: &str) -> Option<NaiveDate> {
+        self.provisionally_applied.get(party).copied()
+    }
+
     fn check_in_force_on(&self, date: NaiveDate) -> Result<(), NegotiationError> {
         if self.in_force_on(date) {
             Ok(())
@@ -797,6 +835,7 @@ pub(crate) mod tests {
                 events
             }
             ActionKind::AgreeRow => crate::matrices::tests::matrix_history(false, false),
+            ActionKind::ApplyProvisionally => provisionally_applicable(),
             ActionKind::ValidateMatrix => crate::matrices::tests::matrix_history(true, false),
             ActionKind::ReportProgress => crate::matrices::tests::matrix_history(true, true),
             ActionKind::ResumeOperation => {
@@ -885,6 +924,9 @@ pub(crate) mod tests {
                 reason: "New data-protection law".into(),
             },
             ActionKind::OpenRound => crate::rounds::tests::open_round("round-1"),
+            ActionKind::ApplyProvisionally => Action::ApplyProvisionally {
+                from: date("2026-03-01"),
+            },
             ActionKind::CreateMatrix => Action::CreateMatrix {
                 matrix_id: "mx-new".into(),
                 title: "Coopération judiciaire".into(),
@@ -949,6 +991,77 @@ pub(crate) mod tests {
         }
         assert!(state_of(&events).in_force_on(date("2026-02-01")));
         events
+    }
+
+    /// A treaty providing for provisional application, signed by CIV and awaiting ratification.
+    fn provisionally_applicable() -> Vec<NegotiationEvent> {
+        let mut events = adopted_as(InstrumentKind::Treaty);
+        if let NegotiationEvent::NegotiationOpened {
+            provisional_application,
+            ..
+        } = &mut events[0]
+        {
+            *provisional_application = true;
+        }
+        let signing = sign(
+            &events,
+            CIV_SIGNATORY,
+            "CIV",
+            1,
+            SignatureCapacity::Simple,
+            "2026-02-01",
+        );
+        perform(&mut events, CIV_SIGNATORY, signing);
+        events
+    }
+
+    #[test]
+    fn a_signatory_party_applies_a_treaty_provisionally_where_it_provides_for_it() {
+        let apply = |on: &str| Action::ApplyProvisionally { from: date(on) };
+        let mut events = provisionally_applicable();
+        perform(&mut events, CIV_AUTHORITY, apply("2026-03-01"));
+        assert_eq!(
+            state_of(&events).provisionally_applied_by("CIV"),
+            Some(date("2026-03-01"))
+        );
+        let cases = [
+            (
+                provisionally_applicable(),
+                CIV_AUTHORITY,
+                apply("2026-01-01"),
+                NegotiationError::DateBeforeSignature {
+                    date: date("2026-01-01"),
+                    signed_on: date("2026-02-01"),
+                },
+            ),
+            (
+                provisionally_applicable(),
+                MAR_AUTHORITY,
+                apply("2026-03-01"),
+                NegotiationError::NotSigned("MAR".into()),
+            ),
+            (
+                events,
+                CIV_AUTHORITY,
+                apply("2026-04-01"),
+                NegotiationError::AlreadyDone {
+                    party: "CIV".into(),
+                    act: "applied the instrument provisionally",
+                },
+            ),
+            (
+                in_force(),
+                CIV_AUTHORITY,
+                apply("2026-04-01"),
+                NegotiationError::ProvisionalApplicationNotProvided,
+            ),
+        ];
+        for (given, actor, action, error) in cases {
+            NegotiationTest::with(())
+                .given(given)
+                .when(command(actor, action))
+                .then_expect_error(error);
+        }
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
         ActionKind::ReportProgress,
         &[Negotiator, HeadOfDelegation, Secretariat],
     ),
+    (ActionKind::ApplyProvisionally, &[CompetentAuthority]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

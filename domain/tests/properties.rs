@@ -66,6 +66,7 @@ fn start(kind: InstrumentKind) -> Vec<NegotiationEvent> {
         language_responsibility: Default::default(),
         entry_into_force_rule: Some(kind.default_entry_into_force_rule()),
         termination_notice_months: Some(6),
+        provisional_application: false,
     }];
     for (person, party, role, seed) in CAST.iter().skip(2) {
         if *party == "XXX" {

@@ -36,6 +36,8 @@ pub struct PartyState {
     pub adopted: bool,
     pub signature: Option<SignatureRecord>,
     pub consent: Option<ConsentRecord>,
+    /// Since when the party applies the instrument provisionally, if it does.
+    pub provisionally_applied_from: Option<NaiveDate>,
 }
 
 /// Every action matrix with its rows, agreements, validation and progress.
@@ -68,6 +70,7 @@ pub fn agreement_state(
             adopted: state.adopted_by(&party.code) == Some(text_root_hash.as_str()),
             signature: state.signature(&party.code).cloned(),
             consent: state.consent(&party.code).copied(),
+            provisionally_applied_from: state.provisionally_applied_by(&party.code),
         })
         .collect();
     let entry_into_force = match state.instrument_status() {

@@ -285,6 +285,9 @@ pub fn summary(event: &NegotiationEvent) -> String {
             "progress on {matrix_id}/{row_id} at {reported_on}: {}",
             kebab(progress)
         ),
+        NegotiationEvent::ProvisionalApplicationStarted { party, from } => {
+            format!("{party} applies the instrument provisionally from {from}")
+        }
         NegotiationEvent::OperationResumed { party, from } => {
             format!("{party} resumed the instrument's operation from {from}")
         }

@@ -38,6 +38,7 @@ fn opened() -> NegotiationEvent {
         language_responsibility: Default::default(),
         entry_into_force_rule: None,
         termination_notice_months: None,
+        provisional_application: false,
     }
 }
 
