@@ -850,6 +850,7 @@ async fn run_with<R: PersistedEventRepository>(
                 signatory: actor,
                 capacity,
                 ad_referendum: capacity == SignatureCapacity::AdReferendum,
+                signed_on: on,
             };
             let signature = crate::keys::sign(&key, &message)?;
             let action = Action::SignInstrument {

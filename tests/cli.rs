@@ -558,7 +558,7 @@ async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(back
                 "--on",
                 "2026-05-04",
             ],
-            "not possible for this kind",
+            "not possible for an instrument of kind agreement",
         ),
     ];
     for (args, expected) in refusals {

@@ -131,6 +131,7 @@ fn text_root_and_signature_vectors() {
             signatory: v["signatory"].as_str().unwrap().into(),
             capacity: serde_json::from_value(v["capacity"].clone()).unwrap(),
             ad_referendum: v["ad_referendum"].as_bool().unwrap(),
+            signed_on: v["signed_on"].as_str().unwrap().parse().unwrap(),
         }
     };
     assert_eq!(message.text_root_hash, root);

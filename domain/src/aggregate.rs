@@ -324,6 +324,9 @@ impl Negotiation {
                 text,
             } => {
                 let clause = self.open_clause(clause_id)?;
+                if !clause.alternatives.is_empty() {
+                    return Err(NegotiationError::ClauseBracketed(clause_id.clone()));
+                }
                 check_current(clause_id, clause, base_text_hash)?;
                 check_wording(opened, clause_id, heading, language, text)?;
                 let text_hash = clause_text_hash(heading, language, text);
@@ -454,6 +457,7 @@ impl Negotiation {
                 source_text_hash,
             } => self.decide_translation(
                 opened,
+                actor,
                 clause_id,
                 language,
                 heading,

@@ -144,7 +144,7 @@ pub enum NegotiationError {
         language: String,
         responsible: String,
     },
-    #[error("entry-into-force rule {0:?} is invalid: count at least one month, and at most ten years, after the last consent")]
+    #[error("the entry-into-force rule is invalid: count at most ten years (3,653 days or 120 months) after the last consent, and at least one month in a first-of-month rule")]
     InvalidEntryIntoForceRule(crate::values::EntryIntoForceRule),
     #[error("clause '{0}' is bracketed; choose an alternative or amend it before agreeing")]
     ClauseBracketed(String),
@@ -239,6 +239,10 @@ pub enum NegotiationError {
     ProvisionalApplicationNotProvided,
     #[error("the instrument is already in force; provisional application is moot")]
     AlreadyInForce,
+    #[error("clause '{0}' cannot be reopened: the text is authenticated (initialled or signed); a correction procedure is the only way to change it")]
+    ReopenAfterAuthentication(String),
+    #[error("every party adopted the minutes of round '{0}'; they can no longer be replaced")]
+    MinutesAlreadyAdopted(String),
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
     #[error("every party has adopted the text; it can no longer change")]
@@ -253,7 +257,7 @@ pub enum NegotiationError {
     NotAdopted,
     #[error("{party} has already {act}")]
     AlreadyDone { party: String, act: &'static str },
-    #[error("a signature {capacity:?} is not possible for this kind of instrument ({kind:?})")]
+    #[error("a {capacity} signature is not possible for an instrument of kind {kind}")]
     CapacityNotAllowed {
         capacity: crate::values::SignatureCapacity,
         kind: crate::values::InstrumentKind,
@@ -266,7 +270,7 @@ pub enum NegotiationError {
     NothingToConfirm(String),
     #[error("{0}'s signature ad referendum must be confirmed before it consents")]
     SignatureUnconfirmed(String),
-    #[error("this kind of instrument ({0:?}) binds on signature; no further consent is expressed")]
+    #[error("an instrument of kind {0} binds on signature; no further consent is expressed")]
     ConsentNotRequired(crate::values::InstrumentKind),
     #[error("{date} is before the signature of {signed_on}")]
     DateBeforeSignature {

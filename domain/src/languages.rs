@@ -13,10 +13,30 @@ use crate::events::NegotiationEvent;
 use crate::text_hash::clause_text_hash;
 use crate::values::Delegate;
 
+/// Where the parties named a party responsible for a language version, only its
+/// legal-linguists record or verify that version.
+fn check_responsibility(
+    opened: &Opened,
+    actor: &Delegate,
+    language: &str,
+) -> Result<(), NegotiationError> {
+    match opened.language_responsibility.get(language) {
+        Some(responsible) if *responsible != actor.party => {
+            Err(NegotiationError::NotResponsibleForLanguage {
+                language: language.to_string(),
+                responsible: responsible.clone(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 impl Negotiation {
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn decide_translation(
         &self,
         opened: &Opened,
+        actor: &Delegate,
         clause_id: &str,
         language: &str,
         heading: &str,
@@ -32,6 +52,7 @@ impl Negotiation {
         }
         check_current(clause_id, clause, source_text_hash)?;
         check_wording(opened, clause_id, heading, language, text)?;
+        check_responsibility(opened, actor, language)?;
         let text_hash = clause_text_hash(heading, language, text);
         let unchanged = clause
             .translations
@@ -68,14 +89,7 @@ impl Negotiation {
                 authentic: opened.languages.join(", "),
             });
         }
-        if let Some(responsible) = opened.language_responsibility.get(language) {
-            if *responsible != actor.party {
-                return Err(NegotiationError::NotResponsibleForLanguage {
-                    language: language.to_string(),
-                    responsible: responsible.clone(),
-                });
-            }
-        }
+        check_responsibility(opened, actor, language)?;
         let (clause_id, language) = (clause_id.to_string(), language.to_string());
         let translation = match clause.language_status(&language) {
             LanguageStatus::AwaitingConcordance => &clause.translations[&language],
@@ -341,6 +355,28 @@ mod tests {
             .then_expect_error(NegotiationError::NoTranslation {
                 clause_id: "art-1".into(),
                 language: "ar".into(),
+            });
+    }
+
+    #[test]
+    fn only_the_responsible_partys_linguist_records_its_language() {
+        let mut given = negotiating();
+        if let NegotiationEvent::NegotiationOpened {
+            language_responsibility,
+            ..
+        } = &mut given[0]
+        {
+            language_responsibility.insert("ar".into(), "MAR".into());
+        }
+        NegotiationTest::with(())
+            .given(given)
+            .when(command(
+                CIV_LINGUIST,
+                translate(ART1_AR_REVISED, art1_hash()),
+            ))
+            .then_expect_error(NegotiationError::NotResponsibleForLanguage {
+                language: "ar".into(),
+                responsible: "MAR".into(),
             });
     }
 

@@ -369,6 +369,7 @@ impl Negotiation {
             signatory: actor.person.clone(),
             capacity,
             ad_referendum: capacity == SignatureCapacity::AdReferendum,
+            signed_on,
         };
         verify_signature(&authority.public_key, signature, &message)
             .map_err(NegotiationError::InvalidSignature)?;
@@ -434,10 +435,11 @@ impl Negotiation {
         {
             return Err(NegotiationError::SignatureUnconfirmed(actor.party.clone()));
         }
-        if on < signature.signed_on {
+        let signature_complete_on = signature.confirmed_on.unwrap_or(signature.signed_on);
+        if on < signature_complete_on {
             return Err(NegotiationError::DateBeforeSignature {
                 date: on,
-                signed_on: signature.signed_on,
+                signed_on: signature_complete_on,
             });
         }
         if self.consents.contains_key(&actor.party) {
@@ -755,6 +757,7 @@ pub(crate) mod tests {
             signatory: person.into(),
             capacity,
             ad_referendum: capacity == SignatureCapacity::AdReferendum,
+            signed_on: date(on),
         };
         Action::SignInstrument {
             text_root_hash,
@@ -881,6 +884,7 @@ pub(crate) mod tests {
                     signatory: "cell".into(),
                     capacity: SignatureCapacity::Definitive,
                     ad_referendum: false,
+                    signed_on: date("2026-02-01"),
                 };
                 Action::SignInstrument {
                     text_root_hash,
@@ -1467,6 +1471,18 @@ pub(crate) mod tests {
             .when(command(CIV_SIGNATORY, signed_by_civ.clone()))
             .then_expect_error(NegotiationError::NotAdopted);
 
+        // The date is signed: a relayed signature cannot be re-dated.
+        let mut redated = signed_by_civ.clone();
+        if let Action::SignInstrument { signed_on, .. } = &mut redated {
+            *signed_on = date("1999-01-01");
+        }
+        NegotiationTest::with(())
+            .given(adopted.clone())
+            .when(command(CIV_SIGNATORY, redated))
+            .then_expect_error(NegotiationError::InvalidSignature(
+                crate::signing::SignatureProblem::DoesNotVerify,
+            ));
+
         let treaty = adopted_as(InstrumentKind::Treaty);
         let definitive = sign(
             &treaty,
@@ -1693,6 +1709,21 @@ pub(crate) mod tests {
             .given(ad_referendum.clone())
             .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
             .then_expect_error(NegotiationError::SignatureUnconfirmed("CIV".into()));
+        let mut confirmed = ad_referendum.clone();
+        perform(
+            &mut confirmed,
+            CIV_AUTHORITY,
+            Action::ConfirmSignature {
+                confirmed_on: date("2026-06-01"),
+            },
+        );
+        NegotiationTest::with(())
+            .given(confirmed)
+            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
+            .then_expect_error(NegotiationError::DateBeforeSignature {
+                date: date("2026-03-01"),
+                signed_on: date("2026-06-01"),
+            });
         NegotiationTest::with(())
             .given(ad_referendum)
             .when(command(

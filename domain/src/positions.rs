@@ -142,7 +142,12 @@ impl Negotiation {
         reason: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         if !self.initials.is_empty() || !self.signatures.is_empty() {
-            return Err(NegotiationError::AlreadyAuthenticated);
+            return Err(NegotiationError::ReopenAfterAuthentication(
+                clause_id.to_string(),
+            ));
+        }
+        if self.is_adopted() {
+            return Err(NegotiationError::TextFrozen);
         }
         let clause = self.live_clause(clause_id)?;
         let all_agreed = self
@@ -442,4 +447,53 @@ pub(crate) mod tests {
             .when(command(CIV_HEAD, reopen))
             .then_expect_error(NegotiationError::NotAgreed("art-1".into()));
     }
+}
+
+#[cfg(test)]
+mod review_fixes {
+    use crate::aggregate::tests::*;
+    use crate::commands::Action;
+    use crate::errors::NegotiationError;
+    use crate::events::NegotiationEvent;
+    use crate::values::InstrumentKind;
+
+    #[test]
+    fn an_adopted_or_authenticated_text_cannot_be_reopened() {
+        let reopen = Action::ReopenClause {
+            clause_id: "art-1".into(),
+            reason: "Nouvelle loi".into(),
+        };
+        NegotiationTest::with(())
+            .given(crate::lifecycle::tests::adopted_as(InstrumentKind::Mou))
+            .when(command(MAR_HEAD, reopen.clone()))
+            .then_expect_error(NegotiationError::TextFrozen);
+        let mut initialled = crate::lifecycle::tests::adopted_as(InstrumentKind::Mou);
+        let root = match &initialled[initialled.len() - 1] {
+            NegotiationEvent::TextAdopted { text_root_hash, .. } => text_root_hash.clone(),
+            _ => unreachable!(),
+        };
+        initialled.push(NegotiationEvent::TextInitialled {
+            party: "CIV".into(),
+            text_root_hash: root,
+        });
+        NegotiationTest::with(())
+            .given(initialled)
+            .when(command(MAR_HEAD, reopen))
+            .then_expect_error(NegotiationError::ReopenAfterAuthentication("art-1".into()));
+    }
+
+    #[test]
+    fn a_bracketed_clause_is_not_amended_around_its_brackets() {
+        let mut events = negotiating();
+        events.push(tests::alternative_b());
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(
+                CIV_NEGOTIATOR,
+                amend(art1_hash(), "Texte contournant les crochets."),
+            ))
+            .then_expect_error(NegotiationError::ClauseBracketed("art-1".into()));
+    }
+
+    use super::tests;
 }

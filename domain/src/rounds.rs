@@ -108,6 +108,11 @@ impl Negotiation {
         reference: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         let round = self.existing_round(round_id)?;
+        if self.minutes_adopted(round_id) {
+            return Err(NegotiationError::MinutesAlreadyAdopted(
+                round_id.to_string(),
+            ));
+        }
         check_hash("minutes hash", minutes_hash)?;
         check_name("minutes reference", reference)?;
         if round
@@ -388,6 +393,17 @@ pub(crate) mod tests {
             });
         }
         assert!(state_of(events.clone()).minutes_adopted("round-1"));
+        NegotiationTest::with(())
+            .given(events.clone())
+            .when(command(
+                IOM_SECRETARIAT,
+                Action::RecordMinutes {
+                    round_id: "round-1".into(),
+                    minutes_hash: "c".repeat(64),
+                    reference: "PV rewritten".into(),
+                },
+            ))
+            .then_expect_error(NegotiationError::MinutesAlreadyAdopted("round-1".into()));
         NegotiationTest::with(())
             .given(events.clone())
             .when(command(

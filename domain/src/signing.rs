@@ -43,6 +43,9 @@ pub struct SigningMessage {
     pub signatory: String,
     pub capacity: SignatureCapacity,
     pub ad_referendum: bool,
+    /// The date of signature: it fixes entry into force for instruments binding on signature,
+    /// so it is signed too.
+    pub signed_on: chrono::NaiveDate,
 }
 
 impl SigningMessage {

@@ -290,3 +290,23 @@ impl std::str::FromStr for RoundKind {
         }
     }
 }
+
+/// The kebab-case name a unit variant has in JSON ("ad-referendum"), for messages.
+fn json_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl std::fmt::Display for SignatureCapacity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&json_name(self))
+    }
+}
+
+impl std::fmt::Display for InstrumentKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&json_name(self))
+    }
+}

@@ -409,6 +409,7 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
                 signatory: actor.into(),
                 capacity,
                 ad_referendum: capacity == SignatureCapacity::AdReferendum,
+                signed_on: day(d),
             };
             let signer = if right_key {
                 key(seed)
@@ -747,6 +748,7 @@ proptest! {
             state.apply(event);
         }
         let mut accepted = 0;
+        let mut adopted_root: Option<String> = None;
         for (natural, moroccan, who, intent) in steps {
             // Mostly someone entitled to the act; sometimes anyone at all.
             let (actor, intent) = match intent {
@@ -769,6 +771,12 @@ proptest! {
                 log.push(event);
             }
             check_invariants(kind, &state, &log)?;
+            // Once every party adopted the text, it never changes again.
+            match &adopted_root {
+                Some(root) => prop_assert_eq!(root, &state.text_root_hash(), "the adopted text changed"),
+                None if state.is_adopted() => adopted_root = Some(state.text_root_hash()),
+                None => {}
+            }
         }
         REACHED.with(|r| {
             let mut r = r.borrow_mut();
