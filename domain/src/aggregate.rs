@@ -297,8 +297,12 @@ impl Negotiation {
                 text,
             } => {
                 check_identifier("clause id", clause_id)?;
-                if self.clauses.contains_key(clause_id) {
-                    return Err(NegotiationError::ClauseExists(clause_id.clone()));
+                match self.clauses.get(clause_id) {
+                    Some(existing) if existing.withdrawn => {
+                        return Err(NegotiationError::ClauseWithdrawn(clause_id.clone()))
+                    }
+                    Some(_) => return Err(NegotiationError::ClauseExists(clause_id.clone())),
+                    None => {}
                 }
                 if self.clauses.len() >= MAX_CLAUSES_PER_NEGOTIATION {
                     return Err(NegotiationError::TooManyClauses {

@@ -1029,3 +1029,16 @@ fn a_malformed_hash_is_refused_as_such_not_as_a_stale_one() {
             });
     }
 }
+
+#[test]
+fn a_withdrawn_clause_id_is_not_proposed_again() {
+    let mut withdrawn = negotiating();
+    withdrawn.push(NegotiationEvent::ClauseWithdrawn {
+        clause_id: "art-1".into(),
+        reason: "merged".into(),
+    });
+    NegotiationTest::with(())
+        .given(withdrawn)
+        .when(command(CIV_NEGOTIATOR, propose("art-1", "fr", "Texte")))
+        .then_expect_error(NegotiationError::ClauseWithdrawn("art-1".into()));
+}

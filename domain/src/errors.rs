@@ -121,9 +121,9 @@ pub enum NegotiationError {
         given: String,
         current: String,
     },
-    #[error("clause '{0}' was withdrawn")]
+    #[error("clause '{0}' was withdrawn; propose the text again under a new clause id")]
     ClauseWithdrawn(String),
-    #[error("clause '{0}' is agreed by every party; it cannot be changed or withdrawn")]
+    #[error("clause '{0}' is agreed by every party; a head of delegation must reopen it before it is changed or withdrawn")]
     ClauseAlreadyAgreed(String),
     #[error("{party} has already agreed clause '{clause_id}' in this wording")]
     AlreadyAgreed { clause_id: String, party: String },

@@ -237,6 +237,13 @@ impl Negotiation {
                     ),
                 });
             }
+            if self.clause_status(clause) == ClauseStatus::Bracketed {
+                let labels: Vec<&str> = clause.alternatives.keys().map(String::as_str).collect();
+                return Some(NegotiationError::NotReadyForAdoption {
+                    clause_id: clause_id.to_string(),
+                    reason: format!("it is bracketed with alternative(s) {}", labels.join(", ")),
+                });
+            }
             if self.clause_status(clause) != ClauseStatus::Agreed {
                 let missing: Vec<&str> = opened
                     .parties
