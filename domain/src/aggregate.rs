@@ -38,7 +38,8 @@ pub struct Negotiation {
     pub(crate) abandoned: bool,
     pub(crate) rounds: BTreeMap<String, crate::rounds::Round>,
     /// The party that suspended the instrument's operation, and from when.
-    pub(crate) suspension: Option<(String, chrono::NaiveDate)>,
+    /// Every suspension of the instrument's operation, in order; the last may still run.
+    pub(crate) suspensions: Vec<crate::lifecycle::SuspensionPeriod>,
     /// When a notified termination takes effect.
     pub(crate) termination: Option<chrono::NaiveDate>,
     pub(crate) matrices: BTreeMap<String, crate::matrices::Matrix>,
@@ -1155,10 +1156,18 @@ impl Aggregate for Negotiation {
                 self.provisionally_applied.insert(party, from);
             }
             NegotiationEvent::OperationSuspended { party, from, .. } => {
-                self.suspension = Some((party, from));
+                self.suspensions.push(crate::lifecycle::SuspensionPeriod {
+                    party,
+                    from,
+                    until: None,
+                });
             }
-            NegotiationEvent::OperationResumed { .. } => {
-                self.suspension = None;
+            NegotiationEvent::OperationResumed { from, .. } => {
+                let current = self
+                    .suspensions
+                    .last_mut()
+                    .expect("invariant: only a running suspension is resumed");
+                current.until = Some(from);
             }
             NegotiationEvent::TerminationNotified { effective_on, .. } => {
                 self.termination = Some(effective_on);

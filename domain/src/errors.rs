@@ -198,6 +198,11 @@ pub enum NegotiationError {
     AlreadySuspended(String),
     #[error("{0} has not suspended the instrument's operation")]
     NotSuspended(String),
+    #[error("a suspension from {date} would start before operation resumed on {resumed_on}")]
+    DateBeforeResumption {
+        date: chrono::NaiveDate,
+        resumed_on: chrono::NaiveDate,
+    },
     #[error("{date} is before the suspension of {since}")]
     DateBeforeSuspension {
         date: chrono::NaiveDate,

@@ -32,7 +32,9 @@ pub use aggregate::{
 pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use errors::NegotiationError;
 pub use events::NegotiationEvent;
-pub use lifecycle::{ConsentRecord, InstrumentStatus, SignatureRecord, ORIGINAL_REVISION};
+pub use lifecycle::{
+    ConsentRecord, InstrumentStatus, SignatureRecord, SuspensionPeriod, ORIGINAL_REVISION,
+};
 pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
 };

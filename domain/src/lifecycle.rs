@@ -21,6 +21,15 @@ use crate::values::{
 /// The revision a text belongs to: 0 is the original instrument; revisions come later.
 pub const ORIGINAL_REVISION: u32 = 0;
 
+/// A period during which the instrument's operation was suspended, by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuspensionPeriod {
+    pub party: String,
+    pub from: NaiveDate,
+    /// The date operation resumed; `None` while the suspension runs.
+    pub until: Option<NaiveDate>,
+}
+
 /// A party's signature as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureRecord {
@@ -547,8 +556,17 @@ impl Negotiation {
         reason: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         self.check_in_force_on(from)?;
-        if let Some((party, _)) = &self.suspension {
-            return Err(NegotiationError::AlreadySuspended(party.clone()));
+        if let Some(current) = self.running_suspension() {
+            return Err(NegotiationError::AlreadySuspended(current.party.clone()));
+        }
+        // Suspensions follow one another: a new one starts no earlier than the last ended.
+        if let Some(ended) = self.suspensions.last().and_then(|s| s.until) {
+            if from < ended {
+                return Err(NegotiationError::DateBeforeResumption {
+                    date: from,
+                    resumed_on: ended,
+                });
+            }
         }
         crate::aggregate::check_comment("reason", reason)?;
         Ok(vec![NegotiationEvent::OperationSuspended {
@@ -563,16 +581,13 @@ impl Negotiation {
         actor: &Delegate,
         from: NaiveDate,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        let Some((party, since)) = &self.suspension else {
+        let Some(current) = self.running_suspension().filter(|s| s.party == actor.party) else {
             return Err(NegotiationError::NotSuspended(actor.party.clone()));
         };
-        if *party != actor.party {
-            return Err(NegotiationError::NotSuspended(actor.party.clone()));
-        }
-        if from < *since {
+        if from < current.from {
             return Err(NegotiationError::DateBeforeSuspension {
                 date: from,
-                since: *since,
+                since: current.from,
             });
         }
         self.check_in_force_on(from)?;
@@ -605,16 +620,21 @@ impl Negotiation {
         }])
     }
 
-    /// The party that suspended the instrument's operation, and from when.
-    pub fn suspension(&self) -> Option<&(String, NaiveDate)> {
-        self.suspension.as_ref()
+    /// The suspension still running, if any.
+    pub fn running_suspension(&self) -> Option<&SuspensionPeriod> {
+        self.suspensions.last().filter(|s| s.until.is_none())
+    }
+
+    /// Every suspension, in order.
+    pub fn suspensions(&self) -> &[SuspensionPeriod] {
+        &self.suspensions
     }
 
     /// Whether the instrument's operation is suspended on `date`.
     pub fn suspended_on(&self, date: NaiveDate) -> bool {
-        self.suspension
-            .as_ref()
-            .is_some_and(|(_, since)| *since <= date)
+        self.suspensions
+            .iter()
+            .any(|s| s.from <= date && s.until.is_none_or(|until| date < until))
     }
 
     /// When a notified termination takes effect.
@@ -1125,7 +1145,25 @@ pub(crate) mod tests {
                 from: date("2026-04-01"),
             },
         );
-        assert!(!state_of(&events).suspended_on(date("2026-04-02")));
+        let state = state_of(&events);
+        assert!(!state.suspended_on(date("2026-04-02")));
+        assert!(
+            state.suspended_on(date("2026-03-15")),
+            "the past suspension stays on record"
+        );
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(
+                MAR_AUTHORITY,
+                Action::SuspendOperation {
+                    from: date("2026-03-20"),
+                    reason: "Rétroactif".into(),
+                },
+            ))
+            .then_expect_error(NegotiationError::DateBeforeResumption {
+                date: date("2026-03-20"),
+                resumed_on: date("2026-04-01"),
+            });
         NegotiationTest::with(())
             .given(adopted_as(InstrumentKind::Mou))
             .when(command(

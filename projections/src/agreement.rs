@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{
     ConsentRecord, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix, Negotiation,
-    SignatureRecord,
+    SignatureRecord, SuspensionPeriod,
 };
 use serde::Serialize;
 
@@ -21,8 +21,10 @@ pub struct AgreementState {
     pub text_root_hash: String,
     pub entry_into_force_rule: Option<EntryIntoForceRule>,
     pub entry_into_force: Option<NaiveDate>,
-    /// The party that suspended the instrument's operation, and from when.
+    /// The suspension still running: which party, and from when.
     pub suspended: Option<(String, NaiveDate)>,
+    /// Every suspension of the instrument's operation, in order.
+    pub suspensions: Vec<SuspensionPeriod>,
     /// When a notified termination takes effect.
     pub terminates_on: Option<NaiveDate>,
     pub parties: Vec<PartyState>,
@@ -85,7 +87,10 @@ pub fn agreement_state(
         text_root_hash,
         entry_into_force_rule: state.entry_into_force_rule(),
         entry_into_force,
-        suspended: state.suspension().cloned(),
+        suspended: state
+            .running_suspension()
+            .map(|s| (s.party.clone(), s.from)),
+        suspensions: state.suspensions().to_vec(),
         terminates_on: state.terminates_on(),
         parties,
     }
