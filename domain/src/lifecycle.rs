@@ -794,6 +794,22 @@ pub(crate) mod tests {
         }
     }
 
+    /// `party`'s accredited signatory signs the current text with its key; returns what is recorded.
+    fn signs(
+        events: &mut Vec<NegotiationEvent>,
+        party: &str,
+        capacity: SignatureCapacity,
+        on: &str,
+    ) -> Vec<NegotiationEvent> {
+        let (signatory, seed) = if party == "CIV" {
+            (CIV_SIGNATORY, 1)
+        } else {
+            (MAR_SIGNATORY, 2)
+        };
+        let signing = sign(events, signatory, party, seed, capacity, on);
+        perform(events, signatory, signing)
+    }
+
     /// Decides `action` by `actor` on `events`, appends what it records, and returns those events.
     fn perform(
         events: &mut Vec<NegotiationEvent>,
@@ -815,28 +831,17 @@ pub(crate) mod tests {
             ActionKind::InitialText | ActionKind::SignInstrument => adopted_as(InstrumentKind::Mou),
             ActionKind::ConfirmSignature => {
                 let mut events = adopted_as(InstrumentKind::Mou);
-                let signing = sign(
-                    &events,
-                    CIV_SIGNATORY,
+                signs(
+                    &mut events,
                     "CIV",
-                    1,
                     SignatureCapacity::AdReferendum,
                     "2026-02-01",
                 );
-                perform(&mut events, CIV_SIGNATORY, signing);
                 events
             }
             ActionKind::ExpressConsent => {
                 let mut events = adopted_as(InstrumentKind::Treaty);
-                let signing = sign(
-                    &events,
-                    CIV_SIGNATORY,
-                    "CIV",
-                    1,
-                    SignatureCapacity::Simple,
-                    "2026-02-01",
-                );
-                perform(&mut events, CIV_SIGNATORY, signing);
+                signs(&mut events, "CIV", SignatureCapacity::Simple, "2026-02-01");
                 events
             }
             ActionKind::ChooseAlternative => {
@@ -1009,16 +1014,13 @@ pub(crate) mod tests {
     /// An MoU signed definitively by both parties on 1 February 2026, in effect from that day.
     pub(crate) fn in_force() -> Vec<NegotiationEvent> {
         let mut events = adopted_as(InstrumentKind::Mou);
-        for (person, party, seed) in [(CIV_SIGNATORY, "CIV", 1), (MAR_SIGNATORY, "MAR", 2)] {
-            let signing = sign(
-                &events,
-                person,
+        for party in ["CIV", "MAR"] {
+            signs(
+                &mut events,
                 party,
-                seed,
                 SignatureCapacity::Definitive,
                 "2026-02-01",
             );
-            perform(&mut events, person, signing);
         }
         assert!(state_of(&events).in_force_on(date("2026-02-01")));
         events
@@ -1034,15 +1036,7 @@ pub(crate) mod tests {
         {
             *provisional_application = true;
         }
-        let signing = sign(
-            &events,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Simple,
-            "2026-02-01",
-        );
-        perform(&mut events, CIV_SIGNATORY, signing);
+        signs(&mut events, "CIV", SignatureCapacity::Simple, "2026-02-01");
         events
     }
 
@@ -1568,25 +1562,14 @@ pub(crate) mod tests {
     #[test]
     fn a_treaty_enters_into_force_after_ratification_by_every_party() {
         let mut events = adopted_as(InstrumentKind::Treaty);
-        let civ = sign(
-            &events,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Simple,
-            "2026-02-01",
-        );
-        perform(&mut events, CIV_SIGNATORY, civ);
-        let mar = sign(
-            &events,
-            MAR_SIGNATORY,
-            "MAR",
-            2,
-            SignatureCapacity::Simple,
-            "2026-02-01",
-        );
+        signs(&mut events, "CIV", SignatureCapacity::Simple, "2026-02-01");
         assert_eq!(
-            entry_into_force(&perform(&mut events, MAR_SIGNATORY, mar)),
+            entry_into_force(&signs(
+                &mut events,
+                "MAR",
+                SignatureCapacity::Simple,
+                "2026-02-01"
+            )),
             None,
             "signature alone does not bind"
         );
@@ -1618,25 +1601,19 @@ pub(crate) mod tests {
     #[test]
     fn an_agreement_binds_on_definitive_or_confirmed_signature() {
         let mut events = adopted_as(InstrumentKind::Agreement);
-        let civ = sign(
-            &events,
-            CIV_SIGNATORY,
+        signs(
+            &mut events,
             "CIV",
-            1,
             SignatureCapacity::Definitive,
             "2026-02-01",
         );
-        perform(&mut events, CIV_SIGNATORY, civ);
-        let mar = sign(
-            &events,
-            MAR_SIGNATORY,
-            "MAR",
-            2,
-            SignatureCapacity::AdReferendum,
-            "2026-02-01",
-        );
         assert_eq!(
-            entry_into_force(&perform(&mut events, MAR_SIGNATORY, mar)),
+            entry_into_force(&signs(
+                &mut events,
+                "MAR",
+                SignatureCapacity::AdReferendum,
+                "2026-02-01"
+            )),
             None
         );
         let confirmed = perform(
@@ -1652,24 +1629,8 @@ pub(crate) mod tests {
     #[test]
     fn an_mou_takes_effect_on_the_last_signature() {
         let mut events = adopted_as(InstrumentKind::Mou);
-        let civ = sign(
-            &events,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Simple,
-            "2026-02-03",
-        );
-        perform(&mut events, CIV_SIGNATORY, civ);
-        let mar = sign(
-            &events,
-            MAR_SIGNATORY,
-            "MAR",
-            2,
-            SignatureCapacity::Simple,
-            "2026-02-01",
-        );
-        let last = perform(&mut events, MAR_SIGNATORY, mar);
+        signs(&mut events, "CIV", SignatureCapacity::Simple, "2026-02-03");
+        let last = signs(&mut events, "MAR", SignatureCapacity::Simple, "2026-02-01");
         assert_eq!(
             entry_into_force(&last),
             Some(date("2026-02-03")),
@@ -1702,25 +1663,19 @@ pub(crate) mod tests {
                 capacity: SignatureCapacity::Simple,
                 kind: InstrumentKind::ExchangeOfNotes,
             });
-        let note = sign(
-            &events,
-            CIV_SIGNATORY,
+        signs(
+            &mut events,
             "CIV",
-            1,
             SignatureCapacity::Definitive,
             "2026-01-10",
         );
-        perform(&mut events, CIV_SIGNATORY, note);
-        let reply = sign(
-            &events,
-            MAR_SIGNATORY,
-            "MAR",
-            2,
-            SignatureCapacity::Definitive,
-            "2026-01-20",
-        );
         assert_eq!(
-            entry_into_force(&perform(&mut events, MAR_SIGNATORY, reply)),
+            entry_into_force(&signs(
+                &mut events,
+                "MAR",
+                SignatureCapacity::Definitive,
+                "2026-01-20"
+            )),
             Some(date("2026-02-19"))
         );
     }
@@ -1741,15 +1696,12 @@ pub(crate) mod tests {
             .then_expect_error(NegotiationError::NotSigned("CIV".into()));
 
         let mut ad_referendum = adopted_as(InstrumentKind::Treaty);
-        let signing = sign(
-            &ad_referendum,
-            CIV_SIGNATORY,
+        signs(
+            &mut ad_referendum,
             "CIV",
-            1,
             SignatureCapacity::AdReferendum,
             "2026-02-01",
         );
-        perform(&mut ad_referendum, CIV_SIGNATORY, signing);
         NegotiationTest::with(())
             .given(ad_referendum.clone())
             .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
@@ -1783,15 +1735,7 @@ pub(crate) mod tests {
             });
 
         let mut simple = adopted_as(InstrumentKind::Treaty);
-        let signing = sign(
-            &simple,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Simple,
-            "2026-02-01",
-        );
-        perform(&mut simple, CIV_SIGNATORY, signing);
+        signs(&mut simple, "CIV", SignatureCapacity::Simple, "2026-02-01");
         NegotiationTest::with(())
             .given(simple.clone())
             .when(command(CIV_AUTHORITY, ratify("2026-01-15")))
