@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventEnvelope;
+use pacta_domain::variant_name;
 use pacta_domain::{
     Action, ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
     Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind,
     SignatureCapacity, SigningAuthority,
 };
-use pacta_projections::{draft, history, kebab, Draft};
+use pacta_projections::{draft, history, Draft};
 
 use crate::ledger::{CommandContext, Ledger, LedgerError};
 use crate::store::{Database, StoreError};
@@ -1263,13 +1264,13 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
         let versions: Vec<String> = clause
             .languages
             .iter()
-            .map(|v| format!("{} {}", v.language, kebab(&v.status)))
+            .map(|v| format!("{} {}", v.language, variant_name(&v.status)))
             .collect();
         println!();
         println!(
             "{}{heading}  [{}; proposed by {}{agreed}; {} {}]",
             clause.label,
-            kebab(&clause.status),
+            variant_name(&clause.status),
             clause.proposed_by,
             clause.clause_id,
             &clause.text_hash[..12],
@@ -1293,10 +1294,7 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
             }
         }
         for stated in &clause.positions {
-            let position = match &stated.position {
-                Position::Alternative { label } => format!("prefers alternative {label}"),
-                other => kebab_tagged(other),
-            };
+            let position = &stated.position;
             let because = if stated.rationale.is_empty() {
                 String::new()
             } else {
@@ -1311,7 +1309,7 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
     println!("{} ({})", state.title, state.negotiation_id);
     println!(
         "Instrument: {}; status: {}",
-        kebab(&state.instrument_kind),
+        variant_name(&state.instrument_kind),
         status_line(&state.status)
     );
     println!("Text root: {}", state.text_root_hash);
@@ -1339,13 +1337,13 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
                 .unwrap_or_default();
             acts.push(format!(
                 "signed {} by {} on {}{confirmed}",
-                kebab(&s.capacity),
+                variant_name(&s.capacity),
                 s.signatory,
                 s.signed_on
             ));
         }
         if let Some(c) = &party.consent {
-            acts.push(format!("{} on {}", kebab(&c.mode), c.on));
+            acts.push(format!("{} on {}", variant_name(&c.mode), c.on));
         }
         if let Some(from) = party.provisionally_applied_from {
             acts.push(format!("applies it provisionally from {from}"));
@@ -1360,13 +1358,6 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
 }
 
 /// The `position` tag serde gives a tagged enum variant ("reserve").
-fn kebab_tagged(position: &Position) -> String {
-    serde_json::to_value(position)
-        .ok()
-        .and_then(|v| v["position"].as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta_domain::Matrix>) {
     for (id, matrix) in matrices {
         let validated = matrix
@@ -1397,7 +1388,7 @@ fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta_domain::Ma
                 c.indicator.baseline,
                 c.indicator.target,
                 c.indicator.unit,
-                kebab(&row.progress),
+                variant_name(&row.progress),
                 if agreed.is_empty() {
                     "nobody".to_string()
                 } else {

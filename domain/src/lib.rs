@@ -45,6 +45,7 @@ pub use signing::{
     SIGNATURE_DOMAIN_TAG, TEXT_ROOT_DOMAIN_TAG,
 };
 pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
+pub use values::variant_name;
 pub use values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
     Party, PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,

@@ -274,15 +274,11 @@ impl Negotiation {
                     status,
                     LanguageStatus::Reference | LanguageStatus::Concordant
                 ) {
-                    let status = serde_json::to_value(status).ok();
                     return Some(NegotiationError::NotReadyForAdoption {
                         clause_id: clause_id.to_string(),
                         reason: format!(
                             "its {language} version is {}",
-                            status
-                                .as_ref()
-                                .and_then(|s| s.as_str())
-                                .unwrap_or("not concordant")
+                            crate::values::variant_name(&status)
                         ),
                     });
                 }

@@ -291,8 +291,8 @@ impl std::str::FromStr for RoundKind {
     }
 }
 
-/// The kebab-case name a unit variant has in JSON ("ad-referendum"), for messages.
-fn json_name<T: Serialize>(value: &T) -> String {
+/// The kebab-case name a unit variant has in JSON ("ad-referendum"), for messages and views.
+pub fn variant_name<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
@@ -301,12 +301,23 @@ fn json_name<T: Serialize>(value: &T) -> String {
 
 impl std::fmt::Display for SignatureCapacity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&json_name(self))
+        f.write_str(&variant_name(self))
     }
 }
 
 impl std::fmt::Display for InstrumentKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&json_name(self))
+        f.write_str(&variant_name(self))
+    }
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Position::Accept => f.write_str("accepts"),
+            Position::Reject => f.write_str("rejects"),
+            Position::Reserve => f.write_str("reserves"),
+            Position::Alternative { label } => write!(f, "prefers alternative {label}"),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The negotiation's history: one line per recorded act, with who, when, and its chain hash.
 
 use cqrs_es::EventEnvelope;
-use pacta_domain::{metadata, Negotiation, NegotiationEvent, Position};
+use pacta_domain::{metadata, variant_name, Negotiation, NegotiationEvent};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -122,13 +122,6 @@ pub fn summary(event: &NegotiationEvent) -> String {
             position,
             rationale,
         } => {
-            let position = match position {
-                Position::Alternative { label } => format!("prefers alternative {label}"),
-                other => serde_json::to_value(other)
-                    .ok()
-                    .and_then(|v| v["position"].as_str().map(|p| format!("{p}s")))
-                    .unwrap_or_default(),
-            };
             let because = if rationale.is_empty() {
                 String::new()
             } else {
@@ -159,7 +152,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
             ends_on,
         } => format!(
             "opened {} {round_id} in {place}, {starts_on} to {ends_on}",
-            kebab(kind)
+            variant_name(kind)
         ),
         NegotiationEvent::RoundClosed { round_id } => format!("closed {round_id}"),
         NegotiationEvent::MinutesRecorded {
@@ -214,7 +207,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
             ..
         } => format!(
             "{signatory} signed for {party} ({}) on {signed_on} [{}]",
-            kebab(capacity),
+            variant_name(capacity),
             short(text_root_hash)
         ),
         NegotiationEvent::SignatureConfirmed {
@@ -226,7 +219,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::ConsentExpressed { party, mode, on } => {
             format!(
                 "{party} expressed consent to be bound ({}) on {on}",
-                kebab(mode)
+                variant_name(mode)
             )
         }
         NegotiationEvent::EntryIntoForceFixed { date, .. } => {
@@ -283,7 +276,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
             ..
         } => format!(
             "progress on {matrix_id}/{row_id} at {reported_on}: {}",
-            kebab(progress)
+            variant_name(progress)
         ),
         NegotiationEvent::ProvisionalApplicationStarted { party, from } => {
             format!("{party} applies the instrument provisionally from {from}")
@@ -298,14 +291,6 @@ pub fn summary(event: &NegotiationEvent) -> String {
             ..
         } => format!("{party} notified termination on {notified_on}, effective {effective_on}"),
     }
-}
-
-/// The kebab-case name serde gives a unit variant ("ad-referendum").
-pub fn kebab<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// The first 12 hex digits of a hash: enough to tell wordings apart on screen.

@@ -11,7 +11,7 @@ mod history;
 
 pub use agreement::{action_matrices, agreement_state, AgreementState, PartyState};
 pub use draft::{draft, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion};
-pub use history::{history, kebab, summary, HistoryEntry};
+pub use history::{history, summary, HistoryEntry};
 
 #[cfg(test)]
 mod tests;
