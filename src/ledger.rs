@@ -2,9 +2,9 @@
 //!
 //! This is where identity and time meet the pure domain: the ledger stamps each accepted
 //! command's events with who acted, in which capacity, when, and under which command id. It
-//! retries a command that lost a race for the next sequence, from a fresh load, a bounded
-//! number of times, so concurrent delegates never overwrite each other and never see a
-//! spurious failure under ordinary contention.
+//! retries a command that lost a race for the next sequence, from a fresh load, for a bounded
+//! time, so concurrent delegates never overwrite each other and never see a spurious failure
+//! under ordinary contention, however slow the machine.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -22,13 +22,17 @@ use crate::store::{ChainedEventStore, LoadError};
 /// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
 /// to sit in every event's metadata.
 pub const MAX_COMMAND_ID_BYTES: usize = 128;
-/// Attempts at one command before a lost race is reported as a conflict. Sixteen writers on
-/// one negotiation need at most sixteen under fair scheduling; twice that leaves headroom.
-pub const MAX_COMMAND_ATTEMPTS: u32 = 32;
+/// How long a command keeps retrying lost races before it is reported as a conflict. A budget
+/// in time rather than in attempts: a race is lost only because another writer committed, so
+/// retrying always makes progress, but how many attempts that takes depends on how loaded the
+/// machine is (a fixed 32 attempts ran out on a busy two-core CI runner). Thirty seconds is
+/// longer than any contention between delegates, short enough for a person to be told.
+pub const RETRY_BUDGET_MS: u64 = 30_000;
 /// Retries pause a random time up to `RETRY_BASE_MS × 2^attempt`, capped ("full jitter"), so
-/// writers that lost together do not collide again in lockstep.
+/// writers that lost together do not collide again in lockstep. The cap is a few times the cost
+/// of one load-decide-commit on a loaded machine, so that sixteen writers spread out.
 pub const RETRY_BASE_MS: u64 = 1;
-pub const RETRY_MAX_PAUSE_MS: u64 = 64;
+pub const RETRY_MAX_PAUSE_MS: u64 = 250;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -53,10 +57,11 @@ pub enum LedgerError {
         count: usize,
         max_events_per_command: usize,
     },
-    #[error("negotiation '{negotiation_id}': {attempts} attempts lost the race to other writers; nothing was recorded, try again")]
+    #[error("negotiation '{negotiation_id}': {attempts} attempts over {waited_ms} ms lost the race to other writers; nothing was recorded, try again")]
     Conflict {
         negotiation_id: String,
         attempts: u32,
+        waited_ms: u128,
     },
     #[error("{0}; the negotiation is not acted on until the ledger is restored from a verified copy (run pacta verify)")]
     Integrity(ChainError),
@@ -186,7 +191,11 @@ pub async fn execute<ES: EventStore<Negotiation>>(
         Some(id) => return Err(LedgerError::InvalidCommandId(id.chars().take(40).collect())),
         None => uuid::Uuid::new_v4().to_string(),
     };
-    for attempt in 1..=MAX_COMMAND_ATTEMPTS {
+    let started = tokio::time::Instant::now();
+    let budget = Duration::from_millis(RETRY_BUDGET_MS);
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
         let mut loaded = store
             .load_aggregate(negotiation_id)
             .await
@@ -217,6 +226,13 @@ pub async fn execute<ES: EventStore<Negotiation>>(
             .await
         {
             Ok(committed) => return Ok(committed),
+            Err(AggregateError::AggregateConflict) if started.elapsed() >= budget => {
+                return Err(LedgerError::Conflict {
+                    negotiation_id: negotiation_id.to_string(),
+                    attempts: attempt,
+                    waited_ms: started.elapsed().as_millis(),
+                });
+            }
             Err(AggregateError::AggregateConflict) => {
                 let ceiling_ms = (RETRY_BASE_MS << attempt.min(16)).min(RETRY_MAX_PAUSE_MS);
                 let pause_ms = fastrand::u64(0..=ceiling_ms);
@@ -225,8 +241,4 @@ pub async fn execute<ES: EventStore<Negotiation>>(
             Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),
         }
     }
-    Err(LedgerError::Conflict {
-        negotiation_id: negotiation_id.to_string(),
-        attempts: MAX_COMMAND_ATTEMPTS,
-    })
 }
