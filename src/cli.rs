@@ -240,17 +240,52 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
-    /// Abandon the negotiation (before the text is authenticated).
+    /// Open a revision (amending instrument) of the text in force (head of delegation). The text
+    /// in force stays as it is; reopen, amend and agree clauses of the revision, then adopt and
+    /// sign it as usual.
+    Revise {
+        negotiation: String,
+        #[arg(long)]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Propose to correct an error in the authenticated text (legal-linguist; art. 79): the
+    /// clause's wording in --language, named by --base (its current hash), becomes the new text.
+    Correct {
+        negotiation: String,
+        clause: String,
+        /// An id for the correction, e.g. corr-1.
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Agree, for your party, to a proposed correction, named with its corrected text hash.
+    AgreeCorrection {
+        negotiation: String,
+        correction: String,
+        #[arg(long)]
+        hash: String,
+    },
+    /// Abandon the negotiation (before the text is authenticated), or the revision in progress.
     Abandon {
         negotiation: String,
         #[arg(long)]
         reason: String,
     },
-    /// The state of the agreement: text root, each party's acts, entry into force.
+    /// The state of the agreement: text root, each party's acts, entry into force, revisions.
     Status {
         negotiation: String,
         #[arg(long)]
         json: bool,
+        /// Also say which text (revision and root hash) was in force on this date.
+        #[arg(long)]
+        on: Option<NaiveDate>,
     },
     /// Action matrices: create, propose and agree rows, validate, report progress.
     Matrix {
@@ -278,6 +313,9 @@ pub enum Command {
         /// Show the text in this authentic language (default: each clause's reference wording).
         #[arg(long)]
         language: Option<String>,
+        /// Show this revision's text instead of the current one (0 is the original instrument).
+        #[arg(long)]
+        revision: Option<u32>,
     },
     /// Recompute the hash chain of one negotiation, or of every negotiation.
     Verify {
@@ -581,6 +619,8 @@ pub enum CliError {
         expected: String,
         found: String,
     },
+    #[error("negotiation '{negotiation}' has no revision {revision} on record (see pacta status for its revisions)")]
+    UnknownRevision { negotiation: String, revision: u32 },
     #[error("{0}")]
     Bench(String),
     #[error("{0}")]
@@ -845,7 +885,7 @@ async fn run_with<R: PersistedEventRepository>(
                 })?;
             let message = pacta_domain::SigningMessage {
                 negotiation_id: negotiation.clone(),
-                revision: pacta_domain::ORIGINAL_REVISION,
+                revision: state.revision(),
                 text_root_hash: root.clone(),
                 party,
                 signatory: actor,
@@ -894,10 +934,15 @@ async fn run_with<R: PersistedEventRepository>(
                 reason,
             },
         ),
-        Command::Status { negotiation, json } => {
+        Command::Status {
+            negotiation,
+            json,
+            on,
+        } => {
             let state = pacta_projections::agreement_state(
                 &negotiation,
                 &ledger.events(&negotiation).await?,
+                on,
             );
             if json {
                 println!("{}", to_json(&state));
@@ -1033,6 +1078,48 @@ async fn run_with<R: PersistedEventRepository>(
                 reason,
             },
         ),
+        Command::Revise {
+            negotiation,
+            on,
+            reason,
+        } => (
+            negotiation,
+            Action::OpenRevision {
+                opened_on: on,
+                reason,
+            },
+        ),
+        Command::Correct {
+            negotiation,
+            clause,
+            id,
+            base,
+            reason,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::ProposeCorrection {
+                correction_id: id,
+                clause_id: clause,
+                language: wording.language,
+                base_text_hash: base,
+                heading: wording.heading,
+                text,
+                reason,
+            };
+            (negotiation, action)
+        }
+        Command::AgreeCorrection {
+            negotiation,
+            correction,
+            hash,
+        } => (
+            negotiation,
+            Action::AgreeCorrection {
+                correction_id: correction,
+                text_hash: hash,
+            },
+        ),
         Command::Translate {
             negotiation,
             clause,
@@ -1093,8 +1180,20 @@ async fn run_with<R: PersistedEventRepository>(
             negotiation,
             json,
             language,
+            revision,
         } => {
-            let view = draft(&negotiation, &ledger.events(&negotiation).await?);
+            let events = ledger.events(&negotiation).await?;
+            let view = match revision {
+                None => draft(&negotiation, &events),
+                Some(revision) => {
+                    pacta_projections::draft_of_revision(&negotiation, &events, revision).ok_or(
+                        CliError::UnknownRevision {
+                            negotiation: negotiation.clone(),
+                            revision,
+                        },
+                    )?
+                }
+            };
             if let Some(language) = language.as_ref().filter(|l| !view.languages.contains(l)) {
                 return Err(CliError::NotAuthenticLanguage {
                     language: language.clone(),
@@ -1244,6 +1343,9 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
         .collect();
     println!("Parties: {}", parties.join(" and "));
     println!("Authentic languages: {}", view.languages.join(", "));
+    if view.revision > 0 {
+        println!("Revision {}", view.revision);
+    }
     println!("As of event #{}", view.as_of_sequence);
     for clause in &view.clauses {
         let agreed = if clause.agreed_by.is_empty() {
@@ -1312,7 +1414,56 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         variant_name(&state.instrument_kind),
         status_line(&state.status)
     );
+    if state.revision > 0 {
+        println!(
+            "Revision {}: {}",
+            state.revision,
+            status_line(&state.revision_status)
+        );
+    }
     println!("Text root: {}", state.text_root_hash);
+    if state.revisions.len() > 1 {
+        println!("Revisions:");
+        for period in &state.revisions {
+            let span = match (period.in_force_from, period.in_force_until) {
+                (None, _) => "not in force".to_string(),
+                (Some(from), None) => format!("in force from {from}"),
+                (Some(from), Some(until)) => format!("in force from {from} until {until}"),
+            };
+            println!(
+                "  revision {}: {span} [{}]",
+                period.revision, period.text_root_hash
+            );
+        }
+    }
+    if let Some((date, text)) = &state.text_in_force_on {
+        match text {
+            Some(text) => println!(
+                "In force on {date}: revision {} [{}]",
+                text.revision, text.text_root_hash
+            ),
+            None => println!("In force on {date}: no text"),
+        }
+    }
+    for (id, correction) in &state.corrections {
+        let made = match &correction.superseded {
+            Some(old) => format!("made; superseded root {}", old.text_root_hash),
+            None if correction.agreed_by.is_empty() => "proposed".to_string(),
+            None => format!(
+                "proposed; agreed by {}",
+                correction
+                    .agreed_by
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        println!(
+            "Correction {id} of {} ({}) [{}]: {made}",
+            correction.clause_id, correction.language, correction.text_hash
+        );
+    }
     if let Some(rule) = &state.entry_into_force_rule {
         println!(
             "Entry into force: {}",

@@ -45,6 +45,17 @@ pub struct Negotiation {
     pub(crate) matrices: BTreeMap<String, crate::matrices::Matrix>,
     /// Parties applying the instrument provisionally, and from when.
     pub(crate) provisionally_applied: BTreeMap<String, chrono::NaiveDate>,
+    /// The revision whose text the fields above hold: 0 is the original instrument.
+    pub(crate) revision: u32,
+    /// When the current revision was opened; `None` for the original.
+    pub(crate) revision_opened_on: Option<chrono::NaiveDate>,
+    /// The highest revision number ever opened: numbers of abandoned revisions are not reused.
+    pub(crate) revisions_opened: u32,
+    /// Each revision that was in force before the current one, oldest first.
+    pub(crate) concluded_revisions: Vec<crate::revisions::ConcludedRevision>,
+    /// Root hashes of the current revision's text before each correction, oldest first.
+    pub(crate) superseded_roots: Vec<String>,
+    pub(crate) corrections: BTreeMap<String, crate::corrections::Correction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -446,6 +457,32 @@ impl Negotiation {
             Action::ApplyProvisionally { from } => {
                 self.decide_provisional_application(opened, actor, *from)
             }
+            Action::OpenRevision { opened_on, reason } => {
+                self.decide_revision_opening(*opened_on, reason)
+            }
+            Action::ProposeCorrection {
+                correction_id,
+                clause_id,
+                language,
+                base_text_hash,
+                heading,
+                text,
+                reason,
+            } => self.decide_correction_proposal(
+                opened,
+                actor,
+                correction_id,
+                clause_id,
+                language,
+                base_text_hash,
+                heading,
+                text,
+                reason,
+            ),
+            Action::AgreeCorrection {
+                correction_id,
+                text_hash,
+            } => self.decide_correction_agreement(opened, actor, correction_id, text_hash),
             Action::SuspendOperation { from, reason } => {
                 self.decide_suspension(actor, *from, reason)
             }
@@ -1172,6 +1209,16 @@ impl Aggregate for Negotiation {
             NegotiationEvent::TerminationNotified { effective_on, .. } => {
                 self.termination = Some(effective_on);
             }
+            NegotiationEvent::RevisionOpened {
+                revision,
+                base_text_root_hash,
+                opened_on,
+                ..
+            } => self.apply_revision_opened(revision, base_text_root_hash, opened_on),
+            NegotiationEvent::RevisionAbandoned { .. } => self.apply_revision_abandoned(),
+            event @ (NegotiationEvent::CorrectionProposed { .. }
+            | NegotiationEvent::CorrectionAgreed { .. }
+            | NegotiationEvent::TextCorrected { .. }) => self.apply_correction_event(event),
             event @ (NegotiationEvent::RoundOpened { .. }
             | NegotiationEvent::RoundClosed { .. }
             | NegotiationEvent::MinutesRecorded { .. }
@@ -1215,7 +1262,7 @@ impl Aggregate for Negotiation {
 impl Negotiation {
     /// Events about a clause always follow its proposal: `decide` refuses anything else, and
     /// the hash chain guarantees stored events are the ones `decide` accepted.
-    fn clause_mut(&mut self, clause_id: &str) -> &mut Clause {
+    pub(crate) fn clause_mut(&mut self, clause_id: &str) -> &mut Clause {
         self.clauses.get_mut(clause_id).unwrap_or_else(|| {
             panic!("invariant: event names clause '{clause_id}' before it was proposed")
         })

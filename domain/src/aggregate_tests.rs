@@ -914,7 +914,10 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::AgreeRow
         | ActionKind::ValidateMatrix
         | ActionKind::ReportProgress
-        | ActionKind::ApplyProvisionally => unreachable!("these acts come from lifecycle::tests"),
+        | ActionKind::ApplyProvisionally
+        | ActionKind::OpenRevision
+        | ActionKind::ProposeCorrection
+        | ActionKind::AgreeCorrection => unreachable!("these acts come from lifecycle::tests"),
     }
 }
 

@@ -243,9 +243,34 @@ pub enum Action {
         notified_on: NaiveDate,
         reason: String,
     },
-    /// End the negotiation without an instrument; only before the text is authenticated.
+    /// End the negotiation without an instrument; only before the text is authenticated. During
+    /// a revision, abandons the revision: the text in force stays as it is.
     AbandonNegotiation {
         reason: String,
+    },
+    /// Open a revision (an amending instrument) of the text in force. The text in force is kept
+    /// unchanged; the revision negotiates a copy of it under the same rules.
+    OpenRevision {
+        opened_on: NaiveDate,
+        reason: String,
+    },
+    /// Propose to correct an error in the authenticated text (art. 79 VCLT): the wording of one
+    /// clause in one language, named by `base_text_hash`, becomes `heading` and `text`.
+    ProposeCorrection {
+        correction_id: String,
+        clause_id: String,
+        language: String,
+        base_text_hash: String,
+        #[serde(default)]
+        heading: String,
+        text: String,
+        reason: String,
+    },
+    /// The actor's party agrees to exactly this corrected wording; the last party's agreement
+    /// makes the correction.
+    AgreeCorrection {
+        correction_id: String,
+        text_hash: String,
     },
 }
 
@@ -285,10 +310,13 @@ pub enum ActionKind {
     ValidateMatrix,
     ReportProgress,
     ApplyProvisionally,
+    OpenRevision,
+    ProposeCorrection,
+    AgreeCorrection,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 33] = [
+    pub const ALL: [ActionKind; 36] = [
         ActionKind::OpenNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
@@ -322,6 +350,9 @@ impl ActionKind {
         ActionKind::ValidateMatrix,
         ActionKind::ReportProgress,
         ActionKind::ApplyProvisionally,
+        ActionKind::OpenRevision,
+        ActionKind::ProposeCorrection,
+        ActionKind::AgreeCorrection,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -376,6 +407,9 @@ impl ActionKind {
             ActionKind::ValidateMatrix => "validate an action matrix",
             ActionKind::ReportProgress => "report progress",
             ActionKind::ApplyProvisionally => "apply the instrument provisionally",
+            ActionKind::OpenRevision => "open a revision",
+            ActionKind::ProposeCorrection => "propose a correction",
+            ActionKind::AgreeCorrection => "agree a correction",
         }
     }
 }
@@ -422,6 +456,9 @@ impl Action {
             Action::ValidateMatrix { .. } => ActionKind::ValidateMatrix,
             Action::ReportProgress { .. } => ActionKind::ReportProgress,
             Action::ApplyProvisionally { .. } => ActionKind::ApplyProvisionally,
+            Action::OpenRevision { .. } => ActionKind::OpenRevision,
+            Action::ProposeCorrection { .. } => ActionKind::ProposeCorrection,
+            Action::AgreeCorrection { .. } => ActionKind::AgreeCorrection,
         }
     }
 }

@@ -244,13 +244,13 @@ pub enum NegotiationError {
     ProvisionalApplicationNotProvided,
     #[error("the instrument is already in force; provisional application is moot")]
     AlreadyInForce,
-    #[error("clause '{0}' cannot be reopened: the text is authenticated (initialled or signed); a correction procedure is the only way to change it")]
+    #[error("clause '{0}' cannot be reopened: the text is authenticated (initialled or signed); propose a correction (art. 79) or, once it is in force, open a revision")]
     ReopenAfterAuthentication(String),
     #[error("every party adopted the minutes of round '{0}'; they can no longer be replaced")]
     MinutesAlreadyAdopted(String),
     #[error("the negotiation was abandoned; nothing more can be recorded in it")]
     Abandoned,
-    #[error("every party has adopted the text; it can no longer change")]
+    #[error("every party has adopted the text; it can no longer change (an error in an authenticated text is corrected by a correction agreed by every party; a text in force is amended by a revision)")]
     TextFrozen,
     #[error("there is no clause to adopt")]
     NothingToAdopt,
@@ -296,4 +296,38 @@ pub enum NegotiationError {
     SigningKeyForNonSignatory(Role),
     #[error("clause '{clause_id}' was proposed by {proposer}; only {proposer} may withdraw it")]
     NotProposer { clause_id: String, proposer: String },
+    #[error("revision {revision} is not in force: a revision amends a text in force, and one revision is negotiated at a time")]
+    RevisionOfTextNotInForce { revision: u32 },
+    #[error("{date} is before the text in force entered into force on {in_force_on}")]
+    DateBeforeEntryIntoForce {
+        date: chrono::NaiveDate,
+        in_force_on: chrono::NaiveDate,
+    },
+    #[error("{date} is before this revision was opened, on {opened_on}")]
+    DateBeforeRevision {
+        date: chrono::NaiveDate,
+        opened_on: chrono::NaiveDate,
+    },
+    #[error("the instrument already had {max_revisions} revisions, the limit")]
+    TooManyRevisions { max_revisions: usize },
+    #[error("the text is not authenticated yet: until it is initialled or signed, change it by reopening and amending the clause")]
+    CorrectionBeforeAuthentication,
+    #[error("correction '{0}' already exists")]
+    CorrectionExists(String),
+    #[error("the text already had {max_corrections} corrections, the limit")]
+    TooManyCorrections { max_corrections: usize },
+    #[error("clause '{clause_id}' has no {language} version to correct")]
+    NoVersionToCorrect { clause_id: String, language: String },
+    #[error("the correction leaves clause '{0}' as it is")]
+    CorrectionChangesNothing(String),
+    #[error("correction '{correction_id}' of clause '{clause_id}' in {language} is pending; agree to it or propose yours after it is made")]
+    CorrectionPending {
+        clause_id: String,
+        language: String,
+        correction_id: String,
+    },
+    #[error("correction '{0}' does not exist")]
+    UnknownCorrection(String),
+    #[error("correction '{0}' is already made")]
+    CorrectionAlreadyMade(String),
 }

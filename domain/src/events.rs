@@ -144,6 +144,9 @@ pub enum NegotiationEvent {
     InstrumentSigned {
         party: String,
         signatory: String,
+        /// The revision signed, as in the signing message; absent for the original (0).
+        #[serde(default, skip_serializing_if = "is_original")]
+        revision: u32,
         capacity: SignatureCapacity,
         text_root_hash: String,
         signed_on: NaiveDate,
@@ -162,6 +165,9 @@ pub enum NegotiationEvent {
     EntryIntoForceFixed {
         date: NaiveDate,
         rule: EntryIntoForceRule,
+        /// The revision whose text enters into force; absent for the original (0).
+        #[serde(default, skip_serializing_if = "is_original")]
+        revision: u32,
     },
     NegotiationAbandoned {
         reason: String,
@@ -212,6 +218,48 @@ pub enum NegotiationEvent {
         effective_on: NaiveDate,
         reason: String,
     },
+    /// The text in force, named by its root hash, is set aside unchanged; `revision` negotiates
+    /// a copy of it.
+    RevisionOpened {
+        revision: u32,
+        base_revision: u32,
+        base_text_root_hash: String,
+        opened_on: NaiveDate,
+        reason: String,
+    },
+    /// The revision is dropped; the text in force stays as it was.
+    RevisionAbandoned {
+        revision: u32,
+        reason: String,
+    },
+    CorrectionProposed {
+        correction_id: String,
+        clause_id: String,
+        language: String,
+        base_text_hash: String,
+        heading: String,
+        text: String,
+        text_hash: String,
+        reason: String,
+        proposed_by: String,
+    },
+    CorrectionAgreed {
+        correction_id: String,
+        party: String,
+        text_hash: String,
+    },
+    /// Recorded with the last party's agreement: the corrected wording replaces the erroneous one,
+    /// and the text's root hash changes from `previous_text_root_hash` to `text_root_hash`.
+    TextCorrected {
+        correction_id: String,
+        previous_text_root_hash: String,
+        text_root_hash: String,
+    },
+}
+
+/// Revision 0 is left out of events, so that events of original instruments read as before.
+fn is_original(revision: &u32) -> bool {
+    *revision == crate::lifecycle::ORIGINAL_REVISION
 }
 
 impl NegotiationEvent {
@@ -255,6 +303,11 @@ impl NegotiationEvent {
             NegotiationEvent::RoundClosed { .. } => "RoundClosed",
             NegotiationEvent::MinutesRecorded { .. } => "MinutesRecorded",
             NegotiationEvent::MinutesAdopted { .. } => "MinutesAdopted",
+            NegotiationEvent::RevisionOpened { .. } => "RevisionOpened",
+            NegotiationEvent::RevisionAbandoned { .. } => "RevisionAbandoned",
+            NegotiationEvent::CorrectionProposed { .. } => "CorrectionProposed",
+            NegotiationEvent::CorrectionAgreed { .. } => "CorrectionAgreed",
+            NegotiationEvent::TextCorrected { .. } => "TextCorrected",
         }
     }
 }

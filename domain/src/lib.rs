@@ -12,6 +12,7 @@
 
 mod aggregate;
 mod commands;
+mod corrections;
 mod errors;
 mod events;
 mod languages;
@@ -21,6 +22,7 @@ mod matrices;
 pub mod metadata;
 mod permissions;
 mod positions;
+mod revisions;
 mod rounds;
 mod signing;
 mod text_hash;
@@ -30,6 +32,7 @@ pub use aggregate::{
     Alternative, Clause, ClauseStatus, LanguageStatus, Negotiation, StatedPosition, Translation,
 };
 pub use commands::{Action, ActionKind, NegotiationCommand};
+pub use corrections::{Correction, SupersededWording};
 pub use errors::NegotiationError;
 pub use events::NegotiationEvent;
 pub use lifecycle::{
@@ -39,6 +42,7 @@ pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
 };
 pub use permissions::{is_permitted, PERMISSIONS};
+pub use revisions::{ConcludedRevision, RevisionPeriod, TextInForce};
 pub use rounds::Round;
 pub use signing::{
     text_root_hash, verify_signature, RootClause, SignatureProblem, SigningMessage,

@@ -9,7 +9,9 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{ClauseStatus, LanguageStatus, Negotiation, Opened};
+use std::collections::BTreeMap;
+
+use crate::aggregate::{Clause, ClauseStatus, LanguageStatus, Negotiation, Opened};
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
 use crate::limits::{MAX_ENTRY_INTO_FORCE_DELAY_DAYS, MAX_ENTRY_INTO_FORCE_DELAY_MONTHS};
@@ -129,6 +131,22 @@ impl EntryIntoForceRule {
     }
 }
 
+/// Recitals, then articles, then annexes, each in the order proposed.
+pub(crate) fn in_document_order<'a>(
+    clauses: &'a BTreeMap<String, Clause>,
+    clause_order: &'a [String],
+) -> Vec<(&'a str, &'a Clause)> {
+    [ClauseKind::Recital, ClauseKind::Article, ClauseKind::Annex]
+        .into_iter()
+        .flat_map(|kind| {
+            clause_order
+                .iter()
+                .map(|id| (id.as_str(), &clauses[id]))
+                .filter(move |(_, clause)| clause.kind == kind)
+        })
+        .collect()
+}
+
 impl Negotiation {
     /// The text root hash of the current text: every live clause in document order, with the
     /// hash of each current language version.
@@ -137,7 +155,7 @@ impl Negotiation {
             .opened
             .as_ref()
             .map_or("", |o| o.negotiation_id.as_str());
-        text_root_hash(negotiation_id, ORIGINAL_REVISION, &self.root_clauses())
+        text_root_hash(negotiation_id, self.revision, &self.root_clauses())
     }
 
     fn root_clauses(&self) -> Vec<RootClause> {
@@ -164,27 +182,37 @@ impl Negotiation {
     pub fn clauses_in_document_order(
         &self,
     ) -> impl Iterator<Item = (&str, &crate::aggregate::Clause)> {
-        [ClauseKind::Recital, ClauseKind::Article, ClauseKind::Annex]
-            .into_iter()
-            .flat_map(move |kind| {
-                self.clause_order
-                    .iter()
-                    .map(move |id| (id.as_str(), &self.clauses[id]))
-                    .filter(move |(_, clause)| clause.kind == kind)
-            })
+        in_document_order(&self.clauses, &self.clause_order).into_iter()
     }
 
-    /// Every party adopted the current text.
+    /// Every party adopted the current text, or the text it became by corrections agreed by all
+    /// parties after authentication (art. 79).
     pub fn is_adopted(&self) -> bool {
-        let root = self.text_root_hash();
         !self.parties().is_empty()
             && self
                 .parties()
                 .iter()
-                .all(|p| self.adoptions.get(&p.code) == Some(&root))
+                .all(|p| self.has_adopted_current_text(&p.code))
     }
 
+    /// Whether `party` adopted the current text, or the text it became by corrections.
+    pub fn has_adopted_current_text(&self, party: &str) -> bool {
+        self.adoptions.get(party).is_some_and(|adopted| {
+            *adopted == self.text_root_hash() || self.superseded_roots.contains(adopted)
+        })
+    }
+
+    /// Where the instrument as a whole stands: in force from its first entry into force, even
+    /// while a revision of it is negotiated (see [`Negotiation::revision_status`]).
     pub fn instrument_status(&self) -> InstrumentStatus {
+        match self.first_entry_into_force() {
+            Some(on) if !self.abandoned => InstrumentStatus::InForce { on },
+            _ => self.revision_status(),
+        }
+    }
+
+    /// Where the current revision's text stands; for the original, the instrument's status.
+    pub fn revision_status(&self) -> InstrumentStatus {
         if self.abandoned {
             InstrumentStatus::Abandoned
         } else if let Some(on) = self.entry_into_force {
@@ -218,7 +246,8 @@ impl Negotiation {
     /// Whether the instrument is in force on `date`: entered into force, and not yet terminated.
     /// (A suspended instrument stays in force; its operation is what is suspended.)
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
-        self.entry_into_force.is_some_and(|since| since <= date)
+        self.first_entry_into_force()
+            .is_some_and(|since| since <= date)
             && self.termination.is_none_or(|end| date < end)
     }
 
@@ -373,9 +402,17 @@ impl Negotiation {
             .signing
             .as_ref()
             .expect("invariant: a signatory is accredited with a signing key");
+        if let Some(opened_on) = self.revision_opened_on {
+            if signed_on < opened_on {
+                return Err(NegotiationError::DateBeforeRevision {
+                    date: signed_on,
+                    opened_on,
+                });
+            }
+        }
         let message = SigningMessage {
             negotiation_id: opened.negotiation_id.clone(),
-            revision: ORIGINAL_REVISION,
+            revision: self.revision,
             text_root_hash: text_root_hash.to_string(),
             party: actor.party.clone(),
             signatory: actor.person.clone(),
@@ -388,6 +425,7 @@ impl Negotiation {
         let mut events = vec![NegotiationEvent::InstrumentSigned {
             party: actor.party.clone(),
             signatory: actor.person.clone(),
+            revision: self.revision,
             capacity,
             text_root_hash: text_root_hash.to_string(),
             signed_on,
@@ -484,6 +522,7 @@ impl Negotiation {
         Some(NegotiationEvent::EntryIntoForceFixed {
             date: rule.date_after(last),
             rule,
+            revision: self.revision,
         })
     }
 
@@ -646,6 +685,13 @@ impl Negotiation {
             return Err(NegotiationError::AlreadyAuthenticated);
         }
         crate::aggregate::check_comment("reason", reason)?;
+        if self.revising() {
+            // The instrument stays in force; only the amendment under negotiation is dropped.
+            return Ok(vec![NegotiationEvent::RevisionAbandoned {
+                revision: self.revision,
+                reason: reason.to_string(),
+            }]);
+        }
         Ok(vec![NegotiationEvent::NegotiationAbandoned {
             reason: reason.to_string(),
         }])
@@ -738,7 +784,7 @@ pub(crate) mod tests {
         events
     }
 
-    fn state_of(events: &[NegotiationEvent]) -> Negotiation {
+    pub(crate) fn state_of(events: &[NegotiationEvent]) -> Negotiation {
         let mut state = Negotiation::default();
         for event in events {
             state.apply(event.clone());
@@ -763,7 +809,7 @@ pub(crate) mod tests {
     }
 
     /// A signature by `person` of `party` with key `seed` over the current text of `events`.
-    fn sign(
+    pub(crate) fn sign(
         events: &[NegotiationEvent],
         person: &str,
         party: &str,
@@ -771,10 +817,11 @@ pub(crate) mod tests {
         capacity: SignatureCapacity,
         on: &str,
     ) -> Action {
-        let text_root_hash = root(events);
+        let state = state_of(events);
+        let text_root_hash = state.text_root_hash();
         let message = SigningMessage {
             negotiation_id: "civ-mar-tip".into(),
-            revision: ORIGINAL_REVISION,
+            revision: state.revision(),
             text_root_hash: text_root_hash.clone(),
             party: party.into(),
             signatory: person.into(),
@@ -786,12 +833,17 @@ pub(crate) mod tests {
             text_root_hash,
             capacity,
             signed_on: date(on),
-            signature: hex::encode(key(seed).sign(&message.to_bytes()).to_bytes()),
+            signature: signature_by(seed, &message),
         }
     }
 
+    /// The hex signature of `message` by the test key `seed`.
+    pub(crate) fn signature_by(seed: u8, message: &SigningMessage) -> String {
+        hex::encode(key(seed).sign(&message.to_bytes()).to_bytes())
+    }
+
     /// `party`'s accredited signatory signs the current text with its key; returns what is recorded.
-    fn signs(
+    pub(crate) fn signs(
         events: &mut Vec<NegotiationEvent>,
         party: &str,
         capacity: SignatureCapacity,
@@ -807,7 +859,7 @@ pub(crate) mod tests {
     }
 
     /// Decides `action` by `actor` on `events`, appends what it records, and returns those events.
-    fn perform(
+    pub(crate) fn perform(
         events: &mut Vec<NegotiationEvent>,
         actor: &str,
         action: Action,
@@ -856,7 +908,25 @@ pub(crate) mod tests {
                 events
             }
             ActionKind::ReopenClause => ready(),
-            ActionKind::SuspendOperation | ActionKind::NotifyTermination => in_force(),
+            ActionKind::SuspendOperation
+            | ActionKind::NotifyTermination
+            | ActionKind::OpenRevision => in_force(),
+            ActionKind::ProposeCorrection => {
+                let mut events = adopted_as(InstrumentKind::Mou);
+                signs(
+                    &mut events,
+                    "CIV",
+                    SignatureCapacity::Definitive,
+                    "2026-02-01",
+                );
+                events
+            }
+            ActionKind::AgreeCorrection => {
+                let mut events = history_for(ActionKind::ProposeCorrection);
+                let proposal = lifecycle_action(ActionKind::ProposeCorrection, &state_of(&events));
+                perform(&mut events, MAR_LINGUIST, proposal.expect("a correction"));
+                events
+            }
             ActionKind::ProposeRow => {
                 let mut events = negotiating();
                 events.push(NegotiationEvent::MatrixCreated {
@@ -898,6 +968,8 @@ pub(crate) mod tests {
         delegate("cell", "CIV", role, signing)
     }
 
+    const CORRECTED_ART1_AR: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
+
     pub(crate) fn lifecycle_action(kind: ActionKind, state: &Negotiation) -> Option<Action> {
         let text_root_hash = state.text_root_hash();
         Some(match kind {
@@ -927,6 +999,23 @@ pub(crate) mod tests {
             ActionKind::ExpressConsent => Action::ExpressConsent {
                 mode: ConsentMode::Ratification,
                 on: date("2026-03-01"),
+            },
+            ActionKind::OpenRevision => Action::OpenRevision {
+                opened_on: date("2026-06-01"),
+                reason: "Élargir la coopération".into(),
+            },
+            ActionKind::ProposeCorrection => Action::ProposeCorrection {
+                correction_id: "corr-cell".into(),
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                base_text_hash: art1_ar_hash(),
+                heading: "الموضوع".into(),
+                text: CORRECTED_ART1_AR.into(),
+                reason: "Omission dans la version arabe".into(),
+            },
+            ActionKind::AgreeCorrection => Action::AgreeCorrection {
+                correction_id: "corr-cell".into(),
+                text_hash: crate::text_hash::clause_text_hash("الموضوع", "ar", CORRECTED_ART1_AR),
             },
             ActionKind::AbandonNegotiation => Action::AbandonNegotiation {
                 reason: "No agreement on data protection".into(),

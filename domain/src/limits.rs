@@ -37,5 +37,9 @@ pub const MAX_ALTERNATIVES_PER_CLAUSE: usize = 8;
 /// Longest delay an entry-into-force rule may set after the last consent (ten years).
 pub const MAX_ENTRY_INTO_FORCE_DELAY_DAYS: u32 = 3_653;
 pub const MAX_ENTRY_INTO_FORCE_DELAY_MONTHS: u32 = 120;
+/// Revisions (amending instruments) over the life of one instrument.
+pub const MAX_REVISIONS_PER_INSTRUMENT: usize = 100;
+/// Corrections of one revision's authenticated text.
+pub const MAX_CORRECTIONS_PER_REVISION: usize = 200;
 /// Events one command may produce; more would mean a command that does too much at once.
 pub const MAX_EVENTS_PER_COMMAND: usize = 16;

@@ -65,6 +65,12 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
         &[Negotiator, HeadOfDelegation, Secretariat],
     ),
     (ActionKind::ApplyProvisionally, &[CompetentAuthority]),
+    (ActionKind::OpenRevision, &[HeadOfDelegation]),
+    (ActionKind::ProposeCorrection, &[LegalLinguist]),
+    (
+        ActionKind::AgreeCorrection,
+        &[HeadOfDelegation, LegalLinguist],
+    ),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{
-    ConsentRecord, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix, Negotiation,
-    SignatureRecord, SuspensionPeriod,
+    ConsentRecord, Correction, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix,
+    Negotiation, RevisionPeriod, SignatureRecord, SuspensionPeriod, TextInForce,
 };
 use serde::Serialize;
 
@@ -16,9 +16,22 @@ pub struct AgreementState {
     pub negotiation_id: String,
     pub title: String,
     pub instrument_kind: InstrumentKind,
+    /// Where the instrument as a whole stands; in force from its first entry into force.
     pub status: InstrumentStatus,
-    /// The root hash of the current text: what adoption, initialling and signature bind.
+    /// The revision being negotiated, or in force when none is: 0 is the original.
+    pub revision: u32,
+    /// Where that revision's text stands.
+    pub revision_status: InstrumentStatus,
+    /// The root hash of that revision's text: what adoption, initialling and signature bind.
     pub text_root_hash: String,
+    /// Every revision, oldest first, with the period its text was in force.
+    pub revisions: Vec<RevisionPeriod>,
+    /// The text in force on the date asked for, if one was asked for and one was in force.
+    pub text_in_force_on: Option<(NaiveDate, Option<TextInForce>)>,
+    /// Corrections of the current revision's authenticated text (art. 79), proposed or made.
+    pub corrections: BTreeMap<String, Correction>,
+    /// Root hashes the current text had before corrections; signatures given earlier bind them.
+    pub superseded_roots: Vec<String>,
     pub entry_into_force_rule: Option<EntryIntoForceRule>,
     pub entry_into_force: Option<NaiveDate>,
     /// The suspension still running: which party, and from when.
@@ -54,9 +67,11 @@ pub fn action_matrices(events: &[EventEnvelope<Negotiation>]) -> BTreeMap<String
         .collect()
 }
 
+/// The state of the agreement; `on`, if given, asks which text was in force on that date.
 pub fn agreement_state(
     negotiation_id: &str,
     events: &[EventEnvelope<Negotiation>],
+    on: Option<NaiveDate>,
 ) -> AgreementState {
     let mut state = Negotiation::default();
     for envelope in events {
@@ -69,7 +84,7 @@ pub fn agreement_state(
         .map(|party| PartyState {
             code: party.code.clone(),
             name: party.name.clone(),
-            adopted: state.adopted_by(&party.code) == Some(text_root_hash.as_str()),
+            adopted: state.has_adopted_current_text(&party.code),
             signature: state.signature(&party.code).cloned(),
             consent: state.consent(&party.code).copied(),
             provisionally_applied_from: state.provisionally_applied_by(&party.code),
@@ -84,7 +99,16 @@ pub fn agreement_state(
         title: state.title().unwrap_or_default().to_string(),
         instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
         status: state.instrument_status(),
+        revision: state.revision(),
+        revision_status: state.revision_status(),
         text_root_hash,
+        revisions: state.revisions(),
+        text_in_force_on: on.map(|date| (date, state.text_in_force_on(date))),
+        corrections: state
+            .corrections()
+            .map(|(id, c)| (id.clone(), c.clone()))
+            .collect(),
+        superseded_roots: state.superseded_roots().to_vec(),
         entry_into_force_rule: state.entry_into_force_rule(),
         entry_into_force,
         suspended: state

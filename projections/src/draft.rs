@@ -2,8 +2,7 @@
 
 use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{
-    Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation,
-    NegotiationEvent, Party, Position,
+    Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation, Party, Position,
 };
 use serde::Serialize;
 
@@ -12,6 +11,8 @@ pub struct Draft {
     pub negotiation_id: String,
     pub title: String,
     pub instrument_kind: InstrumentKind,
+    /// The revision whose text this is: 0 is the original instrument.
+    pub revision: u32,
     pub parties: Vec<Party>,
     pub languages: Vec<String>,
     /// Recitals, then articles, then annexes, each in the order proposed.
@@ -69,34 +70,37 @@ pub struct LanguageVersion {
     pub text_hash: String,
 }
 
+/// The current draft: the text of the revision being negotiated, or of the one in force.
 pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Draft {
-    let mut state = Negotiation::default();
-    let mut order: Vec<String> = Vec::new();
-    for envelope in events {
-        if let NegotiationEvent::ClauseProposed { clause_id, .. } = &envelope.payload {
-            order.push(clause_id.clone());
-        }
-        state.apply(envelope.payload.clone());
-    }
-    let mut clauses = Vec::with_capacity(order.len());
-    for kind in [ClauseKind::Recital, ClauseKind::Article, ClauseKind::Annex] {
-        let mut number = 0;
-        for clause_id in &order {
-            let clause = state
-                .clause(clause_id)
-                .expect("every proposed clause is in the state");
-            if clause.kind != kind {
-                continue;
-            }
+    let state = fold(events);
+    draft_of_revision(negotiation_id, events, state.revision())
+        .expect("invariant: the current revision is on record")
+}
+
+/// The text of `revision` as it stands (for a revision no longer current: as it was when the next
+/// revision opened), or `None` when no such revision is on record.
+pub fn draft_of_revision(
+    negotiation_id: &str,
+    events: &[EventEnvelope<Negotiation>],
+    revision: u32,
+) -> Option<Draft> {
+    let state = fold(events);
+    let mut numbers = [0_usize; 3];
+    let clauses = state
+        .revision_clauses(revision)?
+        .into_iter()
+        .map(|(clause_id, clause)| {
+            let kind = clause.kind;
             let status = state.clause_status(clause);
             let label = if status == ClauseStatus::Withdrawn {
                 format!("{} (withdrawn)", kind_name(kind))
             } else {
-                number += 1;
+                let number = &mut numbers[kind as usize];
+                *number += 1;
                 format!("{} {number}", kind_name(kind))
             };
-            clauses.push(DraftClause {
-                clause_id: clause_id.clone(),
+            DraftClause {
+                clause_id: clause_id.to_string(),
                 kind,
                 label,
                 heading: clause.heading.clone(),
@@ -137,18 +141,27 @@ pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Dra
                         rationale: p.rationale.clone(),
                     })
                     .collect(),
-            });
-        }
-    }
-    Draft {
+            }
+        })
+        .collect();
+    Some(Draft {
         negotiation_id: negotiation_id.to_string(),
         title: state.title().unwrap_or_default().to_string(),
         instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
+        revision,
         parties: state.parties().to_vec(),
         languages: state.languages().to_vec(),
         clauses,
         as_of_sequence: events.last().map_or(0, |e| e.sequence),
+    })
+}
+
+fn fold(events: &[EventEnvelope<Negotiation>]) -> Negotiation {
+    let mut state = Negotiation::default();
+    for envelope in events {
+        state.apply(envelope.payload.clone());
     }
+    state
 }
 
 fn language_version(clause: &Clause, language: &str) -> LanguageVersion {

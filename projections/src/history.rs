@@ -222,9 +222,10 @@ pub fn summary(event: &NegotiationEvent) -> String {
                 variant_name(mode)
             )
         }
-        NegotiationEvent::EntryIntoForceFixed { date, .. } => {
-            format!("entry into force fixed for {date}")
-        }
+        NegotiationEvent::EntryIntoForceFixed { date, revision, .. } => match revision {
+            0 => format!("entry into force fixed for {date}"),
+            _ => format!("entry into force of revision {revision} fixed for {date}"),
+        },
         NegotiationEvent::NegotiationAbandoned { reason } => {
             format!("abandoned: {}", first_line(reason))
         }
@@ -290,6 +291,43 @@ pub fn summary(event: &NegotiationEvent) -> String {
             effective_on,
             ..
         } => format!("{party} notified termination on {notified_on}, effective {effective_on}"),
+        NegotiationEvent::RevisionOpened {
+            revision,
+            base_revision,
+            opened_on,
+            reason,
+            ..
+        } => format!(
+            "revision {revision} of the text in force (revision {base_revision}) opened on {opened_on}: {}",
+            first_line(reason)
+        ),
+        NegotiationEvent::RevisionAbandoned { revision, reason } => {
+            format!("revision {revision} abandoned: {}", first_line(reason))
+        }
+        NegotiationEvent::CorrectionProposed {
+            correction_id,
+            clause_id,
+            language,
+            proposed_by,
+            reason,
+            ..
+        } => format!(
+            "{proposed_by} proposed correction {correction_id} of {clause_id} ({language}): {}",
+            first_line(reason)
+        ),
+        NegotiationEvent::CorrectionAgreed {
+            correction_id,
+            party,
+            ..
+        } => format!("{party} agreed correction {correction_id}"),
+        NegotiationEvent::TextCorrected {
+            correction_id,
+            text_root_hash,
+            ..
+        } => format!(
+            "correction {correction_id} made; the text root is now {}",
+            short(text_root_hash)
+        ),
     }
 }
 

@@ -10,7 +10,9 @@ mod draft;
 mod history;
 
 pub use agreement::{action_matrices, agreement_state, AgreementState, PartyState};
-pub use draft::{draft, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion};
+pub use draft::{
+    draft, draft_of_revision, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion,
+};
 pub use history::{history, summary, HistoryEntry};
 
 #[cfg(test)]

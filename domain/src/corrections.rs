@@ -1,0 +1,531 @@
+//! Correcting an authenticated text (art. 79 VCLT).
+//!
+//! Once a text is initialled or signed it is frozen: no amendment, no reopening. An error found
+//! afterwards (most often a discrepancy between two language versions) is corrected only when
+//! every party agrees to one exact corrected wording. A legal-linguist proposes the correction;
+//! each party agrees to it by its hash; the last agreement makes it. Both versions are kept: the
+//! correction record holds the superseded wording, and the signatures already given still bind
+//! the root hash they signed, which the state remembers as superseded by the correction. A party
+//! that signs afterwards signs the corrected text.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::aggregate::{check_comment, check_identifier, check_wording, Negotiation, Opened};
+use crate::errors::NegotiationError;
+use crate::events::NegotiationEvent;
+use crate::limits::MAX_CORRECTIONS_PER_REVISION;
+use crate::text_hash::clause_text_hash;
+use crate::values::Delegate;
+
+/// A correction of one clause's wording in one language, proposed or made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    pub clause_id: String,
+    pub language: String,
+    /// The wording corrected, as the hash of that language version when proposed.
+    pub base_text_hash: String,
+    pub heading: String,
+    pub text: String,
+    pub text_hash: String,
+    pub reason: String,
+    pub proposed_by: String,
+    pub agreed_by: BTreeSet<String>,
+    /// Once made: the wording it replaced, kept beside the corrected one.
+    pub superseded: Option<SupersededWording>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupersededWording {
+    pub heading: String,
+    pub text: String,
+    pub text_root_hash: String,
+}
+
+impl Negotiation {
+    /// Every correction of the current revision's text, by id.
+    pub fn corrections(&self) -> impl Iterator<Item = (&String, &Correction)> {
+        self.corrections.iter()
+    }
+
+    /// Root hashes the current text had before corrections replaced them, oldest first. A
+    /// signature or initialling over one of them was given before the correction.
+    pub fn superseded_roots(&self) -> &[String] {
+        &self.superseded_roots
+    }
+
+    /// The hash of `clause_id`'s current wording in `language`, if there is one.
+    fn version_hash(&self, clause_id: &str, language: &str) -> Option<String> {
+        let clause = self.clauses.get(clause_id)?;
+        if clause.language == language {
+            return Some(clause.text_hash.clone());
+        }
+        clause
+            .translations
+            .get(language)
+            .map(|t| t.text_hash.clone())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn decide_correction_proposal(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        correction_id: &str,
+        clause_id: &str,
+        language: &str,
+        base_text_hash: &str,
+        heading: &str,
+        text: &str,
+        reason: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        if self.initials.is_empty() && self.signatures.is_empty() {
+            return Err(NegotiationError::CorrectionBeforeAuthentication);
+        }
+        check_identifier("correction id", correction_id)?;
+        if self.corrections.contains_key(correction_id) {
+            return Err(NegotiationError::CorrectionExists(
+                correction_id.to_string(),
+            ));
+        }
+        if self.corrections.len() >= MAX_CORRECTIONS_PER_REVISION {
+            return Err(NegotiationError::TooManyCorrections {
+                max_corrections: MAX_CORRECTIONS_PER_REVISION,
+            });
+        }
+        self.live_clause(clause_id)?;
+        check_wording(opened, clause_id, heading, language, text)?;
+        let current = self.version_hash(clause_id, language).ok_or_else(|| {
+            NegotiationError::NoVersionToCorrect {
+                clause_id: clause_id.to_string(),
+                language: language.to_string(),
+            }
+        })?;
+        crate::aggregate::check_hash("text hash", base_text_hash)?;
+        if base_text_hash != current {
+            return Err(NegotiationError::StaleTextHash {
+                clause_id: clause_id.to_string(),
+                given: base_text_hash.to_string(),
+                current,
+            });
+        }
+        let text_hash = clause_text_hash(heading, language, text);
+        if text_hash == current {
+            return Err(NegotiationError::CorrectionChangesNothing(
+                clause_id.to_string(),
+            ));
+        }
+        if let Some((pending, _)) = self.corrections.iter().find(|(_, c)| {
+            c.superseded.is_none() && c.clause_id == clause_id && c.language == language
+        }) {
+            return Err(NegotiationError::CorrectionPending {
+                clause_id: clause_id.to_string(),
+                language: language.to_string(),
+                correction_id: pending.clone(),
+            });
+        }
+        check_comment("reason", reason)?;
+        Ok(vec![NegotiationEvent::CorrectionProposed {
+            correction_id: correction_id.to_string(),
+            clause_id: clause_id.to_string(),
+            language: language.to_string(),
+            base_text_hash: base_text_hash.to_string(),
+            heading: heading.to_string(),
+            text: text.to_string(),
+            text_hash,
+            reason: reason.to_string(),
+            proposed_by: actor.party.clone(),
+        }])
+    }
+
+    pub(crate) fn decide_correction_agreement(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        correction_id: &str,
+        text_hash: &str,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let correction = self
+            .corrections
+            .get(correction_id)
+            .ok_or_else(|| NegotiationError::UnknownCorrection(correction_id.to_string()))?;
+        if correction.superseded.is_some() {
+            return Err(NegotiationError::CorrectionAlreadyMade(
+                correction_id.to_string(),
+            ));
+        }
+        crate::aggregate::check_hash("text hash", text_hash)?;
+        if text_hash != correction.text_hash {
+            return Err(NegotiationError::StaleTextHash {
+                clause_id: correction.clause_id.clone(),
+                given: text_hash.to_string(),
+                current: correction.text_hash.clone(),
+            });
+        }
+        if correction.agreed_by.contains(&actor.party) {
+            return Err(NegotiationError::AlreadyDone {
+                party: actor.party.clone(),
+                act: "agreed to this correction",
+            });
+        }
+        let mut events = vec![NegotiationEvent::CorrectionAgreed {
+            correction_id: correction_id.to_string(),
+            party: actor.party.clone(),
+            text_hash: text_hash.to_string(),
+        }];
+        let every_party_agreed = opened
+            .parties
+            .iter()
+            .all(|p| p.code == actor.party || correction.agreed_by.contains(&p.code));
+        if every_party_agreed {
+            let mut corrected = self.clone();
+            corrected.correct(correction_id);
+            events.push(NegotiationEvent::TextCorrected {
+                correction_id: correction_id.to_string(),
+                previous_text_root_hash: self.text_root_hash(),
+                text_root_hash: corrected.text_root_hash(),
+            });
+        }
+        Ok(events)
+    }
+
+    pub(crate) fn apply_correction_event(&mut self, event: NegotiationEvent) {
+        match event {
+            NegotiationEvent::CorrectionProposed {
+                correction_id,
+                clause_id,
+                language,
+                base_text_hash,
+                heading,
+                text,
+                text_hash,
+                reason,
+                proposed_by,
+            } => {
+                let correction = Correction {
+                    clause_id,
+                    language,
+                    base_text_hash,
+                    heading,
+                    text,
+                    text_hash,
+                    reason,
+                    proposed_by,
+                    agreed_by: BTreeSet::new(),
+                    superseded: None,
+                };
+                self.corrections.insert(correction_id, correction);
+            }
+            NegotiationEvent::CorrectionAgreed {
+                correction_id,
+                party,
+                ..
+            } => {
+                self.correction_mut(&correction_id).agreed_by.insert(party);
+            }
+            NegotiationEvent::TextCorrected { correction_id, .. } => {
+                self.correct(&correction_id);
+            }
+            other => unreachable!("not a correction event: {}", other.name()),
+        }
+    }
+
+    fn correction_mut(&mut self, correction_id: &str) -> &mut crate::corrections::Correction {
+        self.corrections
+            .get_mut(correction_id)
+            .expect("invariant: only a proposed correction is agreed or made")
+    }
+
+    /// Puts the corrected wording in place, keeping the superseded one in the correction record.
+    /// Every party agreed to the corrected wording, so the clause's agreements and the
+    /// translations that followed the superseded wording carry over to it.
+    fn correct(&mut self, correction_id: &str) {
+        let previous_root = self.text_root_hash();
+        let correction = self.correction_mut(correction_id).clone();
+        let clause = self.clause_mut(&correction.clause_id);
+        let superseded = if clause.language == correction.language {
+            let old_hash = std::mem::replace(&mut clause.text_hash, correction.text_hash.clone());
+            for agreed in clause.agreed_by.values_mut() {
+                if *agreed == old_hash {
+                    agreed.clone_from(&correction.text_hash);
+                }
+            }
+            for translation in clause.translations.values_mut() {
+                if translation.source_text_hash == old_hash {
+                    translation
+                        .source_text_hash
+                        .clone_from(&correction.text_hash);
+                }
+            }
+            SupersededWording {
+                heading: std::mem::replace(&mut clause.heading, correction.heading),
+                text: std::mem::replace(&mut clause.text, correction.text),
+                text_root_hash: previous_root.clone(),
+            }
+        } else {
+            let translation = clause
+                .translations
+                .get_mut(&correction.language)
+                .expect("invariant: only an existing language version is corrected");
+            translation.text_hash = correction.text_hash;
+            SupersededWording {
+                heading: std::mem::replace(&mut translation.heading, correction.heading),
+                text: std::mem::replace(&mut translation.text, correction.text),
+                text_root_hash: previous_root.clone(),
+            }
+        };
+        self.correction_mut(correction_id).superseded = Some(superseded);
+        self.superseded_roots.push(previous_root);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::test::TestFramework;
+
+    use super::*;
+    use crate::aggregate::tests::*;
+    use crate::commands::Action;
+    use crate::lifecycle::tests::{adopted_as, perform, signs, state_of};
+    use crate::values::{InstrumentKind, SignatureCapacity};
+
+    type NegotiationTest = TestFramework<Negotiation>;
+
+    const CORRECTED_AR: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
+
+    fn propose_ar_correction() -> Action {
+        Action::ProposeCorrection {
+            correction_id: "corr-1".into(),
+            clause_id: "art-1".into(),
+            language: "ar".into(),
+            base_text_hash: art1_ar_hash(),
+            heading: "الموضوع".into(),
+            text: CORRECTED_AR.into(),
+            reason: "La version arabe omet la protection des victimes".into(),
+        }
+    }
+
+    fn corrected_ar_hash() -> String {
+        clause_text_hash("الموضوع", "ar", CORRECTED_AR)
+    }
+
+    fn agree_correction() -> Action {
+        Action::AgreeCorrection {
+            correction_id: "corr-1".into(),
+            text_hash: corrected_ar_hash(),
+        }
+    }
+
+    /// The MoU adopted and signed by Côte d'Ivoire only: authenticated, not yet in effect.
+    fn signed_by_civ() -> Vec<NegotiationEvent> {
+        let mut events = adopted_as(InstrumentKind::Mou);
+        signs(
+            &mut events,
+            "CIV",
+            SignatureCapacity::Definitive,
+            "2026-02-01",
+        );
+        events
+    }
+
+    fn correction_proposed() -> Vec<NegotiationEvent> {
+        let mut events = signed_by_civ();
+        perform(&mut events, MAR_LINGUIST, propose_ar_correction());
+        events
+    }
+
+    #[test]
+    fn a_legal_linguist_proposes_a_correction_of_an_authenticated_text() {
+        NegotiationTest::with(())
+            .given(signed_by_civ())
+            .when(command(MAR_LINGUIST, propose_ar_correction()))
+            .then_expect_events(vec![NegotiationEvent::CorrectionProposed {
+                correction_id: "corr-1".into(),
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                base_text_hash: art1_ar_hash(),
+                heading: "الموضوع".into(),
+                text: CORRECTED_AR.into(),
+                text_hash: corrected_ar_hash(),
+                reason: "La version arabe omet la protection des victimes".into(),
+                proposed_by: "MAR".into(),
+            }]);
+    }
+
+    #[test]
+    fn before_authentication_a_text_is_amended_not_corrected() {
+        NegotiationTest::with(())
+            .given(adopted_as(InstrumentKind::Mou))
+            .when(command(MAR_LINGUIST, propose_ar_correction()))
+            .then_expect_error(NegotiationError::CorrectionBeforeAuthentication);
+    }
+
+    #[test]
+    fn a_correction_names_the_wording_it_corrects() {
+        let mut stale = propose_ar_correction();
+        if let Action::ProposeCorrection { base_text_hash, .. } = &mut stale {
+            *base_text_hash = art1_hash();
+        }
+        NegotiationTest::with(())
+            .given(signed_by_civ())
+            .when(command(MAR_LINGUIST, stale))
+            .then_expect_error(NegotiationError::StaleTextHash {
+                clause_id: "art-1".into(),
+                given: art1_hash(),
+                current: art1_ar_hash(),
+            });
+    }
+
+    #[test]
+    fn a_correction_must_change_the_wording() {
+        let mut same = propose_ar_correction();
+        if let Action::ProposeCorrection { text, .. } = &mut same {
+            *text = ART1_AR.into();
+        }
+        NegotiationTest::with(())
+            .given(signed_by_civ())
+            .when(command(MAR_LINGUIST, same))
+            .then_expect_error(NegotiationError::CorrectionChangesNothing("art-1".into()));
+    }
+
+    #[test]
+    fn one_correction_at_a_time_per_language_version() {
+        let mut second = propose_ar_correction();
+        if let Action::ProposeCorrection { correction_id, .. } = &mut second {
+            *correction_id = "corr-2".into();
+        }
+        NegotiationTest::with(())
+            .given(correction_proposed())
+            .when(command(CIV_LINGUIST, second))
+            .then_expect_error(NegotiationError::CorrectionPending {
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                correction_id: "corr-1".into(),
+            });
+    }
+
+    #[test]
+    fn correction_ids_are_unique() {
+        NegotiationTest::with(())
+            .given(correction_proposed())
+            .when(command(CIV_LINGUIST, propose_ar_correction()))
+            .then_expect_error(NegotiationError::CorrectionExists("corr-1".into()));
+    }
+
+    #[test]
+    fn the_first_agreement_does_not_make_the_correction() {
+        NegotiationTest::with(())
+            .given(correction_proposed())
+            .when(command(MAR_LINGUIST, agree_correction()))
+            .then_expect_events(vec![NegotiationEvent::CorrectionAgreed {
+                correction_id: "corr-1".into(),
+                party: "MAR".into(),
+                text_hash: corrected_ar_hash(),
+            }]);
+    }
+
+    #[test]
+    fn a_party_agrees_to_the_exact_corrected_wording() {
+        NegotiationTest::with(())
+            .given(correction_proposed())
+            .when(command(
+                CIV_HEAD,
+                Action::AgreeCorrection {
+                    correction_id: "corr-1".into(),
+                    text_hash: art1_ar_hash(),
+                },
+            ))
+            .then_expect_error(NegotiationError::StaleTextHash {
+                clause_id: "art-1".into(),
+                given: art1_ar_hash(),
+                current: corrected_ar_hash(),
+            });
+    }
+
+    #[test]
+    fn an_unknown_correction_cannot_be_agreed() {
+        NegotiationTest::with(())
+            .given(signed_by_civ())
+            .when(command(CIV_HEAD, agree_correction()))
+            .then_expect_error(NegotiationError::UnknownCorrection("corr-1".into()));
+    }
+
+    /// Both parties agreed: the correction is made.
+    fn corrected() -> Vec<NegotiationEvent> {
+        let mut events = correction_proposed();
+        perform(&mut events, MAR_LINGUIST, agree_correction());
+        perform(&mut events, CIV_HEAD, agree_correction());
+        events
+    }
+
+    #[test]
+    fn the_last_agreement_makes_the_correction_and_keeps_both_versions() {
+        let before = state_of(&signed_by_civ());
+        let state = state_of(&corrected());
+        let clause = state.clause("art-1").unwrap();
+        assert_eq!(clause.translations["ar"].text, CORRECTED_AR);
+        assert_eq!(
+            clause.language_status("ar"),
+            crate::aggregate::LanguageStatus::Concordant
+        );
+        let (_, correction) = state.corrections().next().unwrap();
+        let superseded = correction.superseded.as_ref().unwrap();
+        assert_eq!(superseded.text, ART1_AR, "the superseded wording is kept");
+        assert_eq!(superseded.text_root_hash, before.text_root_hash());
+        assert_eq!(
+            state.signature("CIV").unwrap().text_root_hash,
+            before.text_root_hash(),
+            "the signature still binds the text it signed"
+        );
+        assert_ne!(state.text_root_hash(), before.text_root_hash());
+        assert_eq!(state.superseded_roots(), [before.text_root_hash()]);
+        assert!(
+            state.is_adopted(),
+            "a correction does not unfreeze the text"
+        );
+    }
+
+    #[test]
+    fn a_made_correction_is_not_agreed_again() {
+        NegotiationTest::with(())
+            .given(corrected())
+            .when(command(MAR_HEAD, agree_correction()))
+            .then_expect_error(NegotiationError::CorrectionAlreadyMade("corr-1".into()));
+    }
+
+    #[test]
+    fn after_a_correction_the_other_party_signs_the_corrected_text() {
+        let mut events = corrected();
+        let stale = crate::lifecycle::tests::sign(
+            &signed_by_civ(),
+            crate::lifecycle::tests::MAR_SIGNATORY,
+            "MAR",
+            2,
+            SignatureCapacity::Definitive,
+            "2026-02-10",
+        );
+        let refusal = state_of(&events)
+            .decide(&command(crate::lifecycle::tests::MAR_SIGNATORY, stale))
+            .unwrap_err();
+        assert!(
+            matches!(refusal, NegotiationError::StaleTextRoot { .. }),
+            "{refusal}"
+        );
+        let recorded = signs(
+            &mut events,
+            "MAR",
+            SignatureCapacity::Definitive,
+            "2026-02-10",
+        );
+        assert!(matches!(
+            recorded.last(),
+            Some(NegotiationEvent::EntryIntoForceFixed { .. })
+        ));
+        let state = state_of(&events);
+        assert_ne!(
+            state.signature("MAR").unwrap().text_root_hash,
+            state.signature("CIV").unwrap().text_root_hash
+        );
+    }
+}
