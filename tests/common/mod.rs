@@ -2,6 +2,8 @@
 //! parallel and never see each other's events.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use cqrs_es::EventEnvelope;
 use pacta::chain::ChainHead;
 use pacta::ledger::{CommandContext, Ledger, LedgerError};
