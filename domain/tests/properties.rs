@@ -2,10 +2,14 @@
 //! current state so that many are valid and many are not. After every accepted command the
 //! invariants of the negotiation are checked from the event log, independently of the rules
 //! that produced it:
-//! - a party's signed text never changes;
+//! - a party's signed text never changes (except by a correction every party agreed, which keeps
+//!   the signed root on record);
 //! - nothing is agreed that some party has not agreed in that exact wording;
 //! - no one acts for another party;
 //! - entry into force never precedes the last required consent.
+//!
+//! Runs include corrections of the authenticated text and revisions of the text in force, and the
+//! test asserts they reach them.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +19,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use pacta_domain::{
     Action, ClauseKind, ClauseStatus, ConsentMode, Delegate, FullPowers, InstrumentKind,
     Negotiation, NegotiationCommand, NegotiationEvent, Party, Position, Role, SignatureCapacity,
-    SigningAuthority, SigningMessage, ORIGINAL_REVISION,
+    SigningAuthority, SigningMessage,
 };
 use proptest::prelude::*;
 
@@ -161,6 +165,20 @@ enum Intent {
     Consent {
         day: u64,
     },
+    /// Correct the reference wording of a clause of the authenticated text (art. 79).
+    Correct {
+        clause: usize,
+        text: usize,
+        current: bool,
+    },
+    /// Agree to the first correction still pending.
+    AgreeCorrection {
+        current: bool,
+    },
+    /// Open a revision of the text in force.
+    Revise {
+        day: u64,
+    },
     /// Whatever act would move the negotiation forward now, by whoever is entitled to it.
     Progress {
         day: u64,
@@ -238,6 +256,15 @@ fn intent() -> impl Strategy<Value = Intent> {
             }),
         (0..60u64).prop_map(|day| Intent::Confirm { day }),
         (0..60u64).prop_map(|day| Intent::Consent { day }),
+        (0..CLAUSES.len(), 0..TEXTS.len(), prop::bool::weighted(0.8)).prop_map(
+            |(clause, text, current)| Intent::Correct {
+                clause,
+                text,
+                current
+            }
+        ),
+        prop::bool::weighted(0.8).prop_map(|current| Intent::AgreeCorrection { current }),
+        (0..60u64).prop_map(|day| Intent::Revise { day }),
         (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
         (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
         (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
@@ -250,6 +277,10 @@ fn day(offset: u64) -> NaiveDate {
         .checked_add_days(Days::new(offset))
         .unwrap()
 }
+
+/// Revisions open from this many days after the start, after any entry into force the runs reach,
+/// and their acts are dated after them.
+const REVISION_DAY: u64 = 400;
 
 const STALE: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -403,7 +434,7 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
                 });
             let message = SigningMessage {
                 negotiation_id: NEGOTIATION.into(),
-                revision: ORIGINAL_REVISION,
+                revision: state.revision(),
                 text_root_hash: root(current),
                 party: party.into(),
                 signatory: actor.into(),
@@ -429,6 +460,36 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
         Intent::Consent { day: d } => Action::ExpressConsent {
             mode: ConsentMode::Ratification,
             on: day(d),
+        },
+        Intent::Correct {
+            clause,
+            text,
+            current,
+        } => Action::ProposeCorrection {
+            correction_id: format!("corr-{}", state.corrections().count()),
+            clause_id: CLAUSES[clause].into(),
+            language: state
+                .clause(CLAUSES[clause])
+                .map_or("fr".into(), |c| c.language.clone()),
+            base_text_hash: clause_hash(clause, current),
+            heading: String::new(),
+            text: format!("{} (corrigé)", TEXTS[text]),
+            reason: "Erreur matérielle".into(),
+        },
+        Intent::AgreeCorrection { current } => {
+            let pending = state.corrections().find(|(_, c)| c.superseded.is_none());
+            let (correction_id, text_hash) = pending
+                .map_or(("corr-0".into(), STALE.into()), |(id, c)| {
+                    (id.clone(), c.text_hash.clone())
+                });
+            Action::AgreeCorrection {
+                correction_id,
+                text_hash: if current { text_hash } else { STALE.into() },
+            }
+        }
+        Intent::Revise { day: d } => Action::OpenRevision {
+            opened_on: day(REVISION_DAY + d),
+            reason: "Révision".into(),
         },
         Intent::Progress { .. } => unreachable!("progress is resolved to a concrete intent first"),
     }
@@ -459,6 +520,14 @@ fn progress(
             None => ("iom.obs", Intent::Withdraw { clause: 0 }),
         };
     };
+    if let Some((_, pending)) = state.corrections().find(|(_, c)| c.superseded.is_none()) {
+        let linguist = if pending.agreed_by.contains("CIV") {
+            "mar.ling"
+        } else {
+            "civ.ling"
+        };
+        return (linguist, Intent::AgreeCorrection { current: true });
+    }
     let current = state.clause(CLAUSES[clause]).expect("live clause");
     let adopted = state.is_adopted();
     if let Some(label) = current.alternatives.keys().next() {
@@ -528,6 +597,12 @@ fn progress(
             }
         }
     }
+    // A revision's acts come after it was opened.
+    let day = if state.revision() > 0 {
+        day + 2 * REVISION_DAY
+    } else {
+        day
+    };
     let capacity = match kind {
         InstrumentKind::Treaty => [0, 2, 0][capacity],
         InstrumentKind::Agreement => [1, 2, 1][capacity],
@@ -560,7 +635,18 @@ fn progress(
             Some(_) => {}
         }
     }
-    ("iom.obs", Intent::Withdraw { clause })
+    if state.revision_status() != pacta_domain::InstrumentStatus::Negotiating && capacity == 2 {
+        // Signed by all: sometimes a correction, once in force sometimes a revision.
+        return (
+            "civ.ling",
+            Intent::Correct {
+                clause,
+                text: day as usize % TEXTS.len(),
+                current: true,
+            },
+        );
+    }
+    ("mar.head", Intent::Revise { day })
 }
 
 /// The person whose role fits an intent, for one side or the other: most steps are attempted by
@@ -579,7 +665,11 @@ fn natural_actor(intent: &Intent, moroccan: bool) -> &'static str {
         | Intent::Choose { .. }
         | Intent::ConfirmAgreement { .. }
         | Intent::Reopen { .. } => side("civ.head", "mar.head"),
-        Intent::Translate { .. } | Intent::Verify { .. } => side("civ.ling", "mar.ling"),
+        Intent::Translate { .. }
+        | Intent::Verify { .. }
+        | Intent::Correct { .. }
+        | Intent::AgreeCorrection { .. } => side("civ.ling", "mar.ling"),
+        Intent::Revise { .. } => side("civ.head", "mar.head"),
         Intent::Sign { .. } => side("civ.sign", "mar.sign"),
         Intent::Confirm { .. } | Intent::Consent { .. } => side("civ.auth", "mar.auth"),
         Intent::Progress { .. } => side("civ.head", "mar.head"),
@@ -609,7 +699,9 @@ fn acting_party(event: &NegotiationEvent) -> Option<&str> {
         | NegotiationEvent::TextInitialled { party, .. }
         | NegotiationEvent::InstrumentSigned { party, .. }
         | NegotiationEvent::SignatureConfirmed { party, .. }
-        | NegotiationEvent::ConsentExpressed { party, .. } => Some(party),
+        | NegotiationEvent::ConsentExpressed { party, .. }
+        | NegotiationEvent::CorrectionAgreed { party, .. } => Some(party),
+        NegotiationEvent::CorrectionProposed { proposed_by, .. } => Some(proposed_by),
         NegotiationEvent::DelegateAccredited { delegate } => Some(&delegate.party),
         _ => None,
     }
@@ -620,12 +712,18 @@ fn check_invariants(
     state: &Negotiation,
     log: &[NegotiationEvent],
 ) -> Result<(), TestCaseError> {
-    // A party's signed text never changes.
+    // A party's signed text never changes, except by a correction every party agreed, which
+    // keeps the signed root on record as superseded.
     for party in ["CIV", "MAR"] {
         if let Some(signature) = state.signature(party) {
-            prop_assert_eq!(
-                &signature.text_root_hash,
-                &state.text_root_hash(),
+            let root = &signature.text_root_hash;
+            let corrected_since = log.iter().any(|e| {
+                matches!(e, NegotiationEvent::TextCorrected { previous_text_root_hash, .. }
+                    if previous_text_root_hash == root)
+            });
+            prop_assert!(
+                *root == state.text_root_hash()
+                    || (corrected_since && state.superseded_roots().contains(root)),
                 "{}'s signed text changed",
                 party
             );
@@ -639,12 +737,28 @@ fn check_invariants(
         if state.clause_status(clause) != ClauseStatus::Agreed {
             continue;
         }
+        // The generator corrects only reference wordings, so a made correction of the clause
+        // changes its wording to the corrected one.
+        let correction_of = |id: &str| {
+            log.iter().find_map(|e| match e {
+                NegotiationEvent::CorrectionProposed {
+                    correction_id,
+                    clause_id,
+                    text_hash,
+                    ..
+                } if correction_id == id => Some((clause_id.clone(), text_hash.clone())),
+                _ => None,
+            })
+        };
         let last_change = log
             .iter()
             .rposition(|e| match e {
                 NegotiationEvent::ClauseProposed { clause_id: c, .. }
                 | NegotiationEvent::ClauseAmended { clause_id: c, .. }
                 | NegotiationEvent::AlternativeChosen { clause_id: c, .. } => c == clause_id,
+                NegotiationEvent::TextCorrected { correction_id, .. } => {
+                    correction_of(correction_id).is_some_and(|(c, _)| c == clause_id)
+                }
                 _ => false,
             })
             .expect("an agreed clause was proposed");
@@ -652,7 +766,20 @@ fn check_invariants(
             NegotiationEvent::ClauseProposed { text_hash, .. }
             | NegotiationEvent::ClauseAmended { text_hash, .. }
             | NegotiationEvent::AlternativeChosen { text_hash, .. } => text_hash.clone(),
+            NegotiationEvent::TextCorrected { correction_id, .. } => {
+                correction_of(correction_id)
+                    .expect("a proposed correction")
+                    .1
+            }
             _ => unreachable!(),
+        };
+        // The parties' agreements to a correction precede the event that makes it.
+        let last_change = match &log[last_change] {
+            NegotiationEvent::TextCorrected { correction_id, .. } => log
+                .iter()
+                .position(|e| matches!(e, NegotiationEvent::CorrectionProposed { correction_id: c, .. } if c == correction_id))
+                .expect("a proposed correction"),
+            _ => last_change,
         };
         prop_assert_eq!(&current_wording, &clause.text_hash);
         let last_reopening = log
@@ -660,9 +787,19 @@ fn check_invariants(
             .rposition(|e| matches!(e, NegotiationEvent::ClauseReopened { clause_id: c, .. } if c == clause_id));
         let since = last_change.max(last_reopening.unwrap_or(0));
         for party in ["CIV", "MAR"] {
-            let agreed_after = log[since..].iter().any(|e| {
-                matches!(e, NegotiationEvent::ClauseAgreed { clause_id: c, party: p, text_hash, .. }
-                    if c == clause_id && p == party && *text_hash == current_wording)
+            let agreed_after = log[since..].iter().any(|e| match e {
+                NegotiationEvent::ClauseAgreed {
+                    clause_id: c,
+                    party: p,
+                    text_hash,
+                    ..
+                } => c == clause_id && p == party && *text_hash == current_wording,
+                NegotiationEvent::CorrectionAgreed {
+                    party: p,
+                    text_hash,
+                    ..
+                } => p == party && *text_hash == current_wording,
+                _ => false,
             });
             prop_assert!(
                 agreed_after,
@@ -672,9 +809,13 @@ fn check_invariants(
             );
         }
     }
-    // Entry into force never precedes the last required consent.
+    // Entry into force (of the current revision) never precedes its last required consent.
     let fixed = log.iter().find_map(|e| match e {
-        NegotiationEvent::EntryIntoForceFixed { date, .. } => Some(*date),
+        NegotiationEvent::EntryIntoForceFixed { date, revision, .. }
+            if *revision == state.revision() =>
+        {
+            Some(*date)
+        }
         _ => None,
     });
     if let Some(date) = fixed {
@@ -710,6 +851,9 @@ struct Reached {
     adopted: usize,
     signed: usize,
     in_force: usize,
+    corrected: usize,
+    revised: usize,
+    revision_in_force: usize,
 }
 
 thread_local! {
@@ -726,6 +870,7 @@ fn random_runs_reach_every_stage_of_the_lifecycle() {
         eprintln!("{r:?}");
         assert!(r.runs >= 300 && r.accepted > r.runs, "{r:?}");
         assert!(r.adopted > 0 && r.signed > 0 && r.in_force > 0, "{r:?}");
+        assert!(r.corrected > 0 && r.revision_in_force > 0, "{r:?}");
     });
 }
 
@@ -748,7 +893,7 @@ proptest! {
             state.apply(event);
         }
         let mut accepted = 0;
-        let mut adopted_root: Option<String> = None;
+        let mut adopted_root: Option<(u32, String)> = None;
         for (natural, moroccan, who, intent) in steps {
             // Mostly someone entitled to the act; sometimes anyone at all.
             let (actor, intent) = match intent {
@@ -771,11 +916,17 @@ proptest! {
                 log.push(event);
             }
             check_invariants(kind, &state, &log)?;
-            // Once every party adopted the text, it never changes again.
+            // Once every party adopted a revision's text, it never changes again, except by a
+            // correction every party agreed.
             match &adopted_root {
-                Some(root) => prop_assert_eq!(root, &state.text_root_hash(), "the adopted text changed"),
-                None if state.is_adopted() => adopted_root = Some(state.text_root_hash()),
-                None => {}
+                Some((revision, root)) if *revision == state.revision() => prop_assert!(
+                    *root == state.text_root_hash() || state.superseded_roots().contains(root),
+                    "the adopted text changed"
+                ),
+                _ if state.is_adopted() => {
+                    adopted_root = Some((state.revision(), state.text_root_hash()))
+                }
+                _ => adopted_root = None,
             }
         }
         REACHED.with(|r| {
@@ -785,6 +936,9 @@ proptest! {
             r.adopted += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::TextAdopted { .. })));
             r.signed += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::InstrumentSigned { .. })));
             r.in_force += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::EntryIntoForceFixed { .. })));
+            r.corrected += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::TextCorrected { .. })));
+            r.revised += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::RevisionOpened { .. })));
+            r.revision_in_force += usize::from(log.iter().any(|e| matches!(e, NegotiationEvent::EntryIntoForceFixed { revision: 1.., .. })));
         });
     }
 }
