@@ -12,7 +12,7 @@ use pacta::demo::DEMO_NEGOTIATION;
 use pacta::ledger::LedgerError;
 use pacta::store::{CommitCursor, CommittedEvent, Database};
 use pacta_domain::{
-    metadata, Action, InstrumentKind, NegotiationCommand, NegotiationError, Party, Role,
+    metadata, Action, ClauseKind, InstrumentKind, NegotiationCommand, NegotiationError, Party, Role,
 };
 
 on_both_stores!(
@@ -324,22 +324,30 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
     let store = TestStore::new(backend).await;
     let ledger = store.ledger();
     ledger.record_demo().await;
-    let before = store.event_count().await;
-    let events = ledger.events(DEMO_NEGOTIATION).await.unwrap();
-    let draft = pacta_projections::draft(DEMO_NEGOTIATION, &events);
-    let disputed = draft
-        .clauses
-        .iter()
-        .find(|c| c.clause_id == "art-donnees")
+    // Refusals of changes to a clause need a text still open: one tabled in its own negotiation.
+    const DRAFTING: &str = "drafting";
+    const ART_1: &str = "Les Parties encouragent la mobilité des étudiants.";
+    ledger.execute(DRAFTING, open(DRAFTING)).await.unwrap();
+    let tabled = Action::ProposeClause {
+        clause_id: "art-1".into(),
+        kind: ClauseKind::Article,
+        heading: "Mobilité".into(),
+        language: "fr".into(),
+        text: ART_1.into(),
+    };
+    ledger
+        .execute(DRAFTING, command("civ.head", tabled))
+        .await
         .unwrap();
+    let before = store.event_count().await;
 
     let stale = ledger
         .execute(
-            DEMO_NEGOTIATION,
+            DRAFTING,
             command(
-                "youssef.benali",
+                "mar.head",
                 Action::AgreeClause {
-                    clause_id: "art-donnees".into(),
+                    clause_id: "art-1".into(),
                     text_hash: "0".repeat(64),
                     ad_referendum: false,
                 },
@@ -382,13 +390,13 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
 
     let oversized = ledger
         .execute(
-            DEMO_NEGOTIATION,
+            DRAFTING,
             command(
-                "salma.idrissi",
+                "mar.head",
                 Action::AmendClause {
-                    clause_id: "art-donnees".into(),
-                    base_text_hash: disputed.text_hash.clone(),
-                    heading: disputed.heading.clone(),
+                    clause_id: "art-1".into(),
+                    base_text_hash: pacta_domain::clause_text_hash("Mobilité", "fr", ART_1),
+                    heading: "Mobilité".into(),
                     language: "fr".into(),
                     text: "x".repeat(pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES + 1),
                 },
