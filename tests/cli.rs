@@ -6,7 +6,7 @@ mod common;
 use std::process::Output;
 
 use common::{Backend, TestStore};
-use pacta::demo::DEMO_NEGOTIATION;
+use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 
 on_both_stores!(
     demo_loads_once_and_shows_the_draft,
@@ -161,28 +161,60 @@ async fn demo_loads_once_and_shows_the_draft(backend: Backend) {
     let first = pacta(&store, &["demo"]);
     assert!(first.status.success(), "{}", stderr(&first));
     let shown = stdout(&first);
-    assert!(shown.contains("Recorded the demo negotiation"), "{shown}");
-    assert!(shown.contains("Article 3 — Échange d'informations  [under-discussion; proposed by CIV; agreed by CIV;"), "{shown}");
+    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
+        assert!(
+            shown.contains(&format!("Recorded the demo negotiation '{negotiation}'")),
+            "{shown}"
+        );
+    }
+    assert!(
+        shown.contains(
+            "Article 3 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;"
+        ),
+        "{shown}"
+    );
     assert!(
         shown.contains("Article 1 — Objet  [agreed; proposed by CIV; agreed by CIV, MAR;"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("civ-mar-tip-mou (mou): in force from 2026-05-28"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("civ-mar-higher-education (agreement): in force from 2026-07-09"),
         "{shown}"
     );
     let count = store.event_count().await;
 
     let second = pacta(&store, &["demo"]);
     assert!(second.status.success());
-    assert!(stdout(&second).contains("already in this store"));
+    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
+        assert!(stdout(&second).contains(&format!(
+            "The demo negotiation '{negotiation}' is already in this store"
+        )));
+    }
     assert_eq!(
         store.event_count().await,
         count,
         "a second demo records nothing"
     );
 
-    let history = pacta(&store, &["history", DEMO_NEGOTIATION, "--json"]);
-    let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
-    assert_eq!(entries.len() as i64, count);
-    assert_eq!(entries[0]["event"], "NegotiationOpened");
-    assert_eq!(entries[0]["actor"], "iom.secretariat");
+    let mut recorded = 0;
+    for (negotiation, opener) in [
+        (DEMO_NEGOTIATION, "iom.secretariat"),
+        (DEMO_AGREEMENT, "awa.traore"),
+    ] {
+        let history = pacta(&store, &["history", negotiation, "--json"]);
+        let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
+        assert_eq!(entries[0]["event"], "NegotiationOpened");
+        assert_eq!(entries[0]["actor"], opener);
+        recorded += entries.len() as i64;
+    }
+    assert_eq!(
+        recorded, count,
+        "the demo records these two negotiations only"
+    );
 }
 
 async fn an_act_through_the_cli_is_recorded_and_verifiable(backend: Backend) {
