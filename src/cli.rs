@@ -325,7 +325,8 @@ pub enum Command {
         #[arg(long, requires = "negotiation", value_parser = parse_head)]
         expect_head: Option<(usize, String)>,
     },
-    /// Load a sample negotiation (Côte d'Ivoire–Morocco MoU on trafficking in persons) and show it.
+    /// Load the sample story (Côte d'Ivoire–Morocco: an MoU on trafficking in persons, an
+    /// agreement on higher education) and show the MoU.
     Demo,
     /// Measure command throughput and latency, chained against plain postgres-es.
     Bench(crate::bench::BenchArgs),
@@ -1551,7 +1552,7 @@ fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta_domain::Ma
     }
 }
 
-fn status_line(status: &pacta_domain::InstrumentStatus) -> String {
+pub(crate) fn status_line(status: &pacta_domain::InstrumentStatus) -> String {
     match status {
         pacta_domain::InstrumentStatus::InForce { on } => format!("in force from {on}"),
         other => serde_json::to_value(other)

@@ -1,302 +1,1067 @@
-//! `pacta demo`: a realistic negotiation, recorded through the same commands a delegation uses,
-//! so that a new user sees the product at once and every demo event is a verified, chained fact.
+//! `pacta demo`: a realistic story, recorded through the same commands a delegation uses, so that
+//! a new user sees the product at once and every demo event is a verified, chained fact.
 //!
 //! The story: Côte d'Ivoire and Morocco, facilitated by the IOM, negotiate a memorandum of
-//! understanding on preventing and combating trafficking in persons. Côte d'Ivoire tables the
-//! preamble and most articles; Morocco amends the scope; the article on exchanging personal data
-//! stays disputed; the rest is agreed.
+//! understanding on preventing and combating trafficking in persons over two rounds, in French
+//! and Arabic. In Abidjan, Côte d'Ivoire tables the text, Morocco widens its purpose and brackets
+//! the article on exchanging personal data with an alternative; in Rabat the alternative is
+//! chosen, every clause is agreed and translated, and the text adopted. Both ministers sign it
+//! with Ed25519 keys and it takes effect; a closing workshop validates three action matrices.
+//! Beside it, the two governments conclude a cooperation agreement on higher education, which
+//! enters into force on signature.
 
+use std::future::Future;
+
+use chrono::NaiveDate;
 use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::Aggregate;
 use pacta_domain::{
-    Action, ClauseKind, Facilitator, InstrumentKind, NegotiationCommand, Party, PersonName, Role,
+    clause_text_hash, Action, ClauseKind, Facilitator, FullPowers, Indicator, InstrumentKind,
+    Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind, RowContent,
+    RowProgress, SignatureCapacity, SigningAuthority, SigningMessage, ORIGINAL_REVISION,
 };
+use sha2::{Digest, Sha256};
 
-use crate::cli::{print_draft, CliError};
+use crate::cli::{print_draft, status_line, CliError};
+use crate::keys;
 use crate::ledger::{CommandContext, Ledger, LedgerError};
 
+/// The memorandum of understanding on trafficking in persons.
 pub const DEMO_NEGOTIATION: &str = "civ-mar-tip-mou";
+/// The cooperation agreement on higher education.
+pub const DEMO_AGREEMENT: &str = "civ-mar-higher-education";
 
-const CIV_HEAD: &str = "amina.kone";
-const CIV_NEGOTIATOR: &str = "koffi.yao";
-const MAR_HEAD: &str = "youssef.benali";
-const MAR_NEGOTIATOR: &str = "salma.idrissi";
-const IOM_SECRETARIAT: &str = "iom.secretariat";
-const MAR_TRANSLATOR: &str = "nadia.alaoui";
-const MAR_LEGAL_LINGUIST: &str = "karim.tazi";
+/// A person in the story, and the party (or facilitator) they act for.
+struct Person {
+    id: &'static str,
+    name: &'static str,
+    party: &'static str,
+}
 
-/// The wording of each clause Côte d'Ivoire tables: (id, kind, heading, text).
-const TABLED: &[(&str, ClauseKind, &str, &str)] = &[
-    (
-        "rec-1",
-        ClauseKind::Recital,
-        "",
-        "Conscients de la gravité de la traite des personnes, qui porte atteinte à la dignité humaine et aux droits fondamentaux ;",
-    ),
-    (
-        "rec-2",
-        ClauseKind::Recital,
-        "",
-        "Rappelant le Protocole visant à prévenir, réprimer et punir la traite des personnes, en particulier des femmes et des enfants, additionnel à la Convention des Nations Unies contre la criminalité transnationale organisée ;",
-    ),
-    (
-        "art-objet",
-        ClauseKind::Article,
-        "Objet",
-        "Le présent Mémorandum a pour objet de renforcer la coopération entre les Parties en vue de prévenir la traite des personnes et d'en protéger les victimes.",
-    ),
-    (
-        "art-domaines",
-        ClauseKind::Article,
-        "Domaines de coopération",
-        "Les Parties coopèrent notamment dans les domaines suivants :\na) la formation des acteurs de la chaîne pénale ;\nb) l'identification et l'orientation des victimes ;\nc) la sensibilisation des populations à risque.",
-    ),
-    (
-        "art-donnees",
-        ClauseKind::Article,
-        "Échange d'informations",
-        "Les Parties échangent, par l'intermédiaire de leurs points focaux, toute information utile, y compris les données à caractère personnel des victimes et des auteurs présumés.",
-    ),
-    (
-        "art-comite",
-        ClauseKind::Article,
-        "Comité technique mixte",
-        "Il est institué un Comité technique mixte chargé du suivi de la mise en œuvre du présent Mémorandum. Il se réunit une fois par an, alternativement à Abidjan et à Rabat.",
-    ),
+const fn person(id: &'static str, name: &'static str, party: &'static str) -> Person {
+    Person { id, name, party }
+}
+
+const CIV: &str = "CIV";
+const MAR: &str = "MAR";
+const CIV_NAME: &str = "République de Côte d'Ivoire";
+const MAR_NAME: &str = "Royaume du Maroc";
+
+// The MoU's delegations and the IOM, which facilitates it.
+const CIV_HEAD: Person = person("amina.kone", "Amina Koné", CIV);
+const CIV_NEGOTIATOR: Person = person("koffi.yao", "Koffi Yao", CIV);
+const MAR_HEAD: Person = person("youssef.benali", "Youssef Benali", MAR);
+const MAR_NEGOTIATOR: Person = person("salma.idrissi", "Salma Idrissi", MAR);
+const IOM_SECRETARIAT: Person = person("iom.secretariat", "Secrétariat de l'OIM", "IOM");
+// Morocco is responsible for the Arabic version of both instruments: its legal-linguists
+// translate it and verify its concordance.
+const MAR_TRANSLATOR: Person = person("nadia.alaoui", "Nadia Alaoui", MAR);
+const MAR_LEGAL_LINGUIST: Person = person("karim.tazi", "Karim Tazi", MAR);
+
+// The higher-education agreement is negotiated by the ministries of higher education.
+const CIV_EDUCATION_HEAD: Person = person("awa.traore", "Awa Traoré", CIV);
+const MAR_EDUCATION_HEAD: Person = person("mehdi.chraibi", "Mehdi Chraïbi", MAR);
+
+/// A signatory and the reference of the full powers they present (art. 7 VCLT).
+struct Signatory {
+    person: Person,
+    full_powers: &'static str,
+}
+
+const CIV_MOU_SIGNATORY: Signatory = Signatory {
+    person: person("adjoua.kouame", "Adjoua Kouamé", CIV),
+    full_powers: "Pleins pouvoirs MAE-CI n° 2026/031",
+};
+const MAR_MOU_SIGNATORY: Signatory = Signatory {
+    person: person("leila.bennani", "Leïla Bennani", MAR),
+    full_powers: "Pleins pouvoirs MAECAE n° 2026/112",
+};
+const CIV_AGREEMENT_SIGNATORY: Signatory = Signatory {
+    person: person("serge.kouadio", "Serge Kouadio", CIV),
+    full_powers: "Pleins pouvoirs MAE-CI n° 2026/047",
+};
+const MAR_AGREEMENT_SIGNATORY: Signatory = Signatory {
+    person: person("samira.elamrani", "Samira El Amrani", MAR),
+    full_powers: "Pleins pouvoirs MAECAE n° 2026/139",
+};
+
+/// A calendar date, checked when the demo is compiled: the domain reads no clock, so every date
+/// of the story is fixed here.
+const fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(date) => date,
+        None => panic!("not a calendar date"),
+    }
+}
+
+/// A round of the MoU's negotiation, and the reference of its minutes.
+struct Session {
+    id: &'static str,
+    kind: RoundKind,
+    place: &'static str,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    minutes: &'static str,
+}
+
+const ROUND_1: Session = Session {
+    id: "round-1",
+    kind: RoundKind::NegotiatingRound,
+    place: "Abidjan",
+    starts_on: day(2026, 3, 3),
+    ends_on: day(2026, 3, 5),
+    minutes: "PV/OIM-CIV-MAR/2026/01",
+};
+const ROUND_2: Session = Session {
+    id: "round-2",
+    kind: RoundKind::NegotiatingRound,
+    place: "Rabat",
+    starts_on: day(2026, 4, 21),
+    ends_on: day(2026, 4, 23),
+    minutes: "PV/OIM-CIV-MAR/2026/02",
+};
+/// The closing workshop, an experts' meeting, where the action matrices are validated.
+const CLOSING_WORKSHOP: Session = Session {
+    id: "atelier-cloture",
+    kind: RoundKind::ExpertsMeeting,
+    place: "Grand-Bassam",
+    starts_on: day(2026, 6, 23),
+    ends_on: day(2026, 6, 25),
+    minutes: "RA/OIM-CIV-MAR/2026/03",
+};
+
+const MOU_SIGNED_ON: NaiveDate = day(2026, 5, 28);
+const AGREEMENT_SIGNED_ON: NaiveDate = day(2026, 7, 9);
+const FIRST_PROGRESS_REPORT_ON: NaiveDate = day(2026, 12, 15);
+
+/// One wording of a clause in one language.
+struct Wording {
+    heading: &'static str,
+    text: &'static str,
+}
+
+impl Wording {
+    fn hash(&self, language: &str) -> String {
+        clause_text_hash(self.heading, language, self.text)
+    }
+}
+
+/// A clause as finally agreed: its French reference wording and its Arabic version.
+struct FinalClause {
+    id: &'static str,
+    kind: ClauseKind,
+    fr: Wording,
+    ar: Wording,
+}
+
+const MOU_CLAUSES: &[FinalClause] = &[
+    FinalClause {
+        id: "rec-1",
+        kind: ClauseKind::Recital,
+        fr: Wording {
+            heading: "",
+            text: "Conscients de la gravité de la traite des personnes, qui porte atteinte à la dignité humaine et aux droits fondamentaux ;",
+        },
+        ar: Wording {
+            heading: "",
+            text: "إدراكاً منهما لخطورة الاتجار بالأشخاص الذي يمس بالكرامة الإنسانية وبالحقوق الأساسية؛",
+        },
+    },
+    FinalClause {
+        id: "rec-2",
+        kind: ClauseKind::Recital,
+        fr: Wording {
+            heading: "",
+            text: "Rappelant le Protocole visant à prévenir, réprimer et punir la traite des personnes, en particulier des femmes et des enfants, additionnel à la Convention des Nations Unies contre la criminalité transnationale organisée ;",
+        },
+        ar: Wording {
+            heading: "",
+            text: "وإذ يشيران إلى بروتوكول منع وقمع ومعاقبة الاتجار بالأشخاص، وبخاصة النساء والأطفال، المكمل لاتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية؛",
+        },
+    },
+    FinalClause {
+        id: "art-objet",
+        kind: ClauseKind::Article,
+        fr: OBJET_WIDENED,
+        ar: Wording {
+            heading: "الموضوع",
+            text: "تهدف مذكرة التفاهم هذه إلى تعزيز التعاون بين الطرفين من أجل منع الاتجار بالأشخاص ومكافحته، وحماية الضحايا ومساعدتهم، وملاحقة مرتكبيه.",
+        },
+    },
+    FinalClause {
+        id: "art-domaines",
+        kind: ClauseKind::Article,
+        fr: Wording {
+            heading: "Domaines de coopération",
+            text: "Les Parties coopèrent notamment dans les domaines suivants :\na) la formation des acteurs de la chaîne pénale ;\nb) l'identification et l'orientation des victimes ;\nc) la sensibilisation des populations à risque.",
+        },
+        ar: Wording {
+            heading: "مجالات التعاون",
+            text: "يتعاون الطرفان على وجه الخصوص في المجالات التالية:\nأ) تكوين الفاعلين في سلسلة العدالة الجنائية؛\nب) تحديد هوية الضحايا وتوجيههم؛\nج) توعية الفئات المعرضة للخطر.",
+        },
+    },
+    FinalClause {
+        id: "art-donnees",
+        kind: ClauseKind::Article,
+        fr: DONNEES_ALTERNATIVE_B,
+        ar: Wording {
+            heading: "تبادل المعلومات",
+            text: "يتبادل الطرفان، عن طريق نقاط الاتصال التابعة لهما، المعلومات المفيدة لمنع الاتجار بالأشخاص وحماية الضحايا. ولا يتم تبادل المعطيات ذات الطابع الشخصي إلا في إطار احترام تشريع كل طرف المتعلق بحمايتها، ولا سيما القانون الإيفواري رقم 2013-450 والقانون المغربي رقم 09-08، وللأغراض التي أُرسلت من أجلها فقط.",
+        },
+    },
+    FinalClause {
+        id: "art-comite",
+        kind: ClauseKind::Article,
+        fr: Wording {
+            heading: "Comité technique mixte",
+            text: "Il est institué un Comité technique mixte chargé du suivi de la mise en œuvre du présent Mémorandum. Il se réunit une fois par an, alternativement à Abidjan et à Rabat.",
+        },
+        ar: Wording {
+            heading: "اللجنة التقنية المشتركة",
+            text: "تُحدَث لجنة تقنية مشتركة تُكلَّف بتتبع تنفيذ مذكرة التفاهم هذه. وتجتمع مرة واحدة في السنة، بالتناوب في أبيدجان والرباط.",
+        },
+    },
 ];
 
-/// Morocco's Arabic versions of the agreed clauses: (id, heading, text).
-const ARABIC: &[(&str, &str, &str)] = &[
-    (
-        "rec-1",
-        "",
-        "إدراكاً منهما لخطورة الاتجار بالأشخاص الذي يمس بالكرامة الإنسانية وبالحقوق الأساسية؛",
-    ),
-    (
-        "rec-2",
-        "",
-        "وإذ يشيران إلى بروتوكول منع وقمع ومعاقبة الاتجار بالأشخاص، وبخاصة النساء والأطفال، المكمل لاتفاقية الأمم المتحدة لمكافحة الجريمة المنظمة عبر الوطنية؛",
-    ),
-    (
-        "art-objet",
-        "الموضوع",
-        "تهدف مذكرة التفاهم هذه إلى تعزيز التعاون بين الطرفين من أجل منع الاتجار بالأشخاص ومكافحته، وحماية الضحايا ومساعدتهم، وملاحقة مرتكبيه.",
-    ),
-    (
-        "art-domaines",
-        "مجالات التعاون",
-        "يتعاون الطرفان على وجه الخصوص في المجالات التالية:\nأ) تكوين الفاعلين في سلسلة العدالة الجنائية؛\nب) تحديد هوية الضحايا وتوجيههم؛\nج) توعية الفئات المعرضة للخطر.",
-    ),
+/// Côte d'Ivoire's first draft of the purpose, which Morocco widens to prosecution.
+const OBJET_TABLED: Wording = Wording {
+    heading: "Objet",
+    text: "Le présent Mémorandum a pour objet de renforcer la coopération entre les Parties en vue de prévenir la traite des personnes et d'en protéger les victimes.",
+};
+/// Morocco's amendment, which both parties agree.
+const OBJET_WIDENED: Wording = Wording {
+    heading: "Objet",
+    text: "Le présent Mémorandum a pour objet de renforcer la coopération entre les Parties en vue de prévenir et de combattre la traite des personnes, de protéger et d'assister les victimes et de poursuivre les auteurs.",
+};
+/// Côte d'Ivoire's first draft of the data article, which Morocco cannot accept as it stands.
+const DONNEES_TABLED: Wording = Wording {
+    heading: "Échange d'informations",
+    text: "Les Parties échangent, par l'intermédiaire de leurs points focaux, toute information utile, y compris les données à caractère personnel des victimes et des auteurs présumés.",
+};
+/// Morocco's bracketed alternative, chosen in round 2.
+const DONNEES_ALTERNATIVE_B: Wording = Wording {
+    heading: "Échange d'informations",
+    text: "Les Parties échangent, par l'intermédiaire de leurs points focaux, les informations utiles à la prévention de la traite et à la protection des victimes. Les données à caractère personnel ne sont échangées que dans le respect de la législation de chaque Partie relative à leur protection, notamment la loi ivoirienne n° 2013-450 et la loi marocaine n° 09-08, et aux seules fins pour lesquelles elles ont été communiquées.",
+};
+
+const AGREEMENT_CLAUSES: &[FinalClause] = &[
+    FinalClause {
+        id: "art-objet",
+        kind: ClauseKind::Article,
+        fr: Wording {
+            heading: "Objet",
+            text: "Le présent Accord a pour objet de développer la coopération entre les Parties dans le domaine de l'enseignement supérieur et de la recherche scientifique.",
+        },
+        ar: Wording {
+            heading: "الموضوع",
+            text: "يهدف هذا الاتفاق إلى تطوير التعاون بين الطرفين في مجال التعليم العالي والبحث العلمي.",
+        },
+    },
+    FinalClause {
+        id: "art-mobilite",
+        kind: ClauseKind::Article,
+        fr: Wording {
+            heading: "Mobilité",
+            text: "Les Parties favorisent la mobilité des étudiants, des enseignants-chercheurs et des personnels administratifs entre leurs établissements d'enseignement supérieur.",
+        },
+        ar: Wording {
+            heading: "التنقل",
+            text: "يشجع الطرفان تنقل الطلبة والأساتذة الباحثين والأطر الإدارية بين مؤسسات التعليم العالي التابعة لهما.",
+        },
+    },
+    FinalClause {
+        id: "art-bourses",
+        kind: ClauseKind::Article,
+        fr: Wording {
+            heading: "Bourses",
+            text: "Chaque Partie accorde chaque année des bourses d'études aux étudiants de l'autre Partie, dans la limite des places fixées d'un commun accord.",
+        },
+        ar: Wording {
+            heading: "المنح",
+            text: "يمنح كل طرف سنوياً منحاً دراسية لطلبة الطرف الآخر، في حدود المقاعد المحددة باتفاق مشترك.",
+        },
+    },
+    FinalClause {
+        id: "art-vigueur",
+        kind: ClauseKind::Article,
+        fr: Wording {
+            heading: "Entrée en vigueur et durée",
+            text: "Le présent Accord entre en vigueur à la date de sa signature par les deux Parties. Il est conclu pour une durée de cinq ans, renouvelable par tacite reconduction.",
+        },
+        ar: Wording {
+            heading: "الدخول حيز التنفيذ والمدة",
+            text: "يدخل هذا الاتفاق حيز التنفيذ في تاريخ توقيعه من قبل الطرفين. ويُبرَم لمدة خمس سنوات قابلة للتجديد ضمنياً.",
+        },
+    },
 ];
 
-const OBJET_AMENDED: &str = "Le présent Mémorandum a pour objet de renforcer la coopération entre les Parties en vue de prévenir et de combattre la traite des personnes, de protéger et d'assister les victimes et de poursuivre les auteurs.";
+/// An action matrix validated at the closing workshop.
+struct MatrixPlan {
+    id: &'static str,
+    title: &'static str,
+    rows: &'static [RowPlan],
+}
+
+/// One row of a matrix; the responsible party's negotiator proposes it.
+struct RowPlan {
+    id: &'static str,
+    proposer: &'static Person,
+    objective: &'static str,
+    action: &'static str,
+    agency: &'static str,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    /// Name, unit, baseline and target.
+    indicator: [&'static str; 4],
+}
+
+const CIV_TIP_COMMITTEE: &str = "Comité national de lutte contre la traite des personnes";
+const MAR_TIP_COMMISSION: &str = "Commission nationale de lutte contre la traite des êtres humains";
+const FIRST_YEAR: (NaiveDate, NaiveDate) = (day(2026, 7, 1), day(2027, 6, 30));
+
+const MATRICES: &[MatrixPlan] = &[
+    MatrixPlan {
+        id: "mx-prevention",
+        title: "Prévention de la traite",
+        rows: &[
+            RowPlan {
+                id: "prev-1",
+                proposer: &CIV_NEGOTIATOR,
+                objective: "Sensibiliser les populations à risque",
+                action: "Campagnes de sensibilisation dans les zones de départ",
+                agency: CIV_TIP_COMMITTEE,
+                starts_on: FIRST_YEAR.0,
+                ends_on: FIRST_YEAR.1,
+                indicator: ["Personnes sensibilisées", "personnes", "0", "20000"],
+            },
+            RowPlan {
+                id: "prev-2",
+                proposer: &MAR_NEGOTIATOR,
+                objective: "Informer les migrants en transit",
+                action:
+                    "Diffuser un guide d'orientation en français et en arabe aux points d'entrée",
+                agency: MAR_TIP_COMMISSION,
+                starts_on: FIRST_YEAR.0,
+                ends_on: FIRST_YEAR.1,
+                indicator: ["Guides diffusés", "exemplaires", "0", "10000"],
+            },
+        ],
+    },
+    MatrixPlan {
+        id: "mx-protection",
+        title: "Protection et assistance des victimes",
+        rows: &[
+            RowPlan {
+                id: "prot-1",
+                proposer: &CIV_NEGOTIATOR,
+                objective: "Identifier et orienter les victimes",
+                action: "Former les travailleurs sociaux au mécanisme national d'orientation",
+                agency: "Ministère de la Solidarité et de la Lutte contre la pauvreté",
+                starts_on: FIRST_YEAR.0,
+                ends_on: FIRST_YEAR.1,
+                indicator: ["Travailleurs sociaux formés", "personnes", "0", "150"],
+            },
+            RowPlan {
+                id: "prot-2",
+                proposer: &MAR_NEGOTIATOR,
+                objective: "Assurer le retour volontaire et sûr des victimes",
+                action:
+                    "Organiser avec l'OIM le retour volontaire assisté des victimes identifiées",
+                agency: MAR_TIP_COMMISSION,
+                starts_on: FIRST_YEAR.0,
+                ends_on: day(2027, 12, 31),
+                indicator: ["Victimes assistées au retour", "personnes", "0", "100"],
+            },
+        ],
+    },
+    MatrixPlan {
+        id: "mx-poursuites",
+        title: "Poursuites et coopération judiciaire",
+        rows: &[
+            RowPlan {
+                id: "pours-1",
+                proposer: &CIV_NEGOTIATOR,
+                objective: "Renforcer les enquêtes",
+                action:
+                    "Former enquêteurs et magistrats aux enquêtes financières liées à la traite",
+                agency: "Ministère de la Justice et des Droits de l'Homme",
+                starts_on: FIRST_YEAR.0,
+                ends_on: FIRST_YEAR.1,
+                indicator: ["Enquêteurs et magistrats formés", "personnes", "0", "80"],
+            },
+            RowPlan {
+                id: "pours-2",
+                proposer: &MAR_NEGOTIATOR,
+                objective: "Accélérer l'entraide judiciaire",
+                action:
+                    "Désigner des points focaux au sein des parquets pour l'entraide judiciaire",
+                agency: "Présidence du Ministère public",
+                starts_on: FIRST_YEAR.0,
+                ends_on: FIRST_YEAR.1,
+                indicator: ["Délai moyen de réponse", "jours", "120", "60"],
+            },
+        ],
+    },
+];
+
+impl RowPlan {
+    fn content(&self) -> RowContent {
+        let [name, unit, baseline, target] = self.indicator;
+        RowContent {
+            objective: self.objective.into(),
+            action: self.action.into(),
+            responsible_party: self.proposer.party.into(),
+            agency: self.agency.into(),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            indicator: Indicator {
+                name: name.into(),
+                unit: unit.into(),
+                baseline: baseline.into(),
+                target: target.into(),
+            },
+        }
+    }
+}
+
+/// How many chained events the story recorded in each negotiation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub mou: usize,
+    pub agreement: usize,
+}
 
 pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), CliError> {
-    match ledger.events(DEMO_NEGOTIATION).await {
-        Ok(_) => println!("The demo negotiation is already in this store; showing it.\n"),
-        Err(LedgerError::UnknownNegotiation(_)) => {
-            let count = record_story(ledger).await?;
-            println!(
-                "Recorded the demo negotiation '{DEMO_NEGOTIATION}': {count} chained events.\n"
-            );
-        }
-        Err(other) => return Err(other.into()),
-    }
+    // Each negotiation is recorded only if absent, so a second run records nothing.
+    record_unless_present(ledger, DEMO_NEGOTIATION, record_mou(ledger)).await?;
+    record_unless_present(ledger, DEMO_AGREEMENT, record_agreement(ledger)).await?;
+    println!();
     let events = ledger.events(DEMO_NEGOTIATION).await?;
     print_draft(&pacta_projections::draft(DEMO_NEGOTIATION, &events), None);
+    println!();
+    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
+        let state =
+            pacta_projections::agreement_state(negotiation, &ledger.events(negotiation).await?);
+        println!(
+            "{negotiation} ({}): {}",
+            state.instrument_kind,
+            status_line(&state.status)
+        );
+    }
     println!("\nTry next:");
-    println!("  pacta history {DEMO_NEGOTIATION}        every act, who, when, and its hash");
-    println!("  pacta verify                           recompute every hash chain");
-    println!("  pacta --as {MAR_HEAD} agree {DEMO_NEGOTIATION} art-donnees --hash <text hash>");
+    let suggestions = [
+        (
+            format!("pacta status {DEMO_NEGOTIATION}"),
+            "text root, signatures, the date it took effect",
+        ),
+        (
+            format!("pacta matrix show {DEMO_NEGOTIATION}"),
+            "the action matrices of the closing workshop",
+        ),
+        (
+            format!("pacta draft {DEMO_NEGOTIATION} --language ar"),
+            "the Arabic version",
+        ),
+        (
+            format!("pacta history {DEMO_AGREEMENT}"),
+            "every act, who, when, and its hash",
+        ),
+        ("pacta verify".to_string(), "recompute every hash chain"),
+    ];
+    for (command, what) in suggestions {
+        println!("  {command:<48} {what}");
+    }
     Ok(())
 }
 
-/// Records the story through ordinary commands; returns the number of events recorded.
-pub async fn record_story<R: PersistedEventRepository>(
+/// Records one negotiation's story unless the store already holds that negotiation. `story` is
+/// not started (futures are lazy) when it is skipped.
+async fn record_unless_present<R: PersistedEventRepository>(
     ledger: &Ledger<R>,
-) -> Result<usize, LedgerError> {
-    let mut recorded = 0;
-    let mut act = async |actor: &str, action: Action| -> Result<Vec<String>, LedgerError> {
-        let command = NegotiationCommand {
-            actor: actor.to_string(),
-            action,
-        };
-        let events = ledger
-            .execute(DEMO_NEGOTIATION, command, &CommandContext::default())
-            .await?;
-        recorded += events.len();
-        Ok(events
-            .iter()
-            .map(|e| e.metadata.get("hash").cloned().unwrap_or_default())
-            .collect())
-    };
-
-    act(
-        IOM_SECRETARIAT,
-        Action::OpenNegotiation {
-            negotiation_id: DEMO_NEGOTIATION.into(),
-            title: "Mémorandum d'entente entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc relatif à la prévention et à la lutte contre la traite des personnes".into(),
-            instrument_kind: InstrumentKind::Mou,
-            parties: vec![
-                Party::new("CIV", "République de Côte d'Ivoire", CIV_HEAD, "Amina Koné"),
-                Party::new("MAR", "Royaume du Maroc", MAR_HEAD, "Youssef Benali"),
-            ],
-            facilitator: Some(Facilitator {
-                code: "IOM".into(),
-                name: "Organisation internationale pour les migrations".into(),
-                secretariat: PersonName {
-                    person: IOM_SECRETARIAT.into(),
-                    name: "Secrétariat de l'OIM".into(),
-                },
-            }),
-            languages: vec!["fr".into(), "ar".into()],
-            language_responsibility: [("fr".into(), "CIV".into()), ("ar".into(), "MAR".into())].into(),
-            entry_into_force_rule: None,
-            termination_notice_months: None,
-            provisional_application: false,
-        },
-    )
-    .await?;
-    act(
-        CIV_HEAD,
-        accredit(CIV_NEGOTIATOR, "Koffi Yao", "CIV", Role::Negotiator),
-    )
-    .await?;
-    act(
-        MAR_HEAD,
-        accredit(MAR_NEGOTIATOR, "Salma Idrissi", "MAR", Role::Negotiator),
-    )
-    .await?;
-    act(
-        MAR_HEAD,
-        accredit(MAR_TRANSLATOR, "Nadia Alaoui", "MAR", Role::LegalLinguist),
-    )
-    .await?;
-    act(
-        MAR_HEAD,
-        accredit(MAR_LEGAL_LINGUIST, "Karim Tazi", "MAR", Role::LegalLinguist),
-    )
-    .await?;
-
-    for (clause_id, kind, heading, text) in TABLED {
-        act(
-            CIV_NEGOTIATOR,
-            Action::ProposeClause {
-                clause_id: clause_id.to_string(),
-                kind: *kind,
-                heading: heading.to_string(),
-                language: "fr".into(),
-                text: text.to_string(),
-            },
-        )
-        .await?;
-    }
-    let hash_of = |clause_id: &str| {
-        let (_, _, heading, text) = TABLED
-            .iter()
-            .find(|c| c.0 == clause_id)
-            .expect("tabled clause");
-        pacta_domain::clause_text_hash(heading, "fr", text)
-    };
-
-    // Morocco widens the purpose to prosecution; both delegations agree the amended wording.
-    act(
-        MAR_NEGOTIATOR,
-        Action::AmendClause {
-            clause_id: "art-objet".into(),
-            base_text_hash: hash_of("art-objet"),
-            heading: "Objet".into(),
-            language: "fr".into(),
-            text: OBJET_AMENDED.into(),
-        },
-    )
-    .await?;
-    let objet_amended = pacta_domain::clause_text_hash("Objet", "fr", OBJET_AMENDED);
-
-    // The data-exchange article stays disputed: Morocco objects and does not agree.
-    act(
-        MAR_NEGOTIATOR,
-        Action::Comment {
-            clause_id: Some("art-donnees".into()),
-            text: "Le Royaume du Maroc ne peut accepter l'échange de données à caractère personnel sans garanties conformes à la loi n° 09-08 ; une formulation alternative sera proposée au prochain round.".into(),
-        },
-    )
-    .await?;
-    act(
-        CIV_HEAD,
-        Action::AgreeClause {
-            clause_id: "art-donnees".into(),
-            text_hash: hash_of("art-donnees"),
-            ad_referendum: false,
-        },
-    )
-    .await?;
-
-    for head in [CIV_HEAD, MAR_HEAD] {
-        for (clause_id, hash) in [
-            ("rec-1", hash_of("rec-1")),
-            ("rec-2", hash_of("rec-2")),
-            ("art-objet", objet_amended.clone()),
-            ("art-domaines", hash_of("art-domaines")),
-        ] {
-            act(
-                head,
-                Action::AgreeClause {
-                    clause_id: clause_id.into(),
-                    text_hash: hash,
-                    ad_referendum: false,
-                },
-            )
-            .await?;
+    negotiation_id: &str,
+    story: impl Future<Output = Result<usize, CliError>>,
+) -> Result<(), CliError> {
+    match ledger.events(negotiation_id).await {
+        Ok(_) => println!("The demo negotiation '{negotiation_id}' is already in this store."),
+        Err(LedgerError::UnknownNegotiation(_)) => {
+            let count = story.await?;
+            println!("Recorded the demo negotiation '{negotiation_id}': {count} chained events.");
         }
+        Err(other) => return Err(other.into()),
     }
-    // Morocco's translator records the Arabic versions of the agreed clauses; its legal-linguist
-    // verifies all but the last, which is left awaiting concordance.
-    for (index, (clause_id, heading, text)) in ARABIC.iter().enumerate() {
-        let source_text_hash = if *clause_id == "art-objet" {
-            objet_amended.clone()
-        } else {
-            hash_of(clause_id)
-        };
-        act(
-            MAR_TRANSLATOR,
-            Action::TranslateClause {
-                clause_id: clause_id.to_string(),
-                language: "ar".into(),
-                heading: heading.to_string(),
-                text: text.to_string(),
-                source_text_hash,
-            },
-        )
-        .await?;
-        if index + 1 < ARABIC.len() {
-            act(
-                MAR_LEGAL_LINGUIST,
-                Action::VerifyConcordance {
-                    clause_id: clause_id.to_string(),
-                    language: "ar".into(),
-                    text_hash: pacta_domain::clause_text_hash(heading, "ar", text),
-                },
-            )
-            .await?;
-        }
-    }
-    act(
-        IOM_SECRETARIAT,
-        Action::Comment {
-            clause_id: Some("art-comite".into()),
-            text: "L'OIM propose d'assurer le secrétariat de la première réunion du Comité.".into(),
-        },
-    )
-    .await?;
-    Ok(recorded)
+    Ok(())
 }
 
-fn accredit(person: &str, name: &str, party: &str, role: Role) -> Action {
-    Action::AccreditDelegate {
-        person: person.into(),
-        name: name.into(),
-        party: party.into(),
-        role,
-        signing: None,
+/// Records the whole story, both negotiations, in a store that holds neither.
+pub async fn record_story<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+) -> Result<Recorded, CliError> {
+    Ok(Recorded {
+        mou: record_mou(ledger).await?,
+        agreement: record_agreement(ledger).await?,
+    })
+}
+
+/// The MoU, from opening to its first progress report; returns the number of events recorded.
+async fn record_mou<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<usize, CliError> {
+    let mut story = Story::new(ledger, DEMO_NEGOTIATION, [&CIV_HEAD, &MAR_HEAD]);
+    open_mou(&mut story).await?;
+    first_round(&mut story).await?;
+    second_round(&mut story).await?;
+    // An MoU takes effect on signature; no ratification follows.
+    let signatories = [&CIV_MOU_SIGNATORY, &MAR_MOU_SIGNATORY];
+    sign_for_both_parties(&mut story, signatories, MOU_SIGNED_ON).await?;
+    closing_workshop(&mut story).await?;
+    report_first_progress(&mut story).await?;
+    Ok(story.recorded)
+}
+
+/// The higher-education agreement, from opening to entry into force; returns the number of
+/// events recorded.
+async fn record_agreement<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+) -> Result<usize, CliError> {
+    let heads = [&CIV_EDUCATION_HEAD, &MAR_EDUCATION_HEAD];
+    let mut story = Story::new(ledger, DEMO_AGREEMENT, heads);
+    open_agreement(&mut story).await?;
+    negotiate_agreement_text(&mut story).await?;
+    bring_agreement_into_force(&mut story).await?;
+    Ok(story.recorded)
+}
+
+/// One negotiation being recorded: every act goes through `Ledger::execute`, as a delegation's.
+struct Story<'a, R> {
+    ledger: &'a Ledger<R>,
+    negotiation_id: &'static str,
+    heads: [&'static Person; 2],
+    recorded: usize,
+}
+
+impl<'a, R: PersistedEventRepository> Story<'a, R> {
+    fn new(
+        ledger: &'a Ledger<R>,
+        negotiation_id: &'static str,
+        heads: [&'static Person; 2],
+    ) -> Self {
+        Story {
+            ledger,
+            negotiation_id,
+            heads,
+            recorded: 0,
+        }
     }
+
+    async fn act(&mut self, actor: &Person, action: Action) -> Result<(), CliError> {
+        let command = NegotiationCommand {
+            actor: actor.id.into(),
+            action,
+        };
+        let events = self
+            .ledger
+            .execute(self.negotiation_id, command, &CommandContext::default())
+            .await?;
+        self.recorded += events.len();
+        Ok(())
+    }
+
+    /// Acts that every party performs, each through its head of delegation.
+    async fn by_each_head(&mut self, action: Action) -> Result<(), CliError> {
+        for head in self.heads {
+            self.act(head, action.clone()).await?;
+        }
+        Ok(())
+    }
+
+    /// The text root hash of the current text, as the domain computes it: what is adopted and
+    /// signed.
+    async fn text_root_hash(&self) -> Result<String, CliError> {
+        let mut state = Negotiation::default();
+        for event in self.ledger.events(self.negotiation_id).await? {
+            state.apply(event.payload);
+        }
+        Ok(state.text_root_hash())
+    }
+
+    fn parties(&self) -> Vec<Party> {
+        self.heads
+            .iter()
+            .map(|head| {
+                let name = if head.party == CIV {
+                    CIV_NAME
+                } else {
+                    MAR_NAME
+                };
+                Party::new(head.party, name, head.id, head.name)
+            })
+            .collect()
+    }
+}
+
+async fn open_mou<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Result<(), CliError> {
+    let open = Action::OpenNegotiation {
+        negotiation_id: DEMO_NEGOTIATION.into(),
+        title: "Mémorandum d'entente entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc relatif à la prévention et à la lutte contre la traite des personnes".into(),
+        instrument_kind: InstrumentKind::Mou,
+        parties: story.parties(),
+        facilitator: Some(Facilitator {
+            code: IOM_SECRETARIAT.party.into(),
+            name: "Organisation internationale pour les migrations".into(),
+            secretariat: PersonName {
+                person: IOM_SECRETARIAT.id.into(),
+                name: IOM_SECRETARIAT.name.into(),
+            },
+        }),
+        languages: vec!["fr".into(), "ar".into()],
+        language_responsibility: language_responsibility(),
+        entry_into_force_rule: None,
+        termination_notice_months: None,
+        provisional_application: false,
+    };
+    story.act(&IOM_SECRETARIAT, open).await?;
+    story
+        .act(&CIV_HEAD, accredit(&CIV_NEGOTIATOR, Role::Negotiator, None))
+        .await?;
+    for (member, role) in [
+        (&MAR_NEGOTIATOR, Role::Negotiator),
+        (&MAR_TRANSLATOR, Role::LegalLinguist),
+        (&MAR_LEGAL_LINGUIST, Role::LegalLinguist),
+    ] {
+        story.act(&MAR_HEAD, accredit(member, role, None)).await?;
+    }
+    Ok(())
+}
+
+/// Abidjan: Côte d'Ivoire tables the text; Morocco widens the purpose and brackets the data
+/// article; the undisputed clauses are agreed.
+async fn first_round<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    open_round(story, &ROUND_1).await?;
+    for clause in MOU_CLAUSES {
+        let wording = match clause.id {
+            "art-objet" => &OBJET_TABLED,
+            "art-donnees" => &DONNEES_TABLED,
+            _ => &clause.fr,
+        };
+        table(story, &CIV_NEGOTIATOR, clause.id, clause.kind, wording).await?;
+    }
+    let amendment = Action::AmendClause {
+        clause_id: "art-objet".into(),
+        base_text_hash: OBJET_TABLED.hash("fr"),
+        heading: OBJET_WIDENED.heading.into(),
+        language: "fr".into(),
+        text: OBJET_WIDENED.text.into(),
+    };
+    story.act(&MAR_NEGOTIATOR, amendment).await?;
+    bracket_the_data_article(story).await?;
+    for clause in MOU_CLAUSES
+        .iter()
+        .filter(|c| !matches!(c.id, "art-donnees" | "art-comite"))
+    {
+        agree(story, clause.id, clause.fr.hash("fr")).await?;
+    }
+    story
+        .act(
+            &IOM_SECRETARIAT,
+            Action::Comment {
+                clause_id: Some("art-comite".into()),
+                text: "L'OIM propose d'assurer le secrétariat de la première réunion du Comité."
+                    .into(),
+            },
+        )
+        .await?;
+    close_round(story, &ROUND_1).await
+}
+
+/// Morocco cannot accept the exchange of personal data without safeguards: it proposes
+/// alternative B; Côte d'Ivoire reserves its position until its data-protection authority has
+/// been consulted.
+async fn bracket_the_data_article<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    story
+        .act(
+            &MAR_NEGOTIATOR,
+            Action::Comment {
+                clause_id: Some("art-donnees".into()),
+                text: "Le Royaume du Maroc ne peut accepter l'échange de données à caractère personnel sans garanties conformes à la loi n° 09-08.".into(),
+            },
+        )
+        .await?;
+    story
+        .act(
+            &MAR_NEGOTIATOR,
+            Action::ProposeAlternative {
+                clause_id: "art-donnees".into(),
+                label: "B".into(),
+                heading: DONNEES_ALTERNATIVE_B.heading.into(),
+                language: "fr".into(),
+                text: DONNEES_ALTERNATIVE_B.text.into(),
+            },
+        )
+        .await?;
+    state_position(
+        story,
+        &MAR_NEGOTIATOR,
+        Position::Alternative { label: "B".into() },
+        "Loi n° 09-08 relative à la protection des personnes physiques à l'égard du traitement des données à caractère personnel",
+    )
+    .await?;
+    state_position(
+        story,
+        &CIV_NEGOTIATOR,
+        Position::Reserve,
+        "La délégation ivoirienne consulte l'Autorité de protection des données (ARTCI).",
+    )
+    .await
+}
+
+/// Rabat: alternative B is chosen, the last clauses agreed, the Arabic version made concordant,
+/// and the text adopted.
+async fn second_round<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    open_round(story, &ROUND_2).await?;
+    state_position(
+        story,
+        &CIV_NEGOTIATOR,
+        Position::Alternative { label: "B".into() },
+        "Après avis de l'ARTCI, la formulation B est compatible avec la loi n° 2013-450.",
+    )
+    .await?;
+    story
+        .act(
+            &CIV_HEAD,
+            Action::ChooseAlternative {
+                clause_id: "art-donnees".into(),
+                label: "B".into(),
+                base_text_hash: DONNEES_TABLED.hash("fr"),
+            },
+        )
+        .await?;
+    for clause in MOU_CLAUSES
+        .iter()
+        .filter(|c| matches!(c.id, "art-donnees" | "art-comite"))
+    {
+        agree(story, clause.id, clause.fr.hash("fr")).await?;
+    }
+    for clause in MOU_CLAUSES {
+        translate_into_arabic(story, clause).await?;
+    }
+    adopt_text(story).await?;
+    close_round(story, &ROUND_2).await
+}
+
+/// Grand-Bassam: each party proposes the rows it is responsible for, both agree them, and the
+/// secretariat records each matrix as validated at the workshop.
+async fn closing_workshop<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    open_round(story, &CLOSING_WORKSHOP).await?;
+    for matrix in MATRICES {
+        story
+            .act(
+                &IOM_SECRETARIAT,
+                Action::CreateMatrix {
+                    matrix_id: matrix.id.into(),
+                    title: matrix.title.into(),
+                },
+            )
+            .await?;
+        for row in matrix.rows {
+            agree_row(story, matrix.id, row).await?;
+        }
+        story
+            .act(
+                &IOM_SECRETARIAT,
+                Action::ValidateMatrix {
+                    matrix_id: matrix.id.into(),
+                    round_id: CLOSING_WORKSHOP.id.into(),
+                },
+            )
+            .await?;
+    }
+    close_round(story, &CLOSING_WORKSHOP).await
+}
+
+async fn report_first_progress<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    let action = Action::ReportProgress {
+        matrix_id: "mx-protection".into(),
+        row_id: "prot-1".into(),
+        progress: RowProgress::OnTrack,
+        reported_on: FIRST_PROGRESS_REPORT_ON,
+        note: "62 travailleurs sociaux formés à Abidjan et à Bouaké.".into(),
+    };
+    story.act(&CIV_NEGOTIATOR, action).await
+}
+
+async fn open_agreement<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    let open = Action::OpenNegotiation {
+        negotiation_id: DEMO_AGREEMENT.into(),
+        title: "Accord de coopération entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc dans le domaine de l'enseignement supérieur et de la recherche scientifique".into(),
+        instrument_kind: InstrumentKind::Agreement,
+        parties: story.parties(),
+        facilitator: None,
+        languages: vec!["fr".into(), "ar".into()],
+        language_responsibility: language_responsibility(),
+        // In force on the date of the last signature, as its article on entry into force says.
+        entry_into_force_rule: None,
+        termination_notice_months: None,
+        provisional_application: false,
+    };
+    story.act(&CIV_EDUCATION_HEAD, open).await?;
+    for linguist in [&MAR_TRANSLATOR, &MAR_LEGAL_LINGUIST] {
+        story
+            .act(
+                &MAR_EDUCATION_HEAD,
+                accredit(linguist, Role::LegalLinguist, None),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
+/// A short negotiation between the heads: Côte d'Ivoire tables the four articles, both agree
+/// them, Morocco's legal-linguists record the Arabic version, and both adopt the text.
+async fn negotiate_agreement_text<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    for clause in AGREEMENT_CLAUSES {
+        table(
+            story,
+            &CIV_EDUCATION_HEAD,
+            clause.id,
+            clause.kind,
+            &clause.fr,
+        )
+        .await?;
+        agree(story, clause.id, clause.fr.hash("fr")).await?;
+        translate_into_arabic(story, clause).await?;
+    }
+    adopt_text(story).await
+}
+
+/// An agreement binds on definitive signature: the second one brings it into force.
+async fn bring_agreement_into_force<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    let signatories = [&CIV_AGREEMENT_SIGNATORY, &MAR_AGREEMENT_SIGNATORY];
+    sign_for_both_parties(story, signatories, AGREEMENT_SIGNED_ON).await
+}
+
+/// Côte d'Ivoire keeps the French reference version and Morocco the Arabic one, so only
+/// Morocco's legal-linguists may verify the Arabic.
+fn language_responsibility() -> std::collections::BTreeMap<String, String> {
+    [("fr".into(), CIV.into()), ("ar".into(), MAR.into())].into()
+}
+
+fn accredit(member: &Person, role: Role, signing: Option<SigningAuthority>) -> Action {
+    Action::AccreditDelegate {
+        person: member.id.into(),
+        name: member.name.into(),
+        party: member.party.into(),
+        role,
+        signing,
+    }
+}
+
+async fn table<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    proposer: &Person,
+    clause_id: &str,
+    kind: ClauseKind,
+    wording: &Wording,
+) -> Result<(), CliError> {
+    let action = Action::ProposeClause {
+        clause_id: clause_id.into(),
+        kind,
+        heading: wording.heading.into(),
+        language: "fr".into(),
+        text: wording.text.into(),
+    };
+    story.act(proposer, action).await
+}
+
+/// Both parties agree exactly the wording named by `text_hash`.
+async fn agree<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    clause_id: &str,
+    text_hash: String,
+) -> Result<(), CliError> {
+    let action = Action::AgreeClause {
+        clause_id: clause_id.into(),
+        text_hash,
+        ad_referendum: false,
+    };
+    story.by_each_head(action).await
+}
+
+async fn state_position<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    negotiator: &Person,
+    position: Position,
+    rationale: &str,
+) -> Result<(), CliError> {
+    let action = Action::StatePosition {
+        clause_id: "art-donnees".into(),
+        position,
+        rationale: rationale.into(),
+    };
+    story.act(negotiator, action).await
+}
+
+/// Morocco's translator records the Arabic version of the agreed French wording, and its
+/// legal-linguist attests their concordance.
+async fn translate_into_arabic<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    clause: &FinalClause,
+) -> Result<(), CliError> {
+    let translation = Action::TranslateClause {
+        clause_id: clause.id.into(),
+        language: "ar".into(),
+        heading: clause.ar.heading.into(),
+        text: clause.ar.text.into(),
+        source_text_hash: clause.fr.hash("fr"),
+    };
+    story.act(&MAR_TRANSLATOR, translation).await?;
+    let concordance = Action::VerifyConcordance {
+        clause_id: clause.id.into(),
+        language: "ar".into(),
+        text_hash: clause.ar.hash("ar"),
+    };
+    story.act(&MAR_LEGAL_LINGUIST, concordance).await
+}
+
+/// Both parties adopt the text the domain names by its root hash; from then on it is frozen.
+async fn adopt_text<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Result<(), CliError> {
+    let text_root_hash = story.text_root_hash().await?;
+    story
+        .by_each_head(Action::AdoptText { text_root_hash })
+        .await
+}
+
+/// Each party's head accredits its signatory, who signs the adopted text on `signed_on`.
+async fn sign_for_both_parties<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    signatories: [&Signatory; 2],
+    signed_on: NaiveDate,
+) -> Result<(), CliError> {
+    for (head, signatory) in story.heads.into_iter().zip(signatories) {
+        accredit_and_sign(story, head, signatory, signed_on).await?;
+    }
+    Ok(())
+}
+
+/// The head accredits the signatory with a key made for this one signature; the signatory signs
+/// the adopted text. The private key lives only in this function: it is never written, and is
+/// wiped when dropped.
+async fn accredit_and_sign<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    head: &Person,
+    signatory: &Signatory,
+    signed_on: NaiveDate,
+) -> Result<(), CliError> {
+    let key = keys::new_signing_key()?;
+    let member = &signatory.person;
+    let authority = SigningAuthority {
+        public_key: keys::public_key_hex(&key),
+        full_powers: Some(FullPowers {
+            reference: signatory.full_powers.into(),
+            document_hash: stand_in_document_hash(signatory.full_powers),
+        }),
+        ex_officio: false,
+    };
+    story
+        .act(head, accredit(member, Role::Signatory, Some(authority)))
+        .await?;
+    let text_root_hash = story.text_root_hash().await?;
+    // Both instruments bind on signature, so every signature is definitive.
+    let capacity = SignatureCapacity::Definitive;
+    let message = SigningMessage {
+        negotiation_id: story.negotiation_id.into(),
+        revision: ORIGINAL_REVISION,
+        text_root_hash: text_root_hash.clone(),
+        party: member.party.into(),
+        signatory: member.id.into(),
+        capacity,
+        ad_referendum: false,
+        signed_on,
+    };
+    let signature = Action::SignInstrument {
+        signature: keys::signature_hex(&key, &message),
+        text_root_hash,
+        capacity,
+        signed_on,
+    };
+    story.act(member, signature).await
+}
+
+async fn open_round<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    session: &Session,
+) -> Result<(), CliError> {
+    let action = Action::OpenRound {
+        round_id: session.id.into(),
+        kind: session.kind,
+        place: session.place.into(),
+        starts_on: session.starts_on,
+        ends_on: session.ends_on,
+    };
+    story.act(&IOM_SECRETARIAT, action).await
+}
+
+/// The secretariat puts the minutes on record, both parties adopt them, and the round closes.
+async fn close_round<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    session: &Session,
+) -> Result<(), CliError> {
+    let minutes_hash = stand_in_document_hash(session.minutes);
+    let minutes = Action::RecordMinutes {
+        round_id: session.id.into(),
+        minutes_hash: minutes_hash.clone(),
+        reference: session.minutes.into(),
+    };
+    story.act(&IOM_SECRETARIAT, minutes).await?;
+    let adoption = Action::AdoptMinutes {
+        round_id: session.id.into(),
+        minutes_hash,
+    };
+    story.by_each_head(adoption).await?;
+    let close = Action::CloseRound {
+        round_id: session.id.into(),
+    };
+    story.act(&IOM_SECRETARIAT, close).await
+}
+
+/// The responsible party's negotiator proposes the row and both parties agree its content.
+async fn agree_row<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+    matrix_id: &str,
+    row: &RowPlan,
+) -> Result<(), CliError> {
+    let content = row.content();
+    let row_hash = pacta_domain::row_hash(&content);
+    let proposal = Action::ProposeRow {
+        matrix_id: matrix_id.into(),
+        row_id: row.id.into(),
+        content,
+        base_row_hash: None,
+    };
+    story.act(row.proposer, proposal).await?;
+    let agreement = Action::AgreeRow {
+        matrix_id: matrix_id.into(),
+        row_id: row.id.into(),
+        row_hash,
+    };
+    story.by_each_head(agreement).await
+}
+
+/// The demo has no scanned documents (minutes, full powers): each is named by the SHA-256 of a
+/// stand-in whose whole content is its reference.
+fn stand_in_document_hash(reference: &str) -> String {
+    hex::encode(Sha256::digest(reference.as_bytes()))
 }

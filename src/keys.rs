@@ -1,5 +1,6 @@
 //! Signing keys on the signatory's own machine: generate a key file, sign a signing message
-//! with it. The private key is read here and nowhere else; only signatures leave this process.
+//! with it. Private keys are made and read here; only public keys and signatures are ever
+//! written or recorded (the demo's keys are made here too, and dropped after one signature).
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -15,12 +16,27 @@ use crate::cli::CliError;
 pub const MAX_FULL_POWERS_FILE_BYTES: u64 = 64 * 1024 * 1024;
 const KEY_FILE_MODE: u32 = 0o600;
 
-/// Writes a new private key to `path` (never overwriting a file) and returns its public key in hex.
-pub fn generate(path: &Path) -> Result<String, CliError> {
+/// A new private key from the operating system's randomness.
+pub fn new_signing_key() -> Result<SigningKey, CliError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret)
         .map_err(|e| CliError::Key(format!("no randomness from the operating system: {e}")))?;
-    let key = SigningKey::from_bytes(&secret);
+    Ok(SigningKey::from_bytes(&secret))
+}
+
+/// Lower-case hex of a key's Ed25519 public key, as a signatory is accredited with.
+pub fn public_key_hex(key: &SigningKey) -> String {
+    hex::encode(key.verifying_key().to_bytes())
+}
+
+/// The hex Ed25519 signature of `message` under `key`, as `SignInstrument` carries it.
+pub fn signature_hex(key: &SigningKey, message: &SigningMessage) -> String {
+    hex::encode(key.sign(&message.to_bytes()).to_bytes())
+}
+
+/// Writes a new private key to `path` (never overwriting a file) and returns its public key in hex.
+pub fn generate(path: &Path) -> Result<String, CliError> {
+    let key = new_signing_key()?;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -29,7 +45,7 @@ pub fn generate(path: &Path) -> Result<String, CliError> {
         .map_err(|e| CliError::Key(format!("cannot create key file {}: {e}", path.display())))?;
     writeln!(file, "{}", hex::encode(key.to_bytes()))
         .map_err(|e| CliError::Key(format!("cannot write key file {}: {e}", path.display())))?;
-    Ok(hex::encode(key.verifying_key().to_bytes()))
+    Ok(public_key_hex(&key))
 }
 
 /// The hex Ed25519 signature of `message` under the private key in `path`.
@@ -43,8 +59,7 @@ pub fn sign(path: &Path, message: &SigningMessage) -> Result<String, CliError> {
             path.display()
         ))
     })?;
-    let key = SigningKey::from_bytes(&secret);
-    Ok(hex::encode(key.sign(&message.to_bytes()).to_bytes()))
+    Ok(signature_hex(&SigningKey::from_bytes(&secret), message))
 }
 
 /// Lower-case hex SHA-256 of a file's bytes.

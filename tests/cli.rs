@@ -6,7 +6,7 @@ mod common;
 use std::process::Output;
 
 use common::{Backend, TestStore};
-use pacta::demo::DEMO_NEGOTIATION;
+use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 
 on_both_stores!(
     demo_loads_once_and_shows_the_draft,
@@ -33,8 +33,8 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn text_hash_of(store: &TestStore, clause_id: &str) -> String {
-    let output = pacta(store, &["draft", DEMO_NEGOTIATION, "--json"]);
+fn text_hash_of(store: &TestStore, negotiation: &str, clause_id: &str) -> String {
+    let output = pacta(store, &["draft", negotiation, "--json"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let draft: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     draft["clauses"]
@@ -48,46 +48,190 @@ fn text_hash_of(store: &TestStore, clause_id: &str) -> String {
         .to_string()
 }
 
+/// A negotiation whose text is still open, for the tests that change it: the demo's own text is
+/// adopted and frozen.
+const DRAFTING: &str = "civ-mar-tip-draft";
+const DISPUTED_TEXT: &str = "Les Parties échangent, par l'intermédiaire de leurs points focaux, toute information utile, y compris les données à caractère personnel des victimes et des auteurs présumés.";
+
+/// Opens `DRAFTING` through the CLI, with the demo's delegations, at the point of a first round:
+/// Côte d'Ivoire tabled the article on exchanging personal data and agreed it; Morocco objected
+/// and has not agreed.
+fn open_with_disputed_article(store: &TestStore) {
+    ok(
+        store,
+        &[
+            "--as",
+            "iom.secretariat",
+            "open",
+            DRAFTING,
+            "--title",
+            "Mémorandum d'entente relatif à la lutte contre la traite des personnes",
+            "--kind",
+            "mou",
+            "--language",
+            "fr=CIV",
+            "--language",
+            "ar=MAR",
+            "--party",
+            "CIV|République de Côte d'Ivoire|amina.kone|Amina Koné",
+            "--party",
+            "MAR|Royaume du Maroc|youssef.benali|Youssef Benali",
+            "--facilitator",
+            "IOM|Organisation internationale pour les migrations|iom.secretariat|Secrétariat de l'OIM",
+        ],
+    );
+    for (head, person, name, party, role) in [
+        ("amina.kone", "koffi.yao", "Koffi Yao", "CIV", "negotiator"),
+        (
+            "youssef.benali",
+            "salma.idrissi",
+            "Salma Idrissi",
+            "MAR",
+            "negotiator",
+        ),
+        (
+            "youssef.benali",
+            "nadia.alaoui",
+            "Nadia Alaoui",
+            "MAR",
+            "legal-linguist",
+        ),
+        (
+            "youssef.benali",
+            "karim.tazi",
+            "Karim Tazi",
+            "MAR",
+            "legal-linguist",
+        ),
+    ] {
+        ok(
+            store,
+            &[
+                "--as", head, "accredit", DRAFTING, "--person", person, "--name", name, "--party",
+                party, "--role", role,
+            ],
+        );
+    }
+    ok(
+        store,
+        &[
+            "--as",
+            "koffi.yao",
+            "propose",
+            DRAFTING,
+            "art-donnees",
+            "--heading",
+            "Échange d'informations",
+            "--language",
+            "fr",
+            "--text",
+            DISPUTED_TEXT,
+        ],
+    );
+    ok(
+        store,
+        &[
+            "--as",
+            "salma.idrissi",
+            "comment",
+            DRAFTING,
+            "--clause",
+            "art-donnees",
+            "--text",
+            "Pas sans garanties conformes à la loi n° 09-08.",
+        ],
+    );
+    let hash = text_hash_of(store, DRAFTING, "art-donnees");
+    ok(
+        store,
+        &[
+            "--as",
+            "amina.kone",
+            "agree",
+            DRAFTING,
+            "art-donnees",
+            "--hash",
+            &hash,
+        ],
+    );
+}
+
 async fn demo_loads_once_and_shows_the_draft(backend: Backend) {
     let store = TestStore::new(backend).await;
     let first = pacta(&store, &["demo"]);
     assert!(first.status.success(), "{}", stderr(&first));
     let shown = stdout(&first);
-    assert!(shown.contains("Recorded the demo negotiation"), "{shown}");
-    assert!(shown.contains("Article 3 — Échange d'informations  [under-discussion; proposed by CIV; agreed by CIV;"), "{shown}");
+    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
+        assert!(
+            shown.contains(&format!("Recorded the demo negotiation '{negotiation}'")),
+            "{shown}"
+        );
+    }
+    assert!(
+        shown.contains(
+            "Article 3 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;"
+        ),
+        "{shown}"
+    );
     assert!(
         shown.contains("Article 1 — Objet  [agreed; proposed by CIV; agreed by CIV, MAR;"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("civ-mar-tip-mou (mou): in force from 2026-05-28"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("civ-mar-higher-education (agreement): in force from 2026-07-09"),
         "{shown}"
     );
     let count = store.event_count().await;
 
     let second = pacta(&store, &["demo"]);
     assert!(second.status.success());
-    assert!(stdout(&second).contains("already in this store"));
+    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
+        assert!(stdout(&second).contains(&format!(
+            "The demo negotiation '{negotiation}' is already in this store"
+        )));
+    }
     assert_eq!(
         store.event_count().await,
         count,
         "a second demo records nothing"
     );
 
-    let history = pacta(&store, &["history", DEMO_NEGOTIATION, "--json"]);
-    let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
-    assert_eq!(entries.len() as i64, count);
-    assert_eq!(entries[0]["event"], "NegotiationOpened");
-    assert_eq!(entries[0]["actor"], "iom.secretariat");
+    let mut recorded = 0;
+    for (negotiation, opener) in [
+        (DEMO_NEGOTIATION, "iom.secretariat"),
+        (DEMO_AGREEMENT, "awa.traore"),
+    ] {
+        let history = pacta(&store, &["history", negotiation, "--json"]);
+        let entries: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
+        assert_eq!(entries[0]["event"], "NegotiationOpened");
+        assert_eq!(entries[0]["actor"], opener);
+        recorded += entries.len() as i64;
+    }
+    assert_eq!(
+        recorded, count,
+        "the demo records these two negotiations only"
+    );
 }
 
 async fn an_act_through_the_cli_is_recorded_and_verifiable(backend: Backend) {
     let store = TestStore::new(backend).await;
-    assert!(pacta(&store, &["demo"]).status.success());
-    let hash = text_hash_of(&store, "art-donnees");
+    open_with_disputed_article(&store);
+    let hash = text_hash_of(&store, DRAFTING, "art-donnees");
+    let before = pacta(&store, &["draft", DRAFTING]);
+    assert!(stdout(&before).contains(
+        "Article 1 — Échange d'informations  [under-discussion; proposed by CIV; agreed by CIV;"
+    ));
     let agreed = pacta(
         &store,
         &[
             "--as",
             "youssef.benali",
             "agree",
-            DEMO_NEGOTIATION,
+            DRAFTING,
             "art-donnees",
             "--hash",
             &hash,
@@ -96,20 +240,20 @@ async fn an_act_through_the_cli_is_recorded_and_verifiable(backend: Backend) {
     assert!(agreed.status.success(), "{}", stderr(&agreed));
     assert!(stdout(&agreed).contains("MAR agreed art-donnees"));
 
-    let draft = pacta(&store, &["draft", DEMO_NEGOTIATION]);
+    let draft = pacta(&store, &["draft", DRAFTING]);
     assert!(stdout(&draft).contains(
-        "Article 3 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;"
+        "Article 1 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;"
     ));
 
-    let verified = pacta(&store, &["verify", DEMO_NEGOTIATION]);
+    let verified = pacta(&store, &["verify", DRAFTING]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     assert!(stdout(&verified).contains("chain intact"));
 }
 
 async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend) {
     let store = TestStore::new(backend).await;
-    assert!(pacta(&store, &["demo"]).status.success());
-    let source = text_hash_of(&store, "art-donnees");
+    open_with_disputed_article(&store);
+    let source = text_hash_of(&store, DRAFTING, "art-donnees");
     let arabic = "يتبادل الطرفان، عن طريق نقاط الاتصال التابعة لهما، كل معلومة مفيدة.";
     let translated = pacta(
         &store,
@@ -117,7 +261,7 @@ async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend
             "--as",
             "nadia.alaoui",
             "translate",
-            DEMO_NEGOTIATION,
+            DRAFTING,
             "art-donnees",
             "--source",
             &source,
@@ -139,7 +283,7 @@ async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend
             "--as",
             "karim.tazi",
             "concordance",
-            DEMO_NEGOTIATION,
+            DRAFTING,
             "art-donnees",
             "--language",
             "ar",
@@ -160,7 +304,7 @@ async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend
             "--as",
             "karim.tazi",
             "concordance",
-            DEMO_NEGOTIATION,
+            DRAFTING,
             "art-donnees",
             "--language",
             "ar",
@@ -169,21 +313,18 @@ async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend
         ],
     );
     assert!(verified.status.success(), "{}", stderr(&verified));
-    let shown = stdout(&pacta(
-        &store,
-        &["draft", DEMO_NEGOTIATION, "--language", "ar"],
-    ));
+    let shown = stdout(&pacta(&store, &["draft", DRAFTING, "--language", "ar"]));
     assert!(shown.contains(arabic), "{shown}");
     assert!(shown.contains("(fr reference, ar concordant)"), "{shown}");
 
-    let unknown = pacta(&store, &["draft", DEMO_NEGOTIATION, "--language", "en"]);
+    let unknown = pacta(&store, &["draft", DRAFTING, "--language", "en"]);
     assert!(!unknown.status.success());
     assert!(stderr(&unknown).contains("'en' is not an authentic language"));
 }
 
 async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
     let store = TestStore::new(backend).await;
-    assert!(pacta(&store, &["demo"]).status.success());
+    open_with_disputed_article(&store);
     let count = store.event_count().await;
     let directory = tempfile::tempdir().unwrap();
     let malformed = directory.path().join("malformed.json");
@@ -203,7 +344,7 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
                 "--as",
                 "youssef.benali",
                 "agree",
-                DEMO_NEGOTIATION,
+                DRAFTING,
                 "art-donnees",
                 "--hash",
                 &stale,
@@ -215,7 +356,7 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
                 "--as",
                 "youssef.benali",
                 "accredit",
-                DEMO_NEGOTIATION,
+                DRAFTING,
                 "--person",
                 "x",
                 "--name",
@@ -232,7 +373,7 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
                 "--as",
                 "salma.idrissi",
                 "propose",
-                DEMO_NEGOTIATION,
+                DRAFTING,
                 "art-9",
                 "--language",
                 "fr",
@@ -246,7 +387,7 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
                 "--as",
                 "salma.idrissi",
                 "propose",
-                DEMO_NEGOTIATION,
+                DRAFTING,
                 "art-9",
                 "--language",
                 "en",
@@ -260,22 +401,15 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
                 "--as",
                 "iom.secretariat",
                 "agree",
-                DEMO_NEGOTIATION,
-                "art-comite",
+                DRAFTING,
+                "art-donnees",
                 "--hash",
                 &stale,
             ],
             "a secretariat may not agree a clause",
         ),
         (
-            vec![
-                "--as",
-                "nobody",
-                "comment",
-                DEMO_NEGOTIATION,
-                "--text",
-                "hello",
-            ],
+            vec!["--as", "nobody", "comment", DRAFTING, "--text", "hello"],
             "'nobody' is not accredited",
         ),
         (
@@ -290,15 +424,15 @@ async fn bad_input_is_refused_in_one_line_and_writes_nothing(backend: Backend) {
             "does not exist; open it first",
         ),
         (
-            vec!["comment", DEMO_NEGOTIATION, "--text", "hello"],
+            vec!["comment", DRAFTING, "--text", "hello"],
             "pass --as PERSON",
         ),
         (
-            vec!["submit", DEMO_NEGOTIATION, malformed.to_str().unwrap()],
+            vec!["submit", DRAFTING, malformed.to_str().unwrap()],
             "is not a valid command",
         ),
         (
-            vec!["submit", DEMO_NEGOTIATION, unknown_field.to_str().unwrap()],
+            vec!["submit", DRAFTING, unknown_field.to_str().unwrap()],
             "unknown field `acting_for`",
         ),
         (vec!["history", "no-such-negotiation"], "does not exist"),
@@ -704,8 +838,8 @@ on_both_stores!(a_disputed_clause_is_bracketed_resolved_and_reopened_through_the
 
 async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(backend: Backend) {
     let store = TestStore::new(backend).await;
-    ok(&store, &["demo"]);
-    let neg = DEMO_NEGOTIATION;
+    open_with_disputed_article(&store);
+    let neg = DRAFTING;
     let alternative = "Les Parties échangent les informations utiles dans le respect de leur législation sur la protection des données à caractère personnel.";
     ok(
         &store,
@@ -741,8 +875,9 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
     );
     let shown = ok(&store, &["draft", neg]);
     assert!(
-        shown.contains("[under-discussion; proposed by CIV; agreed by CIV;")
-            || shown.contains("[bracketed;"),
+        shown.contains(
+            "Article 1 — Échange d'informations  [bracketed; proposed by CIV; agreed by CIV;"
+        ),
         "{shown}"
     );
     assert!(shown.contains("[B] proposed by MAR"), "{shown}");
@@ -760,7 +895,7 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
             neg,
             "art-donnees",
             "--hash",
-            &text_hash_of(&store, "art-donnees"),
+            &text_hash_of(&store, neg, "art-donnees"),
         ],
     );
     assert!(!refused.status.success());
@@ -784,7 +919,7 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
     assert!(!bad_position.status.success());
     assert!(stderr(&bad_position).contains("is not a position"));
 
-    let base = text_hash_of(&store, "art-donnees");
+    let base = text_hash_of(&store, neg, "art-donnees");
     ok(
         &store,
         &[
@@ -799,7 +934,7 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
             &base,
         ],
     );
-    let chosen = text_hash_of(&store, "art-donnees");
+    let chosen = text_hash_of(&store, neg, "art-donnees");
     assert_eq!(
         chosen,
         pacta_domain::clause_text_hash("Échange d'informations", "fr", alternative)
@@ -830,7 +965,7 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
         ],
     );
     assert!(ok(&store, &["draft", neg])
-        .contains("Article 3 — Échange d'informations  [agreed-ad-referendum;"));
+        .contains("Article 1 — Échange d'informations  [agreed-ad-referendum;"));
     ok(
         &store,
         &[
@@ -841,7 +976,7 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
             "art-donnees",
         ],
     );
-    assert!(ok(&store, &["draft", neg]).contains("Article 3 — Échange d'informations  [agreed;"));
+    assert!(ok(&store, &["draft", neg]).contains("Article 1 — Échange d'informations  [agreed;"));
     ok(
         &store,
         &[
@@ -855,7 +990,7 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
         ],
     );
     assert!(ok(&store, &["draft", neg])
-        .contains("Article 3 — Échange d'informations  [under-discussion;"));
+        .contains("Article 1 — Échange d'informations  [under-discussion;"));
     ok(&store, &["verify"]);
 }
 
@@ -863,6 +998,7 @@ on_both_stores!(acts_are_attributed_to_the_round_in_which_they_were_recorded);
 
 async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: Backend) {
     let store = TestStore::new(backend).await;
+    // A meeting of the joint technical committee the MoU sets up (art-comite).
     ok(&store, &["demo"]);
     let neg = DEMO_NEGOTIATION;
     ok(
@@ -873,13 +1009,15 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
             "round",
             "open",
             neg,
-            "round-2",
+            "comite-2027",
+            "--kind",
+            "joint-commission",
             "--place",
             "Abidjan",
             "--starts-on",
-            "2026-04-14",
+            "2027-03-09",
             "--ends-on",
-            "2026-04-16",
+            "2027-03-10",
         ],
     );
     let refused = pacta(
@@ -890,17 +1028,19 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
             "round",
             "open",
             neg,
-            "round-3",
+            "comite-2028",
+            "--kind",
+            "joint-commission",
             "--place",
             "Rabat",
             "--starts-on",
-            "2026-05-01",
+            "2028-03-07",
             "--ends-on",
-            "2026-05-02",
+            "2028-03-08",
         ],
     );
     assert!(
-        stderr(&refused).contains("round 'round-2' is still open"),
+        stderr(&refused).contains("round 'comite-2027' is still open"),
         "{}",
         stderr(&refused)
     );
@@ -926,11 +1066,11 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
             "round",
             "minutes",
             neg,
-            "round-2",
+            "comite-2027",
             "--file",
             minutes.to_str().unwrap(),
             "--reference",
-            "PV/2026/02",
+            "PV/CTM/2027/01",
         ],
     );
     let hash = pacta::keys::file_sha256(&minutes).unwrap();
@@ -943,7 +1083,7 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
                 "round",
                 "adopt-minutes",
                 neg,
-                "round-2",
+                "comite-2027",
                 "--hash",
                 &hash,
             ],
@@ -951,7 +1091,14 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
     }
     ok(
         &store,
-        &["--as", "iom.secretariat", "round", "close", neg, "round-2"],
+        &[
+            "--as",
+            "iom.secretariat",
+            "round",
+            "close",
+            neg,
+            "comite-2027",
+        ],
     );
     ok(
         &store,
@@ -973,10 +1120,13 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
             .unwrap()["round"]
             .clone()
     };
-    assert_eq!(round_of("Proposition marocaine"), "round-2");
-    assert_eq!(round_of("MAR adopted the minutes of round-2"), "round-2");
+    assert_eq!(round_of("Proposition marocaine"), "comite-2027");
+    assert_eq!(
+        round_of("MAR adopted the minutes of comite-2027"),
+        "comite-2027"
+    );
     assert_eq!(round_of("Entre deux sessions"), serde_json::Value::Null);
-    assert!(ok(&store, &["history", neg]).contains("round-2"));
+    assert!(ok(&store, &["history", neg]).contains("comite-2027"));
 }
 
 on_both_stores!(an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on);
@@ -1008,9 +1158,9 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "create",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "--title",
-            "Protection des victimes",
+            "Identification aux frontières",
         ],
     );
     ok(
@@ -1021,7 +1171,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "row",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "r1",
             "--content-file",
             &row_file("120"),
@@ -1029,7 +1179,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
     );
     let matrices: serde_json::Value =
         serde_json::from_str(&ok(&store, &["matrix", "show", neg, "--json"])).unwrap();
-    let hash = matrices["mx-protection"]["rows"]["r1"]["row_hash"]
+    let hash = matrices["mx-frontieres"]["rows"]["r1"]["row_hash"]
         .as_str()
         .unwrap()
         .to_string();
@@ -1044,7 +1194,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "row",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "r2",
             "--content-file",
             malformed.to_str().unwrap(),
@@ -1063,7 +1213,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "round",
             "open",
             neg,
-            "atelier-final",
+            "atelier-frontieres",
             "--kind",
             "experts-meeting",
             "--place",
@@ -1082,9 +1232,9 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "validate",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "--round",
-            "atelier-final",
+            "atelier-frontieres",
         ],
     );
     assert!(
@@ -1101,7 +1251,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
                 "matrix",
                 "agree-row",
                 neg,
-                "mx-protection",
+                "mx-frontieres",
                 "r1",
                 "--hash",
                 &hash,
@@ -1116,9 +1266,9 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "validate",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "--round",
-            "atelier-final",
+            "atelier-frontieres",
         ],
     );
     let wrong_party = pacta(
@@ -1129,7 +1279,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "progress",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "r1",
             "--status",
             "on-track",
@@ -1150,7 +1300,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "progress",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "r1",
             "--status",
             "on-track",
@@ -1162,10 +1312,15 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
     );
     let shown = ok(&store, &["matrix", "show", neg]);
     assert!(
-        shown.contains("mx-protection — Protection des victimes (validated at atelier-final)"),
+        shown.contains(
+            "mx-frontieres — Identification aux frontières (validated at atelier-frontieres)"
+        ),
         "{shown}"
     );
-    assert!(shown.contains("on-track; agreed by CIV, MAR"), "{shown}");
+    assert!(
+        row_r1(&shown).contains("on-track; agreed by CIV, MAR"),
+        "{shown}"
+    );
 
     ok(
         &store,
@@ -1175,7 +1330,7 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
             "matrix",
             "row",
             neg,
-            "mx-protection",
+            "mx-frontieres",
             "r1",
             "--content-file",
             &row_file("200"),
@@ -1185,9 +1340,17 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
     );
     let shown = ok(&store, &["matrix", "show", neg]);
     assert!(
-        shown.contains("agreed by nobody"),
+        row_r1(&shown).contains("agreed by nobody"),
         "a changed target needs both parties again: {shown}"
     );
+}
+
+/// The line `matrix show` prints for row r1, the only row of that name in the store.
+fn row_r1(shown: &str) -> &str {
+    let mut rows = shown.lines().filter(|l| l.trim_start().starts_with("r1:"));
+    let row = rows.next().expect("row r1 is shown");
+    assert!(rows.next().is_none(), "one row r1 in {shown}");
+    row
 }
 
 on_both_stores!(provisional_application_is_refused_where_the_instrument_does_not_provide_for_it);

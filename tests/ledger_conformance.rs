@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use common::{AnyLedger, Backend, TestStore};
 use pacta::chain::{self, GENESIS_HASH};
-use pacta::demo::DEMO_NEGOTIATION;
+use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 use pacta::ledger::LedgerError;
 use pacta::store::{CommitCursor, CommittedEvent, Database};
 use pacta_domain::{
-    metadata, Action, InstrumentKind, NegotiationCommand, NegotiationError, Party, Role,
+    metadata, Action, ClauseKind, InstrumentKind, NegotiationCommand, NegotiationError, Party, Role,
 };
 
 on_both_stores!(
@@ -138,24 +138,36 @@ async fn append_and_reload(backend: Backend) {
 
 async fn chain_links_every_event_to_the_one_before(backend: Backend) {
     let store = TestStore::new(backend).await;
-    store.ledger().record_demo().await;
+    let recorded = store.ledger().record_demo_story().await;
     let stored: Vec<_> = read_all(&store)
         .await
         .into_iter()
         .map(|c| c.event)
         .collect();
-    let mut prev = hex::encode(GENESIS_HASH);
-    for event in &stored {
-        assert_eq!(
-            event.metadata[metadata::PREV_HASH],
-            prev.as_str(),
-            "event {}",
-            event.sequence
-        );
-        prev = event.metadata[metadata::HASH].as_str().unwrap().to_string();
+    // Each negotiation has a chain of its own, from the genesis hash.
+    for (negotiation, count) in [
+        (DEMO_NEGOTIATION, recorded.mou),
+        (DEMO_AGREEMENT, recorded.agreement),
+    ] {
+        let chain: Vec<_> = stored
+            .iter()
+            .filter(|e| e.aggregate_id == negotiation)
+            .cloned()
+            .collect();
+        assert_eq!(chain.len(), count, "{negotiation}");
+        let mut prev = hex::encode(GENESIS_HASH);
+        for event in &chain {
+            assert_eq!(
+                event.metadata[metadata::PREV_HASH],
+                prev.as_str(),
+                "{negotiation} event {}",
+                event.sequence
+            );
+            prev = event.metadata[metadata::HASH].as_str().unwrap().to_string();
+        }
+        // The chain recomputed from what the database returns (PostgreSQL re-serialises jsonb).
+        chain::verify_stream(negotiation, &chain).expect("stored events verify");
     }
-    // The chain recomputed from what the database returns (PostgreSQL re-serialises jsonb).
-    chain::verify_stream(DEMO_NEGOTIATION, &stored).expect("stored events verify");
 }
 
 async fn commit_order_reader_returns_every_event_once_in_order(backend: Backend) {
@@ -324,22 +336,30 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
     let store = TestStore::new(backend).await;
     let ledger = store.ledger();
     ledger.record_demo().await;
-    let before = store.event_count().await;
-    let events = ledger.events(DEMO_NEGOTIATION).await.unwrap();
-    let draft = pacta_projections::draft(DEMO_NEGOTIATION, &events);
-    let disputed = draft
-        .clauses
-        .iter()
-        .find(|c| c.clause_id == "art-donnees")
+    // Refusals of changes to a clause need a text still open: one tabled in its own negotiation.
+    const DRAFTING: &str = "drafting";
+    const ART_1: &str = "Les Parties encouragent la mobilité des étudiants.";
+    ledger.execute(DRAFTING, open(DRAFTING)).await.unwrap();
+    let tabled = Action::ProposeClause {
+        clause_id: "art-1".into(),
+        kind: ClauseKind::Article,
+        heading: "Mobilité".into(),
+        language: "fr".into(),
+        text: ART_1.into(),
+    };
+    ledger
+        .execute(DRAFTING, command("civ.head", tabled))
+        .await
         .unwrap();
+    let before = store.event_count().await;
 
     let stale = ledger
         .execute(
-            DEMO_NEGOTIATION,
+            DRAFTING,
             command(
-                "youssef.benali",
+                "mar.head",
                 Action::AgreeClause {
-                    clause_id: "art-donnees".into(),
+                    clause_id: "art-1".into(),
                     text_hash: "0".repeat(64),
                     ad_referendum: false,
                 },
@@ -382,13 +402,13 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
 
     let oversized = ledger
         .execute(
-            DEMO_NEGOTIATION,
+            DRAFTING,
             command(
-                "salma.idrissi",
+                "mar.head",
                 Action::AmendClause {
-                    clause_id: "art-donnees".into(),
-                    base_text_hash: disputed.text_hash.clone(),
-                    heading: disputed.heading.clone(),
+                    clause_id: "art-1".into(),
+                    base_text_hash: pacta_domain::clause_text_hash("Mobilité", "fr", ART_1),
+                    heading: "Mobilité".into(),
                     language: "fr".into(),
                     text: "x".repeat(pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES + 1),
                 },
@@ -402,6 +422,39 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
             ..
         })
     ));
+
+    let frozen_text_hash = pacta_projections::draft(
+        DEMO_NEGOTIATION,
+        &ledger.events(DEMO_NEGOTIATION).await.unwrap(),
+    )
+    .clauses
+    .into_iter()
+    .find(|c| c.clause_id == "art-donnees")
+    .unwrap()
+    .text_hash;
+    let frozen = ledger
+        .execute(
+            DEMO_NEGOTIATION,
+            command(
+                "youssef.benali",
+                Action::AgreeClause {
+                    clause_id: "art-donnees".into(),
+                    text_hash: frozen_text_hash,
+                    ad_referendum: false,
+                },
+            ),
+        )
+        .await;
+    assert!(
+        matches!(
+            frozen,
+            Err(LedgerError::Refused {
+                reason: NegotiationError::TextFrozen,
+                ..
+            })
+        ),
+        "the demo's adopted text can no longer change: {frozen:?}"
+    );
 
     let unknown = ledger
         .execute("no-such-negotiation", comment("amina.kone", "?".into()))

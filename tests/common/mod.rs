@@ -198,7 +198,13 @@ impl AnyLedger {
         }
     }
 
+    /// Records the whole demo story; returns the number of events of the MoU, the negotiation
+    /// most tests examine.
     pub async fn record_demo(&self) -> usize {
+        self.record_demo_story().await.mou
+    }
+
+    pub async fn record_demo_story(&self) -> pacta::demo::Recorded {
         match self {
             AnyLedger::Postgres(l) => pacta::demo::record_story(l).await,
             AnyLedger::Sqlite(l) => pacta::demo::record_story(l).await,
