@@ -133,6 +133,13 @@ const CLOSING_WORKSHOP: Session = Session {
 const MOU_SIGNED_ON: NaiveDate = day(2026, 5, 28);
 const AGREEMENT_SIGNED_ON: NaiveDate = day(2026, 7, 9);
 const FIRST_PROGRESS_REPORT_ON: NaiveDate = day(2026, 12, 15);
+const REVISION_OPENED_ON: NaiveDate = day(2026, 11, 16);
+
+/// The mobility article as the revision proposes it.
+const REVISED_MOBILITY: Wording = Wording {
+    heading: "Mobilité",
+    text: "Les Parties favorisent la mobilité des étudiants, y compris des doctorants, des enseignants-chercheurs et des personnels administratifs entre leurs établissements d'enseignement supérieur.",
+};
 
 /// One wording of a clause in one language.
 struct Wording {
@@ -440,10 +447,22 @@ pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), 
     print_draft(&pacta_projections::draft(DEMO_NEGOTIATION, &events), None);
     println!();
     for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
-        let state =
-            pacta_projections::agreement_state(negotiation, &ledger.events(negotiation).await?);
+        let state = pacta_projections::agreement_state(
+            negotiation,
+            &ledger.events(negotiation).await?,
+            None,
+        );
+        let revision = if state.revision > 0 {
+            format!(
+                "; revision {}: {}",
+                state.revision,
+                status_line(&state.revision_status)
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "{negotiation} ({}): {}",
+            "{negotiation} ({}): {}{revision}",
             state.instrument_kind,
             status_line(&state.status)
         );
@@ -465,6 +484,10 @@ pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), 
         (
             format!("pacta history {DEMO_AGREEMENT}"),
             "every act, who, when, and its hash",
+        ),
+        (
+            format!("pacta status {DEMO_AGREEMENT} --on 2026-12-01"),
+            "its revision, and the text in force that day",
         ),
         ("pacta verify".to_string(), "recompute every hash chain"),
     ];
@@ -526,6 +549,7 @@ async fn record_agreement<R: PersistedEventRepository>(
     open_agreement(&mut story).await?;
     negotiate_agreement_text(&mut story).await?;
     bring_agreement_into_force(&mut story).await?;
+    open_agreement_revision(&mut story).await?;
     Ok(story.recorded)
 }
 
@@ -851,6 +875,40 @@ async fn bring_agreement_into_force<R: PersistedEventRepository>(
 ) -> Result<(), CliError> {
     let signatories = [&CIV_AGREEMENT_SIGNATORY, &MAR_AGREEMENT_SIGNATORY];
     sign_for_both_parties(story, signatories, AGREEMENT_SIGNED_ON).await
+}
+
+/// Four months on, the parties revise the agreement in force to open mobility to doctoral students.
+/// The text in force stays as signed; the revision reopens the mobility article, Morocco tables
+/// the new wording and Côte d'Ivoire agrees it, Morocco's agreement still pending: the agreement
+/// is in force and under revision.
+async fn open_agreement_revision<R: PersistedEventRepository>(
+    story: &mut Story<'_, R>,
+) -> Result<(), CliError> {
+    let mobility = &AGREEMENT_CLAUSES[1];
+    let revise = Action::OpenRevision {
+        opened_on: REVISION_OPENED_ON,
+        reason: "Ouvrir la mobilité aux doctorants, à la demande de la commission mixte".into(),
+    };
+    story.act(&MAR_EDUCATION_HEAD, revise).await?;
+    let reopen = Action::ReopenClause {
+        clause_id: mobility.id.into(),
+        reason: "Inclure les doctorants".into(),
+    };
+    story.act(&MAR_EDUCATION_HEAD, reopen).await?;
+    let amend = Action::AmendClause {
+        clause_id: mobility.id.into(),
+        base_text_hash: mobility.fr.hash("fr"),
+        heading: REVISED_MOBILITY.heading.into(),
+        language: "fr".into(),
+        text: REVISED_MOBILITY.text.into(),
+    };
+    story.act(&MAR_EDUCATION_HEAD, amend).await?;
+    let agree = Action::AgreeClause {
+        clause_id: mobility.id.into(),
+        text_hash: REVISED_MOBILITY.hash("fr"),
+        ad_referendum: false,
+    };
+    story.act(&CIV_EDUCATION_HEAD, agree).await
 }
 
 /// Côte d'Ivoire keeps the French reference version and Morocco the Arabic one, so only

@@ -39,10 +39,44 @@ async fn the_demo_story_ends_with_both_instruments_in_force(backend: Backend) {
     assert_three_matrices_validated_at_the_workshop(&mou);
 
     let agreement_events = ledger.events(DEMO_AGREEMENT).await.unwrap();
-    let agreement = state_of(&agreement_events);
+    let revision_opened = agreement_events
+        .iter()
+        .position(|e| matches!(e.payload, NegotiationEvent::RevisionOpened { .. }))
+        .expect("the agreement is under revision");
+    let concluded = &agreement_events[..revision_opened];
+    let agreement = state_of(concluded);
     assert_eq!(agreement.instrument_kind(), Some(InstrumentKind::Agreement));
-    assert_in_force_with_verified_signatures(DEMO_AGREEMENT, &agreement, &agreement_events);
+    assert_in_force_with_verified_signatures(DEMO_AGREEMENT, &agreement, concluded);
     assert_text_agreed_and_concordant(&agreement);
+    assert_under_revision_with_the_signed_text_in_force(&agreement, &state_of(&agreement_events));
+}
+
+/// The revision changes the mobility article of a copy; the signed text stays the text in force.
+fn assert_under_revision_with_the_signed_text_in_force(signed: &Negotiation, now: &Negotiation) {
+    assert_eq!(now.revision(), 1);
+    assert_eq!(now.revision_status(), InstrumentStatus::Negotiating);
+    assert_eq!(now.instrument_status(), signed.instrument_status());
+    let in_force = now
+        .text_in_force_on(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+        .expect("the agreement is in force");
+    assert_eq!(
+        (in_force.revision, in_force.text_root_hash),
+        (ORIGINAL_REVISION, signed.text_root_hash())
+    );
+    let changed: Vec<String> = now.clauses_changed_by_revision().into_iter().collect();
+    assert_eq!(changed, ["art-mobilite"]);
+    let mobility = now.clause("art-mobilite").unwrap();
+    assert!(mobility.text.contains("doctorants"));
+    assert!(mobility.agreed_by_party("CIV") && !mobility.agreed_by_party("MAR"));
+    let original = now.revision_clauses(ORIGINAL_REVISION).unwrap();
+    let (_, signed_mobility) = original
+        .iter()
+        .find(|(id, _)| *id == "art-mobilite")
+        .unwrap();
+    assert!(
+        !signed_mobility.text.contains("doctorants"),
+        "the text in force is unchanged"
+    );
 }
 
 fn state_of(events: &[EventEnvelope<Negotiation>]) -> Negotiation {
@@ -75,6 +109,7 @@ fn assert_in_force_with_verified_signatures(
                 text_root_hash,
                 signed_on,
                 signature,
+                ..
             } => Some((
                 party.clone(),
                 signatory.clone(),
