@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::process::Output;
-
+use common::cli::{ok, pacta, status_json, stderr, stdout};
 use common::{Backend, TestStore};
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 
@@ -14,24 +13,6 @@ on_both_stores!(
     an_act_through_the_cli_is_recorded_and_verifiable,
     bad_input_is_refused_in_one_line_and_writes_nothing,
 );
-
-fn pacta(store: &TestStore, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
-        .arg("--store")
-        .arg(&store.url)
-        .args(args)
-        .env_remove("PACTA_ACTOR")
-        .output()
-        .expect("run pacta")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn text_hash_of(store: &TestStore, negotiation: &str, clause_id: &str) -> String {
     let output = pacta(store, &["draft", negotiation, "--json"]);
@@ -474,16 +455,6 @@ fn an_unsupported_store_url_is_one_clear_line() {
 }
 
 on_both_stores!(an_agreement_goes_from_opening_to_entry_into_force_through_the_cli);
-
-fn ok(store: &TestStore, args: &[&str]) -> String {
-    let output = pacta(store, args);
-    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
-    stdout(&output)
-}
-
-fn status_json(store: &TestStore, negotiation: &str) -> serde_json::Value {
-    serde_json::from_str(&ok(store, &["status", negotiation, "--json"])).unwrap()
-}
 
 async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(backend: Backend) {
     let store = TestStore::new(backend).await;

@@ -378,6 +378,25 @@ mod tests {
     }
 
     #[test]
+    fn a_correction_names_an_existing_language_version() {
+        let mut missing = propose_ar_correction();
+        if let Action::ProposeCorrection { language, .. } = &mut missing {
+            *language = "en".into();
+        }
+        let mut events = signed_by_civ();
+        if let NegotiationEvent::NegotiationOpened { languages, .. } = &mut events[0] {
+            languages.push("en".into());
+        }
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(MAR_LINGUIST, missing))
+            .then_expect_error(NegotiationError::NoVersionToCorrect {
+                clause_id: "art-1".into(),
+                language: "en".into(),
+            });
+    }
+
+    #[test]
     fn a_correction_must_change_the_wording() {
         let mut same = propose_ar_correction();
         if let Action::ProposeCorrection { text, .. } = &mut same {

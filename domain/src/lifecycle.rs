@@ -1125,6 +1125,18 @@ pub(crate) mod tests {
         events
     }
 
+    fn in_force_providing_for_provisional_application() -> Vec<NegotiationEvent> {
+        let mut events = in_force();
+        if let NegotiationEvent::NegotiationOpened {
+            provisional_application,
+            ..
+        } = &mut events[0]
+        {
+            *provisional_application = true;
+        }
+        events
+    }
+
     #[test]
     fn a_signatory_party_applies_a_treaty_provisionally_where_it_provides_for_it() {
         let apply = |on: &str| Action::ApplyProvisionally { from: date(on) };
@@ -1164,6 +1176,12 @@ pub(crate) mod tests {
                 CIV_AUTHORITY,
                 apply("2026-04-01"),
                 NegotiationError::ProvisionalApplicationNotProvided,
+            ),
+            (
+                in_force_providing_for_provisional_application(),
+                CIV_AUTHORITY,
+                apply("2026-04-01"),
+                NegotiationError::AlreadyInForce,
             ),
         ];
         for (given, actor, action, error) in cases {

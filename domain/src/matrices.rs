@@ -608,6 +608,47 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_matrix_is_created_once_validated_once_and_only_with_rows() {
+        let create = Action::CreateMatrix {
+            matrix_id: "mx-protection".into(),
+            title: "Protection".into(),
+        };
+        let validate = Action::ValidateMatrix {
+            matrix_id: "mx-protection".into(),
+            round_id: "round-1".into(),
+        };
+        let mut empty = negotiating();
+        empty.push(NegotiationEvent::MatrixCreated {
+            matrix_id: "mx-protection".into(),
+            title: "Protection".into(),
+        });
+        empty.push(crate::rounds::tests::round_opened());
+        let cases = [
+            (
+                matrix_history(false, false),
+                create,
+                NegotiationError::MatrixExists("mx-protection".into()),
+            ),
+            (
+                empty,
+                validate.clone(),
+                NegotiationError::EmptyMatrix("mx-protection".into()),
+            ),
+            (
+                matrix_history(true, true),
+                validate,
+                NegotiationError::MatrixAlreadyValidated("mx-protection".into()),
+            ),
+        ];
+        for (given, action, error) in cases {
+            NegotiationTest::with(())
+                .given(given)
+                .when(command(IOM_SECRETARIAT, action))
+                .then_expect_error(error);
+        }
+    }
+
+    #[test]
     fn changing_a_validated_target_needs_every_party_again() {
         let mut events = matrix_history(true, true);
         events.push(NegotiationEvent::RowProposed {

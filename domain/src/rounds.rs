@@ -265,6 +265,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_same_minutes_are_not_recorded_twice() {
+        let mut events = negotiating();
+        events.extend([round_opened(), minutes_recorded()]);
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(
+                IOM_SECRETARIAT,
+                Action::RecordMinutes {
+                    round_id: "round-1".into(),
+                    minutes_hash: MINUTES.into(),
+                    reference: "PV/2026/01".into(),
+                },
+            ))
+            .then_expect_error(NegotiationError::MinutesUnchanged("round-1".into()));
+    }
+
+    #[test]
     fn the_secretariat_opens_and_closes_a_round() {
         NegotiationTest::with(())
             .given(negotiating())
