@@ -26,36 +26,19 @@ use crate::values::{
 pub struct Negotiation {
     pub(crate) opened: Option<Opened>,
     pub(crate) delegates: BTreeMap<String, Delegate>,
-    pub(crate) clauses: BTreeMap<String, Clause>,
-    /// Clause ids in the order proposed.
-    pub(crate) clause_order: Vec<String>,
-    /// Each party's adoption, as the text root hash it adopted.
-    pub(crate) adoptions: BTreeMap<String, String>,
-    pub(crate) initials: BTreeMap<String, String>,
-    pub(crate) signatures: BTreeMap<String, SignatureRecord>,
-    pub(crate) consents: BTreeMap<String, ConsentRecord>,
-    pub(crate) entry_into_force: Option<chrono::NaiveDate>,
+    /// The text of the revision being negotiated (or in force, when none is), and its acts.
+    pub(crate) current: crate::revisions::RevisionState,
     pub(crate) abandoned: bool,
     pub(crate) rounds: BTreeMap<String, crate::rounds::Round>,
-    /// The party that suspended the instrument's operation, and from when.
     /// Every suspension of the instrument's operation, in order; the last may still run.
     pub(crate) suspensions: Vec<crate::lifecycle::SuspensionPeriod>,
     /// When a notified termination takes effect.
     pub(crate) termination: Option<chrono::NaiveDate>,
     pub(crate) matrices: BTreeMap<String, crate::matrices::Matrix>,
-    /// Parties applying the instrument provisionally, and from when.
-    pub(crate) provisionally_applied: BTreeMap<String, chrono::NaiveDate>,
-    /// The revision whose text the fields above hold: 0 is the original instrument.
-    pub(crate) revision: u32,
-    /// When the current revision was opened; `None` for the original.
-    pub(crate) revision_opened_on: Option<chrono::NaiveDate>,
     /// The highest revision number ever opened: numbers of abandoned revisions are not reused.
     pub(crate) revisions_opened: u32,
     /// Each revision that was in force before the current one, oldest first.
     pub(crate) concluded_revisions: Vec<crate::revisions::ConcludedRevision>,
-    /// Root hashes of the current revision's text before each correction, oldest first.
-    pub(crate) superseded_roots: Vec<String>,
-    pub(crate) corrections: BTreeMap<String, crate::corrections::Correction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -199,7 +182,7 @@ impl Negotiation {
     }
 
     pub fn clause(&self, clause_id: &str) -> Option<&Clause> {
-        self.clauses.get(clause_id)
+        self.current.clauses.get(clause_id)
     }
 
     pub fn clause_status(&self, clause: &Clause) -> ClauseStatus {
@@ -309,14 +292,14 @@ impl Negotiation {
                 text,
             } => {
                 check_identifier("clause id", clause_id)?;
-                match self.clauses.get(clause_id) {
+                match self.current.clauses.get(clause_id) {
                     Some(existing) if existing.withdrawn => {
                         return Err(NegotiationError::ClauseWithdrawn(clause_id.clone()))
                     }
                     Some(_) => return Err(NegotiationError::ClauseExists(clause_id.clone())),
                     None => {}
                 }
-                if self.clauses.len() >= MAX_CLAUSES_PER_NEGOTIATION {
+                if self.current.clauses.len() >= MAX_CLAUSES_PER_NEGOTIATION {
                     return Err(NegotiationError::TooManyClauses {
                         max_clauses: MAX_CLAUSES_PER_NEGOTIATION,
                     });
@@ -360,7 +343,7 @@ impl Negotiation {
             }
             Action::Comment { clause_id, text } => {
                 if let Some(clause_id) = clause_id {
-                    if !self.clauses.contains_key(clause_id) {
+                    if !self.current.clauses.contains_key(clause_id) {
                         return Err(NegotiationError::UnknownClause(clause_id.clone()));
                     }
                 }
@@ -991,8 +974,8 @@ impl Aggregate for Negotiation {
                 text_hash,
                 proposed_by,
             } => {
-                self.clause_order.push(clause_id.clone());
-                self.clauses.insert(
+                self.current.clause_order.push(clause_id.clone());
+                self.current.clauses.insert(
                     clause_id,
                     Clause {
                         kind,
@@ -1131,7 +1114,7 @@ impl Aggregate for Negotiation {
                 clause.agreed_by.clear();
                 clause.agreed_ad_referendum.clear();
                 // The text is under negotiation again: every adoption of it lapses.
-                self.adoptions.clear();
+                self.current.adoptions.clear();
             }
             NegotiationEvent::ClauseWithdrawn { clause_id, .. } => {
                 self.clause_mut(&clause_id).withdrawn = true;
@@ -1140,13 +1123,13 @@ impl Aggregate for Negotiation {
                 party,
                 text_root_hash,
             } => {
-                self.adoptions.insert(party, text_root_hash);
+                self.current.adoptions.insert(party, text_root_hash);
             }
             NegotiationEvent::TextInitialled {
                 party,
                 text_root_hash,
             } => {
-                self.initials.insert(party, text_root_hash);
+                self.current.initials.insert(party, text_root_hash);
             }
             NegotiationEvent::InstrumentSigned {
                 party,
@@ -1163,23 +1146,26 @@ impl Aggregate for Negotiation {
                     signed_on,
                     confirmed_on: None,
                 };
-                self.signatures.insert(party, record);
+                self.current.signatures.insert(party, record);
             }
             NegotiationEvent::SignatureConfirmed {
                 party,
                 confirmed_on,
             } => {
                 let signature = self
+                    .current
                     .signatures
                     .get_mut(&party)
                     .expect("invariant: only a recorded signature is confirmed");
                 signature.confirmed_on = Some(confirmed_on);
             }
             NegotiationEvent::ConsentExpressed { party, mode, on } => {
-                self.consents.insert(party, ConsentRecord { mode, on });
+                self.current
+                    .consents
+                    .insert(party, ConsentRecord { mode, on });
             }
             NegotiationEvent::EntryIntoForceFixed { date, .. } => {
-                self.entry_into_force = Some(date);
+                self.current.entry_into_force = Some(date);
             }
             NegotiationEvent::NegotiationAbandoned { .. } => {
                 self.abandoned = true;
@@ -1190,7 +1176,7 @@ impl Aggregate for Negotiation {
             | NegotiationEvent::MatrixValidated { .. }
             | NegotiationEvent::ProgressReported { .. }) => self.apply_matrix_event(event),
             NegotiationEvent::ProvisionalApplicationStarted { party, from } => {
-                self.provisionally_applied.insert(party, from);
+                self.current.provisionally_applied.insert(party, from);
             }
             NegotiationEvent::OperationSuspended { party, from, .. } => {
                 self.suspensions.push(crate::lifecycle::SuspensionPeriod {
@@ -1263,7 +1249,7 @@ impl Negotiation {
     /// Events about a clause always follow its proposal: `decide` refuses anything else, and
     /// the hash chain guarantees stored events are the ones `decide` accepted.
     pub(crate) fn clause_mut(&mut self, clause_id: &str) -> &mut Clause {
-        self.clauses.get_mut(clause_id).unwrap_or_else(|| {
+        self.current.clauses.get_mut(clause_id).unwrap_or_else(|| {
             panic!("invariant: event names clause '{clause_id}' before it was proposed")
         })
     }

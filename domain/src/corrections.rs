@@ -46,18 +46,18 @@ pub struct SupersededWording {
 impl Negotiation {
     /// Every correction of the current revision's text, by id.
     pub fn corrections(&self) -> impl Iterator<Item = (&String, &Correction)> {
-        self.corrections.iter()
+        self.current.corrections.iter()
     }
 
     /// Root hashes the current text had before corrections replaced them, oldest first. A
     /// signature or initialling over one of them was given before the correction.
     pub fn superseded_roots(&self) -> &[String] {
-        &self.superseded_roots
+        &self.current.superseded_roots
     }
 
     /// The hash of `clause_id`'s current wording in `language`, if there is one.
     fn version_hash(&self, clause_id: &str, language: &str) -> Option<String> {
-        let clause = self.clauses.get(clause_id)?;
+        let clause = self.current.clauses.get(clause_id)?;
         if clause.language == language {
             return Some(clause.text_hash.clone());
         }
@@ -80,16 +80,16 @@ impl Negotiation {
         text: &str,
         reason: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        if self.initials.is_empty() && self.signatures.is_empty() {
+        if self.current.initials.is_empty() && self.current.signatures.is_empty() {
             return Err(NegotiationError::CorrectionBeforeAuthentication);
         }
         check_identifier("correction id", correction_id)?;
-        if self.corrections.contains_key(correction_id) {
+        if self.current.corrections.contains_key(correction_id) {
             return Err(NegotiationError::CorrectionExists(
                 correction_id.to_string(),
             ));
         }
-        if self.corrections.len() >= MAX_CORRECTIONS_PER_REVISION {
+        if self.current.corrections.len() >= MAX_CORRECTIONS_PER_REVISION {
             return Err(NegotiationError::TooManyCorrections {
                 max_corrections: MAX_CORRECTIONS_PER_REVISION,
             });
@@ -116,7 +116,7 @@ impl Negotiation {
                 clause_id.to_string(),
             ));
         }
-        if let Some((pending, _)) = self.corrections.iter().find(|(_, c)| {
+        if let Some((pending, _)) = self.current.corrections.iter().find(|(_, c)| {
             c.superseded.is_none() && c.clause_id == clause_id && c.language == language
         }) {
             return Err(NegotiationError::CorrectionPending {
@@ -147,6 +147,7 @@ impl Negotiation {
         text_hash: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         let correction = self
+            .current
             .corrections
             .get(correction_id)
             .ok_or_else(|| NegotiationError::UnknownCorrection(correction_id.to_string()))?;
@@ -179,11 +180,13 @@ impl Negotiation {
             .iter()
             .all(|p| p.code == actor.party || correction.agreed_by.contains(&p.code));
         if every_party_agreed {
+            // The corrected root is computed by the same fold that will apply the event.
+            let previous_text_root_hash = self.text_root_hash();
             let mut corrected = self.clone();
-            corrected.correct(correction_id);
+            corrected.correct(correction_id, previous_text_root_hash.clone());
             events.push(NegotiationEvent::TextCorrected {
                 correction_id: correction_id.to_string(),
-                previous_text_root_hash: self.text_root_hash(),
+                previous_text_root_hash,
                 text_root_hash: corrected.text_root_hash(),
             });
         }
@@ -215,7 +218,7 @@ impl Negotiation {
                     agreed_by: BTreeSet::new(),
                     superseded: None,
                 };
-                self.corrections.insert(correction_id, correction);
+                self.current.corrections.insert(correction_id, correction);
             }
             NegotiationEvent::CorrectionAgreed {
                 correction_id,
@@ -224,15 +227,18 @@ impl Negotiation {
             } => {
                 self.correction_mut(&correction_id).agreed_by.insert(party);
             }
-            NegotiationEvent::TextCorrected { correction_id, .. } => {
-                self.correct(&correction_id);
-            }
+            NegotiationEvent::TextCorrected {
+                correction_id,
+                previous_text_root_hash,
+                ..
+            } => self.correct(&correction_id, previous_text_root_hash),
             other => unreachable!("not a correction event: {}", other.name()),
         }
     }
 
-    fn correction_mut(&mut self, correction_id: &str) -> &mut crate::corrections::Correction {
-        self.corrections
+    fn correction_mut(&mut self, correction_id: &str) -> &mut Correction {
+        self.current
+            .corrections
             .get_mut(correction_id)
             .expect("invariant: only a proposed correction is agreed or made")
     }
@@ -240,8 +246,7 @@ impl Negotiation {
     /// Puts the corrected wording in place, keeping the superseded one in the correction record.
     /// Every party agreed to the corrected wording, so the clause's agreements and the
     /// translations that followed the superseded wording carry over to it.
-    fn correct(&mut self, correction_id: &str) {
-        let previous_root = self.text_root_hash();
+    fn correct(&mut self, correction_id: &str, previous_root: String) {
         let correction = self.correction_mut(correction_id).clone();
         let clause = self.clause_mut(&correction.clause_id);
         let superseded = if clause.language == correction.language {
@@ -276,7 +281,7 @@ impl Negotiation {
             }
         };
         self.correction_mut(correction_id).superseded = Some(superseded);
-        self.superseded_roots.push(previous_root);
+        self.current.superseded_roots.push(previous_root);
     }
 }
 

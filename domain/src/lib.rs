@@ -42,7 +42,7 @@ pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
 };
 pub use permissions::{is_permitted, PERMISSIONS};
-pub use revisions::{ConcludedRevision, RevisionPeriod, TextInForce};
+pub use revisions::{RevisionPeriod, TextInForce};
 pub use rounds::Round;
 pub use signing::{
     text_root_hash, verify_signature, RootClause, SignatureProblem, SigningMessage,

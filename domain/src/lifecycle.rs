@@ -155,7 +155,7 @@ impl Negotiation {
             .opened
             .as_ref()
             .map_or("", |o| o.negotiation_id.as_str());
-        text_root_hash(negotiation_id, self.revision, &self.root_clauses())
+        text_root_hash(negotiation_id, self.current.revision, &self.root_clauses())
     }
 
     fn root_clauses(&self) -> Vec<RootClause> {
@@ -182,23 +182,30 @@ impl Negotiation {
     pub fn clauses_in_document_order(
         &self,
     ) -> impl Iterator<Item = (&str, &crate::aggregate::Clause)> {
-        in_document_order(&self.clauses, &self.clause_order).into_iter()
+        in_document_order(&self.current.clauses, &self.current.clause_order).into_iter()
     }
 
     /// Every party adopted the current text, or the text it became by corrections agreed by all
     /// parties after authentication (art. 79).
     pub fn is_adopted(&self) -> bool {
+        // Computed once: the root hashes the whole text, and this runs before every text change.
+        let root = self.text_root_hash();
         !self.parties().is_empty()
             && self
                 .parties()
                 .iter()
-                .all(|p| self.has_adopted_current_text(&p.code))
+                .all(|p| self.adopted_as(&p.code, &root))
     }
 
     /// Whether `party` adopted the current text, or the text it became by corrections.
     pub fn has_adopted_current_text(&self, party: &str) -> bool {
-        self.adoptions.get(party).is_some_and(|adopted| {
-            *adopted == self.text_root_hash() || self.superseded_roots.contains(adopted)
+        self.adopted_as(party, &self.text_root_hash())
+    }
+
+    /// Whether `party` adopted the text whose root is now `root`.
+    fn adopted_as(&self, party: &str, root: &str) -> bool {
+        self.current.adoptions.get(party).is_some_and(|adopted| {
+            adopted == root || self.current.superseded_roots.contains(adopted)
         })
     }
 
@@ -215,9 +222,9 @@ impl Negotiation {
     pub fn revision_status(&self) -> InstrumentStatus {
         if self.abandoned {
             InstrumentStatus::Abandoned
-        } else if let Some(on) = self.entry_into_force {
+        } else if let Some(on) = self.current.entry_into_force {
             InstrumentStatus::InForce { on }
-        } else if !self.initials.is_empty() || !self.signatures.is_empty() {
+        } else if !self.current.initials.is_empty() || !self.current.signatures.is_empty() {
             InstrumentStatus::Authenticated
         } else if self.is_adopted() {
             InstrumentStatus::TextAdopted
@@ -228,15 +235,15 @@ impl Negotiation {
 
     /// The text root hash `party` adopted, if it adopted one.
     pub fn adopted_by(&self, party: &str) -> Option<&str> {
-        self.adoptions.get(party).map(String::as_str)
+        self.current.adoptions.get(party).map(String::as_str)
     }
 
     pub fn signature(&self, party: &str) -> Option<&SignatureRecord> {
-        self.signatures.get(party)
+        self.current.signatures.get(party)
     }
 
     pub fn consent(&self, party: &str) -> Option<&ConsentRecord> {
-        self.consents.get(party)
+        self.current.consents.get(party)
     }
 
     pub fn entry_into_force_rule(&self) -> Option<EntryIntoForceRule> {
@@ -339,7 +346,7 @@ impl Negotiation {
             return Err(blocker);
         }
         self.check_root(text_root_hash)?;
-        if self.adoptions.get(&actor.party).map(String::as_str) == Some(text_root_hash) {
+        if self.current.adoptions.get(&actor.party).map(String::as_str) == Some(text_root_hash) {
             return Err(NegotiationError::AlreadyDone {
                 party: actor.party.clone(),
                 act: "adopted this text",
@@ -357,7 +364,7 @@ impl Negotiation {
         text_root_hash: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         self.check_adopted_root(text_root_hash)?;
-        if self.initials.contains_key(&actor.party) {
+        if self.current.initials.contains_key(&actor.party) {
             return Err(NegotiationError::AlreadyDone {
                 party: actor.party.clone(),
                 act: "initialled the text",
@@ -392,7 +399,7 @@ impl Negotiation {
                 kind: opened.instrument_kind,
             });
         }
-        if self.signatures.contains_key(&actor.party) {
+        if self.current.signatures.contains_key(&actor.party) {
             return Err(NegotiationError::AlreadyDone {
                 party: actor.party.clone(),
                 act: "signed",
@@ -402,7 +409,7 @@ impl Negotiation {
             .signing
             .as_ref()
             .expect("invariant: a signatory is accredited with a signing key");
-        if let Some(opened_on) = self.revision_opened_on {
+        if let Some(opened_on) = self.current.opened_on {
             if signed_on < opened_on {
                 return Err(NegotiationError::DateBeforeRevision {
                     date: signed_on,
@@ -412,7 +419,7 @@ impl Negotiation {
         }
         let message = SigningMessage {
             negotiation_id: opened.negotiation_id.clone(),
-            revision: self.revision,
+            revision: self.current.revision,
             text_root_hash: text_root_hash.to_string(),
             party: actor.party.clone(),
             signatory: actor.person.clone(),
@@ -425,7 +432,7 @@ impl Negotiation {
         let mut events = vec![NegotiationEvent::InstrumentSigned {
             party: actor.party.clone(),
             signatory: actor.person.clone(),
-            revision: self.revision,
+            revision: self.current.revision,
             capacity,
             text_root_hash: text_root_hash.to_string(),
             signed_on,
@@ -445,7 +452,7 @@ impl Negotiation {
         actor: &Delegate,
         confirmed_on: NaiveDate,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        let Some(signature) = self.signatures.get(&actor.party) else {
+        let Some(signature) = self.current.signatures.get(&actor.party) else {
             return Err(NegotiationError::NotSigned(actor.party.clone()));
         };
         if signature.capacity != SignatureCapacity::AdReferendum || signature.confirmed_on.is_some()
@@ -478,7 +485,7 @@ impl Negotiation {
         if !opened.instrument_kind.needs_consent_after_signature() {
             return Err(NegotiationError::ConsentNotRequired(opened.instrument_kind));
         }
-        let Some(signature) = self.signatures.get(&actor.party) else {
+        let Some(signature) = self.current.signatures.get(&actor.party) else {
             return Err(NegotiationError::NotSigned(actor.party.clone()));
         };
         if signature.capacity == SignatureCapacity::AdReferendum && signature.confirmed_on.is_none()
@@ -492,7 +499,7 @@ impl Negotiation {
                 signed_on: signature_complete_on,
             });
         }
-        if self.consents.contains_key(&actor.party) {
+        if self.current.consents.contains_key(&actor.party) {
             return Err(NegotiationError::AlreadyDone {
                 party: actor.party.clone(),
                 act: "expressed its consent to be bound",
@@ -522,16 +529,16 @@ impl Negotiation {
         Some(NegotiationEvent::EntryIntoForceFixed {
             date: rule.date_after(last),
             rule,
-            revision: self.revision,
+            revision: self.current.revision,
         })
     }
 
     /// The date on which `party`'s consent to be bound was complete, if it is.
     fn consent_date(&self, kind: InstrumentKind, party: &str) -> Option<NaiveDate> {
         if kind.needs_consent_after_signature() {
-            return self.consents.get(party).map(|c| c.on);
+            return self.current.consents.get(party).map(|c| c.on);
         }
-        let signature = self.signatures.get(party)?;
+        let signature = self.current.signatures.get(party)?;
         match signature.capacity {
             SignatureCapacity::AdReferendum => signature.confirmed_on,
             SignatureCapacity::Simple | SignatureCapacity::Definitive => Some(signature.signed_on),
@@ -547,7 +554,7 @@ impl Negotiation {
         if !opened.provisional_application {
             return Err(NegotiationError::ProvisionalApplicationNotProvided);
         }
-        let Some(signature) = self.signatures.get(&actor.party) else {
+        let Some(signature) = self.current.signatures.get(&actor.party) else {
             return Err(NegotiationError::NotSigned(actor.party.clone()));
         };
         if from < signature.signed_on {
@@ -556,10 +563,14 @@ impl Negotiation {
                 signed_on: signature.signed_on,
             });
         }
-        if self.entry_into_force.is_some() {
+        if self.current.entry_into_force.is_some() {
             return Err(NegotiationError::AlreadyInForce);
         }
-        if self.provisionally_applied.contains_key(&actor.party) {
+        if self
+            .current
+            .provisionally_applied
+            .contains_key(&actor.party)
+        {
             return Err(NegotiationError::AlreadyDone {
                 party: actor.party.clone(),
                 act: "applied the instrument provisionally",
@@ -573,7 +584,7 @@ impl Negotiation {
 
     /// Since when `party` applies the instrument provisionally, if it does.
     pub fn provisionally_applied_by(&self, party: &str) -> Option<NaiveDate> {
-        self.provisionally_applied.get(party).copied()
+        self.current.provisionally_applied.get(party).copied()
     }
 
     fn check_in_force_on(&self, date: NaiveDate) -> Result<(), NegotiationError> {
@@ -681,14 +692,14 @@ impl Negotiation {
         &self,
         reason: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        if !self.initials.is_empty() || !self.signatures.is_empty() {
+        if !self.current.initials.is_empty() || !self.current.signatures.is_empty() {
             return Err(NegotiationError::AlreadyAuthenticated);
         }
         crate::aggregate::check_comment("reason", reason)?;
         if self.revising() {
             // The instrument stays in force; only the amendment under negotiation is dropped.
             return Ok(vec![NegotiationEvent::RevisionAbandoned {
-                revision: self.revision,
+                revision: self.current.revision,
                 reason: reason.to_string(),
             }]);
         }

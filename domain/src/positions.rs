@@ -141,7 +141,7 @@ impl Negotiation {
         clause_id: &str,
         reason: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        if !self.initials.is_empty() || !self.signatures.is_empty() {
+        if !self.current.initials.is_empty() || !self.current.signatures.is_empty() {
             return Err(NegotiationError::ReopenAfterAuthentication(
                 clause_id.to_string(),
             ));

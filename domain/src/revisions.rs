@@ -21,26 +21,32 @@ use crate::limits::MAX_REVISIONS_PER_INSTRUMENT;
 
 /// A revision whose text entered into force, set aside when the next revision opened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConcludedRevision {
-    pub revision: u32,
+pub(crate) struct ConcludedRevision {
     /// The root hash of the revision's text: what its signatures bind.
-    pub text_root_hash: String,
-    pub entered_into_force_on: NaiveDate,
-    pub(crate) text: RevisionText,
+    pub(crate) text_root_hash: String,
+    pub(crate) entered_into_force_on: NaiveDate,
+    pub(crate) state: RevisionState,
 }
 
 /// A revision's text and the acts that concluded it: the part of the state a revision replaces.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub(crate) struct RevisionText {
+pub(crate) struct RevisionState {
+    /// The revision's number: 0 is the original instrument.
+    pub(crate) revision: u32,
+    /// When the revision was opened; `None` for the original instrument.
     pub(crate) opened_on: Option<NaiveDate>,
     pub(crate) clauses: BTreeMap<String, Clause>,
+    /// Clause ids in the order proposed.
     pub(crate) clause_order: Vec<String>,
+    /// Each party's adoption, as the text root hash it adopted.
     pub(crate) adoptions: BTreeMap<String, String>,
     pub(crate) initials: BTreeMap<String, String>,
     pub(crate) signatures: BTreeMap<String, SignatureRecord>,
     pub(crate) consents: BTreeMap<String, ConsentRecord>,
     pub(crate) entry_into_force: Option<NaiveDate>,
+    /// Parties applying the revision provisionally, and from when.
     pub(crate) provisionally_applied: BTreeMap<String, NaiveDate>,
+    /// Root hashes of the text before each correction, oldest first.
     pub(crate) superseded_roots: Vec<String>,
     pub(crate) corrections: BTreeMap<String, crate::corrections::Correction>,
 }
@@ -66,7 +72,7 @@ pub struct TextInForce {
 impl Negotiation {
     /// The revision being negotiated or, when none is, the one in force: 0 is the original.
     pub fn revision(&self) -> u32 {
-        self.revision
+        self.current.revision
     }
 
     /// When the instrument as a whole entered into force: its first revision's entry into force.
@@ -74,7 +80,7 @@ impl Negotiation {
         self.concluded_revisions
             .first()
             .map(|r| r.entered_into_force_on)
-            .or(self.entry_into_force)
+            .or(self.current.entry_into_force)
     }
 
     /// Every revision, oldest first, with the period its text was in force.
@@ -83,16 +89,16 @@ impl Negotiation {
             .concluded_revisions
             .iter()
             .map(|r| RevisionPeriod {
-                revision: r.revision,
+                revision: r.state.revision,
                 text_root_hash: r.text_root_hash.clone(),
                 in_force_from: Some(r.entered_into_force_on),
                 in_force_until: None,
             })
             .collect();
         periods.push(RevisionPeriod {
-            revision: self.revision,
+            revision: self.current.revision,
             text_root_hash: self.text_root_hash(),
-            in_force_from: self.entry_into_force,
+            in_force_from: self.current.entry_into_force,
             in_force_until: None,
         });
         for index in 1..periods.len() {
@@ -123,22 +129,17 @@ impl Negotiation {
 
     /// The clauses of `revision`'s text, in document order, when it is a revision on record.
     pub fn revision_clauses(&self, revision: u32) -> Option<Vec<(&str, &Clause)>> {
-        if revision == self.revision {
+        if revision == self.current.revision {
             return Some(self.clauses_in_document_order().collect());
         }
         let concluded = self
             .concluded_revisions
             .iter()
-            .find(|r| r.revision == revision)?;
+            .find(|r| r.state.revision == revision)?;
         Some(crate::lifecycle::in_document_order(
-            &concluded.text.clauses,
-            &concluded.text.clause_order,
+            &concluded.state.clauses,
+            &concluded.state.clause_order,
         ))
-    }
-
-    /// The date `revision` was opened, for a revision after the original.
-    pub fn revision_opened_on(&self) -> Option<NaiveDate> {
-        self.revision_opened_on
     }
 
     pub(crate) fn decide_revision_opening(
@@ -146,9 +147,9 @@ impl Negotiation {
         opened_on: NaiveDate,
         reason: &str,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        let Some(in_force_since) = self.entry_into_force else {
+        let Some(in_force_since) = self.current.entry_into_force else {
             return Err(NegotiationError::RevisionOfTextNotInForce {
-                revision: self.revision,
+                revision: self.current.revision,
             });
         };
         if let Some(effective_on) = self.termination {
@@ -168,7 +169,7 @@ impl Negotiation {
         }
         Ok(vec![NegotiationEvent::RevisionOpened {
             revision: self.revisions_opened + 1,
-            base_revision: self.revision,
+            base_revision: self.current.revision,
             base_text_root_hash: self.text_root_hash(),
             opened_on,
             reason: reason.to_string(),
@@ -177,7 +178,7 @@ impl Negotiation {
 
     /// Whether a revision is being negotiated: opened, not yet in force.
     pub fn revising(&self) -> bool {
-        self.revision > 0 && self.entry_into_force.is_none()
+        self.current.revision > 0 && self.current.entry_into_force.is_none()
     }
 
     pub(crate) fn apply_revision_opened(
@@ -187,22 +188,22 @@ impl Negotiation {
         opened_on: NaiveDate,
     ) {
         let entered_into_force_on = self
+            .current
             .entry_into_force
             .expect("invariant: a revision opens only on a text in force");
-        let next = RevisionText {
+        let next = RevisionState {
+            revision,
             opened_on: Some(opened_on),
-            clauses: self.clauses.clone(),
-            clause_order: self.clause_order.clone(),
-            ..RevisionText::default()
+            clauses: self.current.clauses.clone(),
+            clause_order: self.current.clause_order.clone(),
+            ..RevisionState::default()
         };
-        let base = self.swap_revision_text(next);
+        let base = std::mem::replace(&mut self.current, next);
         self.concluded_revisions.push(ConcludedRevision {
-            revision: self.revision,
             text_root_hash: base_text_root_hash,
             entered_into_force_on,
-            text: base,
+            state: base,
         });
-        self.revision = revision;
         self.revisions_opened = revision;
     }
 
@@ -211,28 +212,7 @@ impl Negotiation {
             .concluded_revisions
             .pop()
             .expect("invariant: only a revision opened on a concluded one is abandoned");
-        self.swap_revision_text(base.text);
-        self.revision = base.revision;
-    }
-
-    /// Puts `text` in place of the current revision's text and returns the one it replaces.
-    fn swap_revision_text(&mut self, text: RevisionText) -> RevisionText {
-        RevisionText {
-            opened_on: std::mem::replace(&mut self.revision_opened_on, text.opened_on),
-            clauses: std::mem::replace(&mut self.clauses, text.clauses),
-            clause_order: std::mem::replace(&mut self.clause_order, text.clause_order),
-            adoptions: std::mem::replace(&mut self.adoptions, text.adoptions),
-            initials: std::mem::replace(&mut self.initials, text.initials),
-            signatures: std::mem::replace(&mut self.signatures, text.signatures),
-            consents: std::mem::replace(&mut self.consents, text.consents),
-            entry_into_force: std::mem::replace(&mut self.entry_into_force, text.entry_into_force),
-            provisionally_applied: std::mem::replace(
-                &mut self.provisionally_applied,
-                text.provisionally_applied,
-            ),
-            superseded_roots: std::mem::replace(&mut self.superseded_roots, text.superseded_roots),
-            corrections: std::mem::replace(&mut self.corrections, text.corrections),
-        }
+        self.current = base.state;
     }
 
     /// Clause ids that the current revision changed from the text it amends: what the amending
@@ -241,10 +221,11 @@ impl Negotiation {
         let Some(base) = self.concluded_revisions.last() else {
             return BTreeSet::new();
         };
-        self.clauses
+        self.current
+            .clauses
             .iter()
             .filter(|(id, clause)| {
-                base.text.clauses.get(*id).is_none_or(|before| {
+                base.state.clauses.get(*id).is_none_or(|before| {
                     before.text_hash != clause.text_hash || before.withdrawn != clause.withdrawn
                 })
             })
@@ -582,7 +563,7 @@ mod tests {
         assert!(!state.abandoned, "the instrument itself stays in force");
         assert_eq!(state.revision(), 0);
         assert_eq!(state.text_root_hash(), before.text_root_hash());
-        assert_eq!(state.signatures, before.signatures);
+        assert_eq!(state.current.signatures, before.current.signatures);
         perform(&mut events, MAR_HEAD, open_revision("2026-07-01"));
         assert_eq!(
             state_of(&events).revision(),
