@@ -873,10 +873,7 @@ async fn run_with<R: PersistedEventRepository>(
         } => {
             let actor = actor()?;
             let events = ledger.events(&negotiation).await?;
-            let mut state = Negotiation::default();
-            for event in events {
-                cqrs_es::Aggregate::apply(&mut state, event.payload);
-            }
+            let state = Negotiation::replay(events.iter().map(|e| &e.payload));
             let party = state
                 .delegate(&actor)
                 .map(|d| d.party.clone())

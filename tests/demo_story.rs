@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::NaiveDate;
-use cqrs_es::{Aggregate, EventEnvelope};
+use cqrs_es::EventEnvelope;
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 use pacta_domain::{
     verify_signature, ClauseStatus, InstrumentKind, InstrumentStatus, LanguageStatus, Negotiation,
@@ -80,11 +80,7 @@ fn assert_under_revision_with_the_signed_text_in_force(signed: &Negotiation, now
 }
 
 fn state_of(events: &[EventEnvelope<Negotiation>]) -> Negotiation {
-    let mut state = Negotiation::default();
-    for event in events {
-        state.apply(event.payload.clone());
-    }
-    state
+    Negotiation::replay(events.iter().map(|e| &e.payload))
 }
 
 /// In force, and each party's signature verifies against the key its signatory was accredited

@@ -157,6 +157,16 @@ impl Clause {
 }
 
 impl Negotiation {
+    /// The state after `events`, folded in order by `apply`: how views and tools read the rules'
+    /// verdicts (clause status, text root, what is in force) without restating them.
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a NegotiationEvent>) -> Negotiation {
+        let mut state = Negotiation::default();
+        for event in events {
+            state.apply(event.clone());
+        }
+        state
+    }
+
     pub fn is_open(&self) -> bool {
         self.opened.is_some()
     }

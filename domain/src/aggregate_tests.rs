@@ -760,10 +760,7 @@ fn a_clause_is_agreed_only_when_every_party_agreed_its_current_text() {
     events.push(art1_amended());
     let new_hash = clause_text_hash("Objet", "fr", ART1_AMENDED);
     events.push(agreed("art-1", "MAR", new_hash.clone()));
-    let mut state = Negotiation::default();
-    for event in events {
-        state.apply(event);
-    }
+    let mut state = Negotiation::replay(&events);
     let clause = state.clause("art-1").unwrap();
     assert_eq!(
         state.clause_status(clause),
@@ -938,10 +935,7 @@ fn every_cell_of_the_role_table_is_enforced() {
                 given.push(crate::lifecycle::tests::accredited_cell(role));
                 (given, "cell".to_string())
             };
-            let mut state = Negotiation::default();
-            for event in given {
-                state.apply(event);
-            }
+            let state = Negotiation::replay(&given);
             let action = crate::lifecycle::tests::lifecycle_action(kind, &state)
                 .unwrap_or_else(|| valid_action(kind));
             let result = state.decide(&command(&actor, action));
@@ -967,10 +961,7 @@ fn every_cell_of_the_role_table_is_enforced() {
 
 #[test]
 fn attribution_names_the_accredited_capacity() {
-    let mut state = Negotiation::default();
-    for event in negotiating() {
-        state.apply(event);
-    }
+    let state = Negotiation::replay(&negotiating());
     let by_negotiator = command(CIV_NEGOTIATOR, propose("art-2", "fr", "x"));
     assert_eq!(
         state.acting_as(&by_negotiator).unwrap().role,
@@ -999,10 +990,7 @@ fn an_amendment_back_to_an_earlier_wording_still_needs_every_party_again() {
     };
     events.push(back);
     events.push(agreed("art-1", "MAR", art1_hash()));
-    let mut state = Negotiation::default();
-    for event in events {
-        state.apply(event);
-    }
+    let state = Negotiation::replay(&events);
     let clause = state.clause("art-1").unwrap();
     assert_eq!(
         clause.text_hash,

@@ -145,7 +145,6 @@ mod tests {
     use crate::events::NegotiationEvent;
     use crate::text_hash::clause_text_hash;
     use crate::values::Role;
-    use cqrs_es::Aggregate;
 
     const ART1_AR_REVISED: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
 
@@ -178,11 +177,7 @@ mod tests {
     }
 
     fn state(events: Vec<NegotiationEvent>) -> Negotiation {
-        let mut state = Negotiation::default();
-        for event in events {
-            state.apply(event);
-        }
-        state
+        Negotiation::replay(&events)
     }
 
     #[test]

@@ -712,7 +712,6 @@ impl Negotiation {
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::NaiveDate;
-    use cqrs_es::Aggregate;
     use ed25519_dalek::{Signer, SigningKey};
 
     use super::*;
@@ -796,11 +795,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn state_of(events: &[NegotiationEvent]) -> Negotiation {
-        let mut state = Negotiation::default();
-        for event in events {
-            state.apply(event.clone());
-        }
-        state
+        Negotiation::replay(events)
     }
 
     fn root(events: &[NegotiationEvent]) -> String {

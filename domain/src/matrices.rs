@@ -480,11 +480,7 @@ pub(crate) mod tests {
     }
 
     fn state_of(events: Vec<NegotiationEvent>) -> Negotiation {
-        let mut state = Negotiation::default();
-        for event in events {
-            cqrs_es::Aggregate::apply(&mut state, event);
-        }
-        state
+        Negotiation::replay(&events)
     }
 
     pub(crate) fn propose_row(target: &str, base: Option<String>) -> Action {

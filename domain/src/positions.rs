@@ -175,7 +175,6 @@ pub(crate) mod tests {
     use crate::limits::MAX_ALTERNATIVES_PER_CLAUSE;
     use crate::text_hash::clause_text_hash;
     use crate::values::Position;
-    use cqrs_es::Aggregate;
 
     const ART1_B: &str =
         "Les Parties coopèrent, dans le respect de leur droit interne, pour prévenir la traite.";
@@ -203,11 +202,7 @@ pub(crate) mod tests {
     }
 
     fn state_of(events: Vec<NegotiationEvent>) -> Negotiation {
-        let mut state = Negotiation::default();
-        for event in events {
-            state.apply(event);
-        }
-        state
+        Negotiation::replay(&events)
     }
 
     fn bracketed() -> Vec<NegotiationEvent> {

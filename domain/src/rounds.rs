@@ -212,7 +212,6 @@ impl Negotiation {
 #[cfg(test)]
 pub(crate) mod tests {
     use chrono::NaiveDate;
-    use cqrs_es::Aggregate;
 
     use crate::aggregate::tests::*;
     use crate::aggregate::Negotiation;
@@ -257,11 +256,7 @@ pub(crate) mod tests {
     }
 
     fn state_of(events: Vec<NegotiationEvent>) -> Negotiation {
-        let mut state = Negotiation::default();
-        for event in events {
-            state.apply(event);
-        }
-        state
+        Negotiation::replay(&events)
     }
 
     #[test]

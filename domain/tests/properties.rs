@@ -888,11 +888,8 @@ proptest! {
         steps in prop::collection::vec((prop::bool::weighted(0.85), any::<bool>(), 0..CAST.len(), intent()), 1..120),
     ) {
         let mut log = start(kind);
-        let mut state = Negotiation::default();
-        for event in log.clone() {
-            state.apply(event);
-        }
-        let mut accepted = 0;
+        let mut state = Negotiation::replay(&log);
+                let mut accepted = 0;
         let mut adopted_root: Option<(u32, String)> = None;
         for (natural, moroccan, who, intent) in steps {
             // Mostly someone entitled to the act; sometimes anyone at all.
@@ -949,10 +946,7 @@ proptest! {
 fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
     let kind = InstrumentKind::Mou;
     let mut log = start(kind);
-    let mut state = Negotiation::default();
-    for event in log.clone() {
-        state.apply(event);
-    }
+    let mut state = Negotiation::replay(&log);
     let script: Vec<(&str, Intent)> = vec![
         (
             "civ.neg",

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use cqrs_es::{Aggregate, EventEnvelope};
+use cqrs_es::EventEnvelope;
 use pacta_domain::{
     ConsentRecord, Correction, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix,
     Negotiation, RevisionPeriod, SignatureRecord, SuspensionPeriod, TextInForce,
@@ -57,11 +57,7 @@ pub struct PartyState {
 
 /// Every action matrix with its rows, agreements, validation and progress.
 pub fn action_matrices(events: &[EventEnvelope<Negotiation>]) -> BTreeMap<String, Matrix> {
-    let mut state = Negotiation::default();
-    for envelope in events {
-        state.apply(envelope.payload.clone());
-    }
-    state
+    crate::replay(events)
         .matrices()
         .map(|(id, m)| (id.clone(), m.clone()))
         .collect()
@@ -73,10 +69,7 @@ pub fn agreement_state(
     events: &[EventEnvelope<Negotiation>],
     on: Option<NaiveDate>,
 ) -> AgreementState {
-    let mut state = Negotiation::default();
-    for envelope in events {
-        state.apply(envelope.payload.clone());
-    }
+    let state = crate::replay(events);
     let text_root_hash = state.text_root_hash();
     let parties = state
         .parties()

@@ -1,6 +1,6 @@
 //! The current draft: the clauses in document order, numbered, with their status and who agreed.
 
-use cqrs_es::{Aggregate, EventEnvelope};
+use cqrs_es::EventEnvelope;
 use pacta_domain::{
     Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation, Party, Position,
 };
@@ -72,8 +72,8 @@ pub struct LanguageVersion {
 
 /// The current draft: the text of the revision being negotiated, or of the one in force.
 pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Draft {
-    let state = fold(events);
-    draft_of_revision(negotiation_id, events, state.revision())
+    let state = crate::replay(events);
+    render(negotiation_id, events, &state, state.revision())
         .expect("invariant: the current revision is on record")
 }
 
@@ -84,7 +84,15 @@ pub fn draft_of_revision(
     events: &[EventEnvelope<Negotiation>],
     revision: u32,
 ) -> Option<Draft> {
-    let state = fold(events);
+    render(negotiation_id, events, &crate::replay(events), revision)
+}
+
+fn render(
+    negotiation_id: &str,
+    events: &[EventEnvelope<Negotiation>],
+    state: &Negotiation,
+    revision: u32,
+) -> Option<Draft> {
     let mut numbers = [0_usize; 3];
     let clauses = state
         .revision_clauses(revision)?
@@ -154,14 +162,6 @@ pub fn draft_of_revision(
         clauses,
         as_of_sequence: events.last().map_or(0, |e| e.sequence),
     })
-}
-
-fn fold(events: &[EventEnvelope<Negotiation>]) -> Negotiation {
-    let mut state = Negotiation::default();
-    for envelope in events {
-        state.apply(envelope.payload.clone());
-    }
-    state
 }
 
 fn language_version(clause: &Clause, language: &str) -> LanguageVersion {

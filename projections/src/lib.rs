@@ -15,5 +15,12 @@ pub use draft::{
 };
 pub use history::{history, summary, HistoryEntry};
 
+/// The domain's state after a negotiation's stored events.
+fn replay(
+    events: &[cqrs_es::EventEnvelope<pacta_domain::Negotiation>],
+) -> pacta_domain::Negotiation {
+    pacta_domain::Negotiation::replay(events.iter().map(|e| &e.payload))
+}
+
 #[cfg(test)]
 mod tests;
