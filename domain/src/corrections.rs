@@ -84,7 +84,11 @@ impl Negotiation {
             return Err(NegotiationError::CorrectionBeforeAuthentication);
         }
         check_identifier("correction id", correction_id)?;
-        if self.current.corrections.contains_key(correction_id) {
+        // Unique across revisions, so that an id in the record names one correction only.
+        let used = std::iter::once(&self.current)
+            .chain(self.concluded_revisions.iter().map(|r| &r.state))
+            .any(|revision| revision.corrections.contains_key(correction_id));
+        if used {
             return Err(NegotiationError::CorrectionExists(
                 correction_id.to_string(),
             ));
@@ -508,6 +512,42 @@ mod tests {
             state.is_adopted(),
             "a correction does not unfreeze the text"
         );
+    }
+
+    #[test]
+    fn a_correction_id_is_not_reused_in_a_later_revision() {
+        let mut events = corrected();
+        signs(
+            &mut events,
+            "MAR",
+            SignatureCapacity::Definitive,
+            "2026-02-10",
+        );
+        let revise = Action::OpenRevision {
+            opened_on: crate::lifecycle::tests::date("2026-06-01"),
+            reason: "Révision".into(),
+        };
+        perform(&mut events, CIV_HEAD, revise);
+        let text_root_hash = state_of(&events).text_root_hash();
+        for head in [CIV_HEAD, MAR_HEAD] {
+            let adopt = Action::AdoptText {
+                text_root_hash: text_root_hash.clone(),
+            };
+            perform(&mut events, head, adopt);
+        }
+        perform(
+            &mut events,
+            CIV_HEAD,
+            Action::InitialText { text_root_hash },
+        );
+        let mut again = propose_ar_correction();
+        if let Action::ProposeCorrection { base_text_hash, .. } = &mut again {
+            *base_text_hash = corrected_ar_hash();
+        }
+        NegotiationTest::with(())
+            .given(events)
+            .when(command(MAR_LINGUIST, again))
+            .then_expect_error(NegotiationError::CorrectionExists("corr-1".into()));
     }
 
     #[test]

@@ -466,7 +466,7 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
             text,
             current,
         } => Action::ProposeCorrection {
-            correction_id: format!("corr-{}", state.corrections().count()),
+            correction_id: format!("corr-{}-{}", state.revision(), state.corrections().count()),
             clause_id: CLAUSES[clause].into(),
             language: state
                 .clause(CLAUSES[clause])
