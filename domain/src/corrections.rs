@@ -290,7 +290,7 @@ impl Negotiation {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use cqrs_es::test::TestFramework;
 
     use super::*;
@@ -303,14 +303,19 @@ mod tests {
 
     const CORRECTED_AR: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
 
-    fn propose_ar_correction() -> Action {
+    pub(crate) fn propose_ar_correction() -> Action {
+        correction("corr-1", "ar", art1_ar_hash(), CORRECTED_AR)
+    }
+
+    /// A correction of article 1's version in `language`, named by `base`, to `text`.
+    fn correction(id: &str, language: &str, base: String, text: &str) -> Action {
         Action::ProposeCorrection {
-            correction_id: "corr-1".into(),
+            correction_id: id.into(),
             clause_id: "art-1".into(),
-            language: "ar".into(),
-            base_text_hash: art1_ar_hash(),
+            language: language.into(),
+            base_text_hash: base,
             heading: "الموضوع".into(),
-            text: CORRECTED_AR.into(),
+            text: text.into(),
             reason: "La version arabe omet la protection des victimes".into(),
         }
     }
@@ -319,7 +324,7 @@ mod tests {
         clause_text_hash("الموضوع", "ar", CORRECTED_AR)
     }
 
-    fn agree_correction() -> Action {
+    pub(crate) fn agree_correction() -> Action {
         Action::AgreeCorrection {
             correction_id: "corr-1".into(),
             text_hash: corrected_ar_hash(),
@@ -327,7 +332,7 @@ mod tests {
     }
 
     /// The MoU adopted and signed by Côte d'Ivoire only: authenticated, not yet in effect.
-    fn signed_by_civ() -> Vec<NegotiationEvent> {
+    pub(crate) fn signed_by_civ() -> Vec<NegotiationEvent> {
         let mut events = adopted_as(InstrumentKind::Mou);
         signs(
             &mut events,
@@ -338,7 +343,7 @@ mod tests {
         events
     }
 
-    fn correction_proposed() -> Vec<NegotiationEvent> {
+    pub(crate) fn correction_proposed() -> Vec<NegotiationEvent> {
         let mut events = signed_by_civ();
         perform(&mut events, MAR_LINGUIST, propose_ar_correction());
         events
@@ -363,82 +368,63 @@ mod tests {
     }
 
     #[test]
-    fn before_authentication_a_text_is_amended_not_corrected() {
-        NegotiationTest::with(())
-            .given(adopted_as(InstrumentKind::Mou))
-            .when(command(MAR_LINGUIST, propose_ar_correction()))
-            .then_expect_error(NegotiationError::CorrectionBeforeAuthentication);
-    }
-
-    #[test]
-    fn a_correction_names_the_wording_it_corrects() {
-        let mut stale = propose_ar_correction();
-        if let Action::ProposeCorrection { base_text_hash, .. } = &mut stale {
-            *base_text_hash = art1_hash();
-        }
-        NegotiationTest::with(())
-            .given(signed_by_civ())
-            .when(command(MAR_LINGUIST, stale))
-            .then_expect_error(NegotiationError::StaleTextHash {
-                clause_id: "art-1".into(),
-                given: art1_hash(),
-                current: art1_ar_hash(),
-            });
-    }
-
-    #[test]
-    fn a_correction_names_an_existing_language_version() {
-        let mut missing = propose_ar_correction();
-        if let Action::ProposeCorrection { language, .. } = &mut missing {
-            *language = "en".into();
-        }
-        let mut events = signed_by_civ();
-        if let NegotiationEvent::NegotiationOpened { languages, .. } = &mut events[0] {
+    fn correction_proposals_are_refused() {
+        let mut with_english = signed_by_civ();
+        if let NegotiationEvent::NegotiationOpened { languages, .. } = &mut with_english[0] {
             languages.push("en".into());
         }
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(MAR_LINGUIST, missing))
-            .then_expect_error(NegotiationError::NoVersionToCorrect {
-                clause_id: "art-1".into(),
-                language: "en".into(),
-            });
-    }
-
-    #[test]
-    fn a_correction_must_change_the_wording() {
-        let mut same = propose_ar_correction();
-        if let Action::ProposeCorrection { text, .. } = &mut same {
-            *text = ART1_AR.into();
+        let cases = [
+            // Before authentication a text is amended, not corrected.
+            (
+                adopted_as(InstrumentKind::Mou),
+                propose_ar_correction(),
+                NegotiationError::CorrectionBeforeAuthentication,
+            ),
+            // A correction names the wording it corrects.
+            (
+                signed_by_civ(),
+                correction("corr-1", "ar", art1_hash(), CORRECTED_AR),
+                NegotiationError::StaleTextHash {
+                    clause_id: "art-1".into(),
+                    given: art1_hash(),
+                    current: art1_ar_hash(),
+                },
+            ),
+            (
+                with_english,
+                correction("corr-1", "en", art1_ar_hash(), CORRECTED_AR),
+                NegotiationError::NoVersionToCorrect {
+                    clause_id: "art-1".into(),
+                    language: "en".into(),
+                },
+            ),
+            (
+                signed_by_civ(),
+                correction("corr-1", "ar", art1_ar_hash(), ART1_AR),
+                NegotiationError::CorrectionChangesNothing("art-1".into()),
+            ),
+            // One correction at a time per language version.
+            (
+                correction_proposed(),
+                correction("corr-2", "ar", art1_ar_hash(), CORRECTED_AR),
+                NegotiationError::CorrectionPending {
+                    clause_id: "art-1".into(),
+                    language: "ar".into(),
+                    correction_id: "corr-1".into(),
+                },
+            ),
+            (
+                correction_proposed(),
+                propose_ar_correction(),
+                NegotiationError::CorrectionExists("corr-1".into()),
+            ),
+        ];
+        for (given, proposal, error) in cases {
+            NegotiationTest::with(())
+                .given(given)
+                .when(command(CIV_LINGUIST, proposal))
+                .then_expect_error(error);
         }
-        NegotiationTest::with(())
-            .given(signed_by_civ())
-            .when(command(MAR_LINGUIST, same))
-            .then_expect_error(NegotiationError::CorrectionChangesNothing("art-1".into()));
-    }
-
-    #[test]
-    fn one_correction_at_a_time_per_language_version() {
-        let mut second = propose_ar_correction();
-        if let Action::ProposeCorrection { correction_id, .. } = &mut second {
-            *correction_id = "corr-2".into();
-        }
-        NegotiationTest::with(())
-            .given(correction_proposed())
-            .when(command(CIV_LINGUIST, second))
-            .then_expect_error(NegotiationError::CorrectionPending {
-                clause_id: "art-1".into(),
-                language: "ar".into(),
-                correction_id: "corr-1".into(),
-            });
-    }
-
-    #[test]
-    fn correction_ids_are_unique() {
-        NegotiationTest::with(())
-            .given(correction_proposed())
-            .when(command(CIV_LINGUIST, propose_ar_correction()))
-            .then_expect_error(NegotiationError::CorrectionExists("corr-1".into()));
     }
 
     #[test]
@@ -540,10 +526,7 @@ mod tests {
             CIV_HEAD,
             Action::InitialText { text_root_hash },
         );
-        let mut again = propose_ar_correction();
-        if let Action::ProposeCorrection { base_text_hash, .. } = &mut again {
-            *base_text_hash = corrected_ar_hash();
-        }
+        let again = correction("corr-1", "ar", corrected_ar_hash(), CORRECTED_AR);
         NegotiationTest::with(())
             .given(events)
             .when(command(MAR_LINGUIST, again))

@@ -917,22 +917,8 @@ pub(crate) mod tests {
             ActionKind::SuspendOperation
             | ActionKind::NotifyTermination
             | ActionKind::OpenRevision => in_force(),
-            ActionKind::ProposeCorrection => {
-                let mut events = adopted_as(InstrumentKind::Mou);
-                signs(
-                    &mut events,
-                    "CIV",
-                    SignatureCapacity::Definitive,
-                    "2026-02-01",
-                );
-                events
-            }
-            ActionKind::AgreeCorrection => {
-                let mut events = history_for(ActionKind::ProposeCorrection);
-                let proposal = lifecycle_action(ActionKind::ProposeCorrection, &state_of(&events));
-                perform(&mut events, MAR_LINGUIST, proposal.expect("a correction"));
-                events
-            }
+            ActionKind::ProposeCorrection => crate::corrections::tests::signed_by_civ(),
+            ActionKind::AgreeCorrection => crate::corrections::tests::correction_proposed(),
             ActionKind::ProposeRow => {
                 let mut events = negotiating();
                 events.push(NegotiationEvent::MatrixCreated {
@@ -974,8 +960,6 @@ pub(crate) mod tests {
         delegate("cell", "CIV", role, signing)
     }
 
-    const CORRECTED_ART1_AR: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
-
     pub(crate) fn lifecycle_action(kind: ActionKind, state: &Negotiation) -> Option<Action> {
         let text_root_hash = state.text_root_hash();
         Some(match kind {
@@ -1010,19 +994,8 @@ pub(crate) mod tests {
                 opened_on: date("2026-06-01"),
                 reason: "Élargir la coopération".into(),
             },
-            ActionKind::ProposeCorrection => Action::ProposeCorrection {
-                correction_id: "corr-cell".into(),
-                clause_id: "art-1".into(),
-                language: "ar".into(),
-                base_text_hash: art1_ar_hash(),
-                heading: "الموضوع".into(),
-                text: CORRECTED_ART1_AR.into(),
-                reason: "Omission dans la version arabe".into(),
-            },
-            ActionKind::AgreeCorrection => Action::AgreeCorrection {
-                correction_id: "corr-cell".into(),
-                text_hash: crate::text_hash::clause_text_hash("الموضوع", "ar", CORRECTED_ART1_AR),
-            },
+            ActionKind::ProposeCorrection => crate::corrections::tests::propose_ar_correction(),
+            ActionKind::AgreeCorrection => crate::corrections::tests::agree_correction(),
             ActionKind::AbandonNegotiation => Action::AbandonNegotiation {
                 reason: "No agreement on data protection".into(),
             },
