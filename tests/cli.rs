@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::cli::{ok, pacta, status_json, stderr, stdout};
+use common::cli::{generate_key, ok, pacta, status_json, stderr, stdout};
 use common::{Backend, TestStore};
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 
@@ -573,13 +573,7 @@ async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(back
     std::fs::write(path("full-powers.pdf"), b"%PDF full powers").unwrap();
     for (party, head) in [("CIV", "civ.head"), ("MAR", "mar.head")] {
         let key = path(&format!("{party}.key"));
-        let generated = ok(&store, &["key", "generate", "--out", &key]);
-        let public_key = generated
-            .lines()
-            .last()
-            .unwrap()
-            .trim_start_matches("public key ")
-            .to_string();
+        let public_key = generate_key(&store, &key);
         let mode = std::fs::metadata(&key).unwrap().permissions();
         assert_eq!(
             std::os::unix::fs::PermissionsExt::mode(&mode) & 0o777,

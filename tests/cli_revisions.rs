@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{ok, pacta, refused, status_json};
+use common::cli::{generate_key, ok, pacta, refused, status_json};
 use common::{Backend, TestStore};
 
 on_both_stores!(a_signed_text_is_corrected_then_revised_through_the_cli);
@@ -17,6 +17,13 @@ const REVISED: &str =
 
 fn hash(text: &str) -> String {
     pacta_domain::clause_text_hash("Mobilité", "fr", text)
+}
+
+/// The same act by each party's head of delegation.
+fn by_both_heads(store: &TestStore, args: &[&str]) {
+    for head in ["civ.head", "mar.head"] {
+        ok(store, &[&["--as", head], args].concat());
+    }
 }
 
 fn root(store: &TestStore) -> String {
@@ -62,34 +69,14 @@ fn adopted_agreement(store: &TestStore, dir: &std::path::Path) {
         ORIGINAL,
     ];
     ok(store, &propose);
-    for head in ["civ.head", "mar.head"] {
-        ok(
-            store,
-            &[
-                "--as",
-                head,
-                "agree",
-                NEG,
-                "art-1",
-                "--hash",
-                &hash(ORIGINAL),
-            ],
-        );
-    }
+    by_both_heads(store, &["agree", NEG, "art-1", "--hash", &hash(ORIGINAL)]);
     let root = root(store);
-    for head in ["civ.head", "mar.head"] {
-        ok(store, &["--as", head, "adopt", NEG, "--root", &root]);
-    }
+    by_both_heads(store, &["adopt", NEG, "--root", &root]);
     let powers = dir.join("full-powers.pdf");
     std::fs::write(&powers, b"%PDF full powers").unwrap();
     for (party, head) in [("CIV", "civ.head"), ("MAR", "mar.head")] {
         let key = dir.join(format!("{party}.key"));
-        let generated = ok(store, &["key", "generate", "--out", key.to_str().unwrap()]);
-        let public_key = generated
-            .lines()
-            .last()
-            .unwrap()
-            .trim_start_matches("public key ");
+        let public_key = generate_key(store, key.to_str().unwrap());
         let lower = party.to_lowercase();
         let accredit = |person: &str, role: &str, signing: &[&str]| {
             let mut args = vec![
@@ -104,7 +91,7 @@ fn adopted_agreement(store: &TestStore, dir: &std::path::Path) {
             "signatory",
             &[
                 "--public-key",
-                public_key,
+                &public_key,
                 "--full-powers",
                 "FP-2026-1",
                 "--full-powers-file",
@@ -291,27 +278,9 @@ async fn a_signed_text_is_corrected_then_revised_through_the_cli(backend: Backen
             REVISED,
         ],
     );
-    for head in ["civ.head", "mar.head"] {
-        ok(
-            &store,
-            &[
-                "--as",
-                head,
-                "agree",
-                NEG,
-                "art-1",
-                "--hash",
-                &hash(REVISED),
-            ],
-        );
-    }
+    by_both_heads(&store, &["agree", NEG, "art-1", "--hash", &hash(REVISED)]);
     let revised_root = root(&store);
-    for head in ["civ.head", "mar.head"] {
-        ok(
-            &store,
-            &["--as", head, "adopt", NEG, "--root", &revised_root],
-        );
-    }
+    by_both_heads(&store, &["adopt", NEG, "--root", &revised_root]);
     refused_sign_before_revision(&store, dir.path(), &revised_root).await;
     for (party, on) in [("CIV", "2027-03-01"), ("MAR", "2027-03-15")] {
         assert!(sign(&store, dir.path(), party, &revised_root, on)

@@ -30,6 +30,13 @@ pub fn ok(store: &TestStore, args: &[&str]) -> String {
     stdout(&output)
 }
 
+/// `pacta key generate --out PATH`; returns the public key it prints.
+pub fn generate_key(store: &TestStore, path: &str) -> String {
+    let printed = ok(store, &["key", "generate", "--out", path]);
+    let last = printed.lines().last().expect("the public key line");
+    last.trim_start_matches("public key ").to_string()
+}
+
 pub fn status_json(store: &TestStore, negotiation: &str) -> serde_json::Value {
     serde_json::from_str(&ok(store, &["status", negotiation, "--json"])).unwrap()
 }
