@@ -18,7 +18,7 @@ use cqrs_es::Aggregate;
 use pacta_domain::{
     clause_text_hash, Action, ClauseKind, Facilitator, FullPowers, Indicator, InstrumentKind,
     Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind, RowContent,
-    RowProgress, SignatureCapacity, SigningAuthority, SigningMessage, ORIGINAL_REVISION,
+    RowProgress, SignatureCapacity, SigningAuthority, SigningMessage,
 };
 use sha2::{Digest, Sha256};
 
@@ -559,6 +559,9 @@ struct Story<'a, R> {
     negotiation_id: &'static str,
     heads: [&'static Person; 2],
     recorded: usize,
+    /// The negotiation as recorded so far, folded from the events `execute` returned: the story
+    /// starts the negotiation, so this is the whole stream, without reading it back.
+    state: Negotiation,
 }
 
 impl<'a, R: PersistedEventRepository> Story<'a, R> {
@@ -572,6 +575,7 @@ impl<'a, R: PersistedEventRepository> Story<'a, R> {
             negotiation_id,
             heads,
             recorded: 0,
+            state: Negotiation::default(),
         }
     }
 
@@ -585,6 +589,9 @@ impl<'a, R: PersistedEventRepository> Story<'a, R> {
             .execute(self.negotiation_id, command, &CommandContext::default())
             .await?;
         self.recorded += events.len();
+        for event in events {
+            self.state.apply(event.payload);
+        }
         Ok(())
     }
 
@@ -594,16 +601,6 @@ impl<'a, R: PersistedEventRepository> Story<'a, R> {
             self.act(head, action.clone()).await?;
         }
         Ok(())
-    }
-
-    /// The text root hash of the current text, as the domain computes it: what is adopted and
-    /// signed.
-    async fn text_root_hash(&self) -> Result<String, CliError> {
-        let mut state = Negotiation::default();
-        for event in self.ledger.events(self.negotiation_id).await? {
-            state.apply(event.payload);
-        }
-        Ok(state.text_root_hash())
     }
 
     fn parties(&self) -> Vec<Party> {
@@ -996,7 +993,7 @@ async fn translate_into_arabic<R: PersistedEventRepository>(
 
 /// Both parties adopt the text the domain names by its root hash; from then on it is frozen.
 async fn adopt_text<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Result<(), CliError> {
-    let text_root_hash = story.text_root_hash().await?;
+    let text_root_hash = story.state.text_root_hash();
     story
         .by_each_head(Action::AdoptText { text_root_hash })
         .await
@@ -1036,12 +1033,12 @@ async fn accredit_and_sign<R: PersistedEventRepository>(
     story
         .act(head, accredit(member, Role::Signatory, Some(authority)))
         .await?;
-    let text_root_hash = story.text_root_hash().await?;
+    let text_root_hash = story.state.text_root_hash();
     // Both instruments bind on signature, so every signature is definitive.
     let capacity = SignatureCapacity::Definitive;
     let message = SigningMessage {
         negotiation_id: story.negotiation_id.into(),
-        revision: ORIGINAL_REVISION,
+        revision: story.state.revision(),
         text_root_hash: text_root_hash.clone(),
         party: member.party.into(),
         signatory: member.id.into(),
