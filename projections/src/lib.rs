@@ -8,12 +8,14 @@
 mod agreement;
 mod draft;
 mod history;
+mod redline;
 
 pub use agreement::{action_matrices, agreement_state, AgreementState, PartyState};
 pub use draft::{
     draft, draft_of_revision, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion,
 };
 pub use history::{history, summary, HistoryEntry};
+pub use redline::{word_diff, ChangeKind, WordChange};
 
 /// The domain's state after a negotiation's stored events.
 fn replay(
