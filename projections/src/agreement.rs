@@ -69,7 +69,15 @@ pub fn agreement_state(
     events: &[EventEnvelope<Negotiation>],
     on: Option<NaiveDate>,
 ) -> AgreementState {
-    let state = crate::replay(events);
+    agreement_state_of(negotiation_id, &crate::replay(events), on)
+}
+
+/// The state of an already folded negotiation.
+pub fn agreement_state_of(
+    negotiation_id: &str,
+    state: &Negotiation,
+    on: Option<NaiveDate>,
+) -> AgreementState {
     let text_root_hash = state.text_root_hash();
     let parties = state
         .parties()

@@ -72,8 +72,16 @@ pub struct LanguageVersion {
 
 /// The current draft: the text of the revision being negotiated, or of the one in force.
 pub fn draft(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Draft {
-    let state = crate::replay(events);
-    render(negotiation_id, events, &state, state.revision())
+    draft_of_state(
+        negotiation_id,
+        &crate::replay(events),
+        last_sequence(events),
+    )
+}
+
+/// The current draft of an already folded negotiation whose last event is `as_of_sequence`.
+pub fn draft_of_state(negotiation_id: &str, state: &Negotiation, as_of_sequence: usize) -> Draft {
+    render(negotiation_id, as_of_sequence, state, state.revision())
         .expect("invariant: the current revision is on record")
 }
 
@@ -84,12 +92,21 @@ pub fn draft_of_revision(
     events: &[EventEnvelope<Negotiation>],
     revision: u32,
 ) -> Option<Draft> {
-    render(negotiation_id, events, &crate::replay(events), revision)
+    render(
+        negotiation_id,
+        last_sequence(events),
+        &crate::replay(events),
+        revision,
+    )
+}
+
+fn last_sequence(events: &[EventEnvelope<Negotiation>]) -> usize {
+    events.last().map_or(0, |e| e.sequence)
 }
 
 fn render(
     negotiation_id: &str,
-    events: &[EventEnvelope<Negotiation>],
+    as_of_sequence: usize,
     state: &Negotiation,
     revision: u32,
 ) -> Option<Draft> {
@@ -160,7 +177,7 @@ fn render(
         parties: state.parties().to_vec(),
         languages: state.languages().to_vec(),
         clauses,
-        as_of_sequence: events.last().map_or(0, |e| e.sequence),
+        as_of_sequence,
     })
 }
 

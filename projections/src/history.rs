@@ -30,20 +30,25 @@ pub fn history(events: &[EventEnvelope<Negotiation>]) -> Vec<HistoryEntry> {
             if let NegotiationEvent::RoundClosed { .. } = &envelope.payload {
                 open_round = None;
             }
-            let field = |key: &str| envelope.metadata.get(key).cloned().unwrap_or_default();
-            HistoryEntry {
-                round,
-                sequence: envelope.sequence,
-                recorded_at: field(metadata::RECORDED_AT),
-                actor: field(metadata::ACTOR),
-                party: field(metadata::PARTY),
-                role: field(metadata::ROLE),
-                event: envelope.payload.name().to_string(),
-                summary: summary(&envelope.payload),
-                hash: field(metadata::HASH),
-            }
+            history_entry(envelope, round)
         })
         .collect()
+}
+
+/// The history line of one event, recorded while `round` was open.
+pub fn history_entry(envelope: &EventEnvelope<Negotiation>, round: Option<String>) -> HistoryEntry {
+    let field = |key: &str| envelope.metadata.get(key).cloned().unwrap_or_default();
+    HistoryEntry {
+        round,
+        sequence: envelope.sequence,
+        recorded_at: field(metadata::RECORDED_AT),
+        actor: field(metadata::ACTOR),
+        party: field(metadata::PARTY),
+        role: field(metadata::ROLE),
+        event: envelope.payload.name().to_string(),
+        summary: summary(&envelope.payload),
+        hash: field(metadata::HASH),
+    }
 }
 
 /// One line a delegate can read in a list.

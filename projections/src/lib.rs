@@ -7,14 +7,19 @@
 
 mod agreement;
 mod draft;
+mod fold;
 mod history;
 mod redline;
 
-pub use agreement::{action_matrices, agreement_state, AgreementState, PartyState};
-pub use draft::{
-    draft, draft_of_revision, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion,
+pub use agreement::{
+    action_matrices, agreement_state, agreement_state_of, AgreementState, PartyState,
 };
-pub use history::{history, summary, HistoryEntry};
+pub use draft::{
+    draft, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftClause, DraftPosition,
+    LanguageVersion,
+};
+pub use fold::{NegotiationFold, OutOfSequence};
+pub use history::{history, history_entry, summary, HistoryEntry};
 pub use redline::{word_diff, ChangeKind, WordChange};
 
 /// The domain's state after a negotiation's stored events.

@@ -10,7 +10,7 @@ use pacta_domain::{
 
 use crate::{draft, history};
 
-fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {
+pub(crate) fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {
     events
         .into_iter()
         .enumerate()
@@ -26,7 +26,7 @@ fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {
         .collect()
 }
 
-fn opened() -> NegotiationEvent {
+pub(crate) fn opened() -> NegotiationEvent {
     let party = |code: &str| Party::new(code, code, &code.to_lowercase(), code);
     NegotiationEvent::NegotiationOpened {
         negotiation_id: "neg".into(),
@@ -42,7 +42,7 @@ fn opened() -> NegotiationEvent {
     }
 }
 
-fn proposed(clause_id: &str, kind: ClauseKind, text: &str) -> NegotiationEvent {
+pub(crate) fn proposed(clause_id: &str, kind: ClauseKind, text: &str) -> NegotiationEvent {
     NegotiationEvent::ClauseProposed {
         clause_id: clause_id.into(),
         kind,
@@ -54,7 +54,7 @@ fn proposed(clause_id: &str, kind: ClauseKind, text: &str) -> NegotiationEvent {
     }
 }
 
-fn agreed(clause_id: &str, party: &str, text: &str) -> NegotiationEvent {
+pub(crate) fn agreed(clause_id: &str, party: &str, text: &str) -> NegotiationEvent {
     NegotiationEvent::ClauseAgreed {
         clause_id: clause_id.into(),
         party: party.into(),

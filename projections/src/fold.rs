@@ -1,0 +1,162 @@
+//! The views kept in the store, folded one event at a time.
+//!
+//! The projector in `pacta` reads the whole ledger in commit order and hands each event to the
+//! fold of its negotiation. The fold says what to write: the event's timeline entry, and the
+//! documents (current draft, agreement state) as they stand after it. Folding event by event
+//! gives the same views as folding the whole history at once; the tests prove it.
+
+use cqrs_es::{Aggregate, EventEnvelope};
+use pacta_domain::Negotiation;
+
+use crate::{
+    agreement_state_of, draft_of_state, history_entry, AgreementState, Draft, HistoryEntry,
+};
+
+/// One negotiation's state, as far as the projector has read.
+#[derive(Debug, Default)]
+pub struct NegotiationFold {
+    negotiation_id: String,
+    state: Negotiation,
+    last_sequence: usize,
+}
+
+/// An event handed to a fold out of its negotiation's sequence: applying it would skip or repeat
+/// an act, so the projector stops instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutOfSequence {
+    pub negotiation_id: String,
+    pub expected: usize,
+    pub found: usize,
+}
+
+impl std::fmt::Display for OutOfSequence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "negotiation '{}': expected event {} but was given event {}",
+            self.negotiation_id, self.expected, self.found
+        )
+    }
+}
+
+impl std::error::Error for OutOfSequence {}
+
+impl NegotiationFold {
+    pub fn new(negotiation_id: &str) -> Self {
+        Self {
+            negotiation_id: negotiation_id.to_string(),
+            ..Self::default()
+        }
+    }
+
+    pub fn negotiation_id(&self) -> &str {
+        &self.negotiation_id
+    }
+
+    /// The sequence of the last event folded in; 0 before the first.
+    pub fn last_sequence(&self) -> usize {
+        self.last_sequence
+    }
+
+    /// Folds in the next event of this negotiation and returns its timeline entry.
+    pub fn apply(
+        &mut self,
+        envelope: &EventEnvelope<Negotiation>,
+    ) -> Result<HistoryEntry, OutOfSequence> {
+        let expected = self.last_sequence + 1;
+        if envelope.sequence != expected || envelope.aggregate_id != self.negotiation_id {
+            return Err(OutOfSequence {
+                negotiation_id: self.negotiation_id.clone(),
+                expected,
+                found: envelope.sequence,
+            });
+        }
+        // A round's closing act belongs to the round; its opening act too, once applied.
+        let round_before = self.state.open_round().map(str::to_string);
+        self.state.apply(envelope.payload.clone());
+        self.last_sequence = expected;
+        let round = round_before.or_else(|| self.state.open_round().map(str::to_string));
+        Ok(history_entry(envelope, round))
+    }
+
+    pub fn draft(&self) -> Draft {
+        draft_of_state(&self.negotiation_id, &self.state, self.last_sequence)
+    }
+
+    pub fn agreement(&self) -> AgreementState {
+        agreement_state_of(&self.negotiation_id, &self.state, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use pacta_domain::{ClauseKind, NegotiationEvent, RoundKind};
+
+    use super::*;
+    use crate::tests::{agreed, envelopes, opened, proposed};
+    use crate::{agreement_state, draft, history};
+
+    fn round(event: &str) -> NegotiationEvent {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        match event {
+            "open" => NegotiationEvent::RoundOpened {
+                round_id: "abidjan".into(),
+                kind: RoundKind::NegotiatingRound,
+                place: "Abidjan".into(),
+                starts_on: day,
+                ends_on: day,
+            },
+            _ => NegotiationEvent::RoundClosed {
+                round_id: "abidjan".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn folding_event_by_event_gives_the_views_of_the_whole_history() {
+        let events = envelopes(vec![
+            opened(),
+            proposed("a", ClauseKind::Article, "A"),
+            round("open"),
+            proposed("b", ClauseKind::Article, "B"),
+            agreed("b", "CIV", "B"),
+            round("close"),
+            agreed("b", "MAR", "B"),
+        ]);
+        let mut fold = NegotiationFold::new("neg");
+        let mut timeline = Vec::new();
+        for (i, envelope) in events.iter().enumerate() {
+            timeline.push(fold.apply(envelope).unwrap());
+            let so_far = &events[..=i];
+            assert_eq!(fold.draft(), draft("neg", so_far));
+            assert_eq!(fold.agreement(), agreement_state("neg", so_far, None));
+        }
+        assert_eq!(timeline, history(&events));
+        assert_eq!(timeline[3].round.as_deref(), Some("abidjan"));
+        assert_eq!(timeline[6].round, None);
+    }
+
+    #[test]
+    fn an_event_out_of_sequence_is_refused_and_changes_nothing() {
+        let events = envelopes(vec![opened(), proposed("a", ClauseKind::Article, "A")]);
+        let mut fold = NegotiationFold::new("neg");
+        fold.apply(&events[0]).unwrap();
+        let before = fold.draft();
+        let repeated = events[0].clone();
+        let mut skipping = events[1].clone();
+        skipping.sequence = 3;
+        for wrong in [repeated, skipping] {
+            assert_eq!(
+                fold.apply(&wrong),
+                Err(OutOfSequence {
+                    negotiation_id: "neg".into(),
+                    expected: 2,
+                    found: wrong.sequence,
+                })
+            );
+        }
+        assert_eq!(fold.draft(), before);
+        assert_eq!(fold.last_sequence(), 1);
+    }
+}
