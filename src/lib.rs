@@ -12,3 +12,4 @@ pub mod demo;
 pub mod keys;
 pub mod ledger;
 pub mod store;
+pub mod views;

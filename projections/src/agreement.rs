@@ -9,9 +9,9 @@ use pacta_domain::{
     ConsentRecord, Correction, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix,
     Negotiation, RevisionPeriod, SignatureRecord, SuspensionPeriod, TextInForce,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgreementState {
     pub negotiation_id: String,
     pub title: String,
@@ -43,7 +43,7 @@ pub struct AgreementState {
     pub parties: Vec<PartyState>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PartyState {
     pub code: String,
     pub name: String,

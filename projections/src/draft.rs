@@ -4,9 +4,9 @@ use cqrs_es::EventEnvelope;
 use pacta_domain::{
     Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation, Party, Position,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub negotiation_id: String,
     pub title: String,
@@ -21,7 +21,7 @@ pub struct Draft {
     pub as_of_sequence: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DraftClause {
     pub clause_id: String,
     pub kind: ClauseKind,
@@ -43,7 +43,7 @@ pub struct DraftClause {
     pub positions: Vec<DraftPosition>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DraftAlternative {
     pub label: String,
     pub heading: String,
@@ -53,14 +53,14 @@ pub struct DraftAlternative {
     pub proposed_by: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DraftPosition {
     pub party: String,
     pub position: Position,
     pub rationale: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LanguageVersion {
     pub language: String,
     pub status: LanguageStatus,

@@ -6,7 +6,8 @@
 //! gives the same views as folding the whole history at once; the tests prove it.
 
 use cqrs_es::{Aggregate, EventEnvelope};
-use pacta_domain::Negotiation;
+use pacta_domain::{metadata, InstrumentKind, InstrumentStatus, Negotiation};
+use serde::{Deserialize, Serialize};
 
 use crate::{
     agreement_state_of, draft_of_state, history_entry, AgreementState, Draft, HistoryEntry,
@@ -18,6 +19,22 @@ pub struct NegotiationFold {
     negotiation_id: String,
     state: Negotiation,
     last_sequence: usize,
+    /// When the last event folded in was recorded (RFC 3339).
+    last_recorded_at: String,
+}
+
+/// A negotiation as the list of negotiations shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    pub negotiation_id: String,
+    pub title: String,
+    pub instrument_kind: InstrumentKind,
+    pub parties: Vec<String>,
+    pub status: InstrumentStatus,
+    /// The revision being negotiated, or in force when none is.
+    pub revision: u32,
+    pub events: usize,
+    pub last_recorded_at: String,
 }
 
 /// An event handed to a fold out of its negotiation's sequence: applying it would skip or repeat
@@ -75,12 +92,33 @@ impl NegotiationFold {
         let round_before = self.state.open_round().map(str::to_string);
         self.state.apply(envelope.payload.clone());
         self.last_sequence = expected;
+        if let Some(recorded_at) = envelope.metadata.get(metadata::RECORDED_AT) {
+            self.last_recorded_at.clone_from(recorded_at);
+        }
         let round = round_before.or_else(|| self.state.open_round().map(str::to_string));
         Ok(history_entry(envelope, round))
     }
 
     pub fn draft(&self) -> Draft {
         draft_of_state(&self.negotiation_id, &self.state, self.last_sequence)
+    }
+
+    pub fn index_entry(&self) -> IndexEntry {
+        IndexEntry {
+            negotiation_id: self.negotiation_id.clone(),
+            title: self.state.title().unwrap_or_default().to_string(),
+            instrument_kind: self.state.instrument_kind().unwrap_or(InstrumentKind::Mou),
+            parties: self
+                .state
+                .parties()
+                .iter()
+                .map(|p| p.code.clone())
+                .collect(),
+            status: self.state.instrument_status(),
+            revision: self.state.revision(),
+            events: self.last_sequence,
+            last_recorded_at: self.last_recorded_at.clone(),
+        }
     }
 
     pub fn agreement(&self) -> AgreementState {

@@ -2,9 +2,9 @@
 
 use cqrs_es::EventEnvelope;
 use pacta_domain::{metadata, variant_name, Negotiation, NegotiationEvent};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
     pub sequence: usize,
     pub recorded_at: String,

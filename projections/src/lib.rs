@@ -18,7 +18,7 @@ pub use draft::{
     draft, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftClause, DraftPosition,
     LanguageVersion,
 };
-pub use fold::{NegotiationFold, OutOfSequence};
+pub use fold::{IndexEntry, NegotiationFold, OutOfSequence};
 pub use history::{history, history_entry, summary, HistoryEntry};
 pub use redline::{word_diff, ChangeKind, WordChange};
 

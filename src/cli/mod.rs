@@ -13,9 +13,12 @@ use pacta_domain::{
     Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind,
     SignatureCapacity, SigningAuthority,
 };
-use pacta_projections::{draft, history, Draft};
+use pacta_projections::Draft;
 
 use crate::ledger::{CommandContext, Ledger, LedgerError};
+use crate::views::{View, ViewError};
+
+mod projections;
 use crate::store::{Database, StoreError};
 
 pub const DEFAULT_STORE_URL: &str = "sqlite://pacta.db";
@@ -328,6 +331,11 @@ pub enum Command {
     /// Load the sample story (Côte d'Ivoire–Morocco: an MoU on trafficking in persons, an
     /// agreement on higher education) and show the MoU.
     Demo,
+    /// Stored views: their lag behind the ledger, catching up, rebuilding from the events.
+    Projections {
+        #[command(subcommand)]
+        command: projections::ProjectionsCommand,
+    },
     /// Measure command throughput and latency, chained against plain postgres-es.
     Bench(crate::bench::BenchArgs),
 }
@@ -596,6 +604,8 @@ pub enum CliError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    View(#[from] ViewError),
     #[error("say who is acting: pass --as PERSON or set PACTA_ACTOR")]
     NoActor,
     #[error("cannot read {path}: {source}")]
@@ -937,11 +947,15 @@ async fn run_with<R: PersistedEventRepository>(
             json,
             on,
         } => {
-            let state = pacta_projections::agreement_state(
-                &negotiation,
-                &ledger.events(&negotiation).await?,
-                on,
-            );
+            let state = match on {
+                // Which text was in force on a date is a question about the past: fold the events.
+                Some(on) => pacta_projections::agreement_state(
+                    &negotiation,
+                    &ledger.events(&negotiation).await?,
+                    Some(on),
+                ),
+                None => stored(database, View::Agreement, &negotiation).await?,
+            };
             if json {
                 println!("{}", to_json(&state));
             } else {
@@ -1151,10 +1165,15 @@ async fn run_with<R: PersistedEventRepository>(
             let command = read_command_file(&file)?;
             let events = ledger.execute(&negotiation, command, &context).await?;
             print_recorded(&events);
+            projections::refresh_after_recording(database).await;
             return Ok(());
         }
         Command::History { negotiation, json } => {
-            let entries = history(&ledger.events(&negotiation).await?);
+            projections::catch_up(database).await?;
+            let entries = crate::views::timeline(database, &negotiation).await?;
+            if entries.is_empty() {
+                return Err(LedgerError::UnknownNegotiation(negotiation).into());
+            }
             if json {
                 println!("{}", to_json(&entries));
             } else {
@@ -1180,10 +1199,10 @@ async fn run_with<R: PersistedEventRepository>(
             language,
             revision,
         } => {
-            let events = ledger.events(&negotiation).await?;
             let view = match revision {
-                None => draft(&negotiation, &events),
+                None => stored(database, View::Draft, &negotiation).await?,
                 Some(revision) => {
+                    let events = ledger.events(&negotiation).await?;
                     pacta_projections::draft_of_revision(&negotiation, &events, revision).ok_or(
                         CliError::UnknownRevision {
                             negotiation: negotiation.clone(),
@@ -1209,7 +1228,12 @@ async fn run_with<R: PersistedEventRepository>(
             negotiation,
             expect_head,
         } => return verify(ledger, database, negotiation, expect_head).await,
-        Command::Demo => return crate::demo::run(ledger).await,
+        Command::Demo => {
+            crate::demo::run(ledger).await?;
+            projections::refresh_after_recording(database).await;
+            return Ok(());
+        }
+        Command::Projections { command } => return projections::run(database, command).await,
         Command::Bench(args) => return crate::bench::run(database, &cli.store, args).await,
     };
     let command = NegotiationCommand {
@@ -1218,7 +1242,20 @@ async fn run_with<R: PersistedEventRepository>(
     };
     let events = ledger.execute(&negotiation, command, &context).await?;
     print_recorded(&events);
+    projections::refresh_after_recording(database).await;
     Ok(())
+}
+
+/// A negotiation's document in a stored view, once the views have caught up with the ledger.
+async fn stored<T: serde::de::DeserializeOwned>(
+    database: &Database,
+    view: View,
+    negotiation: &str,
+) -> Result<T, CliError> {
+    projections::catch_up(database).await?;
+    crate::views::document(database, view, negotiation)
+        .await?
+        .ok_or_else(|| LedgerError::UnknownNegotiation(negotiation.to_string()).into())
 }
 
 impl WordingArgs {

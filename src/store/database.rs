@@ -200,6 +200,65 @@ SELECT 0 AS transaction_id, global_position,
     }
 }
 
+impl Database {
+    /// How many events the ledger holds.
+    pub async fn count_events(&self) -> Result<u64, StoreError> {
+        const QUERY: &str = "SELECT count(*) FROM events";
+        let count: i64 = match self {
+            Database::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
+            Database::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
+        };
+        Ok(count.max(0) as u64)
+    }
+
+    /// The global position of the last visible event; 0 for an empty ledger.
+    pub async fn last_position(&self) -> Result<i64, StoreError> {
+        const QUERY: &str = "SELECT CAST(COALESCE(MAX(global_position), 0) AS BIGINT) FROM events";
+        Ok(match self {
+            Database::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
+            Database::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
+        })
+    }
+
+    /// One negotiation's stored events before `before_sequence`, in sequence order, unverified.
+    pub async fn read_stream_before(
+        &self,
+        aggregate_id: &str,
+        before_sequence: usize,
+    ) -> Result<Vec<SerializedEvent>, StoreError> {
+        const QUERY: &str = "
+SELECT CAST(0 AS BIGINT) AS transaction_id, CAST(0 AS BIGINT) AS global_position,
+       aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events
+ WHERE aggregate_id = $1 AND sequence < $2
+ ORDER BY sequence";
+        let before = i64::try_from(before_sequence).unwrap_or(i64::MAX);
+        let events = match self {
+            Database::Postgres(pool) => {
+                let rows = sqlx::query(QUERY)
+                    .bind(aggregate_id)
+                    .bind(before)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter()
+                    .map(committed_event_pg)
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+            Database::Sqlite(pool) => {
+                let rows = sqlx::query(QUERY)
+                    .bind(aggregate_id)
+                    .bind(before)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter()
+                    .map(committed_event_sqlite)
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        Ok(events.into_iter().map(|e| e.event).collect())
+    }
+}
+
 /// The same PostgreSQL server URL with another database name: `postgres://u@h/a?x` → `…/b?x`.
 pub fn postgres_url_with_database(server_url: &str, database: &str) -> String {
     let (base, query) = server_url

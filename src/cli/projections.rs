@@ -1,0 +1,121 @@
+//! `pacta projections`: where the stored views stand, and rebuilding them; and the catch-up every
+//! other command runs before it reads a view or after it records an act.
+
+use std::time::Duration;
+
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::CliError;
+use crate::store::Database;
+use crate::views::{self, Projector, View};
+
+/// A debugging hold between an act's commit and the views' update, in milliseconds. The kill
+/// test uses it to stop a real process in exactly that window.
+pub const HOLD_BEFORE_PROJECTION_ENV: &str = "PACTA_HOLD_BEFORE_PROJECTION_MS";
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectionsCommand {
+    /// Show each stored view's checkpoint and how many events it lags behind the ledger.
+    Status,
+    /// Bring every view up to date with the ledger.
+    CatchUp,
+    /// Empty a view (or every view) and replay the whole ledger into it.
+    Rebuild {
+        /// index, draft, agreement or timeline; every view when absent.
+        view: Option<String>,
+    },
+}
+
+pub(super) async fn run(database: &Database, command: ProjectionsCommand) -> Result<(), CliError> {
+    match command {
+        ProjectionsCommand::Status => {
+            println!(
+                "{:<10} {:>10} {:>10} {:>16}",
+                "view", "applied", "lag", "position"
+            );
+            for status in views::status(database).await? {
+                println!(
+                    "{:<10} {:>10} {:>10} {:>16}",
+                    status.view.name(),
+                    status.events_applied,
+                    status.lag_events,
+                    status.cursor.global_position
+                );
+            }
+        }
+        ProjectionsCommand::CatchUp => {
+            let read = with_progress(database, &View::ALL, None).await?;
+            println!("views up to date ({read} events applied)");
+        }
+        ProjectionsCommand::Rebuild { view } => {
+            let rebuilt = match view {
+                Some(name) => vec![name.parse::<View>()?],
+                None => View::ALL.to_vec(),
+            };
+            let started = std::time::Instant::now();
+            let read = with_progress(database, &rebuilt, Some(&rebuilt)).await?;
+            let names: Vec<&str> = rebuilt.iter().map(|v| v.name()).collect();
+            println!(
+                "rebuilt {} from {read} events in {} ms",
+                names.join(", "),
+                started.elapsed().as_millis()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Catches up (after emptying `rebuild`, if given) with a progress bar on a terminal.
+async fn with_progress(
+    database: &Database,
+    watched: &[View],
+    rebuild: Option<&[View]>,
+) -> Result<u64, CliError> {
+    let total_events: u64 = match rebuild {
+        Some(_) => database.count_events().await?,
+        None => views::status(database)
+            .await?
+            .iter()
+            .filter(|s| watched.contains(&s.view))
+            .map(|s| s.lag_events)
+            .max()
+            .unwrap_or(0),
+    };
+    // indicatif draws on stderr only when it is a terminal, so scripts and tests see no bar.
+    let bar = ProgressBar::new(total_events).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} events ({per_sec}, {eta} left)")
+            .expect("invariant: a valid template"),
+    );
+    let mut projector = Projector::new(database.clone());
+    let read = match rebuild {
+        Some(views) => projector.rebuild(views, |n| bar.inc(n)).await,
+        None => projector.catch_up(|n| bar.inc(n)).await,
+    };
+    bar.finish_and_clear();
+    Ok(read?)
+}
+
+/// Brings the views up to date before a read, so what is read reflects every recorded act.
+pub(super) async fn catch_up(database: &Database) -> Result<(), CliError> {
+    Projector::new(database.clone()).catch_up_to_now().await?;
+    Ok(())
+}
+
+/// Brings the views up to date after an act. The act is recorded whatever happens here, so a
+/// failure is reported on stderr and the command still succeeds; the next catch-up retries.
+pub(super) async fn refresh_after_recording(database: &Database) {
+    if let Some(hold_ms) = std::env::var(HOLD_BEFORE_PROJECTION_ENV)
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+    {
+        eprintln!("recorded; holding {hold_ms} ms before updating the views");
+        tokio::time::sleep(Duration::from_millis(hold_ms)).await;
+    }
+    if let Err(error) = catch_up(database).await {
+        eprintln!(
+            "pacta: the act is recorded, but the views were not brought up to date: {error} \
+             (they catch up on the next command; see `pacta projections status`)"
+        );
+    }
+}

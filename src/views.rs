@@ -1,0 +1,636 @@
+//! Stored views: the catch-up projector that keeps the view tables in step with the ledger, and
+//! the reads served from them.
+//!
+//! The projector reads the ledger in commit order (`Database::read_committed`), verifies each
+//! event's link in its negotiation's chain, folds it (`pacta_projections::NegotiationFold`) and
+//! writes what changed. Each view has a checkpoint, the commit-order cursor of the last event it
+//! covers, and every batch writes the view rows and the advanced checkpoints in one transaction
+//! that first locks the checkpoints. So a view never misses an event and never applies one twice:
+//! if the process dies after an event's commit, the event is simply past the checkpoint and the
+//! next catch-up applies it; if it dies mid-batch, the transaction rolls back whole. Concurrent
+//! projectors queue on the lock, and the second finds the work done.
+//!
+//! cqrs-es's own queries run after the commit outside its transaction and swallow failures, which
+//! is why views are kept here rather than as cqrs-es queries.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use cqrs_es::persist::SerializedEvent;
+use cqrs_es::{Aggregate, EventEnvelope};
+use pacta_domain::Negotiation;
+use pacta_projections::{HistoryEntry, NegotiationFold, OutOfSequence};
+use serde::de::DeserializeOwned;
+
+use crate::chain::{self, ChainError, ChainHead};
+use crate::store::{CommitCursor, CommittedEvent, Database, StoreError};
+
+/// Events read, folded and written per transaction: large enough that a rebuild is not dominated
+/// by round trips, small enough that a transaction holds its locks for well under a second.
+pub const CATCH_UP_BATCH_EVENTS: usize = 2_000;
+/// Negotiations whose folded state the projector keeps between batches. Past this the cache is
+/// dropped and states are re-read from the store as needed: correct, only slower.
+pub const MAX_CACHED_FOLDS: usize = 10_000;
+/// How long a read waits for the views to cover every event committed before it. Only PostgreSQL
+/// ever waits: its commit-order reader holds an event back until every older transaction in the
+/// cluster has ended (see `Database::read_committed`), which takes milliseconds.
+pub const FRESHNESS_TIMEOUT_MS: u64 = 10_000;
+const FRESHNESS_POLL_MS: u64 = 5;
+/// Timeline rows per INSERT: 3 parameters each, far below either database's parameter limit.
+const TIMELINE_ROWS_PER_INSERT: usize = 1_000;
+
+/// The stored views, by the name `pacta projections` uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum View {
+    /// One entry per negotiation: the negotiation list.
+    Index,
+    /// The current draft of each negotiation.
+    Draft,
+    /// The state of each agreement and its revisions.
+    Agreement,
+    /// Every event with its hash, for the history and the audit log.
+    Timeline,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Index, View::Draft, View::Agreement, View::Timeline];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Index => "index",
+            View::Draft => "draft",
+            View::Agreement => "agreement",
+            View::Timeline => "timeline",
+        }
+    }
+
+    fn document(self, fold: &NegotiationFold) -> Option<String> {
+        let json = match self {
+            View::Index => serde_json::to_string(&fold.index_entry()),
+            View::Draft => serde_json::to_string(&fold.draft()),
+            View::Agreement => serde_json::to_string(&fold.agreement()),
+            View::Timeline => return None,
+        };
+        Some(json.expect("invariant: views serialise to JSON"))
+    }
+}
+
+impl std::str::FromStr for View {
+    type Err = ViewError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        View::ALL
+            .into_iter()
+            .find(|view| view.name() == name)
+            .ok_or_else(|| ViewError::UnknownView(name.to_string()))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ViewError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the view tables failed: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("{0}; the views stop before this event: run `pacta verify` to see what changed")]
+    Integrity(#[from] ChainError),
+    #[error("event {sequence} of negotiation '{negotiation_id}' is not a negotiation event this version reads ({reason}); the views stop before it")]
+    Undecodable {
+        negotiation_id: String,
+        sequence: usize,
+        reason: String,
+    },
+    #[error("{0}; the views were left as they were")]
+    OutOfSequence(#[from] OutOfSequence),
+    #[error("the views still miss {missing} of the events committed before this read after {waited_ms} ms: a long transaction is holding the ledger reader back; retry, or see `pacta projections status`")]
+    Behind { missing: u64, waited_ms: u64 },
+    #[error("no view is called '{0}' (views: index, draft, agreement, timeline)")]
+    UnknownView(String),
+    #[error("the stored {view} view of '{negotiation_id}' cannot be read ({reason}); run `pacta projections rebuild {view}`")]
+    Unreadable {
+        view: &'static str,
+        negotiation_id: String,
+        reason: String,
+    },
+}
+
+/// Where a view stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewStatus {
+    pub view: View,
+    /// The last event the view covers, in commit order.
+    pub cursor: CommitCursor,
+    pub events_applied: u64,
+    /// Committed events the view does not cover yet.
+    pub lag_events: u64,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Checkpoint {
+    view: View,
+    cursor: CommitCursor,
+    events_applied: i64,
+}
+
+/// What one batch writes, in one transaction.
+#[derive(Default)]
+struct Writes {
+    events_read: u64,
+    /// (view, negotiation, last sequence, JSON document)
+    documents: Vec<(View, String, i64, String)>,
+    /// (negotiation, sequence, JSON entry)
+    timeline: Vec<(String, i64, String)>,
+    checkpoints: Vec<Checkpoint>,
+}
+
+struct CachedFold {
+    fold: NegotiationFold,
+    head: ChainHead,
+}
+
+/// Keeps the stored views up to date. Holds folded states between batches, so a long-lived
+/// projector (the service) applies each new event without re-reading its negotiation.
+pub struct Projector {
+    database: Database,
+    folds: HashMap<String, CachedFold>,
+}
+
+impl Projector {
+    pub fn new(database: Database) -> Self {
+        Self {
+            database,
+            folds: HashMap::new(),
+        }
+    }
+
+    /// Applies every committed event the views do not cover yet; `on_batch` is told how many
+    /// events each batch read. Returns the number of events read.
+    pub async fn catch_up(&mut self, mut on_batch: impl FnMut(u64)) -> Result<u64, ViewError> {
+        let mut total = 0;
+        loop {
+            match self.step().await {
+                Ok(0) => return Ok(total),
+                Ok(read) => {
+                    total += read;
+                    on_batch(read);
+                }
+                Err(error) => {
+                    // The cache may be ahead of the checkpoints the failed batch did not write.
+                    self.folds.clear();
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// Catches up with at least every event committed before the call, so a read that follows
+    /// sees every act recorded before it (read-your-writes).
+    pub async fn catch_up_to_now(&mut self) -> Result<u64, ViewError> {
+        let started = std::time::Instant::now();
+        let target_position = self.database.last_position().await?;
+        let mut total = 0;
+        loop {
+            total += self.catch_up(|_| {}).await?;
+            let missing = match &self.database {
+                Database::Postgres(pool) => pg::missing(pool, target_position).await?,
+                Database::Sqlite(pool) => sqlite::missing(pool, target_position).await?,
+            };
+            let waited_ms = started.elapsed().as_millis() as u64;
+            if missing == 0 {
+                return Ok(total);
+            }
+            if waited_ms > FRESHNESS_TIMEOUT_MS {
+                return Err(ViewError::Behind { missing, waited_ms });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(FRESHNESS_POLL_MS)).await;
+        }
+    }
+
+    /// Empties `views` and replays the whole ledger into them.
+    pub async fn rebuild(
+        &mut self,
+        views: &[View],
+        on_batch: impl FnMut(u64),
+    ) -> Result<u64, ViewError> {
+        match &self.database {
+            Database::Postgres(pool) => pg::reset(pool, views).await?,
+            Database::Sqlite(pool) => sqlite::reset(pool, views).await?,
+        }
+        self.catch_up(on_batch).await
+    }
+
+    /// Reads, folds and writes one batch; returns how many events it read.
+    async fn step(&mut self) -> Result<u64, ViewError> {
+        match self.database.clone() {
+            Database::Postgres(pool) => {
+                let (tx, checkpoints) = pg::begin_locked(&pool).await?;
+                let Some(writes) = self.fold_next_batch(&checkpoints).await? else {
+                    return Ok(0);
+                };
+                pg::write(tx, &writes).await?;
+                Ok(writes.events_read)
+            }
+            Database::Sqlite(pool) => {
+                let (tx, checkpoints) = sqlite::begin_locked(&pool).await?;
+                let Some(writes) = self.fold_next_batch(&checkpoints).await? else {
+                    return Ok(0);
+                };
+                sqlite::write(tx, &writes).await?;
+                Ok(writes.events_read)
+            }
+        }
+    }
+
+    /// Folds the events after the least advanced checkpoint; `None` when every view is current.
+    async fn fold_next_batch(
+        &mut self,
+        checkpoints: &[Checkpoint],
+    ) -> Result<Option<Writes>, ViewError> {
+        let from = checkpoints
+            .iter()
+            .map(|c| c.cursor)
+            .min()
+            .unwrap_or_default();
+        let batch = self
+            .database
+            .read_committed(from, CATCH_UP_BATCH_EVENTS)
+            .await?;
+        let Some(last) = batch.last().map(|e| e.cursor) else {
+            return Ok(None);
+        };
+        let mut writes = Writes {
+            events_read: batch.len() as u64,
+            ..Writes::default()
+        };
+        let mut stale_documents: BTreeMap<String, BTreeSet<View>> = BTreeMap::new();
+        for CommittedEvent { cursor, event } in &batch {
+            let entry = self.fold(event).await?;
+            for checkpoint in checkpoints.iter().filter(|c| *cursor > c.cursor) {
+                if checkpoint.view == View::Timeline {
+                    writes.timeline.push((
+                        event.aggregate_id.clone(),
+                        sequence_number(event.sequence),
+                        serde_json::to_string(&entry).expect("invariant: entries serialise"),
+                    ));
+                } else {
+                    stale_documents
+                        .entry(event.aggregate_id.clone())
+                        .or_default()
+                        .insert(checkpoint.view);
+                }
+            }
+        }
+        for (negotiation_id, views) in stale_documents {
+            let fold = &self.folds[&negotiation_id].fold;
+            for view in views {
+                let document = view.document(fold).expect("invariant: a document view");
+                let last_sequence = sequence_number(fold.last_sequence());
+                writes
+                    .documents
+                    .push((view, negotiation_id.clone(), last_sequence, document));
+            }
+        }
+        writes.checkpoints = checkpoints
+            .iter()
+            .map(|c| {
+                let newer = batch.iter().filter(|e| e.cursor > c.cursor).count();
+                Checkpoint {
+                    view: c.view,
+                    cursor: c.cursor.max(last),
+                    events_applied: c.events_applied + newer as i64,
+                }
+            })
+            .collect();
+        Ok(Some(writes))
+    }
+
+    /// Verifies `event` against its negotiation's chain, folds it in, and returns its timeline
+    /// entry.
+    async fn fold(&mut self, event: &SerializedEvent) -> Result<HistoryEntry, ViewError> {
+        assert_eq!(
+            event.aggregate_type,
+            Negotiation::TYPE,
+            "invariant: the ledger holds negotiations only"
+        );
+        let id = &event.aggregate_id;
+        let cached_is_current = self
+            .folds
+            .get(id)
+            .is_some_and(|c| c.fold.last_sequence() + 1 == event.sequence);
+        if !cached_is_current {
+            let fold = self.load_fold(id, event.sequence).await?;
+            if self.folds.len() >= MAX_CACHED_FOLDS {
+                self.folds.clear();
+            }
+            self.folds.insert(id.clone(), fold);
+        }
+        let cached = self.folds.get_mut(id).expect("invariant: just cached");
+        cached.head = chain::verify_next(id, cached.head, event)?;
+        let envelope = decode(event)?;
+        Ok(cached.fold.apply(&envelope)?)
+    }
+
+    /// The negotiation folded up to, not including, `next_sequence`, every link verified.
+    async fn load_fold(&self, id: &str, next_sequence: usize) -> Result<CachedFold, ViewError> {
+        let mut cached = CachedFold {
+            fold: NegotiationFold::new(id),
+            head: ChainHead::EMPTY,
+        };
+        for event in self.database.read_stream_before(id, next_sequence).await? {
+            cached.head = chain::verify_next(id, cached.head, &event)?;
+            cached.fold.apply(&decode(&event)?)?;
+        }
+        Ok(cached)
+    }
+}
+
+fn decode(event: &SerializedEvent) -> Result<EventEnvelope<Negotiation>, ViewError> {
+    EventEnvelope::<Negotiation>::try_from(event.clone()).map_err(|e| ViewError::Undecodable {
+        negotiation_id: event.aggregate_id.clone(),
+        sequence: event.sequence,
+        reason: e.to_string(),
+    })
+}
+
+fn sequence_number(sequence: usize) -> i64 {
+    i64::try_from(sequence).expect("invariant: sequences fit the store's bigint")
+}
+
+/// Where each view stands, and how many committed events it does not cover yet.
+pub async fn status(database: &Database) -> Result<Vec<ViewStatus>, ViewError> {
+    Ok(match database {
+        Database::Postgres(pool) => pg::status(pool).await?,
+        Database::Sqlite(pool) => sqlite::status(pool).await?,
+    })
+}
+
+/// The stored document of `view` for one negotiation, if the view has one.
+pub async fn document<T: DeserializeOwned>(
+    database: &Database,
+    view: View,
+    negotiation_id: &str,
+) -> Result<Option<T>, ViewError> {
+    let json = match database {
+        Database::Postgres(pool) => pg::document(pool, view, negotiation_id).await?,
+        Database::Sqlite(pool) => sqlite::document(pool, view, negotiation_id).await?,
+    };
+    json.map(|json| parse(view, negotiation_id, &json))
+        .transpose()
+}
+
+/// Every stored document of `view`, in order of negotiation id.
+pub async fn documents<T: DeserializeOwned>(
+    database: &Database,
+    view: View,
+) -> Result<Vec<T>, ViewError> {
+    let rows = match database {
+        Database::Postgres(pool) => pg::documents(pool, view).await?,
+        Database::Sqlite(pool) => sqlite::documents(pool, view).await?,
+    };
+    rows.iter()
+        .map(|(negotiation_id, json)| parse(view, negotiation_id, json))
+        .collect()
+}
+
+/// The stored timeline of one negotiation, in sequence order; empty when it is unknown.
+pub async fn timeline(
+    database: &Database,
+    negotiation_id: &str,
+) -> Result<Vec<HistoryEntry>, ViewError> {
+    let rows = match database {
+        Database::Postgres(pool) => pg::timeline(pool, negotiation_id).await?,
+        Database::Sqlite(pool) => sqlite::timeline(pool, negotiation_id).await?,
+    };
+    rows.iter()
+        .map(|json| parse(View::Timeline, negotiation_id, json))
+        .collect()
+}
+
+fn parse<T: DeserializeOwned>(
+    view: View,
+    negotiation_id: &str,
+    json: &str,
+) -> Result<T, ViewError> {
+    serde_json::from_str(json).map_err(|e| ViewError::Unreadable {
+        view: view.name(),
+        negotiation_id: negotiation_id.to_string(),
+        reason: e.to_string(),
+    })
+}
+
+/// The view tables on one database. The SQL is the same on both but for how a transaction takes
+/// the write lock, how JSON is typed, and how the commit-order cursor is bound (see
+/// `Database::read_committed`).
+macro_rules! view_tables {
+    ($module:ident, $db:ty, begin: $begin:literal, lock: $lock:literal, json: $json:literal,
+     as_text: $as_text:literal, transaction_id: $transaction_id:literal) => {
+        mod $module {
+            use super::*;
+
+            type Tx = sqlx::Transaction<'static, $db>;
+
+            /// Opens a transaction holding every checkpoint, so no other projector can advance
+            /// them until it ends.
+            pub(super) async fn begin_locked(
+                pool: &sqlx::Pool<$db>,
+            ) -> Result<(Tx, Vec<Checkpoint>), ViewError> {
+                let mut tx = pool.begin_with($begin).await?;
+                let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(concat!(
+                    "SELECT view_name, transaction_id, global_position, events_applied
+                       FROM view_checkpoints ORDER BY view_name",
+                    $lock
+                ))
+                .fetch_all(&mut *tx)
+                .await?;
+                let checkpoints = rows
+                    .into_iter()
+                    .filter_map(|(name, transaction_id, global_position, events_applied)| {
+                        Some(Checkpoint {
+                            view: name.parse().ok()?,
+                            cursor: CommitCursor {
+                                transaction_id,
+                                global_position,
+                            },
+                            events_applied,
+                        })
+                    })
+                    .collect();
+                Ok((tx, checkpoints))
+            }
+
+            pub(super) async fn write(mut tx: Tx, writes: &Writes) -> Result<(), ViewError> {
+                for (view, negotiation_id, last_sequence, document) in &writes.documents {
+                    sqlx::query(concat!(
+                        "INSERT INTO view_documents (view_name, negotiation_id, last_sequence, document)
+                         VALUES ($1, $2, $3, CAST($4 AS ", $json, "))
+                         ON CONFLICT (view_name, negotiation_id) DO UPDATE
+                            SET last_sequence = excluded.last_sequence, document = excluded.document"
+                    ))
+                    .bind(view.name())
+                    .bind(negotiation_id)
+                    .bind(last_sequence)
+                    .bind(document)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for rows in writes.timeline.chunks(TIMELINE_ROWS_PER_INSERT) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO view_timeline (negotiation_id, sequence, entry) ",
+                    );
+                    insert.push_values(rows, |mut row, (negotiation_id, sequence, entry)| {
+                        row.push_bind(negotiation_id)
+                            .push_bind(sequence)
+                            .push("CAST(")
+                            .push_bind_unseparated(entry)
+                            .push_unseparated(concat!(" AS ", $json, ")"));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                for checkpoint in &writes.checkpoints {
+                    sqlx::query(
+                        "UPDATE view_checkpoints
+                            SET transaction_id = $2, global_position = $3, events_applied = $4
+                          WHERE view_name = $1",
+                    )
+                    .bind(checkpoint.view.name())
+                    .bind(checkpoint.cursor.transaction_id)
+                    .bind(checkpoint.cursor.global_position)
+                    .bind(checkpoint.events_applied)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// Empties `views` and sets their checkpoints back to the start of the ledger.
+            pub(super) async fn reset(
+                pool: &sqlx::Pool<$db>,
+                views: &[View],
+            ) -> Result<(), ViewError> {
+                let (mut tx, _) = begin_locked(pool).await?;
+                for view in views {
+                    if *view == View::Timeline {
+                        sqlx::query("DELETE FROM view_timeline")
+                            .execute(&mut *tx)
+                            .await?;
+                    } else {
+                        sqlx::query("DELETE FROM view_documents WHERE view_name = $1")
+                            .bind(view.name())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query(
+                        "UPDATE view_checkpoints
+                            SET transaction_id = 0, global_position = 0, events_applied = 0
+                          WHERE view_name = $1",
+                    )
+                    .bind(view.name())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(super) async fn status(
+                pool: &sqlx::Pool<$db>,
+            ) -> Result<Vec<ViewStatus>, ViewError> {
+                let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT view_name, transaction_id, global_position, events_applied
+                       FROM view_checkpoints ORDER BY view_name",
+                )
+                .fetch_all(pool)
+                .await?;
+                let mut statuses = Vec::new();
+                for (name, transaction_id, global_position, events_applied) in rows {
+                    let Ok(view) = name.parse::<View>() else { continue };
+                    let cursor = CommitCursor {
+                        transaction_id,
+                        global_position,
+                    };
+                    let lag: i64 = sqlx::query_scalar(concat!(
+                        "SELECT count(*) FROM events
+                          WHERE (", $transaction_id, ", global_position) > ($1, $2)"
+                    ))
+                    .bind(cursor.transaction_id)
+                    .bind(cursor.global_position)
+                    .fetch_one(pool)
+                    .await?;
+                    statuses.push(ViewStatus {
+                        view,
+                        cursor,
+                        events_applied: events_applied.max(0) as u64,
+                        lag_events: lag.max(0) as u64,
+                    });
+                }
+                Ok(statuses)
+            }
+
+            /// Events up to `target_position` that some view does not cover yet.
+            pub(super) async fn missing(
+                pool: &sqlx::Pool<$db>,
+                target_position: i64,
+            ) -> Result<u64, ViewError> {
+                let missing: i64 = sqlx::query_scalar(concat!(
+                    "SELECT count(*) FROM events, view_checkpoints c
+                      WHERE events.global_position <= $1
+                        AND (", $transaction_id, ", events.global_position)
+                            > (c.transaction_id, c.global_position)"
+                ))
+                .bind(target_position)
+                .fetch_one(pool)
+                .await?;
+                Ok(missing.max(0) as u64)
+            }
+
+            pub(super) async fn document(
+                pool: &sqlx::Pool<$db>,
+                view: View,
+                negotiation_id: &str,
+            ) -> Result<Option<String>, ViewError> {
+                Ok(sqlx::query_scalar(concat!(
+                    "SELECT document", $as_text, " FROM view_documents
+                      WHERE view_name = $1 AND negotiation_id = $2"
+                ))
+                .bind(view.name())
+                .bind(negotiation_id)
+                .fetch_optional(pool)
+                .await?)
+            }
+
+            pub(super) async fn documents(
+                pool: &sqlx::Pool<$db>,
+                view: View,
+            ) -> Result<Vec<(String, String)>, ViewError> {
+                Ok(sqlx::query_as(concat!(
+                    "SELECT negotiation_id, document", $as_text, " FROM view_documents
+                      WHERE view_name = $1 ORDER BY negotiation_id"
+                ))
+                .bind(view.name())
+                .fetch_all(pool)
+                .await?)
+            }
+
+            pub(super) async fn timeline(
+                pool: &sqlx::Pool<$db>,
+                negotiation_id: &str,
+            ) -> Result<Vec<String>, ViewError> {
+                Ok(sqlx::query_scalar(concat!(
+                    "SELECT entry", $as_text, " FROM view_timeline
+                      WHERE negotiation_id = $1 ORDER BY sequence"
+                ))
+                .bind(negotiation_id)
+                .fetch_all(pool)
+                .await?)
+            }
+        }
+    };
+}
+
+view_tables!(pg, sqlx::Postgres, begin: "BEGIN", lock: " FOR UPDATE", json: "json",
+    as_text: "::text", transaction_id: "events.transaction_id::text::bigint");
+// SQLite has one writer at a time: BEGIN IMMEDIATE takes the write lock up front, so two
+// projectors queue instead of one failing to upgrade its read lock. Its transaction id is
+// always 0 (see `Database::read_committed`).
+view_tables!(sqlite, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: "", json: "TEXT",
+    as_text: "", transaction_id: "0");
