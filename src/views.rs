@@ -152,6 +152,7 @@ struct CachedFold {
 pub struct Projector {
     database: Database,
     folds: HashMap<String, CachedFold>,
+    batch_events: usize,
 }
 
 impl Projector {
@@ -159,7 +160,14 @@ impl Projector {
         Self {
             database,
             folds: HashMap::new(),
+            batch_events: CATCH_UP_BATCH_EVENTS,
         }
+    }
+
+    /// Reads at most `batch_events` (at least 1) events per transaction.
+    pub fn with_batch_events(mut self, batch_events: usize) -> Self {
+        self.batch_events = batch_events.max(1);
+        self
     }
 
     /// Applies every committed event the views do not cover yet; `on_batch` is told how many
@@ -252,7 +260,7 @@ impl Projector {
             .unwrap_or_default();
         let batch = self
             .database
-            .read_committed(from, CATCH_UP_BATCH_EVENTS)
+            .read_committed(from, self.batch_events)
             .await?;
         let Some(last) = batch.last().map(|e| e.cursor) else {
             return Ok(None);

@@ -19,11 +19,18 @@ pub enum ProjectionsCommand {
     /// Show each stored view's checkpoint and how many events it lags behind the ledger.
     Status,
     /// Bring every view up to date with the ledger.
-    CatchUp,
+    CatchUp {
+        /// Events read and written per transaction.
+        #[arg(long, default_value_t = views::CATCH_UP_BATCH_EVENTS)]
+        batch_events: usize,
+    },
     /// Empty a view (or every view) and replay the whole ledger into it.
     Rebuild {
         /// index, draft, agreement or timeline; every view when absent.
         view: Option<String>,
+        /// Events read and written per transaction.
+        #[arg(long, default_value_t = views::CATCH_UP_BATCH_EVENTS)]
+        batch_events: usize,
     },
 }
 
@@ -44,17 +51,17 @@ pub(super) async fn run(database: &Database, command: ProjectionsCommand) -> Res
                 );
             }
         }
-        ProjectionsCommand::CatchUp => {
-            let read = with_progress(database, &View::ALL, None).await?;
-            println!("views up to date ({read} events applied)");
+        ProjectionsCommand::CatchUp { batch_events } => {
+            let read = with_progress(database, &View::ALL, None, batch_events).await?;
+            println!("views up to date ({read} events read)");
         }
-        ProjectionsCommand::Rebuild { view } => {
+        ProjectionsCommand::Rebuild { view, batch_events } => {
             let rebuilt = match view {
                 Some(name) => vec![name.parse::<View>()?],
                 None => View::ALL.to_vec(),
             };
             let started = std::time::Instant::now();
-            let read = with_progress(database, &rebuilt, Some(&rebuilt)).await?;
+            let read = with_progress(database, &rebuilt, Some(&rebuilt), batch_events).await?;
             let names: Vec<&str> = rebuilt.iter().map(|v| v.name()).collect();
             println!(
                 "rebuilt {} from {read} events in {} ms",
@@ -71,6 +78,7 @@ async fn with_progress(
     database: &Database,
     watched: &[View],
     rebuild: Option<&[View]>,
+    batch_events: usize,
 ) -> Result<u64, CliError> {
     let total_events: u64 = match rebuild {
         Some(_) => database.count_events().await?,
@@ -87,7 +95,7 @@ async fn with_progress(
         ProgressStyle::with_template("{bar:40} {pos}/{len} events ({per_sec}, {eta} left)")
             .expect("invariant: a valid template"),
     );
-    let mut projector = Projector::new(database.clone());
+    let mut projector = Projector::new(database.clone()).with_batch_events(batch_events);
     let read = match rebuild {
         Some(views) => projector.rebuild(views, |n| bar.inc(n)).await,
         None => projector.catch_up(|n| bar.inc(n)).await,
