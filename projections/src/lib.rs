@@ -7,6 +7,7 @@
 
 mod agreement;
 mod draft;
+pub mod export;
 mod fold;
 mod history;
 mod redline;

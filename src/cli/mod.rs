@@ -1,5 +1,7 @@
 //! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
 
+mod export;
+
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -320,6 +322,8 @@ pub enum Command {
         #[arg(long)]
         revision: Option<u32>,
     },
+    /// The text as a document: markdown, html, docx, akoma-ntoso (XML) or json.
+    Export(export::ExportArgs),
     /// Recompute the hash chain of one negotiation, or of every negotiation.
     Verify {
         negotiation: Option<String>,
@@ -632,6 +636,8 @@ pub enum CliError {
     },
     #[error("negotiation '{negotiation}' has no revision {revision} on record (see pacta status for its revisions)")]
     UnknownRevision { negotiation: String, revision: u32 },
+    #[error(transparent)]
+    Export(#[from] export::ExportFailure),
     #[error("{0}")]
     Bench(String),
     #[error("{0}")]
@@ -1224,6 +1230,7 @@ async fn run_with<R: PersistedEventRepository>(
             }
             return Ok(());
         }
+        Command::Export(args) => return export::run(ledger, args).await,
         Command::Verify {
             negotiation,
             expect_head,

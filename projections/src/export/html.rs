@@ -1,0 +1,321 @@
+//! A draft, or a redline, as one standalone HTML file: inline CSS, no script, no external
+//! resource, so it can be mailed, archived and printed as it is. Text and attribute values are
+//! escaped by `html-escape`; the page's `lang` and `dir` follow the language of the document, and
+//! a passage in another language (a reference wording shown for a missing version) carries its own.
+
+use std::fmt::Write;
+
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+
+use super::{
+    check_authentic, clause_title, direction, instrument_name, language_name, parties_line,
+    revision_line, status_line, wording, ClauseChanges, ExportError,
+};
+use crate::{ChangeKind, Draft};
+
+/// Shared by the draft and the redline: readable on screen, and on paper without the screen's
+/// colours and margins (`@media print`). Logical properties (`margin-inline-start`, `border-inline-start`)
+/// keep the layout right for right-to-left documents.
+const STYLE: &str = "\
+body{font-family:'Noto Serif','Times New Roman',serif;line-height:1.5;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#111}
+h1{font-size:1.6rem;text-align:center}
+h2{font-size:1.15rem;margin-top:2rem}
+h3{font-size:1rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dl.facts dt{font-weight:bold}
+.status{font-style:italic;color:#444}
+.note{border-inline-start:4px solid #b58900;padding-inline-start:.75rem;background:#fdf6e3}
+blockquote{margin-inline-start:1.5rem;border-inline-start:3px solid #999;padding-inline-start:.75rem}
+del{color:#a00;text-decoration:line-through}
+ins{color:#060;text-decoration:underline}
+@media print{body{max-width:none;margin:0;padding:0;font-size:11pt}.note{background:none}h2{break-after:avoid}section{break-inside:avoid-page}del,ins{color:#000}a{color:#000;text-decoration:none}}
+";
+
+/// The draft in `language`, one of its authentic languages, as a standalone HTML page.
+pub fn draft_html(draft: &Draft, language: &str) -> Result<String, ExportError> {
+    check_authentic(draft, language)?;
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_draft(&mut out, draft, language);
+    Ok(out)
+}
+
+/// A redline as a standalone HTML page: each clause's deleted words in `<del>`, inserted words in
+/// `<ins>`, with who proposed the change and when. `language` is the language of the wordings.
+pub fn redline_html(title: &str, language: &str, clauses: &[ClauseChanges]) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_redline(&mut out, title, language, clauses);
+    out
+}
+
+fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Result {
+    open_page(out, &draft.title, language)?;
+    writeln!(out, "<article>")?;
+    writeln!(out, "<header>")?;
+    writeln!(out, "<h1>{}</h1>", text(&draft.title))?;
+    writeln!(out, "<dl class=\"facts\">")?;
+    let facts = [
+        (
+            "Instrument",
+            instrument_name(draft.instrument_kind).to_string(),
+        ),
+        ("Parties", parties_line(draft)),
+        ("Text", revision_line(draft.revision)),
+        (
+            "Language",
+            format!(
+                "{} ({language}); authentic languages: {}",
+                language_name(language),
+                draft.languages.join(", ")
+            ),
+        ),
+        (
+            "Negotiation",
+            format!(
+                "{} (as of event #{})",
+                draft.negotiation_id, draft.as_of_sequence
+            ),
+        ),
+    ];
+    for (term, value) in facts {
+        writeln!(out, "<dt>{term}</dt><dd dir=\"auto\">{}</dd>", text(&value))?;
+    }
+    writeln!(out, "</dl>")?;
+    writeln!(out, "</header>")?;
+    for clause in &draft.clauses {
+        let shown = wording(clause, language);
+        let heading_id = format!("clause-{}", clause.clause_id);
+        writeln!(
+            out,
+            "<section id=\"{}\" aria-labelledby=\"{}-heading\">",
+            attr(&heading_id),
+            attr(&heading_id)
+        )?;
+        writeln!(
+            out,
+            "<h2 id=\"{}-heading\">{}</h2>",
+            attr(&heading_id),
+            text(&clause_title(&clause.label, shown.heading))
+        )?;
+        writeln!(
+            out,
+            "<p class=\"status\" dir=\"ltr\">Status: {}</p>",
+            text(&status_line(clause))
+        )?;
+        if let Some(note) = &shown.note {
+            writeln!(
+                out,
+                "<p class=\"note\" role=\"note\" dir=\"ltr\" lang=\"en\">{}</p>",
+                text(note)
+            )?;
+        }
+        write_wording(out, shown.text, shown.language, language)?;
+        if !clause.alternatives.is_empty() {
+            writeln!(out, "<h3>Bracketed alternatives</h3>")?;
+            for alternative in &clause.alternatives {
+                writeln!(
+                    out,
+                    "<figure><figcaption>[{}] proposed by {}</figcaption>",
+                    text(&alternative.label),
+                    text(&alternative.proposed_by)
+                )?;
+                writeln!(
+                    out,
+                    "<blockquote lang=\"{}\" dir=\"{}\">",
+                    attr(&alternative.language),
+                    direction(&alternative.language)
+                )?;
+                write_lines(out, &alternative.text)?;
+                writeln!(out, "</blockquote></figure>")?;
+            }
+        }
+        if !clause.positions.is_empty() {
+            writeln!(out, "<h3>Positions</h3>")?;
+            writeln!(out, "<ul>")?;
+            for stated in &clause.positions {
+                let because = if stated.rationale.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", stated.rationale)
+                };
+                writeln!(
+                    out,
+                    "<li dir=\"auto\"><strong>{}</strong> {}{}</li>",
+                    text(&stated.party),
+                    text(&stated.position.to_string()),
+                    text(&because)
+                )?;
+            }
+            writeln!(out, "</ul>")?;
+        }
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</article>")?;
+    close_page(out)
+}
+
+fn write_redline(
+    out: &mut String,
+    title: &str,
+    language: &str,
+    clauses: &[ClauseChanges],
+) -> std::fmt::Result {
+    open_page(out, title, language)?;
+    writeln!(out, "<article>")?;
+    writeln!(out, "<header>")?;
+    writeln!(out, "<h1>{}</h1>", text(title))?;
+    writeln!(
+        out,
+        "<p dir=\"ltr\" lang=\"en\">Deleted words are struck through (<del>like this</del>); \
+         inserted words are underlined (<ins>like this</ins>).</p>"
+    )?;
+    writeln!(out, "</header>")?;
+    for (index, clause) in clauses.iter().enumerate() {
+        writeln!(out, "<section aria-labelledby=\"change-{index}-heading\">")?;
+        writeln!(
+            out,
+            "<h2 id=\"change-{index}-heading\">{}</h2>",
+            text(&clause_title(&clause.label, &clause.heading))
+        )?;
+        writeln!(
+            out,
+            "<p class=\"status\" dir=\"ltr\" lang=\"en\">Proposed by {} on <time datetime=\"{}\">{}</time></p>",
+            text(&clause.author),
+            clause.date,
+            clause.date
+        )?;
+        write!(out, "<p>")?;
+        for change in &clause.changes {
+            let run = text(&change.text).replace('\n', "<br>");
+            match change.kind {
+                ChangeKind::Unchanged => write!(out, "{run}")?,
+                ChangeKind::Inserted => write!(out, "<ins>{run}</ins>")?,
+                ChangeKind::Deleted => write!(out, "<del>{run}</del>")?,
+            }
+        }
+        writeln!(out, "</p>")?;
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</article>")?;
+    close_page(out)
+}
+
+fn open_page(out: &mut String, title: &str, language: &str) -> std::fmt::Result {
+    writeln!(out, "<!DOCTYPE html>")?;
+    writeln!(
+        out,
+        "<html lang=\"{}\" dir=\"{}\">",
+        attr(language),
+        direction(language)
+    )?;
+    writeln!(out, "<head>")?;
+    writeln!(out, "<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(out, "<title>{}</title>", text(title))?;
+    writeln!(out, "<style>\n{STYLE}</style>")?;
+    writeln!(out, "</head>")?;
+    writeln!(out, "<body>")
+}
+
+fn close_page(out: &mut String) -> std::fmt::Result {
+    writeln!(out, "</body>")?;
+    writeln!(out, "</html>")
+}
+
+/// The clause's wording; marked with its own language and direction when it is not in the
+/// document's language (the reference wording standing in for a missing version).
+fn write_wording(
+    out: &mut String,
+    wording: &str,
+    wording_language: &str,
+    document_language: &str,
+) -> std::fmt::Result {
+    if wording_language == document_language {
+        writeln!(out, "<div class=\"text\">")?;
+    } else {
+        writeln!(
+            out,
+            "<div class=\"text\" lang=\"{}\" dir=\"{}\">",
+            attr(wording_language),
+            direction(wording_language)
+        )?;
+    }
+    write_lines(out, wording)?;
+    writeln!(out, "</div>")
+}
+
+/// Each non-empty line as a paragraph.
+fn write_lines(out: &mut String, wording: &str) -> std::fmt::Result {
+    for line in wording.lines().filter(|l| !l.trim().is_empty()) {
+        writeln!(out, "<p>{}</p>", text(line.trim()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::test_support::{date, views, ARABIC_TEXT};
+    use crate::word_diff;
+
+    #[test]
+    fn a_french_page_is_left_to_right_and_escapes_the_wording() {
+        let page = draft_html(&views().draft, "fr").unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"fr\" dir=\"ltr\">"));
+        assert!(page.contains("<title>Mémorandum \"TIP\" &lt;CIV &amp; MAR&gt;</title>"));
+        assert!(page.contains("si &lt;seuil&gt; &amp; \"urgence\" le justifient."));
+        assert!(!page.contains("<seuil>"));
+        assert!(page
+            .contains("<h2 id=\"clause-art-objet-heading\">Article 1 — Objet &amp; portée</h2>"));
+        assert!(page.contains(
+            "<section id=\"clause-art-objet\" aria-labelledby=\"clause-art-objet-heading\">"
+        ));
+        assert!(page.contains("@media print"));
+        assert!(!page.contains("<script"), "no script");
+        assert!(!page.contains("<link"), "no external stylesheet");
+    }
+
+    #[test]
+    fn an_arabic_page_is_right_to_left_and_marks_french_fallbacks() {
+        let page = draft_html(&views().draft, "ar").unwrap();
+        assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
+        assert!(page.contains(&format!("<p>{ARABIC_TEXT}</p>")));
+        assert!(page.contains("<div class=\"text\" lang=\"fr\" dir=\"ltr\">\n<p>Chaque Partie"));
+        assert!(page.contains(
+            "role=\"note\" dir=\"ltr\" lang=\"en\">This clause has no version yet in Arabic"
+        ));
+    }
+
+    #[test]
+    fn alternatives_and_positions_are_labelled() {
+        let page = draft_html(&views().draft, "fr").unwrap();
+        assert!(page.contains("<h3>Bracketed alternatives</h3>"));
+        assert!(page.contains("<figcaption>[B] proposed by MAR</figcaption>"));
+        assert!(page.contains(
+            "<li dir=\"auto\"><strong>MAR</strong> prefers alternative B — Loi 09-08 &lt;protection&gt;</li>"
+        ));
+    }
+
+    #[test]
+    fn a_redline_marks_deletions_and_insertions() {
+        let clauses = [ClauseChanges {
+            label: "Article 2".into(),
+            heading: "Mobilité".into(),
+            author: "CIV".into(),
+            date: date(2026, 9, 1),
+            changes: word_diff(
+                "Les étudiants <L> peuvent",
+                "Les étudiants & doctorants peuvent",
+            ),
+        }];
+        let page = redline_html("Révision", "ar", &clauses);
+        assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
+        assert!(page.contains("<del>&lt;L&gt;</del>"));
+        assert!(page.contains("<ins>&amp; doctorants</ins>"));
+        assert!(page.contains("Proposed by CIV on <time datetime=\"2026-09-01\">2026-09-01</time>"));
+    }
+}

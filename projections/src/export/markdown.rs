@@ -1,0 +1,200 @@
+//! A draft as Markdown (CommonMark): for pasting into notes, issues and e-mails, and for reading
+//! diffs of a draft between two exports.
+
+use std::fmt::Write;
+
+use super::{
+    check_authentic, clause_title, instrument_name, language_name, parties_line, revision_line,
+    status_line, wording, ExportError,
+};
+use crate::Draft;
+
+/// The draft in `language`, one of its authentic languages: title, instrument, parties and
+/// revision, then every clause with its status, wording, bracketed alternatives and positions.
+pub fn draft_markdown(draft: &Draft, language: &str) -> Result<String, ExportError> {
+    check_authentic(draft, language)?;
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_draft(&mut out, draft, language);
+    Ok(out)
+}
+
+fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Result {
+    writeln!(out, "# {}", escape(&draft.title))?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "- Instrument: {}",
+        instrument_name(draft.instrument_kind)
+    )?;
+    writeln!(out, "- Parties: {}", escape(&parties_line(draft)))?;
+    writeln!(out, "- {}", revision_line(draft.revision))?;
+    writeln!(
+        out,
+        "- Language: {} ({language}); authentic languages: {}",
+        language_name(language),
+        draft.languages.join(", ")
+    )?;
+    writeln!(
+        out,
+        "- Negotiation: {} (as of event #{})",
+        escape(&draft.negotiation_id),
+        draft.as_of_sequence
+    )?;
+    for clause in &draft.clauses {
+        let shown = wording(clause, language);
+        writeln!(out)?;
+        writeln!(
+            out,
+            "## {}",
+            escape(&clause_title(&clause.label, shown.heading))
+        )?;
+        writeln!(out)?;
+        writeln!(out, "*Status: {}*", escape(&status_line(clause)))?;
+        if let Some(note) = &shown.note {
+            writeln!(out)?;
+            writeln!(out, "> **Note:** {}", escape(note))?;
+        }
+        writeln!(out)?;
+        write_paragraphs(out, shown.text, "")?;
+        for alternative in &clause.alternatives {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "**Alternative \\[{}\\]**, proposed by {} ({}):",
+                escape(&alternative.label),
+                escape(&alternative.proposed_by),
+                alternative.language
+            )?;
+            writeln!(out)?;
+            write_paragraphs(out, &alternative.text, "> ")?;
+        }
+        if !clause.positions.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "Positions:")?;
+            writeln!(out)?;
+            for stated in &clause.positions {
+                let because = if stated.rationale.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", escape(&stated.rationale))
+                };
+                writeln!(
+                    out,
+                    "- {} {}{because}",
+                    escape(&stated.party),
+                    escape(&stated.position.to_string())
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each non-empty line of `text` as its own paragraph, behind `prefix` (`> ` for a quotation).
+fn write_paragraphs(out: &mut String, text: &str, prefix: &str) -> std::fmt::Result {
+    let mut first = true;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        if !first {
+            writeln!(out, "{}", prefix.trim_end())?;
+        }
+        writeln!(out, "{prefix}{}", escape_line(line.trim()))?;
+        first = false;
+    }
+    Ok(())
+}
+
+/// Backslash-escapes the characters that make inline markup in CommonMark (emphasis, code,
+/// links, raw HTML, entities, tables), so clause text is never rendered as markup.
+fn escape(text: &str) -> String {
+    const INLINE_MARKUP: &str = "\\`*_[]<>|~&";
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if INLINE_MARKUP.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `escape`, and a line that would open a block (heading, list, quotation, rule) has its
+/// marker escaped: "1. Les Parties" stays text rather than becoming a numbered list.
+fn escape_line(line: &str) -> String {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let opens_block = line.starts_with(['#', '-', '+', '=', '>'])
+        || (digits > 0 && line[digits..].starts_with(['.', ')']));
+    let escaped = escape(line);
+    if !opens_block {
+        escaped
+    } else if digits > 0 {
+        format!("{}\\{}", &escaped[..digits], &escaped[digits..])
+    } else {
+        format!("\\{escaped}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::test_support::{views, ALTERNATIVE_TEXT, ARABIC_TEXT};
+
+    #[test]
+    fn lists_the_instrument_then_each_clause_with_status_alternatives_and_positions() {
+        let markdown = draft_markdown(&views().draft, "fr").unwrap();
+        let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(
+            headings,
+            [
+                "# Mémorandum \"TIP\" \\<CIV \\& MAR\\>",
+                "## Recital 1",
+                "## Article 1 — Objet \\& portée",
+                "## Article 2 — Points focaux",
+            ]
+        );
+        assert!(markdown.contains("- Instrument: Memorandum of understanding"));
+        assert!(markdown.contains("République de Côte d'Ivoire (CIV) and Royaume du Maroc"));
+        assert!(markdown.contains("- Original text (revision 0)"));
+        assert!(markdown.contains("*Status: under-discussion; proposed by CIV; agreed by CIV*"));
+        assert!(markdown.contains("**Alternative \\[B\\]**, proposed by MAR (fr):"));
+        assert!(markdown.contains(&format!("> {}", escape(ALTERNATIVE_TEXT))));
+        assert!(markdown.contains("- MAR prefers alternative B — Loi 09-08 \\<protection\\>"));
+    }
+
+    #[test]
+    fn clause_text_cannot_become_markup() {
+        let markdown = draft_markdown(&views().draft, "fr").unwrap();
+        assert!(markdown.contains("si \\<seuil\\> \\& \"urgence\" le justifient."));
+        assert!(!markdown.contains("<seuil>"));
+    }
+
+    #[test]
+    fn the_arabic_version_is_shown_and_a_missing_one_falls_back_with_a_note() {
+        let markdown = draft_markdown(&views().draft, "ar").unwrap();
+        assert!(markdown.contains(&escape(ARABIC_TEXT)));
+        assert!(markdown.contains("## Article 1 — الهدف"));
+        assert!(markdown.contains(
+            "> **Note:** This clause has no version yet in Arabic; the French reference wording is shown."
+        ));
+        assert!(markdown.contains("Chaque Partie désigne un point focal."));
+    }
+
+    #[test]
+    fn a_line_that_would_open_a_block_stays_text() {
+        assert_eq!(escape_line("1. Les Parties"), "1\\. Les Parties");
+        assert_eq!(escape_line("# titre"), "\\# titre");
+        assert_eq!(escape_line("- tiret"), "\\- tiret");
+        assert_eq!(escape_line("Les Parties"), "Les Parties");
+    }
+
+    #[test]
+    fn a_language_that_is_not_authentic_is_refused() {
+        assert_eq!(
+            draft_markdown(&views().draft, "en"),
+            Err(ExportError::NotAuthenticLanguage {
+                language: "en".into(),
+                authentic: "fr, ar".into()
+            })
+        );
+    }
+}

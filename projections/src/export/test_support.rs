@@ -1,0 +1,167 @@
+//! A small bilingual (French reference, Arabic) negotiation as events, folded into the views the
+//! exporters take. Its wording carries `<`, `&` and `"` so every format's escaping is exercised.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use cqrs_es::EventEnvelope;
+use pacta_domain::{
+    clause_text_hash, metadata, row_hash, ClauseKind, Indicator, InstrumentKind, Matrix,
+    Negotiation, NegotiationEvent, Party, Position, RowContent, SignatureCapacity,
+};
+
+use crate::{action_matrices, agreement_state, draft, AgreementState, Draft};
+
+pub const TRICKY_TEXT: &str = "Les Parties coopèrent si <seuil> & \"urgence\" le justifient.";
+pub const ARABIC_TEXT: &str = "تتعاون الطرفان في مجال الوقاية من الاتجار بالبشر.";
+pub const MISSING_IN_ARABIC: &str = "Chaque Partie désigne un point focal.";
+pub const ALTERNATIVE_TEXT: &str = "Les données sont protégées conformément à la loi 09-08.";
+
+pub struct Views {
+    pub draft: Draft,
+    pub agreement: AgreementState,
+    pub matrices: BTreeMap<String, Matrix>,
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}
+
+/// Folds the sample's events into the views.
+pub fn views() -> Views {
+    let events = envelopes(events());
+    Views {
+        draft: draft("neg-1", &events),
+        agreement: agreement_state("neg-1", &events, None),
+        matrices: action_matrices(&events),
+    }
+}
+
+fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, payload)| EventEnvelope {
+            aggregate_id: "neg-1".into(),
+            sequence: i + 1,
+            payload,
+            metadata: HashMap::from([(metadata::ACTOR.to_string(), "someone".to_string())]),
+        })
+        .collect()
+}
+
+fn events() -> Vec<NegotiationEvent> {
+    let party = |code: &str, name: &str| Party::new(code, name, &code.to_lowercase(), code);
+    let hash =
+        |heading: &str, language: &str, text: &str| clause_text_hash(heading, language, text);
+    let proposed = |id: &str, kind, heading: &str, text: &str| NegotiationEvent::ClauseProposed {
+        clause_id: id.into(),
+        kind,
+        heading: heading.into(),
+        language: "fr".into(),
+        text: text.into(),
+        text_hash: hash(heading, "fr", text),
+        proposed_by: "CIV".into(),
+    };
+    let translated =
+        |id: &str, heading: &str, source: &str, text: &str| NegotiationEvent::ClauseTranslated {
+            clause_id: id.into(),
+            language: "ar".into(),
+            heading: heading.into(),
+            text: text.into(),
+            text_hash: hash(heading, "ar", text),
+            source_text_hash: source.into(),
+        };
+    let agreed = |id: &str, party: &str, text_hash: &str| NegotiationEvent::ClauseAgreed {
+        clause_id: id.into(),
+        party: party.into(),
+        text_hash: text_hash.into(),
+        ad_referendum: false,
+    };
+    let recital = "Conscients de la gravité de la traite des personnes ;";
+    let recital_hash = hash("", "fr", recital);
+    let purpose_hash = hash("Objet & portée", "fr", TRICKY_TEXT);
+    let row = RowContent {
+        objective: "Former les agents <frontière>".into(),
+        action: "Ateliers conjoints".into(),
+        responsible_party: "MAR".into(),
+        agency: "DGSN".into(),
+        starts_on: date(2027, 1, 1),
+        ends_on: date(2027, 12, 31),
+        indicator: Indicator {
+            name: "Agents formés".into(),
+            unit: "personnes".into(),
+            baseline: "0".into(),
+            target: "200".into(),
+        },
+    };
+    vec![
+        NegotiationEvent::NegotiationOpened {
+            negotiation_id: "neg-1".into(),
+            title: "Mémorandum \"TIP\" <CIV & MAR>".into(),
+            instrument_kind: InstrumentKind::Mou,
+            parties: vec![
+                party("CIV", "République de Côte d'Ivoire"),
+                party("MAR", "Royaume du Maroc"),
+            ],
+            facilitator: None,
+            languages: vec!["fr".into(), "ar".into()],
+            language_responsibility: Default::default(),
+            entry_into_force_rule: None,
+            termination_notice_months: None,
+            provisional_application: false,
+        },
+        proposed("rec-1", ClauseKind::Recital, "", recital),
+        translated("rec-1", "", &recital_hash, "إدراكاً لخطورة الاتجار بالأشخاص؛"),
+        agreed("rec-1", "CIV", &recital_hash),
+        agreed("rec-1", "MAR", &recital_hash),
+        proposed(
+            "art-objet",
+            ClauseKind::Article,
+            "Objet & portée",
+            TRICKY_TEXT,
+        ),
+        translated("art-objet", "الهدف", &purpose_hash, ARABIC_TEXT),
+        agreed("art-objet", "CIV", &purpose_hash),
+        proposed(
+            "art-points-focaux",
+            ClauseKind::Article,
+            "Points focaux",
+            MISSING_IN_ARABIC,
+        ),
+        NegotiationEvent::AlternativeProposed {
+            clause_id: "art-points-focaux".into(),
+            label: "B".into(),
+            heading: "Points focaux".into(),
+            language: "fr".into(),
+            text: ALTERNATIVE_TEXT.into(),
+            text_hash: hash("Points focaux", "fr", ALTERNATIVE_TEXT),
+            proposed_by: "MAR".into(),
+        },
+        NegotiationEvent::PositionStated {
+            clause_id: "art-points-focaux".into(),
+            party: "MAR".into(),
+            position: Position::Alternative { label: "B".into() },
+            rationale: "Loi 09-08 <protection>".into(),
+        },
+        NegotiationEvent::InstrumentSigned {
+            party: "CIV".into(),
+            signatory: "minister.civ".into(),
+            revision: 0,
+            capacity: SignatureCapacity::Definitive,
+            text_root_hash: "ab".repeat(32),
+            signed_on: date(2026, 5, 28),
+            signature: "00".repeat(64),
+        },
+        NegotiationEvent::MatrixCreated {
+            matrix_id: "mx-protection".into(),
+            title: "Protection des victimes".into(),
+        },
+        NegotiationEvent::RowProposed {
+            matrix_id: "mx-protection".into(),
+            row_id: "prot-1".into(),
+            row_hash: row_hash(&row),
+            content: row,
+        },
+    ]
+}

@@ -1,0 +1,135 @@
+//! `pacta export`: a negotiation's text as a document (Markdown, HTML, Word .docx, Akoma Ntoso
+//! XML or JSON), made by the pure exporters of `pacta_projections::export`. This file only reads
+//! the ledger, checks the request, and writes the bytes to stdout or to `--out`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use cqrs_es::persist::PersistedEventRepository;
+use pacta_projections::export::{self as exporters, AkomaNtosoSource};
+use pacta_projections::{action_matrices, agreement_state, draft, draft_of_revision, Draft};
+
+use super::CliError;
+use crate::ledger::Ledger;
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub negotiation: String,
+    /// markdown, html, docx, akoma-ntoso or json.
+    #[arg(long, value_enum)]
+    pub format: Format,
+    /// The authentic language of the document (default: the negotiation's first language).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Export this revision's text instead of the current one (0 is the original instrument).
+    #[arg(long)]
+    pub revision: Option<u32>,
+    /// Write the document to this file (required for docx; text formats default to stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Markdown,
+    Html,
+    Docx,
+    AkomaNtoso,
+    Json,
+}
+
+/// What `pacta export` can fail with beyond the CLI's common errors; each is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFailure {
+    #[error("a .docx is binary: pass --out FILE to say where to write it")]
+    DocxNeedsOut,
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Export(#[from] exporters::ExportError),
+}
+
+/// Reads the negotiation, makes the document in full, and only then writes it: a refused request
+/// writes nothing.
+pub async fn run<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+    args: ExportArgs,
+) -> Result<(), CliError> {
+    if args.format == Format::Docx && args.out.is_none() {
+        return Err(ExportFailure::DocxNeedsOut.into());
+    }
+    let events = ledger.events(&args.negotiation).await?;
+    let view = match args.revision {
+        None => draft(&args.negotiation, &events),
+        Some(revision) => draft_of_revision(&args.negotiation, &events, revision).ok_or(
+            CliError::UnknownRevision {
+                negotiation: args.negotiation.clone(),
+                revision,
+            },
+        )?,
+    };
+    let language = chosen_language(&view, args.language)?;
+    let agreement = agreement_state(&args.negotiation, &events, None);
+    let matrices = action_matrices(&events);
+    let document: Vec<u8> = match args.format {
+        Format::Markdown => exporters::draft_markdown(&view, &language)
+            .map_err(ExportFailure::from)?
+            .into_bytes(),
+        Format::Html => exporters::draft_html(&view, &language)
+            .map_err(ExportFailure::from)?
+            .into_bytes(),
+        Format::Docx => exporters::draft_docx(&view, &language).map_err(ExportFailure::from)?,
+        Format::AkomaNtoso => {
+            let source = AkomaNtosoSource {
+                draft: &view,
+                agreement: &agreement,
+                matrices: &matrices,
+                exported_on: chrono::Utc::now().date_naive(),
+            };
+            exporters::akoma_ntoso(&source, &language)
+                .map_err(ExportFailure::from)?
+                .into_bytes()
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "draft": view,
+                "agreement": agreement,
+                "action_matrices": matrices,
+            });
+            let mut text =
+                serde_json::to_string_pretty(&json).expect("invariant: views serialise to JSON");
+            text.push('\n');
+            text.into_bytes()
+        }
+    };
+    write(args.out, &document)
+}
+
+/// The language asked for, which must be authentic, or the negotiation's first one.
+fn chosen_language(view: &Draft, asked: Option<String>) -> Result<String, CliError> {
+    match asked {
+        Some(language) if !view.languages.contains(&language) => {
+            Err(CliError::NotAuthenticLanguage {
+                language,
+                authentic: view.languages.join(", "),
+            })
+        }
+        Some(language) => Ok(language),
+        None => Ok(view.languages.first().cloned().unwrap_or_default()),
+    }
+}
+
+fn write(out: Option<PathBuf>, document: &[u8]) -> Result<(), CliError> {
+    let result = match &out {
+        Some(path) => std::fs::write(path, document),
+        None => std::io::stdout().lock().write_all(document),
+    };
+    result.map_err(|source| {
+        let path = out.map_or("standard output".to_string(), |p| p.display().to_string());
+        ExportFailure::Write { path, source }.into()
+    })
+}
