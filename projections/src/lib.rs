@@ -1,21 +1,34 @@
 //! Pure folds from a negotiation's events to the views people read: the history of acts, the
-//! current draft, and the state of the agreement. No I/O: they take verified events from the ledger and return plain values that
-//! the CLI prints, or serialises as JSON.
+//! current draft, and the state of the agreement; and, at any point of the history, the draft,
+//! a clause's versions, the redline between two points, and the index of negotiations. No I/O:
+//! they take verified events from the ledger and return plain values that the CLI prints, or
+//! serialises as JSON.
 //!
 //! Clause status comes from the domain's own `Negotiation::apply`, so a view can never
 //! disagree with the rules about whether a clause is agreed.
 
 mod agreement;
+mod clause_history;
 mod draft;
 mod history;
+mod index;
+mod point;
 mod redline;
 
 pub use agreement::{action_matrices, agreement_state, AgreementState, PartyState};
+pub use clause_history::{clause_history, ClauseAct, ClauseHistory, ClauseVersion, VersionKind};
 pub use draft::{
     draft, draft_of_revision, Draft, DraftAlternative, DraftClause, DraftPosition, LanguageVersion,
 };
-pub use history::{history, summary, HistoryEntry};
-pub use redline::{word_diff, ChangeKind, WordChange};
+pub use history::{history, summary, timeline, HistoryEntry, TimelineFilter};
+pub use index::{
+    index_entry, matrix_status, ClauseCounts, IndexEntry, MatrixStatus, ProgressReport,
+};
+pub use point::{events_at, Point, PointError};
+pub use redline::{
+    redline, word_diff, ChangeAuthor, ChangeKind, ClauseChange, ClauseRedline, Redline, RedlineEnd,
+    WordChange,
+};
 
 /// The domain's state after a negotiation's stored events.
 fn replay(
