@@ -113,9 +113,9 @@ pub fn clause_history(
     let rounds = open_rounds(events);
     let clauses = clause_ids(events);
     let mut state = Negotiation::default();
-    // The latest wording in each language, as (sequence, heading, text): what the next version
-    // in that language is compared with.
-    let mut wordings: HashMap<String, (usize, String, String)> = HashMap::new();
+    // The latest wording in each language, as (sequence, heading, text, proposed_by): what the
+    // next version in that language is compared with.
+    let mut wordings: HashMap<String, (usize, String, String, String)> = HashMap::new();
     let mut alternative_proposers: HashMap<String, String> = HashMap::new();
     let mut corrections: HashMap<String, &NegotiationEvent> = HashMap::new();
     let mut versions = Vec::new();
@@ -282,10 +282,19 @@ pub fn clause_history(
                 why: why(&envelope.payload),
             });
         }
-        for version in found {
+        for mut version in found {
             let previous = wordings.get(&version.language);
+            if let (VersionKind::RevisionOpened | VersionKind::RevisionAbandoned, Some(previous)) =
+                (version.kind, previous)
+            {
+                // A revision copies or restores wording; it stays the wording of whoever proposed
+                // it, not of the party that opened or abandoned the revision.
+                if previous.1 == version.heading && previous.2 == version.text {
+                    version.proposed_by = previous.3.clone();
+                }
+            }
             let (previous_sequence, old_heading, old_text) = match previous {
-                Some((sequence, heading, text)) => {
+                Some((sequence, heading, text, _)) => {
                     (Some(*sequence), heading.as_str(), text.as_str())
                 }
                 None => (None, "", ""),
@@ -295,7 +304,12 @@ pub fn clause_history(
             if version.kind.changes_wording() {
                 wordings.insert(
                     version.language.clone(),
-                    (base.sequence, version.heading.clone(), version.text.clone()),
+                    (
+                        base.sequence,
+                        version.heading.clone(),
+                        version.text.clone(),
+                        version.proposed_by.clone(),
+                    ),
                 );
             }
             versions.push(ClauseVersion {

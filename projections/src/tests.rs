@@ -546,7 +546,7 @@ fn corrected_then_revised() -> Vec<EventEnvelope<Negotiation>> {
             },
         ), // 7
         (
-            "MAR",
+            "CIV",
             "2026-06-10",
             NegotiationEvent::RevisionOpened {
                 revision: 1,
@@ -650,6 +650,11 @@ fn a_correction_is_a_version_proposed_by_the_correcting_party() {
     );
     assert_eq!(inserted(&correction.text_changes), "traite des personnes.");
     let reopening = &history.versions[2];
+    assert_eq!(
+        (reopening.party.as_str(), reopening.proposed_by.as_str()),
+        ("CIV", "MAR"),
+        "opened by CIV, the wording carried over is still the corrected one MAR proposed"
+    );
     assert!(reopening
         .text_changes
         .iter()

@@ -1,5 +1,7 @@
 //! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
 
+mod views;
+
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -13,7 +15,7 @@ use pacta_domain::{
     Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind,
     SignatureCapacity, SigningAuthority,
 };
-use pacta_projections::{draft, history, Draft};
+use pacta_projections::{draft, Draft};
 
 use crate::ledger::{CommandContext, Ledger, LedgerError};
 use crate::store::{Database, StoreError};
@@ -299,11 +301,26 @@ pub enum Command {
     },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
-    /// Every recorded act of a negotiation, with its chain hash.
+    /// Every recorded act of a negotiation, with its chain hash; the options keep only some.
     History {
         negotiation: String,
         #[arg(long)]
         json: bool,
+        /// Only acts performed for this party (or facilitator), by code.
+        #[arg(long)]
+        party: Option<String>,
+        /// Only acts on this clause.
+        #[arg(long)]
+        clause: Option<String>,
+        /// Only acts recorded while this round was open.
+        #[arg(long)]
+        round: Option<String>,
+        /// Only acts recorded on or after this day (UTC).
+        #[arg(long)]
+        since: Option<NaiveDate>,
+        /// Only acts recorded on or before this day (UTC).
+        #[arg(long)]
+        until: Option<NaiveDate>,
     },
     /// The current draft: clauses in order with their status.
     Draft {
@@ -316,6 +333,33 @@ pub enum Command {
         /// Show this revision's text instead of the current one (0 is the original instrument).
         #[arg(long)]
         revision: Option<u32>,
+        /// Show the draft as it stood at a point: SEQUENCE, DATE (YYYY-MM-DD), round:ID (or a bare
+        /// round id) or revision:N.
+        #[arg(long, conflicts_with = "revision")]
+        at: Option<String>,
+    },
+    /// The text at one point against another, clause by clause: {+inserted+} and [-deleted-]
+    /// words, and who proposed each change. Points as for draft --at.
+    Redline {
+        negotiation: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every wording a clause had, each against the one before, and every other act on it.
+    ClauseHistory {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every negotiation in the ledger: status, clauses by status, matrices, last activity.
+    List {
+        #[arg(long)]
+        json: bool,
     },
     /// Recompute the hash chain of one negotiation, or of every negotiation.
     Verify {
@@ -622,6 +666,10 @@ pub enum CliError {
     },
     #[error("negotiation '{negotiation}' has no revision {revision} on record (see pacta status for its revisions)")]
     UnknownRevision { negotiation: String, revision: u32 },
+    #[error("negotiation '{negotiation}' has no clause '{clause}' (see pacta draft {negotiation} for its clauses)")]
+    UnknownClause { negotiation: String, clause: String },
+    #[error(transparent)]
+    Point(#[from] pacta_projections::PointError),
     #[error("{0}")]
     Bench(String),
     #[error("{0}")]
@@ -1153,37 +1201,48 @@ async fn run_with<R: PersistedEventRepository>(
             print_recorded(&events);
             return Ok(());
         }
-        Command::History { negotiation, json } => {
-            let entries = history(&ledger.events(&negotiation).await?);
-            if json {
-                println!("{}", to_json(&entries));
-            } else {
-                for e in entries {
-                    println!(
-                        "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}",
-                        e.sequence,
-                        e.recorded_at,
-                        e.actor,
-                        e.party,
-                        e.round.as_deref().unwrap_or("-"),
-                        e.event,
-                        &e.hash[..e.hash.len().min(16)],
-                        e.summary
-                    );
-                }
-            }
-            return Ok(());
+        Command::History {
+            negotiation,
+            json,
+            party,
+            clause,
+            round,
+            since,
+            until,
+        } => {
+            let filter = pacta_projections::TimelineFilter {
+                party,
+                clause,
+                round,
+                from_date: since,
+                to_date: until,
+            };
+            return views::history(ledger, &negotiation, filter, json).await;
         }
+        Command::Redline {
+            negotiation,
+            from,
+            to,
+            json,
+        } => return views::redline(ledger, &negotiation, &from, &to, json).await,
+        Command::ClauseHistory {
+            negotiation,
+            clause,
+            json,
+        } => return views::clause_history(ledger, &negotiation, &clause, json).await,
+        Command::List { json } => return views::list(ledger, database, json).await,
         Command::Draft {
             negotiation,
             json,
             language,
             revision,
+            at,
         } => {
             let events = ledger.events(&negotiation).await?;
-            let view = match revision {
-                None => draft(&negotiation, &events),
-                Some(revision) => {
+            let view = match (revision, at) {
+                (_, Some(at)) => views::draft_at(&negotiation, &events, &at)?,
+                (None, None) => draft(&negotiation, &events),
+                (Some(revision), None) => {
                     pacta_projections::draft_of_revision(&negotiation, &events, revision).ok_or(
                         CliError::UnknownRevision {
                             negotiation: negotiation.clone(),
