@@ -312,6 +312,55 @@ impl NegotiationEvent {
     }
 }
 
+impl NegotiationEvent {
+    /// The clause the event is about, when the event itself names one. Acts on a correction
+    /// (`CorrectionAgreed`, `TextCorrected`) name only the correction: a fold that needs their
+    /// clause reads it from the `CorrectionProposed` they follow.
+    pub fn clause_id(&self) -> Option<&str> {
+        match self {
+            NegotiationEvent::ClauseProposed { clause_id, .. }
+            | NegotiationEvent::ClauseAmended { clause_id, .. }
+            | NegotiationEvent::ClauseAgreed { clause_id, .. }
+            | NegotiationEvent::AlternativeProposed { clause_id, .. }
+            | NegotiationEvent::PositionStated { clause_id, .. }
+            | NegotiationEvent::AlternativeChosen { clause_id, .. }
+            | NegotiationEvent::ClauseAgreementConfirmed { clause_id, .. }
+            | NegotiationEvent::ClauseReopened { clause_id, .. }
+            | NegotiationEvent::ClauseWithdrawn { clause_id, .. }
+            | NegotiationEvent::ClauseTranslated { clause_id, .. }
+            | NegotiationEvent::ConcordanceVerified { clause_id, .. }
+            | NegotiationEvent::CorrectionProposed { clause_id, .. } => Some(clause_id),
+            NegotiationEvent::Commented { clause_id, .. } => clause_id.as_deref(),
+            NegotiationEvent::NegotiationOpened { .. }
+            | NegotiationEvent::DelegateAccredited { .. }
+            | NegotiationEvent::RoundOpened { .. }
+            | NegotiationEvent::RoundClosed { .. }
+            | NegotiationEvent::MinutesRecorded { .. }
+            | NegotiationEvent::MinutesAdopted { .. }
+            | NegotiationEvent::TextAdopted { .. }
+            | NegotiationEvent::TextInitialled { .. }
+            | NegotiationEvent::InstrumentSigned { .. }
+            | NegotiationEvent::SignatureConfirmed { .. }
+            | NegotiationEvent::ConsentExpressed { .. }
+            | NegotiationEvent::EntryIntoForceFixed { .. }
+            | NegotiationEvent::NegotiationAbandoned { .. }
+            | NegotiationEvent::MatrixCreated { .. }
+            | NegotiationEvent::RowProposed { .. }
+            | NegotiationEvent::RowAgreed { .. }
+            | NegotiationEvent::MatrixValidated { .. }
+            | NegotiationEvent::ProgressReported { .. }
+            | NegotiationEvent::ProvisionalApplicationStarted { .. }
+            | NegotiationEvent::OperationSuspended { .. }
+            | NegotiationEvent::OperationResumed { .. }
+            | NegotiationEvent::TerminationNotified { .. }
+            | NegotiationEvent::RevisionOpened { .. }
+            | NegotiationEvent::RevisionAbandoned { .. }
+            | NegotiationEvent::CorrectionAgreed { .. }
+            | NegotiationEvent::TextCorrected { .. } => None,
+        }
+    }
+}
+
 impl DomainEvent for NegotiationEvent {
     fn event_type(&self) -> String {
         self.name().to_string()
@@ -319,5 +368,54 @@ impl DomainEvent for NegotiationEvent {
 
     fn event_version(&self) -> String {
         Self::VERSION.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_acts_name_their_clause_and_other_acts_none() {
+        let withdrawn = NegotiationEvent::ClauseWithdrawn {
+            clause_id: "art-1".into(),
+            reason: "merged".into(),
+        };
+        assert_eq!(withdrawn.clause_id(), Some("art-1"));
+        let general_comment = NegotiationEvent::Commented {
+            clause_id: None,
+            text: "on the whole text".into(),
+        };
+        assert_eq!(general_comment.clause_id(), None);
+        let comment = NegotiationEvent::Commented {
+            clause_id: Some("art-2".into()),
+            text: "on article 2".into(),
+        };
+        assert_eq!(comment.clause_id(), Some("art-2"));
+        let correction = NegotiationEvent::CorrectionProposed {
+            correction_id: "corr-1".into(),
+            clause_id: "art-3".into(),
+            language: "ar".into(),
+            base_text_hash: "b".into(),
+            heading: String::new(),
+            text: "t".into(),
+            text_hash: "h".into(),
+            reason: "typo".into(),
+            proposed_by: "MAR".into(),
+        };
+        assert_eq!(correction.clause_id(), Some("art-3"));
+        let corrected = NegotiationEvent::TextCorrected {
+            correction_id: "corr-1".into(),
+            previous_text_root_hash: "a".into(),
+            text_root_hash: "b".into(),
+        };
+        assert_eq!(corrected.clause_id(), None, "named through its correction");
+        assert_eq!(
+            NegotiationEvent::RoundClosed {
+                round_id: "round-1".into()
+            }
+            .clause_id(),
+            None
+        );
     }
 }

@@ -2,39 +2,29 @@
 //!
 //! The projector in `pacta` reads the whole ledger in commit order and hands each event to the
 //! fold of its negotiation. The fold says what to write: the event's timeline entry, and the
-//! documents (current draft, agreement state) as they stand after it. Folding event by event
+//! documents (index entry, current draft, agreement state) as they stand after it. Folding event by event
 //! gives the same views as folding the whole history at once; the tests prove it.
 
+use std::collections::BTreeMap;
+
 use cqrs_es::{Aggregate, EventEnvelope};
-use pacta_domain::{metadata, InstrumentKind, InstrumentStatus, Negotiation};
-use serde::{Deserialize, Serialize};
+use pacta_domain::{metadata, Negotiation, NegotiationEvent};
 
 use crate::{
     agreement_state_of, draft_of_state, history_entry, AgreementState, Draft, HistoryEntry,
+    ProgressReport,
 };
 
 /// One negotiation's state, as far as the projector has read.
 #[derive(Debug, Default)]
 pub struct NegotiationFold {
-    negotiation_id: String,
-    state: Negotiation,
-    last_sequence: usize,
+    pub(crate) negotiation_id: String,
+    pub(crate) state: Negotiation,
+    pub(crate) last_sequence: usize,
     /// When the last event folded in was recorded (RFC 3339).
-    last_recorded_at: String,
-}
-
-/// A negotiation as the list of negotiations shows it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IndexEntry {
-    pub negotiation_id: String,
-    pub title: String,
-    pub instrument_kind: InstrumentKind,
-    pub parties: Vec<String>,
-    pub status: InstrumentStatus,
-    /// The revision being negotiated, or in force when none is.
-    pub revision: u32,
-    pub events: usize,
-    pub last_recorded_at: String,
+    pub(crate) last_recorded_at: String,
+    /// The progress report recorded last, by matrix.
+    pub(crate) latest_progress: BTreeMap<String, ProgressReport>,
 }
 
 /// An event handed to a fold out of its negotiation's sequence: applying it would skip or repeat
@@ -66,6 +56,16 @@ impl NegotiationFold {
         }
     }
 
+    /// The fold of a negotiation's whole stored history.
+    pub fn of(negotiation_id: &str, events: &[EventEnvelope<Negotiation>]) -> Self {
+        let mut fold = Self::new(negotiation_id);
+        for envelope in events {
+            fold.apply(envelope)
+                .expect("invariant: a negotiation's stored events are in sequence");
+        }
+        fold
+    }
+
     pub fn negotiation_id(&self) -> &str {
         &self.negotiation_id
     }
@@ -90,35 +90,47 @@ impl NegotiationFold {
         }
         // A round's closing act belongs to the round; its opening act too, once applied.
         let round_before = self.state.open_round().map(str::to_string);
+        let clause_id = self.clause_of(&envelope.payload);
+        if let NegotiationEvent::ProgressReported {
+            matrix_id,
+            row_id,
+            progress,
+            reported_on,
+            ..
+        } = &envelope.payload
+        {
+            let report = ProgressReport {
+                row_id: row_id.clone(),
+                progress: *progress,
+                reported_on: *reported_on,
+                sequence: envelope.sequence,
+            };
+            self.latest_progress.insert(matrix_id.clone(), report);
+        }
         self.state.apply(envelope.payload.clone());
         self.last_sequence = expected;
         if let Some(recorded_at) = envelope.metadata.get(metadata::RECORDED_AT) {
             self.last_recorded_at.clone_from(recorded_at);
         }
         let round = round_before.or_else(|| self.state.open_round().map(str::to_string));
-        Ok(history_entry(envelope, round))
+        Ok(history_entry(envelope, round, clause_id))
+    }
+
+    /// The clause an event is about; acts on a correction name the corrected clause.
+    fn clause_of(&self, event: &NegotiationEvent) -> Option<String> {
+        match event {
+            NegotiationEvent::CorrectionAgreed { correction_id, .. }
+            | NegotiationEvent::TextCorrected { correction_id, .. } => self
+                .state
+                .corrections()
+                .find(|(id, _)| *id == correction_id)
+                .map(|(_, correction)| correction.clause_id.clone()),
+            other => other.clause_id().map(str::to_string),
+        }
     }
 
     pub fn draft(&self) -> Draft {
         draft_of_state(&self.negotiation_id, &self.state, self.last_sequence)
-    }
-
-    pub fn index_entry(&self) -> IndexEntry {
-        IndexEntry {
-            negotiation_id: self.negotiation_id.clone(),
-            title: self.state.title().unwrap_or_default().to_string(),
-            instrument_kind: self.state.instrument_kind().unwrap_or(InstrumentKind::Mou),
-            parties: self
-                .state
-                .parties()
-                .iter()
-                .map(|p| p.code.clone())
-                .collect(),
-            status: self.state.instrument_status(),
-            revision: self.state.revision(),
-            events: self.last_sequence,
-            last_recorded_at: self.last_recorded_at.clone(),
-        }
     }
 
     pub fn agreement(&self) -> AgreementState {

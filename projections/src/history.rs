@@ -1,5 +1,8 @@
 //! The negotiation's history: one line per recorded act, with who, when, and its chain hash.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{metadata, variant_name, Negotiation, NegotiationEvent};
 use serde::{Deserialize, Serialize};
@@ -16,9 +19,95 @@ pub struct HistoryEntry {
     pub hash: String,
     /// The round open when the act was recorded, if any.
     pub round: Option<String>,
+    /// The clause the act is about, if any; acts on a correction name the corrected clause.
+    pub clause_id: Option<String>,
+}
+
+/// Which entries of the history to keep; every condition given must hold. Dates are days (UTC)
+/// of `recorded_at`, both ends included.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TimelineFilter {
+    /// The party the act was performed for (the `party` of its metadata).
+    pub party: Option<String>,
+    pub clause: Option<String>,
+    /// The round open when the act was recorded.
+    pub round: Option<String>,
+    pub from_date: Option<NaiveDate>,
+    pub to_date: Option<NaiveDate>,
+}
+
+impl TimelineFilter {
+    pub fn matches(&self, entry: &HistoryEntry) -> bool {
+        let day = || {
+            chrono::DateTime::parse_from_rfc3339(&entry.recorded_at)
+                .ok()
+                .map(|t| t.with_timezone(&chrono::Utc).date_naive())
+        };
+        self.party.as_ref().is_none_or(|p| *p == entry.party)
+            && self
+                .clause
+                .as_ref()
+                .is_none_or(|c| entry.clause_id.as_ref() == Some(c))
+            && self
+                .round
+                .as_ref()
+                .is_none_or(|r| entry.round.as_ref() == Some(r))
+            && self
+                .from_date
+                .is_none_or(|from| day().is_some_and(|d| d >= from))
+            && self.to_date.is_none_or(|to| day().is_some_and(|d| d <= to))
+    }
 }
 
 pub fn history(events: &[EventEnvelope<Negotiation>]) -> Vec<HistoryEntry> {
+    let rounds = open_rounds(events);
+    let clauses = clause_ids(events);
+    events
+        .iter()
+        .zip(rounds)
+        .zip(clauses)
+        .map(|((envelope, round), clause_id)| history_entry(envelope, round, clause_id))
+        .collect()
+}
+
+/// The history line of one event, recorded while `round` was open, about `clause_id`.
+pub fn history_entry(
+    envelope: &EventEnvelope<Negotiation>,
+    round: Option<String>,
+    clause_id: Option<String>,
+) -> HistoryEntry {
+    HistoryEntry {
+        round,
+        clause_id,
+        sequence: envelope.sequence,
+        recorded_at: field(envelope, metadata::RECORDED_AT),
+        actor: field(envelope, metadata::ACTOR),
+        party: field(envelope, metadata::PARTY),
+        role: field(envelope, metadata::ROLE),
+        event: envelope.payload.name().to_string(),
+        summary: summary(&envelope.payload),
+        hash: field(envelope, metadata::HASH),
+    }
+}
+
+/// The history entries `filter` keeps, in order.
+pub fn timeline(
+    events: &[EventEnvelope<Negotiation>],
+    filter: &TimelineFilter,
+) -> Vec<HistoryEntry> {
+    history(events)
+        .into_iter()
+        .filter(|entry| filter.matches(entry))
+        .collect()
+}
+
+/// One metadata field of a stored event; empty when absent.
+pub(crate) fn field(envelope: &EventEnvelope<Negotiation>, key: &str) -> String {
+    envelope.metadata.get(key).cloned().unwrap_or_default()
+}
+
+/// The round open when each event was recorded; a round's closing act belongs to the round.
+pub(crate) fn open_rounds(events: &[EventEnvelope<Negotiation>]) -> Vec<Option<String>> {
     let mut open_round: Option<String> = None;
     events
         .iter()
@@ -30,25 +119,33 @@ pub fn history(events: &[EventEnvelope<Negotiation>]) -> Vec<HistoryEntry> {
             if let NegotiationEvent::RoundClosed { .. } = &envelope.payload {
                 open_round = None;
             }
-            history_entry(envelope, round)
+            round
         })
         .collect()
 }
 
-/// The history line of one event, recorded while `round` was open.
-pub fn history_entry(envelope: &EventEnvelope<Negotiation>, round: Option<String>) -> HistoryEntry {
-    let field = |key: &str| envelope.metadata.get(key).cloned().unwrap_or_default();
-    HistoryEntry {
-        round,
-        sequence: envelope.sequence,
-        recorded_at: field(metadata::RECORDED_AT),
-        actor: field(metadata::ACTOR),
-        party: field(metadata::PARTY),
-        role: field(metadata::ROLE),
-        event: envelope.payload.name().to_string(),
-        summary: summary(&envelope.payload),
-        hash: field(metadata::HASH),
-    }
+/// The clause each event is about: named by the event, or for acts on a correction, by the
+/// correction's proposal.
+pub(crate) fn clause_ids(events: &[EventEnvelope<Negotiation>]) -> Vec<Option<String>> {
+    let mut corrected: HashMap<&str, &str> = HashMap::new();
+    events
+        .iter()
+        .map(|envelope| match &envelope.payload {
+            NegotiationEvent::CorrectionProposed {
+                correction_id,
+                clause_id,
+                ..
+            } => {
+                corrected.insert(correction_id, clause_id);
+                Some(clause_id.clone())
+            }
+            NegotiationEvent::CorrectionAgreed { correction_id, .. }
+            | NegotiationEvent::TextCorrected { correction_id, .. } => {
+                corrected.get(correction_id.as_str()).map(|c| c.to_string())
+            }
+            other => other.clause_id().map(str::to_string),
+        })
+        .collect()
 }
 
 /// One line a delegate can read in a list.

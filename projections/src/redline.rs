@@ -1,7 +1,14 @@
-//! Word-level redlines: what a reader of two wordings sees struck out and inserted.
+//! Redlines: what a reader of two wordings sees struck out and inserted, word by word, and the
+//! text at two points of the history compared clause by clause.
 
+use cqrs_es::EventEnvelope;
+use pacta_domain::{ClauseStatus, Negotiation};
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
+
+use crate::clause_history::{clause_history, VersionKind};
+use crate::draft::{draft, DraftClause};
+use crate::point::{events_at, Point, PointError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +46,232 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordChange> {
         }
     }
     runs
+}
+
+/// What happened to a clause between two points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClauseChange {
+    /// Not in the earlier text (or withdrawn there), live in the later one.
+    Added,
+    /// Live in the earlier text, withdrawn from (or absent in) the later one.
+    Removed,
+    Changed,
+    Unchanged,
+}
+
+/// The text at two points of the history, clause by clause.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Redline {
+    pub from: RedlineEnd,
+    pub to: RedlineEnd,
+    /// In the `to` text's document order; clauses absent from it follow, in the `from` order.
+    pub clauses: Vec<ClauseRedline>,
+}
+
+/// One end of a redline: the point asked for, and what it resolved to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RedlineEnd {
+    pub point: Point,
+    /// The last event included.
+    pub as_of_sequence: usize,
+    /// The revision whose text is compared.
+    pub revision: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClauseRedline {
+    pub clause_id: String,
+    /// "Article 2" as numbered in the `to` text (or the `from` text, for a clause absent there).
+    pub label: String,
+    pub change: ClauseChange,
+    /// The language compared: the `to` text's reference language for the clause.
+    pub language: String,
+    pub old_text_hash: Option<String>,
+    pub new_text_hash: Option<String>,
+    pub heading: Vec<WordChange>,
+    pub text: Vec<WordChange>,
+    /// The acts between the two points that changed this wording, oldest first; empty for an
+    /// unchanged clause, and when `from` is later than `to`.
+    pub changed_by: Vec<ChangeAuthor>,
+}
+
+/// An act that changed a clause's wording between two points, and whose wording it was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChangeAuthor {
+    pub sequence: usize,
+    pub recorded_at: String,
+    /// The person who recorded the act, and the party they acted for.
+    pub actor: String,
+    pub party: String,
+    /// The party whose wording it is (an alternative's or a correction's proposer, say).
+    pub proposed_by: String,
+    /// The event ("ClauseAmended", "AlternativeChosen", "ClauseWithdrawn"…).
+    pub event: String,
+    pub label: Option<String>,
+}
+
+/// The clauses' wording at `from` against their wording at `to`, word by word, with who changed
+/// each clause in between. Both texts are drafts of the prefixes `events_at` gives, so a
+/// revision point compares that revision's text.
+pub fn redline(
+    events: &[EventEnvelope<Negotiation>],
+    from: &Point,
+    to: &Point,
+) -> Result<Redline, PointError> {
+    let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
+    let before = draft(negotiation_id, events_at(events, from)?);
+    let after = draft(negotiation_id, events_at(events, to)?);
+    let (from_sequence, to_sequence) = (before.as_of_sequence, after.as_of_sequence);
+    let live = |c: &DraftClause| c.status != ClauseStatus::Withdrawn;
+    let mut clauses: Vec<ClauseRedline> = Vec::new();
+    for new in &after.clauses {
+        let old = before.clauses.iter().find(|c| c.clause_id == new.clause_id);
+        let change = match old {
+            None if live(new) => ClauseChange::Added,
+            None => ClauseChange::Removed,
+            Some(old) if live(old) && !live(new) => ClauseChange::Removed,
+            Some(old) if !live(old) && live(new) => ClauseChange::Added,
+            Some(old) => {
+                let (heading, text, _) = wording_in(old, &new.language);
+                if heading == new.heading && text == new.text {
+                    ClauseChange::Unchanged
+                } else {
+                    ClauseChange::Changed
+                }
+            }
+        };
+        let (old_heading, old_text, old_hash) = match (change, old) {
+            (ClauseChange::Added, _) | (_, None) => ("", "", None),
+            (_, Some(old)) => wording_in(old, &new.language),
+        };
+        let (new_heading, new_text, new_hash) = match change {
+            ClauseChange::Removed => ("", "", None),
+            _ => (
+                new.heading.as_str(),
+                new.text.as_str(),
+                Some(new.text_hash.clone()),
+            ),
+        };
+        clauses.push(ClauseRedline {
+            clause_id: new.clause_id.clone(),
+            label: new.label.clone(),
+            change,
+            language: new.language.clone(),
+            old_text_hash: old_hash,
+            new_text_hash: new_hash,
+            heading: word_diff(old_heading, new_heading),
+            text: word_diff(old_text, new_text),
+            changed_by: Vec::new(),
+        });
+    }
+    for old in &before.clauses {
+        if after.clauses.iter().all(|c| c.clause_id != old.clause_id) && live(old) {
+            clauses.push(ClauseRedline {
+                clause_id: old.clause_id.clone(),
+                label: old.label.clone(),
+                change: ClauseChange::Removed,
+                language: old.language.clone(),
+                old_text_hash: Some(old.text_hash.clone()),
+                new_text_hash: None,
+                heading: word_diff(&old.heading, ""),
+                text: word_diff(&old.text, ""),
+                changed_by: Vec::new(),
+            });
+        }
+    }
+    let between = |sequence: usize| from_sequence < sequence && sequence <= to_sequence;
+    for clause in clauses
+        .iter_mut()
+        .filter(|c| c.change != ClauseChange::Unchanged)
+    {
+        let Some(history) = clause_history(events, &clause.clause_id) else {
+            continue;
+        };
+        let mut authors: Vec<ChangeAuthor> = history
+            .versions
+            .iter()
+            .filter(|v| {
+                between(v.sequence) && v.kind.changes_wording() && v.language == clause.language
+            })
+            .map(|v| ChangeAuthor {
+                sequence: v.sequence,
+                recorded_at: v.recorded_at.clone(),
+                actor: v.actor.clone(),
+                party: v.party.clone(),
+                proposed_by: v.proposed_by.clone(),
+                event: event_name(v.kind).to_string(),
+                label: v.label.clone(),
+            })
+            .collect();
+        if clause.change == ClauseChange::Removed {
+            authors.extend(
+                history
+                    .acts
+                    .iter()
+                    .filter(|a| between(a.sequence) && a.event == "ClauseWithdrawn")
+                    .map(|a| ChangeAuthor {
+                        sequence: a.sequence,
+                        recorded_at: a.recorded_at.clone(),
+                        actor: a.actor.clone(),
+                        party: a.party.clone(),
+                        proposed_by: a.party.clone(),
+                        event: a.event.clone(),
+                        label: None,
+                    }),
+            );
+            authors.sort_by_key(|a| a.sequence);
+        }
+        clause.changed_by = authors;
+    }
+    Ok(Redline {
+        from: RedlineEnd {
+            point: from.clone(),
+            as_of_sequence: from_sequence,
+            revision: before.revision,
+        },
+        to: RedlineEnd {
+            point: to.clone(),
+            as_of_sequence: to_sequence,
+            revision: after.revision,
+        },
+        clauses,
+    })
+}
+
+/// The clause's heading, text and hash in `language`, falling back on its reference wording
+/// when it has no version in that language.
+fn wording_in<'a>(clause: &'a DraftClause, language: &str) -> (&'a str, &'a str, Option<String>) {
+    match clause
+        .languages
+        .iter()
+        .find(|v| v.language == language && !v.text.is_empty())
+    {
+        Some(version) => (
+            &version.heading,
+            &version.text,
+            Some(version.text_hash.clone()),
+        ),
+        None => (
+            &clause.heading,
+            &clause.text,
+            Some(clause.text_hash.clone()),
+        ),
+    }
+}
+
+/// The stored event behind each kind of version.
+fn event_name(kind: VersionKind) -> &'static str {
+    match kind {
+        VersionKind::Proposed => "ClauseProposed",
+        VersionKind::Amended => "ClauseAmended",
+        VersionKind::AlternativeProposed => "AlternativeProposed",
+        VersionKind::AlternativeChosen => "AlternativeChosen",
+        VersionKind::Translated => "ClauseTranslated",
+        VersionKind::Corrected => "TextCorrected",
+        VersionKind::RevisionOpened => "RevisionOpened",
+        VersionKind::RevisionAbandoned => "RevisionAbandoned",
+    }
 }
 
 #[cfg(test)]

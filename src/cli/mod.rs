@@ -1,6 +1,8 @@
 //! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
 
 mod export;
+mod projections;
+mod reads;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -18,10 +20,8 @@ use pacta_domain::{
 use pacta_projections::Draft;
 
 use crate::ledger::{CommandContext, Ledger, LedgerError};
-use crate::views::{View, ViewError};
-
-mod projections;
 use crate::store::{Database, StoreError};
+use crate::views::{View, ViewError};
 
 pub const DEFAULT_STORE_URL: &str = "sqlite://pacta.db";
 /// Largest text file read for a clause: well above `MAX_CLAUSE_TEXT_BYTES`, so that an over-long
@@ -304,11 +304,26 @@ pub enum Command {
     },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
-    /// Every recorded act of a negotiation, with its chain hash.
+    /// Every recorded act of a negotiation, with its chain hash; the options keep only some.
     History {
         negotiation: String,
         #[arg(long)]
         json: bool,
+        /// Only acts performed for this party (or facilitator), by code.
+        #[arg(long)]
+        party: Option<String>,
+        /// Only acts on this clause.
+        #[arg(long)]
+        clause: Option<String>,
+        /// Only acts recorded while this round was open.
+        #[arg(long)]
+        round: Option<String>,
+        /// Only acts recorded on or after this day (UTC).
+        #[arg(long)]
+        since: Option<NaiveDate>,
+        /// Only acts recorded on or before this day (UTC).
+        #[arg(long)]
+        until: Option<NaiveDate>,
     },
     /// The current draft: clauses in order with their status.
     Draft {
@@ -321,6 +336,33 @@ pub enum Command {
         /// Show this revision's text instead of the current one (0 is the original instrument).
         #[arg(long)]
         revision: Option<u32>,
+        /// Show the draft as it stood at a point: SEQUENCE, DATE (YYYY-MM-DD), round:ID (or a bare
+        /// round id) or revision:N.
+        #[arg(long, conflicts_with = "revision")]
+        at: Option<String>,
+    },
+    /// The text at one point against another, clause by clause: {+inserted+} and [-deleted-]
+    /// words, and who proposed each change. Points as for draft --at.
+    Redline {
+        negotiation: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every wording a clause had, each against the one before, and every other act on it.
+    ClauseHistory {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every negotiation in the ledger: status, clauses by status, matrices, last activity.
+    List {
+        #[arg(long)]
+        json: bool,
     },
     /// The text as a document: markdown, html, docx, akoma-ntoso (XML) or json.
     Export(export::ExportArgs),
@@ -638,6 +680,10 @@ pub enum CliError {
     UnknownRevision { negotiation: String, revision: u32 },
     #[error(transparent)]
     Export(#[from] export::ExportFailure),
+    #[error("negotiation '{negotiation}' has no clause '{clause}' (see pacta draft {negotiation} for its clauses)")]
+    UnknownClause { negotiation: String, clause: String },
+    #[error(transparent)]
+    Point(#[from] pacta_projections::PointError),
     #[error("{0}")]
     Bench(String),
     #[error("{0}")]
@@ -1174,40 +1220,49 @@ async fn run_with<R: PersistedEventRepository>(
             projections::refresh_after_recording(database).await;
             return Ok(());
         }
-        Command::History { negotiation, json } => {
-            projections::catch_up(database).await?;
-            let entries = crate::views::timeline(database, &negotiation).await?;
-            if entries.is_empty() {
-                return Err(LedgerError::UnknownNegotiation(negotiation).into());
-            }
-            if json {
-                println!("{}", to_json(&entries));
-            } else {
-                for e in entries {
-                    println!(
-                        "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}",
-                        e.sequence,
-                        e.recorded_at,
-                        e.actor,
-                        e.party,
-                        e.round.as_deref().unwrap_or("-"),
-                        e.event,
-                        &e.hash[..e.hash.len().min(16)],
-                        e.summary
-                    );
-                }
-            }
-            return Ok(());
+        Command::History {
+            negotiation,
+            json,
+            party,
+            clause,
+            round,
+            since,
+            until,
+        } => {
+            let filter = pacta_projections::TimelineFilter {
+                party,
+                clause,
+                round,
+                from_date: since,
+                to_date: until,
+            };
+            return reads::history(database, &negotiation, filter, json).await;
         }
+        Command::Redline {
+            negotiation,
+            from,
+            to,
+            json,
+        } => return reads::redline(ledger, &negotiation, &from, &to, json).await,
+        Command::ClauseHistory {
+            negotiation,
+            clause,
+            json,
+        } => return reads::clause_history(ledger, &negotiation, &clause, json).await,
+        Command::List { json } => return reads::list(database, json).await,
         Command::Draft {
             negotiation,
             json,
             language,
             revision,
+            at,
         } => {
-            let view = match revision {
-                None => stored(database, View::Draft, &negotiation).await?,
-                Some(revision) => {
+            let view = match (revision, at) {
+                (None, None) => stored(database, View::Draft, &negotiation).await?,
+                (_, Some(at)) => {
+                    reads::draft_at(&negotiation, &ledger.events(&negotiation).await?, &at)?
+                }
+                (Some(revision), None) => {
                     let events = ledger.events(&negotiation).await?;
                     pacta_projections::draft_of_revision(&negotiation, &events, revision).ok_or(
                         CliError::UnknownRevision {

@@ -1,0 +1,414 @@
+//! One clause's life: every wording it had, in every language, each with a redline against the
+//! wording it replaced, and every other act on it.
+
+use std::collections::HashMap;
+
+use cqrs_es::{Aggregate, EventEnvelope};
+use pacta_domain::{metadata, ClauseKind, Negotiation, NegotiationEvent};
+use serde::Serialize;
+
+use crate::history::{clause_ids, field, open_rounds, summary};
+use crate::redline::{word_diff, WordChange};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClauseHistory {
+    pub clause_id: String,
+    pub kind: ClauseKind,
+    /// Every wording, oldest first.
+    pub versions: Vec<ClauseVersion>,
+    /// Every other act on the clause (agreements, positions, comments, reopenings, withdrawals,
+    /// confirmations, concordance checks, corrections proposed and agreed), oldest first.
+    pub acts: Vec<ClauseAct>,
+}
+
+/// How a version came about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VersionKind {
+    Proposed,
+    Amended,
+    /// A bracketed alternative: proposed, not (yet) the clause's wording.
+    AlternativeProposed,
+    /// An alternative became the clause's wording.
+    AlternativeChosen,
+    Translated,
+    /// A correction of the authenticated text (art. 79) was made.
+    Corrected,
+    /// A revision opened on the text in force: its copy of the clause starts from this wording.
+    RevisionOpened,
+    /// A revision was abandoned: the clause's wording in force is restored.
+    RevisionAbandoned,
+}
+
+impl VersionKind {
+    /// Whether the version becomes the clause's wording in its language; a bracketed alternative
+    /// does not, and a revision's opening copies the wording unchanged.
+    pub fn changes_wording(self) -> bool {
+        !matches!(
+            self,
+            VersionKind::AlternativeProposed | VersionKind::RevisionOpened
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClauseVersion {
+    pub sequence: usize,
+    pub recorded_at: String,
+    /// Who recorded the act, and for which party.
+    pub actor: String,
+    pub party: String,
+    /// The round open at the time, if any.
+    pub round: Option<String>,
+    /// The revision whose text the version belongs to (0 is the original).
+    pub revision: u32,
+    pub kind: VersionKind,
+    /// The alternative's label, for alternatives proposed and chosen.
+    pub label: Option<String>,
+    /// The correction made, for corrected versions.
+    pub correction_id: Option<String>,
+    /// The party whose wording this is: the proposer of the clause, alternative or correction,
+    /// else the party that recorded it.
+    pub proposed_by: String,
+    /// The reason the event records, where it records one (corrections, revisions).
+    pub why: Option<String>,
+    pub language: String,
+    pub heading: String,
+    pub text: String,
+    pub text_hash: String,
+    /// The version this one is compared with: the wording in the same language just before.
+    /// `None` for a language's first wording, compared with nothing.
+    pub previous_sequence: Option<usize>,
+    pub heading_changes: Vec<WordChange>,
+    pub text_changes: Vec<WordChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClauseAct {
+    pub sequence: usize,
+    pub recorded_at: String,
+    pub actor: String,
+    pub party: String,
+    pub round: Option<String>,
+    pub revision: u32,
+    pub event: String,
+    pub summary: String,
+    /// The reason, rationale or comment the act carries, in full.
+    pub why: Option<String>,
+}
+
+/// The clause's history, or `None` when no event ever named the clause.
+pub fn clause_history(
+    events: &[EventEnvelope<Negotiation>],
+    clause_id: &str,
+) -> Option<ClauseHistory> {
+    let kind = events.iter().find_map(|e| match &e.payload {
+        NegotiationEvent::ClauseProposed {
+            clause_id: id,
+            kind,
+            ..
+        } if id == clause_id => Some(*kind),
+        _ => None,
+    })?;
+    let rounds = open_rounds(events);
+    let clauses = clause_ids(events);
+    let mut state = Negotiation::default();
+    // The latest wording in each language, as (sequence, heading, text, proposed_by): what the
+    // next version in that language is compared with.
+    let mut wordings: HashMap<String, (usize, String, String, String)> = HashMap::new();
+    let mut alternative_proposers: HashMap<String, String> = HashMap::new();
+    let mut corrections: HashMap<String, &NegotiationEvent> = HashMap::new();
+    let mut versions = Vec::new();
+    let mut acts = Vec::new();
+    for ((envelope, round), about) in events.iter().zip(rounds).zip(clauses) {
+        state.apply(envelope.payload.clone());
+        let about_this = about.as_deref() == Some(clause_id);
+        let party = field(envelope, metadata::PARTY);
+        let base = Wording {
+            sequence: envelope.sequence,
+            recorded_at: field(envelope, metadata::RECORDED_AT),
+            actor: field(envelope, metadata::ACTOR),
+            round,
+            revision: state.revision(),
+        };
+        let mut found: Vec<Found> = Vec::new();
+        match &envelope.payload {
+            NegotiationEvent::ClauseProposed {
+                heading,
+                language,
+                text,
+                text_hash,
+                proposed_by,
+                ..
+            } if about_this => found.push(Found::new(
+                VersionKind::Proposed,
+                proposed_by,
+                language,
+                heading,
+                text,
+                text_hash,
+            )),
+            NegotiationEvent::ClauseAmended {
+                heading,
+                language,
+                text,
+                text_hash,
+                ..
+            } if about_this => found.push(Found::new(
+                VersionKind::Amended,
+                &party,
+                language,
+                heading,
+                text,
+                text_hash,
+            )),
+            NegotiationEvent::AlternativeProposed {
+                label,
+                heading,
+                language,
+                text,
+                text_hash,
+                proposed_by,
+                ..
+            } if about_this => {
+                alternative_proposers.insert(label.clone(), proposed_by.clone());
+                let mut version = Found::new(
+                    VersionKind::AlternativeProposed,
+                    proposed_by,
+                    language,
+                    heading,
+                    text,
+                    text_hash,
+                );
+                version.label = Some(label.clone());
+                found.push(version);
+            }
+            NegotiationEvent::AlternativeChosen { label, .. } if about_this => {
+                let clause = state
+                    .clause(clause_id)
+                    .expect("invariant: a chosen alternative's clause exists");
+                let proposer = alternative_proposers.get(label).unwrap_or(&party);
+                let mut version = Found::new(
+                    VersionKind::AlternativeChosen,
+                    proposer,
+                    &clause.language,
+                    &clause.heading,
+                    &clause.text,
+                    &clause.text_hash,
+                );
+                version.label = Some(label.clone());
+                found.push(version);
+            }
+            NegotiationEvent::ClauseTranslated {
+                language,
+                heading,
+                text,
+                text_hash,
+                ..
+            } if about_this => found.push(Found::new(
+                VersionKind::Translated,
+                &party,
+                language,
+                heading,
+                text,
+                text_hash,
+            )),
+            NegotiationEvent::CorrectionProposed { correction_id, .. } if about_this => {
+                corrections.insert(correction_id.clone(), &envelope.payload);
+            }
+            NegotiationEvent::TextCorrected { correction_id, .. } if about_this => {
+                if let Some(NegotiationEvent::CorrectionProposed {
+                    language,
+                    heading,
+                    text,
+                    text_hash,
+                    reason,
+                    proposed_by,
+                    ..
+                }) = corrections.get(correction_id)
+                {
+                    let mut version = Found::new(
+                        VersionKind::Corrected,
+                        proposed_by,
+                        language,
+                        heading,
+                        text,
+                        text_hash,
+                    );
+                    version.correction_id = Some(correction_id.clone());
+                    version.why = Some(reason.clone());
+                    found.push(version);
+                }
+            }
+            NegotiationEvent::RevisionOpened { reason, .. }
+            | NegotiationEvent::RevisionAbandoned { reason, .. } => {
+                let kind = match envelope.payload {
+                    NegotiationEvent::RevisionOpened { .. } => VersionKind::RevisionOpened,
+                    _ => VersionKind::RevisionAbandoned,
+                };
+                if let Some(clause) = state.clause(clause_id) {
+                    let mut languages = vec![(
+                        &clause.language,
+                        &clause.heading,
+                        &clause.text,
+                        &clause.text_hash,
+                    )];
+                    languages.extend(
+                        clause
+                            .translations
+                            .iter()
+                            .map(|(l, t)| (l, &t.heading, &t.text, &t.text_hash)),
+                    );
+                    for (language, heading, text, text_hash) in languages {
+                        let mut version =
+                            Found::new(kind, &party, language, heading, text, text_hash);
+                        version.why = Some(reason.clone());
+                        found.push(version);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if about_this && !is_wording(&envelope.payload) {
+            acts.push(ClauseAct {
+                sequence: base.sequence,
+                recorded_at: base.recorded_at.clone(),
+                actor: base.actor.clone(),
+                party: party.clone(),
+                round: base.round.clone(),
+                revision: base.revision,
+                event: envelope.payload.name().to_string(),
+                summary: summary(&envelope.payload),
+                why: why(&envelope.payload),
+            });
+        }
+        for mut version in found {
+            let previous = wordings.get(&version.language);
+            if let (VersionKind::RevisionOpened | VersionKind::RevisionAbandoned, Some(previous)) =
+                (version.kind, previous)
+            {
+                // A revision copies or restores wording; it stays the wording of whoever proposed
+                // it, not of the party that opened or abandoned the revision.
+                if previous.1 == version.heading && previous.2 == version.text {
+                    version.proposed_by = previous.3.clone();
+                }
+            }
+            let (previous_sequence, old_heading, old_text) = match previous {
+                Some((sequence, heading, text, _)) => {
+                    (Some(*sequence), heading.as_str(), text.as_str())
+                }
+                None => (None, "", ""),
+            };
+            let heading_changes = word_diff(old_heading, &version.heading);
+            let text_changes = word_diff(old_text, &version.text);
+            if version.kind.changes_wording() {
+                wordings.insert(
+                    version.language.clone(),
+                    (
+                        base.sequence,
+                        version.heading.clone(),
+                        version.text.clone(),
+                        version.proposed_by.clone(),
+                    ),
+                );
+            }
+            versions.push(ClauseVersion {
+                sequence: base.sequence,
+                recorded_at: base.recorded_at.clone(),
+                actor: base.actor.clone(),
+                party: party.clone(),
+                round: base.round.clone(),
+                revision: base.revision,
+                kind: version.kind,
+                label: version.label,
+                correction_id: version.correction_id,
+                proposed_by: version.proposed_by,
+                why: version.why,
+                language: version.language,
+                heading: version.heading,
+                text: version.text,
+                text_hash: version.text_hash,
+                previous_sequence,
+                heading_changes,
+                text_changes,
+            });
+        }
+    }
+    Some(ClauseHistory {
+        clause_id: clause_id.to_string(),
+        kind,
+        versions,
+        acts,
+    })
+}
+
+/// What every version and act of one event shares.
+struct Wording {
+    sequence: usize,
+    recorded_at: String,
+    actor: String,
+    round: Option<String>,
+    revision: u32,
+}
+
+/// A version found in one event, before it is compared with the wording it follows.
+struct Found {
+    kind: VersionKind,
+    label: Option<String>,
+    correction_id: Option<String>,
+    proposed_by: String,
+    why: Option<String>,
+    language: String,
+    heading: String,
+    text: String,
+    text_hash: String,
+}
+
+impl Found {
+    fn new(
+        kind: VersionKind,
+        proposed_by: &str,
+        language: &str,
+        heading: &str,
+        text: &str,
+        text_hash: &str,
+    ) -> Found {
+        Found {
+            kind,
+            label: None,
+            correction_id: None,
+            proposed_by: proposed_by.to_string(),
+            why: None,
+            language: language.to_string(),
+            heading: heading.to_string(),
+            text: text.to_string(),
+            text_hash: text_hash.to_string(),
+        }
+    }
+}
+
+/// Events that record a wording of their clause: versions, not acts.
+fn is_wording(event: &NegotiationEvent) -> bool {
+    matches!(
+        event,
+        NegotiationEvent::ClauseProposed { .. }
+            | NegotiationEvent::ClauseAmended { .. }
+            | NegotiationEvent::AlternativeProposed { .. }
+            | NegotiationEvent::AlternativeChosen { .. }
+            | NegotiationEvent::ClauseTranslated { .. }
+            | NegotiationEvent::TextCorrected { .. }
+    )
+}
+
+fn why(event: &NegotiationEvent) -> Option<String> {
+    match event {
+        NegotiationEvent::PositionStated { rationale, .. } if !rationale.is_empty() => {
+            Some(rationale.clone())
+        }
+        NegotiationEvent::ClauseReopened { reason, .. }
+        | NegotiationEvent::ClauseWithdrawn { reason, .. }
+        | NegotiationEvent::CorrectionProposed { reason, .. } => Some(reason.clone()),
+        NegotiationEvent::Commented { text, .. } => Some(text.clone()),
+        _ => None,
+    }
+}

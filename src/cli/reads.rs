@@ -1,0 +1,367 @@
+//! The read-only views of a negotiation's past: the draft at a point, redlines between points,
+//! a clause's history, the filtered history, and the index of every negotiation. Each reads
+//! verified events from the ledger and prints a pure fold of `pacta-projections`.
+
+use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::EventEnvelope;
+use pacta_domain::{variant_name, Negotiation};
+use pacta_projections::{
+    ChangeKind, ClauseChange, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, PointError,
+    Redline, TimelineFilter, WordChange,
+};
+
+use super::{status_line, to_json, CliError};
+use crate::ledger::{Ledger, LedgerError};
+use crate::store::Database;
+use crate::views::View;
+
+/// The draft as it stood at `at` (see `pacta_projections::Point` for the syntax).
+pub(super) fn draft_at(
+    negotiation: &str,
+    events: &[EventEnvelope<Negotiation>],
+    at: &str,
+) -> Result<Draft, CliError> {
+    let point: Point = at.parse()?;
+    Ok(pacta_projections::draft(
+        negotiation,
+        pacta_projections::events_at(events, &point)?,
+    ))
+}
+
+pub(super) async fn redline<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+    negotiation: &str,
+    from: &str,
+    to: &str,
+    json: bool,
+) -> Result<(), CliError> {
+    let (from, to): (Point, Point) = (from.parse()?, to.parse()?);
+    let events = ledger.events(negotiation).await?;
+    let view = pacta_projections::redline(&events, &from, &to)?;
+    if json {
+        println!("{}", to_json(&view));
+    } else {
+        print_redline(negotiation, &view);
+    }
+    Ok(())
+}
+
+pub(super) async fn clause_history<R: PersistedEventRepository>(
+    ledger: &Ledger<R>,
+    negotiation: &str,
+    clause: &str,
+    json: bool,
+) -> Result<(), CliError> {
+    let events = ledger.events(negotiation).await?;
+    let view = pacta_projections::clause_history(&events, clause).ok_or_else(|| {
+        CliError::UnknownClause {
+            negotiation: negotiation.to_string(),
+            clause: clause.to_string(),
+        }
+    })?;
+    if json {
+        println!("{}", to_json(&view));
+    } else {
+        print_clause_history(&view);
+    }
+    Ok(())
+}
+
+/// The history from the stored timeline, keeping the entries `filter` matches. A clause or round
+/// the negotiation never had is an error rather than an empty list, so a typo is not read as
+/// "nothing happened".
+pub(super) async fn history(
+    database: &Database,
+    negotiation: &str,
+    filter: TimelineFilter,
+    json: bool,
+) -> Result<(), CliError> {
+    super::projections::catch_up(database).await?;
+    let entries = crate::views::timeline(database, negotiation).await?;
+    if entries.is_empty() {
+        return Err(LedgerError::UnknownNegotiation(negotiation.to_string()).into());
+    }
+    if let Some(clause) = &filter.clause {
+        if !entries.iter().any(|e| e.clause_id.as_ref() == Some(clause)) {
+            return Err(CliError::UnknownClause {
+                negotiation: negotiation.to_string(),
+                clause: clause.clone(),
+            });
+        }
+    }
+    if let Some(round) = &filter.round {
+        if !entries.iter().any(|e| e.round.as_ref() == Some(round)) {
+            let known: std::collections::BTreeSet<&str> =
+                entries.iter().filter_map(|e| e.round.as_deref()).collect();
+            let known = known.into_iter().collect::<Vec<_>>().join(", ");
+            return Err(PointError::UnknownRound {
+                round: round.clone(),
+                known: if known.is_empty() {
+                    "none".into()
+                } else {
+                    known
+                },
+            }
+            .into());
+        }
+    }
+    let entries: Vec<HistoryEntry> = entries.into_iter().filter(|e| filter.matches(e)).collect();
+    if json {
+        println!("{}", to_json(&entries));
+    } else {
+        entries.iter().for_each(print_history_entry);
+    }
+    Ok(())
+}
+
+/// One line per negotiation in the ledger, from the stored index.
+pub(super) async fn list(database: &Database, json: bool) -> Result<(), CliError> {
+    super::projections::catch_up(database).await?;
+    let index: Vec<IndexEntry> = crate::views::documents(database, View::Index).await?;
+    if json {
+        println!("{}", to_json(&index));
+    } else if index.is_empty() {
+        println!("no negotiations in this ledger yet (pacta open, or pacta demo)");
+    } else {
+        index.iter().for_each(print_index_entry);
+    }
+    Ok(())
+}
+
+fn print_history_entry(e: &HistoryEntry) {
+    println!(
+        "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}",
+        e.sequence,
+        e.recorded_at,
+        e.actor,
+        e.party,
+        e.round.as_deref().unwrap_or("-"),
+        e.event,
+        &e.hash[..e.hash.len().min(16)],
+        e.summary
+    );
+}
+
+/// `[-deleted-]{+inserted+}`, with whitespace kept outside the marks. A stretch of changed words
+/// separated only by spaces is shown as one deletion then one insertion, as a reader marks up a
+/// rewritten phrase, rather than word by word alternately.
+fn marked(changes: &[WordChange]) -> String {
+    let mut out = String::new();
+    let mut start = 0;
+    while start < changes.len() {
+        if changes[start].kind == ChangeKind::Unchanged {
+            out.push_str(&changes[start].text);
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        let mut scan = start;
+        while scan < changes.len()
+            && (changes[scan].kind != ChangeKind::Unchanged || changes[scan].text.trim().is_empty())
+        {
+            if changes[scan].kind != ChangeKind::Unchanged {
+                end = scan + 1;
+            }
+            scan += 1;
+        }
+        let group = &changes[start..end];
+        let side = |skip: ChangeKind| -> String {
+            group
+                .iter()
+                .filter(|c| c.kind != skip)
+                .map(|c| c.text.as_str())
+                .collect()
+        };
+        let has = |kind: ChangeKind| group.iter().any(|c| c.kind == kind);
+        let (deleted, inserted) = (side(ChangeKind::Inserted), side(ChangeKind::Deleted));
+        if has(ChangeKind::Deleted) {
+            out.push_str(&format!("[-{}-]", deleted.trim()));
+        }
+        if has(ChangeKind::Inserted) {
+            out.push_str(&format!("{{+{}+}}", inserted.trim()));
+            out.push_str(&inserted[inserted.trim_end().len()..]);
+        } else {
+            out.push_str(&deleted[deleted.trim_end().len()..]);
+        }
+        start = end;
+    }
+    out
+}
+
+fn indented(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("    {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn print_redline(negotiation: &str, view: &Redline) {
+    println!(
+        "Redline of {negotiation}: {} (#{}, revision {}) to {} (#{}, revision {})",
+        view.from.point,
+        view.from.as_of_sequence,
+        view.from.revision,
+        view.to.point,
+        view.to.as_of_sequence,
+        view.to.revision
+    );
+    for clause in &view.clauses {
+        println!();
+        println!(
+            "{} ({}) — {} [{}]",
+            clause.label,
+            clause.clause_id,
+            variant_name(&clause.change),
+            clause.language
+        );
+        if clause.change == ClauseChange::Unchanged {
+            continue;
+        }
+        if clause
+            .heading
+            .iter()
+            .any(|c| c.kind != ChangeKind::Unchanged)
+        {
+            println!("    Heading: {}", marked(&clause.heading));
+        }
+        println!("{}", indented(&marked(&clause.text)));
+        for author in &clause.changed_by {
+            let label = author
+                .label
+                .as_ref()
+                .map_or(String::new(), |l| format!(" (alternative {l})"));
+            println!(
+                "    changed by #{} {}{label}, recorded {} by {} for {}; wording proposed by {}",
+                author.sequence,
+                author.event,
+                author.recorded_at,
+                author.actor,
+                author.party,
+                author.proposed_by
+            );
+        }
+    }
+}
+
+fn print_clause_history(view: &ClauseHistory) {
+    println!(
+        "{} ({}): {} versions, {} other acts",
+        view.clause_id,
+        variant_name(&view.kind),
+        view.versions.len(),
+        view.acts.len()
+    );
+    for v in &view.versions {
+        let label = v.label.as_ref().map_or(String::new(), |l| format!(" {l}"));
+        println!();
+        println!(
+            "#{} {} {}{label} [{}] revision {}, round {}: recorded by {} for {}; wording proposed by {} ({})",
+            v.sequence,
+            v.recorded_at,
+            variant_name(&v.kind),
+            v.language,
+            v.revision,
+            v.round.as_deref().unwrap_or("-"),
+            v.actor,
+            v.party,
+            v.proposed_by,
+            &v.text_hash[..v.text_hash.len().min(12)]
+        );
+        if let Some(why) = &v.why {
+            println!("    why: {why}");
+        }
+        if !v.heading.is_empty() || !v.heading_changes.is_empty() {
+            println!("    Heading: {}", marked(&v.heading_changes));
+        }
+        println!("{}", indented(&marked(&v.text_changes)));
+    }
+    if !view.acts.is_empty() {
+        println!();
+        println!("Other acts:");
+    }
+    for a in &view.acts {
+        println!(
+            "#{} {} {} for {} (round {}): {}",
+            a.sequence,
+            a.recorded_at,
+            a.actor,
+            a.party,
+            a.round.as_deref().unwrap_or("-"),
+            a.summary
+        );
+    }
+}
+
+fn print_index_entry(entry: &IndexEntry) {
+    let c = &entry.clauses;
+    let revision = if entry.revision > 0 {
+        format!(", revision {}", entry.revision)
+    } else {
+        String::new()
+    };
+    println!(
+        "{} — {} ({}, {}): {}{revision}; {} clauses ({} agreed, {} ad referendum, {} bracketed, {} under discussion, {} proposed, {} withdrawn); {} events, last #{} at {}",
+        entry.negotiation_id,
+        entry.title,
+        variant_name(&entry.instrument_kind),
+        entry.parties.join(", "),
+        status_line(&entry.status),
+        c.total,
+        c.agreed,
+        c.agreed_ad_referendum,
+        c.bracketed,
+        c.under_discussion,
+        c.proposed,
+        c.withdrawn,
+        entry.event_count,
+        entry.last_sequence,
+        entry.last_recorded_at
+    );
+    for m in &entry.matrices {
+        let validated = m
+            .validated_at
+            .as_ref()
+            .map_or("not validated".to_string(), |r| format!("validated at {r}"));
+        let progress = m.latest_progress.as_ref().map_or(String::new(), |p| {
+            format!(
+                "; latest progress {} {} on {}",
+                p.row_id,
+                variant_name(&p.progress),
+                p.reported_on
+            )
+        });
+        println!(
+            "    matrix {} — {}: {} rows proposed, {} agreed, {validated}{progress}",
+            m.matrix_id, m.title, m.rows_proposed, m.rows_agreed
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rewritten_phrase_is_struck_once_then_inserted_once() {
+        let changes = pacta_projections::word_diff(
+            "Les Parties échangent toute information utile.",
+            "Les Parties échangent les informations utiles à la prévention.",
+        );
+        assert_eq!(
+            marked(&changes),
+            "Les Parties échangent [-toute information utile.-]{+les informations utiles à la prévention.+}"
+        );
+    }
+
+    #[test]
+    fn an_insertion_keeps_the_text_around_it() {
+        let changes = pacta_projections::word_diff(
+            "la mobilité des étudiants, des enseignants",
+            "la mobilité des étudiants, y compris des doctorants, des enseignants",
+        );
+        assert_eq!(
+            marked(&changes),
+            "la mobilité des étudiants, {+y compris des doctorants,+} des enseignants"
+        );
+    }
+}

@@ -1,0 +1,337 @@
+//! The views of a negotiation's past through the `pacta` binary, on both stores, over the demo
+//! story: the draft at a sequence and at a round, redlines between rounds and between revisions
+//! with who proposed each change, a clause's history, the filtered history and the index.
+//! Every bad input is one line, a non-zero exit, and writes nothing.
+
+mod common;
+
+use common::cli::{ok, refused};
+use common::{Backend, TestStore};
+use serde_json::Value;
+
+on_both_stores!(the_past_of_the_demo_is_read_through_the_cli);
+
+const MOU: &str = "civ-mar-tip-mou";
+const AGREEMENT: &str = "civ-mar-higher-education";
+
+fn json(store: &TestStore, args: &[&str]) -> Value {
+    let printed = ok(store, &[args, &["--json"]].concat());
+    serde_json::from_str(&printed).unwrap_or_else(|e| panic!("{args:?}: {e}\n{printed}"))
+}
+
+fn clause<'a>(draft: &'a Value, clause_id: &str) -> &'a Value {
+    draft["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clause_id"] == clause_id)
+        .unwrap_or_else(|| panic!("{clause_id} in the draft"))
+}
+
+async fn the_past_of_the_demo_is_read_through_the_cli(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    ok(&store, &["demo"]);
+
+    draft_at_a_sequence_and_a_round(&store);
+    redline_between_rounds(&store);
+    redline_between_revisions(&store);
+    clause_history_of_the_revised_article(&store);
+    history_filters(&store);
+    list(&store);
+    bad_input(&store).await;
+}
+
+fn draft_at_a_sequence_and_a_round(store: &TestStore) {
+    let at_5 = json(store, &["draft", MOU, "--at", "5"]);
+    assert_eq!(at_5["as_of_sequence"], 5);
+    assert_eq!(
+        at_5["clauses"].as_array().unwrap().len(),
+        0,
+        "no clause yet"
+    );
+
+    let history = json(store, &["history", MOU, "--round", "round-1"]);
+    let close = history.as_array().unwrap().last().unwrap();
+    assert_eq!(close["event"], "RoundClosed");
+    let at_round_1 = json(store, &["draft", MOU, "--at", "round:round-1"]);
+    assert_eq!(at_round_1["as_of_sequence"], close["sequence"]);
+    let now = json(store, &["draft", MOU]);
+    let (then, today) = (
+        clause(&at_round_1, "art-donnees"),
+        clause(&now, "art-donnees"),
+    );
+    assert_eq!(
+        then["status"], "bracketed",
+        "alternative B stood after Abidjan"
+    );
+    assert_ne!(then["text"], today["text"], "B was chosen in Rabat");
+    assert_eq!(
+        json(store, &["draft", MOU, "--at", "round-1"])["as_of_sequence"],
+        close["sequence"],
+        "a bare round id is the same point"
+    );
+}
+
+fn redline_between_rounds(store: &TestStore) {
+    let printed = ok(
+        store,
+        &[
+            "redline",
+            MOU,
+            "--from",
+            "round:round-1",
+            "--to",
+            "round:round-2",
+        ],
+    );
+    assert!(printed.contains("(art-donnees) — changed"), "{printed}");
+    assert!(printed.contains("{+"), "insertions are marked: {printed}");
+    assert!(printed.contains("[-"), "deletions are marked: {printed}");
+    assert!(
+        printed.contains("AlternativeChosen (alternative B)")
+            && printed.contains("for CIV; wording proposed by MAR"),
+        "the proposer of the wording and the party that chose it: {printed}"
+    );
+    assert!(printed.contains("(art-objet) — unchanged"), "{printed}");
+
+    let view = json(
+        store,
+        &["redline", MOU, "--from", "round-1", "--to", "round-2"],
+    );
+    let data = view["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clause_id"] == "art-donnees")
+        .unwrap();
+    assert_eq!(data["change"], "changed");
+    assert_eq!(data["changed_by"][0]["proposed_by"], "MAR");
+    assert_eq!(data["changed_by"][0]["party"], "CIV");
+}
+
+fn redline_between_revisions(store: &TestStore) {
+    let printed = ok(
+        store,
+        &[
+            "redline",
+            AGREEMENT,
+            "--from",
+            "revision:0",
+            "--to",
+            "revision:1",
+        ],
+    );
+    assert!(
+        printed.contains("{+y compris des doctorants,+}"),
+        "the revision's insertion: {printed}"
+    );
+    assert!(
+        printed.contains("changed by #") && printed.contains("ClauseAmended"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("for MAR; wording proposed by MAR"),
+        "{printed}"
+    );
+    let view = json(
+        store,
+        &[
+            "redline",
+            AGREEMENT,
+            "--from",
+            "revision:0",
+            "--to",
+            "revision:1",
+        ],
+    );
+    assert_eq!(
+        (
+            view["from"]["revision"].clone(),
+            view["to"]["revision"].clone()
+        ),
+        (0.into(), 1.into())
+    );
+    let changed: Vec<&Value> = view["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] != "unchanged")
+        .collect();
+    assert_eq!(changed.len(), 1, "only the mobility article is revised");
+    assert_eq!(changed[0]["clause_id"], "art-mobilite");
+}
+
+fn clause_history_of_the_revised_article(store: &TestStore) {
+    let history = json(store, &["clause-history", AGREEMENT, "art-mobilite"]);
+    let kinds: Vec<(&str, &str, u64)> = history["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["kind"].as_str().unwrap(),
+                v["language"].as_str().unwrap(),
+                v["revision"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("proposed", "fr", 0),
+            ("translated", "ar", 0),
+            ("revision-opened", "fr", 1),
+            ("revision-opened", "ar", 1),
+            ("amended", "fr", 1),
+        ]
+    );
+    let amended = &history["versions"][4];
+    assert_eq!(amended["party"], "MAR");
+    let inserted: Vec<&str> = amended["text_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "inserted")
+        .map(|c| c["text"].as_str().unwrap().trim())
+        .collect();
+    assert_eq!(inserted, vec!["y compris des doctorants,"]);
+    let reopened = history["acts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["event"] == "ClauseReopened")
+        .expect("the reopening is an act on the clause");
+    assert_eq!(reopened["why"], "Inclure les doctorants");
+    let printed = ok(store, &["clause-history", AGREEMENT, "art-mobilite"]);
+    assert!(
+        printed.contains("{+y compris des doctorants,+}"),
+        "{printed}"
+    );
+}
+
+fn history_filters(store: &TestStore) {
+    let by_mar = json(
+        store,
+        &["history", MOU, "--party", "MAR", "--clause", "art-donnees"],
+    );
+    let entries = by_mar.as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert!(entries
+        .iter()
+        .all(|e| e["party"] == "MAR" && e["clause_id"] == "art-donnees"));
+    assert!(entries.iter().any(|e| e["event"] == "AlternativeProposed"));
+    let everything = json(store, &["history", MOU]).as_array().unwrap().len();
+    let in_round_2 = json(store, &["history", MOU, "--round", "round-2"]);
+    assert!(in_round_2.as_array().unwrap().len() < everything);
+    assert!(in_round_2
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["round"] == "round-2"));
+    // The demo is recorded now: everything is from today, nothing from before 2000.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let since_today = json(
+        store,
+        &["history", MOU, "--since", &today, "--until", &today],
+    );
+    assert_eq!(since_today.as_array().unwrap().len(), everything);
+    let until_2000 = json(store, &["history", MOU, "--until", "2000-01-01"]);
+    assert_eq!(until_2000.as_array().unwrap().len(), 0);
+}
+
+fn list(store: &TestStore) {
+    let index = json(store, &["list"]);
+    let ids: Vec<&str> = index
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["negotiation_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![AGREEMENT, MOU]);
+    let mou = &index[1];
+    assert_eq!(mou["clauses"]["agreed"], mou["clauses"]["total"]);
+    assert_eq!(mou["matrices"].as_array().unwrap().len(), 3);
+    assert_eq!(mou["event_count"], mou["last_sequence"]);
+    let agreement = &index[0];
+    assert_eq!(agreement["revision"], 1);
+    assert_eq!(
+        agreement["clauses"]["under_discussion"], 1,
+        "art-mobilite, MAR to agree"
+    );
+    let printed = ok(store, &["list"]);
+    assert!(printed.contains("civ-mar-tip-mou — "), "{printed}");
+    assert!(
+        printed.contains("validated at atelier-cloture"),
+        "{printed}"
+    );
+}
+
+async fn bad_input(store: &TestStore) {
+    refused(
+        store,
+        &["draft", "nowhere", "--at", "1"],
+        "negotiation 'nowhere' does not exist",
+    )
+    .await;
+    refused(
+        store,
+        &["clause-history", MOU, "art-nowhere"],
+        "has no clause 'art-nowhere' (see pacta draft",
+    )
+    .await;
+    refused(
+        store,
+        &["history", MOU, "--clause", "art-nowhere"],
+        "has no clause 'art-nowhere'",
+    )
+    .await;
+    refused(
+        store,
+        &["draft", MOU, "--at", "revision:x"],
+        "'revision:x' is not a point in the history",
+    )
+    .await;
+    refused(
+        store,
+        &["draft", MOU, "--at", "2026-02-30"],
+        "no such calendar day",
+    )
+    .await;
+    refused(
+        store,
+        &["draft", MOU, "--at", "9999"],
+        "event #9999 is beyond the last event",
+    )
+    .await;
+    refused(
+        store,
+        &["redline", MOU, "--from", "round:nowhere", "--to", "round-2"],
+        "no round 'nowhere' on record (rounds: round-1, round-2, atelier-cloture)",
+    )
+    .await;
+    refused(
+        store,
+        &["history", MOU, "--round", "nowhere"],
+        "no round 'nowhere' on record",
+    )
+    .await;
+    refused(
+        store,
+        &[
+            "redline",
+            AGREEMENT,
+            "--from",
+            "revision:7",
+            "--to",
+            "revision:1",
+        ],
+        "no revision 7 on record (revisions: 0, 1)",
+    )
+    .await;
+    refused(
+        store,
+        &["draft", MOU, "--at", "2000-01-01"],
+        "nothing was recorded on or before 2000-01-01",
+    )
+    .await;
+}
