@@ -377,12 +377,22 @@ pub async fn document<T: DeserializeOwned>(
     view: View,
     negotiation_id: &str,
 ) -> Result<Option<T>, ViewError> {
-    let json = match database {
-        Database::Postgres(pool) => pg::document(pool, view, negotiation_id).await?,
-        Database::Sqlite(pool) => sqlite::document(pool, view, negotiation_id).await?,
-    };
-    json.map(|json| parse(view, negotiation_id, &json))
+    document_json(database, view, negotiation_id)
+        .await?
+        .map(|json| parse(view, negotiation_id, &json))
         .transpose()
+}
+
+/// The stored document as JSON text, as a service would send it.
+pub async fn document_json(
+    database: &Database,
+    view: View,
+    negotiation_id: &str,
+) -> Result<Option<String>, ViewError> {
+    match database {
+        Database::Postgres(pool) => pg::document(pool, view, negotiation_id).await,
+        Database::Sqlite(pool) => sqlite::document(pool, view, negotiation_id).await,
+    }
 }
 
 /// Every stored document of `view`, in order of negotiation id.

@@ -30,8 +30,13 @@ use crate::cli::CliError;
 use crate::ledger::{execute, stamp, CommandContext};
 use crate::store::{postgres_url_with_database, ChainedEventStore, Database};
 
+mod views;
+
 #[derive(Args, Debug)]
 pub struct BenchArgs {
+    /// A single workload instead of the command benchmark.
+    #[command(subcommand)]
+    pub workload: Option<Workload>,
     /// Commands measured at each concurrency level (1, 8, 32 writers).
     #[arg(long, default_value_t = 2_000)]
     pub commands: usize,
@@ -44,6 +49,12 @@ pub struct BenchArgs {
     /// Keep the benchmark databases instead of dropping them.
     #[arg(long)]
     pub keep: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Workload {
+    /// Stored views: full rebuild throughput, and read latency of a large negotiation's draft.
+    Views(views::ViewsBenchArgs),
 }
 
 const NEGOTIATIONS: usize = 64;
@@ -60,6 +71,9 @@ pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Resul
             "pacta bench measures PostgreSQL: pass --store postgres://USER@HOST/DB (a user allowed to create databases)".into(),
         ));
     };
+    if let Some(Workload::Views(args)) = args.workload {
+        return views::run(store_url, args).await;
+    }
     let server_url = store_url;
     let databases = [
         BenchDatabase::create(server_url, "chained").await?,
@@ -173,9 +187,10 @@ fn act(actor: &str, action: Action) -> NegotiationCommand {
     }
 }
 
-async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), CliError> {
+/// Opens a benchmark negotiation between CIV and MAR, heads `civ.head` and `mar.head`.
+fn open_action(id: &str) -> Action {
     let party = |code: &str, head: &str| Party::new(code, code, head, head);
-    let opening = Action::OpenNegotiation {
+    Action::OpenNegotiation {
         negotiation_id: id.into(),
         title: "Benchmark memorandum".into(),
         instrument_kind: InstrumentKind::Mou,
@@ -186,7 +201,11 @@ async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), C
         entry_into_force_rule: None,
         termination_notice_months: None,
         provisional_application: false,
-    };
+    }
+}
+
+async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), CliError> {
+    let opening = open_action(id);
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),
         name: "Negotiator".into(),
@@ -259,11 +278,16 @@ impl Measured {
     }
 
     fn percentile_ms(&self, percent: usize) -> f64 {
-        let mut sorted = self.latencies.clone();
-        sorted.sort_unstable();
-        let index = (sorted.len() * percent / 100).min(sorted.len().saturating_sub(1));
-        sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1_000.0)
+        percentile_ms(&self.latencies, percent)
     }
+}
+
+/// The `percent`-th percentile of `latencies`, in milliseconds.
+fn percentile_ms(latencies: &[Duration], percent: usize) -> f64 {
+    let mut sorted = latencies.to_vec();
+    sorted.sort_unstable();
+    let index = (sorted.len() * percent / 100).min(sorted.len().saturating_sub(1));
+    sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1_000.0)
 }
 
 fn report(label: &str, measured: &[Measured; 2]) {
