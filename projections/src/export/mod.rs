@@ -50,9 +50,10 @@ pub struct ClauseChanges {
     pub changes: Vec<WordChange>,
 }
 
-/// Shown as the author of a change no act between the two points accounts for: a redline read
-/// backwards (`from` later than `to`) undoes acts rather than records one.
-pub const UNATTRIBUTED: &str = "unattributed";
+/// Shown as the author of a change no act between the two points accounts for, as in a redline
+/// read backwards (`from` later than `to`), which undoes acts rather than records one. Worded to
+/// read after the exporters' "Proposed by".
+pub const UNATTRIBUTED: &str = "(no act between the two points)";
 
 impl ClauseChanges {
     /// The clauses a redline shows changed (added, removed or reworded), in its order, ready for
