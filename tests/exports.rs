@@ -1,7 +1,9 @@
-//! `pacta export` on the demo's ledger: every Akoma Ntoso export is valid against the vendored
-//! OASIS schema (checked by xmllint, which must be installed: this test never skips), the Arabic
-//! HTML is right to left, the .docx holds the clauses, a redline is Word tracked changes, and a
-//! bad request is refused with one line and writes nothing.
+//! `pacta export` and `pacta redline` on the demo's ledger: every Akoma Ntoso export, of the
+//! present or of a past point, is valid against the vendored OASIS schema (checked by xmllint,
+//! which must be installed: this test never skips), the Arabic HTML is right to left, the .docx
+//! holds the clauses, a redline is Word tracked changes authored by the proposing party (and
+//! `<ins>` in HTML, bold in Markdown), and a bad request is refused with one line and writes
+//! nothing.
 
 mod common;
 
@@ -11,6 +13,7 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
+use pacta_domain::NegotiationEvent;
 use pacta_projections::export::{redline_docx, ClauseChanges};
 use pacta_projections::{agreement_state, draft, draft_of_revision, word_diff, ChangeKind, Draft};
 use quick_xml::events::Event;
@@ -203,13 +206,176 @@ async fn a_redline_of_the_revision_is_word_tracked_changes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mou_as_it_stood_when_its_first_round_closed_is_valid_akoma_ntoso() {
+    let store = demo_store().await;
+    let events = store.ledger().events(DEMO_NEGOTIATION).await.unwrap();
+    let first_round = events
+        .iter()
+        .find_map(|e| match &e.payload {
+            NegotiationEvent::RoundOpened { round_id, .. } => Some(round_id.clone()),
+            _ => None,
+        })
+        .expect("the demo's MoU is negotiated in rounds");
+    let closed_at = events
+        .iter()
+        .find(|e| {
+            matches!(&e.payload, NegotiationEvent::RoundClosed { round_id } if *round_id == first_round)
+        })
+        .expect("the first round closed")
+        .sequence;
+    let at = format!("round:{first_round}");
+    let dir = tempfile::tempdir().unwrap();
+    for language in ["fr", "ar"] {
+        let file = dir.path().join(format!("mou-{first_round}-{language}.xml"));
+        let out = file.to_str().unwrap();
+        ok(
+            &store,
+            &[
+                "export",
+                DEMO_NEGOTIATION,
+                "--format",
+                "akoma-ntoso",
+                "--language",
+                language,
+                "--at",
+                &at,
+                "--out",
+                out,
+            ],
+        );
+        assert_valid_akoma_ntoso(&file);
+    }
+    // The text, agreement state and matrices are all those of the same prefix: nothing signed
+    // or validated yet, though the present MoU is in force with three validated matrices.
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &store,
+        &["export", DEMO_NEGOTIATION, "--format", "json", "--at", &at],
+    ))
+    .unwrap();
+    assert_eq!(json["draft"]["as_of_sequence"], closed_at);
+    assert_ne!(json["agreement"]["status"]["status"], "in-force");
+    let current = ok(
+        &store,
+        &["export", DEMO_NEGOTIATION, "--format", "akoma-ntoso"],
+    );
+    let past =
+        std::fs::read_to_string(dir.path().join(format!("mou-{first_round}-fr.xml"))).unwrap();
+    assert_ne!(past, current, "the past is not the present");
+}
+
+/// The revision of the higher-education agreement, from the signed text to the revised one.
+const REVISION_REDLINE: [&str; 6] = [
+    "redline",
+    DEMO_AGREEMENT,
+    "--from",
+    "revision:0",
+    "--to",
+    "revision:1",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacta_redline_writes_the_revision_as_word_tracked_changes_by_the_proposing_party() {
+    let store = demo_store().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("revision.docx");
+    let out = file.to_str().unwrap();
+    let printed = ok(
+        &store,
+        &[&REVISION_REDLINE[..], &["--format", "docx", "--out", out]].concat(),
+    );
+    assert!(
+        printed.is_empty(),
+        "the document goes to --out only: {printed}"
+    );
+    let xml = document_xml(&std::fs::read(&file).unwrap());
+    // The amendment that adds doctoral students was proposed by Morocco (see cli_views).
+    let insertions = elements(&xml, "w:ins");
+    assert!(
+        insertions
+            .iter()
+            .any(|ins| ins.contains("doctorants") && ins.contains("w:author=\"MAR\"")),
+        "a w:ins by MAR holds the doctoral students:\n{xml}"
+    );
+    assert!(
+        insertions
+            .iter()
+            .all(|ins| ins.contains("w:author=\"MAR\"")),
+        "every change of the revision is MAR's:\n{xml}"
+    );
+    let text = document_text(&std::fs::read(&file).unwrap());
+    assert!(text.contains("Proposed by MAR on "), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pacta_redline_as_html_and_markdown_marks_the_insertion() {
+    let store = demo_store().await;
+    let page = ok(
+        &store,
+        &[&REVISION_REDLINE[..], &["--format", "html"]].concat(),
+    );
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    let insertions = elements(&page, "ins");
+    assert!(
+        insertions.iter().any(|ins| ins.contains("doctorants")),
+        "an <ins> holds the doctoral students:\n{page}"
+    );
+    assert!(page.contains("Proposed by MAR on <time"), "{page}");
+    let markdown = ok(
+        &store,
+        &[&REVISION_REDLINE[..], &["--format", "markdown"]].concat(),
+    );
+    assert!(
+        markdown.contains("**y compris des doctorants,**"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("*Proposed by MAR on "), "{markdown}");
+    // --json stays an alias of --format json; text stays the default.
+    let json = ok(&store, &[&REVISION_REDLINE[..], &["--json"]].concat());
+    assert_eq!(
+        json,
+        ok(
+            &store,
+            &[&REVISION_REDLINE[..], &["--format", "json"]].concat()
+        )
+    );
+    assert_eq!(
+        ok(&store, &REVISION_REDLINE),
+        ok(
+            &store,
+            &[&REVISION_REDLINE[..], &["--format", "text"]].concat()
+        )
+    );
+}
+
+/// Every `<name …>…</name>` element of `xml`, whole, for checking what an element holds.
+fn elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut found = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find(&open) {
+        let after_name = &rest[start + open.len()..];
+        if !after_name.starts_with([' ', '>']) {
+            rest = after_name;
+            continue;
+        }
+        let Some(length) = rest[start..].find(&close) else {
+            break;
+        };
+        let end = start + length + close.len();
+        found.push(&rest[start..end]);
+        rest = &rest[end..];
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_are_refused_with_one_line_and_write_nothing() {
     let store = demo_store().await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.html");
     let out = out.to_str().unwrap();
     let missing_dir = dir.path().join("missing/out.html");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["export", "no-such", "--format", "html", "--out", out],
             "negotiation 'no-such' does not exist",
@@ -254,6 +420,75 @@ async fn bad_requests_are_refused_with_one_line_and_write_nothing() {
                 missing_dir.to_str().unwrap(),
             ],
             "cannot write",
+        ),
+        (
+            &[
+                "export",
+                DEMO_NEGOTIATION,
+                "--format",
+                "html",
+                "--at",
+                "round:",
+                "--out",
+                out,
+            ],
+            "'round:' is not a point in the history (the round id is missing)",
+        ),
+        (
+            &[
+                "export",
+                DEMO_NEGOTIATION,
+                "--format",
+                "html",
+                "--at",
+                "9999",
+                "--out",
+                out,
+            ],
+            "event #9999 is beyond the last event",
+        ),
+        (
+            &[
+                "redline",
+                DEMO_AGREEMENT,
+                "--from",
+                "revision:x",
+                "--to",
+                "revision:1",
+                "--format",
+                "html",
+                "--out",
+                out,
+            ],
+            "'revision:x' is not a point in the history",
+        ),
+        (
+            &[
+                "redline",
+                DEMO_AGREEMENT,
+                "--from",
+                "revision:0",
+                "--to",
+                "revision:1",
+                "--format",
+                "docx",
+            ],
+            "pass --out FILE",
+        ),
+        (
+            &[
+                "redline",
+                DEMO_AGREEMENT,
+                "--from",
+                "revision:0",
+                "--to",
+                "revision:7",
+                "--format",
+                "docx",
+                "--out",
+                out,
+            ],
+            "no revision 7 on record (revisions: 0, 1)",
         ),
     ];
     for (args, expected) in cases {

@@ -32,8 +32,8 @@ pub use index::{
 };
 pub use point::{events_at, Point, PointError};
 pub use redline::{
-    redline, word_diff, ChangeAuthor, ChangeKind, ClauseChange, ClauseRedline, Redline, RedlineEnd,
-    WordChange,
+    phrases, redline, word_diff, ChangeAuthor, ChangeKind, ClauseChange, ClauseRedline, Redline,
+    RedlineEnd, WordChange,
 };
 
 /// The domain's state after a negotiation's stored events.

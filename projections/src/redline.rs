@@ -2,7 +2,7 @@
 //! text at two points of the history compared clause by clause.
 
 use cqrs_es::EventEnvelope;
-use pacta_domain::{ClauseStatus, Negotiation};
+use pacta_domain::{metadata, ClauseStatus, Negotiation};
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -48,6 +48,51 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordChange> {
     runs
 }
 
+/// `changes` with each stretch of deletions and insertions that only whitespace separates
+/// merged into one deletion then one insertion, as a reader marks up a rewritten phrase
+/// ("~~de licence~~ **et doctorants**") rather than word by word alternately. The whitespace
+/// between belongs to both sides, so both stay exact; a stretch of one kind only is left as it
+/// is, since merging it would take the whitespace out of the side that keeps it.
+pub fn phrases(changes: &[WordChange]) -> Vec<WordChange> {
+    let is_gap = |c: &WordChange| c.kind == ChangeKind::Unchanged && c.text.trim().is_empty();
+    let mut out: Vec<WordChange> = Vec::new();
+    let mut start = 0;
+    while start < changes.len() {
+        if changes[start].kind == ChangeKind::Unchanged {
+            out.push(changes[start].clone());
+            start += 1;
+            continue;
+        }
+        // The stretch runs to its last changed run, across whitespace-only unchanged runs.
+        let mut end = start;
+        let mut scan = start;
+        while scan < changes.len()
+            && (changes[scan].kind != ChangeKind::Unchanged || is_gap(&changes[scan]))
+        {
+            if changes[scan].kind != ChangeKind::Unchanged {
+                end = scan + 1;
+            }
+            scan += 1;
+        }
+        let stretch = &changes[start..end];
+        let has = |kind: ChangeKind| stretch.iter().any(|c| c.kind == kind);
+        if has(ChangeKind::Deleted) && has(ChangeKind::Inserted) {
+            for kind in [ChangeKind::Deleted, ChangeKind::Inserted] {
+                let text = stretch
+                    .iter()
+                    .filter(|c| c.kind == kind || c.kind == ChangeKind::Unchanged)
+                    .map(|c| c.text.as_str())
+                    .collect();
+                out.push(WordChange { kind, text });
+            }
+        } else {
+            out.extend_from_slice(stretch);
+        }
+        start = end;
+    }
+    out
+}
+
 /// What happened to a clause between two points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,6 +122,9 @@ pub struct RedlineEnd {
     pub as_of_sequence: usize,
     /// The revision whose text is compared.
     pub revision: u32,
+    /// When the ledger recorded the last event included (RFC 3339; empty if not stamped): the
+    /// date of a change no act between the points accounts for, as when `from` is the later.
+    pub recorded_at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -120,8 +168,9 @@ pub fn redline(
     to: &Point,
 ) -> Result<Redline, PointError> {
     let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
-    let before = draft(negotiation_id, events_at(events, from)?);
-    let after = draft(negotiation_id, events_at(events, to)?);
+    let (before_events, after_events) = (events_at(events, from)?, events_at(events, to)?);
+    let before = draft(negotiation_id, before_events);
+    let after = draft(negotiation_id, after_events);
     let (from_sequence, to_sequence) = (before.as_of_sequence, after.as_of_sequence);
     let live = |c: &DraftClause| c.status != ClauseStatus::Withdrawn;
     let mut clauses: Vec<ClauseRedline> = Vec::new();
@@ -229,14 +278,25 @@ pub fn redline(
             point: from.clone(),
             as_of_sequence: from_sequence,
             revision: before.revision,
+            recorded_at: last_recorded_at(before_events),
         },
         to: RedlineEnd {
             point: to.clone(),
             as_of_sequence: to_sequence,
             revision: after.revision,
+            recorded_at: last_recorded_at(after_events),
         },
         clauses,
     })
+}
+
+/// The `recorded_at` stamp of the last of `events`, or "" if it has none.
+fn last_recorded_at(events: &[EventEnvelope<Negotiation>]) -> String {
+    events
+        .last()
+        .and_then(|e| e.metadata.get(metadata::RECORDED_AT))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// The clause's heading, text and hash in `language`, falling back on its reference wording
@@ -308,6 +368,27 @@ mod tests {
         let changes = word_diff(old, new);
         assert_eq!(side(&changes, ChangeKind::Inserted), old);
         assert_eq!(side(&changes, ChangeKind::Deleted), new);
+    }
+
+    #[test]
+    fn a_rewritten_phrase_is_one_deletion_then_one_insertion_and_both_sides_stay_exact() {
+        let old = "Les étudiants de licence peuvent  postuler, sans frais.";
+        let new = "Les étudiants et doctorants peuvent postuler.";
+        let merged = phrases(&word_diff(old, new));
+        assert_eq!(side(&merged, ChangeKind::Inserted), old);
+        assert_eq!(side(&merged, ChangeKind::Deleted), new);
+        let changed: Vec<(ChangeKind, &str)> = merged
+            .iter()
+            .filter(|c| c.kind != ChangeKind::Unchanged)
+            .map(|c| (c.kind, c.text.as_str()))
+            .collect();
+        assert_eq!(
+            changed[..2],
+            [
+                (ChangeKind::Deleted, "de licence"),
+                (ChangeKind::Inserted, "et doctorants")
+            ]
+        );
     }
 
     #[test]

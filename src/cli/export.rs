@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use cqrs_es::persist::PersistedEventRepository;
 use pacta_projections::export::{self as exporters, AkomaNtosoSource};
-use pacta_projections::{action_matrices, agreement_state, draft, draft_of_revision, Draft};
+use pacta_projections::{
+    action_matrices, agreement_state, draft, draft_of_revision, events_at, Draft, Point,
+};
 
 use super::CliError;
 use crate::ledger::Ledger;
@@ -25,6 +27,10 @@ pub struct ExportArgs {
     /// Export this revision's text instead of the current one (0 is the original instrument).
     #[arg(long)]
     pub revision: Option<u32>,
+    /// Export the text, agreement state and matrices as they stood at a point: SEQUENCE, DATE
+    /// (YYYY-MM-DD), round:ID (or a bare round id) or revision:N.
+    #[arg(long, conflicts_with = "revision")]
+    pub at: Option<String>,
     /// Write the document to this file (required for docx; text formats default to stdout).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -62,10 +68,17 @@ pub async fn run<R: PersistedEventRepository>(
     if args.format == Format::Docx && args.out.is_none() {
         return Err(ExportFailure::DocxNeedsOut.into());
     }
-    let events = ledger.events(&args.negotiation).await?;
+    let point: Option<Point> = args.at.as_deref().map(str::parse).transpose()?;
+    let all_events = ledger.events(&args.negotiation).await?;
+    // At a point, every view is the same fold over the prefix that ends there, so the
+    // agreement state and matrices cannot run ahead of the text they accompany.
+    let events = match &point {
+        Some(point) => events_at(&all_events, point)?,
+        None => &all_events[..],
+    };
     let view = match args.revision {
-        None => draft(&args.negotiation, &events),
-        Some(revision) => draft_of_revision(&args.negotiation, &events, revision).ok_or(
+        None => draft(&args.negotiation, events),
+        Some(revision) => draft_of_revision(&args.negotiation, events, revision).ok_or(
             CliError::UnknownRevision {
                 negotiation: args.negotiation.clone(),
                 revision,
@@ -73,8 +86,8 @@ pub async fn run<R: PersistedEventRepository>(
         )?,
     };
     let language = chosen_language(&view, args.language)?;
-    let agreement = agreement_state(&args.negotiation, &events, None);
-    let matrices = action_matrices(&events);
+    let agreement = agreement_state(&args.negotiation, events, None);
+    let matrices = action_matrices(events);
     let document: Vec<u8> = match args.format {
         Format::Markdown => exporters::draft_markdown(&view, &language)
             .map_err(ExportFailure::from)?
@@ -123,7 +136,8 @@ fn chosen_language(view: &Draft, asked: Option<String>) -> Result<String, CliErr
     }
 }
 
-fn write(out: Option<PathBuf>, document: &[u8]) -> Result<(), CliError> {
+/// Writes a finished document to `out`, or to standard output.
+pub(super) fn write(out: Option<PathBuf>, document: &[u8]) -> Result<(), CliError> {
     let result = match &out {
         Some(path) => std::fs::write(path, document),
         None => std::io::stdout().lock().write_all(document),

@@ -342,15 +342,23 @@ pub enum Command {
         at: Option<String>,
     },
     /// The text at one point against another, clause by clause: {+inserted+} and [-deleted-]
-    /// words, and who proposed each change. Points as for draft --at.
+    /// words, and who proposed each change. Points as for draft --at. As a document: markdown,
+    /// html, or docx (Word tracked changes, authored by the proposing party; needs --out).
     Redline {
         negotiation: String,
         #[arg(long)]
         from: String,
         #[arg(long)]
         to: String,
-        #[arg(long)]
+        /// text (default), json, markdown, html or docx.
+        #[arg(long, value_enum)]
+        format: Option<reads::RedlineFormat>,
+        /// The same as --format json.
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        /// Write the redline to this file (required for docx; the others default to stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Every wording a clause had, each against the one before, and every other act on it.
     ClauseHistory {
@@ -1242,8 +1250,17 @@ async fn run_with<R: PersistedEventRepository>(
             negotiation,
             from,
             to,
+            format,
             json,
-        } => return reads::redline(ledger, &negotiation, &from, &to, json).await,
+            out,
+        } => {
+            let format = match (format, json) {
+                (Some(format), _) => format,
+                (None, true) => reads::RedlineFormat::Json,
+                (None, false) => reads::RedlineFormat::Text,
+            };
+            return reads::redline(ledger, &negotiation, &from, &to, format, out).await;
+        }
         Command::ClauseHistory {
             negotiation,
             clause,

@@ -2,14 +2,19 @@
 //! a clause's history, the filtered history, and the index of every negotiation. Each reads
 //! verified events from the ledger and prints a pure fold of `pacta-projections`.
 
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
 use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{variant_name, Negotiation};
+use pacta_projections::export::{self as exporters, ClauseChanges};
 use pacta_projections::{
     ChangeKind, ClauseChange, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, PointError,
     Redline, TimelineFilter, WordChange,
 };
 
+use super::export::{write, ExportFailure};
 use super::{status_line, to_json, CliError};
 use crate::ledger::{Ledger, LedgerError};
 use crate::store::Database;
@@ -28,22 +33,73 @@ pub(super) fn draft_at(
     ))
 }
 
+/// What `pacta redline` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RedlineFormat {
+    /// `{+inserted+}` and `[-deleted-]` words, and every act behind each change.
+    Text,
+    Json,
+    /// `~~deleted~~` and `**inserted**` (see `pacta_projections::export::redline_markdown`).
+    Markdown,
+    /// A standalone page with `<del>` and `<ins>`.
+    Html,
+    /// Word tracked changes; binary, so it needs `--out`.
+    Docx,
+}
+
+/// The redline between two points, made in full before anything is written: a bad point, a
+/// docx without `--out` or an undatable change writes nothing.
 pub(super) async fn redline<R: PersistedEventRepository>(
     ledger: &Ledger<R>,
     negotiation: &str,
     from: &str,
     to: &str,
-    json: bool,
+    format: RedlineFormat,
+    out: Option<PathBuf>,
 ) -> Result<(), CliError> {
+    if format == RedlineFormat::Docx && out.is_none() {
+        return Err(ExportFailure::DocxNeedsOut.into());
+    }
     let (from, to): (Point, Point) = (from.parse()?, to.parse()?);
     let events = ledger.events(negotiation).await?;
     let view = pacta_projections::redline(&events, &from, &to)?;
-    if json {
-        println!("{}", to_json(&view));
-    } else {
-        print_redline(negotiation, &view);
-    }
-    Ok(())
+    let document: Vec<u8> = match format {
+        RedlineFormat::Text => redline_text(negotiation, &view).into_bytes(),
+        RedlineFormat::Json => format!("{}\n", to_json(&view)).into_bytes(),
+        RedlineFormat::Markdown | RedlineFormat::Html | RedlineFormat::Docx => {
+            let now = pacta_projections::draft(negotiation, &events);
+            let title = format!(
+                "{} — redline from {} (#{}, revision {}) to {} (#{}, revision {})",
+                now.title,
+                view.from.point,
+                view.from.as_of_sequence,
+                view.from.revision,
+                view.to.point,
+                view.to.as_of_sequence,
+                view.to.revision
+            );
+            // Each clause is compared in its reference language, the same for every clause
+            // unless a negotiation changed it; the page's direction follows the first.
+            let language = view
+                .clauses
+                .first()
+                .map(|c| c.language.clone())
+                .or_else(|| now.languages.first().cloned())
+                .unwrap_or_default();
+            let clauses = ClauseChanges::from_redline(&view).map_err(ExportFailure::from)?;
+            match format {
+                RedlineFormat::Markdown => {
+                    exporters::redline_markdown(&title, &clauses).into_bytes()
+                }
+                RedlineFormat::Html => {
+                    exporters::redline_html(&title, &language, &clauses).into_bytes()
+                }
+                _ => exporters::redline_docx(&title, &language, &clauses)
+                    .map_err(ExportFailure::from)?,
+            }
+        }
+    };
+    write(out, &document)
 }
 
 pub(super) async fn clause_history<R: PersistedEventRepository>(
@@ -195,8 +251,17 @@ fn indented(text: &str) -> String {
         .join("\n")
 }
 
-fn print_redline(negotiation: &str, view: &Redline) {
-    println!(
+/// The redline as text: a header naming both points, then each clause's change.
+fn redline_text(negotiation: &str, view: &Redline) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_redline_text(&mut out, negotiation, view);
+    out
+}
+
+fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> std::fmt::Result {
+    writeln!(
+        out,
         "Redline of {negotiation}: {} (#{}, revision {}) to {} (#{}, revision {})",
         view.from.point,
         view.from.as_of_sequence,
@@ -204,16 +269,17 @@ fn print_redline(negotiation: &str, view: &Redline) {
         view.to.point,
         view.to.as_of_sequence,
         view.to.revision
-    );
+    )?;
     for clause in &view.clauses {
-        println!();
-        println!(
+        writeln!(out)?;
+        writeln!(
+            out,
             "{} ({}) — {} [{}]",
             clause.label,
             clause.clause_id,
             variant_name(&clause.change),
             clause.language
-        );
+        )?;
         if clause.change == ClauseChange::Unchanged {
             continue;
         }
@@ -222,15 +288,16 @@ fn print_redline(negotiation: &str, view: &Redline) {
             .iter()
             .any(|c| c.kind != ChangeKind::Unchanged)
         {
-            println!("    Heading: {}", marked(&clause.heading));
+            writeln!(out, "    Heading: {}", marked(&clause.heading))?;
         }
-        println!("{}", indented(&marked(&clause.text)));
+        writeln!(out, "{}", indented(&marked(&clause.text)))?;
         for author in &clause.changed_by {
             let label = author
                 .label
                 .as_ref()
                 .map_or(String::new(), |l| format!(" (alternative {l})"));
-            println!(
+            writeln!(
+                out,
                 "    changed by #{} {}{label}, recorded {} by {} for {}; wording proposed by {}",
                 author.sequence,
                 author.event,
@@ -238,9 +305,10 @@ fn print_redline(negotiation: &str, view: &Redline) {
                 author.actor,
                 author.party,
                 author.proposed_by
-            );
+            )?;
         }
     }
+    Ok(())
 }
 
 fn print_clause_history(view: &ClauseHistory) {

@@ -1,13 +1,14 @@
-//! A draft as Markdown (CommonMark): for pasting into notes, issues and e-mails, and for reading
+//! A draft, or a redline, as Markdown (CommonMark; a redline's deletions use the GitHub
+//! Flavored Markdown strikethrough): for pasting into notes, issues and e-mails, and for reading
 //! diffs of a draft between two exports.
 
 use std::fmt::Write;
 
 use super::{
     check_authentic, clause_title, instrument_name, language_name, parties_line, revision_line,
-    status_line, wording, ExportError,
+    status_line, wording, ClauseChanges, ExportError,
 };
-use crate::Draft;
+use crate::{ChangeKind, Draft, WordChange};
 
 /// The draft in `language`, one of its authentic languages: title, instrument, parties and
 /// revision, then every clause with its status, wording, bracketed alternatives and positions.
@@ -89,6 +90,87 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
         }
     }
     Ok(())
+}
+
+/// A redline: each clause's deleted words struck through as `~~deleted~~` (GFM strikethrough)
+/// and inserted words in bold as `**inserted**`, with who proposed the change and when. Bold
+/// rather than underline because CommonMark has no underline; whitespace stays outside the marks,
+/// where CommonMark needs it for them to be read as marks.
+pub fn redline_markdown(title: &str, clauses: &[ClauseChanges]) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_redline(&mut out, title, clauses);
+    out
+}
+
+fn write_redline(out: &mut String, title: &str, clauses: &[ClauseChanges]) -> std::fmt::Result {
+    writeln!(out, "# {}", escape(title))?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Deleted words are struck through (~~like this~~); inserted words are in bold (**like this**)."
+    )?;
+    for clause in clauses {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "## {}",
+            escape(&clause_title(&clause.label, &clause.heading))
+        )?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "*Proposed by {} on {}*",
+            escape(&clause.author),
+            clause.date
+        )?;
+        for line in marked_lines(&crate::phrases(&clause.changes))
+            .iter()
+            .filter(|l| !l.trim().is_empty())
+        {
+            writeln!(out)?;
+            writeln!(out, "{}", line.trim())?;
+        }
+    }
+    Ok(())
+}
+
+/// The changes as Markdown lines, one per line of the wording: each run escaped, each changed
+/// run marked line by line (a mark cannot span a paragraph break), and a line whose unchanged
+/// start would open a block escaped as in a draft.
+fn marked_lines(changes: &[WordChange]) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for change in changes {
+        for (index, segment) in change.text.split('\n').enumerate() {
+            if index > 0 {
+                lines.push(String::new());
+            }
+            let line = lines.last_mut().expect("never empty");
+            let at_line_start = line.trim().is_empty();
+            let mark = match change.kind {
+                ChangeKind::Unchanged => {
+                    line.push_str(&if at_line_start {
+                        let indent = &segment[..segment.len() - segment.trim_start().len()];
+                        format!("{indent}{}", escape_line(segment.trim_start()))
+                    } else {
+                        escape(segment)
+                    });
+                    continue;
+                }
+                ChangeKind::Inserted => "**",
+                ChangeKind::Deleted => "~~",
+            };
+            let word = segment.trim();
+            if word.is_empty() {
+                line.push_str(segment);
+                continue;
+            }
+            let before = &segment[..segment.len() - segment.trim_start().len()];
+            let after = &segment[segment.trim_end().len()..];
+            line.push_str(&format!("{before}{mark}{}{mark}{after}", escape(word)));
+        }
+    }
+    lines
 }
 
 /// Each non-empty line of `text` as its own paragraph, behind `prefix` (`> ` for a quotation).
@@ -185,6 +267,35 @@ mod tests {
         assert_eq!(escape_line("# titre"), "\\# titre");
         assert_eq!(escape_line("- tiret"), "\\- tiret");
         assert_eq!(escape_line("Les Parties"), "Les Parties");
+    }
+
+    #[test]
+    fn a_redline_strikes_deletions_and_bolds_insertions_outside_the_whitespace() {
+        let clauses = [ClauseChanges {
+            label: "Article 2".into(),
+            heading: "Mobilité".into(),
+            author: "MAR".into(),
+            date: crate::export::test_support::date(2026, 10, 5),
+            changes: crate::word_diff(
+                "1. Les étudiants de licence <L3> peuvent postuler.\nLes enseignants aussi.",
+                "1. Les étudiants & doctorants peuvent postuler.\nLes enseignants aussi.",
+            ),
+        }];
+        let markdown = redline_markdown("Révision 1", &clauses);
+        assert!(markdown.starts_with("# Révision 1\n"), "{markdown}");
+        assert!(markdown.contains("## Article 2 — Mobilité"));
+        assert!(markdown.contains("*Proposed by MAR on 2026-10-05*"));
+        // The rewritten phrase is struck once and inserted once, escaped, marks hugging words.
+        assert!(
+            markdown.contains(
+                "\n\n1\\. Les étudiants ~~de licence \\<L3\\>~~**\\& doctorants** peuvent postuler.\n"
+            ),
+            "{markdown}"
+        );
+        assert!(
+            markdown.contains("\n\nLes enseignants aussi.\n"),
+            "{markdown}"
+        );
     }
 
     #[test]

@@ -15,12 +15,12 @@ use chrono::NaiveDate;
 use pacta_domain::{InstrumentKind, LanguageStatus};
 use serde::Serialize;
 
-use crate::{Draft, DraftClause, WordChange};
+use crate::{ChangeKind, ClauseChange, Draft, DraftClause, Redline, WordChange};
 
 pub use akoma_ntoso::{akoma_ntoso, AkomaNtosoSource};
 pub use docx::{draft_docx, redline_docx};
 pub use html::{draft_html, redline_html};
-pub use markdown::draft_markdown;
+pub use markdown::{draft_markdown, redline_markdown};
 
 /// Why a document could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +31,10 @@ pub enum ExportError {
     NotAuthenticLanguage { language: String, authentic: String },
     #[error("the .docx could not be assembled: {0}")]
     Docx(String),
+    #[error(
+        "the change to {label} cannot be dated: event #{sequence} has no readable recorded_at"
+    )]
+    UndatedChange { label: String, sequence: usize },
 }
 
 /// One clause of a redline: the changes that turn one wording into another, and who proposed
@@ -44,6 +48,86 @@ pub struct ClauseChanges {
     pub author: String,
     pub date: NaiveDate,
     pub changes: Vec<WordChange>,
+}
+
+/// Shown as the author of a change no act between the two points accounts for, as in a redline
+/// read backwards (`from` later than `to`), which undoes acts rather than records one. Worded to
+/// read after the exporters' "Proposed by".
+pub const UNATTRIBUTED: &str = "(no act between the two points)";
+
+impl ClauseChanges {
+    /// The clauses a redline shows changed (added, removed or reworded), in its order, ready for
+    /// `redline_html`, `redline_markdown` and `redline_docx`; unchanged clauses are left out, as
+    /// no one proposed them between the two points.
+    ///
+    /// - `author`: the parties whose wording the acts between the points brought in
+    ///   (`ChangeAuthor::proposed_by`, so a chosen alternative is its proposer's, not the chooser's),
+    ///   each once, oldest first, joined by ", "; `UNATTRIBUTED` when no act accounts for it.
+    /// - `date`: the day (UTC) the last of those acts was recorded, when the wording shown as
+    ///   inserted came to stand; with no act, the day the later of the two points was recorded.
+    /// - `heading`: the heading at `to`, or the one at `from` for a removed clause. Only the text
+    ///   is diffed: `ClauseChanges` carries no heading changes.
+    pub fn from_redline(redline: &Redline) -> Result<Vec<ClauseChanges>, ExportError> {
+        let later_end = if redline.from.as_of_sequence > redline.to.as_of_sequence {
+            &redline.from
+        } else {
+            &redline.to
+        };
+        redline
+            .clauses
+            .iter()
+            .filter(|clause| clause.change != ClauseChange::Unchanged)
+            .map(|clause| {
+                let undated = |sequence| ExportError::UndatedChange {
+                    label: clause.label.clone(),
+                    sequence,
+                };
+                let mut proposers: Vec<&str> = Vec::new();
+                for author in &clause.changed_by {
+                    if !proposers.contains(&author.proposed_by.as_str()) {
+                        proposers.push(&author.proposed_by);
+                    }
+                }
+                let (author, date) = match clause.changed_by.last() {
+                    Some(last) => (
+                        proposers.join(", "),
+                        utc_day(&last.recorded_at).ok_or_else(|| undated(last.sequence))?,
+                    ),
+                    None => (
+                        UNATTRIBUTED.to_string(),
+                        utc_day(&later_end.recorded_at)
+                            .ok_or_else(|| undated(later_end.as_of_sequence))?,
+                    ),
+                };
+                // The removed clause's heading is all deletions; any other's, at `to`, is the rest.
+                let shown_side = if clause.change == ClauseChange::Removed {
+                    ChangeKind::Inserted
+                } else {
+                    ChangeKind::Deleted
+                };
+                let heading = clause
+                    .heading
+                    .iter()
+                    .filter(|run| run.kind != shown_side)
+                    .map(|run| run.text.as_str())
+                    .collect();
+                Ok(ClauseChanges {
+                    label: clause.label.clone(),
+                    heading,
+                    author,
+                    date,
+                    changes: clause.text.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The UTC day of an RFC 3339 time, as the ledger stamps `recorded_at`.
+fn utc_day(recorded_at: &str) -> Option<NaiveDate> {
+    chrono::DateTime::parse_from_rfc3339(recorded_at)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc).date_naive())
 }
 
 /// What a document shows for one clause in the language asked for.
@@ -217,6 +301,168 @@ pub(crate) mod test_support;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{word_diff, ChangeAuthor, ClauseRedline, Point, RedlineEnd};
+
+    fn end(point: Point, as_of_sequence: usize, recorded_at: &str) -> RedlineEnd {
+        RedlineEnd {
+            point,
+            as_of_sequence,
+            revision: 0,
+            recorded_at: recorded_at.into(),
+        }
+    }
+
+    fn author(sequence: usize, recorded_at: &str, party: &str, proposed_by: &str) -> ChangeAuthor {
+        ChangeAuthor {
+            sequence,
+            recorded_at: recorded_at.into(),
+            actor: format!("someone.{}", party.to_lowercase()),
+            party: party.into(),
+            proposed_by: proposed_by.into(),
+            event: "ClauseAmended".into(),
+            label: None,
+        }
+    }
+
+    fn clause(
+        id: &str,
+        change: ClauseChange,
+        (old_heading, new_heading): (&str, &str),
+        (old, new): (&str, &str),
+        changed_by: Vec<ChangeAuthor>,
+    ) -> ClauseRedline {
+        ClauseRedline {
+            clause_id: id.into(),
+            label: format!("Article {id}"),
+            change,
+            language: "fr".into(),
+            old_text_hash: None,
+            new_text_hash: None,
+            heading: word_diff(old_heading, new_heading),
+            text: word_diff(old, new),
+            changed_by,
+        }
+    }
+
+    fn redline(from: RedlineEnd, to: RedlineEnd, clauses: Vec<ClauseRedline>) -> Redline {
+        Redline { from, to, clauses }
+    }
+
+    #[test]
+    fn a_redline_maps_to_the_changed_clauses_by_their_proposers_and_last_day() {
+        let view = redline(
+            end(Point::Sequence(3), 3, "2026-09-14T08:00:00Z"),
+            end(Point::Sequence(9), 9, "2026-10-02T10:00:00Z"),
+            vec![
+                clause(
+                    "1",
+                    ClauseChange::Unchanged,
+                    ("Objet", "Objet"),
+                    ("a", "a"),
+                    vec![],
+                ),
+                clause(
+                    "2",
+                    ClauseChange::Changed,
+                    ("Données", "Données personnelles"),
+                    (
+                        "Les Parties échangent.",
+                        "Les Parties échangent selon la loi 09-08.",
+                    ),
+                    vec![
+                        author(5, "2026-09-15T17:30:00+02:00", "CIV", "CIV"),
+                        // MAR's alternative, chosen by CIV: the wording is MAR's.
+                        author(7, "2026-09-30T23:30:00-02:00", "CIV", "MAR"),
+                        author(8, "2026-10-01T09:00:00Z", "CIV", "CIV"),
+                    ],
+                ),
+                clause(
+                    "3",
+                    ClauseChange::Removed,
+                    ("Durée", ""),
+                    ("Cinq ans.", ""),
+                    vec![author(6, "2026-09-20T09:00:00Z", "MAR", "MAR")],
+                ),
+            ],
+        );
+        let changes = ClauseChanges::from_redline(&view).unwrap();
+        let summary: Vec<(&str, &str, &str, NaiveDate)> = changes
+            .iter()
+            .map(|c| {
+                (
+                    c.label.as_str(),
+                    c.heading.as_str(),
+                    c.author.as_str(),
+                    c.date,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "Article 2",
+                    "Données personnelles",
+                    "CIV, MAR",
+                    NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()
+                ),
+                (
+                    "Article 3",
+                    "Durée",
+                    "MAR",
+                    NaiveDate::from_ymd_opt(2026, 9, 20).unwrap()
+                ),
+            ]
+        );
+        assert_eq!(changes[0].changes, view.clauses[1].text);
+        assert!(changes[1]
+            .changes
+            .iter()
+            .all(|c| c.kind == ChangeKind::Deleted));
+    }
+
+    #[test]
+    fn a_backward_redline_is_unattributed_and_dated_by_its_later_point() {
+        let view = redline(
+            end(Point::Revision(1), 40, "2026-12-01T12:00:00Z"),
+            end(Point::Revision(0), 30, "2026-11-01T12:00:00Z"),
+            vec![clause(
+                "2",
+                ClauseChange::Changed,
+                ("M", "M"),
+                ("a b", "a"),
+                vec![],
+            )],
+        );
+        let changes = ClauseChanges::from_redline(&view).unwrap();
+        assert_eq!(changes[0].author, UNATTRIBUTED);
+        assert_eq!(
+            changes[0].date,
+            NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_change_without_a_readable_time_is_refused_by_name() {
+        let view = redline(
+            end(Point::Sequence(1), 1, ""),
+            end(Point::Sequence(2), 2, ""),
+            vec![clause(
+                "2",
+                ClauseChange::Added,
+                ("", "M"),
+                ("", "a"),
+                vec![author(2, "yesterday", "CIV", "CIV")],
+            )],
+        );
+        assert_eq!(
+            ClauseChanges::from_redline(&view),
+            Err(ExportError::UndatedChange {
+                label: "Article 2".into(),
+                sequence: 2
+            })
+        );
+    }
 
     #[test]
     fn right_to_left_follows_the_script_then_the_language() {
