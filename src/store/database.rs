@@ -156,7 +156,9 @@ impl Database {
     /// events whose transaction is older than every transaction still running
     /// (`pg_snapshot_xmin`): those are all committed or gone, so nothing can appear behind the
     /// cursor later. Ordering by (transaction id, position) keeps each transaction's events
-    /// together and in order.
+    /// together and in order. The ORDER BY names the table's columns: the bare name would be the
+    /// output column, the id cast to bigint, which no index serves, and every batch would sort
+    /// the whole table.
     pub async fn read_committed(
         &self,
         after: CommitCursor,
@@ -168,7 +170,7 @@ SELECT transaction_id::text::bigint AS transaction_id, global_position,
   FROM events
  WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
- ORDER BY transaction_id, global_position
+ ORDER BY events.transaction_id, events.global_position
  LIMIT $3";
         const QUERY_SQLITE: &str = "
 SELECT 0 AS transaction_id, global_position,
