@@ -188,18 +188,23 @@ impl Negotiation {
     /// Every party adopted the current text, or the text it became by corrections agreed by all
     /// parties after authentication (art. 79).
     pub fn is_adopted(&self) -> bool {
-        // Computed once: the root hashes the whole text, and this runs before every text change.
-        let root = self.text_root_hash();
-        !self.parties().is_empty()
-            && self
-                .parties()
+        // The root hashes the whole text and this runs before every text change: hash it once,
+        // and only when every party has adopted some text (never, while negotiating).
+        let parties = self.parties();
+        if parties.is_empty()
+            || parties
                 .iter()
-                .all(|p| self.adopted_as(&p.code, &root))
+                .any(|p| !self.current.adoptions.contains_key(&p.code))
+        {
+            return false;
+        }
+        let root = self.text_root_hash();
+        parties.iter().all(|p| self.adopted_as(&p.code, &root))
     }
 
     /// Whether `party` adopted the current text, or the text it became by corrections.
     pub fn has_adopted_current_text(&self, party: &str) -> bool {
-        self.adopted_as(party, &self.text_root_hash())
+        self.current.adoptions.contains_key(party) && self.adopted_as(party, &self.text_root_hash())
     }
 
     /// Whether `party` adopted the text whose root is now `root`.
