@@ -216,6 +216,42 @@ pub fn verify_next(
     head: ChainHead,
     event: &SerializedEvent,
 ) -> Result<ChainHead, ChainError> {
+    verify_next_sealed(aggregate_id, head, event, read_seal(event))
+}
+
+/// What an event's chain fields say, with the hash its content gives under the previous hash it
+/// records. Independent of every other event, so a reader can compute seals in parallel (or
+/// ahead, while it folds the events before) and check the links in order afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seal {
+    stored_prev: Hash,
+    stored_hash: Hash,
+    /// Or why the record cannot be canonicalised; reported only once the link is checked.
+    computed_hash: Result<Hash, String>,
+}
+
+pub fn read_seal(event: &SerializedEvent) -> Result<Seal, ChainProblem> {
+    let stored_prev =
+        chain_field(event, PREV_HASH_KEY).ok_or(ChainProblem::MissingChainField(PREV_HASH_KEY))?;
+    let stored_hash =
+        chain_field(event, HASH_KEY).ok_or(ChainProblem::MissingChainField(HASH_KEY))?;
+    Ok(Seal {
+        stored_prev,
+        stored_hash,
+        computed_hash: canonical_record(event)
+            .map(|canonical| link_hash(&stored_prev, &canonical))
+            .map_err(|e| e.to_string()),
+    })
+}
+
+/// `verify_next` with the seal already read: the same checks in the same order, so the first
+/// problem reported is the same.
+pub fn verify_next_sealed(
+    aggregate_id: &str,
+    head: ChainHead,
+    event: &SerializedEvent,
+    seal: Result<Seal, ChainProblem>,
+) -> Result<ChainHead, ChainError> {
     let expected_sequence = head.sequence + 1;
     let fail = |problem| ChainError {
         aggregate_id: aggregate_id.to_string(),
@@ -227,22 +263,19 @@ pub fn verify_next(
             expected: expected_sequence,
         }));
     }
-    let stored_prev = chain_field(event, PREV_HASH_KEY)
-        .ok_or_else(|| fail(ChainProblem::MissingChainField(PREV_HASH_KEY)))?;
-    let stored_hash = chain_field(event, HASH_KEY)
-        .ok_or_else(|| fail(ChainProblem::MissingChainField(HASH_KEY)))?;
-    if stored_prev != head.hash {
+    let seal = seal.map_err(fail)?;
+    if seal.stored_prev != head.hash {
         return Err(fail(ChainProblem::BrokenLink {
-            stored: hex::encode(stored_prev),
+            stored: hex::encode(seal.stored_prev),
             expected: hex::encode(head.hash),
         }));
     }
-    let canonical = canonical_record(event)
-        .map_err(|e| fail(ChainProblem::NotCanonicalisable(e.to_string())))?;
-    let computed = link_hash(&head.hash, &canonical);
-    if computed != stored_hash {
+    let computed = seal
+        .computed_hash
+        .map_err(|e| fail(ChainProblem::NotCanonicalisable(e)))?;
+    if computed != seal.stored_hash {
         return Err(fail(ChainProblem::ContentAltered {
-            stored: hex::encode(stored_hash),
+            stored: hex::encode(seal.stored_hash),
             computed: hex::encode(computed),
         }));
     }
@@ -262,9 +295,10 @@ pub fn hash_field(event: &SerializedEvent) -> Option<Hash> {
 /// tolerated.
 fn chain_field(event: &SerializedEvent, key: &str) -> Option<Hash> {
     let text = event.metadata.get(key)?.as_str()?;
+    let lower_hex = text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     let mut hash = [0u8; 32];
     hex::decode_to_slice(text, &mut hash).ok()?;
-    (hex::encode(hash) == text).then_some(hash)
+    lower_hex.then_some(hash)
 }
 
 #[cfg(test)]

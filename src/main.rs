@@ -1,6 +1,9 @@
 use clap::error::ErrorKind;
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = match pacta::cli::Cli::try_parse() {

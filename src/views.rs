@@ -17,11 +17,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cqrs_es::persist::SerializedEvent;
 use cqrs_es::{Aggregate, EventEnvelope};
-use pacta_domain::Negotiation;
+use pacta_domain::{Negotiation, NegotiationEvent};
 use pacta_projections::{HistoryEntry, NegotiationFold, OutOfSequence};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
-use crate::chain::{self, ChainError, ChainHead};
+use crate::chain::{self, ChainError, ChainHead, ChainProblem, Seal};
 use crate::store::{CommitCursor, CommittedEvent, Database, StoreError};
 
 /// Events read, folded and written per transaction: large enough that a rebuild is not dominated
@@ -153,6 +154,42 @@ pub struct Projector {
     database: Database,
     folds: HashMap<String, CachedFold>,
     batch_events: usize,
+    /// The read of the batch after the one being folded, started early so that the database
+    /// reads while the projector verifies and folds (a rebuild uses both cores).
+    prefetch: Option<Prefetch>,
+}
+
+struct Prefetch {
+    after: CommitCursor,
+    read: tokio::task::JoinHandle<Result<Vec<PreparedEvent>, StoreError>>,
+}
+
+/// A committed event with the work that needs no other event done: its seal read (the costly
+/// hash of its canonical record) and its payload decoded. Linking it to its chain and folding it
+/// wait for the events before it.
+struct PreparedEvent {
+    cursor: CommitCursor,
+    event: SerializedEvent,
+    seal: Result<Seal, ChainProblem>,
+    envelope: Result<EventEnvelope<Negotiation>, ViewError>,
+}
+
+/// Up to `limit` committed events after `after`, in commit order, prepared.
+async fn read_prepared(
+    database: Database,
+    after: CommitCursor,
+    limit: usize,
+) -> Result<Vec<PreparedEvent>, StoreError> {
+    let batch = database.read_committed(after, limit).await?;
+    Ok(batch
+        .into_iter()
+        .map(|CommittedEvent { cursor, event }| PreparedEvent {
+            cursor,
+            seal: chain::read_seal(&event),
+            envelope: decode(&event),
+            event,
+        })
+        .collect())
 }
 
 impl Projector {
@@ -161,6 +198,7 @@ impl Projector {
             database,
             folds: HashMap::new(),
             batch_events: CATCH_UP_BATCH_EVENTS,
+            prefetch: None,
         }
     }
 
@@ -184,6 +222,9 @@ impl Projector {
                 Err(error) => {
                     // The cache may be ahead of the checkpoints the failed batch did not write.
                     self.folds.clear();
+                    if let Some(prefetch) = self.prefetch.take() {
+                        prefetch.read.abort();
+                    }
                     return Err(error);
                 }
             }
@@ -258,30 +299,51 @@ impl Projector {
             .map(|c| c.cursor)
             .min()
             .unwrap_or_default();
-        let batch = self
-            .database
-            .read_committed(from, self.batch_events)
-            .await?;
+        let batch = match self.prefetch.take() {
+            // The same query from the same cursor: it returns what a fresh read would, since
+            // nothing can appear behind a commit-order cursor later.
+            Some(prefetch) if prefetch.after == from => prefetch
+                .read
+                .await
+                .expect("invariant: the prefetch task does not panic")?,
+            stale => {
+                if let Some(prefetch) = stale {
+                    prefetch.read.abort();
+                }
+                read_prepared(self.database.clone(), from, self.batch_events).await?
+            }
+        };
         let Some(last) = batch.last().map(|e| e.cursor) else {
             return Ok(None);
         };
+        if batch.len() == self.batch_events {
+            let (database, limit) = (self.database.clone(), self.batch_events);
+            self.prefetch = Some(Prefetch {
+                after: last,
+                read: tokio::spawn(read_prepared(database, last, limit)),
+            });
+        }
         let mut writes = Writes {
             events_read: batch.len() as u64,
             ..Writes::default()
         };
         let mut stale_documents: BTreeMap<String, BTreeSet<View>> = BTreeMap::new();
-        for CommittedEvent { cursor, event } in &batch {
-            let entry = self.fold(event).await?;
-            for checkpoint in checkpoints.iter().filter(|c| *cursor > c.cursor) {
+        let cursors: Vec<CommitCursor> = batch.iter().map(|e| e.cursor).collect();
+        for prepared in batch {
+            let cursor = prepared.cursor;
+            let (negotiation_id, sequence) =
+                (prepared.event.aggregate_id.clone(), prepared.event.sequence);
+            let entry = self.fold(prepared).await?;
+            for checkpoint in checkpoints.iter().filter(|c| cursor > c.cursor) {
                 if checkpoint.view == View::Timeline {
                     writes.timeline.push((
-                        event.aggregate_id.clone(),
-                        sequence_number(event.sequence),
+                        negotiation_id.clone(),
+                        sequence_number(sequence),
                         serde_json::to_string(&entry).expect("invariant: entries serialise"),
                     ));
                 } else {
                     stale_documents
-                        .entry(event.aggregate_id.clone())
+                        .entry(negotiation_id.clone())
                         .or_default()
                         .insert(checkpoint.view);
                 }
@@ -300,7 +362,7 @@ impl Projector {
         writes.checkpoints = checkpoints
             .iter()
             .map(|c| {
-                let newer = batch.iter().filter(|e| e.cursor > c.cursor).count();
+                let newer = cursors.iter().filter(|cursor| **cursor > c.cursor).count();
                 Checkpoint {
                     view: c.view,
                     cursor: c.cursor.max(last),
@@ -313,7 +375,8 @@ impl Projector {
 
     /// Verifies `event` against its negotiation's chain, folds it in, and returns its timeline
     /// entry.
-    async fn fold(&mut self, event: &SerializedEvent) -> Result<HistoryEntry, ViewError> {
+    async fn fold(&mut self, prepared: PreparedEvent) -> Result<HistoryEntry, ViewError> {
+        let event = &prepared.event;
         assert_eq!(
             event.aggregate_type,
             Negotiation::TYPE,
@@ -332,9 +395,8 @@ impl Projector {
             self.folds.insert(id.clone(), fold);
         }
         let cached = self.folds.get_mut(id).expect("invariant: just cached");
-        cached.head = chain::verify_next(id, cached.head, event)?;
-        let envelope = decode(event)?;
-        Ok(cached.fold.apply(&envelope)?)
+        cached.head = chain::verify_next_sealed(id, cached.head, event, prepared.seal)?;
+        Ok(cached.fold.apply(&prepared.envelope?)?)
     }
 
     /// The negotiation folded up to, not including, `next_sequence`, every link verified.
@@ -351,11 +413,18 @@ impl Projector {
     }
 }
 
+/// The typed event, read from the stored JSON in place (a rebuild decodes every event once).
 fn decode(event: &SerializedEvent) -> Result<EventEnvelope<Negotiation>, ViewError> {
-    EventEnvelope::<Negotiation>::try_from(event.clone()).map_err(|e| ViewError::Undecodable {
+    let undecodable = |e: serde_json::Error| ViewError::Undecodable {
         negotiation_id: event.aggregate_id.clone(),
         sequence: event.sequence,
         reason: e.to_string(),
+    };
+    Ok(EventEnvelope {
+        aggregate_id: event.aggregate_id.clone(),
+        sequence: event.sequence,
+        payload: NegotiationEvent::deserialize(&event.payload).map_err(undecodable)?,
+        metadata: HashMap::deserialize(&event.metadata).map_err(undecodable)?,
     })
 }
 
