@@ -90,6 +90,21 @@ async fn assert_caught(store: &TestStore, sequence: usize, expected: fn(&ChainPr
         "nothing written on a damaged stream"
     );
 
+    // The stored views are never built from a damaged history: the projector stops before it.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .args(["--store", &store.url, "projections", "rebuild"])
+        .output()
+        .expect("run pacta projections rebuild");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "views built on a damaged ledger");
+    assert!(
+        stderr.contains(&format!(
+            "negotiation '{DEMO_NEGOTIATION}' at sequence {sequence}"
+        )) && stderr.contains("the views stop before this event"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
         .args(["--store", &store.url, "verify"])
         .output()

@@ -464,3 +464,35 @@ async fn a_process_killed_during_a_rebuild_leaves_consistent_views(backend: Back
     let negotiations: Vec<&str> = negotiations.iter().map(String::as_str).collect();
     assert_views_match_the_events(&store, &negotiations).await;
 }
+
+on_both_stores!(projections_commands_report_lag_and_refuse_unknown_views);
+
+async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    ok(&store, &["demo"]);
+    let events = store.event_count().await;
+    let status = ok(&store, &["projections", "status"]);
+    for view in ["index", "draft", "agreement", "timeline"] {
+        let line = status
+            .lines()
+            .find(|l| l.starts_with(view))
+            .unwrap_or_else(|| panic!("{view} missing from:\n{status}"));
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields[1], events.to_string(), "{line}");
+        assert_eq!(fields[2], "0", "{line}");
+    }
+    let rebuilt = ok(&store, &["projections", "rebuild", "timeline"]);
+    assert!(
+        rebuilt.starts_with(&format!("rebuilt timeline from {events} events")),
+        "{rebuilt}"
+    );
+    let before = dump(&store.database).await;
+    let output = pacta(&store, &["projections", "rebuild", "drafts"]);
+    assert!(!output.status.success());
+    let message = common::cli::stderr(&output);
+    assert_eq!(
+        message.trim(),
+        "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline)"
+    );
+    assert_eq!(dump(&store.database).await, before, "nothing rebuilt");
+}
