@@ -95,6 +95,14 @@ pub fn row_hash(content: &RowContent) -> String {
 }
 
 impl Row {
+    /// The parties that agreed the row's current content.
+    pub fn agreed_parties(&self) -> impl Iterator<Item = &str> {
+        self.agreed_by
+            .iter()
+            .filter(|(_, hash)| **hash == self.row_hash)
+            .map(|(party, _)| party.as_str())
+    }
+
     pub fn agreed_by_all(&self, parties: &[crate::values::Party]) -> bool {
         parties
             .iter()

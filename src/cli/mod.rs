@@ -1635,12 +1635,7 @@ fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta_domain::Ma
         for row_id in &matrix.row_order {
             let row = &matrix.rows[row_id];
             let c = &row.content;
-            let agreed: Vec<&str> = row
-                .agreed_by
-                .iter()
-                .filter(|(_, hash)| **hash == row.row_hash)
-                .map(|(party, _)| party.as_str())
-                .collect();
+            let agreed: Vec<&str> = row.agreed_parties().collect();
             println!(
                 "  {row_id}: {} — {} [{}: {}, {} to {}] {} {} → {} {}; {}; agreed by {}; row {}",
                 c.objective,

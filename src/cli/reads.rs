@@ -68,16 +68,7 @@ pub(super) async fn redline<R: PersistedEventRepository>(
         RedlineFormat::Json => format!("{}\n", to_json(&view)).into_bytes(),
         RedlineFormat::Markdown | RedlineFormat::Html | RedlineFormat::Docx => {
             let now = pacta_projections::draft(negotiation, &events);
-            let title = format!(
-                "{} — redline from {} (#{}, revision {}) to {} (#{}, revision {})",
-                now.title,
-                view.from.point,
-                view.from.as_of_sequence,
-                view.from.revision,
-                view.to.point,
-                view.to.as_of_sequence,
-                view.to.revision
-            );
+            let title = format!("{} — redline from {}", now.title, span(&view));
             // Each clause is compared in its reference language, the same for every clause
             // unless a negotiation changed it; the page's direction follows the first.
             let language = view
@@ -259,17 +250,19 @@ fn redline_text(negotiation: &str, view: &Redline) -> String {
     out
 }
 
+/// "round-1 (#40, revision 0) to round-2 (#63, revision 0)"
+fn span(view: &Redline) -> String {
+    let end = |e: &pacta_projections::RedlineEnd| {
+        format!(
+            "{} (#{}, revision {})",
+            e.point, e.as_of_sequence, e.revision
+        )
+    };
+    format!("{} to {}", end(&view.from), end(&view.to))
+}
+
 fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> std::fmt::Result {
-    writeln!(
-        out,
-        "Redline of {negotiation}: {} (#{}, revision {}) to {} (#{}, revision {})",
-        view.from.point,
-        view.from.as_of_sequence,
-        view.from.revision,
-        view.to.point,
-        view.to.as_of_sequence,
-        view.to.revision
-    )?;
+    writeln!(out, "Redline of {negotiation}: {}", span(view))?;
     for clause in &view.clauses {
         writeln!(out)?;
         writeln!(

@@ -533,12 +533,7 @@ fn write_matrix_table(xml: &mut Xml, attachment_id: &str, matrix: &Matrix) {
         };
         let content = &row.content;
         let indicator = &content.indicator;
-        let agreed: Vec<&str> = row
-            .agreed_by
-            .iter()
-            .filter(|(_, hash)| **hash == row.row_hash)
-            .map(|(party, _)| party.as_str())
-            .collect();
+        let agreed: Vec<&str> = row.agreed_parties().collect();
         let cells = [
             row_id.clone(),
             content.objective.clone(),
