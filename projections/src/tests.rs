@@ -930,3 +930,26 @@ fn every_new_view_serialises_to_json() {
     let history = serde_json::to_value(clause_history(&events, "art-1").unwrap()).unwrap();
     assert_eq!(history["versions"][1]["kind"], "corrected");
 }
+
+#[test]
+fn the_agreement_state_says_which_text_was_in_force_on_a_date() {
+    let events = corrected_then_revised();
+    let on = |y: i32, m: u32, d: u32| {
+        let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        crate::agreement_state("neg", &events, Some(date)).text_in_force_on
+    };
+    let day = NaiveDate::from_ymd_opt;
+    assert_eq!(on(2026, 5, 31), Some((day(2026, 5, 31).unwrap(), None)));
+    // While revision 1 is negotiated, the corrected text of revision 0 stays in force.
+    let in_force = on(2026, 6, 15)
+        .expect("a date was asked")
+        .1
+        .expect("in force");
+    assert_eq!(in_force.revision, 0);
+    assert_eq!(in_force.text_root_hash, "root-1", "the corrected root");
+    let state = crate::agreement_state("neg", &events, None);
+    assert_eq!(state.text_in_force_on, None, "no date asked");
+    assert_eq!(state.revision, 1);
+    assert_eq!(state.revisions[0].in_force_from, day(2026, 6, 1));
+    assert_eq!(state.revisions[1].in_force_from, None);
+}
