@@ -6,6 +6,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // Rust ignores SIGPIPE, which turns every print after the reader has gone (`pacta history |
+    // head`) into a panic. Restore the default: the process ends quietly, as other tools do.
+    #[cfg(unix)]
+    // SAFETY: called before any other thread writes to a pipe; SIG_DFL is a valid disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match pacta::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error)

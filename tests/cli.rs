@@ -1362,3 +1362,22 @@ async fn provisional_application_is_refused_where_the_instrument_does_not_provid
     );
     assert_eq!(store.event_count().await, count);
 }
+
+/// `pacta history | head -0`: the reader goes away before pacta writes; pacta stops quietly.
+#[tokio::test]
+async fn output_cut_short_by_its_reader_ends_quietly() {
+    let store = TestStore::new(Backend::Sqlite).await;
+    ok(&store, &["demo"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .args(["--store", &store.url, "history", "civ-mar-tip-mou"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start pacta");
+    // Close the pipe's read end, as `head` does, before pacta has read the ledger.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
