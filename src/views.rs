@@ -29,11 +29,14 @@ use crate::store::{CommitCursor, CommittedEvent, Database, StoreError};
 /// by round trips, small enough that a transaction holds its locks for well under a second.
 pub const CATCH_UP_BATCH_EVENTS: usize = 2_000;
 /// Negotiations whose folded state the projector keeps between batches. Past this the cache is
-/// dropped and states are re-read from the store as needed: correct, only slower.
+/// dropped before the next batch (never during one: a batch renders the documents of every
+/// negotiation it touched) and states are re-read from the store as needed.
 pub const MAX_CACHED_FOLDS: usize = 10_000;
 /// How long a read waits for the views to cover every event committed before it. Only PostgreSQL
-/// ever waits: its commit-order reader holds an event back until every older transaction in the
-/// cluster has ended (see `Database::read_committed`), which takes milliseconds.
+/// ever waits: its commit-order reader holds an event back until every older transaction on the
+/// server has ended (see `Database::read_committed`), which takes milliseconds, unless a session
+/// on the same server, in any database, stays idle inside a transaction: then reads fail with
+/// `ViewError::Behind` after this long, naming the cause.
 pub const FRESHNESS_TIMEOUT_MS: u64 = 10_000;
 const FRESHNESS_POLL_MS: u64 = 5;
 /// Timeline rows per INSERT: 3 parameters each, far below either database's parameter limit.
@@ -92,7 +95,7 @@ pub enum ViewError {
     Store(#[from] StoreError),
     #[error("the view tables failed: {0}")]
     Query(#[from] sqlx::Error),
-    #[error("{0}; the views stop before this event: run `pacta verify` to see what changed")]
+    #[error("{0}; the views stay at their last checkpoint, before this event: run `pacta verify` to see what changed")]
     Integrity(#[from] ChainError),
     #[error("event {sequence} of negotiation '{negotiation_id}' is not a negotiation event this version reads ({reason}); the views stop before it")]
     Undecodable {
@@ -102,8 +105,10 @@ pub enum ViewError {
     },
     #[error("{0}; the views were left as they were")]
     OutOfSequence(#[from] OutOfSequence),
-    #[error("the views still miss {missing} of the events committed before this read after {waited_ms} ms: a long transaction is holding the ledger reader back; retry, or see `pacta projections status`")]
+    #[error("the views still miss {missing} of the events committed before this read after {waited_ms} ms: a transaction left open on the database server (in any database) holds the ledger reader back; end it (see pg_stat_activity) and retry")]
     Behind { missing: u64, waited_ms: u64 },
+    #[error("the events table holds a '{0}' event, which this version does not know; the views stop before it")]
+    ForeignAggregate(String),
     #[error("no view is called '{0}' (views: index, draft, agreement, timeline)")]
     UnknownView(String),
     #[error("the stored {view} view of '{negotiation_id}' cannot be read ({reason}); run `pacta projections rebuild {view}`")]
@@ -153,6 +158,7 @@ struct CachedFold {
 pub struct Projector {
     database: Database,
     folds: HashMap<String, CachedFold>,
+    max_cached_folds: usize,
     batch_events: usize,
     /// The read of the batch after the one being folded, started early so that the database
     /// reads while the projector verifies and folds (a rebuild uses both cores).
@@ -197,9 +203,16 @@ impl Projector {
         Self {
             database,
             folds: HashMap::new(),
+            max_cached_folds: MAX_CACHED_FOLDS,
             batch_events: CATCH_UP_BATCH_EVENTS,
             prefetch: None,
         }
+    }
+
+    /// Keeps at most `max_cached_folds` folded negotiations between batches (0: none).
+    pub fn with_max_cached_folds(mut self, max_cached_folds: usize) -> Self {
+        self.max_cached_folds = max_cached_folds;
+        self
     }
 
     /// Reads at most `batch_events` (at least 1) events per transaction.
@@ -233,20 +246,23 @@ impl Projector {
 
     /// Catches up with at least every event committed before the call, so a read that follows
     /// sees every act recorded before it (read-your-writes).
+    ///
+    /// When the views are current, as they are for most reads, this is one index lookup and
+    /// takes no lock, so readers never queue behind each other or behind writers.
     pub async fn catch_up_to_now(&mut self) -> Result<u64, ViewError> {
         let started = std::time::Instant::now();
         let target_position = self.database.last_position().await?;
         let mut total = 0;
         loop {
-            total += self.catch_up(|_| {}).await?;
             let missing = match &self.database {
                 Database::Postgres(pool) => pg::missing(pool, target_position).await?,
                 Database::Sqlite(pool) => sqlite::missing(pool, target_position).await?,
             };
-            let waited_ms = started.elapsed().as_millis() as u64;
             if missing == 0 {
                 return Ok(total);
             }
+            total += self.catch_up(|_| {}).await?;
+            let waited_ms = started.elapsed().as_millis() as u64;
             if waited_ms > FRESHNESS_TIMEOUT_MS {
                 return Err(ViewError::Behind { missing, waited_ms });
             }
@@ -294,6 +310,9 @@ impl Projector {
         &mut self,
         checkpoints: &[Checkpoint],
     ) -> Result<Option<Writes>, ViewError> {
+        if self.folds.len() > self.max_cached_folds {
+            self.folds.clear();
+        }
         let from = checkpoints
             .iter()
             .map(|c| c.cursor)
@@ -377,11 +396,9 @@ impl Projector {
     /// entry.
     async fn fold(&mut self, prepared: PreparedEvent) -> Result<HistoryEntry, ViewError> {
         let event = &prepared.event;
-        assert_eq!(
-            event.aggregate_type,
-            Negotiation::TYPE,
-            "invariant: the ledger holds negotiations only"
-        );
+        if event.aggregate_type != Negotiation::TYPE {
+            return Err(ViewError::ForeignAggregate(event.aggregate_type.clone()));
+        }
         let id = &event.aggregate_id;
         let cached_is_current = self
             .folds
@@ -389,9 +406,6 @@ impl Projector {
             .is_some_and(|c| c.fold.last_sequence() + 1 == event.sequence);
         if !cached_is_current {
             let fold = self.load_fold(id, event.sequence).await?;
-            if self.folds.len() >= MAX_CACHED_FOLDS {
-                self.folds.clear();
-            }
             self.folds.insert(id.clone(), fold);
         }
         let cached = self.folds.get_mut(id).expect("invariant: just cached");
@@ -505,11 +519,13 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// The view tables on one database. The SQL is the same on both but for how a transaction takes
-/// the write lock, how JSON is typed, and how the commit-order cursor is bound (see
-/// `Database::read_committed`).
+/// the write lock, how JSON is typed, and how an event's place in the commit order is compared
+/// with a checkpoint's (see `Database::read_committed`): on PostgreSQL in the `xid8` terms of the
+/// `events_commit_order` index, with the checkpoint's bigint cast to it.
 macro_rules! view_tables {
     ($module:ident, $db:ty, begin: $begin:literal, lock: $lock:literal, json: $json:literal,
-     as_text: $as_text:literal, transaction_id: $transaction_id:literal) => {
+     as_text: $as_text:literal, event_transaction_id: $event_transaction_id:literal,
+     as_event_transaction_id: $as_event_transaction_id:literal) => {
         mod $module {
             use super::*;
 
@@ -637,7 +653,8 @@ macro_rules! view_tables {
                     };
                     let lag: i64 = sqlx::query_scalar(concat!(
                         "SELECT count(*) FROM events
-                          WHERE (", $transaction_id, ", global_position) > ($1, $2)"
+                          WHERE (", $event_transaction_id, ", global_position)
+                                > ($1", $as_event_transaction_id, ", $2)"
                     ))
                     .bind(cursor.transaction_id)
                     .bind(cursor.global_position)
@@ -653,16 +670,17 @@ macro_rules! view_tables {
                 Ok(statuses)
             }
 
-            /// Events up to `target_position` that some view does not cover yet.
+            /// Events up to `target_position` that some view does not cover yet. The comparison is in
+            /// the index's own terms, so only the events past each checkpoint are read.
             pub(super) async fn missing(
                 pool: &sqlx::Pool<$db>,
                 target_position: i64,
             ) -> Result<u64, ViewError> {
                 let missing: i64 = sqlx::query_scalar(concat!(
-                    "SELECT count(*) FROM events, view_checkpoints c
-                      WHERE events.global_position <= $1
-                        AND (", $transaction_id, ", events.global_position)
-                            > (c.transaction_id, c.global_position)"
+                    "SELECT count(*) FROM view_checkpoints c JOIN events
+                         ON (", $event_transaction_id, ", events.global_position)
+                            > (c.transaction_id", $as_event_transaction_id, ", c.global_position)
+                      WHERE events.global_position <= $1"
                 ))
                 .bind(target_position)
                 .fetch_one(pool)
@@ -715,9 +733,10 @@ macro_rules! view_tables {
 }
 
 view_tables!(pg, sqlx::Postgres, begin: "BEGIN", lock: " FOR UPDATE", json: "json",
-    as_text: "::text", transaction_id: "events.transaction_id::text::bigint");
+    as_text: "::text", event_transaction_id: "events.transaction_id",
+    as_event_transaction_id: "::text::xid8");
 // SQLite has one writer at a time: BEGIN IMMEDIATE takes the write lock up front, so two
 // projectors queue instead of one failing to upgrade its read lock. Its transaction id is
 // always 0 (see `Database::read_committed`).
 view_tables!(sqlite, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: "", json: "TEXT",
-    as_text: "", transaction_id: "0");
+    as_text: "", event_transaction_id: "0", as_event_transaction_id: "");
