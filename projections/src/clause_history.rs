@@ -7,7 +7,7 @@ use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{metadata, ClauseKind, Negotiation, NegotiationEvent};
 use serde::Serialize;
 
-use crate::history::{clause_ids, field, open_rounds, summary};
+use crate::history::{field, summary};
 use crate::redline::{word_diff, WordChange};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -110,8 +110,7 @@ pub fn clause_history(
         } if id == clause_id => Some(*kind),
         _ => None,
     })?;
-    let rounds = open_rounds(events);
-    let clauses = clause_ids(events);
+    let entries = crate::history(events);
     let mut state = Negotiation::default();
     // The latest wording in each language, as (sequence, heading, text, proposed_by): what the
     // next version in that language is compared with.
@@ -120,8 +119,9 @@ pub fn clause_history(
     let mut corrections: HashMap<String, &NegotiationEvent> = HashMap::new();
     let mut versions = Vec::new();
     let mut acts = Vec::new();
-    for ((envelope, round), about) in events.iter().zip(rounds).zip(clauses) {
+    for (envelope, entry) in events.iter().zip(entries) {
         state.apply(envelope.payload.clone());
+        let (round, about) = (entry.round, entry.clause_id);
         let about_this = about.as_deref() == Some(clause_id);
         let party = field(envelope, metadata::PARTY);
         let base = Wording {

@@ -1,11 +1,11 @@
 //! The negotiation's history: one line per recorded act, with who, when, and its chain hash.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{metadata, variant_name, Negotiation, NegotiationEvent};
 use serde::{Deserialize, Serialize};
+
+use crate::NegotiationFold;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {
@@ -59,14 +59,17 @@ impl TimelineFilter {
     }
 }
 
+/// Every event's history line, in order. It is the incremental fold's own output, so the stored
+/// timeline and this view agree by construction.
 pub fn history(events: &[EventEnvelope<Negotiation>]) -> Vec<HistoryEntry> {
-    let rounds = open_rounds(events);
-    let clauses = clause_ids(events);
+    let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
+    let mut fold = NegotiationFold::new(negotiation_id);
     events
         .iter()
-        .zip(rounds)
-        .zip(clauses)
-        .map(|((envelope, round), clause_id)| history_entry(envelope, round, clause_id))
+        .map(|envelope| {
+            fold.apply(envelope)
+                .expect("invariant: a negotiation's stored events are in sequence")
+        })
         .collect()
 }
 
@@ -104,48 +107,6 @@ pub fn timeline(
 /// One metadata field of a stored event; empty when absent.
 pub(crate) fn field(envelope: &EventEnvelope<Negotiation>, key: &str) -> String {
     envelope.metadata.get(key).cloned().unwrap_or_default()
-}
-
-/// The round open when each event was recorded; a round's closing act belongs to the round.
-pub(crate) fn open_rounds(events: &[EventEnvelope<Negotiation>]) -> Vec<Option<String>> {
-    let mut open_round: Option<String> = None;
-    events
-        .iter()
-        .map(|envelope| {
-            if let NegotiationEvent::RoundOpened { round_id, .. } = &envelope.payload {
-                open_round = Some(round_id.clone());
-            }
-            let round = open_round.clone();
-            if let NegotiationEvent::RoundClosed { .. } = &envelope.payload {
-                open_round = None;
-            }
-            round
-        })
-        .collect()
-}
-
-/// The clause each event is about: named by the event, or for acts on a correction, by the
-/// correction's proposal.
-pub(crate) fn clause_ids(events: &[EventEnvelope<Negotiation>]) -> Vec<Option<String>> {
-    let mut corrected: HashMap<&str, &str> = HashMap::new();
-    events
-        .iter()
-        .map(|envelope| match &envelope.payload {
-            NegotiationEvent::CorrectionProposed {
-                correction_id,
-                clause_id,
-                ..
-            } => {
-                corrected.insert(correction_id, clause_id);
-                Some(clause_id.clone())
-            }
-            NegotiationEvent::CorrectionAgreed { correction_id, .. }
-            | NegotiationEvent::TextCorrected { correction_id, .. } => {
-                corrected.get(correction_id.as_str()).map(|c| c.to_string())
-            }
-            other => other.clause_id().map(str::to_string),
-        })
-        .collect()
 }
 
 /// One line a delegate can read in a list.

@@ -21,10 +21,10 @@ pub struct IndexEntry {
     pub revision: u32,
     /// The clauses of that revision's text, by status.
     pub clauses: ClauseCounts,
-    /// When the last event was recorded (RFC 3339), and its sequence.
+    /// When the last event was recorded (RFC 3339), and its sequence: the number of events, as
+    /// sequences are dense.
     pub last_recorded_at: String,
     pub last_sequence: usize,
-    pub event_count: usize,
     pub matrices: Vec<MatrixStatus>,
 }
 
@@ -101,7 +101,6 @@ impl NegotiationFold {
             clauses,
             last_recorded_at: self.last_recorded_at.clone(),
             last_sequence: self.last_sequence,
-            event_count: self.last_sequence,
             matrices: self.matrix_status(),
         }
     }

@@ -177,8 +177,10 @@ pub fn redline(
     for new in &after.clauses {
         let old = before.clauses.iter().find(|c| c.clause_id == new.clause_id);
         let change = match old {
-            None if live(new) => ClauseChange::Added,
-            None => ClauseChange::Removed,
+            // In neither text: proposed and withdrawn in between, or withdrawn at both points.
+            None if !live(new) => continue,
+            Some(old) if !live(old) && !live(new) => continue,
+            None => ClauseChange::Added,
             Some(old) if live(old) && !live(new) => ClauseChange::Removed,
             Some(old) if !live(old) && live(new) => ClauseChange::Added,
             Some(old) => {

@@ -902,7 +902,7 @@ fn the_index_entry_counts_clauses_by_status_and_summarises_matrices() {
         entry.clauses.under_discussion, 1,
         "art-2, its alternative chosen"
     );
-    assert_eq!((entry.event_count, entry.last_sequence), (18, 18));
+    assert_eq!(entry.last_sequence, 18);
     assert_eq!(entry.last_recorded_at, "2026-12-15T10:00:00.000000Z");
     let matrix = &entry.matrices[0];
     assert_eq!((matrix.rows_proposed, matrix.rows_agreed), (1, 1));
@@ -952,4 +952,37 @@ fn the_agreement_state_says_which_text_was_in_force_on_a_date() {
     assert_eq!(state.revision, 1);
     assert_eq!(state.revisions[0].in_force_from, day(2026, 6, 1));
     assert_eq!(state.revisions[1].in_force_from, None);
+}
+
+#[test]
+fn a_redline_leaves_out_a_clause_that_is_in_neither_text() {
+    let events = stamped(vec![
+        ("CIV", "2026-03-01", opened()),
+        (
+            "CIV",
+            "2026-03-02",
+            proposed("art-1", ClauseKind::Article, "A"),
+        ),
+        (
+            "MAR",
+            "2026-03-03",
+            proposed("art-2", ClauseKind::Article, "B"),
+        ),
+        (
+            "MAR",
+            "2026-03-04",
+            NegotiationEvent::ClauseWithdrawn {
+                clause_id: "art-2".into(),
+                reason: "Fusionné".into(),
+            },
+        ),
+        ("CIV", "2026-03-05", amended("art-1", "A", "A et B")),
+    ]);
+    let view = redline(&events, &Point::Sequence(2), &Point::Sequence(5)).unwrap();
+    let rows: Vec<(&str, ClauseChange)> = view
+        .clauses
+        .iter()
+        .map(|c| (c.clause_id.as_str(), c.change))
+        .collect();
+    assert_eq!(rows, vec![("art-1", ClauseChange::Changed)]);
 }

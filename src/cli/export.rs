@@ -136,10 +136,23 @@ fn chosen_language(view: &Draft, asked: Option<String>) -> Result<String, CliErr
     }
 }
 
+/// Writes `document` beside `path` and renames it into place, so that a failure part-way (a full
+/// disk) leaves no truncated document where a reader expects a whole one.
+fn write_whole(path: &std::path::Path, document: &[u8]) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let written = std::fs::write(&partial, document).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
 /// Writes a finished document to `out`, or to standard output.
 pub(super) fn write(out: Option<PathBuf>, document: &[u8]) -> Result<(), CliError> {
     let result = match &out {
-        Some(path) => std::fs::write(path, document),
+        Some(path) => write_whole(path, document),
         None => std::io::stdout().lock().write_all(document),
     };
     result.map_err(|source| {

@@ -189,50 +189,28 @@ fn print_history_entry(e: &HistoryEntry) {
     );
 }
 
-/// `[-deleted-]{+inserted+}`, with whitespace kept outside the marks. A stretch of changed words
-/// separated only by spaces is shown as one deletion then one insertion, as a reader marks up a
-/// rewritten phrase, rather than word by word alternately.
+/// `[-deleted-]{+inserted+}`, with whitespace kept outside the marks; a rewritten phrase is one
+/// deletion then one insertion (`pacta_projections::phrases`), as in every other redline format.
 fn marked(changes: &[WordChange]) -> String {
-    let mut out = String::new();
-    let mut start = 0;
-    while start < changes.len() {
-        if changes[start].kind == ChangeKind::Unchanged {
-            out.push_str(&changes[start].text);
-            start += 1;
-            continue;
-        }
-        let mut end = start;
-        let mut scan = start;
-        while scan < changes.len()
-            && (changes[scan].kind != ChangeKind::Unchanged || changes[scan].text.trim().is_empty())
-        {
-            if changes[scan].kind != ChangeKind::Unchanged {
-                end = scan + 1;
-            }
-            scan += 1;
-        }
-        let group = &changes[start..end];
-        let side = |skip: ChangeKind| -> String {
-            group
-                .iter()
-                .filter(|c| c.kind != skip)
-                .map(|c| c.text.as_str())
-                .collect()
-        };
-        let has = |kind: ChangeKind| group.iter().any(|c| c.kind == kind);
-        let (deleted, inserted) = (side(ChangeKind::Inserted), side(ChangeKind::Deleted));
-        if has(ChangeKind::Deleted) {
-            out.push_str(&format!("[-{}-]", deleted.trim()));
-        }
-        if has(ChangeKind::Inserted) {
-            out.push_str(&format!("{{+{}+}}", inserted.trim()));
-            out.push_str(&inserted[inserted.trim_end().len()..]);
-        } else {
-            out.push_str(&deleted[deleted.trim_end().len()..]);
-        }
-        start = end;
-    }
-    out
+    pacta_projections::phrases(changes)
+        .iter()
+        .map(|change| match change.kind {
+            ChangeKind::Unchanged => change.text.clone(),
+            ChangeKind::Deleted => mark(&change.text, "[-", "-]"),
+            ChangeKind::Inserted => mark(&change.text, "{+", "+}"),
+        })
+        .collect()
+}
+
+fn mark(text: &str, open: &str, close: &str) -> String {
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len().max(start);
+    format!(
+        "{}{open}{}{close}{}",
+        &text[..start],
+        &text[start..end],
+        &text[end..]
+    )
 }
 
 fn indented(text: &str) -> String {
@@ -361,7 +339,7 @@ fn print_index_entry(entry: &IndexEntry) {
         String::new()
     };
     println!(
-        "{} — {} ({}, {}): {}{revision}; {} clauses ({} agreed, {} ad referendum, {} bracketed, {} under discussion, {} proposed, {} withdrawn); {} events, last #{} at {}",
+        "{} — {} ({}, {}): {}{revision}; {} clauses ({} agreed, {} ad referendum, {} bracketed, {} under discussion, {} proposed, {} withdrawn); {} events, the last at {}",
         entry.negotiation_id,
         entry.title,
         variant_name(&entry.instrument_kind),
@@ -374,7 +352,6 @@ fn print_index_entry(entry: &IndexEntry) {
         c.under_discussion,
         c.proposed,
         c.withdrawn,
-        entry.event_count,
         entry.last_sequence,
         entry.last_recorded_at
     );

@@ -116,7 +116,8 @@ impl ClauseChanges {
                     heading,
                     author,
                     date,
-                    changes: clause.text.clone(),
+                    // Phrases, so every format marks a rewritten phrase the same way.
+                    changes: crate::phrases(&clause.text),
                 })
             })
             .collect()
