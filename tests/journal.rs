@@ -13,6 +13,7 @@ use pacta::store::{CommitCursor, Database};
 
 on_both_stores!(
     checkpoints_cosignatures_and_proofs_follow_the_journal,
+    a_cosigner_refuses_a_checkpoint_over_a_rewritten_journal,
     a_process_killed_mid_catch_up_leaves_the_journal_dense,
 );
 
@@ -104,6 +105,52 @@ fn hash(value: &serde_json::Value) -> [u8; 32] {
     journal::parse_hash(value.as_str().unwrap()).unwrap()
 }
 
+const NEG: &str = "civ-mar-journal";
+
+/// Opens `NEG` and accredits `minister.civ` as CIV's signatory with `civ_public`.
+fn open_with_signatory(store: &TestStore, civ_public: &str) {
+    let neg = NEG;
+    ok(
+        store,
+        &[
+            "--as",
+            "civ.head",
+            "open",
+            neg,
+            "--title",
+            "Mémorandum",
+            "--kind",
+            "mou",
+            "--language",
+            "fr",
+            "--party",
+            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
+            "--party",
+            "MAR|Maroc|mar.head|Chef MAR",
+        ],
+    );
+    ok(
+        store,
+        &[
+            "--as",
+            "civ.head",
+            "accredit",
+            neg,
+            "--person",
+            "minister.civ",
+            "--name",
+            "Ministre",
+            "--party",
+            "CIV",
+            "--role",
+            "signatory",
+            "--public-key",
+            civ_public,
+            "--ex-officio",
+        ],
+    );
+}
+
 async fn checkpoints_cosignatures_and_proofs_follow_the_journal(backend: Backend) {
     let store = TestStore::new(backend).await;
     let dir = tempfile::tempdir().unwrap();
@@ -142,46 +189,8 @@ async fn checkpoints_cosignatures_and_proofs_follow_the_journal(backend: Backend
     .await;
 
     // A negotiation with a signatory accredited with a key kept in a file.
-    let neg = "civ-mar-journal";
-    ok(
-        &store,
-        &[
-            "--as",
-            "civ.head",
-            "open",
-            neg,
-            "--title",
-            "Mémorandum",
-            "--kind",
-            "mou",
-            "--language",
-            "fr",
-            "--party",
-            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
-            "--party",
-            "MAR|Maroc|mar.head|Chef MAR",
-        ],
-    );
-    ok(
-        &store,
-        &[
-            "--as",
-            "civ.head",
-            "accredit",
-            neg,
-            "--person",
-            "minister.civ",
-            "--name",
-            "Ministre",
-            "--party",
-            "CIV",
-            "--role",
-            "signatory",
-            "--public-key",
-            &civ_public,
-            "--ex-officio",
-        ],
-    );
+    let neg = NEG;
+    open_with_signatory(&store, &civ_public);
     // The ledger's key is fixed by the first checkpoint.
     refused(
         &store,
@@ -447,4 +456,107 @@ async fn a_process_killed_mid_catch_up_leaves_the_journal_dense(backend: Backend
     }
     ok(&store, &["projections", "catch-up"]);
     assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+}
+
+/// The journal rewritten under a checkpoint a party co-signed (its trigger dropped, as only the
+/// database's owner can), and a checkpoint forged over the rewritten leaves with the ledger's own
+/// key: its root matches the journal, but it does not extend what the party vouched for.
+async fn a_cosigner_refuses_a_checkpoint_over_a_rewritten_journal(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    ok(&store, &["demo"]);
+    let (ledger_key, civ_key) = (path("ledger.key"), path("civ.key"));
+    let ledger_public = generate_key(&store, &ledger_key);
+    let civ_public = generate_key(&store, &civ_key);
+    open_with_signatory(&store, &civ_public);
+    ok(&store, &["checkpoint", "create", "--key", &ledger_key]);
+    let old = json(&store, &["checkpoint", "show", "--json"]);
+    let old_size = old["checkpoint"]["tree_size"].to_string();
+    let cosign = |size: &str| {
+        vec![
+            "--as".to_string(),
+            "minister.civ".into(),
+            "checkpoint".into(),
+            "cosign".into(),
+            size.to_string(),
+            "--key".into(),
+            civ_key.clone(),
+        ]
+    };
+    let args: Vec<String> = cosign(&old_size);
+    ok(&store, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "propose",
+            NEG,
+            "art-objet",
+            "--language",
+            "fr",
+            "--text",
+            "Le présent mémorandum a pour objet la lutte contre la traite des personnes.",
+        ],
+    );
+    match backend {
+        Backend::Postgres => {
+            store
+                .raw("DROP TRIGGER journal_leaves_append_only ON journal_leaves")
+                .await
+        }
+        Backend::Sqlite => store.raw("DROP TRIGGER journal_leaves_no_update").await,
+    }
+    store
+        .raw(&format!(
+            "UPDATE journal_leaves SET chain_hash = '{}' WHERE leaf_index = 0",
+            "f".repeat(64)
+        ))
+        .await;
+    // The ledger itself refuses to sign a journal that does not extend its last checkpoint.
+    refused(
+        &store,
+        &["checkpoint", "create", "--key", &ledger_key],
+        &format!("is not consistent with checkpoint {old_size}"),
+    )
+    .await;
+    // A checkpoint forged over the rewritten leaves, validly signed with the ledger's key.
+    let rewritten: Vec<[u8; 32]> = leaves(&store.database)
+        .await
+        .iter()
+        .map(|l| journal::parse_hash(&l.3).unwrap())
+        .collect();
+    let body = CheckpointBody {
+        ledger_id: old["checkpoint"]["ledger_id"].as_str().unwrap().to_string(),
+        tree_size: rewritten.len() as u64,
+        root: journal::root(&rewritten),
+        time: 1_767_225_600,
+    };
+    let key = pacta::keys::read_signing_key(std::path::Path::new(&ledger_key)).unwrap();
+    store
+        .raw(&format!(
+            "INSERT INTO checkpoints (tree_size, root_hash, created_at, ledger_id, \
+             ledger_public_key, signature) VALUES ({}, '{}', {}, '{}', '{ledger_public}', '{}')",
+            body.tree_size,
+            hex::encode(body.root),
+            body.time,
+            body.ledger_id,
+            journal::sign(&key, &body.body())
+        ))
+        .await;
+    let new_size = body.tree_size.to_string();
+    let args = cosign(&new_size);
+    refused(
+        &store,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &format!("checkpoint {new_size} is not consistent with checkpoint {old_size}"),
+    )
+    .await;
+    refused(
+        &store,
+        &["proof", "consistency", &old_size, &new_size],
+        &format!("checkpoint {new_size} is not consistent with checkpoint {old_size}"),
+    )
+    .await;
 }
