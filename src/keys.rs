@@ -50,6 +50,11 @@ pub fn generate(path: &Path) -> Result<String, CliError> {
 
 /// The hex Ed25519 signature of `message` under the private key in `path`.
 pub fn sign(path: &Path, message: &SigningMessage) -> Result<String, CliError> {
+    Ok(signature_hex(&read_signing_key(path)?, message))
+}
+
+/// The private key in a file written by `pacta key generate`.
+pub fn read_signing_key(path: &Path) -> Result<SigningKey, CliError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Key(format!("cannot read key file {}: {e}", path.display())))?;
     let mut secret = [0u8; 32];
@@ -59,7 +64,7 @@ pub fn sign(path: &Path, message: &SigningMessage) -> Result<String, CliError> {
             path.display()
         ))
     })?;
-    Ok(signature_hex(&SigningKey::from_bytes(&secret), message))
+    Ok(SigningKey::from_bytes(&secret))
 }
 
 /// Lower-case hex SHA-256 of a file's bytes.

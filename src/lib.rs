@@ -9,6 +9,7 @@ pub mod bench;
 pub mod chain;
 pub mod cli;
 pub mod demo;
+pub mod journal;
 pub mod keys;
 pub mod ledger;
 pub mod store;

@@ -41,6 +41,8 @@ pub const FRESHNESS_TIMEOUT_MS: u64 = 10_000;
 const FRESHNESS_POLL_MS: u64 = 5;
 /// Timeline rows per INSERT: 3 parameters each, far below either database's parameter limit.
 const TIMELINE_ROWS_PER_INSERT: usize = 1_000;
+/// Journal leaves per INSERT: 4 parameters each, far below either database's parameter limit.
+const JOURNAL_ROWS_PER_INSERT: usize = 1_000;
 
 /// The stored views, by the name `pacta projections` uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -53,10 +55,22 @@ pub enum View {
     Agreement,
     /// Every event with its hash, for the history and the audit log.
     Timeline,
+    /// The leaves of the ledger's Merkle tree (`crate::journal`): one per event, in commit order.
+    /// Not a disposable view: checkpoints sign its roots, so it is never emptied or rebuilt.
+    Journal,
 }
 
 impl View {
+    /// The disposable views: what `pacta projections rebuild` recreates when no view is named.
     pub const ALL: [View; 4] = [View::Index, View::Draft, View::Agreement, View::Timeline];
+    /// Every follower of the commit-order reader, the journal included.
+    pub const EVERY: [View; 5] = [
+        View::Index,
+        View::Draft,
+        View::Agreement,
+        View::Timeline,
+        View::Journal,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -64,6 +78,7 @@ impl View {
             View::Draft => "draft",
             View::Agreement => "agreement",
             View::Timeline => "timeline",
+            View::Journal => "journal",
         }
     }
 
@@ -72,7 +87,7 @@ impl View {
             View::Index => serde_json::to_string(&fold.index_entry()),
             View::Draft => serde_json::to_string(&fold.draft()),
             View::Agreement => serde_json::to_string(&fold.agreement()),
-            View::Timeline => return None,
+            View::Timeline | View::Journal => return None,
         };
         Some(json.expect("invariant: views serialise to JSON"))
     }
@@ -82,7 +97,7 @@ impl std::str::FromStr for View {
     type Err = ViewError;
 
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        View::ALL
+        View::EVERY
             .into_iter()
             .find(|view| view.name() == name)
             .ok_or_else(|| ViewError::UnknownView(name.to_string()))
@@ -109,8 +124,10 @@ pub enum ViewError {
     Behind { missing: u64, waited_ms: u64 },
     #[error("the events table holds a '{0}' event, which this version does not know; the views stop before it")]
     ForeignAggregate(String),
-    #[error("no view is called '{0}' (views: index, draft, agreement, timeline)")]
+    #[error("no view is called '{0}' (views: index, draft, agreement, timeline, journal)")]
     UnknownView(String),
+    #[error("the journal is never rebuilt: checkpoints sign its roots, and its leaves only ever grow (rebuild index, draft, agreement or timeline)")]
+    JournalNotRebuilt,
     #[error("the stored {view} view of '{negotiation_id}' cannot be read ({reason}); run `pacta projections rebuild {view}`")]
     Unreadable {
         view: &'static str,
@@ -145,6 +162,8 @@ struct Writes {
     documents: Vec<(View, String, i64, String)>,
     /// (negotiation, sequence, JSON entry)
     timeline: Vec<(String, i64, String)>,
+    /// (leaf index, negotiation, sequence, hex chain hash)
+    journal: Vec<(i64, String, i64, String)>,
     checkpoints: Vec<Checkpoint>,
 }
 
@@ -270,12 +289,16 @@ impl Projector {
         }
     }
 
-    /// Empties `views` and replays the whole ledger into them.
+    /// Empties `views` and replays the whole ledger into them. The journal is refused: a
+    /// checkpoint may already sign its root.
     pub async fn rebuild(
         &mut self,
         views: &[View],
         on_batch: impl FnMut(u64),
     ) -> Result<u64, ViewError> {
+        if views.contains(&View::Journal) {
+            return Err(ViewError::JournalNotRebuilt);
+        }
         match &self.database {
             Database::Postgres(pool) => pg::reset(pool, views).await?,
             Database::Sqlite(pool) => sqlite::reset(pool, views).await?,
@@ -352,9 +375,19 @@ impl Projector {
             let cursor = prepared.cursor;
             let (negotiation_id, sequence) =
                 (prepared.event.aggregate_id.clone(), prepared.event.sequence);
-            let entry = self.fold(prepared).await?;
+            let (entry, chain_hash) = self.fold(prepared).await?;
             for checkpoint in checkpoints.iter().filter(|c| cursor > c.cursor) {
-                if checkpoint.view == View::Timeline {
+                if checkpoint.view == View::Journal {
+                    // Dense by construction: the checkpoint counts the leaves already written,
+                    // and this batch appends after them in commit order.
+                    let leaf_index = checkpoint.events_applied + writes.journal.len() as i64;
+                    writes.journal.push((
+                        leaf_index,
+                        negotiation_id.clone(),
+                        sequence_number(sequence),
+                        hex::encode(chain_hash),
+                    ));
+                } else if checkpoint.view == View::Timeline {
                     writes.timeline.push((
                         negotiation_id.clone(),
                         sequence_number(sequence),
@@ -393,8 +426,11 @@ impl Projector {
     }
 
     /// Verifies `event` against its negotiation's chain, folds it in, and returns its timeline
-    /// entry.
-    async fn fold(&mut self, prepared: PreparedEvent) -> Result<HistoryEntry, ViewError> {
+    /// entry and its verified chain hash (the journal's leaf).
+    async fn fold(
+        &mut self,
+        prepared: PreparedEvent,
+    ) -> Result<(HistoryEntry, chain::Hash), ViewError> {
         let event = &prepared.event;
         if event.aggregate_type != Negotiation::TYPE {
             return Err(ViewError::ForeignAggregate(event.aggregate_type.clone()));
@@ -410,7 +446,8 @@ impl Projector {
         }
         let cached = self.folds.get_mut(id).expect("invariant: just cached");
         cached.head = chain::verify_next_sealed(id, cached.head, event, prepared.seal)?;
-        Ok(cached.fold.apply(&prepared.envelope?)?)
+        let entry = cached.fold.apply(&prepared.envelope?)?;
+        Ok((entry, cached.head.hash))
     }
 
     /// The negotiation folded up to, not including, `next_sequence`, every link verified.
@@ -585,6 +622,18 @@ macro_rules! view_tables {
                             .push("CAST(")
                             .push_bind_unseparated(entry)
                             .push_unseparated(concat!(" AS ", $json, ")"));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                for rows in writes.journal.chunks(JOURNAL_ROWS_PER_INSERT) {
+                    let mut insert = sqlx::QueryBuilder::<$db>::new(
+                        "INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash) ",
+                    );
+                    insert.push_values(rows, |mut row, (leaf_index, negotiation_id, sequence, hash)| {
+                        row.push_bind(leaf_index)
+                            .push_bind(negotiation_id)
+                            .push_bind(sequence)
+                            .push_bind(hash);
                     });
                     insert.build().execute(&mut *tx).await?;
                 }

@@ -201,3 +201,63 @@ fn the_documents_python_verifier_checks_the_vectors() {
         format!("2 {}", part(&vectors, "event-2", "hash"))
     );
 }
+
+#[test]
+fn journal_vectors() {
+    use pacta::journal::{self, CheckpointBody};
+    let vectors = vectors();
+    let hashes = |text: &str| -> Vec<[u8; 32]> {
+        text.lines()
+            .map(|l| journal::parse_hash(l).unwrap())
+            .collect()
+    };
+    let leaves = hashes(part(&vectors, "journal", "chain-hashes"));
+    assert_eq!(
+        hex::encode(journal::leaf_hash(&leaves[1])),
+        part(&vectors, "journal", "leaf-1")
+    );
+    let root = journal::root(&leaves);
+    assert_eq!(hex::encode(root), part(&vectors, "journal", "root"));
+    let inclusion = journal::inclusion_proof(&leaves, 1).unwrap();
+    assert_eq!(inclusion, hashes(part(&vectors, "journal", "inclusion-1")));
+    journal::verify_inclusion(&root, 3, 1, &leaves[1], &inclusion).unwrap();
+    let consistency = journal::consistency_proof(&leaves, 2).unwrap();
+    assert_eq!(
+        consistency,
+        hashes(part(&vectors, "journal", "consistency-2-3"))
+    );
+    journal::verify_consistency(&journal::root(&leaves[..2]), 2, &root, 3, &consistency).unwrap();
+
+    let body = CheckpointBody {
+        ledger_id: "example-ledger".into(),
+        tree_size: 3,
+        root,
+        time: 1_767_225_600,
+    };
+    assert_eq!(
+        body.body(),
+        format!("{}\n", part(&vectors, "journal", "body"))
+    );
+    let mut secret = [0u8; 32];
+    hex::decode_to_slice(part(&vectors, "signature", "secret"), &mut secret).unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+    assert_eq!(
+        journal::sign(&key, &body.body()),
+        part(&vectors, "journal", "signature")
+    );
+    let public = part(&vectors, "signature", "public");
+    journal::verify_signature(public, &body.body(), part(&vectors, "journal", "signature"))
+        .unwrap();
+    let cosigning = body.cosignature_message(1_767_225_660);
+    assert_eq!(
+        journal::sign(&key, &cosigning),
+        part(&vectors, "journal", "cosignature")
+    );
+    // A co-signature is never a ledger signature of the same body.
+    assert!(journal::verify_signature(
+        public,
+        &body.body(),
+        part(&vectors, "journal", "cosignature")
+    )
+    .is_err());
+}

@@ -100,7 +100,7 @@ async fn assert_caught(store: &TestStore, sequence: usize, expected: fn(&ChainPr
     assert!(
         stderr.contains(&format!(
             "negotiation '{DEMO_NEGOTIATION}' at sequence {sequence}"
-        )) && stderr.contains("the views stop before this event"),
+        )) && stderr.contains("the views stay at their last checkpoint, before this event"),
         "{stderr}"
     );
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");

@@ -356,7 +356,13 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
     );
     assert_eq!(
         lags(&store),
-        ["agreement 0", "draft 0", "index 0", "timeline 0"]
+        [
+            "agreement 0",
+            "draft 0",
+            "index 0",
+            "journal 0",
+            "timeline 0"
+        ]
     );
     kill_after_commit(
         &store,
@@ -375,7 +381,13 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
     assert_eq!(store.event_count().await, 2, "the act was committed");
     assert_eq!(
         lags(&store),
-        ["agreement 1", "draft 1", "index 1", "timeline 1"],
+        [
+            "agreement 1",
+            "draft 1",
+            "index 1",
+            "journal 1",
+            "timeline 1"
+        ],
         "the views missed it"
     );
     // The next command catches up before reading: the clause is there, exactly once.
@@ -484,7 +496,7 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
     ok(&store, &["demo"]);
     let events = store.event_count().await;
     let status = ok(&store, &["projections", "status"]);
-    for view in ["index", "draft", "agreement", "timeline"] {
+    for view in ["index", "draft", "agreement", "timeline", "journal"] {
         let line = status
             .lines()
             .find(|l| l.starts_with(view))
@@ -504,7 +516,7 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
     let message = common::cli::stderr(&output);
     assert_eq!(
         message.trim(),
-        "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline)"
+        "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline, journal)"
     );
     assert_eq!(dump(&store.database).await, before, "nothing rebuilt");
 }

@@ -1,6 +1,7 @@
 //! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
 
 mod export;
+mod journal;
 mod projections;
 mod reads;
 
@@ -392,6 +393,17 @@ pub enum Command {
     },
     /// Measure command throughput and latency, chained against plain postgres-es.
     Bench(crate::bench::BenchArgs),
+    /// Signed checkpoints of the journal (the Merkle tree of every event): create, show,
+    /// co-sign.
+    Checkpoint {
+        #[command(subcommand)]
+        command: journal::CheckpointCommand,
+    },
+    /// Proofs against signed checkpoints: an event's inclusion, two checkpoints' consistency.
+    Proof {
+        #[command(subcommand)]
+        command: journal::ProofCommand,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -696,6 +708,8 @@ pub enum CliError {
     Bench(String),
     #[error("{0}")]
     Key(String),
+    #[error("{0}")]
+    Journal(String),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -1314,6 +1328,10 @@ async fn run_with<R: PersistedEventRepository>(
         }
         Command::Projections { command } => return projections::run(database, command).await,
         Command::Bench(args) => return crate::bench::run(database, &cli.store, args).await,
+        Command::Checkpoint { command } => {
+            return journal::checkpoint(ledger, database, cli.actor.as_deref(), command).await
+        }
+        Command::Proof { command } => return journal::proof(database, command).await,
     };
     let command = NegotiationCommand {
         actor: actor()?,

@@ -26,7 +26,8 @@ pub enum ProjectionsCommand {
     },
     /// Empty a view (or every view) and replay the whole ledger into it.
     Rebuild {
-        /// index, draft, agreement or timeline; every view when absent.
+        /// index, draft, agreement or timeline; all four when absent. The journal is never
+        /// rebuilt: checkpoints sign its roots.
         view: Option<String>,
         /// Events read and written per transaction.
         #[arg(long, default_value_t = views::CATCH_UP_BATCH_EVENTS)]
@@ -52,7 +53,7 @@ pub(super) async fn run(database: &Database, command: ProjectionsCommand) -> Res
             }
         }
         ProjectionsCommand::CatchUp { batch_events } => {
-            let read = with_progress(database, &View::ALL, None, batch_events).await?;
+            let read = with_progress(database, &View::EVERY, None, batch_events).await?;
             println!("views up to date ({read} events read)");
         }
         ProjectionsCommand::Rebuild { view, batch_events } => {

@@ -47,6 +47,8 @@ pub enum StoreError {
     },
     #[error("the event store failed: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("{0}")]
+    Journal(String),
 }
 
 /// A reader's place in the commit order. On PostgreSQL it is the pair (writing transaction id,

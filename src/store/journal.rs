@@ -1,0 +1,244 @@
+//! The journal's tables: its leaves (written only by the projector, `crate::views`), the ledger's
+//! identity, checkpoints and co-signatures. Reads return what is stored; checking it against the
+//! tree and the signatures is the caller's job (`crate::journal` is the pure half).
+
+use super::{Database, StoreError};
+use crate::chain::Hash;
+
+/// A stored checkpoint, as written by `pacta checkpoint create`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoredCheckpoint {
+    pub tree_size: u64,
+    pub root_hash: String,
+    /// Seconds since the Unix epoch, UTC.
+    pub created_at: i64,
+    pub ledger_id: String,
+    pub ledger_public_key: String,
+    pub signature: String,
+}
+
+/// A stored co-signature of a checkpoint by one party's signatory.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Cosignature {
+    pub tree_size: u64,
+    pub party: String,
+    pub person: String,
+    pub public_key: String,
+    pub signature: String,
+    /// Seconds since the Unix epoch, UTC.
+    pub signed_at: i64,
+}
+
+type CheckpointRow = (i64, String, i64, String, String, String);
+type CosignatureRow = (i64, String, String, String, String, i64);
+
+const CHECKPOINT_COLUMNS: &str =
+    "tree_size, root_hash, created_at, ledger_id, ledger_public_key, signature";
+const COSIGNATURE_COLUMNS: &str = "tree_size, party, person, public_key, signature, signed_at";
+
+fn checkpoint(
+    (tree_size, root_hash, created_at, ledger_id, key, signature): CheckpointRow,
+) -> StoredCheckpoint {
+    StoredCheckpoint {
+        tree_size: tree_size.max(0) as u64,
+        root_hash,
+        created_at,
+        ledger_id,
+        ledger_public_key: key,
+        signature,
+    }
+}
+
+fn cosignature(
+    (tree_size, party, person, public_key, signature, signed_at): CosignatureRow,
+) -> Cosignature {
+    Cosignature {
+        tree_size: tree_size.max(0) as u64,
+        party,
+        person,
+        public_key,
+        signature,
+        signed_at,
+    }
+}
+
+fn size_param(size: u64) -> i64 {
+    i64::try_from(size).unwrap_or(i64::MAX)
+}
+
+/// Runs the same sqlx expression on whichever pool the database has.
+macro_rules! on_pool {
+    ($database:expr, |$pool:ident| $body:expr) => {
+        match $database {
+            Database::Postgres($pool) => $body,
+            Database::Sqlite($pool) => $body,
+        }
+    };
+}
+
+impl Database {
+    /// How many leaves the journal holds.
+    pub async fn journal_size(&self) -> Result<u64, StoreError> {
+        const QUERY: &str = "SELECT count(*) FROM journal_leaves";
+        let count: i64 = on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+            .fetch_one(pool)
+            .await?);
+        Ok(count.max(0) as u64)
+    }
+
+    /// The chain hashes of the first `tree_size` leaves, in leaf order. Loads them all: 32 bytes
+    /// of hash (and 64 of hex while reading) per leaf. Fails unless leaves 0..tree_size-1 are all
+    /// there, so a tree is never built over a journal with a hole.
+    pub async fn journal_leaves(&self, tree_size: u64) -> Result<Vec<Hash>, StoreError> {
+        const QUERY: &str = "SELECT leaf_index, chain_hash FROM journal_leaves
+                              WHERE leaf_index < $1 ORDER BY leaf_index";
+        let rows: Vec<(i64, String)> = on_pool!(self, |pool| sqlx::query_as(QUERY)
+            .bind(size_param(tree_size))
+            .fetch_all(pool)
+            .await?);
+        let mut leaves = Vec::with_capacity(rows.len());
+        for (expected, (leaf_index, chain_hash)) in rows.into_iter().enumerate() {
+            let hash = crate::journal::parse_hash(&chain_hash).ok();
+            match hash {
+                Some(hash) if leaf_index == expected as i64 => leaves.push(hash),
+                _ => {
+                    return Err(StoreError::Journal(format!(
+                    "journal leaf {expected} is missing or malformed: the journal has been altered"
+                )))
+                }
+            }
+        }
+        if leaves.len() as u64 != tree_size {
+            return Err(StoreError::Journal(format!(
+                "the journal holds {} leaves, fewer than {tree_size}",
+                leaves.len()
+            )));
+        }
+        Ok(leaves)
+    }
+
+    /// The leaf index and chain hash of one event, if the journal holds it.
+    pub async fn journal_leaf_of(
+        &self,
+        negotiation_id: &str,
+        sequence: u64,
+    ) -> Result<Option<(u64, String)>, StoreError> {
+        const QUERY: &str = "SELECT leaf_index, chain_hash FROM journal_leaves
+                              WHERE negotiation_id = $1 AND sequence = $2";
+        let row: Option<(i64, String)> = on_pool!(self, |pool| sqlx::query_as(QUERY)
+            .bind(negotiation_id)
+            .bind(size_param(sequence))
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(|(index, hash)| (index.max(0) as u64, hash)))
+    }
+
+    /// The ledger's id and checkpoint public key, once the first checkpoint has fixed them.
+    pub async fn ledger_identity(&self) -> Result<Option<(String, String)>, StoreError> {
+        const QUERY: &str = "SELECT ledger_id, public_key FROM ledger_identity";
+        Ok(on_pool!(self, |pool| sqlx::query_as(QUERY)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// The checkpoint of `tree_size` leaves, or the latest when `None`.
+    pub async fn checkpoint(
+        &self,
+        tree_size: Option<u64>,
+    ) -> Result<Option<StoredCheckpoint>, StoreError> {
+        let query = format!(
+            "SELECT {CHECKPOINT_COLUMNS} FROM checkpoints
+              WHERE tree_size = $1 OR $1 < 0 ORDER BY tree_size DESC LIMIT 1"
+        );
+        let size = tree_size.map_or(-1, size_param);
+        let row: Option<CheckpointRow> = on_pool!(self, |pool| sqlx::query_as(&query)
+            .bind(size)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(checkpoint))
+    }
+
+    /// Records a checkpoint; with the first, the ledger's identity. Refuses (writing nothing) if
+    /// the identity on record names another key, or a checkpoint of that size exists.
+    pub async fn insert_checkpoint(&self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError> {
+        const IDENTITY: &str = "INSERT INTO ledger_identity (ledger_id, public_key) VALUES ($1, $2)
+                                ON CONFLICT DO NOTHING";
+        const READ_IDENTITY: &str = "SELECT ledger_id, public_key FROM ledger_identity";
+        let insert = format!(
+            "INSERT INTO checkpoints ({CHECKPOINT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        );
+        let identity = (
+            checkpoint.ledger_id.clone(),
+            checkpoint.ledger_public_key.clone(),
+        );
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query(IDENTITY)
+                .bind(&identity.0)
+                .bind(&identity.1)
+                .execute(&mut *tx)
+                .await?;
+            let stored: (String, String) =
+                sqlx::query_as(READ_IDENTITY).fetch_one(&mut *tx).await?;
+            if stored != identity {
+                return Err(StoreError::Journal(format!(
+                    "checkpoints of this ledger are signed with key {}, not {}",
+                    stored.1, identity.1
+                )));
+            }
+            sqlx::query(&insert)
+                .bind(size_param(checkpoint.tree_size))
+                .bind(&checkpoint.root_hash)
+                .bind(checkpoint.created_at)
+                .bind(&checkpoint.ledger_id)
+                .bind(&checkpoint.ledger_public_key)
+                .bind(&checkpoint.signature)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Every co-signature of the checkpoint of `tree_size` leaves, by party.
+    pub async fn cosignatures(&self, tree_size: u64) -> Result<Vec<Cosignature>, StoreError> {
+        let query = format!(
+            "SELECT {COSIGNATURE_COLUMNS} FROM cosignatures WHERE tree_size = $1 ORDER BY party"
+        );
+        let rows: Vec<CosignatureRow> = on_pool!(self, |pool| sqlx::query_as(&query)
+            .bind(size_param(tree_size))
+            .fetch_all(pool)
+            .await?);
+        Ok(rows.into_iter().map(cosignature).collect())
+    }
+
+    /// The co-signature of `party` on the largest checkpoint it co-signed.
+    pub async fn last_cosignature(&self, party: &str) -> Result<Option<Cosignature>, StoreError> {
+        let query = format!(
+            "SELECT {COSIGNATURE_COLUMNS} FROM cosignatures WHERE party = $1
+              ORDER BY tree_size DESC LIMIT 1"
+        );
+        let row: Option<CosignatureRow> = on_pool!(self, |pool| sqlx::query_as(&query)
+            .bind(party)
+            .fetch_optional(pool)
+            .await?);
+        Ok(row.map(cosignature))
+    }
+
+    pub async fn insert_cosignature(&self, cosignature: &Cosignature) -> Result<(), StoreError> {
+        let insert = format!(
+            "INSERT INTO cosignatures ({COSIGNATURE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+        );
+        on_pool!(self, |pool| sqlx::query(&insert)
+            .bind(size_param(cosignature.tree_size))
+            .bind(&cosignature.party)
+            .bind(&cosignature.person)
+            .bind(&cosignature.public_key)
+            .bind(&cosignature.signature)
+            .bind(cosignature.signed_at)
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+}

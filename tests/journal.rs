@@ -1,0 +1,562 @@
+//! The journal on both stores: one leaf per event in commit order, signed checkpoints and
+//! co-signatures, inclusion and consistency proofs, refusals that write nothing, and a process
+//! killed mid-catch-up that leaves the leaves dense.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::cli::{generate_key, ok, pacta, stderr};
+use common::{Backend, TestStore};
+use pacta::journal::{self, CheckpointBody};
+use pacta::store::{CommitCursor, Database};
+
+on_both_stores!(
+    checkpoints_cosignatures_and_proofs_follow_the_journal,
+    a_cosigner_refuses_a_checkpoint_over_a_rewritten_journal,
+    a_process_killed_mid_catch_up_leaves_the_journal_dense,
+);
+
+/// (leaf index, negotiation, sequence, chain hash), in leaf order.
+async fn leaves(database: &Database) -> Vec<(i64, String, i64, String)> {
+    const QUERY: &str = "SELECT leaf_index, negotiation_id, sequence, chain_hash
+                           FROM journal_leaves ORDER BY leaf_index";
+    match database {
+        Database::Postgres(pool) => sqlx::query_as(QUERY).fetch_all(pool).await,
+        Database::Sqlite(pool) => sqlx::query_as(QUERY).fetch_all(pool).await,
+    }
+    .unwrap()
+}
+
+async fn count(database: &Database, table: &str) -> i64 {
+    let query = format!("SELECT count(*) FROM {table}");
+    match database {
+        Database::Postgres(pool) => sqlx::query_scalar(&query).fetch_one(pool).await,
+        Database::Sqlite(pool) => sqlx::query_scalar(&query).fetch_one(pool).await,
+    }
+    .unwrap()
+}
+
+/// Every committed event as (negotiation, sequence, chain hash), in commit order.
+async fn committed(database: &Database) -> Vec<(String, i64, String)> {
+    database
+        .read_committed(CommitCursor::default(), 1_000_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            (
+                c.event.aggregate_id.clone(),
+                c.event.sequence as i64,
+                c.event.metadata["hash"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The journal holds exactly one leaf per committed event, in commit order, indexed 0..n-1.
+async fn assert_journal_is_the_ledger_in_commit_order(database: &Database) {
+    let leaves = leaves(database).await;
+    let expected = committed(database).await;
+    assert_eq!(leaves.len(), expected.len());
+    for (i, ((index, negotiation, sequence, hash), (e_neg, e_seq, e_hash))) in
+        leaves.iter().zip(&expected).enumerate()
+    {
+        assert_eq!(*index, i as i64);
+        assert_eq!((negotiation, sequence, hash), (e_neg, e_seq, e_hash));
+    }
+}
+
+/// Runs a command that must be refused in one line containing `expected`, and checks that it
+/// wrote no checkpoint, co-signature or event.
+async fn refused(store: &TestStore, args: &[&str], expected: &str) {
+    let before = (
+        count(&store.database, "checkpoints").await,
+        count(&store.database, "cosignatures").await,
+        store.event_count().await,
+    );
+    let output = pacta(store, args);
+    let message = stderr(&output);
+    assert!(!output.status.success(), "{args:?} was accepted");
+    assert!(message.contains(expected), "{args:?}: {message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+    let after = (
+        count(&store.database, "checkpoints").await,
+        count(&store.database, "cosignatures").await,
+        store.event_count().await,
+    );
+    assert_eq!(before, after, "{args:?} wrote nothing");
+}
+
+fn json(store: &TestStore, args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(store, args)).unwrap()
+}
+
+fn hashes(value: &serde_json::Value) -> Vec<[u8; 32]> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| journal::parse_hash(h.as_str().unwrap()).unwrap())
+        .collect()
+}
+
+fn hash(value: &serde_json::Value) -> [u8; 32] {
+    journal::parse_hash(value.as_str().unwrap()).unwrap()
+}
+
+const NEG: &str = "civ-mar-journal";
+
+/// Opens `NEG` and accredits `minister.civ` as CIV's signatory with `civ_public`.
+fn open_with_signatory(store: &TestStore, civ_public: &str) {
+    let neg = NEG;
+    ok(
+        store,
+        &[
+            "--as",
+            "civ.head",
+            "open",
+            neg,
+            "--title",
+            "Mémorandum",
+            "--kind",
+            "mou",
+            "--language",
+            "fr",
+            "--party",
+            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
+            "--party",
+            "MAR|Maroc|mar.head|Chef MAR",
+        ],
+    );
+    ok(
+        store,
+        &[
+            "--as",
+            "civ.head",
+            "accredit",
+            neg,
+            "--person",
+            "minister.civ",
+            "--name",
+            "Ministre",
+            "--party",
+            "CIV",
+            "--role",
+            "signatory",
+            "--public-key",
+            civ_public,
+            "--ex-officio",
+        ],
+    );
+}
+
+async fn checkpoints_cosignatures_and_proofs_follow_the_journal(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    ok(&store, &["demo"]);
+    assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+    let first_size = leaves(&store.database).await.len();
+
+    let (ledger_key, civ_key, stranger_key) = (path("ledger.key"), path("civ.key"), path("x.key"));
+    let ledger_public = generate_key(&store, &ledger_key);
+    let civ_public = generate_key(&store, &civ_key);
+    generate_key(&store, &stranger_key);
+
+    let created = ok(&store, &["checkpoint", "create", "--key", &ledger_key]);
+    assert!(
+        created.starts_with(&format!("checkpoint {first_size}: root ")),
+        "{created}"
+    );
+    let first = json(&store, &["checkpoint", "show", "--json"]);
+    assert_eq!(first["checkpoint"]["tree_size"], first_size);
+    assert_eq!(first["checkpoint"]["ledger_public_key"], ledger_public);
+    let stored: Vec<[u8; 32]> = leaves(&store.database)
+        .await
+        .iter()
+        .map(|l| journal::parse_hash(&l.3).unwrap())
+        .collect();
+    assert_eq!(
+        hash(&first["checkpoint"]["root_hash"]),
+        journal::root(&stored)
+    );
+    refused(
+        &store,
+        &["checkpoint", "create", "--key", &ledger_key],
+        "exists already",
+    )
+    .await;
+
+    // A negotiation with a signatory accredited with a key kept in a file.
+    let neg = NEG;
+    open_with_signatory(&store, &civ_public);
+    // The ledger's key is fixed by the first checkpoint.
+    refused(
+        &store,
+        &["checkpoint", "create", "--key", &stranger_key],
+        "is not the ledger's key",
+    )
+    .await;
+    // Co-signing: not a signatory, not the accredited key, an unknown checkpoint.
+    let size = first_size.to_string();
+    refused(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "checkpoint",
+            "cosign",
+            &size,
+            "--key",
+            &civ_key,
+        ],
+        "not an accredited signatory",
+    )
+    .await;
+    refused(
+        &store,
+        &[
+            "--as",
+            "minister.civ",
+            "checkpoint",
+            "cosign",
+            &size,
+            "--key",
+            &stranger_key,
+        ],
+        "is not minister.civ's accredited signing key",
+    )
+    .await;
+    refused(
+        &store,
+        &[
+            "--as",
+            "minister.civ",
+            "checkpoint",
+            "cosign",
+            "9999",
+            "--key",
+            &civ_key,
+        ],
+        "no checkpoint of size 9999",
+    )
+    .await;
+    let cosigned = ok(
+        &store,
+        &[
+            "--as",
+            "minister.civ",
+            "checkpoint",
+            "cosign",
+            &size,
+            "--key",
+            &civ_key,
+        ],
+    );
+    assert_eq!(
+        cosigned.trim(),
+        format!("checkpoint {size} co-signed for CIV by minister.civ")
+    );
+
+    // More acts, a second checkpoint; the party co-signs it after checking consistency.
+    ok(&store, &["checkpoint", "create", "--key", &ledger_key]);
+    assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+    let second = json(&store, &["checkpoint", "show", "--json"]);
+    let second_size = second["checkpoint"]["tree_size"].as_u64().unwrap();
+    assert_eq!(second_size, leaves(&store.database).await.len() as u64);
+    assert!(second_size > first_size as u64);
+    ok(
+        &store,
+        &[
+            "--as",
+            "minister.civ",
+            "checkpoint",
+            "cosign",
+            &second_size.to_string(),
+            "--key",
+            &civ_key,
+        ],
+    );
+    let shown = json(
+        &store,
+        &["checkpoint", "show", &second_size.to_string(), "--json"],
+    );
+    assert_eq!(shown["cosignatures"][0]["party"], "CIV");
+
+    // The first event ever recorded, proved in the second checkpoint, and checked here too.
+    let (_, first_neg, first_seq, first_hash) = leaves(&store.database).await[0].clone();
+    let inclusion = json(
+        &store,
+        &[
+            "proof",
+            "inclusion",
+            &first_neg,
+            &first_seq.to_string(),
+            "--checkpoint",
+            &second_size.to_string(),
+            "--json",
+        ],
+    );
+    assert_eq!(inclusion["leaf_index"], 0);
+    let second_root = hash(&second["checkpoint"]["root_hash"]);
+    let proof = hashes(&inclusion["proof"]);
+    let leaf = journal::parse_hash(&first_hash).unwrap();
+    journal::verify_inclusion(&second_root, second_size, 0, &leaf, &proof).unwrap();
+    assert!(journal::verify_inclusion(&second_root, second_size, 1, &leaf, &proof).is_err());
+    let consistency = json(
+        &store,
+        &[
+            "proof",
+            "consistency",
+            &size,
+            &second_size.to_string(),
+            "--json",
+        ],
+    );
+    let first_root = hash(&first["checkpoint"]["root_hash"]);
+    let proof = hashes(&consistency["proof"]);
+    journal::verify_consistency(
+        &first_root,
+        first_size as u64,
+        &second_root,
+        second_size,
+        &proof,
+    )
+    .unwrap();
+    // The event recorded after the second checkpoint is not in it.
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "propose",
+            neg,
+            "art-objet",
+            "--language",
+            "fr",
+            "--text",
+            "Le présent mémorandum a pour objet la lutte contre la traite des personnes.",
+        ],
+    );
+    let (_, _, last_seq, _) = leaves(&store.database).await.last().unwrap().clone();
+    refused(
+        &store,
+        &[
+            "proof",
+            "inclusion",
+            neg,
+            &last_seq.to_string(),
+            "--checkpoint",
+            &second_size.to_string(),
+        ],
+        "after checkpoint",
+    )
+    .await;
+
+    // A forged checkpoint: validly signed with the ledger's key, over a root the journal does
+    // not give. Neither a co-signer nor a proof accepts it.
+    let forged_size = second_size + 1;
+    let ledger_id = second["checkpoint"]["ledger_id"].as_str().unwrap();
+    let body = CheckpointBody {
+        ledger_id: ledger_id.to_string(),
+        tree_size: forged_size,
+        root: [0x42; 32],
+        time: 1_767_225_600,
+    };
+    let key = pacta::keys::read_signing_key(std::path::Path::new(&ledger_key)).unwrap();
+    let signature = journal::sign(&key, &body.body());
+    store
+        .raw(&format!(
+            "INSERT INTO checkpoints (tree_size, root_hash, created_at, ledger_id, \
+             ledger_public_key, signature) VALUES ({forged_size}, '{}', 1767225600, '{ledger_id}', \
+             '{ledger_public}', '{signature}')",
+            hex::encode([0x42u8; 32])
+        ))
+        .await;
+    let forged = forged_size.to_string();
+    refused(
+        &store,
+        &[
+            "--as",
+            "minister.civ",
+            "checkpoint",
+            "cosign",
+            &forged,
+            "--key",
+            &civ_key,
+        ],
+        "does not match the journal",
+    )
+    .await;
+    refused(
+        &store,
+        &["proof", "consistency", &size, &forged],
+        &format!("checkpoint {forged} is not consistent with checkpoint {size}"),
+    )
+    .await;
+    // And the ledger refuses to sign past it.
+    refused(
+        &store,
+        &["checkpoint", "create", "--key", &ledger_key],
+        "exists already",
+    )
+    .await;
+    // The journal is never rebuilt.
+    refused(
+        &store,
+        &["projections", "rebuild", "journal"],
+        "the journal is never rebuilt",
+    )
+    .await;
+    ok(&store, &["projections", "rebuild"]);
+    assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+}
+
+async fn a_process_killed_mid_catch_up_leaves_the_journal_dense(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    // Recorded through the library: committed, not yet projected.
+    store.ledger().record_demo().await;
+    assert!(leaves(&store.database).await.is_empty());
+    for kill_after_ms in [50, 150, 400] {
+        // One event per transaction, so the kill lands between many small commits.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pacta"))
+            .args([
+                "--store",
+                &store.url,
+                "projections",
+                "catch-up",
+                "--batch-events",
+                "1",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(kill_after_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        // Whatever it wrote is a prefix of the ledger in commit order, with no gap, and the
+        // journal's checkpoint counts exactly those leaves.
+        let leaves = leaves(&store.database).await;
+        let expected = committed(&store.database).await;
+        for (i, (index, negotiation, sequence, hash)) in leaves.iter().enumerate() {
+            assert_eq!(*index, i as i64);
+            assert_eq!(
+                &expected[i],
+                &(negotiation.clone(), *sequence, hash.clone())
+            );
+        }
+        let statuses = pacta::views::status(&store.database).await.unwrap();
+        let journal = statuses
+            .iter()
+            .find(|s| s.view == pacta::views::View::Journal)
+            .unwrap();
+        assert_eq!(journal.events_applied, leaves.len() as u64);
+    }
+    ok(&store, &["projections", "catch-up"]);
+    assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+}
+
+/// The journal rewritten under a checkpoint a party co-signed (its trigger dropped, as only the
+/// database's owner can), and a checkpoint forged over the rewritten leaves with the ledger's own
+/// key: its root matches the journal, but it does not extend what the party vouched for.
+async fn a_cosigner_refuses_a_checkpoint_over_a_rewritten_journal(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    ok(&store, &["demo"]);
+    let (ledger_key, civ_key) = (path("ledger.key"), path("civ.key"));
+    let ledger_public = generate_key(&store, &ledger_key);
+    let civ_public = generate_key(&store, &civ_key);
+    open_with_signatory(&store, &civ_public);
+    ok(&store, &["checkpoint", "create", "--key", &ledger_key]);
+    let old = json(&store, &["checkpoint", "show", "--json"]);
+    let old_size = old["checkpoint"]["tree_size"].to_string();
+    let cosign = |size: &str| {
+        vec![
+            "--as".to_string(),
+            "minister.civ".into(),
+            "checkpoint".into(),
+            "cosign".into(),
+            size.to_string(),
+            "--key".into(),
+            civ_key.clone(),
+        ]
+    };
+    let args: Vec<String> = cosign(&old_size);
+    ok(&store, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "propose",
+            NEG,
+            "art-objet",
+            "--language",
+            "fr",
+            "--text",
+            "Le présent mémorandum a pour objet la lutte contre la traite des personnes.",
+        ],
+    );
+    match backend {
+        Backend::Postgres => {
+            store
+                .raw("DROP TRIGGER journal_leaves_append_only ON journal_leaves")
+                .await
+        }
+        Backend::Sqlite => store.raw("DROP TRIGGER journal_leaves_no_update").await,
+    }
+    store
+        .raw(&format!(
+            "UPDATE journal_leaves SET chain_hash = '{}' WHERE leaf_index = 0",
+            "f".repeat(64)
+        ))
+        .await;
+    // The ledger itself refuses to sign a journal that does not extend its last checkpoint.
+    refused(
+        &store,
+        &["checkpoint", "create", "--key", &ledger_key],
+        &format!("is not consistent with checkpoint {old_size}"),
+    )
+    .await;
+    // A checkpoint forged over the rewritten leaves, validly signed with the ledger's key.
+    let rewritten: Vec<[u8; 32]> = leaves(&store.database)
+        .await
+        .iter()
+        .map(|l| journal::parse_hash(&l.3).unwrap())
+        .collect();
+    let body = CheckpointBody {
+        ledger_id: old["checkpoint"]["ledger_id"].as_str().unwrap().to_string(),
+        tree_size: rewritten.len() as u64,
+        root: journal::root(&rewritten),
+        time: 1_767_225_600,
+    };
+    let key = pacta::keys::read_signing_key(std::path::Path::new(&ledger_key)).unwrap();
+    store
+        .raw(&format!(
+            "INSERT INTO checkpoints (tree_size, root_hash, created_at, ledger_id, \
+             ledger_public_key, signature) VALUES ({}, '{}', {}, '{}', '{ledger_public}', '{}')",
+            body.tree_size,
+            hex::encode(body.root),
+            body.time,
+            body.ledger_id,
+            journal::sign(&key, &body.body())
+        ))
+        .await;
+    let new_size = body.tree_size.to_string();
+    let args = cosign(&new_size);
+    refused(
+        &store,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &format!("checkpoint {new_size} is not consistent with checkpoint {old_size}"),
+    )
+    .await;
+    refused(
+        &store,
+        &["proof", "consistency", &old_size, &new_size],
+        &format!("checkpoint {new_size} is not consistent with checkpoint {old_size}"),
+    )
+    .await;
+}
