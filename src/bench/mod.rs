@@ -30,6 +30,7 @@ use crate::cli::CliError;
 use crate::ledger::{execute, stamp, CommandContext};
 use crate::store::{postgres_url_with_database, ChainedEventStore, Database};
 
+mod journal;
 mod views;
 
 #[derive(Args, Debug)]
@@ -55,6 +56,8 @@ pub struct BenchArgs {
 pub enum Workload {
     /// Stored views: full rebuild throughput, and read latency of a large negotiation's draft.
     Views(views::ViewsBenchArgs),
+    /// The journal: what a checkpoint and its proofs cost over a large journal.
+    Journal(journal::JournalBenchArgs),
 }
 
 const NEGOTIATIONS: usize = 64;
@@ -71,8 +74,10 @@ pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Resul
             "pacta bench measures PostgreSQL: pass --store postgres://USER@HOST/DB (a user allowed to create databases)".into(),
         ));
     };
-    if let Some(Workload::Views(args)) = args.workload {
-        return views::run(store_url, args).await;
+    match args.workload {
+        Some(Workload::Views(args)) => return views::run(store_url, args).await,
+        Some(Workload::Journal(args)) => return journal::run(store_url, args).await,
+        None => {}
     }
     let server_url = store_url;
     let databases = [

@@ -1,0 +1,96 @@
+//! `pacta bench journal`: what a checkpoint costs over a large journal, on PostgreSQL.
+//!
+//! A scratch database's journal is filled with synthetic leaves (SQL `generate_series`; no
+//! events behind them), so the figures are the checkpoint's own cost: reading every leaf,
+//! computing the RFC 6962 root, signing the body; and the proofs a checkpoint serves.
+
+use std::time::Instant;
+
+use clap::Args;
+use ed25519_dalek::SigningKey;
+
+use super::BenchDatabase;
+use crate::cli::CliError;
+use crate::journal;
+use crate::store::Database;
+
+#[derive(Args, Debug)]
+pub struct JournalBenchArgs {
+    /// Leaves in the journal.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub leaves: u64,
+    /// Keep the benchmark database instead of dropping it.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+pub async fn run(server_url: &str, args: JournalBenchArgs) -> Result<(), CliError> {
+    let bench_database = BenchDatabase::create(server_url, "journal").await?;
+    let database = Database::Postgres(bench_database.pool.clone());
+    let bench_error = |e: sqlx::Error| CliError::Bench(format!("cannot fill the journal: {e}"));
+    println!(
+        "pacta bench journal on PostgreSQL, {} CPU cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    let started = Instant::now();
+    sqlx::query(
+        "INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash)
+         SELECT i, 'bench', i + 1, encode(sha256(int8send(i)), 'hex')
+           FROM generate_series(0, $1 - 1) AS i",
+    )
+    .bind(i64::try_from(args.leaves).unwrap_or(i64::MAX))
+    .execute(&bench_database.pool)
+    .await
+    .map_err(bench_error)?;
+    println!(
+        "filled {} synthetic leaves in {:.1} s",
+        args.leaves,
+        started.elapsed().as_secs_f64()
+    );
+
+    let key = SigningKey::from_bytes(&[7; 32]);
+    let started = Instant::now();
+    let leaves = database.journal_leaves(args.leaves).await?;
+    let read_s = started.elapsed().as_secs_f64();
+    let root = journal::root(&leaves);
+    let root_s = started.elapsed().as_secs_f64() - read_s;
+    let body = journal::CheckpointBody {
+        ledger_id: "bench".into(),
+        tree_size: args.leaves,
+        root,
+        time: 0,
+    };
+    journal::sign(&key, &body.body());
+    let total_s = started.elapsed().as_secs_f64();
+    println!(
+        "checkpoint over {} leaves: {total_s:.2} s (read leaves {read_s:.2} s, root {root_s:.2} s, sign {:.4} s)",
+        args.leaves,
+        total_s - read_s - root_s
+    );
+
+    let started = Instant::now();
+    let bench_journal = |e: journal::JournalError| CliError::Bench(e.to_string());
+    let middle = args.leaves / 2;
+    let proof = journal::inclusion_proof(&leaves, middle).map_err(bench_journal)?;
+    let inclusion_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let leaf = leaves[middle as usize];
+    journal::verify_inclusion(&root, args.leaves, middle, &leaf, &proof).map_err(bench_journal)?;
+    let verify_us = started.elapsed().as_secs_f64() * 1e6;
+    let started = Instant::now();
+    journal::consistency_proof(&leaves, middle).map_err(bench_journal)?;
+    let consistency_s = started.elapsed().as_secs_f64();
+    println!(
+        "inclusion proof of leaf {}: {inclusion_s:.2} s to make ({} hashes), {verify_us:.0} µs to verify; consistency proof from {}: {consistency_s:.2} s",
+        middle,
+        proof.len(),
+        middle
+    );
+
+    if args.keep {
+        println!("kept database {}", bench_database.name);
+    } else {
+        bench_database.drop(server_url).await;
+    }
+    Ok(())
+}
