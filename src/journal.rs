@@ -23,6 +23,8 @@ pub const ORIGIN_PREFIX: &str = "pacta/";
 pub const COSIGNATURE_HEADER: &str = "pacta-cosignature/v1";
 /// RFC 6962 §2.1 domain separation of leaves from interior nodes.
 const LEAF_PREFIX: u8 = 0x00;
+/// RFC 6962 §2.1: an interior node is SHA-256(0x01 ‖ left ‖ right).
+const NODE_PREFIX: u8 = 0x01;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JournalError {
@@ -42,10 +44,7 @@ pub enum JournalError {
 
 /// The leaf hash of an event: SHA-256(0x00 ‖ the 32 bytes of its chain hash).
 pub fn leaf_hash(chain_hash: &Hash) -> Hash {
-    let mut hasher = Sha256::new();
-    hasher.update([LEAF_PREFIX]);
-    hasher.update(chain_hash);
-    hasher.finalize().into()
+    leaf_hash_of(chain_hash)
 }
 
 /// The tree over `leaves` (leaf values, hashed by the tree with the 0x00 prefix). Holds every
@@ -73,12 +72,48 @@ fn flatten(proof: &[Hash]) -> Vec<u8> {
 }
 
 /// RFC 6962 Merkle Tree Hash of the tree whose leaves are `leaves`, in order.
-pub fn root<L: AsRef<[u8]> + Clone>(leaves: &[L]) -> Hash {
-    if leaves.is_empty() {
+///
+/// Computed in one pass with 2n − 1 hashes and a stack of log₂ n nodes: the perfect subtrees
+/// are merged as they complete, and what remains is joined right to left, which is RFC 6962
+/// §2.1's split at the largest power of two. (Building the crate's tree re-hashes a path per
+/// leaf: 9 s instead of about 1 s for a million leaves.) The tests check it against the crate's
+/// root for every size up to 130 and against the RFC's vectors.
+pub fn root<L: AsRef<[u8]>>(leaves: &[L]) -> Hash {
+    let mut perfect: Vec<(u64, Hash)> = Vec::new();
+    for leaf in leaves {
+        let mut node = (1, leaf_hash_of(leaf.as_ref()));
+        while let Some(&(size, left)) = perfect.last() {
+            if size != node.0 {
+                break;
+            }
+            perfect.pop();
+            node = (size * 2, node_hash(&left, &node.1));
+        }
+        perfect.push(node);
+    }
+    let Some((_, mut root)) = perfect.pop() else {
         // RFC 6962 §2.1: the hash of an empty list is the hash of an empty string.
         return Sha256::digest([]).into();
+    };
+    while let Some((_, left)) = perfect.pop() {
+        root = node_hash(&left, &root);
     }
-    to_hash(tree(leaves).root().as_bytes())
+    root
+}
+
+fn leaf_hash_of(leaf: &[u8]) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update([LEAF_PREFIX]);
+    hasher.update(leaf);
+    hasher.finalize().into()
+}
+
+fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update([NODE_PREFIX]);
+    hasher.update(left);
+    hasher.update(right);
+    hasher.finalize().into()
 }
 
 /// The audit path of leaf `index` in the tree of `leaves` (RFC 6962 §2.1.1), leaf to root.
@@ -218,6 +253,17 @@ pub fn proof_hex(proof: &[Hash]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_one_pass_root_equals_the_crates_tree_root_at_every_size() {
+        let leaves: Vec<Hash> = (0u32..130)
+            .map(|i| Sha256::digest(i.to_be_bytes()).into())
+            .collect();
+        for size in 1..=leaves.len() {
+            let expected = to_hash(tree(&leaves[..size]).root().as_bytes());
+            assert_eq!(root(&leaves[..size]), expected, "size {size}");
+        }
+    }
 
     /// The leaves of the transparency-dev/merkle reference tests (RFC 6962 test data), as
     /// ct-merkle's own known-answer tests use them.
