@@ -348,20 +348,46 @@ pub fn verify(
         }
     }
 
-    // 4. Replay the events (those that parse) for the accreditations and the text roots.
-    let mut events: Vec<(usize, NegotiationEvent)> = Vec::new();
+    // 4. Replay the events for the accreditations and the text roots. The domain's fold
+    //    treats an impossible history as a broken invariant and panics; a doctored bundle can be
+    //    one, so each step is guarded and the first impossible event becomes a finding.
+    let mut state = Negotiation::default();
+    let mut signed: Vec<(usize, NegotiationEvent, String, Option<String>)> = Vec::new();
     for event in &bundle.events {
-        match serde_json::from_value::<NegotiationEvent>(event.payload.clone()) {
-            Ok(parsed) => events.push((event.sequence, parsed)),
-            Err(e) => findings.add(
-                Subject::Event(event.sequence),
-                format!("its payload is not a negotiation event: {e}"),
-            ),
+        let parsed = match serde_json::from_value::<NegotiationEvent>(event.payload.clone()) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                findings.add(
+                    Subject::Event(event.sequence),
+                    format!("its payload is not a negotiation event: {e}"),
+                );
+                break;
+            }
+        };
+        if let NegotiationEvent::InstrumentSigned { signatory, .. } = &parsed {
+            // What the signature must bind: the text, and the key, as they stood before it.
+            let key = state
+                .delegate(signatory)
+                .and_then(|d| d.signing.as_ref())
+                .map(|s| s.public_key.clone());
+            signed.push((event.sequence, parsed.clone(), state.text_root_hash(), key));
+        }
+        // A state left half-applied by a panic is never read for a verdict: the loop stops.
+        let applied =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.apply(parsed)));
+        match applied {
+            Ok(()) => {}
+            Err(_) => {
+                findings.add(
+                    Subject::Event(event.sequence),
+                    "it cannot follow the events before it in a negotiation",
+                );
+                break;
+            }
         }
     }
-    let final_state = Negotiation::replay(events.iter().map(|(_, e)| e));
     let accredited_key = |person: &str| {
-        final_state
+        state
             .delegate(person)
             .and_then(|d| d.signing.as_ref())
             .map(|s| s.public_key.clone())
@@ -394,11 +420,10 @@ pub fn verify(
         }
     }
 
-    // 6. Draft signatures: the text root each binds is recomputed from the events before it,
-    //    and the message rebuilt from the event and the replayed state.
-    let mut state = Negotiation::default();
-    for (sequence, event) in &events {
-        if let NegotiationEvent::InstrumentSigned {
+    // 6. Draft signatures: each must bind the text root recomputed from the events before it,
+    //    and verify on the message rebuilt from the event, under the key accredited then.
+    for (sequence, event, recomputed, key) in signed {
+        let NegotiationEvent::InstrumentSigned {
             party,
             signatory,
             revision,
@@ -407,43 +432,40 @@ pub fn verify(
             signed_on,
             signature,
         } = event
-        {
-            let subject = Subject::Signature(*sequence);
-            let recomputed = state.text_root_hash();
-            let key = state
-                .delegate(signatory)
-                .and_then(|d| d.signing.as_ref())
-                .map(|s| s.public_key.clone());
-            if recomputed != *text_root_hash {
-                findings.add(
-                    subject,
-                    format!(
-                        "it binds text root {text_root_hash}, but the text before it has root {recomputed}"
-                    ),
-                );
-            } else if let Some(key) = key {
-                let message = SigningMessage {
-                    negotiation_id: id.to_string(),
-                    revision: *revision,
-                    text_root_hash: text_root_hash.clone(),
-                    party: party.clone(),
-                    signatory: signatory.clone(),
-                    capacity: *capacity,
-                    ad_referendum: *capacity == SignatureCapacity::AdReferendum,
-                    signed_on: *signed_on,
-                };
-                match pacta_domain::verify_signature(&key, signature, &message) {
-                    Ok(()) => report.draft_signatures += 1,
-                    Err(e) => findings.add(subject, format!("{e} (key {key})")),
-                }
-            } else {
-                findings.add(
-                    subject,
-                    format!("{signatory} is not accredited with a signing key before it"),
-                );
-            }
+        else {
+            continue;
+        };
+        let subject = Subject::Signature(sequence);
+        if recomputed != text_root_hash {
+            findings.add(
+                subject,
+                format!(
+                    "it binds text root {text_root_hash}, but the text before it has root {recomputed}"
+                ),
+            );
+            continue;
         }
-        state.apply(event.clone());
+        let Some(key) = key else {
+            findings.add(
+                subject,
+                format!("{signatory} is not accredited with a signing key before it"),
+            );
+            continue;
+        };
+        let message = SigningMessage {
+            negotiation_id: id.to_string(),
+            revision,
+            text_root_hash,
+            party,
+            signatory,
+            capacity,
+            ad_referendum: capacity == SignatureCapacity::AdReferendum,
+            signed_on,
+        };
+        match pacta_domain::verify_signature(&key, &signature, &message) {
+            Ok(()) => report.draft_signatures += 1,
+            Err(e) => findings.add(subject, format!("{e} (key {key})")),
+        }
     }
 
     // 7. The checkpoint the auditor kept: signed by the same ledger key, and a prefix of the
