@@ -5,6 +5,7 @@
 //! (embedded SQLite by default, PostgreSQL in production), the ledger that executes commands
 //! with identity and time, and the `pacta` command line. All I/O lives here.
 
+pub mod audit;
 pub mod bench;
 pub mod chain;
 pub mod cli;

@@ -92,7 +92,7 @@ fn root_of(checkpoint: &StoredCheckpoint) -> Result<Hash, CliError> {
 }
 
 /// The checkpoint of `size` leaves, its ledger signature verified under the ledger's key.
-async fn verified_checkpoint(
+pub(super) async fn verified_checkpoint(
     database: &Database,
     size: Option<u64>,
 ) -> Result<StoredCheckpoint, CliError> {
@@ -127,7 +127,7 @@ async fn verified_checkpoint(
 }
 
 /// The stored leaves of `checkpoint`, checked to give its root.
-async fn leaves_matching(
+pub(super) async fn leaves_matching(
     database: &Database,
     checkpoint: &StoredCheckpoint,
 ) -> Result<Vec<Hash>, CliError> {
@@ -147,7 +147,7 @@ async fn leaves_matching(
 
 /// Checks with a consistency proof, made from `leaves` (the new checkpoint's), that `old` is a
 /// prefix of `new`; returns the proof.
-fn prove_consistent(
+pub(super) fn prove_consistent(
     old: &StoredCheckpoint,
     new: &StoredCheckpoint,
     leaves: &[Hash],

@@ -1,5 +1,6 @@
 //! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
 
+mod audit;
 mod export;
 mod journal;
 mod projections;
@@ -404,6 +405,11 @@ pub enum Command {
         #[command(subcommand)]
         command: journal::ProofCommand,
     },
+    /// Audit bundles: export one negotiation with every proof, verify one offline.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -710,6 +716,9 @@ pub enum CliError {
     Key(String),
     #[error("{0}")]
     Journal(String),
+    /// The findings of `pacta audit verify`, one per line.
+    #[error("{0}")]
+    Audit(String),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -725,6 +734,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         );
         println!("public key {public_key}");
         return Ok(());
+    }
+    // An auditor verifies a bundle offline: no store is opened, so none can be trusted by mistake.
+    if let Command::Audit {
+        command:
+            audit::AuditCommand::Verify {
+                file,
+                trusted_checkpoint,
+            },
+    } = &cli.command
+    {
+        return audit::verify(file, trusted_checkpoint.as_deref());
     }
     let database = Database::connect(&cli.store).await?;
     match &database {
@@ -1332,6 +1352,7 @@ async fn run_with<R: PersistedEventRepository>(
             return journal::checkpoint(ledger, database, cli.actor.as_deref(), command).await
         }
         Command::Proof { command } => return journal::proof(database, command).await,
+        Command::Audit { command } => return audit::export(database, command).await,
     };
     let command = NegotiationCommand {
         actor: actor()?,

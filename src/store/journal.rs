@@ -133,6 +133,20 @@ impl Database {
         Ok(row.map(|(index, hash)| (index.max(0) as u64, hash)))
     }
 
+    /// The last sequence of `negotiation_id` the journal holds a leaf for: an export compares it
+    /// with the stored events, so a history cut short under the journal is refused.
+    pub async fn journal_last_sequence(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Option<u64>, StoreError> {
+        const QUERY: &str = "SELECT max(sequence) FROM journal_leaves WHERE negotiation_id = $1";
+        let last: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+            .bind(negotiation_id)
+            .fetch_one(pool)
+            .await?);
+        Ok(last.map(|s| s.max(0) as u64))
+    }
+
     /// The ledger's id and checkpoint public key, once the first checkpoint has fixed them.
     pub async fn ledger_identity(&self) -> Result<Option<(String, String)>, StoreError> {
         const QUERY: &str = "SELECT ledger_id, public_key FROM ledger_identity";

@@ -1,0 +1,275 @@
+//! `pacta audit export|verify`: a negotiation's self-contained audit bundle (docs/ledger-format.md
+//! §10) and its offline check. Export reads the store; verify reads only the files it is given
+//! (it runs before any store is opened, see `super::run`) and leaves every check to
+//! `crate::audit`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use pacta_domain::{NegotiationEvent, SignatureCapacity, SigningMessage};
+
+use super::journal::{leaves_matching, prove_consistent, verified_checkpoint};
+use super::CliError;
+use crate::audit::{
+    self, Bundle, BundleCheckpoint, BundleCosignature, BundleEvent, ConsistencyFrom,
+    DraftSignature, Keys, PartyKey, TrustedCheckpoint, FORMAT_VERSION, MAX_BUNDLE_BYTES,
+};
+use crate::journal;
+use crate::store::Database;
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Write one negotiation's audit bundle: its stored events, their inclusion proofs in a
+    /// signed checkpoint, the co-signatures, keys and draft signatures.
+    Export {
+        negotiation: String,
+        /// The checkpoint's tree size (default: the latest checkpoint).
+        #[arg(long)]
+        checkpoint: Option<u64>,
+        /// Add a consistency proof from this older checkpoint, for an auditor who kept it
+        /// (repeatable).
+        #[arg(long = "consistent-with")]
+        consistent_with: Vec<u64>,
+        /// Write the bundle here (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Verify an audit bundle offline: the chain, every proof and every signature.
+    Verify {
+        file: PathBuf,
+        /// A checkpoint you kept earlier (`pacta checkpoint show SIZE --json`): the bundle must
+        /// extend it.
+        #[arg(long)]
+        trusted_checkpoint: Option<PathBuf>,
+    },
+}
+
+fn fail(message: impl Into<String>) -> CliError {
+    CliError::Journal(message.into())
+}
+
+pub(super) async fn export(database: &Database, command: AuditCommand) -> Result<(), CliError> {
+    let AuditCommand::Export {
+        negotiation,
+        checkpoint,
+        consistent_with,
+        out,
+    } = command
+    else {
+        unreachable!("audit verify is dispatched before a store is opened")
+    };
+    // Every committed event first becomes a leaf, so the journal is compared with all of them.
+    super::projections::catch_up(database).await?;
+    let stored = database
+        .read_stream_before(&negotiation, usize::MAX)
+        .await?;
+    let journaled = database.journal_last_sequence(&negotiation).await?;
+    let Some(last) = stored.last() else {
+        return Err(match journaled {
+            Some(j) => fail(format!(
+                "the journal records {j} events of '{negotiation}' but the store holds none: the negotiation was deleted"
+            )),
+            None => fail(format!("no negotiation '{negotiation}' on record")),
+        });
+    };
+    if journaled != Some(last.sequence as u64) {
+        return Err(fail(format!(
+            "the journal records events of '{negotiation}' up to {}, the store up to {}: the history was cut short or rewritten",
+            journaled.map_or("none".into(), |j| j.to_string()),
+            last.sequence
+        )));
+    }
+    // The chain is checked before anything is proved about it.
+    crate::chain::verify_stream(&negotiation, &stored)
+        .map_err(|e| CliError::Ledger(crate::ledger::LedgerError::Integrity(e)))?;
+    let checkpoint = verified_checkpoint(database, checkpoint).await?;
+    let leaves = leaves_matching(database, &checkpoint).await?;
+
+    let mut events = Vec::with_capacity(stored.len());
+    for event in &stored {
+        let (index, _) = database
+            .journal_leaf_of(&negotiation, event.sequence as u64)
+            .await?
+            .ok_or_else(|| {
+                fail(format!(
+                    "event {} of '{negotiation}' is not in the journal",
+                    event.sequence
+                ))
+            })?;
+        if index >= checkpoint.tree_size {
+            return Err(fail(format!(
+                "checkpoint {} does not cover event {} of '{negotiation}' (leaf {index}): run pacta checkpoint create",
+                checkpoint.tree_size, event.sequence
+            )));
+        }
+        let chain_hash = crate::chain::hash_field(event)
+            .ok_or_else(|| fail(format!("event {} has no chain hash", event.sequence)))?;
+        if leaves[index as usize] != chain_hash {
+            return Err(fail(format!(
+                "journal leaf {index} does not hold event {} of '{negotiation}': the journal was altered",
+                event.sequence
+            )));
+        }
+        let proof = journal::inclusion_proof(&leaves, index).map_err(|e| fail(e.to_string()))?;
+        events.push(BundleEvent::from_serialized(
+            event,
+            index,
+            journal::proof_hex(&proof),
+        ));
+    }
+
+    let mut consistency = Vec::new();
+    for old_size in consistent_with {
+        if old_size >= checkpoint.tree_size {
+            continue; // The same checkpoint needs no proof; a later one cannot have one.
+        }
+        let old = verified_checkpoint(database, Some(old_size)).await?;
+        let proof = prove_consistent(&old, &checkpoint, &leaves)?;
+        consistency.push(ConsistencyFrom {
+            old_size,
+            proof: journal::proof_hex(&proof),
+        });
+    }
+
+    let cosignatures: Vec<BundleCosignature> = database
+        .cosignatures(checkpoint.tree_size)
+        .await?
+        .iter()
+        .map(BundleCosignature::from)
+        .collect();
+    let (signatories, signatures) = draft_signatures(&negotiation, &stored)?;
+    let bundle = Bundle {
+        format_version: FORMAT_VERSION,
+        negotiation_id: negotiation,
+        events,
+        checkpoint: BundleCheckpoint::from(&checkpoint),
+        keys: Keys {
+            ledger: checkpoint.ledger_public_key.clone(),
+            cosigners: cosignatures
+                .iter()
+                .map(|c| PartyKey {
+                    party: c.party.clone(),
+                    person: c.person.clone(),
+                    public_key: c.public_key.clone(),
+                })
+                .collect(),
+            signatories,
+        },
+        cosignatures,
+        consistency,
+        signatures,
+    };
+    let mut text = serde_json::to_string_pretty(&bundle).expect("invariant: JSON");
+    text.push('\n');
+    // Built in full above; written whole (or not at all) here.
+    super::export::write(out, text.as_bytes())
+}
+
+/// Each `InstrumentSigned` with the key and message it was verified against when recorded.
+fn draft_signatures(
+    negotiation: &str,
+    stored: &[cqrs_es::persist::SerializedEvent],
+) -> Result<(Vec<PartyKey>, Vec<DraftSignature>), CliError> {
+    let mut state = pacta_domain::Negotiation::default();
+    let (mut keys, mut signatures) = (Vec::new(), Vec::new());
+    for event in stored {
+        let parsed: NegotiationEvent = serde_json::from_value(event.payload.clone())
+            .map_err(|e| fail(format!("event {} does not parse: {e}", event.sequence)))?;
+        if let NegotiationEvent::InstrumentSigned {
+            party,
+            signatory,
+            revision,
+            capacity,
+            text_root_hash,
+            signed_on,
+            signature,
+        } = &parsed
+        {
+            let public_key = state
+                .delegate(signatory)
+                .and_then(|d| d.signing.as_ref())
+                .map(|s| s.public_key.clone())
+                .unwrap_or_default();
+            let message = SigningMessage {
+                negotiation_id: negotiation.to_string(),
+                revision: *revision,
+                text_root_hash: text_root_hash.clone(),
+                party: party.clone(),
+                signatory: signatory.clone(),
+                capacity: *capacity,
+                ad_referendum: *capacity == SignatureCapacity::AdReferendum,
+                signed_on: *signed_on,
+            };
+            keys.push(PartyKey {
+                party: party.clone(),
+                person: signatory.clone(),
+                public_key: public_key.clone(),
+            });
+            signatures.push(DraftSignature {
+                sequence: event.sequence,
+                public_key,
+                signature: signature.clone(),
+                text_root_hash: text_root_hash.clone(),
+                message: serde_json::to_value(&message).expect("invariant: JSON"),
+            });
+        }
+        cqrs_es::Aggregate::apply(&mut state, parsed);
+    }
+    Ok((keys, signatures))
+}
+
+/// Reads at most `max_bytes` of a file; a larger one is refused in one line.
+fn read_limited(path: &std::path::Path, max_bytes: u64) -> Result<String, CliError> {
+    super::read_bounded(path, max_bytes)
+}
+
+/// `pacta audit verify`: no store, only the files named.
+pub(super) fn verify(
+    file: &std::path::Path,
+    trusted: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    let bundle = audit::parse_bundle(&read_limited(file, MAX_BUNDLE_BYTES)?)
+        .map_err(|e| fail(format!("{}: {e}", file.display())))?;
+    let trusted: Option<TrustedCheckpoint> = match trusted {
+        None => None,
+        Some(path) => Some(
+            serde_json::from_str(&read_limited(path, MAX_TRUSTED_CHECKPOINT_BYTES)?).map_err(
+                |e| {
+                    fail(format!(
+                        "{}: not a checkpoint as pacta checkpoint show --json prints it: {e}",
+                        path.display()
+                    ))
+                },
+            )?,
+        ),
+    };
+    // A doctored history can break the domain's invariants while it is replayed; the verifier
+    // turns that panic into a finding, and the default hook would add lines of noise to it.
+    std::panic::set_hook(Box::new(|_| {}));
+    match audit::verify(&bundle, trusted.as_ref()) {
+        Ok(report) => {
+            println!(
+                "audit bundle of '{}' verified against checkpoint {}",
+                bundle.negotiation_id, report.tree_size
+            );
+            println!("{} events: every chain link recomputed", report.events);
+            println!("{} inclusion proofs", report.inclusion_proofs);
+            println!("1 ledger signature, {} co-signatures", report.cosignatures);
+            println!(
+                "{} draft signatures, each on the text root recomputed from the events",
+                report.draft_signatures
+            );
+            if let Some(size) = report.consistent_with {
+                println!("consistent with the trusted checkpoint {size}");
+            }
+            Ok(())
+        }
+        Err(findings) => {
+            let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+            Err(CliError::Audit(lines.join("\n")))
+        }
+    }
+}
+
+/// A checkpoint printed by `pacta checkpoint show --json` is under 4 KB with a few co-signatures.
+const MAX_TRUSTED_CHECKPOINT_BYTES: u64 = 1024 * 1024;
