@@ -116,17 +116,32 @@ fn node_hash(left: &Hash, right: &Hash) -> Hash {
     hasher.finalize().into()
 }
 
+/// The tree over a journal's leaves, built once to serve many proofs (an audit bundle proves
+/// every event of a negotiation: building the tree per proof made exports quadratic).
+pub struct ProofTree<L: AsRef<[u8]> + Clone>(MemoryBackedTree<Sha256, L>);
+
+impl<L: AsRef<[u8]> + Clone> ProofTree<L> {
+    pub fn new(leaves: &[L]) -> Self {
+        Self(tree(leaves))
+    }
+
+    /// The audit path of leaf `index` (RFC 6962 §2.1.1), leaf to root.
+    pub fn inclusion_proof(&self, index: u64) -> Result<Vec<Hash>, JournalError> {
+        let tree_size = self.0.len();
+        if index >= tree_size {
+            return Err(JournalError::OutOfRange { index, tree_size });
+        }
+        let index = usize::try_from(index).expect("invariant: below the tree's size");
+        Ok(hashes_of(self.0.prove_inclusion(index).as_bytes()))
+    }
+}
+
 /// The audit path of leaf `index` in the tree of `leaves` (RFC 6962 §2.1.1), leaf to root.
 pub fn inclusion_proof<L: AsRef<[u8]> + Clone>(
     leaves: &[L],
     index: u64,
 ) -> Result<Vec<Hash>, JournalError> {
-    let tree_size = leaves.len() as u64;
-    if index >= tree_size {
-        return Err(JournalError::OutOfRange { index, tree_size });
-    }
-    let index = usize::try_from(index).expect("invariant: below a slice's length");
-    Ok(hashes_of(tree(leaves).prove_inclusion(index).as_bytes()))
+    ProofTree::new(leaves).inclusion_proof(index)
 }
 
 /// Checks that `leaf` is leaf `index` of the tree of `tree_size` leaves whose root is `root`.

@@ -30,6 +30,7 @@ use crate::cli::CliError;
 use crate::ledger::{execute, stamp, CommandContext};
 use crate::store::{postgres_url_with_database, ChainedEventStore, Database};
 
+mod audit;
 mod journal;
 mod views;
 
@@ -58,6 +59,8 @@ pub enum Workload {
     Views(views::ViewsBenchArgs),
     /// The journal: what a checkpoint and its proofs cost over a large journal.
     Journal(journal::JournalBenchArgs),
+    /// Audit bundles: offline verification throughput on one core.
+    Audit(audit::AuditBenchArgs),
 }
 
 const NEGOTIATIONS: usize = 64;
@@ -77,6 +80,7 @@ pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Resul
     match args.workload {
         Some(Workload::Views(args)) => return views::run(store_url, args).await,
         Some(Workload::Journal(args)) => return journal::run(store_url, args).await,
+        Some(Workload::Audit(args)) => return audit::run(store_url, args).await,
         None => {}
     }
     let server_url = store_url;

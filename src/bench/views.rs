@@ -143,7 +143,7 @@ fn report_reads(label: &str, latencies: &[Duration]) {
 
 /// Opens `id` and records acts until it holds `events` events, deciding each in memory and
 /// committing in batches through the chained store.
-async fn seed(
+pub(super) async fn seed(
     store: &ChainedEventStore<PostgresEventRepository>,
     id: &str,
     events: usize,

@@ -84,6 +84,7 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
         .map_err(|e| CliError::Ledger(crate::ledger::LedgerError::Integrity(e)))?;
     let checkpoint = verified_checkpoint(database, checkpoint).await?;
     let leaves = leaves_matching(database, &checkpoint).await?;
+    let tree = journal::ProofTree::new(&leaves);
 
     let mut events = Vec::with_capacity(stored.len());
     for event in &stored {
@@ -110,7 +111,9 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
                 event.sequence
             )));
         }
-        let proof = journal::inclusion_proof(&leaves, index).map_err(|e| fail(e.to_string()))?;
+        let proof = tree
+            .inclusion_proof(index)
+            .map_err(|e| fail(e.to_string()))?;
         events.push(BundleEvent::from_serialized(
             event,
             index,

@@ -1,0 +1,105 @@
+//! `pacta bench audit`: how fast an audit bundle verifies offline, on one core.
+//!
+//! One negotiation of realistic acts is seeded on a scratch PostgreSQL database (as `pacta bench
+//! views` does), its events become journal leaves, the ledger signs a checkpoint, and the
+//! negotiation is exported as a bundle through the same commands a user runs. Then the bundle is
+//! verified in this process, single-threaded: every chain link, every inclusion proof, the
+//! checkpoint signature and every draft signature.
+
+use std::time::Instant;
+
+use clap::{Args, Parser};
+use postgres_es::PostgresEventRepository;
+
+use super::BenchDatabase;
+use crate::cli::{Cli, CliError};
+use crate::store::{postgres_url_with_database, ChainedEventStore};
+
+#[derive(Args, Debug)]
+pub struct AuditBenchArgs {
+    /// Events in the negotiation exported.
+    #[arg(long, default_value_t = 100_000)]
+    pub events: usize,
+    /// Clauses in it; its other acts cycle over them.
+    #[arg(long, default_value_t = 120)]
+    pub clauses: usize,
+    /// Verifications timed.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Keep the benchmark database and files instead of removing them.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+const NEGOTIATION: &str = "bench-audit";
+
+pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), CliError> {
+    let bench_database = BenchDatabase::create(server_url, "audit").await?;
+    let url = postgres_url_with_database(server_url, &bench_database.name);
+    let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
+    let dir = std::env::temp_dir().join(format!("pacta-bench-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| CliError::Bench(e.to_string()))?;
+    let (key, bundle) = (dir.join("ledger.key"), dir.join("bundle.json"));
+    println!(
+        "pacta bench audit on PostgreSQL, {} CPU cores (verification uses one)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    let started = Instant::now();
+    super::views::seed(&store, NEGOTIATION, args.events, args.clauses).await?;
+    crate::keys::generate(&key)?;
+    let key = key.display().to_string();
+    let bundle_path = bundle.display().to_string();
+    pacta(&url, &["checkpoint", "create", "--key", &key]).await?;
+    pacta(
+        &url,
+        &["audit", "export", NEGOTIATION, "--out", &bundle_path],
+    )
+    .await?;
+    let bytes = std::fs::metadata(&bundle).map_or(0, |m| m.len());
+    println!(
+        "seeded {} events, checkpointed and exported a {} MiB bundle in {:.1} s",
+        args.events,
+        bytes / (1024 * 1024),
+        started.elapsed().as_secs_f64()
+    );
+
+    let text = std::fs::read_to_string(&bundle).map_err(|e| CliError::Bench(e.to_string()))?;
+    for run in 1..=args.runs {
+        let started = Instant::now();
+        let parsed = crate::audit::parse_bundle(&text).map_err(CliError::Bench)?;
+        let parsed_s = started.elapsed().as_secs_f64();
+        let report = crate::audit::verify(&parsed, None).map_err(|findings| {
+            CliError::Bench(format!(
+                "the bundle does not verify: {} findings",
+                findings.len()
+            ))
+        })?;
+        let total_s = started.elapsed().as_secs_f64();
+        println!(
+            "run {run}: verified {} events ({} inclusion proofs) in {total_s:.2} s (parse {parsed_s:.2} s): {:.0} events/s",
+            report.events,
+            report.inclusion_proofs,
+            report.events as f64 / total_s
+        );
+    }
+
+    if args.keep {
+        println!(
+            "kept database {} and {}",
+            bench_database.name,
+            dir.display()
+        );
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+        bench_database.drop(server_url).await;
+    }
+    Ok(())
+}
+
+/// Runs a `pacta` command in this process, as a user would from the shell.
+async fn pacta(store_url: &str, args: &[&str]) -> Result<(), CliError> {
+    let cli = Cli::try_parse_from(["pacta", "--store", store_url].iter().chain(args))
+        .map_err(|e| CliError::Bench(e.to_string()))?;
+    Box::pin(crate::cli::run(cli)).await
+}
