@@ -132,22 +132,11 @@ impl Database {
 
     /// Every negotiation in the ledger, in order of id.
     pub async fn aggregate_ids(&self, aggregate_type: &str) -> Result<Vec<String>, StoreError> {
-        const QUERY_PG: &str = "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY aggregate_id";
-        const QUERY_SQLITE: &str = "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = ? ORDER BY aggregate_id";
-        Ok(match self {
-            Database::Postgres(pool) => {
-                sqlx::query_scalar(QUERY_PG)
-                    .bind(aggregate_type)
-                    .fetch_all(pool)
-                    .await?
-            }
-            Database::Sqlite(pool) => {
-                sqlx::query_scalar(QUERY_SQLITE)
-                    .bind(aggregate_type)
-                    .fetch_all(pool)
-                    .await?
-            }
-        })
+        const QUERY: &str = "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY aggregate_id";
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+            .bind(aggregate_type)
+            .fetch_all(pool)
+            .await?))
     }
 
     /// Up to `limit` committed events after `after`, in commit order.
@@ -202,26 +191,22 @@ SELECT 0 AS transaction_id, global_position,
             }
         }
     }
-}
 
-impl Database {
     /// How many events the ledger holds.
     pub async fn count_events(&self) -> Result<u64, StoreError> {
         const QUERY: &str = "SELECT count(*) FROM events";
-        let count: i64 = match self {
-            Database::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
-            Database::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
-        };
+        let count: i64 = on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+            .fetch_one(pool)
+            .await?);
         Ok(count.max(0) as u64)
     }
 
     /// The global position of the last visible event; 0 for an empty ledger.
     pub async fn last_position(&self) -> Result<i64, StoreError> {
         const QUERY: &str = "SELECT CAST(COALESCE(MAX(global_position), 0) AS BIGINT) FROM events";
-        Ok(match self {
-            Database::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
-            Database::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_one(pool).await?,
-        })
+        Ok(on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+            .fetch_one(pool)
+            .await?))
     }
 
     /// One negotiation's stored events before `before_sequence`, in sequence order, unverified.

@@ -66,16 +66,6 @@ fn size_param(size: u64) -> i64 {
     i64::try_from(size).unwrap_or(i64::MAX)
 }
 
-/// Runs the same sqlx expression on whichever pool the database has.
-macro_rules! on_pool {
-    ($database:expr, |$pool:ident| $body:expr) => {
-        match $database {
-            Database::Postgres($pool) => $body,
-            Database::Sqlite($pool) => $body,
-        }
-    };
-}
-
 impl Database {
     /// How many leaves the journal holds.
     pub async fn journal_size(&self) -> Result<u64, StoreError> {

@@ -1,5 +1,15 @@
 //! Storage: the chained event store, and the databases it runs on.
 
+/// Runs the same sqlx code on whichever pool the database has: the SQL is the same on both.
+macro_rules! on_pool {
+    ($database:expr, |$pool:ident| $body:expr) => {
+        match $database {
+            Database::Postgres($pool) => $body,
+            Database::Sqlite($pool) => $body,
+        }
+    };
+}
+
 mod chained;
 mod database;
 mod journal;
