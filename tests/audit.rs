@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::cli::{generate_key, ok, pacta, stderr, stdout};
+use common::cli::{accredit_civ_signatory, generate_key, ok, open_civ_mar, pacta, stderr, stdout};
 use common::{Backend, TestStore};
 use pacta::audit::{self, Finding, Report, Subject, TrustedCheckpoint};
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
@@ -332,46 +332,8 @@ async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: B
             "enregistré avant la sauvegarde perdue",
         ],
     );
-    let head = "civ.head";
-    ok(
-        store,
-        &[
-            "--as",
-            head,
-            "open",
-            "civ-mar-restore",
-            "--title",
-            "Mémorandum",
-            "--kind",
-            "mou",
-            "--language",
-            "fr",
-            "--party",
-            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
-            "--party",
-            "MAR|Maroc|mar.head|Chef MAR",
-        ],
-    );
-    ok(
-        store,
-        &[
-            "--as",
-            head,
-            "accredit",
-            "civ-mar-restore",
-            "--person",
-            "minister.civ",
-            "--name",
-            "Ministre",
-            "--party",
-            "CIV",
-            "--role",
-            "signatory",
-            "--public-key",
-            &civ_public,
-            "--ex-officio",
-        ],
-    );
+    open_civ_mar(store, "civ-mar-restore", "Mémorandum", "mou");
+    accredit_civ_signatory(store, "civ-mar-restore", &civ_public);
     ok(
         store,
         &["checkpoint", "create", "--key", &setup.path("ledger.key")],

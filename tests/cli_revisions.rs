@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{generate_key, ok, pacta, refused, status_json};
+use common::cli::{generate_key, ok, open_civ_mar, pacta, refused, status_json};
 use common::{Backend, TestStore};
 
 on_both_stores!(a_signed_text_is_corrected_then_revised_through_the_cli);
@@ -36,24 +36,11 @@ fn root(store: &TestStore) -> String {
 /// An agreement with one article in French, adopted by both parties, with a signatory (holding a
 /// key written to `dir`) and a legal-linguist accredited on each side.
 fn adopted_agreement(store: &TestStore, dir: &std::path::Path) {
-    ok(
+    open_civ_mar(
         store,
-        &[
-            "--as",
-            "civ.head",
-            "open",
-            NEG,
-            "--title",
-            "Accord de coopération dans l'enseignement supérieur",
-            "--kind",
-            "agreement",
-            "--language",
-            "fr",
-            "--party",
-            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
-            "--party",
-            "MAR|Maroc|mar.head|Chef MAR",
-        ],
+        NEG,
+        "Accord de coopération dans l'enseignement supérieur",
+        "agreement",
     );
     let propose = [
         "--as",

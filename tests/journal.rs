@@ -4,9 +4,9 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
-use common::cli::{generate_key, ok, pacta, stderr};
+use common::cli::{
+    accredit_civ_signatory, generate_key, kill_after, ok, open_civ_mar, pacta, stderr,
+};
 use common::{Backend, TestStore};
 use pacta::journal::{self, CheckpointBody};
 use pacta::store::{CommitCursor, Database};
@@ -109,46 +109,8 @@ const NEG: &str = "civ-mar-journal";
 
 /// Opens `NEG` and accredits `minister.civ` as CIV's signatory with `civ_public`.
 fn open_with_signatory(store: &TestStore, civ_public: &str) {
-    let neg = NEG;
-    ok(
-        store,
-        &[
-            "--as",
-            "civ.head",
-            "open",
-            neg,
-            "--title",
-            "Mémorandum",
-            "--kind",
-            "mou",
-            "--language",
-            "fr",
-            "--party",
-            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
-            "--party",
-            "MAR|Maroc|mar.head|Chef MAR",
-        ],
-    );
-    ok(
-        store,
-        &[
-            "--as",
-            "civ.head",
-            "accredit",
-            neg,
-            "--person",
-            "minister.civ",
-            "--name",
-            "Ministre",
-            "--party",
-            "CIV",
-            "--role",
-            "signatory",
-            "--public-key",
-            civ_public,
-            "--ex-officio",
-        ],
-    );
+    open_civ_mar(store, NEG, "Mémorandum", "mou");
+    accredit_civ_signatory(store, NEG, civ_public);
 }
 
 async fn checkpoints_cosignatures_and_proofs_follow_the_journal(backend: Backend) {
@@ -420,22 +382,11 @@ async fn a_process_killed_mid_catch_up_leaves_the_journal_dense(backend: Backend
     assert!(leaves(&store.database).await.is_empty());
     for kill_after_ms in [50, 150, 400] {
         // One event per transaction, so the kill lands between many small commits.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pacta"))
-            .args([
-                "--store",
-                &store.url,
-                "projections",
-                "catch-up",
-                "--batch-events",
-                "1",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(kill_after_ms));
-        let _ = child.kill();
-        child.wait().unwrap();
+        kill_after(
+            &store,
+            &["projections", "catch-up", "--batch-events", "1"],
+            kill_after_ms,
+        );
         // Whatever it wrote is a prefix of the ledger in commit order, with no gap, and the
         // journal's checkpoint counts exactly those leaves.
         let leaves = leaves(&store.database).await;

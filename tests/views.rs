@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use chrono::NaiveDate;
-use common::cli::{ok, pacta, stdout};
+use common::cli::{kill_after, ok, open_civ_mar, pacta, stdout};
 use common::{AnyLedger, Backend, TestStore};
 use pacta::store::Database;
 use pacta::views::{self, Projector, View};
@@ -335,25 +335,7 @@ fn lags(store: &TestStore) -> Vec<String> {
 async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend: Backend) {
     let store = TestStore::new(backend).await;
     let neg = "civ-mar-kill";
-    ok(
-        &store,
-        &[
-            "--as",
-            "civ.head",
-            "open",
-            neg,
-            "--title",
-            "Mémorandum d'entente",
-            "--kind",
-            "mou",
-            "--language",
-            "fr",
-            "--party",
-            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
-            "--party",
-            "MAR|Maroc|mar.head|Chef MAR",
-        ],
-    );
+    open_civ_mar(&store, neg, "Mémorandum d'entente", "mou");
     assert_eq!(
         lags(&store),
         [
@@ -447,22 +429,11 @@ async fn a_process_killed_during_a_rebuild_leaves_consistent_views(backend: Back
     let mut killed_mid_rebuild = 0;
     for kill_after_ms in [30, 60, 100, 150, 250, 400, 600, 900] {
         // One event per transaction, so the kill lands between many small commits.
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pacta"))
-            .args([
-                "--store",
-                &store.url,
-                "projections",
-                "rebuild",
-                "--batch-events",
-                "1",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(kill_after_ms));
-        let _ = child.kill();
-        child.wait().unwrap();
+        kill_after(
+            &store,
+            &["projections", "rebuild", "--batch-events", "1"],
+            kill_after_ms,
+        );
         // Whatever it had done is whole: each view's rows match its checkpoint.
         let timeline_rows = dump(&store.database)
             .await

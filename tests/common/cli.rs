@@ -51,3 +51,66 @@ pub async fn refused(store: &TestStore, args: &[&str], expected: &str) {
     assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
     assert_eq!(store.event_count().await, before, "{args:?} wrote nothing");
 }
+
+/// Opens `negotiation`: a French instrument of `kind` titled `title`, between Côte d'Ivoire and
+/// Morocco, whose heads of delegation are `civ.head` and `mar.head`.
+pub fn open_civ_mar(store: &TestStore, negotiation: &str, title: &str, kind: &str) {
+    ok(
+        store,
+        &[
+            "--as",
+            "civ.head",
+            "open",
+            negotiation,
+            "--title",
+            title,
+            "--kind",
+            kind,
+            "--language",
+            "fr",
+            "--party",
+            "CIV|Côte d'Ivoire|civ.head|Chef CIV",
+            "--party",
+            "MAR|Maroc|mar.head|Chef MAR",
+        ],
+    );
+}
+
+/// Accredits `minister.civ` as Côte d'Ivoire's signatory ex officio, holding `public_key`.
+pub fn accredit_civ_signatory(store: &TestStore, negotiation: &str, public_key: &str) {
+    ok(
+        store,
+        &[
+            "--as",
+            "civ.head",
+            "accredit",
+            negotiation,
+            "--person",
+            "minister.civ",
+            "--name",
+            "Ministre",
+            "--party",
+            "CIV",
+            "--role",
+            "signatory",
+            "--public-key",
+            public_key,
+            "--ex-officio",
+        ],
+    );
+}
+
+/// Starts `pacta` with `args` and kills it (SIGKILL) after `after_ms`, whatever it is doing.
+pub fn kill_after(store: &TestStore, args: &[&str], after_ms: u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .arg("--store")
+        .arg(&store.url)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start pacta");
+    std::thread::sleep(std::time::Duration::from_millis(after_ms));
+    let _ = child.kill();
+    child.wait().expect("wait for pacta");
+}
