@@ -48,6 +48,16 @@ impl Setup {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
     }
 
+    /// `pacta audit export NEG --out FILE`, refused in one line naming `expected`.
+    fn export_refused(&self, negotiation: &str, expected: &str) {
+        let out = self.path("refused.bundle.json");
+        refused(
+            &self.store,
+            &["audit", "export", negotiation, "--out", &out],
+            expected,
+        );
+    }
+
     /// `pacta checkpoint show [SIZE] --json`, kept by an auditor.
     fn keep_checkpoint(&self, size: Option<u64>) -> TrustedCheckpoint {
         let size = size.map(|s| s.to_string());
@@ -185,18 +195,8 @@ async fn a_clean_bundle_of_the_demo_verifies(backend: Backend) {
             "après le point de contrôle",
         ],
     );
-    refused(
-        &setup.store,
-        &[
-            "audit",
-            "export",
-            DEMO_NEGOTIATION,
-            "--out",
-            &setup.path("x"),
-        ],
-        "run pacta checkpoint create",
-    );
-    assert!(!std::path::Path::new(&setup.path("x")).exists());
+    setup.export_refused(DEMO_NEGOTIATION, "run pacta checkpoint create");
+    assert!(!std::path::Path::new(&setup.path("refused.bundle.json")).exists());
 }
 
 async fn a_changed_byte_in_a_payload_is_found(backend: Backend) {
@@ -280,17 +280,7 @@ async fn a_tail_cut_short_in_the_store_is_refused_by_the_export(backend: Backend
             events - 3
         ))
         .await;
-    refused(
-        &setup.store,
-        &[
-            "audit",
-            "export",
-            DEMO_NEGOTIATION,
-            "--out",
-            &setup.path("x"),
-        ],
-        "the history was cut short",
-    );
+    setup.export_refused(DEMO_NEGOTIATION, "the history was cut short");
 }
 
 async fn a_deleted_negotiation_is_refused_by_the_export(backend: Backend) {
@@ -302,17 +292,7 @@ async fn a_deleted_negotiation_is_refused_by_the_export(backend: Backend) {
             "DELETE FROM events WHERE aggregate_id = '{DEMO_NEGOTIATION}'"
         ))
         .await;
-    refused(
-        &setup.store,
-        &[
-            "audit",
-            "export",
-            DEMO_NEGOTIATION,
-            "--out",
-            &setup.path("x"),
-        ],
-        "the negotiation was deleted",
-    );
+    setup.export_refused(DEMO_NEGOTIATION, "the negotiation was deleted");
 }
 
 async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: Backend) {
@@ -383,17 +363,7 @@ async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: B
              DELETE FROM journal_leaves WHERE leaf_index >= {first};"
         ))
         .await;
-    refused(
-        store,
-        &[
-            "audit",
-            "export",
-            "civ-mar-restore",
-            "--out",
-            &setup.path("x"),
-        ],
-        "no negotiation 'civ-mar-restore'",
-    );
+    setup.export_refused("civ-mar-restore", "no negotiation 'civ-mar-restore'");
     let bundle = setup.export(DEMO_NEGOTIATION, &[]);
     assert!(
         verify(&bundle, None).is_ok(),
