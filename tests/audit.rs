@@ -413,7 +413,11 @@ async fn a_forged_draft_signature_is_found(backend: Backend) {
     let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
     let sequence = first_signature(&bundle);
     let signed = &mut event_mut(&mut bundle, sequence)["payload"]["InstrumentSigned"];
-    let forged = format!("{}00", &signed["signature"].as_str().unwrap()[..126]);
+    // Flip one bit of the last byte: always a change (overwriting it with 00 was not, one run
+    // in 256, when the demo's fresh key happened to sign with a last byte of 00).
+    let signature = signed["signature"].as_str().unwrap();
+    let last = u8::from_str_radix(&signature[126..], 16).unwrap() ^ 0x01;
+    let forged = format!("{}{last:02x}", &signature[..126]);
     signed["signature"] = forged.into();
     reseal(&mut bundle);
     assert_found(
