@@ -65,6 +65,11 @@ pub enum LedgerError {
     },
     #[error("{0}; the negotiation is not acted on until the ledger is restored from a verified copy (run pacta verify)")]
     Integrity(ChainError),
+    #[error("command id '{command_id}' was already used in negotiation '{negotiation_id}' for a different command; choose a new command id")]
+    CommandIdReused {
+        negotiation_id: String,
+        command_id: String,
+    },
     #[error("the event store failed: {0}")]
     Storage(String),
 }
@@ -97,8 +102,17 @@ impl From<LoadError> for LedgerError {
 /// Who performed a command, and under which id; the ledger adds the time.
 #[derive(Clone, Debug, Default)]
 pub struct CommandContext {
-    /// Client-chosen id of the command; a fresh UUID when absent.
+    /// Client-chosen id of the command; a fresh UUID when absent. A command sent again under
+    /// the id it was accepted with is not recorded twice: the original events are returned.
     pub command_id: Option<String>,
+}
+
+/// What executing a command did: the events it recorded, or, for a retry of a command already
+/// accepted under the same command id, the events recorded the first time.
+#[derive(Debug)]
+pub struct Executed {
+    pub events: Vec<EventEnvelope<Negotiation>>,
+    pub replayed: bool,
 }
 
 pub struct Ledger<R> {
@@ -118,7 +132,21 @@ impl<R: PersistedEventRepository> Ledger<R> {
         command: NegotiationCommand,
         context: &CommandContext,
     ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
-        execute(&self.store, negotiation_id, command, context).await
+        Ok(
+            execute_idempotent(&self.store, negotiation_id, command, context)
+                .await?
+                .events,
+        )
+    }
+
+    /// As `execute`, and says whether the command was a retry of one already accepted.
+    pub async fn execute_idempotent(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        context: &CommandContext,
+    ) -> Result<Executed, LedgerError> {
+        execute_idempotent(&self.store, negotiation_id, command, context).await
     }
 
     /// The negotiation's events, every link verified. Unknown negotiations are an error.
@@ -147,8 +175,13 @@ impl<R: PersistedEventRepository> Ledger<R> {
 
 /// The metadata recorded with every event of one command: who, in which capacity, when, and
 /// under which command id. The clock is read here, never in the domain.
-pub fn stamp(acting_as: Delegate, command_id: &str) -> HashMap<String, String> {
-    HashMap::from([
+/// `command_sha256` is absent only for events a benchmark seeds without a command.
+pub fn stamp(
+    acting_as: Delegate,
+    command_id: &str,
+    command_sha256: Option<&str>,
+) -> HashMap<String, String> {
+    let mut metadata = HashMap::from([
         (
             metadata::RECORDED_AT.to_string(),
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
@@ -157,7 +190,19 @@ pub fn stamp(acting_as: Delegate, command_id: &str) -> HashMap<String, String> {
         (metadata::PARTY.to_string(), acting_as.party),
         (metadata::ROLE.to_string(), acting_as.role.to_string()),
         (metadata::COMMAND_ID.to_string(), command_id.to_string()),
-    ])
+    ]);
+    if let Some(fingerprint) = command_sha256 {
+        metadata.insert(metadata::COMMAND_SHA256.to_string(), fingerprint.into());
+    }
+    metadata
+}
+
+/// The fingerprint of a command: hex SHA-256 of its RFC 8785 canonical JSON.
+pub fn command_sha256(command: &NegotiationCommand) -> String {
+    use sha2::Digest;
+    let canonical = serde_json_canonicalizer::to_vec(command)
+        .expect("invariant: a command is plain JSON (strings, numbers, maps)");
+    hex::encode(sha2::Sha256::digest(canonical))
 }
 
 /// Executes one command on any cqrs-es event store: load, decide, stamp, commit, and retry from
@@ -169,6 +214,22 @@ pub async fn execute<ES: EventStore<Negotiation>>(
     command: NegotiationCommand,
     context: &CommandContext,
 ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+    Ok(execute_idempotent(store, negotiation_id, command, context)
+        .await?
+        .events)
+}
+
+/// `execute`, reporting retries. A client-chosen command id makes the command idempotent: each
+/// attempt, after loading the aggregate it would build on, looks for events already recorded
+/// under that id. Looking after the load closes the race between two copies of one command:
+/// if the other copy commits after our look, our commit conflicts on the sequence, and the next
+/// attempt finds its events.
+pub async fn execute_idempotent<ES: EventStore<Negotiation>>(
+    store: &ES,
+    negotiation_id: &str,
+    command: NegotiationCommand,
+    context: &CommandContext,
+) -> Result<Executed, LedgerError> {
     if let Action::OpenNegotiation {
         negotiation_id: in_command,
         ..
@@ -191,6 +252,7 @@ pub async fn execute<ES: EventStore<Negotiation>>(
         Some(id) => return Err(LedgerError::InvalidCommandId(id.chars().take(40).collect())),
         None => uuid::Uuid::new_v4().to_string(),
     };
+    let fingerprint = command_sha256(&command);
     let started = tokio::time::Instant::now();
     let budget = Duration::from_millis(RETRY_BUDGET_MS);
     let mut attempt: u32 = 0;
@@ -200,6 +262,16 @@ pub async fn execute<ES: EventStore<Negotiation>>(
             .load_aggregate(negotiation_id)
             .await
             .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        if context.command_id.is_some() {
+            if let Some(events) =
+                recorded_under(store, negotiation_id, &command_id, &fingerprint).await?
+            {
+                return Ok(Executed {
+                    events,
+                    replayed: true,
+                });
+            }
+        }
         let aggregate = loaded.aggregate();
         if !aggregate.is_open() && !matches!(command.action, Action::OpenNegotiation { .. }) {
             return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
@@ -222,10 +294,19 @@ pub async fn execute<ES: EventStore<Negotiation>>(
         }
         let acting_as = acting_as.expect("invariant: an accepted command has an accredited actor");
         match store
-            .commit(events, loaded, stamp(acting_as, &command_id))
+            .commit(
+                events,
+                loaded,
+                stamp(acting_as, &command_id, Some(&fingerprint)),
+            )
             .await
         {
-            Ok(committed) => return Ok(committed),
+            Ok(events) => {
+                return Ok(Executed {
+                    events,
+                    replayed: false,
+                })
+            }
             Err(AggregateError::AggregateConflict) if started.elapsed() >= budget => {
                 return Err(LedgerError::Conflict {
                     negotiation_id: negotiation_id.to_string(),
@@ -240,5 +321,33 @@ pub async fn execute<ES: EventStore<Negotiation>>(
             }
             Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),
         }
+    }
+}
+
+/// The events recorded under `command_id`, if any; an error if they record another command.
+async fn recorded_under<ES: EventStore<Negotiation>>(
+    store: &ES,
+    negotiation_id: &str,
+    command_id: &str,
+    fingerprint: &str,
+) -> Result<Option<Vec<EventEnvelope<Negotiation>>>, LedgerError> {
+    let events: Vec<_> = store
+        .load_events(negotiation_id)
+        .await
+        .map_err(|e| LedgerError::from_store(negotiation_id, e))?
+        .into_iter()
+        .filter(|e| e.metadata.get(metadata::COMMAND_ID).map(String::as_str) == Some(command_id))
+        .collect();
+    let Some(first) = events.first() else {
+        return Ok(None);
+    };
+    // Events recorded before fingerprints were kept carry none; they are taken as the same
+    // command, as a retry is by far the likelier reason to send an id again.
+    match first.metadata.get(metadata::COMMAND_SHA256) {
+        Some(recorded) if recorded != fingerprint => Err(LedgerError::CommandIdReused {
+            negotiation_id: negotiation_id.to_string(),
+            command_id: command_id.to_string(),
+        }),
+        _ => Ok(Some(events)),
     }
 }

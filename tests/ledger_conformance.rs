@@ -18,6 +18,7 @@ use pacta_domain::{
 on_both_stores!(
     append_and_reload,
     a_command_id_is_bounded_and_printable,
+    a_command_sent_again_under_its_id_is_recorded_once,
     chain_links_every_event_to_the_one_before,
     commit_order_reader_returns_every_event_once_in_order,
     sixteen_writers_on_one_negotiation_get_every_sequence_exactly_once,
@@ -551,6 +552,54 @@ async fn a_command_id_is_bounded_and_printable(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(events[0].metadata[metadata::COMMAND_ID], "client-42");
+}
+
+/// A retry under the same command id returns the original events and appends nothing, even when
+/// the copies race; the same id on a different command is refused and appends nothing.
+async fn a_command_sent_again_under_its_id_is_recorded_once(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let ledger = store.ledger();
+    ledger.execute("retry", open("retry")).await.unwrap();
+    let hello = || comment("civ.head", "hello".into());
+    let first = ledger
+        .execute_with_id("retry", hello(), "client-7")
+        .await
+        .unwrap();
+    let after_first = store.event_count().await;
+    let again = ledger
+        .execute_with_id("retry", hello(), "client-7")
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].sequence, first[0].sequence);
+    assert_eq!(
+        again[0].metadata[metadata::HASH],
+        first[0].metadata[metadata::HASH]
+    );
+    let other = ledger
+        .execute_with_id("retry", comment("civ.head", "bye".into()), "client-7")
+        .await;
+    assert!(
+        matches!(other, Err(LedgerError::CommandIdReused { .. })),
+        "{other:?}"
+    );
+    assert_eq!(store.event_count().await, after_first);
+
+    let (a, b, c, d) = tokio::join!(
+        ledger.execute_with_id("retry", hello(), "client-8"),
+        ledger.execute_with_id("retry", hello(), "client-8"),
+        ledger.execute_with_id("retry", hello(), "client-8"),
+        ledger.execute_with_id("retry", hello(), "client-8"),
+    );
+    let sequences: Vec<usize> = [a, b, c, d]
+        .into_iter()
+        .map(|copy| copy.unwrap()[0].sequence)
+        .collect();
+    assert!(
+        sequences.iter().all(|s| *s == sequences[0]),
+        "{sequences:?}"
+    );
+    assert_eq!(store.event_count().await, after_first + 1);
 }
 
 /// The PostgreSQL reader never passes an event whose transaction commits after a later one:

@@ -12,6 +12,10 @@ pub const PARTY: &str = "party";
 pub const ROLE: &str = "role";
 /// The id of the command the event records; every event of one command shares it.
 pub const COMMAND_ID: &str = "command_id";
+/// Hex SHA-256 of the RFC 8785 canonical JSON of the command (actor and action) the event
+/// records, so that a retry under the same command id can be told apart from a different
+/// command reusing the id. Absent on events recorded before it was introduced.
+pub const COMMAND_SHA256: &str = "command_sha256";
 /// Hex SHA-256 of the previous event in the negotiation's chain.
 pub const PREV_HASH: &str = "prev_hash";
 /// Hex SHA-256 of this event, chaining it to the previous one.

@@ -395,7 +395,7 @@ async fn seed<ES: EventStore<Negotiation>>(
             .commit(
                 comments,
                 context,
-                stamp(author.clone(), &uuid::Uuid::new_v4().to_string()),
+                stamp(author.clone(), &uuid::Uuid::new_v4().to_string(), None),
             )
             .await
             .map_err(|e| CliError::Bench(e.to_string()))?;

@@ -183,7 +183,7 @@ pub(super) async fn seed(
                 .commit(
                     batch,
                     context,
-                    stamp(head.clone(), &uuid::Uuid::new_v4().to_string()),
+                    stamp(head.clone(), &uuid::Uuid::new_v4().to_string(), None),
                 )
                 .await
                 .map_err(bench_error)?;
