@@ -17,6 +17,7 @@ use crate::values::{
 /// person is (a CLI flag today, an authenticated token later); the domain decides whether
 /// that person may perform the act.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NegotiationCommand {
     pub actor: String,
@@ -24,6 +25,7 @@ pub struct NegotiationCommand {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Action {
     /// Open a negotiation between parties, each with its head of delegation. The actor must be

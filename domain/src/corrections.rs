@@ -21,6 +21,7 @@ use crate::values::Delegate;
 
 /// A correction of one clause's wording in one language, proposed or made.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Correction {
     pub clause_id: String,
     pub language: String,
@@ -37,6 +38,7 @@ pub struct Correction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupersededWording {
     pub heading: String,
     pub text: String,

@@ -16,6 +16,7 @@ use crate::values::{
 };
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum NegotiationEvent {
     NegotiationOpened {
         negotiation_id: String,

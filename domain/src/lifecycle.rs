@@ -25,6 +25,7 @@ pub const ORIGINAL_REVISION: u32 = 0;
 
 /// A period during which the instrument's operation was suspended, by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SuspensionPeriod {
     pub party: String,
     pub from: NaiveDate,
@@ -34,6 +35,7 @@ pub struct SuspensionPeriod {
 
 /// A party's signature as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureRecord {
     pub signatory: String,
     pub capacity: SignatureCapacity,
@@ -43,6 +45,7 @@ pub struct SignatureRecord {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentRecord {
     pub mode: ConsentMode,
     pub on: NaiveDate,
@@ -50,6 +53,7 @@ pub struct ConsentRecord {
 
 /// Where the instrument as a whole stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case", tag = "status")]
 pub enum InstrumentStatus {
     Negotiating,

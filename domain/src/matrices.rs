@@ -23,6 +23,7 @@ pub const ROW_HASH_DOMAIN_TAG: &[u8] = b"pacta:matrix-row:v1\0";
 /// What the parties negotiate in one row. Quantities are decimal strings, never floats, so
 /// that a row's hash is the same in every language that verifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RowContent {
     pub objective: String,
     pub action: String,
@@ -35,6 +36,7 @@ pub struct RowContent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicator {
     pub name: String,
     pub unit: String,
@@ -43,6 +45,7 @@ pub struct Indicator {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RowProgress {
     NotStarted,

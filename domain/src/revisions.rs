@@ -53,6 +53,7 @@ pub(crate) struct RevisionState {
 
 /// One revision and when its text was in force: what a legal team asks of an amended instrument.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevisionPeriod {
     pub revision: u32,
     pub text_root_hash: String,
@@ -64,6 +65,7 @@ pub struct RevisionPeriod {
 
 /// The text in force on a date: which revision, and its root hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextInForce {
     pub revision: u32,
     pub text_root_hash: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A negotiating state, named by its ISO 3166-1 alpha-3 code (`CIV`, `MAR`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Party {
     pub code: String,
     pub name: String,
@@ -27,6 +28,7 @@ impl Party {
 /// An organisation that facilitates but is not a party (the IOM, a treaty secretariat).
 /// Its people may act as secretariat or observer, never for a party.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facilitator {
     pub code: String,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct Facilitator {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonName {
     pub person: String,
     pub name: String,
@@ -41,6 +44,7 @@ pub struct PersonName {
 
 /// An accredited person: who they are, for whom they act, and in which capacity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delegate {
     pub person: String,
     pub name: String,
@@ -56,6 +60,7 @@ pub struct Delegate {
 /// signatures bind their party, and either full powers (the document's reference and the
 /// SHA-256 of its scan) or signature ex officio (head of state or government, foreign minister).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SigningAuthority {
     /// Lower-case hex of the 32-byte Ed25519 public key.
     pub public_key: String,
@@ -66,6 +71,7 @@ pub struct SigningAuthority {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FullPowers {
     pub reference: String,
     /// Lower-case hex SHA-256 of the full-powers document.
@@ -74,6 +80,7 @@ pub struct FullPowers {
 
 /// How a signature binds (art. 12 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SignatureCapacity {
     /// Signature subject to ratification, acceptance or approval.
@@ -100,6 +107,7 @@ impl std::str::FromStr for SignatureCapacity {
 
 /// How a party expresses its consent to be bound after signature (art. 14 and 16 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ConsentMode {
     Ratification,
@@ -127,6 +135,7 @@ impl std::str::FromStr for ConsentMode {
 /// When the instrument enters into force (or, for an MoU, takes effect), counted from the date
 /// of the last act that completes every party's consent (art. 24 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum EntryIntoForceRule {
     /// On the date of the last required act.
@@ -140,6 +149,7 @@ pub enum EntryIntoForceRule {
 
 /// Capacities in which a person acts. What each may do is the table in `permissions.rs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Negotiator,
@@ -204,6 +214,7 @@ impl std::str::FromStr for Role {
 
 /// The kind of instrument decides how it binds: chosen at opening, it gates the lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum InstrumentKind {
     /// Treaty subject to ratification.
@@ -232,6 +243,7 @@ impl std::str::FromStr for InstrumentKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClauseKind {
     /// A preambular recital ("Considering…").
@@ -256,6 +268,7 @@ impl std::str::FromStr for ClauseKind {
 
 /// A party's stated position on a clause's current wording.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "position", rename_all = "kebab-case")]
 pub enum Position {
     Accept,
@@ -270,6 +283,7 @@ pub enum Position {
 
 /// The kinds of meeting at which the parties negotiate or follow up an instrument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RoundKind {
     NegotiatingRound,

@@ -12,6 +12,7 @@ use pacta_domain::{
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgreementState {
     pub negotiation_id: String,
     pub title: String,
@@ -44,6 +45,7 @@ pub struct AgreementState {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PartyState {
     pub code: String,
     pub name: String,

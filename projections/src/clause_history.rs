@@ -11,6 +11,7 @@ use crate::history::{field, summary};
 use crate::redline::{word_diff, WordChange};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseHistory {
     pub clause_id: String,
     pub kind: ClauseKind,
@@ -23,6 +24,7 @@ pub struct ClauseHistory {
 
 /// How a version came about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum VersionKind {
     Proposed,
@@ -52,6 +54,7 @@ impl VersionKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseVersion {
     pub sequence: usize,
     pub recorded_at: String,
@@ -84,6 +87,7 @@ pub struct ClauseVersion {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseAct {
     pub sequence: usize,
     pub recorded_at: String,

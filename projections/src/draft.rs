@@ -7,6 +7,7 @@ use pacta_domain::{
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Draft {
     pub negotiation_id: String,
     pub title: String,
@@ -22,6 +23,7 @@ pub struct Draft {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftClause {
     pub clause_id: String,
     pub kind: ClauseKind,
@@ -44,6 +46,7 @@ pub struct DraftClause {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftAlternative {
     pub label: String,
     pub heading: String,
@@ -54,6 +57,7 @@ pub struct DraftAlternative {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftPosition {
     pub party: String,
     pub position: Position,
@@ -61,6 +65,7 @@ pub struct DraftPosition {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LanguageVersion {
     pub language: String,
     pub status: LanguageStatus,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::NegotiationFold;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub sequence: usize,
     pub recorded_at: String,

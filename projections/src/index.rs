@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::NegotiationFold;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IndexEntry {
     pub negotiation_id: String,
     pub title: String,
@@ -29,6 +30,7 @@ pub struct IndexEntry {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseCounts {
     pub total: usize,
     pub proposed: usize,
@@ -41,6 +43,7 @@ pub struct ClauseCounts {
 
 /// One action matrix in summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MatrixStatus {
     pub matrix_id: String,
     pub title: String,
@@ -54,6 +57,7 @@ pub struct MatrixStatus {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressReport {
     pub row_id: String,
     pub progress: RowProgress,

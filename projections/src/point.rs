@@ -21,6 +21,7 @@ use serde::Serialize;
 
 /// Where in a negotiation's history a view is taken.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Point {
     /// After the event with this sequence number.

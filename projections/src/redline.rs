@@ -11,6 +11,7 @@ use crate::draft::{draft, DraftClause};
 use crate::point::{events_at, Point, PointError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Unchanged,
@@ -20,6 +21,7 @@ pub enum ChangeKind {
 
 /// A run of words that is unchanged, inserted or deleted, with the whitespace between them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WordChange {
     pub kind: ChangeKind,
     pub text: String,
@@ -95,6 +97,7 @@ pub fn phrases(changes: &[WordChange]) -> Vec<WordChange> {
 
 /// What happened to a clause between two points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ClauseChange {
     /// Not in the earlier text (or withdrawn there), live in the later one.
@@ -107,6 +110,7 @@ pub enum ClauseChange {
 
 /// The text at two points of the history, clause by clause.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Redline {
     pub from: RedlineEnd,
     pub to: RedlineEnd,
@@ -116,6 +120,7 @@ pub struct Redline {
 
 /// One end of a redline: the point asked for, and what it resolved to.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RedlineEnd {
     pub point: Point,
     /// The last event included.
@@ -128,6 +133,7 @@ pub struct RedlineEnd {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ClauseRedline {
     pub clause_id: String,
     /// "Article 2" as numbered in the `to` text (or the `from` text, for a clause absent there).
@@ -146,6 +152,7 @@ pub struct ClauseRedline {
 
 /// An act that changed a clause's wording between two points, and whose wording it was.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeAuthor {
     pub sequence: usize,
     pub recorded_at: String,
