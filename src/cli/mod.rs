@@ -5,6 +5,7 @@ mod export;
 mod journal;
 mod projections;
 mod reads;
+mod tokens;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -410,6 +411,11 @@ pub enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Bearer tokens for the HTTP service, each acting as one person: issue, revoke, list.
+    Token {
+        #[command(subcommand)]
+        command: tokens::TokenCommand,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -706,6 +712,8 @@ pub enum CliError {
     UnknownRevision { negotiation: String, revision: u32 },
     #[error(transparent)]
     Export(#[from] export::ExportFailure),
+    #[error(transparent)]
+    Token(#[from] tokens::TokenFailure),
     #[error("negotiation '{negotiation}' has no clause '{clause}' (see pacta draft {negotiation} for its clauses)")]
     UnknownClause { negotiation: String, clause: String },
     #[error(transparent)]
@@ -1353,6 +1361,7 @@ async fn run_with<R: PersistedEventRepository>(
         }
         Command::Proof { command } => return journal::proof(database, command).await,
         Command::Audit { command } => return audit::export(database, command).await,
+        Command::Token { command } => return tokens::run(database, command).await,
     };
     let command = NegotiationCommand {
         actor: actor()?,

@@ -49,6 +49,8 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("{0}")]
     Journal(String),
+    #[error("{0}")]
+    Token(String),
 }
 
 /// A reader's place in the commit order. On PostgreSQL it is the pair (writing transaction id,

@@ -13,9 +13,14 @@ macro_rules! on_pool {
 mod chained;
 mod database;
 mod journal;
+mod tokens;
 
 pub use chained::{ChainedContext, ChainedEventStore, LoadError};
 pub use database::{
     postgres_url_with_database, CommitCursor, CommittedEvent, Database, StoreError,
 };
 pub use journal::{Cosignature, StoredCheckpoint};
+pub use tokens::{
+    IssuedToken, TokenRecord, MAX_TOKEN_LABEL_BYTES, TOKEN_ID_BYTES, TOKEN_PREFIX,
+    TOKEN_SECRET_BYTES,
+};
