@@ -153,7 +153,9 @@ pub fn summary(event: &NegotiationEvent) -> String {
             short(base_text_hash),
             short(text_hash)
         ),
-        NegotiationEvent::Commented { clause_id, text } => match clause_id {
+        NegotiationEvent::Commented {
+            clause_id, text, ..
+        } => match clause_id {
             Some(clause_id) => format!("commented on {clause_id}: {}", first_line(text)),
             None => format!("commented: {}", first_line(text)),
         },
