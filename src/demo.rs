@@ -688,6 +688,7 @@ async fn first_round<R: PersistedEventRepository>(
                 clause_id: Some("art-comite".into()),
                 text: "L'OIM propose d'assurer le secrétariat de la première réunion du Comité."
                     .into(),
+                internal: false,
             },
         )
         .await?;
@@ -706,6 +707,7 @@ async fn bracket_the_data_article<R: PersistedEventRepository>(
             Action::Comment {
                 clause_id: Some("art-donnees".into()),
                 text: "Le Royaume du Maroc ne peut accepter l'échange de données à caractère personnel sans garanties conformes à la loi n° 09-08.".into(),
+                internal: false,
             },
         )
         .await?;

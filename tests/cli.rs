@@ -12,6 +12,7 @@ on_both_stores!(
     a_translation_is_recorded_and_verified_in_its_language,
     an_act_through_the_cli_is_recorded_and_verifiable,
     bad_input_is_refused_in_one_line_and_writes_nothing,
+    an_internal_comment_is_recorded_as_such_and_marked_in_the_history,
 );
 
 fn text_hash_of(store: &TestStore, negotiation: &str, clause_id: &str) -> String {
@@ -229,6 +230,60 @@ async fn an_act_through_the_cli_is_recorded_and_verifiable(backend: Backend) {
     let verified = pacta(&store, &["verify", DRAFTING]);
     assert!(verified.status.success(), "{}", stderr(&verified));
     assert!(stdout(&verified).contains("chain intact"));
+}
+
+async fn an_internal_comment_is_recorded_as_such_and_marked_in_the_history(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    open_with_disputed_article(&store);
+    let internal_text = "Position de repli : garanties renvoyées à un protocole.";
+    ok(
+        &store,
+        &[
+            "--as",
+            "koffi.yao",
+            "comment",
+            DRAFTING,
+            "--clause",
+            "art-donnees",
+            "--text",
+            internal_text,
+            "--internal",
+        ],
+    );
+    let events = store.ledger().events(DRAFTING).await.unwrap();
+    let internal: Vec<(&str, bool)> = events
+        .iter()
+        .filter_map(|e| match &e.payload {
+            pacta_domain::NegotiationEvent::Commented { text, internal, .. } => {
+                Some((text.as_str(), *internal))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        internal,
+        vec![
+            ("Pas sans garanties conformes à la loi n° 09-08.", false),
+            (internal_text, true),
+        ]
+    );
+    let entries: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(&store, &["history", DRAFTING, "--json"])).unwrap();
+    let internal_to: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e["event"] == "Commented")
+        .map(|e| &e["internal_to"])
+        .collect();
+    assert_eq!(internal_to, [&serde_json::Value::Null, &"CIV".into()]);
+    let text = ok(&store, &["history", DRAFTING]);
+    let marked: Vec<&str> = text
+        .lines()
+        .filter(|line| {
+            line.contains("[internal to CIV] commented on art-donnees: Position de repli")
+        })
+        .collect();
+    assert_eq!(marked.len(), 1, "{text}");
+    assert_eq!(text.matches("[internal to").count(), 1, "{text}");
 }
 
 async fn a_translation_is_recorded_and_verified_in_its_language(backend: Backend) {

@@ -59,6 +59,7 @@ fn comment(actor: &str, text: String) -> NegotiationCommand {
         Action::Comment {
             clause_id: None,
             text,
+            internal: false,
         },
     )
 }

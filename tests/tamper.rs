@@ -73,6 +73,7 @@ async fn assert_caught(store: &TestStore, sequence: usize, expected: fn(&ChainPr
         action: Action::Comment {
             clause_id: None,
             text: "Acting on a damaged history".into(),
+            internal: false,
         },
     };
     let refused = ledger.execute(DEMO_NEGOTIATION, command).await;
@@ -256,6 +257,7 @@ async fn a_running_ledger_refuses_a_history_changed_under_it(backend: Backend) {
         action: Action::Comment {
             clause_id: None,
             text: "Next session on 14 April".into(),
+            internal: false,
         },
     };
     let refused = running.execute(DEMO_NEGOTIATION, command).await;

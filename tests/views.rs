@@ -91,6 +91,7 @@ impl Walk {
             4 => Action::Comment {
                 clause_id: Some(clause_id),
                 text: self.text(),
+                internal: false,
             },
             5 | 6 => Action::AgreeClause {
                 clause_id,

@@ -353,7 +353,11 @@ impl Negotiation {
                     text_hash,
                 }])
             }
-            Action::Comment { clause_id, text } => {
+            Action::Comment {
+                clause_id,
+                text,
+                internal,
+            } => {
                 if let Some(clause_id) = clause_id {
                     if !self.current.clauses.contains_key(clause_id) {
                         return Err(NegotiationError::UnknownClause(clause_id.clone()));
@@ -363,6 +367,7 @@ impl Negotiation {
                 Ok(vec![NegotiationEvent::Commented {
                     clause_id: clause_id.clone(),
                     text: text.clone(),
+                    internal: *internal,
                 }])
             }
             Action::AgreeClause {
@@ -1044,11 +1049,16 @@ impl Aggregate for Negotiation {
                     translation.concordance_verified_by = None;
                 }
             }
-            NegotiationEvent::Commented { clause_id, .. } => {
-                if let Some(clause_id) = clause_id {
-                    self.clause_mut(&clause_id).discussed = true;
-                }
+            // An internal comment leaves the shared state alone: the clause's status, which
+            // every party reads, must not show that another delegation discussed it in private.
+            NegotiationEvent::Commented {
+                clause_id: Some(clause_id),
+                internal: false,
+                ..
+            } => {
+                self.clause_mut(&clause_id).discussed = true;
             }
+            NegotiationEvent::Commented { .. } => {}
             NegotiationEvent::ClauseAgreed {
                 clause_id,
                 party,

@@ -698,12 +698,143 @@ fn an_observer_comments_on_a_clause() {
             Action::Comment {
                 clause_id: Some("art-1".into()),
                 text: "Voir le Protocole de Palerme, art. 3.".into(),
+                internal: false,
             },
         ))
         .then_expect_events(vec![NegotiationEvent::Commented {
             clause_id: Some("art-1".into()),
             text: "Voir le Protocole de Palerme, art. 3.".into(),
+            internal: false,
         }]);
+}
+
+fn internal_comment() -> Action {
+    Action::Comment {
+        clause_id: Some("art-1".into()),
+        text: "Ne pas céder sur les données personnelles.".into(),
+        internal: true,
+    }
+}
+
+#[test]
+fn a_negotiator_comments_internally_for_their_own_delegation() {
+    NegotiationTest::with(())
+        .given(negotiating())
+        .when(command(CIV_NEGOTIATOR, internal_comment()))
+        .then_expect_events(vec![NegotiationEvent::Commented {
+            clause_id: Some("art-1".into()),
+            text: "Ne pas céder sur les données personnelles.".into(),
+            internal: true,
+        }]);
+}
+
+#[test]
+fn an_internal_comment_is_permitted_to_exactly_the_roles_that_may_comment() {
+    for role in Role::ALL {
+        let mut given = crate::lifecycle::tests::history_for(ActionKind::Comment);
+        given.push(crate::lifecycle::tests::accredited_cell(role));
+        let result = Negotiation::replay(&given).decide(&command("cell", internal_comment()));
+        match (is_permitted(role, ActionKind::Comment), result) {
+            (true, Ok(events)) => assert_eq!(events.len(), 1, "{role}"),
+            (
+                false,
+                Err(NegotiationError::NotPermitted {
+                    role: r, action, ..
+                }),
+            ) => {
+                assert_eq!((r, action), (role, ActionKind::Comment))
+            }
+            (permitted, outcome) => panic!("{role}: permitted={permitted} but got {outcome:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_internal_comment_does_not_put_its_clause_under_discussion() {
+    let mut events = negotiating();
+    let internal = NegotiationEvent::Commented {
+        clause_id: Some("art-1".into()),
+        text: "Entre nous".into(),
+        internal: true,
+    };
+    events.push(internal);
+    let state = Negotiation::replay(&events);
+    assert_eq!(
+        state.clause_status(state.clause("art-1").unwrap()),
+        ClauseStatus::Proposed,
+        "the other party must not learn that CIV discussed it"
+    );
+    let shared = NegotiationEvent::Commented {
+        clause_id: Some("art-1".into()),
+        text: "Pour tous".into(),
+        internal: false,
+    };
+    events.push(shared);
+    let state = Negotiation::replay(&events);
+    assert_eq!(
+        state.clause_status(state.clause("art-1").unwrap()),
+        ClauseStatus::UnderDiscussion
+    );
+}
+
+#[test]
+fn the_internal_flag_round_trips_and_is_absent_from_shared_comments() {
+    let internal = NegotiationEvent::Commented {
+        clause_id: None,
+        text: "t".into(),
+        internal: true,
+    };
+    let json = serde_json::to_value(&internal).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"Commented": {"clause_id": null, "text": "t", "internal": true}})
+    );
+    assert_eq!(
+        serde_json::from_value::<NegotiationEvent>(json).unwrap(),
+        internal
+    );
+    let shared = NegotiationEvent::Commented {
+        clause_id: None,
+        text: "t".into(),
+        internal: false,
+    };
+    assert_eq!(
+        serde_json::to_value(&shared).unwrap(),
+        serde_json::json!({"Commented": {"clause_id": null, "text": "t"}}),
+        "a shared comment serialises, and so hashes, as before the field existed"
+    );
+    let command: Action =
+        serde_json::from_str(r#"{"type": "comment", "text": "t", "internal": true}"#).unwrap();
+    assert_eq!(
+        command,
+        Action::Comment {
+            clause_id: None,
+            text: "t".into(),
+            internal: true
+        }
+    );
+}
+
+#[test]
+fn a_comment_recorded_before_the_internal_flag_existed_decodes_as_shared() {
+    let old: NegotiationEvent =
+        serde_json::from_str(r#"{"Commented": {"clause_id": "art-1", "text": "t"}}"#).unwrap();
+    assert_eq!(
+        old,
+        NegotiationEvent::Commented {
+            clause_id: Some("art-1".into()),
+            text: "t".into(),
+            internal: false,
+        }
+    );
+    let old_command: Action = serde_json::from_str(r#"{"type": "comment", "text": "t"}"#).unwrap();
+    assert!(matches!(
+        old_command,
+        Action::Comment {
+            internal: false,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -713,6 +844,7 @@ fn comment_refusals() {
             Action::Comment {
                 clause_id: Some("art-9".into()),
                 text: "?".into(),
+                internal: false,
             },
             NegotiationError::UnknownClause("art-9".into()),
         ),
@@ -720,6 +852,7 @@ fn comment_refusals() {
             Action::Comment {
                 clause_id: None,
                 text: "".into(),
+                internal: true,
             },
             NegotiationError::Empty { field: "comment" },
         ),
@@ -727,6 +860,7 @@ fn comment_refusals() {
             Action::Comment {
                 clause_id: None,
                 text: "c".repeat(MAX_COMMENT_BYTES + 1),
+                internal: true,
             },
             NegotiationError::CommentTooLong {
                 field: "comment",
@@ -873,6 +1007,7 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         ActionKind::Comment => Action::Comment {
             clause_id: Some("art-1".into()),
             text: "Remarque".into(),
+            internal: false,
         },
         ActionKind::AgreeClause => agree(art1_hash()),
         ActionKind::WithdrawClause => withdraw("Superseded"),

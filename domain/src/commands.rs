@@ -86,6 +86,10 @@ pub enum Action {
         #[serde(default)]
         clause_id: Option<String>,
         text: String,
+        /// For the actor's own delegation only. The service shows it to no other party; the
+        /// event is in the ledger like any other, so this is access control, not secrecy.
+        #[serde(default)]
+        internal: bool,
     },
     /// The actor's party agrees to exactly this wording of the clause.
     AgreeClause {

@@ -58,6 +58,10 @@ pub enum NegotiationEvent {
     Commented {
         clause_id: Option<String>,
         text: String,
+        /// A comment for the commenter's own party (the `party` of the event's metadata).
+        /// Absent when shared, so comments recorded before the field existed hash unchanged.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        internal: bool,
     },
     ClauseAgreed {
         clause_id: String,
@@ -386,11 +390,13 @@ mod tests {
         let general_comment = NegotiationEvent::Commented {
             clause_id: None,
             text: "on the whole text".into(),
+            internal: false,
         };
         assert_eq!(general_comment.clause_id(), None);
         let comment = NegotiationEvent::Commented {
             clause_id: Some("art-2".into()),
             text: "on article 2".into(),
+            internal: true,
         };
         assert_eq!(comment.clause_id(), Some("art-2"));
         let correction = NegotiationEvent::CorrectionProposed {

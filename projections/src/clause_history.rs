@@ -7,7 +7,7 @@ use cqrs_es::{Aggregate, EventEnvelope};
 use pacta_domain::{metadata, ClauseKind, Negotiation, NegotiationEvent};
 use serde::Serialize;
 
-use crate::history::{field, summary};
+use crate::history::{field, summary, visible_to};
 use crate::redline::{word_diff, WordChange};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -99,6 +99,26 @@ pub struct ClauseAct {
     pub summary: String,
     /// The reason, rationale or comment the act carries, in full.
     pub why: Option<String>,
+    /// For an internal comment, the party it is internal to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_to: Option<String>,
+}
+
+impl ClauseAct {
+    /// Whether a reader acting for `party` may see this act; a reader with no party sees no
+    /// internal comment.
+    pub fn visible_to(&self, party: Option<&str>) -> bool {
+        visible_to(self.internal_to.as_deref(), party)
+    }
+}
+
+impl ClauseHistory {
+    /// The clause's history as a reader acting for `party` may see it: every wording, and the
+    /// acts other than other parties' internal comments.
+    pub fn for_reader(mut self, party: Option<&str>) -> ClauseHistory {
+        self.acts.retain(|act| act.visible_to(party));
+        self
+    }
 }
 
 /// The clause's history, or `None` when no event ever named the clause.
@@ -125,7 +145,12 @@ pub fn clause_history(
     let mut acts = Vec::new();
     for (envelope, entry) in events.iter().zip(entries) {
         state.apply(envelope.payload.clone());
-        let (round, about) = (entry.round, entry.clause_id);
+        let crate::HistoryEntry {
+            round,
+            clause_id: about,
+            internal_to,
+            ..
+        } = entry;
         let about_this = about.as_deref() == Some(clause_id);
         let party = field(envelope, metadata::PARTY);
         let base = Wording {
@@ -284,6 +309,7 @@ pub fn clause_history(
                 event: envelope.payload.name().to_string(),
                 summary: summary(&envelope.payload),
                 why: why(&envelope.payload),
+                internal_to,
             });
         }
         for mut version in found {

@@ -22,6 +22,42 @@ pub struct HistoryEntry {
     pub round: Option<String>,
     /// The clause the act is about, if any; acts on a correction name the corrected clause.
     pub clause_id: Option<String>,
+    /// For an internal comment, the party it is internal to; absent for every shared act, and in
+    /// rows stored before internal comments existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_to: Option<String>,
+}
+
+impl HistoryEntry {
+    /// Whether a reader acting for `party` may see this entry. A reader with no party (an
+    /// auditor, say) sees no internal comment of any party.
+    pub fn visible_to(&self, party: Option<&str>) -> bool {
+        visible_to(self.internal_to.as_deref(), party)
+    }
+}
+
+/// Whether an act internal to `internal_to` (shared when `None`) may be shown to a reader
+/// acting for `reader`.
+pub(crate) fn visible_to(internal_to: Option<&str>, reader: Option<&str>) -> bool {
+    internal_to.is_none_or(|own| reader == Some(own))
+}
+
+/// The entries a reader acting for `party` may see, in order.
+pub fn history_for_reader(entries: Vec<HistoryEntry>, party: Option<&str>) -> Vec<HistoryEntry> {
+    entries
+        .into_iter()
+        .filter(|entry| entry.visible_to(party))
+        .collect()
+}
+
+/// The party an event is internal to: the commenter's, for an internal comment.
+pub(crate) fn internal_to(envelope: &EventEnvelope<Negotiation>) -> Option<String> {
+    match envelope.payload {
+        NegotiationEvent::Commented { internal: true, .. } => {
+            Some(field(envelope, metadata::PARTY))
+        }
+        _ => None,
+    }
 }
 
 /// Which entries of the history to keep; every condition given must hold. Dates are days (UTC)
@@ -91,6 +127,7 @@ pub fn history_entry(
         event: envelope.payload.name().to_string(),
         summary: summary(&envelope.payload),
         hash: field(envelope, metadata::HASH),
+        internal_to: internal_to(envelope),
     }
 }
 
@@ -154,7 +191,9 @@ pub fn summary(event: &NegotiationEvent) -> String {
             short(base_text_hash),
             short(text_hash)
         ),
-        NegotiationEvent::Commented { clause_id, text } => match clause_id {
+        NegotiationEvent::Commented {
+            clause_id, text, ..
+        } => match clause_id {
             Some(clause_id) => format!("commented on {clause_id}: {}", first_line(text)),
             None => format!("commented: {}", first_line(text)),
         },

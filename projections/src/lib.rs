@@ -26,7 +26,9 @@ pub use draft::{
     LanguageVersion,
 };
 pub use fold::{NegotiationFold, OutOfSequence};
-pub use history::{history, history_entry, summary, timeline, HistoryEntry, TimelineFilter};
+pub use history::{
+    history, history_entry, history_for_reader, summary, timeline, HistoryEntry, TimelineFilter,
+};
 pub use index::{
     index_entry, matrix_status, ClauseCounts, IndexEntry, MatrixStatus, ProgressReport,
 };

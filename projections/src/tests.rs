@@ -11,8 +11,9 @@ use pacta_domain::{
 };
 
 use crate::{
-    clause_history, draft, events_at, history, index_entry, redline, timeline, ChangeKind,
-    ClauseChange, Point, PointError, TimelineFilter, VersionKind, WordChange,
+    clause_history, draft, events_at, history, history_for_reader, index_entry, redline, timeline,
+    ChangeKind, ClauseChange, HistoryEntry, Point, PointError, TimelineFilter, VersionKind,
+    WordChange,
 };
 
 pub(crate) fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {
@@ -817,6 +818,118 @@ fn the_timeline_keeps_entries_matching_every_condition() {
         "both days included"
     );
     assert_eq!(sequences(TimelineFilter::default()).len(), 12);
+}
+
+fn comment(clause_id: Option<&str>, text: &str, internal: bool) -> NegotiationEvent {
+    NegotiationEvent::Commented {
+        clause_id: clause_id.map(str::to_string),
+        text: text.into(),
+        internal,
+    }
+}
+
+/// CIV and MAR each comment internally, then MAR comments for everyone.
+fn with_internal_comments() -> Vec<EventEnvelope<Negotiation>> {
+    let day = "2026-03-02";
+    stamped(vec![
+        ("CIV", day, opened()),
+        ("CIV", day, proposed("a", ClauseKind::Article, "A")),
+        ("CIV", day, comment(Some("a"), "Ne pas céder", true)),
+        ("MAR", day, comment(None, "Consulter Rabat", true)),
+        ("MAR", day, comment(Some("a"), "Garanties ?", false)),
+    ])
+}
+
+#[test]
+fn an_internal_comment_is_seen_by_its_own_party_only() {
+    let entries = history(&with_internal_comments());
+    let internal_to: Vec<Option<&str>> = entries.iter().map(|e| e.internal_to.as_deref()).collect();
+    assert_eq!(
+        internal_to,
+        vec![None, None, Some("CIV"), Some("MAR"), None]
+    );
+    let seen_by = |party: Option<&str>| -> Vec<usize> {
+        history_for_reader(entries.clone(), party)
+            .iter()
+            .map(|e| e.sequence)
+            .collect()
+    };
+    assert_eq!(seen_by(Some("CIV")), vec![1, 2, 3, 5]);
+    assert_eq!(seen_by(Some("MAR")), vec![1, 2, 4, 5]);
+    assert_eq!(
+        seen_by(Some("IOM")),
+        vec![1, 2, 5],
+        "a facilitator sees no party's"
+    );
+    assert_eq!(
+        seen_by(None),
+        vec![1, 2, 5],
+        "nor does a reader with no party"
+    );
+}
+
+#[test]
+fn a_clause_history_shows_an_internal_comment_to_its_own_party_only() {
+    let history = clause_history(&with_internal_comments(), "a").unwrap();
+    let acts = |party: Option<&str>| -> Vec<(usize, Option<String>)> {
+        history
+            .clone()
+            .for_reader(party)
+            .acts
+            .into_iter()
+            .map(|a| (a.sequence, a.internal_to))
+            .collect()
+    };
+    assert_eq!(acts(Some("CIV")), vec![(3, Some("CIV".into())), (5, None)]);
+    assert_eq!(acts(Some("MAR")), vec![(5, None)]);
+    assert_eq!(acts(None), vec![(5, None)]);
+    assert_eq!(
+        history.clone().for_reader(None).versions,
+        history.versions,
+        "every wording is shared"
+    );
+}
+
+#[test]
+fn internal_comments_leave_the_draft_and_so_every_document_unchanged() {
+    let events = with_internal_comments();
+    let without: Vec<_> = events
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.payload,
+                NegotiationEvent::Commented { internal: true, .. }
+            )
+        })
+        .cloned()
+        .collect();
+    let mut expected = draft("neg", &without);
+    expected.as_of_sequence = events.len();
+    // Exports are pure functions of the draft and the agreement state.
+    assert_eq!(draft("neg", &events), expected);
+    assert_eq!(
+        draft("neg", &events[..3]).clauses[0].status,
+        ClauseStatus::Proposed,
+        "CIV's internal comment does not show MAR that CIV discussed the clause"
+    );
+}
+
+#[test]
+fn a_timeline_row_stored_before_internal_comments_existed_still_decodes() {
+    let entries = history(&with_internal_comments());
+    let shared = serde_json::to_value(&entries[4]).unwrap();
+    assert!(
+        shared.get("internal_to").is_none(),
+        "shared rows are stored as before: {shared}"
+    );
+    let decoded: HistoryEntry = serde_json::from_value(shared).unwrap();
+    assert_eq!(decoded, entries[4]);
+    let internal = serde_json::to_value(&entries[2]).unwrap();
+    assert_eq!(internal["internal_to"], "CIV");
+    assert_eq!(
+        serde_json::from_value::<HistoryEntry>(internal).unwrap(),
+        entries[2]
+    );
 }
 
 #[test]

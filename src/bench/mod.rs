@@ -252,6 +252,7 @@ fn cycle_command(step: usize) -> NegotiationCommand {
                 text:
                     "Le Maroc souhaite préciser les garanties applicables aux données personnelles."
                         .into(),
+                internal: false,
             },
         ),
         2 => act(
@@ -389,6 +390,7 @@ async fn seed<ES: EventStore<Negotiation>>(
             .map(|i| pacta_domain::NegotiationEvent::Commented {
                 clause_id: None,
                 text: format!("{CLAUSE_TEXT} ({})", seeded + i),
+                internal: false,
             })
             .collect();
         store

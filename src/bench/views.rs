@@ -220,6 +220,7 @@ fn seed_action(state: &Negotiation, step: usize, clauses: usize) -> Action {
         2 => Action::Comment {
             clause_id: Some(clause_id),
             text: "La Côte d'Ivoire propose de préciser les garanties applicables.".into(),
+            internal: false,
         },
         3 => Action::StatePosition {
             clause_id,

@@ -98,6 +98,9 @@ pub enum Command {
         clause: Option<String>,
         #[arg(long)]
         text: String,
+        /// For your own delegation only: the service shows it to no other party.
+        #[arg(long)]
+        internal: bool,
     },
     /// Agree, for your party, to exactly the wording with this text hash.
     Agree {
@@ -1101,11 +1104,13 @@ async fn run_with<R: PersistedEventRepository>(
             negotiation,
             clause,
             text,
+            internal,
         } => (
             negotiation,
             Action::Comment {
                 clause_id: clause,
                 text,
+                internal,
             },
         ),
         Command::Agree {

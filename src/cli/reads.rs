@@ -177,7 +177,7 @@ pub(super) async fn list(database: &Database, json: bool) -> Result<(), CliError
 
 fn print_history_entry(e: &HistoryEntry) {
     println!(
-        "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}",
+        "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}{}",
         e.sequence,
         e.recorded_at,
         e.actor,
@@ -185,8 +185,15 @@ fn print_history_entry(e: &HistoryEntry) {
         e.round.as_deref().unwrap_or("-"),
         e.event,
         &e.hash[..e.hash.len().min(16)],
+        internal_mark(e.internal_to.as_deref()),
         e.summary
     );
+}
+
+/// The operator's CLI shows every act; an internal comment says whose it is, since the service
+/// shows it to that party alone.
+fn internal_mark(internal_to: Option<&str>) -> String {
+    internal_to.map_or_else(String::new, |party| format!("[internal to {party}] "))
 }
 
 /// `[-deleted-]{+inserted+}`, with whitespace kept outside the marks; a rewritten phrase is one
@@ -320,12 +327,13 @@ fn print_clause_history(view: &ClauseHistory) {
     }
     for a in &view.acts {
         println!(
-            "#{} {} {} for {} (round {}): {}",
+            "#{} {} {} for {} (round {}): {}{}",
             a.sequence,
             a.recorded_at,
             a.actor,
             a.party,
             a.round.as_deref().unwrap_or("-"),
+            internal_mark(a.internal_to.as_deref()),
             a.summary
         );
     }
