@@ -439,9 +439,7 @@ pub struct Recorded {
 }
 
 pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), CliError> {
-    // Each negotiation is recorded only if absent, so a second run records nothing.
-    record_unless_present(ledger, DEMO_NEGOTIATION, record_mou(ledger)).await?;
-    record_unless_present(ledger, DEMO_AGREEMENT, record_agreement(ledger)).await?;
+    load(ledger).await?;
     println!();
     let events = ledger.events(DEMO_NEGOTIATION).await?;
     print_draft(&pacta_projections::draft(DEMO_NEGOTIATION, &events), None);
@@ -496,6 +494,17 @@ pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), 
     }
     Ok(())
 }
+
+/// Records the story's negotiations that the store does not hold yet, so a second run records
+/// nothing.
+pub async fn load<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), CliError> {
+    record_unless_present(ledger, DEMO_NEGOTIATION, record_mou(ledger)).await?;
+    record_unless_present(ledger, DEMO_AGREEMENT, record_agreement(ledger)).await
+}
+
+/// The person `pacta serve --demo` issues a token to: Côte d'Ivoire's head of delegation on the
+/// MoU, who sees its draft, positions and her own party's internal notes.
+pub const DEMO_TOKEN_PERSON: &str = CIV_HEAD.id;
 
 /// Records one negotiation's story unless the store already holds that negotiation. `story` is
 /// not started (futures are lazy) when it is skipped.

@@ -17,7 +17,7 @@ use pacta_domain::metadata;
 use pacta_domain::{Action, Delegate, Negotiation, NegotiationCommand, NegotiationError};
 
 use crate::chain::{ChainError, ChainHead};
-use crate::store::{ChainedEventStore, LoadError};
+use crate::store::{ChainedEventStore, Checked, Database, LoadError};
 
 /// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
 /// to sit in every event's metadata.
@@ -163,6 +163,22 @@ impl<R: PersistedEventRepository> Ledger<R> {
         Ok(events)
     }
 
+    /// The negotiation's events up to its first bad link, and that link's fault, if any.
+    /// Unknown negotiations are an error.
+    pub async fn checked_events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Checked<Negotiation>, LedgerError> {
+        let checked = self
+            .store
+            .load_checked::<Negotiation>(negotiation_id)
+            .await?;
+        if checked.events.is_empty() && checked.broken.is_none() {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        Ok(checked)
+    }
+
     /// Recomputes the negotiation's chain from its first event.
     pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
         Ok(self
@@ -170,6 +186,60 @@ impl<R: PersistedEventRepository> Ledger<R> {
             .load_verified::<Negotiation>(negotiation_id)
             .await?
             .1)
+    }
+}
+
+/// A ledger on whichever database a URL named, for code that serves both without being generic
+/// (the HTTP service's state is one concrete type).
+pub enum AnyLedger {
+    Postgres(Ledger<postgres_es::PostgresEventRepository>),
+    Sqlite(Ledger<sqlite_es::SqliteEventRepository>),
+}
+
+macro_rules! on_ledger {
+    ($any:expr, |$ledger:ident| $body:expr) => {
+        match $any {
+            AnyLedger::Postgres($ledger) => $body,
+            AnyLedger::Sqlite($ledger) => $body,
+        }
+    };
+}
+
+impl AnyLedger {
+    pub fn on(database: &Database) -> AnyLedger {
+        match database {
+            Database::Postgres(pool) => AnyLedger::Postgres(Ledger::new(
+                postgres_es::PostgresEventRepository::new(pool.clone()),
+            )),
+            Database::Sqlite(pool) => AnyLedger::Sqlite(Ledger::new(
+                sqlite_es::SqliteEventRepository::new(pool.clone()),
+            )),
+        }
+    }
+
+    pub async fn execute_idempotent(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        context: &CommandContext,
+    ) -> Result<Executed, LedgerError> {
+        on_ledger!(self, |l| l
+            .execute_idempotent(negotiation_id, command, context)
+            .await)
+    }
+
+    pub async fn events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        on_ledger!(self, |l| l.events(negotiation_id).await)
+    }
+
+    pub async fn checked_events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Checked<Negotiation>, LedgerError> {
+        on_ledger!(self, |l| l.checked_events(negotiation_id).await)
     }
 }
 

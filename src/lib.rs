@@ -10,6 +10,7 @@ pub mod bench;
 pub mod chain;
 pub mod cli;
 pub mod demo;
+pub mod http;
 pub mod journal;
 pub mod keys;
 pub mod ledger;

@@ -42,6 +42,12 @@ pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
 };
 pub use permissions::{is_permitted, PERMISSIONS};
+
+/// Checks a person id by the rule every accreditation applies, for tools that name persons
+/// outside a negotiation (such as the service's bearer tokens).
+pub fn check_person_id(person: &str) -> Result<(), NegotiationError> {
+    aggregate::check_identifier("person id", person)
+}
 pub use revisions::{RevisionPeriod, TextInForce};
 pub use rounds::Round;
 pub use signing::{

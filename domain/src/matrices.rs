@@ -70,6 +70,7 @@ impl std::str::FromStr for RowProgress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Row {
     pub content: RowContent,
     pub row_hash: String,
@@ -79,6 +80,7 @@ pub struct Row {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Matrix {
     pub title: String,
     /// Row ids in the order proposed.

@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::EventEnvelope;
+use pacta_domain::Negotiation;
 use pacta_projections::export::{self as exporters, AkomaNtosoSource};
 use pacta_projections::{
     action_matrices, agreement_state, draft, draft_of_revision, events_at, Draft, Point,
@@ -36,7 +38,8 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     Markdown,
     Html,
@@ -45,11 +48,63 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Markdown,
+        Format::Html,
+        Format::Docx,
+        Format::AkomaNtoso,
+        Format::Json,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::AkomaNtoso => "akoma-ntoso",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::AkomaNtoso => "application/akn+xml",
+            Format::Json => "application/json",
+        }
+    }
+
+    pub fn file_extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::AkomaNtoso => "akn.xml",
+            Format::Json => "json",
+        }
+    }
+}
+
+/// What to export, besides the negotiation and the format.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub language: Option<String>,
+    pub revision: Option<u32>,
+    pub at: Option<String>,
+}
+
 /// What `pacta export` can fail with beyond the CLI's common errors; each is one line.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportFailure {
     #[error("a .docx is binary: pass --out FILE to say where to write it")]
     DocxNeedsOut,
+    #[error("choose either a revision or a point in time, not both")]
+    RevisionAndPoint,
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -68,27 +123,46 @@ pub async fn run<R: PersistedEventRepository>(
     if args.format == Format::Docx && args.out.is_none() {
         return Err(ExportFailure::DocxNeedsOut.into());
     }
-    let point: Option<Point> = args.at.as_deref().map(str::parse).transpose()?;
     let all_events = ledger.events(&args.negotiation).await?;
+    let selection = Selection {
+        language: args.language,
+        revision: args.revision,
+        at: args.at,
+    };
+    let document = render(&args.negotiation, &all_events, args.format, selection)?;
+    write(args.out, &document)
+}
+
+/// The document in full, from the negotiation's verified events.
+pub fn render(
+    negotiation: &str,
+    all_events: &[EventEnvelope<Negotiation>],
+    format: Format,
+    selection: Selection,
+) -> Result<Vec<u8>, CliError> {
+    if selection.revision.is_some() && selection.at.is_some() {
+        return Err(ExportFailure::RevisionAndPoint.into());
+    }
+    let point: Option<Point> = selection.at.as_deref().map(str::parse).transpose()?;
     // At a point, every view is the same fold over the prefix that ends there, so the
     // agreement state and matrices cannot run ahead of the text they accompany.
     let events = match &point {
-        Some(point) => events_at(&all_events, point)?,
-        None => &all_events[..],
+        Some(point) => events_at(all_events, point)?,
+        None => all_events,
     };
-    let view = match args.revision {
-        None => draft(&args.negotiation, events),
-        Some(revision) => draft_of_revision(&args.negotiation, events, revision).ok_or(
-            CliError::UnknownRevision {
-                negotiation: args.negotiation.clone(),
+    let view = match selection.revision {
+        None => draft(negotiation, events),
+        Some(revision) => {
+            draft_of_revision(negotiation, events, revision).ok_or(CliError::UnknownRevision {
+                negotiation: negotiation.to_string(),
                 revision,
-            },
-        )?,
+            })?
+        }
     };
-    let language = chosen_language(&view, args.language)?;
-    let agreement = agreement_state(&args.negotiation, events, None);
+    let language = chosen_language(&view, selection.language)?;
+    let agreement = agreement_state(negotiation, events, None);
     let matrices = action_matrices(events);
-    let document: Vec<u8> = match args.format {
+    let document: Vec<u8> = match format {
         Format::Markdown => exporters::draft_markdown(&view, &language)
             .map_err(ExportFailure::from)?
             .into_bytes(),
@@ -119,7 +193,7 @@ pub async fn run<R: PersistedEventRepository>(
             text.into_bytes()
         }
     };
-    write(args.out, &document)
+    Ok(document)
 }
 
 /// The language asked for, which must be authentic, or the negotiation's first one.

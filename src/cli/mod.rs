@@ -1,10 +1,11 @@
 //! The `pacta` command line: one subcommand per negotiating act, and the views to read them.
 
 mod audit;
-mod export;
+pub mod export;
 mod journal;
 mod projections;
 mod reads;
+mod serve;
 mod tokens;
 
 use std::io::Read;
@@ -307,6 +308,15 @@ pub enum Command {
     Round {
         #[command(subcommand)]
         command: RoundCommand,
+    },
+    /// Serve the HTTP API and the web pages (see README: "The service").
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080 (port 0: any free port).
+        #[arg(long, default_value = crate::http::DEFAULT_LISTEN)]
+        listen: String,
+        /// Load the demo story first, and print a token to sign in with.
+        #[arg(long)]
+        demo: bool,
     },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
@@ -730,6 +740,13 @@ pub enum CliError {
     /// The findings of `pacta audit verify`, one per line.
     #[error("{0}")]
     Audit(String),
+    #[error("cannot listen on {address}: {source} (is another server using it? try --listen 127.0.0.1:0)")]
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("the service stopped: {0}")]
+    Serve(String),
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -758,6 +775,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         return audit::verify(file, trusted_checkpoint.as_deref());
     }
     let database = Database::connect(&cli.store).await?;
+    if let Command::Serve { listen, demo } = &cli.command {
+        return serve::run(database, listen, *demo).await;
+    }
     match &database {
         Database::Postgres(pool) => {
             let ledger = Ledger::new(postgres_es::PostgresEventRepository::new(pool.clone()));
@@ -823,6 +843,9 @@ async fn run_with<R: PersistedEventRepository>(
                 signing,
             };
             (negotiation, action)
+        }
+        Command::Serve { listen, demo } => {
+            return serve::run(database.clone(), &listen, demo).await;
         }
         Command::Key {
             command: KeyCommand::Generate { out },

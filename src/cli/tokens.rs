@@ -4,9 +4,7 @@
 
 use chrono::{SecondsFormat, Utc};
 use clap::Subcommand;
-use pacta_domain::{
-    Action, InstrumentKind, Negotiation, NegotiationCommand, NegotiationError, Party,
-};
+use pacta_domain::{check_person_id, NegotiationError};
 
 use super::CliError;
 use crate::store::{Database, TokenRecord};
@@ -113,46 +111,9 @@ fn print_tokens(tokens: &[TokenRecord]) {
     }
 }
 
-/// Checks a person id with the domain's own rule, which it keeps to itself: asking it to open a
-/// negotiation headed by `person` applies exactly that rule. Every other field of the probe is
-/// valid (a test shows the probe is accepted for a valid id), so an invalid identifier can only
-/// be the person's.
-fn check_person_id(person: &str) -> Result<(), NegotiationError> {
-    match Negotiation::default().decide(&opening_headed_by(person)) {
-        Err(refusal @ NegotiationError::InvalidIdentifier { .. }) => Err(refusal),
-        _ => Ok(()),
-    }
-}
-
-fn opening_headed_by(person: &str) -> NegotiationCommand {
-    let party = |code: &str, head: &str| Party::new(code, "Probe", head, "Probe");
-    NegotiationCommand {
-        actor: person.to_string(),
-        action: Action::OpenNegotiation {
-            negotiation_id: "probe".to_string(),
-            title: "Probe".to_string(),
-            instrument_kind: InstrumentKind::Mou,
-            parties: vec![party("CIV", person), party("MAR", "probe.other-head")],
-            facilitator: None,
-            languages: vec!["en".to_string()],
-            language_responsibility: Default::default(),
-            entry_into_force_rule: None,
-            termination_notice_months: None,
-            provisional_application: false,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_probe_is_accepted_for_a_valid_person_id() {
-        assert!(Negotiation::default()
-            .decide(&opening_headed_by("koffi.yao"))
-            .is_ok());
-    }
 
     #[test]
     fn person_ids_follow_the_domain_rule() {

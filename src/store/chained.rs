@@ -39,6 +39,13 @@ impl<A> ChainedContext<A> {
     }
 }
 
+/// A stream checked link by link: the events up to the first bad link, and that link's fault.
+pub struct Checked<A: Aggregate> {
+    pub events: Vec<EventEnvelope<A>>,
+    pub head: ChainHead,
+    pub broken: Option<ChainError>,
+}
+
 /// Why a stream could not be read as a verified chain.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -61,6 +68,41 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
         let events = self.repo.get_events::<A>(aggregate_id).await?;
         let head = chain::verify_stream(aggregate_id, &events)?;
         Ok((events, head))
+    }
+
+    /// The longest verified prefix of one aggregate's stream, and where and why the rest fails
+    /// to verify, if it does: what a reader needs to show which events still hold.
+    pub async fn load_checked<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Checked<A>, LoadError> {
+        let events = self.repo.get_events::<A>(aggregate_id).await?;
+        let mut head = ChainHead::EMPTY;
+        let mut broken = None;
+        let mut verified = 0;
+        for event in &events {
+            match chain::verify_next(aggregate_id, head, event) {
+                Ok(next) => {
+                    head = next;
+                    verified += 1;
+                }
+                Err(error) => {
+                    broken = Some(error);
+                    break;
+                }
+            }
+        }
+        let mut events = events;
+        events.truncate(verified);
+        let envelopes = events
+            .into_iter()
+            .map(EventEnvelope::<A>::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Checked {
+            events: envelopes,
+            head,
+            broken,
+        })
     }
 
     async fn load_envelopes<A: Aggregate>(

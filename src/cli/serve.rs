@@ -1,0 +1,56 @@
+//! `pacta serve`: starts the HTTP service on a store, optionally with the demo story loaded and
+//! a token to sign in with.
+
+use std::sync::Arc;
+
+use super::CliError;
+use crate::http::{self, AppState};
+use crate::ledger::AnyLedger;
+use crate::store::Database;
+
+pub async fn run(database: Database, listen: &str, demo: bool) -> Result<(), CliError> {
+    http::init_logging();
+    let mut demo_token = None;
+    if demo {
+        match AnyLedger::on(&database) {
+            AnyLedger::Postgres(ledger) => crate::demo::load(&ledger).await?,
+            AnyLedger::Sqlite(ledger) => crate::demo::load(&ledger).await?,
+        }
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let issued = database
+            .issue_token(crate::demo::DEMO_TOKEN_PERSON, "pacta serve --demo", &now)
+            .await?;
+        demo_token = Some(issued);
+    }
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|source| CliError::Listen {
+            address: listen.to_string(),
+            source,
+        })?;
+    let address = listener.local_addr().map_err(|source| CliError::Listen {
+        address: listen.to_string(),
+        source,
+    })?;
+    let state = Arc::new(AppState::new(database));
+    state
+        .catch_up()
+        .await
+        .map_err(|e| CliError::Serve(e.message))?;
+    println!("Pacta is serving http://{address}/ (API description: http://{address}/openapi.json)");
+    if let Some(issued) = demo_token {
+        println!(
+            "Sign in at http://{address}/login as {} (Côte d'Ivoire's head of delegation) with this token:",
+            issued.person
+        );
+        println!("{}", issued.token);
+        println!(
+            "or call the API: curl -H 'Authorization: Bearer {}' http://{address}/api/negotiations",
+            issued.token
+        );
+    }
+    println!("Stop with Ctrl-C; requests in flight finish first.");
+    http::serve(state, listener)
+        .await
+        .map_err(|e| CliError::Serve(e.to_string()))
+}
