@@ -166,6 +166,16 @@ pub struct TrustedCheckpoint {
     pub checkpoint: BundleCheckpoint,
 }
 
+/// A negotiation's head an auditor kept (`pacta verify NEG` prints it): the bundle must reach
+/// it, with the same hash. A chain and a checkpoint alone cannot show that events were cut from
+/// the end of a bundle; only something the auditor kept from before can.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedHead {
+    pub sequence: usize,
+    /// Lower-case hex of the event's chain hash.
+    pub hash: String,
+}
+
 /// What a finding is about: the place the verifier names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Subject {
@@ -248,6 +258,7 @@ fn body_of(checkpoint: &BundleCheckpoint) -> Result<CheckpointBody, String> {
 pub fn verify(
     bundle: &Bundle,
     trusted: Option<&TrustedCheckpoint>,
+    trusted_head: Option<&TrustedHead>,
 ) -> Result<Report, Vec<Finding>> {
     let mut findings = Findings(Vec::new());
     let mut report = Report {
@@ -275,6 +286,10 @@ pub fn verify(
     match chain::verify_stream(id, &serialized) {
         Ok(head) => report.events = head.sequence,
         Err(error) => findings.add(Subject::Event(error.sequence), error.problem.to_string()),
+    }
+
+    if let Some(head) = trusted_head {
+        check_head(&serialized, head, &mut findings);
     }
 
     // 2. The checkpoint's ledger signature, under the ledger key the bundle names.
@@ -484,6 +499,33 @@ pub fn verify(
         Ok(report)
     } else {
         Err(findings.0)
+    }
+}
+
+/// The bundle must hold the kept head's event, with the kept hash.
+fn check_head(events: &[SerializedEvent], head: &TrustedHead, findings: &mut Findings) {
+    match events.iter().find(|e| e.sequence == head.sequence) {
+        None => findings.add(
+            Subject::Bundle,
+            format!(
+                "it ends at event {}, before the head you kept (event {}): events were cut from its end",
+                events.last().map_or(0, |e| e.sequence),
+                head.sequence
+            ),
+        ),
+        Some(event) => {
+            let hash = chain::hash_field(event).map(hex::encode);
+            if hash.as_deref() != Some(head.hash.as_str()) {
+                findings.add(
+                    Subject::Event(head.sequence),
+                    format!(
+                        "its hash is {}, not {} as you kept it: the history was rewritten",
+                        hash.as_deref().unwrap_or("missing"),
+                        head.hash
+                    ),
+                );
+            }
+        }
     }
 }
 

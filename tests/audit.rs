@@ -18,6 +18,7 @@ on_both_stores!(
     a_deleted_event_is_found,
     two_swapped_events_are_found,
     a_tail_cut_short_in_the_store_is_refused_by_the_export,
+    a_bundle_cut_short_after_export_is_found_against_a_kept_head,
     a_deleted_negotiation_is_refused_by_the_export,
     a_restore_from_before_a_cosigned_checkpoint_fails_against_it,
     a_forged_draft_signature_is_found,
@@ -85,7 +86,7 @@ async fn demo_with_checkpoint(backend: Backend) -> Setup {
 
 fn verify(bundle: &Value, trusted: Option<&TrustedCheckpoint>) -> Result<Report, Vec<Finding>> {
     let bundle = audit::parse_bundle(&bundle.to_string()).expect("a well-formed bundle");
-    audit::verify(&bundle, trusted)
+    audit::verify(&bundle, trusted, None)
 }
 
 /// The bundle must fail with a finding about `subject` whose text contains `problem`.
@@ -281,6 +282,49 @@ async fn a_tail_cut_short_in_the_store_is_refused_by_the_export(backend: Backend
         ))
         .await;
     setup.export_refused(DEMO_NEGOTIATION, "the history was cut short");
+}
+
+/// Events cut from the end of the bundle file leave a chain and proofs that verify; only the head
+/// the auditor kept from `pacta verify` shows the cut, and a rewritten head.
+async fn a_bundle_cut_short_after_export_is_found_against_a_kept_head(backend: Backend) {
+    let setup = demo_with_checkpoint(backend).await;
+    let verified = ok(&setup.store, &["verify", DEMO_NEGOTIATION]);
+    let head = verified
+        .split("head ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("pacta verify prints the head")
+        .to_string();
+    let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
+    let file = setup.path("bundle.json");
+    std::fs::write(&file, bundle.to_string()).unwrap();
+    let whole = ok(
+        &setup.store,
+        &["audit", "verify", &file, "--trusted-head", &head],
+    );
+    assert!(whole.contains("reaches the head you kept"), "{whole}");
+
+    let events = bundle["events"].as_array_mut().unwrap();
+    let kept_len = events.len() - 3;
+    events.truncate(kept_len);
+    std::fs::write(&file, bundle.to_string()).unwrap();
+    assert!(
+        verify(&bundle, None).is_ok(),
+        "without a kept head the cut cannot be seen"
+    );
+    refused(
+        &setup.store,
+        &["audit", "verify", &file, "--trusted-head", &head],
+        &format!("bundle: it ends at event {kept_len}, before the head you kept"),
+    );
+    let (sequence, _) = head.split_once(':').unwrap();
+    let rewritten = format!("{}:{}", kept_len, "0".repeat(64));
+    refused(
+        &setup.store,
+        &["audit", "verify", &file, "--trusted-head", &rewritten],
+        &format!("event {kept_len}: its hash is"),
+    );
+    assert_ne!(sequence, kept_len.to_string());
 }
 
 async fn a_deleted_negotiation_is_refused_by_the_export(backend: Backend) {

@@ -69,7 +69,7 @@ pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), CliError>
         let started = Instant::now();
         let parsed = crate::audit::parse_bundle(&text).map_err(CliError::Bench)?;
         let parsed_s = started.elapsed().as_secs_f64();
-        let report = crate::audit::verify(&parsed, None).map_err(|findings| {
+        let report = crate::audit::verify(&parsed, None, None).map_err(|findings| {
             CliError::Bench(format!(
                 "the bundle does not verify: {} findings",
                 findings.len()

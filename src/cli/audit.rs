@@ -12,7 +12,8 @@ use super::journal::{leaves_matching, prove_consistent, verified_checkpoint};
 use super::CliError;
 use crate::audit::{
     self, Bundle, BundleCheckpoint, BundleCosignature, BundleEvent, ConsistencyFrom,
-    DraftSignature, Keys, PartyKey, TrustedCheckpoint, FORMAT_VERSION, MAX_BUNDLE_BYTES,
+    DraftSignature, Keys, PartyKey, TrustedCheckpoint, TrustedHead, FORMAT_VERSION,
+    MAX_BUNDLE_BYTES,
 };
 use crate::journal;
 use crate::store::Database;
@@ -41,6 +42,10 @@ pub enum AuditCommand {
         /// extend it.
         #[arg(long)]
         trusted_checkpoint: Option<PathBuf>,
+        /// The negotiation's head you kept (SEQUENCE:HASH, as `pacta verify NEG` prints it):
+        /// the bundle must reach it, so events cut from its end are found.
+        #[arg(long, value_parser = super::parse_head)]
+        trusted_head: Option<(usize, String)>,
     },
 }
 
@@ -230,6 +235,7 @@ fn read_limited(path: &std::path::Path, max_bytes: u64) -> Result<String, CliErr
 pub(super) fn verify(
     file: &std::path::Path,
     trusted: Option<&std::path::Path>,
+    trusted_head: Option<(usize, String)>,
 ) -> Result<(), CliError> {
     let bundle = audit::parse_bundle(&read_limited(file, MAX_BUNDLE_BYTES)?)
         .map_err(|e| fail(format!("{}: {e}", file.display())))?;
@@ -249,7 +255,8 @@ pub(super) fn verify(
     // A doctored history can break the domain's invariants while it is replayed; the verifier
     // turns that panic into a finding, and the default hook would add lines of noise to it.
     std::panic::set_hook(Box::new(|_| {}));
-    match audit::verify(&bundle, trusted.as_ref()) {
+    let trusted_head = trusted_head.map(|(sequence, hash)| TrustedHead { sequence, hash });
+    match audit::verify(&bundle, trusted.as_ref(), trusted_head.as_ref()) {
         Ok(report) => {
             println!(
                 "audit bundle of '{}' verified against checkpoint {}",
@@ -264,6 +271,9 @@ pub(super) fn verify(
             );
             if let Some(size) = report.consistent_with {
                 println!("consistent with the trusted checkpoint {size}");
+            }
+            if let Some(head) = &trusted_head {
+                println!("reaches the head you kept, event {}", head.sequence);
             }
             Ok(())
         }

@@ -461,7 +461,7 @@ pub struct OpenArgs {
     pub provisional_application: bool,
 }
 
-fn parse_head(spec: &str) -> Result<(usize, String), String> {
+pub(crate) fn parse_head(spec: &str) -> Result<(usize, String), String> {
     let parsed = spec.split_once(':').and_then(|(sequence, hash)| {
         let is_hash = hash.len() == 64
             && hash
@@ -769,10 +769,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             audit::AuditCommand::Verify {
                 file,
                 trusted_checkpoint,
+                trusted_head,
             },
     } = &cli.command
     {
-        return audit::verify(file, trusted_checkpoint.as_deref());
+        return audit::verify(file, trusted_checkpoint.as_deref(), trusted_head.clone());
     }
     let database = Database::connect(&cli.store).await?;
     if let Command::Serve { listen, demo } = &cli.command {
