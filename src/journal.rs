@@ -36,6 +36,8 @@ pub enum JournalError {
     BadSizes { old_size: u64, new_size: u64 },
     #[error("'{0}' is not a 64-digit lower-case hex hash")]
     BadHash(String),
+    #[error("the stored frontier of the journal at size {0} is malformed")]
+    BadFrontier(u64),
     #[error("'{0}' is not a hex Ed25519 public key")]
     BadPublicKey(String),
     #[error("the signature does not verify under public key {0}")]
@@ -73,32 +75,84 @@ fn flatten(proof: &[Hash]) -> Vec<u8> {
 
 /// RFC 6962 Merkle Tree Hash of the tree whose leaves are `leaves`, in order.
 ///
-/// Computed in one pass with 2n − 1 hashes and a stack of log₂ n nodes: the perfect subtrees
-/// are merged as they complete, and what remains is joined right to left, which is RFC 6962
-/// §2.1's split at the largest power of two. (Building the crate's tree re-hashes a path per
+/// Computed in one pass with 2n − 1 hashes and a stack of log₂ n nodes (a `Frontier`): the
+/// perfect subtrees are merged as they complete, and what remains is joined right to left. (Building the crate's tree re-hashes a path per
 /// leaf: 9 s instead of about 1 s for a million leaves.) The tests check it against the crate's
 /// root for every size up to 130 and against the RFC's vectors.
 pub fn root<L: AsRef<[u8]>>(leaves: &[L]) -> Hash {
-    let mut perfect: Vec<(u64, Hash)> = Vec::new();
+    let mut frontier = Frontier::default();
     for leaf in leaves {
-        let mut node = (1, leaf_hash_of(leaf.as_ref()));
-        while let Some(&(size, left)) = perfect.last() {
-            if size != node.0 {
-                break;
-            }
-            perfect.pop();
-            node = (size * 2, node_hash(&left, &node.1));
+        frontier.push(leaf.as_ref());
+    }
+    frontier.root()
+}
+
+/// The right edge of a tree: the roots of its perfect subtrees, left (largest) to right, one per
+/// bit set in its size. It is all a tree needs to append a leaf and give its root, so the
+/// journal keeps one per size it reaches and a checkpoint costs log₂ n hashes, not n.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frontier {
+    size: u64,
+    nodes: Vec<Hash>,
+}
+
+impl Frontier {
+    /// A stored frontier; its nodes must be as many as the bits set in `size`.
+    pub fn from_parts(size: u64, nodes: Vec<Hash>) -> Option<Frontier> {
+        (nodes.len() == size.count_ones() as usize).then_some(Frontier { size, nodes })
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn nodes(&self) -> &[Hash] {
+        &self.nodes
+    }
+
+    /// The nodes as stored: concatenated lower-case hex.
+    pub fn nodes_hex(&self) -> String {
+        self.nodes.iter().map(hex::encode).collect()
+    }
+
+    /// A frontier as stored: `size` and its nodes as concatenated hex.
+    pub fn from_hex(size: u64, nodes: &str) -> Result<Frontier, JournalError> {
+        let bad = || JournalError::BadFrontier(size);
+        let nodes = (0..nodes.len())
+            .step_by(64)
+            .map(|at| parse_hash(nodes.get(at..at + 64).ok_or_else(bad)?).map_err(|_| bad()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Frontier::from_parts(size, nodes).ok_or_else(bad)
+    }
+
+    /// Appends a leaf (its value; the 0x00-prefixed hash is taken here).
+    pub fn push(&mut self, leaf: &[u8]) {
+        let mut node = leaf_hash_of(leaf);
+        // Each trailing 1 bit of the size is a perfect subtree the new leaf completes.
+        let mut size = self.size;
+        while size & 1 == 1 {
+            let left = self
+                .nodes
+                .pop()
+                .expect("invariant: one node per bit set in the size");
+            node = node_hash(&left, &node);
+            size >>= 1;
         }
-        perfect.push(node);
+        self.nodes.push(node);
+        self.size += 1;
+        debug_assert_eq!(self.nodes.len(), self.size.count_ones() as usize);
     }
-    let Some((_, mut root)) = perfect.pop() else {
-        // RFC 6962 §2.1: the hash of an empty list is the hash of an empty string.
-        return Sha256::digest([]).into();
-    };
-    while let Some((_, left)) = perfect.pop() {
-        root = node_hash(&left, &root);
+
+    /// RFC 6962 Merkle Tree Hash: the perfect subtrees joined right to left, which is §2.1's
+    /// split at the largest power of two.
+    pub fn root(&self) -> Hash {
+        let mut nodes = self.nodes.iter().rev();
+        let Some(last) = nodes.next() else {
+            // RFC 6962 §2.1: the hash of an empty list is the hash of an empty string.
+            return Sha256::digest([]).into();
+        };
+        nodes.fold(*last, |right, left| node_hash(left, &right))
     }
-    root
 }
 
 fn leaf_hash_of(leaf: &[u8]) -> Hash {
@@ -268,6 +322,24 @@ pub fn proof_hex(proof: &[Hash]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frontier_stored_at_any_size_and_extended_gives_the_crates_root() {
+        let leaves: Vec<Hash> = (0u32..70)
+            .map(|i| Sha256::digest(i.to_be_bytes()).into())
+            .collect();
+        let expected = to_hash(tree(&leaves).root().as_bytes());
+        for stored_at in 0..=leaves.len() {
+            let mut before = Frontier::default();
+            leaves[..stored_at].iter().for_each(|l| before.push(l));
+            let mut resumed =
+                Frontier::from_parts(before.size(), before.nodes().to_vec()).expect("well formed");
+            leaves[stored_at..].iter().for_each(|l| resumed.push(l));
+            assert_eq!(resumed.root(), expected, "stored at {stored_at}");
+        }
+        assert!(Frontier::from_parts(3, vec![[0; 32]]).is_none());
+        assert!(Frontier::from_parts(4, vec![[0; 32]; 2]).is_none());
+    }
 
     #[test]
     fn the_one_pass_root_equals_the_crates_tree_root_at_every_size() {

@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::chain::{self, ChainError, ChainHead, ChainProblem, Seal};
+use crate::journal::{self, Frontier, JournalError};
 use crate::store::{CommitCursor, CommittedEvent, Database, StoreError};
 
 /// Events read, folded and written per transaction: large enough that a rebuild is not dominated
@@ -555,6 +556,10 @@ fn parse<T: DeserializeOwned>(
     })
 }
 
+fn journal_error(error: JournalError) -> ViewError {
+    ViewError::Store(StoreError::Journal(error.to_string()))
+}
+
 /// The view tables on one database. The SQL is the same on both but for how a transaction takes
 /// the write lock, how JSON is typed, and how an event's place in the commit order is compared
 /// with a checkpoint's (see `Database::read_committed`): on PostgreSQL in the `xid8` terms of the
@@ -597,6 +602,33 @@ macro_rules! view_tables {
                 Ok((tx, checkpoints))
             }
 
+            /// The journal's frontier at `tree_size`: the stored one, or, for a journal begun
+            /// before frontiers were kept, folded once from its leaves.
+            async fn frontier_at(tx: &mut Tx, tree_size: i64) -> Result<Frontier, ViewError> {
+                if tree_size == 0 {
+                    return Ok(Frontier::default());
+                }
+                let stored: Option<String> =
+                    sqlx::query_scalar("SELECT nodes FROM journal_frontiers WHERE tree_size = $1")
+                        .bind(tree_size)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                if let Some(nodes) = stored {
+                    return Frontier::from_hex(tree_size as u64, &nodes).map_err(journal_error);
+                }
+                let leaves: Vec<String> = sqlx::query_scalar(
+                    "SELECT chain_hash FROM journal_leaves WHERE leaf_index < $1 ORDER BY leaf_index",
+                )
+                .bind(tree_size)
+                .fetch_all(&mut **tx)
+                .await?;
+                let mut frontier = Frontier::default();
+                for leaf in &leaves {
+                    frontier.push(&journal::parse_hash(leaf).map_err(journal_error)?);
+                }
+                Ok(frontier)
+            }
+
             pub(super) async fn write(mut tx: Tx, writes: &Writes) -> Result<(), ViewError> {
                 for (view, negotiation_id, last_sequence, document) in &writes.documents {
                     sqlx::query(concat!(
@@ -636,6 +668,17 @@ macro_rules! view_tables {
                             .push_bind(hash);
                     });
                     insert.build().execute(&mut *tx).await?;
+                }
+                if let Some((start, ..)) = writes.journal.first() {
+                    let mut frontier = frontier_at(&mut tx, *start).await?;
+                    for (_, _, _, hash) in &writes.journal {
+                        frontier.push(&journal::parse_hash(hash).map_err(journal_error)?);
+                    }
+                    sqlx::query("INSERT INTO journal_frontiers (tree_size, nodes) VALUES ($1, $2)")
+                        .bind(frontier.size() as i64)
+                        .bind(frontier.nodes_hex())
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 for checkpoint in &writes.checkpoints {
                     sqlx::query(

@@ -15,6 +15,7 @@ on_both_stores!(
     checkpoints_cosignatures_and_proofs_follow_the_journal,
     a_cosigner_refuses_a_checkpoint_over_a_rewritten_journal,
     a_process_killed_mid_catch_up_leaves_the_journal_dense,
+    a_journal_begun_without_frontiers_gains_them_and_checkpoints_agree,
 );
 
 /// (leaf index, negotiation, sequence, chain hash), in leaf order.
@@ -54,7 +55,8 @@ async fn committed(database: &Database) -> Vec<(String, i64, String)> {
         .collect()
 }
 
-/// The journal holds exactly one leaf per committed event, in commit order, indexed 0..n-1.
+/// The journal holds exactly one leaf per committed event, in commit order, indexed 0..n-1,
+/// and a frontier at its size.
 async fn assert_journal_is_the_ledger_in_commit_order(database: &Database) {
     let leaves = leaves(database).await;
     let expected = committed(database).await;
@@ -65,6 +67,33 @@ async fn assert_journal_is_the_ledger_in_commit_order(database: &Database) {
         assert_eq!(*index, i as i64);
         assert_eq!((negotiation, sequence, hash), (e_neg, e_seq, e_hash));
     }
+    let sizes = assert_frontiers_give_the_roots_of_the_leaves(database).await;
+    assert_eq!(sizes.last().copied(), Some(leaves.len() as u64));
+}
+
+/// Every stored frontier's root is the root of the leaves up to its size; returns the sizes.
+async fn assert_frontiers_give_the_roots_of_the_leaves(database: &Database) -> Vec<u64> {
+    const QUERY: &str = "SELECT tree_size FROM journal_frontiers ORDER BY tree_size";
+    let sizes: Vec<i64> = match database {
+        Database::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await,
+        Database::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await,
+    }
+    .unwrap();
+    let leaves: Vec<[u8; 32]> = leaves(database)
+        .await
+        .iter()
+        .map(|(.., hash)| journal::parse_hash(hash).unwrap())
+        .collect();
+    for size in &sizes {
+        let size = *size as u64;
+        let stored = database.journal_root(size).await.unwrap();
+        assert_eq!(
+            stored,
+            Some(journal::root(&leaves[..size as usize])),
+            "frontier at {size}"
+        );
+    }
+    sizes.into_iter().map(|s| s as u64).collect()
 }
 
 /// Runs a command that must be refused in one line containing `expected`, and checks that it
@@ -354,7 +383,7 @@ async fn checkpoints_cosignatures_and_proofs_follow_the_journal(backend: Backend
     refused(
         &store,
         &["proof", "consistency", &size, &forged],
-        &format!("checkpoint {forged} is not consistent with checkpoint {size}"),
+        &format!("checkpoint {forged} does not match the journal"),
     )
     .await;
     // And the ledger refuses to sign past it.
@@ -404,9 +433,53 @@ async fn a_process_killed_mid_catch_up_leaves_the_journal_dense(backend: Backend
             .find(|s| s.view == pacta::views::View::Journal)
             .unwrap();
         assert_eq!(journal.events_applied, leaves.len() as u64);
+        // Frontiers are written with their batch's leaves, so none runs ahead of them (a
+        // commit the killed client had sent may still land after the leaves were read above,
+        // so their count is compared after the full catch-up below).
+        assert_frontiers_give_the_roots_of_the_leaves(&store.database).await;
     }
     ok(&store, &["projections", "catch-up"]);
     assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+}
+
+/// A journal filled before frontiers were kept (their rows removed, as a database migrated from
+/// an earlier version would lack them): a checkpoint over it folds the leaves, the next batch
+/// folds them once into a frontier, and the next checkpoint, from that frontier, extends it.
+async fn a_journal_begun_without_frontiers_gains_them_and_checkpoints_agree(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("ledger.key").display().to_string();
+    generate_key(&store, &key);
+    open_civ_mar(&store, "frontiers", "Mémorandum", "mou");
+    let cleared = match backend {
+        Backend::Postgres => {
+            "ALTER TABLE journal_frontiers DISABLE TRIGGER journal_frontiers_append_only"
+        }
+        Backend::Sqlite => "DROP TRIGGER journal_frontiers_no_delete",
+    };
+    store.raw(cleared).await;
+    store.raw("DELETE FROM journal_frontiers").await;
+    let size_before = leaves(&store.database).await.len() as u64;
+    assert_eq!(store.database.journal_root(size_before).await.unwrap(), None);
+    ok(&store, &["checkpoint", "create", "--key", &key]);
+
+    ok(
+        &store,
+        &["--as", "civ.head", "comment", "frontiers", "--text", "encore"],
+    );
+    assert_journal_is_the_ledger_in_commit_order(&store.database).await;
+    ok(&store, &["checkpoint", "create", "--key", &key]);
+    let shown = json(&store, &["checkpoint", "show", "--json"]);
+    let leaves: Vec<[u8; 32]> = leaves(&store.database)
+        .await
+        .iter()
+        .map(|(.., hash)| journal::parse_hash(hash).unwrap())
+        .collect();
+    assert_eq!(
+        shown["checkpoint"]["root_hash"].as_str().unwrap(),
+        hex::encode(journal::root(&leaves))
+    );
+    assert!(leaves.len() as u64 > size_before);
 }
 
 /// The journal rewritten under a checkpoint a party co-signed (its trigger dropped, as only the
@@ -465,13 +538,29 @@ async fn a_cosigner_refuses_a_checkpoint_over_a_rewritten_journal(backend: Backe
             "f".repeat(64)
         ))
         .await;
-    // The ledger itself refuses to sign a journal that does not extend its last checkpoint.
+    // The ledger signs from the frontier it kept when the leaves were appended, which the
+    // rewrite did not touch: what it signs is the honest extension of the old checkpoint...
+    ok(&store, &["checkpoint", "create", "--key", &ledger_key]);
+    let honest = json(&store, &["checkpoint", "show", "--json"]);
+    let honest_size = honest["checkpoint"]["tree_size"].to_string();
+    // ...and no proof is served from leaves that no longer give the roots it signed.
     refused(
         &store,
-        &["checkpoint", "create", "--key", &ledger_key],
-        &format!("is not consistent with checkpoint {old_size}"),
+        &["proof", "consistency", &old_size, &honest_size],
+        "does not match the journal",
     )
     .await;
+    ok(
+        &store,
+        &[
+            "--as",
+            "civ.head",
+            "comment",
+            NEG,
+            "--text",
+            "Un acte de plus, pour un point de contrôle forgé.",
+        ],
+    );
     // A checkpoint forged over the rewritten leaves, validly signed with the ledger's key.
     let rewritten: Vec<[u8; 32]> = leaves(&store.database)
         .await

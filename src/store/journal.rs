@@ -107,6 +107,24 @@ impl Database {
         Ok(leaves)
     }
 
+    /// The root of the first `tree_size` leaves from the frontier the projector stored at that
+    /// size, in log₂ n hashes; `None` where none was stored (a journal begun before frontiers
+    /// were kept), and the caller folds the leaves instead.
+    pub async fn journal_root(&self, tree_size: u64) -> Result<Option<Hash>, StoreError> {
+        const QUERY: &str = "SELECT nodes FROM journal_frontiers WHERE tree_size = $1";
+        let nodes: Option<String> = on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+            .bind(size_param(tree_size))
+            .fetch_optional(pool)
+            .await?);
+        nodes
+            .map(|nodes| {
+                crate::journal::Frontier::from_hex(tree_size, &nodes)
+                    .map(|frontier| frontier.root())
+                    .map_err(|e| StoreError::Journal(e.to_string()))
+            })
+            .transpose()
+    }
+
     /// The leaf index and chain hash of one event, if the journal holds it.
     pub async fn journal_leaf_of(
         &self,
