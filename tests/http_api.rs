@@ -409,10 +409,12 @@ async fn every_error_is_json_and_writes_nothing(backend: Backend) {
             .await
             .assert_error(StatusCode::BAD_REQUEST, "invalid-point");
     }
-    server
-        .get(&format!("{n}/draft?at=1&revision=0"), Some(&civ))
-        .await
-        .assert_error(StatusCode::BAD_REQUEST, "revision-and-point");
+    for view in ["draft", "exports/markdown"] {
+        server
+            .get(&format!("{n}/{view}?at=1&revision=0"), Some(&civ))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "revision-and-point");
+    }
 
     // 401
     let revoked = server.revoked_token(CIV_HEAD).await;
