@@ -1047,3 +1047,147 @@ on_both_stores!(
     who_may_read_and_act,
     internal_comments_stay_within_the_party,
 );
+
+/// The real binary, stopped by SIGTERM while commands are in flight: it exits 0, every request
+/// got a whole answer or could not connect, and the store holds exactly the acts answered 201,
+/// in a chain that verifies.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_lets_commands_in_flight_finish() {
+    use std::io::BufRead;
+
+    let store = common::TestStore::new(Backend::Sqlite).await;
+    let token = store
+        .database
+        .issue_token(CIV_HEAD, "test", "2025-01-01T00:00:00Z")
+        .await
+        .unwrap()
+        .token;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .args(["--store", &store.url, "serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start pacta serve");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first_line = String::new();
+    stdout
+        .read_line(&mut first_line)
+        .expect("pacta serve prints its address");
+    let base = first_line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    // The rest of stdout is drained so the server never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+
+    let client = reqwest::Client::new();
+    let commands = format!("{base}/api/negotiations/{NEGOTIATION}/commands");
+    let open = common::http::open_small_action();
+    let opened = client
+        .post(&commands)
+        .bearer_auth(&token)
+        .json(&json!({"command_id": "open", "action": open}))
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(opened.status(), StatusCode::CREATED);
+    let before = store.event_count().await;
+
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let request = client
+            .post(&commands)
+            .bearer_auth(&token)
+            .json(&json!({"command_id": format!("c-{i}"), "action": propose(&format!("art-{i}"), "Texte.")}));
+        requests.spawn(async move {
+            match request.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let body = response
+                        .bytes()
+                        .await
+                        .expect("a whole body, once the head is sent");
+                    Ok((status, body))
+                }
+                Err(error) => Err(error),
+            }
+        });
+    }
+    // Once one act is answered the others are queued behind it: the signal finds them in flight.
+    let first = requests
+        .join_next()
+        .await
+        .expect("a request")
+        .expect("the task");
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+
+    let mut outcomes = requests.join_all().await;
+    outcomes.push(first);
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .expect("wait for pacta serve");
+    assert!(status.success(), "pacta serve exited with {status}");
+
+    let mut created = 0;
+    for outcome in &outcomes {
+        match outcome {
+            Ok((status, body)) => {
+                let body: Value = serde_json::from_slice(body).expect("a whole JSON answer");
+                if *status == StatusCode::CREATED {
+                    created += 1;
+                } else {
+                    assert!(body["code"].is_string(), "{status}: {body}");
+                }
+            }
+            Err(error) => assert!(
+                error.is_connect() || error.is_request(),
+                "neither an answer nor a refused connection: {error:?}"
+            ),
+        }
+    }
+    assert!(created >= 1, "{outcomes:?}");
+    assert_eq!(store.event_count().await - before, created);
+    let verified = common::cli::ok(&store, &["verify"]);
+    assert!(verified.contains(NEGOTIATION), "{verified}");
+}
+
+/// Delegations act at the same time: each act is recorded, none is lost to the others.
+async fn concurrent_commands_are_all_recorded(backend: Backend) {
+    let server = Server::start(backend).await;
+    let civ = small_negotiation(&server).await;
+    let before = server.store.event_count().await;
+    let mut requests = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let request = server.command_request(
+            NEGOTIATION,
+            &civ,
+            &format!("c-{i}"),
+            propose(&format!("art-c{i}"), "Texte."),
+        );
+        requests.spawn(async move { read(request.send().await.expect("an answer")).await });
+    }
+    for reply in requests.join_all().await {
+        reply.ok(StatusCode::CREATED);
+    }
+    assert_eq!(server.store.event_count().await, before + 16);
+}
+
+mod concurrent_commands_are_all_recorded {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn postgres() {
+        super::concurrent_commands_are_all_recorded(Backend::Postgres).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[ignore = "open bug: on SQLite, some of 16 concurrent commands fail 503 'database is locked' \
+                after the busy timeout when the machine is loaded (run with --ignored)"]
+    async fn sqlite() {
+        super::concurrent_commands_are_all_recorded(Backend::Sqlite).await
+    }
+}

@@ -283,27 +283,26 @@ impl Server {
 
 /// Opens NEGOTIATION through the API, as CIV's head: CIV and MAR, facilitated by IOM, in French.
 pub async fn open_small(server: &Server, civ_head: &str) {
-    server
-        .act(
-            NEGOTIATION,
-            civ_head,
-            json!({
-                "type": "open-negotiation",
-                "negotiation_id": NEGOTIATION,
-                "title": "Mémorandum de test",
-                "instrument_kind": "mou",
-                "parties": [
-                    {"code": "CIV", "name": "Côte d'Ivoire",
-                     "head_of_delegation": {"person": CIV_HEAD, "name": "Chef CIV"}},
-                    {"code": "MAR", "name": "Maroc",
-                     "head_of_delegation": {"person": MAR_HEAD, "name": "Chef MAR"}},
-                ],
-                "facilitator": {"code": "IOM", "name": "OIM",
-                                "secretariat": {"person": SECRETARIAT, "name": "Secrétariat"}},
-                "languages": ["fr"],
-            }),
-        )
-        .await;
+    server.act(NEGOTIATION, civ_head, open_small_action()).await;
+}
+
+/// The act `open_small` performs.
+pub fn open_small_action() -> Value {
+    json!({
+        "type": "open-negotiation",
+        "negotiation_id": NEGOTIATION,
+        "title": "Mémorandum de test",
+        "instrument_kind": "mou",
+        "parties": [
+            {"code": "CIV", "name": "Côte d'Ivoire",
+             "head_of_delegation": {"person": CIV_HEAD, "name": "Chef CIV"}},
+            {"code": "MAR", "name": "Maroc",
+             "head_of_delegation": {"person": MAR_HEAD, "name": "Chef MAR"}},
+        ],
+        "facilitator": {"code": "IOM", "name": "OIM",
+                        "secretariat": {"person": SECRETARIAT, "name": "Secrétariat"}},
+        "languages": ["fr"],
+    })
 }
 
 pub fn propose(clause: &str, text: &str) -> Value {
