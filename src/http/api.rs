@@ -451,6 +451,9 @@ pub async fn export(
                 format!("no format '{format}': use markdown, html, docx, akoma-ntoso or json"),
             )
         })?;
+    if query.revision.is_some() && query.at.is_some() {
+        return Err(revision_and_point());
+    }
     let access = state.access(&caller, &negotiation).await?.verified()?;
     let selection = Selection {
         language: query.language,
@@ -470,6 +473,15 @@ pub async fn export(
         document,
     )
         .into_response())
+}
+
+/// A request for both a revision's text and the text at a point: a bad request, whatever the
+/// view (the export's renderer would otherwise refuse it as a failed export).
+fn revision_and_point() -> ApiError {
+    ApiError::bad_request(
+        "revision-and-point",
+        "choose either a revision or a point in time, not both",
+    )
 }
 
 impl AppState {
@@ -494,10 +506,7 @@ impl AppState {
         query: &DraftQuery,
     ) -> Result<Draft, ApiError> {
         match (&query.at, query.revision) {
-            (Some(_), Some(_)) => Err(ApiError::bad_request(
-                "revision-and-point",
-                "choose either a revision or a point in time, not both",
-            )),
+            (Some(_), Some(_)) => Err(revision_and_point()),
             (Some(at), None) => {
                 let point: Point = at.parse()?;
                 Ok(pacta_projections::draft(

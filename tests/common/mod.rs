@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod http;
 
 use cqrs_es::EventEnvelope;
 use pacta::chain::ChainHead;
