@@ -1185,8 +1185,6 @@ mod concurrent_commands_are_all_recorded {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    #[ignore = "open bug: on SQLite, some of 16 concurrent commands fail 503 'database is locked' \
-                after the busy timeout when the machine is loaded (run with --ignored)"]
     async fn sqlite() {
         super::concurrent_commands_are_all_recorded(Backend::Sqlite).await
     }

@@ -130,10 +130,12 @@ pub async fn post_command(
     let context = CommandContext {
         command_id: Some(request.command_id.clone()),
     };
+    let turn = state.write_turn().await;
     let executed = state
         .ledger
         .execute_idempotent(&negotiation, command, &context)
         .await?;
+    drop(turn);
     if !executed.replayed {
         state.refresh_views().await;
     }

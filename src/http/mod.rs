@@ -42,6 +42,11 @@ pub struct AppState {
     pub database: Database,
     pub ledger: AnyLedger,
     projector: Mutex<Projector>,
+    /// On SQLite, commands take turns. SQLite has one writer at a time anyway, but a writer
+    /// waiting for its lock holds a pooled connection: enough of them could take every
+    /// connection while the projector, holding the lock, waits for one to read its next batch,
+    /// and all would wait out the busy timeout. PostgreSQL writers do not block each other.
+    sqlite_write_turn: Option<Mutex<()>>,
 }
 
 impl AppState {
@@ -49,7 +54,16 @@ impl AppState {
         AppState {
             ledger: AnyLedger::on(&database),
             projector: Mutex::new(Projector::new(database.clone())),
+            sqlite_write_turn: matches!(database, Database::Sqlite(_)).then(|| Mutex::new(())),
             database,
+        }
+    }
+
+    /// Waits for this command's turn to write, where the store needs turns (see the field).
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.sqlite_write_turn {
+            Some(turn) => Some(turn.lock().await),
+            None => None,
         }
     }
 
