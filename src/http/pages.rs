@@ -398,11 +398,16 @@ async fn draft(
     State(state): State<Arc<AppState>>,
     Reader(caller): Reader,
     Path(negotiation): Path<String>,
+    query: Result<Query<DraftQuery>, QueryRejection>,
 ) -> PageResult {
+    let Query(query) = query?;
+    // The form below sends an empty field for "now".
+    let query = DraftQuery {
+        at: query.at.filter(|at| !at.trim().is_empty()),
+        revision: query.revision,
+    };
     let access = state.access(&caller, &negotiation).await?.verified()?;
-    let draft = state
-        .draft(&negotiation, &access, &DraftQuery::default())
-        .await?;
+    let draft = state.draft(&negotiation, &access, &query).await?;
     let body = html! {
         h1 { (draft.title) }
         p.meta {
@@ -412,6 +417,16 @@ async fn draft(
             " · you read as " (access.reader.person) " for " (access.party())
         }
         (negotiation_links(&negotiation))
+        @if let Some(at) = &query.at {
+            p.note { "This is the draft as it stood at " strong { (at) } ". "
+                a href={ "/negotiations/" (negotiation) } { "See the draft now." } }
+        }
+        form.points method="get" {
+            div { label for="at" { "Draft at a point" }
+                input #at name="at" type="text" value=(query.at.as_deref().unwrap_or(""))
+                    placeholder="42, 2026-03-05, round:ID"; }
+            div { button type="submit" { "Show" } }
+        }
         section.no-print aria-labelledby="downloads" {
             h2 #downloads { "Download the text" }
             ul.links {
