@@ -197,6 +197,19 @@ async fn every_page_renders_for_a_delegate(backend: Backend) {
             positions_seen += 1;
         }
     }
+    // The downloads are of the text shown, and the sign-in cookie is enough to fetch them.
+    for format in ["markdown", "html", "docx", "akoma-ntoso", "json"] {
+        let href = format!("/api/negotiations/{MOU}/exports/{format}?at=round%3Around-1");
+        assert!(page.contains(&format!("href=\"{href}\"")), "{format}");
+        let response = server
+            .client
+            .get(format!("{}{href}", server.base))
+            .header(COOKIE, format!("pacta_token={amina}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{format}");
+    }
     let donnees = element(&page, "id=\"clause-art-donnees\"", "</article>");
     assert!(donnees.contains("data-party=\"MAR\""), "{donnees}");
     assert!(positions_seen >= 2, "round 1 had positions on art-donnees");

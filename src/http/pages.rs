@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use maud::{html, Markup, DOCTYPE};
-use pacta_domain::{ClauseStatus, InstrumentStatus, LanguageStatus, Position};
+use pacta_domain::{ClauseStatus, InstrumentKind, InstrumentStatus, LanguageStatus, Position};
 use pacta_projections::{ChangeKind, ClauseChange, Point, WordChange};
 use serde::{Deserialize, Serialize};
 
@@ -135,6 +135,8 @@ th, td { border-bottom: 1px solid #d5d8dc; padding: .35rem .5rem; text-align: st
 thead th { background: #eef1f5; }
 code { font-size: .9em; overflow-wrap: anywhere; }
 del { color: #8a1c1c; background: #fbeaea; }
+del + ins { margin-inline-start: .2em; }
+code.hash { white-space: nowrap; }
 ins { color: #14592a; background: #e6f4ea; }
 form.points { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; }
 label { display: block; font-weight: 600; }
@@ -144,6 +146,9 @@ button { font: inherit; padding: .35rem .9rem; border: 1px solid #123a5e; border
   background: #123a5e; color: #fff; cursor: pointer; }
 header.site button { background: transparent; border-color: #fff; }
 .error { color: #8a1c1c; font-weight: 600; }
+dl.agreement { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; }
+dl.agreement dt { font-weight: 600; }
+dl.agreement dd { margin: 0; }
 @media (max-width: 40rem) { body { font-size: .95rem; } th, td { padding: .3rem; } }
 @media print {
   header.site, nav, form, .no-print { display: none !important; }
@@ -239,8 +244,10 @@ fn wording(language: &str, heading: &str, text: &str) -> Markup {
 }
 
 fn word_changes(changes: &[WordChange]) -> Markup {
+    // A rewritten phrase reads as one deletion then one insertion, not word by word alternately.
+    let changes = pacta_projections::phrases(changes);
     html! {
-        @for change in changes {
+        @for change in &changes {
             @match change.kind {
                 ChangeKind::Unchanged => (change.text),
                 ChangeKind::Inserted => ins { (change.text) },
@@ -257,6 +264,56 @@ fn redlined(language: &str, heading: &[WordChange], text: &[WordChange]) -> Mark
             p { (word_changes(text)) }
         }
     }
+}
+
+/// A recorded time to the minute, with the exact instant in the markup for those who need it.
+fn when(recorded_at: &str) -> Markup {
+    let shown = chrono::DateTime::parse_from_rfc3339(recorded_at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| recorded_at.to_string());
+    html! { time datetime=(recorded_at) title=(recorded_at) { (shown) } }
+}
+
+fn clause_counts(counts: &pacta_projections::ClauseCounts) -> String {
+    let parts: Vec<String> = [
+        (counts.agreed, "agreed"),
+        (counts.agreed_ad_referendum, "agreed ad referendum"),
+        (counts.bracketed, "bracketed"),
+        (counts.under_discussion, "under discussion"),
+        (counts.proposed, "proposed"),
+        (counts.withdrawn, "withdrawn"),
+    ]
+    .iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, name)| format!("{count} {name}"))
+    .collect();
+    format!("{} in all: {}", counts.total, parts.join(", "))
+}
+
+fn kind_name(kind: InstrumentKind) -> &'static str {
+    match kind {
+        InstrumentKind::Treaty => "treaty",
+        InstrumentKind::Agreement => "agreement",
+        InstrumentKind::Mou => "memorandum of understanding",
+        InstrumentKind::ExchangeOfNotes => "exchange of notes",
+    }
+}
+
+/// `value` percent-encoded for a query string: everything but RFC 3986's unreserved characters.
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }
 
 fn short_hash(hash: &str) -> &str {
@@ -369,18 +426,13 @@ async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> Pa
                                     a href={ "/negotiations/" (id) } { (entry.title) }
                                     br; code { (id) } " · " (entry.parties.join(", "))
                                 }
-                                td { (words(&kebab(&entry.instrument_kind))) }
+                                td { (kind_name(entry.instrument_kind)) }
                                 td { (instrument_status(&entry.status))
                                     @if entry.revision > 0 { br; "revision " (entry.revision) } }
                                 td {
-                                    (entry.clauses.total) " in all: "
-                                    (entry.clauses.agreed) " agreed, "
-                                    (entry.clauses.agreed_ad_referendum) " ad referendum, "
-                                    (entry.clauses.bracketed) " bracketed, "
-                                    (entry.clauses.under_discussion) " under discussion, "
-                                    (entry.clauses.proposed) " proposed"
+                                    (clause_counts(&entry.clauses))
                                 }
-                                td { (entry.last_recorded_at) br; "event #" (entry.last_sequence) }
+                                td { (when(&entry.last_recorded_at)) br; "event #" (entry.last_sequence) }
                                 td {
                                     a href={ "/negotiations/" (id) "/timeline" } { "timeline" } ", "
                                     a href={ "/negotiations/" (id) "/agreement" } { "agreement" }
@@ -408,10 +460,16 @@ async fn draft(
     };
     let access = state.access(&caller, &negotiation).await?.verified()?;
     let draft = state.draft(&negotiation, &access, &query).await?;
+    // The downloads are of the text shown.
+    let point_query = match (&query.at, query.revision) {
+        (Some(at), _) => format!("?at={}", query_value(at)),
+        (None, Some(revision)) => format!("?revision={revision}"),
+        (None, None) => String::new(),
+    };
     let body = html! {
         h1 { (draft.title) }
         p.meta {
-            (words(&kebab(&draft.instrument_kind))) " · revision " (draft.revision)
+            (kind_name(draft.instrument_kind)) " · revision " (draft.revision)
             " · as of event #" (draft.as_of_sequence)
             " · parties: " (draft.parties.iter().map(|p| format!("{} ({})", p.name, p.code)).collect::<Vec<_>>().join(", "))
             " · you read as " (access.reader.person) " for " (access.party())
@@ -431,7 +489,7 @@ async fn draft(
             h2 #downloads { "Download the text" }
             ul.links {
                 @for format in Format::ALL {
-                    li { a href={ "/api/negotiations/" (negotiation) "/exports/" (format.name()) }
+                    li { a href={ "/api/negotiations/" (negotiation) "/exports/" (format.name()) (point_query) }
                         download { (format.name()) } }
                 }
             }
@@ -440,7 +498,7 @@ async fn draft(
         @for clause in &draft.clauses {
             article.clause id={ "clause-" (clause.clause_id) } data-status=(kebab(&clause.status))
                 aria-labelledby={ "heading-" (clause.clause_id) } {
-                h3 id={ "heading-" (clause.clause_id) } { (clause.label) ": " span lang=(clause.language) dir=(direction(&clause.language)) { (clause.heading) } }
+                h3 id={ "heading-" (clause.clause_id) } { (clause.label) @if !clause.heading.is_empty() { ": " } span lang=(clause.language) dir=(direction(&clause.language)) { (clause.heading) } }
                 p.meta {
                     "Status: " (clause_status_tag(clause.status))
                     " · proposed by " (clause.proposed_by)
@@ -514,7 +572,7 @@ async fn clause_history(
                 p.meta {
                     "By " (version.actor) " for " (version.party)
                     " · wording of " (version.proposed_by)
-                    " · " (version.recorded_at)
+                    " · " (when(&version.recorded_at))
                     @if let Some(round) = &version.round { " · round " (round) }
                     " · revision " (version.revision)
                     " · language " (version.language)
@@ -533,7 +591,7 @@ async fn clause_history(
                 @for act in &history.acts {
                     tr.act data-sequence=(act.sequence) {
                         th scope="row" { (act.sequence) }
-                        td { (act.recorded_at) }
+                        td { (when(&act.recorded_at)) }
                         td { (act.actor) " (" (act.party) ")" }
                         td { (act.round.as_deref().unwrap_or("—")) }
                         td { (act.summary)
@@ -601,8 +659,8 @@ async fn redline(
         p.muted { "A point is an event number (42), a date (2026-03-05), round:ID or revision:N."
             @if !rounds.is_empty() { " Rounds: " (rounds.join(", ")) "." } }
         p.meta { "From event #" (redline.from.as_of_sequence) " (revision " (redline.from.revision) ", "
-            (redline.from.recorded_at) ") to event #" (redline.to.as_of_sequence) " (revision "
-            (redline.to.revision) ", " (redline.to.recorded_at) "): "
+            (when(&redline.from.recorded_at)) ") to event #" (redline.to.as_of_sequence) " (revision "
+            (redline.to.revision) ", " (when(&redline.to.recorded_at)) "): "
             (changed.len()) " of " (redline.clauses.len()) " clauses changed." }
         @for clause in &changed {
             section.change id={ "change-" (clause.clause_id) } data-change=(kebab(&clause.change)) {
@@ -613,7 +671,7 @@ async fn redline(
                         @for author in &clause.changed_by {
                             li { "#" (author.sequence) " " (author.event) " by " (author.actor)
                                 " for " (author.party) " (wording of " (author.proposed_by) ") · "
-                                (author.recorded_at) }
+                                (when(&author.recorded_at)) }
                         }
                     }
                 }
@@ -656,12 +714,12 @@ async fn timeline(
                     @let entry = &item.entry;
                     tr.event data-sequence=(entry.sequence) data-verified=(item.verified) {
                         th scope="row" { (entry.sequence) }
-                        td { (entry.recorded_at) }
-                        td { (entry.actor) " (" (entry.party) ", " (entry.role) ")" }
+                        td { (when(&entry.recorded_at)) }
+                        td { (entry.actor) " (" (entry.party) ", " (words(&entry.role)) ")" }
                         td { (entry.round.as_deref().unwrap_or("—")) }
                         td { (entry.summary)
                             @if let Some(party) = &entry.internal_to { " " span.tag.internal { "internal to " (party) } } }
-                        td { code title=(entry.hash) { (short_hash(&entry.hash)) "…" } }
+                        td { code.hash title=(entry.hash) { (short_hash(&entry.hash)) "…" } }
                         td { @if item.verified { span.tag.verified { "verified" } } @else { span.tag.broken { "broken" } } }
                     }
                 }
@@ -730,7 +788,7 @@ async fn agreement(
                 @for period in &agreement.revisions {
                     tr.revision data-revision=(period.revision) {
                         th scope="row" { (period.revision) }
-                        td { code title=(period.text_root_hash) { (short_hash(&period.text_root_hash)) "…" } }
+                        td { code.hash title=(period.text_root_hash) { (short_hash(&period.text_root_hash)) "…" } }
                         td { (period.in_force_from.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
                         td { (period.in_force_until.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
                     }
