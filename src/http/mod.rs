@@ -9,6 +9,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod pages;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -176,6 +177,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             async move { Json(openapi.as_ref().clone()).into_response() }
         }),
     )
+    .merge(pages::routes())
     .fallback(unknown_route)
     .method_not_allowed_fallback(method_not_allowed)
     .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
