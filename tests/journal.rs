@@ -460,12 +460,22 @@ async fn a_journal_begun_without_frontiers_gains_them_and_checkpoints_agree(back
     store.raw(cleared).await;
     store.raw("DELETE FROM journal_frontiers").await;
     let size_before = leaves(&store.database).await.len() as u64;
-    assert_eq!(store.database.journal_root(size_before).await.unwrap(), None);
+    assert_eq!(
+        store.database.journal_root(size_before).await.unwrap(),
+        None
+    );
     ok(&store, &["checkpoint", "create", "--key", &key]);
 
     ok(
         &store,
-        &["--as", "civ.head", "comment", "frontiers", "--text", "encore"],
+        &[
+            "--as",
+            "civ.head",
+            "comment",
+            "frontiers",
+            "--text",
+            "encore",
+        ],
     );
     assert_journal_is_the_ledger_in_commit_order(&store.database).await;
     ok(&store, &["checkpoint", "create", "--key", &key]);
