@@ -31,6 +31,7 @@ use crate::ledger::{execute, stamp, CommandContext};
 use crate::store::{postgres_url_with_database, ChainedEventStore, Database};
 
 mod audit;
+mod http;
 mod journal;
 mod views;
 
@@ -61,6 +62,8 @@ pub enum Workload {
     Journal(journal::JournalBenchArgs),
     /// Audit bundles: offline verification throughput on one core.
     Audit(audit::AuditBenchArgs),
+    /// The HTTP service under concurrent clients: throughput and latency of acts and reads.
+    Http(http::HttpBenchArgs),
 }
 
 const NEGOTIATIONS: usize = 64;
@@ -81,6 +84,7 @@ pub async fn run(database: &Database, store_url: &str, args: BenchArgs) -> Resul
         Some(Workload::Views(args)) => return views::run(store_url, args).await,
         Some(Workload::Journal(args)) => return journal::run(store_url, args).await,
         Some(Workload::Audit(args)) => return audit::run(store_url, args).await,
+        Some(Workload::Http(args)) => return http::run(store_url, args).await,
         None => {}
     }
     let server_url = store_url;
