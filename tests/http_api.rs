@@ -1037,6 +1037,30 @@ async fn internal_comments_stay_within_the_party(backend: Backend) {
                 .contains(&format!("\"sequence\":{sequence},")),
             sees
         );
+        // No other read shows the note either, whatever the format.
+        if !sees {
+            let mut reads = vec![
+                "/api/negotiations".to_string(),
+                format!("{n}/draft"),
+                format!("{n}/draft?at={sequence}"),
+                format!("{n}/redline?from=1&to={sequence}"),
+                format!("{n}/agreement"),
+                format!("{n}/matrices"),
+            ];
+            // Text formats only: a .docx is compressed, so a search of its bytes proves nothing.
+            for format in ["markdown", "html", "akoma-ntoso", "json"] {
+                reads.push(format!("{n}/exports/{format}"));
+            }
+            for path in reads {
+                let reply = server.get(&path, Some(&token)).await;
+                assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+                // Its plain-ASCII start, which no format escapes.
+                assert!(
+                    !reply.text().contains("Note interne"),
+                    "{person} reads the internal note at {path}"
+                );
+            }
+        }
     }
 }
 
