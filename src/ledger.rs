@@ -17,7 +17,9 @@ use pacta_domain::metadata;
 use pacta_domain::{Action, Delegate, Negotiation, NegotiationCommand, NegotiationError};
 
 use crate::chain::{ChainError, ChainHead};
-use crate::store::{ChainedEventStore, Checked, Database, LoadError};
+use crate::store::{
+    ChainedContext, ChainedEventStore, Checked, Database, LoadError, RecordedCommand,
+};
 
 /// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
 /// to sit in every event's metadata.
@@ -278,28 +280,55 @@ pub fn command_sha256(command: &NegotiationCommand) -> String {
 /// Executes one command on any cqrs-es event store: load, decide, stamp, commit, and retry from
 /// a fresh load when another writer took the sequence first. Generic so that `pacta bench` can
 /// run the very same loop on a plain postgres-es store and measure what the chain costs.
-pub async fn execute<ES: EventStore<Negotiation>>(
+pub async fn execute<ES>(
     store: &ES,
     negotiation_id: &str,
     command: NegotiationCommand,
     context: &CommandContext,
-) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError>
+where
+    ES: EventStore<Negotiation>,
+    ES::AC: CommandIndex,
+{
     Ok(execute_idempotent(store, negotiation_id, command, context)
         .await?
         .events)
 }
 
+/// What a loaded aggregate can say of a command id: `Some(answer)` when the load indexed the
+/// commands of the stream it read, `None` when it cannot tell and the stream must be read again.
+pub trait CommandIndex {
+    fn command_index(&self, command_id: &str) -> Option<Option<RecordedCommand>>;
+}
+
+impl<A> CommandIndex for ChainedContext<A> {
+    fn command_index(&self, command_id: &str) -> Option<Option<RecordedCommand>> {
+        Some(self.recorded_command(command_id).cloned())
+    }
+}
+
+/// Plain cqrs-es stores keep no metadata with the aggregate (the benchmark's comparison store).
+impl<A: cqrs_es::Aggregate> CommandIndex for cqrs_es::persist::EventStoreAggregateContext<A> {
+    fn command_index(&self, _command_id: &str) -> Option<Option<RecordedCommand>> {
+        None
+    }
+}
+
 /// `execute`, reporting retries. A client-chosen command id makes the command idempotent: each
-/// attempt, after loading the aggregate it would build on, looks for events already recorded
-/// under that id. Looking after the load closes the race between two copies of one command:
-/// if the other copy commits after our look, our commit conflicts on the sequence, and the next
-/// attempt finds its events.
-pub async fn execute_idempotent<ES: EventStore<Negotiation>>(
+/// attempt, in the load the commit builds on, looks for events already recorded under that id.
+/// Looking in that load closes the race between two copies of one command: if the other copy
+/// commits after our load, our commit conflicts on the sequence, and the next attempt finds its
+/// events.
+pub async fn execute_idempotent<ES>(
     store: &ES,
     negotiation_id: &str,
     command: NegotiationCommand,
     context: &CommandContext,
-) -> Result<Executed, LedgerError> {
+) -> Result<Executed, LedgerError>
+where
+    ES: EventStore<Negotiation>,
+    ES::AC: CommandIndex,
+{
     if let Action::OpenNegotiation {
         negotiation_id: in_command,
         ..
@@ -333,9 +362,13 @@ pub async fn execute_idempotent<ES: EventStore<Negotiation>>(
             .await
             .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
         if context.command_id.is_some() {
-            if let Some(events) =
-                recorded_under(store, negotiation_id, &command_id, &fingerprint).await?
-            {
+            let recorded = match loaded.command_index(&command_id) {
+                Some(known) => known,
+                None => read_recorded(store, negotiation_id, &command_id).await?,
+            };
+            if let Some(recorded) = recorded {
+                let events =
+                    replay(store, negotiation_id, &command_id, recorded, &fingerprint).await?;
                 return Ok(Executed {
                     events,
                     replayed: true,
@@ -394,30 +427,50 @@ pub async fn execute_idempotent<ES: EventStore<Negotiation>>(
     }
 }
 
-/// The events recorded under `command_id`, if any; an error if they record another command.
-async fn recorded_under<ES: EventStore<Negotiation>>(
+/// What the stream recorded under `command_id`, read for a store whose load does not index it.
+async fn read_recorded<ES: EventStore<Negotiation>>(
     store: &ES,
     negotiation_id: &str,
     command_id: &str,
+) -> Result<Option<RecordedCommand>, LedgerError> {
+    let mut recorded: Option<RecordedCommand> = None;
+    let events = store
+        .load_events(negotiation_id)
+        .await
+        .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+    for event in events {
+        if event.metadata.get(metadata::COMMAND_ID).map(String::as_str) == Some(command_id) {
+            let entry = recorded.get_or_insert_with(|| RecordedCommand {
+                fingerprint: event.metadata.get(metadata::COMMAND_SHA256).cloned(),
+                sequences: Vec::new(),
+            });
+            entry.sequences.push(event.sequence);
+        }
+    }
+    Ok(recorded)
+}
+
+/// The events first recorded under `command_id`, for a retry; an error if they record another
+/// command. Events recorded before fingerprints were kept carry none; they are taken as the same
+/// command, as a retry is by far the likelier reason to send an id again.
+async fn replay<ES: EventStore<Negotiation>>(
+    store: &ES,
+    negotiation_id: &str,
+    command_id: &str,
+    recorded: RecordedCommand,
     fingerprint: &str,
-) -> Result<Option<Vec<EventEnvelope<Negotiation>>>, LedgerError> {
-    let events: Vec<_> = store
+) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+    if recorded.fingerprint.is_some_and(|f| f != fingerprint) {
+        return Err(LedgerError::CommandIdReused {
+            negotiation_id: negotiation_id.to_string(),
+            command_id: command_id.to_string(),
+        });
+    }
+    Ok(store
         .load_events(negotiation_id)
         .await
         .map_err(|e| LedgerError::from_store(negotiation_id, e))?
         .into_iter()
-        .filter(|e| e.metadata.get(metadata::COMMAND_ID).map(String::as_str) == Some(command_id))
-        .collect();
-    let Some(first) = events.first() else {
-        return Ok(None);
-    };
-    // Events recorded before fingerprints were kept carry none; they are taken as the same
-    // command, as a retry is by far the likelier reason to send an id again.
-    match first.metadata.get(metadata::COMMAND_SHA256) {
-        Some(recorded) if recorded != fingerprint => Err(LedgerError::CommandIdReused {
-            negotiation_id: negotiation_id.to_string(),
-            command_id: command_id.to_string(),
-        }),
-        _ => Ok(Some(events)),
-    }
+        .filter(|e| recorded.sequences.contains(&e.sequence))
+        .collect())
 }

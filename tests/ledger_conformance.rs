@@ -12,7 +12,8 @@ use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 use pacta::ledger::LedgerError;
 use pacta::store::{CommitCursor, CommittedEvent, Database};
 use pacta_domain::{
-    metadata, Action, ClauseKind, InstrumentKind, NegotiationCommand, NegotiationError, Party, Role,
+    metadata, Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand,
+    NegotiationError, Party, Role,
 };
 
 on_both_stores!(
@@ -601,6 +602,42 @@ async fn a_command_sent_again_under_its_id_is_recorded_once(backend: Backend) {
         "{sequences:?}"
     );
     assert_eq!(store.event_count().await, after_first + 1);
+
+    // A plain cqrs-es store (the benchmark's comparison) indexes no commands when it loads; the
+    // ledger then reads the stream to recognise a retry.
+    match &store.database {
+        Database::Postgres(pool) => {
+            retried_on_a_plain_store(postgres_es::PostgresEventRepository::new(pool.clone())).await
+        }
+        Database::Sqlite(pool) => {
+            retried_on_a_plain_store(sqlite_es::SqliteEventRepository::new(pool.clone())).await
+        }
+    }
+}
+
+async fn retried_on_a_plain_store<R: cqrs_es::persist::PersistedEventRepository>(repo: R) {
+    use pacta::ledger::{execute, execute_idempotent, CommandContext};
+    let plain = cqrs_es::persist::PersistedEventStore::<R, Negotiation>::new_event_store(repo);
+    let context = CommandContext {
+        command_id: Some("plain-1".into()),
+    };
+    let no_id = CommandContext::default();
+    execute(&plain, "plain", open("plain"), &no_id)
+        .await
+        .unwrap();
+    let hello = || comment("civ.head", "hello".into());
+    let first = execute(&plain, "plain", hello(), &context).await.unwrap();
+    let again = execute_idempotent(&plain, "plain", hello(), &context)
+        .await
+        .unwrap();
+    assert!(again.replayed);
+    assert_eq!(again.events.len(), 1);
+    assert_eq!(again.events[0].sequence, first[0].sequence);
+    let other = execute(&plain, "plain", comment("civ.head", "bye".into()), &context).await;
+    assert!(
+        matches!(other, Err(LedgerError::CommandIdReused { .. })),
+        "{other:?}"
+    );
 }
 
 /// The PostgreSQL reader never passes an event whose transaction commits after a later one:

@@ -27,7 +27,7 @@ use postgres_es::PostgresEventRepository;
 use sqlx::Connection;
 
 use crate::cli::CliError;
-use crate::ledger::{execute, stamp, CommandContext};
+use crate::ledger::{execute, stamp, CommandContext, CommandIndex};
 use crate::store::{postgres_url_with_database, ChainedEventStore, Database};
 
 mod audit;
@@ -217,7 +217,11 @@ fn open_action(id: &str) -> Action {
     }
 }
 
-async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<(), CliError> {
+async fn open<ES>(store: &ES, id: &str) -> Result<(), CliError>
+where
+    ES: EventStore<Negotiation>,
+    ES::AC: CommandIndex,
+{
     let opening = open_action(id);
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),
@@ -328,7 +332,7 @@ async fn concurrent<ES>(
 ) -> Result<Measured, CliError>
 where
     ES: EventStore<Negotiation> + 'static,
-    ES::AC: Send,
+    ES::AC: Send + CommandIndex,
 {
     let started = Instant::now();
     let tasks: Vec<_> = (0..writers)
@@ -370,11 +374,11 @@ where
 
 /// Commits `events` comment events to a fresh negotiation in large batches, straight through the
 /// store, so that seeding 10,000 events does not cost 10,000 full loads.
-async fn seed<ES: EventStore<Negotiation>>(
-    store: &ES,
-    id: &str,
-    events: usize,
-) -> Result<(), CliError> {
+async fn seed<ES>(store: &ES, id: &str, events: usize) -> Result<(), CliError>
+where
+    ES: EventStore<Negotiation>,
+    ES::AC: CommandIndex,
+{
     open(store, id).await?;
     let author = pacta_domain::Delegate {
         person: "civ.negotiator".into(),
@@ -410,11 +414,11 @@ async fn seed<ES: EventStore<Negotiation>>(
     Ok(())
 }
 
-async fn single<ES: EventStore<Negotiation>>(
-    store: &ES,
-    id: &str,
-    commands: usize,
-) -> Result<Measured, CliError> {
+async fn single<ES>(store: &ES, id: &str, commands: usize) -> Result<Measured, CliError>
+where
+    ES: EventStore<Negotiation>,
+    ES::AC: CommandIndex,
+{
     let started = Instant::now();
     let mut latencies = Vec::with_capacity(commands);
     for step in 0..commands {

@@ -14,17 +14,29 @@ use cqrs_es::{
     Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
 };
 
+use pacta_domain::metadata;
+
 use crate::chain::{self, ChainError, ChainHead};
 
 pub struct ChainedEventStore<R> {
     repo: R,
 }
 
-/// The aggregate rebuilt from a verified stream, and the head its next event must link to.
+/// The aggregate rebuilt from a verified stream, the head its next event must link to, and the
+/// commands its events record, so a retry is recognised from this one read of the stream.
 pub struct ChainedContext<A> {
     aggregate_id: String,
     aggregate: A,
     head: ChainHead,
+    commands: HashMap<String, RecordedCommand>,
+}
+
+/// The events one command id recorded: their sequences, and the command's fingerprint
+/// (`command_sha256`; absent on events recorded before fingerprints were kept).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordedCommand {
+    pub fingerprint: Option<String>,
+    pub sequences: Vec<usize>,
 }
 
 impl<A: Aggregate> AggregateContext<A> for ChainedContext<A> {
@@ -36,6 +48,11 @@ impl<A: Aggregate> AggregateContext<A> for ChainedContext<A> {
 impl<A> ChainedContext<A> {
     pub fn head(&self) -> ChainHead {
         self.head
+    }
+
+    /// What the stream recorded under `command_id`, if anything.
+    pub fn recorded_command(&self, command_id: &str) -> Option<&RecordedCommand> {
+        self.commands.get(command_id)
     }
 }
 
@@ -144,13 +161,22 @@ where
     ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
         let (envelopes, head) = self.load_envelopes::<A>(aggregate_id).await?;
         let mut aggregate = A::default();
-        for envelope in envelopes {
+        let mut commands: HashMap<String, RecordedCommand> = HashMap::new();
+        for mut envelope in envelopes {
+            if let Some(command_id) = envelope.metadata.remove(metadata::COMMAND_ID) {
+                let recorded = commands.entry(command_id).or_default();
+                recorded.sequences.push(envelope.sequence);
+                if recorded.fingerprint.is_none() {
+                    recorded.fingerprint = envelope.metadata.remove(metadata::COMMAND_SHA256);
+                }
+            }
             aggregate.apply(envelope.payload);
         }
         Ok(ChainedContext {
             aggregate_id: aggregate_id.to_string(),
             aggregate,
             head,
+            commands,
         })
     }
 

@@ -15,7 +15,7 @@ mod database;
 mod journal;
 mod tokens;
 
-pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError};
+pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand};
 pub use database::{
     postgres_url_with_database, CommitCursor, CommittedEvent, Database, StoreError,
 };
