@@ -19,6 +19,7 @@ use axum::{Form, Router};
 use maud::{html, Markup, DOCTYPE};
 use pacta_domain::{ClauseStatus, InstrumentKind, InstrumentStatus, LanguageStatus, Position};
 use pacta_projections::{ChangeKind, ClauseChange, Point, WordChange};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 
 use super::api::{clause_history_for, DraftQuery, HistoryQuery};
@@ -303,17 +304,15 @@ fn kind_name(kind: InstrumentKind) -> &'static str {
     }
 }
 
-/// `value` percent-encoded for a query string: everything but RFC 3986's unreserved characters.
+/// RFC 3986's unreserved characters: every other byte is percent-encoded in a query value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 fn short_hash(hash: &str) -> &str {
@@ -797,4 +796,17 @@ async fn agreement(
         } }
     };
     Ok(layout(&agreement.title, true, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(query_value("round:round-1"), "round%3Around-1");
+        assert_eq!(query_value("2026-05-28"), "2026-05-28");
+        assert_eq!(query_value("a b&c=d~e_f.g"), "a%20b%26c%3Dd~e_f.g");
+        assert_eq!(query_value("é"), "%C3%A9");
+    }
 }
