@@ -243,6 +243,20 @@ impl AnyLedger {
     ) -> Result<Checked<Negotiation>, LedgerError> {
         on_ledger!(self, |l| l.checked_events(negotiation_id).await)
     }
+
+    pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
+        on_ledger!(self, |l| l.verify(negotiation_id).await)
+    }
+
+    /// Records the demo story's negotiations the store does not hold yet (`crate::demo::load`).
+    pub async fn load_demo(&self) -> Result<(), crate::cli::CliError> {
+        on_ledger!(self, |l| crate::demo::load(l).await)
+    }
+
+    /// Records the whole demo story in a store that holds none of it.
+    pub async fn record_demo_story(&self) -> Result<crate::demo::Recorded, crate::cli::CliError> {
+        on_ledger!(self, |l| crate::demo::record_story(l).await)
+    }
 }
 
 /// The metadata recorded with every event of one command: who, in which capacity, when, and

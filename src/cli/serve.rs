@@ -12,10 +12,7 @@ pub async fn run(database: Database, listen: &str, demo: bool) -> Result<(), Cli
     http::init_logging();
     let mut demo_token = None;
     if demo {
-        match AnyLedger::on(&database) {
-            AnyLedger::Postgres(ledger) => crate::demo::load(&ledger).await?,
-            AnyLedger::Sqlite(ledger) => crate::demo::load(&ledger).await?,
-        }
+        AnyLedger::on(&database).load_demo().await?;
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let issued = database
             .issue_token(crate::demo::DEMO_TOKEN_PERSON, "pacta serve --demo", &now)

@@ -7,11 +7,9 @@ pub mod http;
 
 use cqrs_es::EventEnvelope;
 use pacta::chain::ChainHead;
-use pacta::ledger::{CommandContext, Ledger, LedgerError};
+use pacta::ledger::{CommandContext, LedgerError};
 use pacta::store::Database;
 use pacta_domain::{Negotiation, NegotiationCommand};
-use postgres_es::PostgresEventRepository;
-use sqlite_es::SqliteEventRepository;
 use sqlx::Connection;
 
 /// Server used by PostgreSQL tests; each test creates its own database there.
@@ -137,22 +135,13 @@ impl Drop for TestStore {
     }
 }
 
-/// The ledger on whichever backend the test runs, with the calls the tests need.
-pub enum AnyLedger {
-    Postgres(Ledger<PostgresEventRepository>),
-    Sqlite(Ledger<SqliteEventRepository>),
-}
+/// The ledger on whichever backend the test runs (`pacta::ledger::AnyLedger`), with the short
+/// calls the tests make.
+pub struct AnyLedger(pub pacta::ledger::AnyLedger);
 
 impl AnyLedger {
     pub fn on(database: &Database) -> AnyLedger {
-        match database {
-            Database::Postgres(pool) => {
-                AnyLedger::Postgres(Ledger::new(PostgresEventRepository::new(pool.clone())))
-            }
-            Database::Sqlite(pool) => {
-                AnyLedger::Sqlite(Ledger::new(SqliteEventRepository::new(pool.clone())))
-            }
-        }
+        AnyLedger(pacta::ledger::AnyLedger::on(database))
     }
 
     pub async fn execute(
@@ -160,11 +149,8 @@ impl AnyLedger {
         negotiation_id: &str,
         command: NegotiationCommand,
     ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
-        let context = CommandContext::default();
-        match self {
-            AnyLedger::Postgres(l) => l.execute(negotiation_id, command, &context).await,
-            AnyLedger::Sqlite(l) => l.execute(negotiation_id, command, &context).await,
-        }
+        self.execute_in(negotiation_id, command, CommandContext::default())
+            .await
     }
 
     pub async fn execute_with_id(
@@ -176,27 +162,31 @@ impl AnyLedger {
         let context = CommandContext {
             command_id: Some(command_id.to_string()),
         };
-        match self {
-            AnyLedger::Postgres(l) => l.execute(negotiation_id, command, &context).await,
-            AnyLedger::Sqlite(l) => l.execute(negotiation_id, command, &context).await,
-        }
+        self.execute_in(negotiation_id, command, context).await
+    }
+
+    async fn execute_in(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        context: CommandContext,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        Ok(self
+            .0
+            .execute_idempotent(negotiation_id, command, &context)
+            .await?
+            .events)
     }
 
     pub async fn events(
         &self,
         negotiation_id: &str,
     ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
-        match self {
-            AnyLedger::Postgres(l) => l.events(negotiation_id).await,
-            AnyLedger::Sqlite(l) => l.events(negotiation_id).await,
-        }
+        self.0.events(negotiation_id).await
     }
 
     pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
-        match self {
-            AnyLedger::Postgres(l) => l.verify(negotiation_id).await,
-            AnyLedger::Sqlite(l) => l.verify(negotiation_id).await,
-        }
+        self.0.verify(negotiation_id).await
     }
 
     /// Records the whole demo story; returns the number of events of the MoU, the negotiation
@@ -206,11 +196,10 @@ impl AnyLedger {
     }
 
     pub async fn record_demo_story(&self) -> pacta::demo::Recorded {
-        match self {
-            AnyLedger::Postgres(l) => pacta::demo::record_story(l).await,
-            AnyLedger::Sqlite(l) => pacta::demo::record_story(l).await,
-        }
-        .expect("the demo story is accepted")
+        self.0
+            .record_demo_story()
+            .await
+            .expect("the demo story is accepted")
     }
 }
 
