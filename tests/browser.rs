@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::future::IntoFuture;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,7 +13,7 @@ use std::time::Duration;
 
 use common::{Backend, TestStore};
 use fantoccini::{Client, ClientBuilder, Locator};
-use pacta::http::{router, AppState};
+use pacta::http::{spawn_on_loopback, AppState};
 use pacta::ledger::AnyLedger;
 use serde_json::{json, Value};
 
@@ -181,11 +180,10 @@ fn drafted_clauses(draft: &Value) -> Vec<ShownClause> {
 async fn a_delegate_reads_the_draft_in_chromium() {
     let driver = ChromeDriver::start();
     let store = TestStore::new(Backend::Sqlite).await;
-    match AnyLedger::on(&store.database) {
-        AnyLedger::Postgres(ledger) => pacta::demo::load(&ledger).await,
-        AnyLedger::Sqlite(ledger) => pacta::demo::load(&ledger).await,
-    }
-    .expect("load the demo");
+    AnyLedger::on(&store.database)
+        .load_demo()
+        .await
+        .expect("load the demo");
     let token = store
         .database
         .issue_token("koffi.yao", "browser test", "2026-06-01T00:00:00Z")
@@ -193,11 +191,7 @@ async fn a_delegate_reads_the_draft_in_chromium() {
         .expect("a token for koffi.yao")
         .token;
     let state = Arc::new(AppState::new(store.database.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind a free port");
-    let base = format!("http://{}", listener.local_addr().expect("its address"));
-    tokio::spawn(axum::serve(listener, router(state)).into_future());
+    let (base, _server) = spawn_on_loopback(state).await.expect("bind a free port");
 
     let profile = tempfile::tempdir().expect("a browser profile folder");
     let capabilities = json!({

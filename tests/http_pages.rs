@@ -3,11 +3,10 @@
 
 mod common;
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
 use common::{Backend, TestStore};
-use pacta::http::{router, AppState};
+use pacta::http::{spawn_on_loopback, AppState};
 use pacta::ledger::AnyLedger;
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::StatusCode;
@@ -31,17 +30,12 @@ struct Page {
 impl Server {
     async fn start(backend: Backend) -> Server {
         let store = TestStore::new(backend).await;
-        match AnyLedger::on(&store.database) {
-            AnyLedger::Postgres(ledger) => pacta::demo::load(&ledger).await,
-            AnyLedger::Sqlite(ledger) => pacta::demo::load(&ledger).await,
-        }
-        .expect("load the demo");
-        let state = Arc::new(AppState::new(store.database.clone()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        AnyLedger::on(&store.database)
+            .load_demo()
             .await
-            .expect("bind a free port");
-        let base = format!("http://{}", listener.local_addr().expect("its address"));
-        tokio::spawn(axum::serve(listener, router(state)).into_future());
+            .expect("load the demo");
+        let state = Arc::new(AppState::new(store.database.clone()));
+        let (base, _server) = spawn_on_loopback(state).await.expect("bind a free port");
         // Redirects are what these tests check, so the client must not follow them.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

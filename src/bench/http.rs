@@ -7,7 +7,6 @@
 //! a lost race (retried under the same command id), stops the benchmark. Afterwards every chain
 //! is verified link by link and must hold exactly the events the accepted acts recorded.
 
-use std::future::IntoFuture;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,7 +19,7 @@ use serde::Deserialize;
 
 use super::{negotiation_id, open, percentile_ms, BenchDatabase, CLAUSE_TEXT};
 use crate::cli::CliError;
-use crate::http::{router, AppState};
+use crate::http::{spawn_on_loopback, AppState};
 use crate::ledger::Ledger;
 use crate::store::{ChainedEventStore, Database};
 
@@ -86,17 +85,10 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
         );
     }
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let state = Arc::new(AppState::new(database.clone()));
+    let (base_url, server) = spawn_on_loopback(state)
         .await
         .map_err(|e| CliError::Bench(format!("cannot listen on 127.0.0.1: {e}")))?;
-    let base_url = format!(
-        "http://{}",
-        listener
-            .local_addr()
-            .map_err(|e| CliError::Bench(e.to_string()))?
-    );
-    let state = Arc::new(AppState::new(database.clone()));
-    let server = tokio::spawn(axum::serve(listener, router(state)).into_future());
 
     println!(
         "pacta bench http on PostgreSQL, {} CPU cores: {} clients on {negotiations} negotiations \
@@ -394,25 +386,15 @@ async fn verify(database: &Database) -> Result<u64, CliError> {
 #[cfg(test)]
 mod tests {
     use cqrs_es::Aggregate;
-    use pacta_domain::{Negotiation, Role};
+    use pacta_domain::Negotiation;
 
-    use super::super::{act, open_action};
+    use super::super::{act, opening_commands};
     use super::*;
 
     #[test]
     fn every_client_s_acts_are_accepted_by_the_domain_as_its_person() {
         let mut state = Negotiation::default();
-        let accredit = Action::AccreditDelegate {
-            person: "civ.negotiator".into(),
-            name: "Negotiator".into(),
-            party: "CIV".into(),
-            role: Role::Negotiator,
-            signing: None,
-        };
-        for command in [
-            act("civ.head", open_action("neg")),
-            act("civ.head", accredit),
-        ] {
+        for command in opening_commands("neg") {
             for event in state.decide(&command).unwrap() {
                 state.apply(event);
             }

@@ -217,12 +217,9 @@ fn open_action(id: &str) -> Action {
     }
 }
 
-async fn open<ES>(store: &ES, id: &str) -> Result<(), CliError>
-where
-    ES: EventStore<Negotiation>,
-    ES::AC: CommandIndex,
-{
-    let opening = open_action(id);
+/// What every benchmark negotiation starts with: opened by CIV's head, who accredits CIV's
+/// negotiator.
+fn opening_commands(id: &str) -> [NegotiationCommand; 2] {
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),
         name: "Negotiator".into(),
@@ -230,9 +227,18 @@ where
         role: Role::Negotiator,
         signing: None,
     };
+    [act("civ.head", open_action(id)), act("civ.head", accredit)]
+}
+
+async fn open<ES>(store: &ES, id: &str) -> Result<(), CliError>
+where
+    ES: EventStore<Negotiation>,
+    ES::AC: CommandIndex,
+{
     let context = CommandContext::default();
-    execute(store, id, act("civ.head", opening), &context).await?;
-    execute(store, id, act("civ.head", accredit), &context).await?;
+    for command in opening_commands(id) {
+        execute(store, id, command, &context).await?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod error;
 pub mod pages;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -234,6 +235,17 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: no new connections; requests in flight finish");
+}
+
+/// Serves `state` on a free loopback port in a background task, for tests and benchmarks:
+/// returns the base URL (`http://127.0.0.1:PORT`) and the task, which stops when aborted.
+pub async fn spawn_on_loopback(
+    state: Arc<AppState>,
+) -> std::io::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base_url = format!("http://{}", listener.local_addr()?);
+    let task = tokio::spawn(axum::serve(listener, router(state)).into_future());
+    Ok((base_url, task))
 }
 
 /// Serves until SIGTERM or Ctrl-C, then waits for requests in flight.

@@ -2,10 +2,9 @@
 //! as delegations would: over TCP, with bearer tokens.
 #![allow(dead_code)]
 
-use std::future::IntoFuture;
 use std::sync::Arc;
 
-use pacta::http::{router, AppState};
+use pacta::http::{spawn_on_loopback, AppState};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -110,14 +109,10 @@ impl Server {
 
     pub async fn on(store: TestStore) -> Server {
         let state = Arc::new(AppState::new(store.database.clone()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let address = listener.local_addr().unwrap();
-        tokio::spawn(axum::serve(listener, router(state)).into_future());
+        let (base, _server) = spawn_on_loopback(state).await.expect("bind 127.0.0.1:0");
         Server {
             store,
-            base: format!("http://{address}"),
+            base,
             client: reqwest::Client::new(),
         }
     }
