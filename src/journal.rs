@@ -14,7 +14,9 @@ use ct_merkle::{ConsistencyProof, InclusionProof, RootHash};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
-use crate::chain::Hash;
+pub use crate::chain::Hash;
+
+pub mod multiproof;
 
 /// The origin line of every Pacta checkpoint starts with this; the ledger's id follows.
 pub const ORIGIN_PREFIX: &str = "pacta/";
