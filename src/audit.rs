@@ -4,35 +4,125 @@
 //! Pure, like `chain.rs` and `journal.rs`: no I/O, no clock and no store. An auditor's tool can
 //! run `verify` on any bundle it was handed, and the verifier trusts nothing in the bundle that it
 //! can recompute: the chain is recomputed from the first event, every text root from replaying the
-//! bundled events, every proof against the signed checkpoint root.
+//! bundled events, the journal root from the events' leaves and one multiproof.
+//!
+//! A bundle is JSON lines: a header, then one line per event holding the exact bytes its chain
+//! hash covers. So the verifier hashes each line's record as it stands, never re-serialising it,
+//! and parses it once, straight into the domain's event for the replay.
 
-use cqrs_es::persist::SerializedEvent;
+use std::borrow::Cow;
+
 use cqrs_es::Aggregate;
 use pacta_domain::{Negotiation, NegotiationEvent, SignatureCapacity, SigningMessage};
 use serde::{Deserialize, Serialize};
 
-use crate::chain::{self, Hash};
-use crate::journal::{self, CheckpointBody};
+use crate::chain::{self, ChainProblem, Hash};
+use crate::journal::{self, multiproof, CheckpointBody};
 use crate::store::{Cosignature, StoredCheckpoint};
 
-/// The bundle format this build writes and reads.
-pub const FORMAT_VERSION: u64 = 1;
-/// Largest bundle file `pacta audit verify` reads: a negotiation of 100,000 events of about 1 KB
-/// each, with proofs of about 20 hashes (1.3 KB of hex) per event, fits well below it.
+/// The bundle format this build writes and reads. Version 1 was one JSON document with an
+/// inclusion proof per event; it is refused with a request to export again.
+pub const FORMAT_VERSION: u64 = 2;
+/// Largest bundle file `pacta audit verify` reads: a negotiation of 100,000 events of about
+/// 1.1 KB each, and its journal proof, fit well below it.
 pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// One stored event exactly as stored, with where it sits in the journal.
+/// The first line of a bundle: what the events are proved against, and the keys and signatures
+/// to check.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BundleEvent {
-    pub aggregate_type: String,
-    pub sequence: usize,
-    pub event_type: String,
-    pub event_version: String,
-    pub payload: serde_json::Value,
-    pub metadata: serde_json::Value,
+pub struct Header {
+    pub format_version: u64,
+    pub negotiation_id: String,
+    pub checkpoint: BundleCheckpoint,
+    pub cosignatures: Vec<BundleCosignature>,
+    #[serde(default)]
+    pub consistency: Vec<ConsistencyFrom>,
+    pub keys: Keys,
+    pub signatures: Vec<DraftSignature>,
+    /// The multiproof (`journal::multiproof`) of every event's leaf in the checkpoint: hex, left
+    /// to right.
+    pub journal_proof: Vec<String>,
+}
+
+/// One event line, `[leaf_index,"hash",record]`: the RFC 8785 form of that array, so `record` is
+/// exactly the canonical record (§2) the chain hash covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleEvent<'a> {
     pub leaf_index: u64,
-    /// The audit path of the event's leaf in the bundle's checkpoint, leaf side first, hex.
-    pub inclusion_proof: Vec<String>,
+    /// The chain hash the ledger recorded for the event.
+    pub hash: Hash,
+    pub record: &'a str,
+}
+
+impl BundleEvent<'_> {
+    /// The line as the exporter writes it (without its newline).
+    pub fn line(leaf_index: u64, hash: &Hash, canonical_record: &[u8]) -> Vec<u8> {
+        let mut line = Vec::with_capacity(canonical_record.len() + 96);
+        line.extend_from_slice(format!("[{leaf_index},\"{}\",", hex::encode(hash)).as_bytes());
+        line.extend_from_slice(canonical_record);
+        line.push(b']');
+        line
+    }
+
+    /// Reads a line of exactly the exporter's form; anything else is refused, because the record
+    /// must be the very bytes that were hashed.
+    fn parse(line: &str) -> Result<BundleEvent<'_>, &'static str> {
+        const FORM: &str = "not an event line of the form [leaf_index,\"hash\",{record}]";
+        let rest = line.strip_prefix('[').ok_or(FORM)?;
+        let (index, rest) = rest.split_once(",\"").ok_or(FORM)?;
+        let canonical_number = index == "0" || !index.starts_with('0');
+        if index.is_empty() || !canonical_number || !index.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FORM);
+        }
+        let leaf_index = index.parse().map_err(|_| FORM)?;
+        let (hash, rest) = rest.split_at_checked(64).ok_or(FORM)?;
+        let hash = journal::parse_hash(hash).map_err(|_| FORM)?;
+        let record = rest.strip_prefix("\",").ok_or(FORM)?;
+        let record = record.strip_suffix(']').ok_or(FORM)?;
+        if !record.starts_with('{') {
+            return Err(FORM);
+        }
+        Ok(BundleEvent {
+            leaf_index,
+            hash,
+            record,
+        })
+    }
+}
+
+/// A parsed bundle; the events borrow their records from the file's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle<'a> {
+    pub header: Header,
+    pub events: Vec<BundleEvent<'a>>,
+}
+
+impl Bundle<'_> {
+    /// The bundle file: the header's compact JSON, then one line per event.
+    pub fn write(header: &Header, event_lines: &[Vec<u8>]) -> Vec<u8> {
+        let mut text = serde_json::to_vec(header).expect("invariant: the header is JSON");
+        text.push(b'\n');
+        for line in event_lines {
+            text.extend_from_slice(line);
+            text.push(b'\n');
+        }
+        text
+    }
+}
+
+/// The fields of a record the verifier reads; the rest is covered by the hash.
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(borrow)]
+    aggregate_id: Cow<'a, str>,
+    sequence: usize,
+    payload: NegotiationEvent,
+}
+
+/// The same fields when the payload is not an event, to name the event in the finding.
+#[derive(Deserialize)]
+struct RecordPlace {
+    sequence: usize,
 }
 
 /// A consistency proof from an older checkpoint (of `old_size` leaves) to the bundle's.
@@ -68,19 +158,6 @@ pub struct DraftSignature {
     pub text_root_hash: String,
     /// The signing message's fields (`pacta_domain::SigningMessage`), as signed.
     pub message: serde_json::Value,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Bundle {
-    pub format_version: u64,
-    pub negotiation_id: String,
-    pub events: Vec<BundleEvent>,
-    pub checkpoint: BundleCheckpoint,
-    pub cosignatures: Vec<BundleCosignature>,
-    #[serde(default)]
-    pub consistency: Vec<ConsistencyFrom>,
-    pub keys: Keys,
-    pub signatures: Vec<DraftSignature>,
 }
 
 /// The checkpoint fields as `pacta checkpoint show --json` prints them under "checkpoint".
@@ -128,37 +205,6 @@ impl From<&Cosignature> for BundleCosignature {
     }
 }
 
-impl BundleEvent {
-    pub fn to_serialized(&self, negotiation_id: &str) -> SerializedEvent {
-        SerializedEvent::new(
-            negotiation_id.to_string(),
-            self.sequence,
-            self.aggregate_type.clone(),
-            self.event_type.clone(),
-            self.event_version.clone(),
-            self.payload.clone(),
-            self.metadata.clone(),
-        )
-    }
-
-    pub fn from_serialized(
-        event: &SerializedEvent,
-        leaf_index: u64,
-        inclusion_proof: Vec<String>,
-    ) -> Self {
-        BundleEvent {
-            aggregate_type: event.aggregate_type.clone(),
-            sequence: event.sequence,
-            event_type: event.event_type.clone(),
-            event_version: event.event_version.clone(),
-            payload: event.payload.clone(),
-            metadata: event.metadata.clone(),
-            leaf_index,
-            inclusion_proof,
-        }
-    }
-}
-
 /// The checkpoint an auditor kept, as `pacta checkpoint show SIZE --json` prints it: only its
 /// "checkpoint" object is read, and its ledger signature is checked before it is relied on.
 #[derive(Clone, Debug, Deserialize)]
@@ -183,6 +229,8 @@ pub enum Subject {
     /// An event, by its sequence in the negotiation.
     Event(usize),
     Checkpoint,
+    /// The multiproof of the events' leaves in the checkpoint.
+    JournalProof,
     Cosignature(String),
     /// The draft signature recorded at this sequence.
     Signature(usize),
@@ -195,6 +243,7 @@ impl std::fmt::Display for Subject {
             Subject::Bundle => write!(f, "bundle"),
             Subject::Event(sequence) => write!(f, "event {sequence}"),
             Subject::Checkpoint => write!(f, "checkpoint"),
+            Subject::JournalProof => write!(f, "journal proof"),
             Subject::Cosignature(party) => write!(f, "co-signature of {party}"),
             Subject::Signature(sequence) => write!(f, "signature at event {sequence}"),
             Subject::TrustedCheckpoint => write!(f, "trusted checkpoint"),
@@ -219,7 +268,9 @@ impl std::fmt::Display for Finding {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Report {
     pub events: usize,
-    pub inclusion_proofs: usize,
+    /// Events whose leaves the journal proof places in the checkpoint.
+    pub proven_events: usize,
+    pub journal_proof_hashes: usize,
     pub cosignatures: usize,
     pub draft_signatures: usize,
     /// The trusted checkpoint's size, when one was given and the bundle extends it.
@@ -254,23 +305,33 @@ fn body_of(checkpoint: &BundleCheckpoint) -> Result<CheckpointBody, String> {
     })
 }
 
+/// What the replay keeps of an `InstrumentSigned`: the event, and the text root and signing key
+/// as they stood before it.
+struct SignedDraft {
+    sequence: usize,
+    event: NegotiationEvent,
+    text_root_hash: String,
+    key: Option<String>,
+}
+
 /// Checks everything the bundle states; returns what was verified, or every finding.
 pub fn verify(
     bundle: &Bundle,
     trusted: Option<&TrustedCheckpoint>,
     trusted_head: Option<&TrustedHead>,
 ) -> Result<Report, Vec<Finding>> {
+    let header = &bundle.header;
     let mut findings = Findings(Vec::new());
     let mut report = Report {
-        tree_size: bundle.checkpoint.tree_size,
+        tree_size: header.checkpoint.tree_size,
         ..Report::default()
     };
-    if bundle.format_version != FORMAT_VERSION {
+    if header.format_version != FORMAT_VERSION {
         findings.add(
             Subject::Bundle,
             format!(
                 "format version {} is not {FORMAT_VERSION}, the one this verifier reads",
-                bundle.format_version
+                header.format_version
             ),
         );
         return Err(findings.0);
@@ -278,22 +339,17 @@ pub fn verify(
     if bundle.events.is_empty() {
         findings.add(Subject::Bundle, "it holds no event");
     }
-    let id = bundle.negotiation_id.as_str();
-    let serialized: Vec<SerializedEvent> =
-        bundle.events.iter().map(|e| e.to_serialized(id)).collect();
 
-    // 1. The chain, every link from the first event.
-    match chain::verify_stream(id, &serialized) {
-        Ok(head) => report.events = head.sequence,
-        Err(error) => findings.add(Subject::Event(error.sequence), error.problem.to_string()),
-    }
-
+    // 1. One pass over the events: every chain link, recomputed from the record's bytes; the
+    //    sequence and leaf order; and the replay that gives the accreditations and text roots.
+    let replay = replay_events(bundle, &mut findings);
+    report.events = replay.verified_events;
     if let Some(head) = trusted_head {
-        check_head(&serialized, head, &mut findings);
+        check_head(&replay.heads, head, &mut findings);
     }
 
     // 2. The checkpoint's ledger signature, under the ledger key the bundle names.
-    let checkpoint = &bundle.checkpoint;
+    let checkpoint = &header.checkpoint;
     let body = match body_of(checkpoint) {
         Ok(body) => Some(body),
         Err(e) => {
@@ -301,18 +357,18 @@ pub fn verify(
             None
         }
     };
-    if checkpoint.ledger_public_key != bundle.keys.ledger {
+    if checkpoint.ledger_public_key != header.keys.ledger {
         findings.add(
             Subject::Checkpoint,
             format!(
                 "it names key {}, not the ledger's key {}",
-                checkpoint.ledger_public_key, bundle.keys.ledger
+                checkpoint.ledger_public_key, header.keys.ledger
             ),
         );
     }
     if let Some(body) = &body {
         if let Err(e) =
-            journal::verify_signature(&bundle.keys.ledger, &body.body(), &checkpoint.signature)
+            journal::verify_signature(&header.keys.ledger, &body.body(), &checkpoint.signature)
         {
             findings.add(
                 Subject::Checkpoint,
@@ -321,98 +377,23 @@ pub fn verify(
         }
     }
 
-    // 3. Each event's leaf and inclusion proof against the checkpoint root. Leaves of one
-    //    negotiation are in commit order, so their indexes strictly increase.
-    let mut previous_index: Option<u64> = None;
-    for event in &bundle.events {
-        let subject = Subject::Event(event.sequence);
-        if previous_index.is_some_and(|p| event.leaf_index <= p) {
-            findings.add(
-                subject.clone(),
-                format!(
-                    "its leaf index {} does not follow the previous event's",
-                    event.leaf_index
-                ),
-            );
-        }
-        previous_index = Some(event.leaf_index);
-        let Some(body) = &body else { continue };
-        let Some(chain_hash) = chain::hash_field(&event.to_serialized(id)) else {
-            findings.add(subject, "it carries no chain hash to prove");
-            continue;
-        };
-        let checked = hashes(&event.inclusion_proof).and_then(|proof| {
-            journal::verify_inclusion(
-                &body.root,
-                body.tree_size,
-                event.leaf_index,
-                &chain_hash,
-                &proof,
-            )
-            .map_err(|e| e.to_string())
-        });
-        match checked {
-            Ok(()) => report.inclusion_proofs += 1,
-            Err(e) => findings.add(
-                subject,
-                format!(
-                    "its inclusion as leaf {} of checkpoint {}: {e}",
-                    event.leaf_index, body.tree_size
-                ),
-            ),
+    // 3. The events' leaves, with the one journal proof, give the checkpoint's root.
+    if let Some(body) = &body {
+        match check_journal_proof(bundle, body) {
+            Ok(hashes) => {
+                report.proven_events = bundle.events.len();
+                report.journal_proof_hashes = hashes;
+            }
+            Err(problem) => findings.add(Subject::JournalProof, problem),
         }
     }
 
-    // 4. Replay the events for the accreditations and the text roots. The domain's fold
-    //    treats an impossible history as a broken invariant and panics; a doctored bundle can be
-    //    one, so each step is guarded and the first impossible event becomes a finding.
-    let mut state = Negotiation::default();
-    let mut signed: Vec<(usize, NegotiationEvent, String, Option<String>)> = Vec::new();
-    for event in &bundle.events {
-        let parsed = match serde_json::from_value::<NegotiationEvent>(event.payload.clone()) {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                findings.add(
-                    Subject::Event(event.sequence),
-                    format!("its payload is not a negotiation event: {e}"),
-                );
-                break;
-            }
-        };
-        if let NegotiationEvent::InstrumentSigned { signatory, .. } = &parsed {
-            // What the signature must bind: the text, and the key, as they stood before it.
-            let key = state
-                .delegate(signatory)
-                .and_then(|d| d.signing.as_ref())
-                .map(|s| s.public_key.clone());
-            signed.push((event.sequence, parsed.clone(), state.text_root_hash(), key));
-        }
-        // A state left half-applied by a panic is never read for a verdict: the loop stops.
-        let applied =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.apply(parsed)));
-        match applied {
-            Ok(()) => {}
-            Err(_) => {
-                findings.add(
-                    Subject::Event(event.sequence),
-                    "it cannot follow the events before it in a negotiation",
-                );
-                break;
-            }
-        }
-    }
-    let accredited_key = |person: &str| {
-        state
-            .delegate(person)
-            .and_then(|d| d.signing.as_ref())
-            .map(|s| s.public_key.clone())
-    };
-
-    // 5. Co-signatures: each verifies under its key, and a key this negotiation accredits must
+    // 4. Co-signatures: each verifies under its key, and a key this negotiation accredits must
     //    be the accredited one.
-    for cosignature in &bundle.cosignatures {
+    let state = &replay.state;
+    for cosignature in &header.cosignatures {
         let subject = Subject::Cosignature(cosignature.party.clone());
-        if let Some(key) = accredited_key(&cosignature.person) {
+        if let Some(key) = signing_key(state, &cosignature.person) {
             if key != cosignature.public_key {
                 findings.add(
                     subject.clone(),
@@ -435,59 +416,20 @@ pub fn verify(
         }
     }
 
-    // 6. Draft signatures: each must bind the text root recomputed from the events before it,
+    // 5. Draft signatures: each must bind the text root recomputed from the events before it,
     //    and verify on the message rebuilt from the event, under the key accredited then.
-    for (sequence, event, recomputed, key) in signed {
-        let NegotiationEvent::InstrumentSigned {
-            party,
-            signatory,
-            revision,
-            capacity,
-            text_root_hash,
-            signed_on,
-            signature,
-        } = event
-        else {
-            continue;
-        };
-        let subject = Subject::Signature(sequence);
-        if recomputed != text_root_hash {
-            findings.add(
-                subject,
-                format!(
-                    "it binds text root {text_root_hash}, but the text before it has root {recomputed}"
-                ),
-            );
-            continue;
-        }
-        let Some(key) = key else {
-            findings.add(
-                subject,
-                format!("{signatory} is not accredited with a signing key before it"),
-            );
-            continue;
-        };
-        let message = SigningMessage {
-            negotiation_id: id.to_string(),
-            revision,
-            text_root_hash,
-            party,
-            signatory,
-            capacity,
-            ad_referendum: capacity == SignatureCapacity::AdReferendum,
-            signed_on,
-        };
-        match pacta_domain::verify_signature(&key, &signature, &message) {
+    for signed in &replay.signed {
+        match check_draft_signature(&header.negotiation_id, signed) {
             Ok(()) => report.draft_signatures += 1,
-            Err(e) => findings.add(subject, format!("{e} (key {key})")),
+            Err(problem) => findings.add(Subject::Signature(signed.sequence), problem),
         }
     }
 
-    // 7. The checkpoint the auditor kept: signed by the same ledger key, and a prefix of the
+    // 6. The checkpoint the auditor kept: signed by the same ledger key, and a prefix of the
     //    bundle's (or the same checkpoint).
     if let Some(trusted) = trusted {
         check_trusted(
-            bundle,
+            header,
             body.as_ref(),
             &trusted.checkpoint,
             &mut findings,
@@ -502,25 +444,218 @@ pub fn verify(
     }
 }
 
+/// What one pass over the events established.
+struct Replay {
+    /// Events whose link verified before the first broken one.
+    verified_events: usize,
+    /// (sequence, recorded hash) of each event, for the auditor's kept head.
+    heads: Vec<(usize, Hash)>,
+    /// The negotiation after the last event that could be replayed.
+    state: Negotiation,
+    signed: Vec<SignedDraft>,
+}
+
+fn replay_events(bundle: &Bundle, findings: &mut Findings) -> Replay {
+    let id = bundle.header.negotiation_id.as_str();
+    let mut replay = Replay {
+        verified_events: 0,
+        heads: Vec::with_capacity(bundle.events.len()),
+        state: Negotiation::default(),
+        signed: Vec::new(),
+    };
+    let mut previous_hash = chain::GENESIS_HASH;
+    let mut previous_leaf: Option<u64> = None;
+    let (mut chain_intact, mut replaying) = (true, true);
+    for (position, event) in bundle.events.iter().enumerate() {
+        let expected = position + 1;
+        let record = match serde_json::from_str::<Record>(event.record) {
+            Ok(record) => Some(record),
+            Err(e) => {
+                let place = serde_json::from_str::<RecordPlace>(event.record).ok();
+                let subject = Subject::Event(place.as_ref().map_or(expected, |p| p.sequence));
+                findings.add(
+                    subject,
+                    format!("its record is not a negotiation event's: {e}"),
+                );
+                replaying = false;
+                None
+            }
+        };
+        let sequence = record.as_ref().map_or(expected, |r| r.sequence);
+        let subject = Subject::Event(sequence);
+        if let Some(record) = &record {
+            if record.aggregate_id != id {
+                findings.add(
+                    subject.clone(),
+                    format!(
+                        "it belongs to negotiation '{}', not '{id}'",
+                        record.aggregate_id
+                    ),
+                );
+                chain_intact = false;
+            }
+        }
+        if chain_intact {
+            let computed = chain::link_hash(&previous_hash, event.record.as_bytes());
+            // A gap is named where the missing event should be, as `pacta verify` names it.
+            let problem = if sequence != expected {
+                Some((expected, ChainProblem::SequenceGap { expected }))
+            } else if computed != event.hash {
+                let altered = ChainProblem::ContentAltered {
+                    stored: hex::encode(event.hash),
+                    computed: hex::encode(computed),
+                };
+                Some((sequence, altered))
+            } else {
+                None
+            };
+            match problem {
+                // Links after a broken one prove nothing about the history: stop there.
+                Some((at, problem)) => {
+                    findings.add(Subject::Event(at), problem.to_string());
+                    chain_intact = false;
+                }
+                None => replay.verified_events = expected,
+            }
+        }
+        previous_hash = event.hash;
+        replay.heads.push((sequence, event.hash));
+        if previous_leaf.is_some_and(|p| event.leaf_index <= p) {
+            findings.add(
+                subject.clone(),
+                format!(
+                    "its leaf index {} does not follow the previous event's",
+                    event.leaf_index
+                ),
+            );
+        }
+        previous_leaf = Some(event.leaf_index);
+        if let (true, Some(record)) = (replaying, record) {
+            replaying = replay_one(&mut replay, sequence, record.payload, findings);
+        }
+    }
+    replay
+}
+
+/// Applies one event; false (with a finding) when it cannot follow the events before it.
+fn replay_one(
+    replay: &mut Replay,
+    sequence: usize,
+    event: NegotiationEvent,
+    findings: &mut Findings,
+) -> bool {
+    if let NegotiationEvent::InstrumentSigned { signatory, .. } = &event {
+        replay.signed.push(SignedDraft {
+            sequence,
+            key: signing_key(&replay.state, signatory),
+            text_root_hash: replay.state.text_root_hash(),
+            event: event.clone(),
+        });
+    }
+    // The domain's fold treats an impossible history as a broken invariant and panics; a
+    // doctored bundle can be one. A state left half-applied is never read for a verdict: the
+    // replay stops at the first such event.
+    let state = &mut replay.state;
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.apply(event)));
+    if applied.is_err() {
+        findings.add(
+            Subject::Event(sequence),
+            "it cannot follow the events before it in a negotiation",
+        );
+    }
+    applied.is_ok()
+}
+
+fn signing_key(state: &Negotiation, person: &str) -> Option<String> {
+    state
+        .delegate(person)
+        .and_then(|d| d.signing.as_ref())
+        .map(|s| s.public_key.clone())
+}
+
+fn check_draft_signature(negotiation_id: &str, signed: &SignedDraft) -> Result<(), String> {
+    let NegotiationEvent::InstrumentSigned {
+        party,
+        signatory,
+        revision,
+        capacity,
+        text_root_hash,
+        signed_on,
+        signature,
+    } = &signed.event
+    else {
+        unreachable!("only InstrumentSigned events are kept as signed drafts")
+    };
+    let recomputed = &signed.text_root_hash;
+    if recomputed != text_root_hash {
+        return Err(format!(
+            "it binds text root {text_root_hash}, but the text before it has root {recomputed}"
+        ));
+    }
+    let Some(key) = &signed.key else {
+        return Err(format!(
+            "{signatory} is not accredited with a signing key before it"
+        ));
+    };
+    let message = SigningMessage {
+        negotiation_id: negotiation_id.to_string(),
+        revision: *revision,
+        text_root_hash: text_root_hash.clone(),
+        party: party.clone(),
+        signatory: signatory.clone(),
+        capacity: *capacity,
+        ad_referendum: *capacity == SignatureCapacity::AdReferendum,
+        signed_on: *signed_on,
+    };
+    pacta_domain::verify_signature(key, signature, &message).map_err(|e| format!("{e} (key {key})"))
+}
+
+/// The root from the events' leaves and the bundle's journal proof must be the checkpoint's;
+/// returns how many hashes the proof held.
+fn check_journal_proof(bundle: &Bundle, body: &CheckpointBody) -> Result<usize, String> {
+    let proof = hashes(&bundle.header.journal_proof)?;
+    let leaves: Vec<(u64, Hash)> = bundle
+        .events
+        .iter()
+        .map(|e| (e.leaf_index, e.hash))
+        .collect();
+    let root = multiproof::root_from(body.tree_size, &leaves, &proof).map_err(|e| {
+        format!(
+            "the {} events' leaves are not proved in checkpoint {}: {e}",
+            leaves.len(),
+            body.tree_size
+        )
+    })?;
+    if root != body.root {
+        return Err(format!(
+            "the {} events' leaves and the proof give root {}, not checkpoint {}'s root {}: an event or its leaf index was changed",
+            leaves.len(),
+            hex::encode(root),
+            body.tree_size,
+            hex::encode(body.root)
+        ));
+    }
+    Ok(proof.len())
+}
+
 /// The bundle must hold the kept head's event, with the kept hash.
-fn check_head(events: &[SerializedEvent], head: &TrustedHead, findings: &mut Findings) {
-    match events.iter().find(|e| e.sequence == head.sequence) {
+fn check_head(heads: &[(usize, Hash)], head: &TrustedHead, findings: &mut Findings) {
+    match heads.iter().find(|(sequence, _)| *sequence == head.sequence) {
         None => findings.add(
             Subject::Bundle,
             format!(
                 "it ends at event {}, before the head you kept (event {}): events were cut from its end",
-                events.last().map_or(0, |e| e.sequence),
+                heads.last().map_or(0, |(sequence, _)| *sequence),
                 head.sequence
             ),
         ),
-        Some(event) => {
-            let hash = chain::hash_field(event).map(hex::encode);
-            if hash.as_deref() != Some(head.hash.as_str()) {
+        Some((_, hash)) => {
+            let hash = hex::encode(hash);
+            if hash != head.hash {
                 findings.add(
                     Subject::Event(head.sequence),
                     format!(
-                        "its hash is {}, not {} as you kept it: the history was rewritten",
-                        hash.as_deref().unwrap_or("missing"),
+                        "its hash is {hash}, not {} as you kept it: the history was rewritten",
                         head.hash
                     ),
                 );
@@ -530,7 +665,7 @@ fn check_head(events: &[SerializedEvent], head: &TrustedHead, findings: &mut Fin
 }
 
 fn check_trusted(
-    bundle: &Bundle,
+    bundle: &Header,
     body: Option<&CheckpointBody>,
     trusted: &BundleCheckpoint,
     findings: &mut Findings,
@@ -617,18 +752,32 @@ fn check_trusted(
     }
 }
 
-/// Parses a bundle, refusing in one line a file that is not one or is of another version.
-pub fn parse_bundle(text: &str) -> Result<Bundle, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not a JSON audit bundle: {e}"))?;
-    match value.get("format_version").and_then(serde_json::Value::as_u64) {
+/// Parses a bundle, refusing in one line a file that is not one or is of another version. The
+/// events' records are parsed only by `verify`: a record that is not an event is a finding there.
+pub fn parse_bundle(text: &str) -> Result<Bundle<'_>, String> {
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let header: serde_json::Value = match serde_json::from_str(first) {
+        Ok(header) => header,
+        // Version 1 was one pretty-printed document: read it whole to name its version.
+        Err(e) => serde_json::from_str(text).map_err(|_| {
+            format!("not an audit bundle: its first line is not a JSON header: {e}")
+        })?,
+    };
+    match header.get("format_version").and_then(serde_json::Value::as_u64) {
         Some(FORMAT_VERSION) => {}
         Some(other) => {
             return Err(format!(
-                "audit bundle format version {other} is not {FORMAT_VERSION}, the one this verifier reads"
+                "audit bundle format version {other} is not {FORMAT_VERSION}, the one this verifier reads: export it again with this pacta"
             ))
         }
         None => return Err("not an audit bundle: it has no format_version".to_string()),
     }
-    serde_json::from_value(value).map_err(|e| format!("a malformed audit bundle: {e}"))
+    let header: Header = serde_json::from_value(header)
+        .map_err(|e| format!("a malformed audit bundle header: {e}"))?;
+    let events = rest
+        .lines()
+        .enumerate()
+        .map(|(i, line)| BundleEvent::parse(line).map_err(|e| format!("line {}: {e}", i + 2)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Bundle { header, events })
 }

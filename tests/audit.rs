@@ -1,7 +1,7 @@
 //! The audit bundle's tamper matrix, on both stores: one row per attack, each asserting the
 //! finding the offline verifier (or the export) names. Attacks on the bundle file are edits of
-//! its JSON after export; attacks "on a real store" lift the append-only triggers first, as
-//! someone with direct database access would.
+//! its lines after export (`bundle_value` / `bundle_text`); attacks "on a real store" lift the
+//! append-only triggers first, as someone with direct database access would.
 
 mod common;
 
@@ -40,18 +40,24 @@ impl Setup {
         self.dir.path().join(name).display().to_string()
     }
 
-    /// `pacta audit export NEG --out FILE` and the bundle it wrote, as JSON.
+    /// `pacta audit export NEG --out FILE` and the bundle it wrote, as one JSON value.
     fn export(&self, negotiation: &str, extra: &[&str]) -> Value {
-        let out = self.path(&format!("{negotiation}.bundle.json"));
+        let out = self.path(&format!("{negotiation}.bundle"));
         let mut args = vec!["audit", "export", negotiation, "--out", &out];
         args.extend_from_slice(extra);
         ok(&self.store, &args);
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+        let text = std::fs::read_to_string(&out).unwrap();
+        let event_lines = |text: &str| text.split_once('\n').unwrap().1.to_string();
+        assert!(
+            event_lines(&bundle_text(&bundle_value(&text))) == event_lines(&text),
+            "the editing form writes the event lines back byte for byte"
+        );
+        bundle_value(&text)
     }
 
     /// `pacta audit export NEG --out FILE`, refused in one line naming `expected`.
     fn export_refused(&self, negotiation: &str, expected: &str) {
-        let out = self.path("refused.bundle.json");
+        let out = self.path("refused.bundle");
         refused(
             &self.store,
             &["audit", "export", negotiation, "--out", &out],
@@ -84,8 +90,53 @@ async fn demo_with_checkpoint(backend: Backend) -> Setup {
     setup
 }
 
+/// A bundle file as one value to edit: the header's fields, and "events" holding each event
+/// line's record with the line's "leaf_index" and "hash" beside the record's own fields.
+fn bundle_value(text: &str) -> Value {
+    let mut lines = text.lines();
+    let mut bundle: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let events = lines
+        .map(|line| {
+            let [leaf_index, hash, mut record]: [Value; 3] =
+                serde_json::from_str(line).expect("an event line");
+            record["leaf_index"] = leaf_index;
+            record["hash"] = hash;
+            record
+        })
+        .collect();
+    bundle["events"] = Value::Array(events);
+    bundle
+}
+
+/// The file of a value made by `bundle_value`; each record is written in its canonical form, as
+/// the exporter writes it.
+fn bundle_text(bundle: &Value) -> String {
+    let mut header = bundle.clone();
+    let events = header.as_object_mut().unwrap().remove("events").unwrap();
+    let mut text = format!("{header}\n");
+    for event in events.as_array().unwrap() {
+        let (leaf_index, hash, record) = split_event(event);
+        let record = pacta::chain::canonical_json(&record).unwrap();
+        let line = audit::BundleEvent::line(leaf_index, &hash, &record);
+        text.push_str(std::str::from_utf8(&line).unwrap());
+        text.push('\n');
+    }
+    text
+}
+
+/// An event of `bundle_value`: its leaf index, its recorded hash, and its record.
+fn split_event(event: &Value) -> (u64, pacta::chain::Hash, Value) {
+    let mut record = event.clone();
+    let fields = record.as_object_mut().unwrap();
+    let leaf_index = fields.remove("leaf_index").unwrap().as_u64().unwrap();
+    let hash = fields.remove("hash").unwrap();
+    let hash = pacta::journal::parse_hash(hash.as_str().unwrap()).unwrap();
+    (leaf_index, hash, record)
+}
+
 fn verify(bundle: &Value, trusted: Option<&TrustedCheckpoint>) -> Result<Report, Vec<Finding>> {
-    let bundle = audit::parse_bundle(&bundle.to_string()).expect("a well-formed bundle");
+    let text = bundle_text(bundle);
+    let bundle = audit::parse_bundle(&text).expect("a well-formed bundle");
     audit::verify(&bundle, trusted, None)
 }
 
@@ -119,12 +170,11 @@ fn event_mut(bundle: &mut Value, sequence: usize) -> &mut Value {
 
 /// The attacker rewrites the whole chain after editing, so only the other checks remain.
 fn reseal(bundle: &mut Value) {
-    let parsed = audit::parse_bundle(&bundle.to_string()).unwrap();
     let mut prev = pacta::chain::GENESIS_HASH;
-    for (i, event) in parsed.events.iter().enumerate() {
-        let mut serialized = event.to_serialized(&parsed.negotiation_id);
-        prev = pacta::chain::seal(&mut serialized, &prev).unwrap();
-        bundle["events"][i]["metadata"] = serialized.metadata;
+    for event in bundle["events"].as_array_mut().unwrap() {
+        let (_, _, record) = split_event(event);
+        prev = pacta::chain::link_hash(&prev, &pacta::chain::canonical_json(&record).unwrap());
+        event["hash"] = hex::encode(prev).into();
     }
 }
 
@@ -166,12 +216,12 @@ async fn a_clean_bundle_of_the_demo_verifies(backend: Backend) {
     let events = bundle["events"].as_array().unwrap().len();
     let report = verify(&bundle, Some(&trusted)).expect("the demo's bundle verifies");
     assert_eq!(report.events, events);
-    assert_eq!(report.inclusion_proofs, events);
+    assert_eq!(report.proven_events, events);
     assert_eq!(report.draft_signatures, 2, "both parties signed the MoU");
     assert_eq!(report.consistent_with, Some(trusted.checkpoint.tree_size));
 
     // The CLI verifies it too, with no store: an unreachable --store is never opened.
-    let file = setup.path(&format!("{DEMO_NEGOTIATION}.bundle.json"));
+    let file = setup.path(&format!("{DEMO_NEGOTIATION}.bundle"));
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
         .args(["--store", "postgres://nobody@127.0.0.1:1/none"])
         .args(["audit", "verify", &file])
@@ -209,6 +259,33 @@ async fn a_changed_byte_in_a_payload_is_found(backend: Backend) {
         verify(&bundle, None),
         Subject::Event(TARGET),
         "the event was altered",
+    );
+    // Resealed, the chain holds, but the recorded hashes are no longer the journal's leaves.
+    reseal(&mut bundle);
+    let findings = verify(&bundle, None).unwrap_err();
+    assert_found(
+        "a byte changed in a payload, the chain resealed",
+        Err(findings.clone()),
+        Subject::JournalProof,
+        "an event or its leaf index was changed",
+    );
+    assert_eq!(
+        findings.len(),
+        1,
+        "only the journal proof fails: {findings:?}"
+    );
+    // The last event given the next leaf, another negotiation's, fails the same way.
+    let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
+    let tree_size = bundle["checkpoint"]["tree_size"].as_u64().unwrap();
+    let last = bundle["events"].as_array_mut().unwrap().last_mut().unwrap();
+    let next_leaf = last["leaf_index"].as_u64().unwrap() + 1;
+    assert!(next_leaf < tree_size);
+    last["leaf_index"] = next_leaf.into();
+    assert_found(
+        "an event moved to another leaf",
+        verify(&bundle, None),
+        Subject::JournalProof,
+        "the 90 events' leaves",
     );
 }
 
@@ -296,8 +373,8 @@ async fn a_bundle_cut_short_after_export_is_found_against_a_kept_head(backend: B
         .expect("pacta verify prints the head")
         .to_string();
     let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
-    let file = setup.path("bundle.json");
-    std::fs::write(&file, bundle.to_string()).unwrap();
+    let file = setup.path("cut.bundle");
+    std::fs::write(&file, bundle_text(&bundle)).unwrap();
     let whole = ok(
         &setup.store,
         &["audit", "verify", &file, "--trusted-head", &head],
@@ -306,11 +383,34 @@ async fn a_bundle_cut_short_after_export_is_found_against_a_kept_head(backend: B
 
     let events = bundle["events"].as_array_mut().unwrap();
     let kept_len = events.len() - 3;
+    assert_eq!(kept_len, 87, "the demo's MoU has 90 events");
     events.truncate(kept_len);
-    std::fs::write(&file, bundle.to_string()).unwrap();
+    assert_found(
+        "a bundle cut short, its journal proof left as it was",
+        verify(&bundle, None),
+        Subject::JournalProof,
+        "87 events' leaves",
+    );
+    // Whoever holds the journal can prove the shorter set of leaves.
+    let tree_size = bundle["checkpoint"]["tree_size"].as_u64().unwrap();
+    let leaves = setup
+        .store
+        .database
+        .journal_leaves(tree_size)
+        .await
+        .unwrap();
+    let kept: Vec<u64> = bundle["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| split_event(e).0)
+        .collect();
+    let proof = pacta::journal::multiproof::prove(&leaves, &kept).unwrap();
+    bundle["journal_proof"] = pacta::journal::proof_hex(&proof).into();
+    std::fs::write(&file, bundle_text(&bundle)).unwrap();
     assert!(
         verify(&bundle, None).is_ok(),
-        "without a kept head the cut cannot be seen"
+        "without a kept head a cut with a new proof cannot be seen"
     );
     refused(
         &setup.store,
@@ -498,7 +598,10 @@ async fn a_checkpoint_signed_with_another_key_is_found(backend: Backend) {
     let stranger_public = generate_key(&setup.store, &setup.path("stranger.key"));
     let stranger =
         pacta::keys::read_signing_key(std::path::Path::new(&setup.path("stranger.key"))).unwrap();
-    let checkpoint = audit::parse_bundle(&bundle.to_string()).unwrap().checkpoint;
+    let checkpoint = audit::parse_bundle(&bundle_text(&bundle))
+        .unwrap()
+        .header
+        .checkpoint;
     let body = pacta::journal::CheckpointBody {
         ledger_id: checkpoint.ledger_id.clone(),
         tree_size: checkpoint.tree_size,
@@ -530,38 +633,53 @@ async fn a_checkpoint_signed_with_another_key_is_found(backend: Backend) {
 async fn a_malformed_or_unknown_version_bundle_is_refused_in_one_line(backend: Backend) {
     let setup = demo_with_checkpoint(backend).await;
     let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
-    let file = setup.path("doctored.json");
-    std::fs::write(&file, "{ not json").unwrap();
-    refused(
-        &setup.store,
-        &["audit", "verify", &file],
-        "not a JSON audit bundle",
+    let file = setup.path("doctored.bundle");
+    let refused_file = |text: &str, expected: &str| {
+        std::fs::write(&file, text).unwrap();
+        refused(&setup.store, &["audit", "verify", &file], expected);
+    };
+    refused_file(
+        "{ not json",
+        "not an audit bundle: its first line is not a JSON header",
     );
-    bundle["format_version"] = 2.into();
-    std::fs::write(&file, bundle.to_string()).unwrap();
-    refused(
-        &setup.store,
-        &["audit", "verify", &file],
-        "format version 2 is not 1",
+    refused_file("[]\n", "not an audit bundle: it has no format_version");
+    let good = bundle_text(&bundle);
+    let mut unknown = bundle.clone();
+    unknown["format_version"] = 3.into();
+    refused_file(&bundle_text(&unknown), "format version 3 is not 2");
+    // Version 1 was one pretty-printed document; it is named, and the way out given.
+    refused_file(
+        "{\n  \"format_version\": 1,\n  \"events\": []\n}\n",
+        "format version 1 is not 2, the one this verifier reads: export it again",
     );
-    bundle["format_version"] = 1.into();
-    bundle["events"][0]["leaf_index"] = "first".into();
-    std::fs::write(&file, bundle.to_string()).unwrap();
-    refused(
-        &setup.store,
-        &["audit", "verify", &file],
-        "a malformed audit bundle",
+    let mut header = bundle.clone();
+    header["checkpoint"] = "none".into();
+    refused_file(&bundle_text(&header), "a malformed audit bundle header");
+    let (first, events) = good.split_once('\n').unwrap();
+    let not_a_line = format!(
+        "{first}\n[\"first\",{}",
+        &events[events.find(',').unwrap() + 1..]
     );
+    refused_file(&not_a_line, "line 2: not an event line");
+    let spaced = format!("{first}\n{}", events.replacen(",\"", ", \"", 1));
+    refused_file(&spaced, "line 2: not an event line");
 
-    // Findings are printed one per line, naming the event.
-    bundle["events"][0]["leaf_index"] = 0.into();
+    // A record that is not an event, and findings printed one per line, naming the events.
     bundle["events"][TARGET - 1]["metadata"]["actor"] = "someone".into();
-    std::fs::write(&file, bundle.to_string()).unwrap();
+    bundle["events"][TARGET]["payload"] = serde_json::json!({"NotAnEvent": {}});
+    std::fs::write(&file, bundle_text(&bundle)).unwrap();
     let output = pacta(&setup.store, &["audit", "verify", &file]);
     assert!(!output.status.success());
+    let message = stderr(&output);
     assert!(
-        stderr(&output).contains(&format!("event {TARGET}: its content hashes to")),
-        "{}",
-        stderr(&output)
+        message.contains(&format!("event {TARGET}: its content hashes to")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "event {}: its record is not a negotiation event's",
+            TARGET + 1
+        )),
+        "{message}"
     );
 }

@@ -261,3 +261,41 @@ fn journal_vectors() {
     )
     .is_err());
 }
+
+#[test]
+fn audit_bundle_vectors() {
+    use pacta::audit::BundleEvent;
+    use pacta::journal::{self, multiproof};
+    use sha2::Digest;
+    let vectors = vectors();
+    let hashes = |text: &str| -> Vec<journal::Hash> {
+        text.lines()
+            .map(|l| journal::parse_hash(l).unwrap())
+            .collect()
+    };
+    let leaves = hashes(part(&vectors, "multiproof", "chain-hashes"));
+    for (i, leaf) in leaves.iter().enumerate() {
+        assert_eq!(
+            *leaf,
+            <[u8; 32]>::from(sha2::Sha256::digest(format!("leaf {i}"))),
+            "the vector's leaves are what it says"
+        );
+    }
+    let root = journal::root(&leaves);
+    assert_eq!(hex::encode(root), part(&vectors, "multiproof", "root"));
+    let proof = multiproof::prove(&leaves, &[1, 2, 5]).unwrap();
+    assert_eq!(proof, hashes(part(&vectors, "multiproof", "proof-1-2-5")));
+    let proven: Vec<(u64, journal::Hash)> = [1u64, 2, 5]
+        .iter()
+        .map(|&i| (i, leaves[i as usize]))
+        .collect();
+    assert_eq!(multiproof::root_from(7, &proven, &proof).unwrap(), root);
+
+    let event = stored_event(part(&vectors, "event-1", "stored"));
+    let hash = chain::hash_field(&event).unwrap();
+    let line = BundleEvent::line(0, &hash, &chain::canonical_record(&event).unwrap());
+    assert_eq!(
+        String::from_utf8(line).unwrap(),
+        part(&vectors, "bundle", "line-event-1")
+    );
+}

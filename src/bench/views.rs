@@ -149,47 +149,88 @@ pub(super) async fn seed(
     events: usize,
     clauses: usize,
 ) -> Result<(), CliError> {
-    open(store, id).await?;
-    let bench_error = |e: cqrs_es::AggregateError<_>| CliError::Bench(e.to_string());
-    let mut opened: ChainedContext<Negotiation> =
-        store.load_aggregate(id).await.map_err(bench_error)?;
-    let mut recorded = opened.head().sequence;
-    let mut state = opened.aggregate().clone();
-    let head = Delegate {
-        person: "civ.head".into(),
-        name: "civ.head".into(),
-        party: "CIV".into(),
-        role: Role::HeadOfDelegation,
-        signing: None,
-    };
-    let mut pending: Vec<NegotiationEvent> = Vec::new();
-    let mut step = 0;
-    while recorded < events {
-        let command = act("civ.head", seed_action(&state, step, clauses));
-        step += 1;
-        let decided = state
-            .decide(&command)
-            .map_err(|e| CliError::Bench(format!("seeding {id}: {e}")))?;
-        for event in decided {
-            state.apply(event.clone());
-            pending.push(event);
-            recorded += 1;
-        }
-        if pending.len() >= SEED_BATCH_EVENTS || recorded >= events {
-            let context: ChainedContext<Negotiation> =
-                store.load_aggregate(id).await.map_err(bench_error)?;
-            let batch = std::mem::take(&mut pending);
-            store
-                .commit(
-                    batch,
-                    context,
-                    stamp(head.clone(), &uuid::Uuid::new_v4().to_string(), None),
-                )
-                .await
-                .map_err(bench_error)?;
-        }
+    let mut seeder = Seeder::open(store, id, clauses).await?;
+    while seeder.recorded < events {
+        seeder
+            .commit_batch(store, SEED_BATCH_EVENTS.min(events - seeder.recorded))
+            .await?;
     }
     Ok(())
+}
+
+/// One negotiation being seeded: its state as decided so far, and the next act's step.
+pub(super) struct Seeder {
+    id: String,
+    state: Negotiation,
+    pub(super) recorded: usize,
+    step: usize,
+    clauses: usize,
+}
+
+impl Seeder {
+    pub(super) async fn open(
+        store: &ChainedEventStore<PostgresEventRepository>,
+        id: &str,
+        clauses: usize,
+    ) -> Result<Seeder, CliError> {
+        open(store, id).await?;
+        let mut opened: ChainedContext<Negotiation> =
+            store.load_aggregate(id).await.map_err(bench_error)?;
+        Ok(Seeder {
+            id: id.to_string(),
+            recorded: opened.head().sequence,
+            state: opened.aggregate().clone(),
+            step: 0,
+            clauses,
+        })
+    }
+
+    /// Decides acts until at least `events` more events, and commits them in one transaction.
+    pub(super) async fn commit_batch(
+        &mut self,
+        store: &ChainedEventStore<PostgresEventRepository>,
+        events: usize,
+    ) -> Result<(), CliError> {
+        let head = Delegate {
+            person: "civ.head".into(),
+            name: "civ.head".into(),
+            party: "CIV".into(),
+            role: Role::HeadOfDelegation,
+            signing: None,
+        };
+        let mut pending: Vec<NegotiationEvent> = Vec::new();
+        while pending.len() < events {
+            let command = act(
+                "civ.head",
+                seed_action(&self.state, self.step, self.clauses),
+            );
+            self.step += 1;
+            let decided = self
+                .state
+                .decide(&command)
+                .map_err(|e| CliError::Bench(format!("seeding {}: {e}", self.id)))?;
+            for event in decided {
+                self.state.apply(event.clone());
+                pending.push(event);
+            }
+        }
+        self.recorded += pending.len();
+        let context: ChainedContext<Negotiation> =
+            store.load_aggregate(&self.id).await.map_err(bench_error)?;
+        store
+            .commit(
+                pending,
+                context,
+                stamp(head, &uuid::Uuid::new_v4().to_string(), None),
+            )
+            .await
+            .map_err(bench_error)?;
+        Ok(())
+    }
+}
+
+fn bench_error(e: cqrs_es::AggregateError<pacta_domain::NegotiationError>) -> CliError {
+    CliError::Bench(e.to_string())
 }
 
 /// The `step`-th act: first every clause is proposed, then each is in turn amended, commented,

@@ -12,7 +12,7 @@ use super::journal::{leaves_matching, prove_consistent, verified_checkpoint};
 use super::CliError;
 use crate::audit::{
     self, Bundle, BundleCheckpoint, BundleCosignature, BundleEvent, ConsistencyFrom,
-    DraftSignature, Keys, PartyKey, TrustedCheckpoint, TrustedHead, FORMAT_VERSION,
+    DraftSignature, Header, Keys, PartyKey, TrustedCheckpoint, TrustedHead, FORMAT_VERSION,
     MAX_BUNDLE_BYTES,
 };
 use crate::journal;
@@ -89,9 +89,9 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
         .map_err(|e| CliError::Ledger(crate::ledger::LedgerError::Integrity(e)))?;
     let checkpoint = verified_checkpoint(database, checkpoint).await?;
     let leaves = leaves_matching(database, &checkpoint).await?;
-    let tree = journal::ProofTree::new(&leaves);
 
-    let mut events = Vec::with_capacity(stored.len());
+    let mut lines = Vec::with_capacity(stored.len());
+    let mut indexes = Vec::with_capacity(stored.len());
     for event in &stored {
         let (index, _) = database
             .journal_leaf_of(&negotiation, event.sequence as u64)
@@ -116,15 +116,13 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
                 event.sequence
             )));
         }
-        let proof = tree
-            .inclusion_proof(index)
-            .map_err(|e| fail(e.to_string()))?;
-        events.push(BundleEvent::from_serialized(
-            event,
-            index,
-            journal::proof_hex(&proof),
-        ));
+        let record = crate::chain::canonical_record(event)
+            .map_err(|e| fail(format!("event {}: {e}", event.sequence)))?;
+        lines.push(BundleEvent::line(index, &chain_hash, &record));
+        indexes.push(index);
     }
+    let journal_proof =
+        journal::multiproof::prove(&leaves, &indexes).map_err(|e| fail(e.to_string()))?;
 
     let mut consistency = Vec::new();
     for old_size in consistent_with {
@@ -146,10 +144,9 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
         .map(BundleCosignature::from)
         .collect();
     let (signatories, signatures) = draft_signatures(&negotiation, &stored)?;
-    let bundle = Bundle {
+    let header = Header {
         format_version: FORMAT_VERSION,
         negotiation_id: negotiation,
-        events,
         checkpoint: BundleCheckpoint::from(&checkpoint),
         keys: Keys {
             ledger: checkpoint.ledger_public_key.clone(),
@@ -166,11 +163,10 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
         cosignatures,
         consistency,
         signatures,
+        journal_proof: journal::proof_hex(&journal_proof),
     };
-    let mut text = serde_json::to_string_pretty(&bundle).expect("invariant: JSON");
-    text.push('\n');
-    // Built in full above; written whole (or not at all) here.
-    super::export::write(out, text.as_bytes())
+    // Built in full here; written whole (or not at all) by `write`.
+    super::export::write(out, &Bundle::write(&header, &lines))
 }
 
 /// Each `InstrumentSigned` with the key and message it was verified against when recorded.
@@ -237,8 +233,9 @@ pub(super) fn verify(
     trusted: Option<&std::path::Path>,
     trusted_head: Option<(usize, String)>,
 ) -> Result<(), CliError> {
-    let bundle = audit::parse_bundle(&read_limited(file, MAX_BUNDLE_BYTES)?)
-        .map_err(|e| fail(format!("{}: {e}", file.display())))?;
+    let text = read_limited(file, MAX_BUNDLE_BYTES)?;
+    let bundle =
+        audit::parse_bundle(&text).map_err(|e| fail(format!("{}: {e}", file.display())))?;
     let trusted: Option<TrustedCheckpoint> = match trusted {
         None => None,
         Some(path) => Some(
@@ -260,10 +257,13 @@ pub(super) fn verify(
         Ok(report) => {
             println!(
                 "audit bundle of '{}' verified against checkpoint {}",
-                bundle.negotiation_id, report.tree_size
+                bundle.header.negotiation_id, report.tree_size
             );
             println!("{} events: every chain link recomputed", report.events);
-            println!("{} inclusion proofs", report.inclusion_proofs);
+            println!(
+                "{} events' leaves proved in the checkpoint by one journal proof of {} hashes",
+                report.proven_events, report.journal_proof_hashes
+            );
             println!("1 ledger signature, {} co-signatures", report.cosignatures);
             println!(
                 "{} draft signatures, each on the text root recomputed from the events",
