@@ -1,8 +1,8 @@
 //! `pacta bench audit`: how fast an audit bundle verifies offline, on one core.
 //!
 //! One negotiation of realistic acts is seeded on a scratch PostgreSQL database (as `pacta bench
-//! views` does), in batches that alternate in commit order with another negotiation's, so its
-//! leaves are runs scattered through a journal twice its size. The ledger signs a checkpoint,
+//! views` does), in batches that alternate in commit order with other negotiations' (one by
+//! default, `--neighbours`), so its leaves are runs scattered through a larger journal. The ledger signs a checkpoint,
 //! and the negotiation is exported as a bundle through the same commands a user runs. Then the
 //! bundle is verified in this process, single-threaded: every chain link, the replay of every
 //! event, the journal proof, the checkpoint signature and every draft signature.
@@ -25,10 +25,14 @@ pub struct AuditBenchArgs {
     /// Clauses in it; its other acts cycle over them.
     #[arg(long, default_value_t = 120)]
     pub clauses: usize,
-    /// Events per batch; the other negotiation commits a batch between two of this one's. (Each
-    /// batch reloads its negotiation's chain, so small batches make seeding slow.)
+    /// Events per batch; each neighbour commits a batch between two of this one's. (Each batch
+    /// reloads its negotiation's chain, so small batches make seeding slow.)
     #[arg(long, default_value_t = 500)]
     pub batch_events: usize,
+    /// Other negotiations whose batches interleave with this one's in the journal, never
+    /// exported: with N, the exported negotiation holds one leaf in N + 1.
+    #[arg(long, default_value_t = 1)]
+    pub neighbours: usize,
     /// Verifications timed.
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
@@ -38,8 +42,6 @@ pub struct AuditBenchArgs {
 }
 
 const NEGOTIATION: &str = "bench-audit";
-/// Its neighbour in the journal, never exported.
-const OTHER_NEGOTIATION: &str = "bench-audit-other";
 
 pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), CliError> {
     let bench_database = BenchDatabase::create(server_url, "audit").await?;
@@ -47,7 +49,7 @@ pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), CliError>
     let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
     let dir = std::env::temp_dir().join(format!("pacta-bench-audit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| CliError::Bench(e.to_string()))?;
-    let (key, bundle) = (dir.join("ledger.key"), dir.join("bundle.json"));
+    let (key, bundle) = (dir.join("ledger.key"), dir.join("negotiation.bundle"));
     println!(
         "pacta bench audit on PostgreSQL, {} CPU cores (verification uses one)",
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -55,11 +57,17 @@ pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), CliError>
 
     let started = Instant::now();
     let mut exported = Seeder::open(&store, NEGOTIATION, args.clauses).await?;
-    let mut other = Seeder::open(&store, OTHER_NEGOTIATION, args.clauses).await?;
+    let mut neighbours = Vec::with_capacity(args.neighbours);
+    for n in 1..=args.neighbours {
+        let id = format!("{NEGOTIATION}-neighbour-{n}");
+        neighbours.push(Seeder::open(&store, &id, args.clauses).await?);
+    }
     while exported.recorded < args.events {
         let batch = args.batch_events.clamp(1, args.events - exported.recorded);
         exported.commit_batch(&store, batch).await?;
-        other.commit_batch(&store, batch).await?;
+        for neighbour in &mut neighbours {
+            neighbour.commit_batch(&store, batch).await?;
+        }
     }
     crate::keys::generate(&key)?;
     let key = key.display().to_string();
@@ -72,8 +80,10 @@ pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), CliError>
     .await?;
     let bytes = std::fs::metadata(&bundle).map_or(0, |m| m.len());
     println!(
-        "seeded {} events and as many of another negotiation's, checkpointed and exported a {} MiB bundle in {:.1} s",
+        "seeded {} events in batches of {} between {} neighbours' batches, checkpointed and exported a {} MiB bundle in {:.1} s",
         exported.recorded,
+        args.batch_events,
+        args.neighbours,
         bytes / (1024 * 1024),
         started.elapsed().as_secs_f64()
     );

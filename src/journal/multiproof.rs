@@ -182,9 +182,8 @@ mod tests {
         let proof = prove(&leaves, &indexes).unwrap();
         let good = proven(&leaves, &indexes);
         let expected = root(&leaves);
-        let differs = |leaves: &[(u64, Hash)], proof: &[Hash]| {
-            root_from(1000, leaves, proof) != Ok(expected)
-        };
+        let differs =
+            |leaves: &[(u64, Hash)], proof: &[Hash]| root_from(1000, leaves, proof) != Ok(expected);
 
         let mut changed_leaf = good.clone();
         changed_leaf[2].1[0] ^= 1;
