@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 use cqrs_es::Aggregate;
-use pacta_domain::{Negotiation, NegotiationEvent, SignatureCapacity, SigningMessage};
+use pacta_domain::{Negotiation, NegotiationEvent, SigningMessage};
 use serde::{Deserialize, Serialize};
 
 use crate::chain::{self, ChainProblem, Hash};
@@ -566,7 +566,8 @@ fn replay_one(
     applied.is_ok()
 }
 
-fn signing_key(state: &Negotiation, person: &str) -> Option<String> {
+/// The public key `person` is accredited to sign with in `state`, if any.
+pub fn signing_key(state: &Negotiation, person: &str) -> Option<String> {
     state
         .delegate(person)
         .and_then(|d| d.signing.as_ref())
@@ -574,38 +575,21 @@ fn signing_key(state: &Negotiation, person: &str) -> Option<String> {
 }
 
 fn check_draft_signature(negotiation_id: &str, signed: &SignedDraft) -> Result<(), String> {
-    let NegotiationEvent::InstrumentSigned {
-        party,
-        signatory,
-        revision,
-        capacity,
-        text_root_hash,
-        signed_on,
-        signature,
-    } = &signed.event
+    let Some((message, signature)) = SigningMessage::of_recorded(negotiation_id, &signed.event)
     else {
         unreachable!("only InstrumentSigned events are kept as signed drafts")
     };
-    let recomputed = &signed.text_root_hash;
-    if recomputed != text_root_hash {
+    let (bound, recomputed) = (&message.text_root_hash, &signed.text_root_hash);
+    if recomputed != bound {
         return Err(format!(
-            "it binds text root {text_root_hash}, but the text before it has root {recomputed}"
+            "it binds text root {bound}, but the text before it has root {recomputed}"
         ));
     }
     let Some(key) = &signed.key else {
         return Err(format!(
-            "{signatory} is not accredited with a signing key before it"
+            "{} is not accredited with a signing key before it",
+            message.signatory
         ));
-    };
-    let message = SigningMessage {
-        negotiation_id: negotiation_id.to_string(),
-        revision: *revision,
-        text_root_hash: text_root_hash.clone(),
-        party: party.clone(),
-        signatory: signatory.clone(),
-        capacity: *capacity,
-        ad_referendum: *capacity == SignatureCapacity::AdReferendum,
-        signed_on: *signed_on,
     };
     pacta_domain::verify_signature(key, signature, &message).map_err(|e| format!("{e} (key {key})"))
 }

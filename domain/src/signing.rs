@@ -9,6 +9,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::events::NegotiationEvent;
 use crate::values::{ClauseKind, SignatureCapacity};
 
 pub const TEXT_ROOT_DOMAIN_TAG: &[u8] = b"pacta:text-root:v1\0";
@@ -49,6 +50,37 @@ pub struct SigningMessage {
 }
 
 impl SigningMessage {
+    /// The message a recorded `InstrumentSigned` signed, rebuilt from the event alone as an
+    /// auditor rebuilds it, with the event's signature (hex); `None` for any other event.
+    pub fn of_recorded<'e>(
+        negotiation_id: &str,
+        event: &'e NegotiationEvent,
+    ) -> Option<(SigningMessage, &'e str)> {
+        let NegotiationEvent::InstrumentSigned {
+            party,
+            signatory,
+            revision,
+            capacity,
+            text_root_hash,
+            signed_on,
+            signature,
+        } = event
+        else {
+            return None;
+        };
+        let message = SigningMessage {
+            negotiation_id: negotiation_id.to_string(),
+            revision: *revision,
+            text_root_hash: text_root_hash.clone(),
+            party: party.clone(),
+            signatory: signatory.clone(),
+            capacity: *capacity,
+            ad_referendum: *capacity == SignatureCapacity::AdReferendum,
+            signed_on: *signed_on,
+        };
+        Some((message, signature))
+    }
+
     /// The domain tag followed by the RFC 8785 canonical JSON of the message.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = SIGNATURE_DOMAIN_TAG.to_vec();

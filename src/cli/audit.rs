@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use pacta_domain::{NegotiationEvent, SignatureCapacity, SigningMessage};
+use pacta_domain::{NegotiationEvent, SigningMessage};
 
 use super::journal::{leaves_matching, prove_consistent, verified_checkpoint};
 use super::CliError;
@@ -179,41 +179,18 @@ fn draft_signatures(
     for event in stored {
         let parsed: NegotiationEvent = serde_json::from_value(event.payload.clone())
             .map_err(|e| fail(format!("event {} does not parse: {e}", event.sequence)))?;
-        if let NegotiationEvent::InstrumentSigned {
-            party,
-            signatory,
-            revision,
-            capacity,
-            text_root_hash,
-            signed_on,
-            signature,
-        } = &parsed
-        {
-            let public_key = state
-                .delegate(signatory)
-                .and_then(|d| d.signing.as_ref())
-                .map(|s| s.public_key.clone())
-                .unwrap_or_default();
-            let message = SigningMessage {
-                negotiation_id: negotiation.to_string(),
-                revision: *revision,
-                text_root_hash: text_root_hash.clone(),
-                party: party.clone(),
-                signatory: signatory.clone(),
-                capacity: *capacity,
-                ad_referendum: *capacity == SignatureCapacity::AdReferendum,
-                signed_on: *signed_on,
-            };
+        if let Some((message, signature)) = SigningMessage::of_recorded(negotiation, &parsed) {
+            let public_key = audit::signing_key(&state, &message.signatory).unwrap_or_default();
             keys.push(PartyKey {
-                party: party.clone(),
-                person: signatory.clone(),
+                party: message.party.clone(),
+                person: message.signatory.clone(),
                 public_key: public_key.clone(),
             });
             signatures.push(DraftSignature {
                 sequence: event.sequence,
                 public_key,
-                signature: signature.clone(),
-                text_root_hash: text_root_hash.clone(),
+                signature: signature.to_string(),
+                text_root_hash: message.text_root_hash.clone(),
                 message: serde_json::to_value(&message).expect("invariant: JSON"),
             });
         }
@@ -222,31 +199,25 @@ fn draft_signatures(
     Ok((keys, signatures))
 }
 
-/// Reads at most `max_bytes` of a file; a larger one is refused in one line.
-fn read_limited(path: &std::path::Path, max_bytes: u64) -> Result<String, CliError> {
-    super::read_bounded(path, max_bytes)
-}
-
 /// `pacta audit verify`: no store, only the files named.
 pub(super) fn verify(
     file: &std::path::Path,
     trusted: Option<&std::path::Path>,
     trusted_head: Option<(usize, String)>,
 ) -> Result<(), CliError> {
-    let text = read_limited(file, MAX_BUNDLE_BYTES)?;
+    let text = super::read_bounded(file, MAX_BUNDLE_BYTES)?;
     let bundle =
         audit::parse_bundle(&text).map_err(|e| fail(format!("{}: {e}", file.display())))?;
     let trusted: Option<TrustedCheckpoint> = match trusted {
         None => None,
         Some(path) => Some(
-            serde_json::from_str(&read_limited(path, MAX_TRUSTED_CHECKPOINT_BYTES)?).map_err(
-                |e| {
+            serde_json::from_str(&super::read_bounded(path, MAX_TRUSTED_CHECKPOINT_BYTES)?)
+                .map_err(|e| {
                     fail(format!(
                         "{}: not a checkpoint as pacta checkpoint show --json prints it: {e}",
                         path.display()
                     ))
-                },
-            )?,
+                })?,
         ),
     };
     // A doctored history can break the domain's invariants while it is replayed; the verifier
