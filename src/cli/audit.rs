@@ -68,7 +68,8 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
     let stored = database
         .read_stream_before(&negotiation, usize::MAX)
         .await?;
-    let journaled = database.journal_last_sequence(&negotiation).await?;
+    let leaf_of = database.journal_leaves_of(&negotiation).await?;
+    let journaled = leaf_of.keys().next_back().copied();
     let Some(last) = stored.last() else {
         return Err(match journaled {
             Some(j) => fail(format!(
@@ -93,15 +94,12 @@ pub(super) async fn export(database: &Database, command: AuditCommand) -> Result
     let mut lines = Vec::with_capacity(stored.len());
     let mut indexes = Vec::with_capacity(stored.len());
     for event in &stored {
-        let (index, _) = database
-            .journal_leaf_of(&negotiation, event.sequence as u64)
-            .await?
-            .ok_or_else(|| {
-                fail(format!(
-                    "event {} of '{negotiation}' is not in the journal",
-                    event.sequence
-                ))
-            })?;
+        let index = *leaf_of.get(&(event.sequence as u64)).ok_or_else(|| {
+            fail(format!(
+                "event {} of '{negotiation}' is not in the journal",
+                event.sequence
+            ))
+        })?;
         if index >= checkpoint.tree_size {
             return Err(fail(format!(
                 "checkpoint {} does not cover event {} of '{negotiation}' (leaf {index}): run pacta checkpoint create",

@@ -2,6 +2,8 @@
 //! identity, checkpoints and co-signatures. Reads return what is stored; checking it against the
 //! tree and the signatures is the caller's job (`crate::journal` is the pure half).
 
+use std::collections::BTreeMap;
+
 use super::{Database, StoreError};
 use crate::chain::Hash;
 
@@ -141,18 +143,23 @@ impl Database {
         Ok(row.map(|(index, hash)| (index.max(0) as u64, hash)))
     }
 
-    /// The last sequence of `negotiation_id` the journal holds a leaf for: an export compares it
-    /// with the stored events, so a history cut short under the journal is refused.
-    pub async fn journal_last_sequence(
+    /// The leaf index of each event of `negotiation_id` the journal holds, by sequence, in one
+    /// read: an export compares them with the stored events, so a history cut short under the
+    /// journal is refused.
+    pub async fn journal_leaves_of(
         &self,
         negotiation_id: &str,
-    ) -> Result<Option<u64>, StoreError> {
-        const QUERY: &str = "SELECT max(sequence) FROM journal_leaves WHERE negotiation_id = $1";
-        let last: Option<i64> = on_pool!(self, |pool| sqlx::query_scalar(QUERY)
+    ) -> Result<BTreeMap<u64, u64>, StoreError> {
+        const QUERY: &str =
+            "SELECT sequence, leaf_index FROM journal_leaves WHERE negotiation_id = $1";
+        let rows: Vec<(i64, i64)> = on_pool!(self, |pool| sqlx::query_as(QUERY)
             .bind(negotiation_id)
-            .fetch_one(pool)
+            .fetch_all(pool)
             .await?);
-        Ok(last.map(|s| s.max(0) as u64))
+        Ok(rows
+            .into_iter()
+            .map(|(sequence, index)| (sequence.max(0) as u64, index.max(0) as u64))
+            .collect())
     }
 
     /// The ledger's id and checkpoint public key, once the first checkpoint has fixed them.
