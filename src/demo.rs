@@ -13,7 +13,6 @@
 use std::future::Future;
 
 use chrono::NaiveDate;
-use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::Aggregate;
 use pacta_domain::{
     clause_text_hash, Action, ClauseKind, Facilitator, FullPowers, Indicator, InstrumentKind,
@@ -22,9 +21,8 @@ use pacta_domain::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::cli::{print_draft, status_line, CliError};
 use crate::keys;
-use crate::ledger::{CommandContext, Ledger, LedgerError};
+use pacta_ledger::{CommandContext, Ledger, LedgerError};
 
 /// The memorandum of understanding on trafficking in persons.
 pub const DEMO_NEGOTIATION: &str = "civ-mar-tip-mou";
@@ -438,68 +436,30 @@ pub struct Recorded {
     pub agreement: usize,
 }
 
-pub async fn run<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), CliError> {
-    load(ledger).await?;
-    println!();
-    let events = ledger.events(DEMO_NEGOTIATION).await?;
-    print_draft(&pacta_projections::draft(DEMO_NEGOTIATION, &events), None);
-    println!();
-    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
-        let state = pacta_projections::agreement_state(
-            negotiation,
-            &ledger.events(negotiation).await?,
-            None,
-        );
-        let revision = if state.revision > 0 {
-            format!(
-                "; revision {}: {}",
-                state.revision,
-                status_line(&state.revision_status)
-            )
-        } else {
-            String::new()
-        };
-        println!(
-            "{negotiation} ({}): {}{revision}",
-            state.instrument_kind,
-            status_line(&state.status)
-        );
-    }
-    println!("\nTry next:");
-    let suggestions = [
-        (
-            format!("pacta status {DEMO_NEGOTIATION}"),
-            "text root, signatures, the date it took effect",
-        ),
-        (
-            format!("pacta matrix show {DEMO_NEGOTIATION}"),
-            "the action matrices of the closing workshop",
-        ),
-        (
-            format!("pacta draft {DEMO_NEGOTIATION} --language ar"),
-            "the Arabic version",
-        ),
-        (
-            format!("pacta history {DEMO_AGREEMENT}"),
-            "every act, who, when, and its hash",
-        ),
-        (
-            format!("pacta status {DEMO_AGREEMENT} --on 2026-12-01"),
-            "its revision, and the text in force that day",
-        ),
-        ("pacta verify".to_string(), "recompute every hash chain"),
-    ];
-    for (command, what) in suggestions {
-        println!("  {command:<48} {what}");
-    }
-    Ok(())
+/// Why the story could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
+}
+
+/// What `load` did with one of the story's negotiations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub negotiation_id: &'static str,
+    /// The chained events recorded, or `None` when the store held the negotiation already.
+    pub recorded: Option<usize>,
 }
 
 /// Records the story's negotiations that the store does not hold yet, so a second run records
 /// nothing.
-pub async fn load<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<(), CliError> {
-    record_unless_present(ledger, DEMO_NEGOTIATION, record_mou(ledger)).await?;
-    record_unless_present(ledger, DEMO_AGREEMENT, record_agreement(ledger)).await
+pub async fn load(ledger: &Ledger) -> Result<[Loaded; 2], DemoError> {
+    Ok([
+        record_unless_present(ledger, DEMO_NEGOTIATION, record_mou(ledger)).await?,
+        record_unless_present(ledger, DEMO_AGREEMENT, record_agreement(ledger)).await?,
+    ])
 }
 
 /// The person `pacta serve --demo` issues a token to: Côte d'Ivoire's head of delegation on the
@@ -508,26 +468,24 @@ pub const DEMO_TOKEN_PERSON: &str = CIV_HEAD.id;
 
 /// Records one negotiation's story unless the store already holds that negotiation. `story` is
 /// not started (futures are lazy) when it is skipped.
-async fn record_unless_present<R: PersistedEventRepository>(
-    ledger: &Ledger<R>,
-    negotiation_id: &str,
-    story: impl Future<Output = Result<usize, CliError>>,
-) -> Result<(), CliError> {
-    match ledger.events(negotiation_id).await {
-        Ok(_) => println!("The demo negotiation '{negotiation_id}' is already in this store."),
-        Err(LedgerError::UnknownNegotiation(_)) => {
-            let count = story.await?;
-            println!("Recorded the demo negotiation '{negotiation_id}': {count} chained events.");
-        }
+async fn record_unless_present(
+    ledger: &Ledger,
+    negotiation_id: &'static str,
+    story: impl Future<Output = Result<usize, DemoError>>,
+) -> Result<Loaded, DemoError> {
+    let recorded = match ledger.events(negotiation_id).await {
+        Ok(_) => None,
+        Err(LedgerError::UnknownNegotiation(_)) => Some(story.await?),
         Err(other) => return Err(other.into()),
-    }
-    Ok(())
+    };
+    Ok(Loaded {
+        negotiation_id,
+        recorded,
+    })
 }
 
 /// Records the whole story, both negotiations, in a store that holds neither.
-pub async fn record_story<R: PersistedEventRepository>(
-    ledger: &Ledger<R>,
-) -> Result<Recorded, CliError> {
+pub async fn record_story(ledger: &Ledger) -> Result<Recorded, DemoError> {
     Ok(Recorded {
         mou: record_mou(ledger).await?,
         agreement: record_agreement(ledger).await?,
@@ -535,7 +493,7 @@ pub async fn record_story<R: PersistedEventRepository>(
 }
 
 /// The MoU, from opening to its first progress report; returns the number of events recorded.
-async fn record_mou<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<usize, CliError> {
+async fn record_mou(ledger: &Ledger) -> Result<usize, DemoError> {
     let mut story = Story::new(ledger, DEMO_NEGOTIATION, [&CIV_HEAD, &MAR_HEAD]);
     open_mou(&mut story).await?;
     first_round(&mut story).await?;
@@ -550,9 +508,7 @@ async fn record_mou<R: PersistedEventRepository>(ledger: &Ledger<R>) -> Result<u
 
 /// The higher-education agreement, from opening to entry into force; returns the number of
 /// events recorded.
-async fn record_agreement<R: PersistedEventRepository>(
-    ledger: &Ledger<R>,
-) -> Result<usize, CliError> {
+async fn record_agreement(ledger: &Ledger) -> Result<usize, DemoError> {
     let heads = [&CIV_EDUCATION_HEAD, &MAR_EDUCATION_HEAD];
     let mut story = Story::new(ledger, DEMO_AGREEMENT, heads);
     open_agreement(&mut story).await?;
@@ -563,8 +519,8 @@ async fn record_agreement<R: PersistedEventRepository>(
 }
 
 /// One negotiation being recorded: every act goes through `Ledger::execute`, as a delegation's.
-struct Story<'a, R> {
-    ledger: &'a Ledger<R>,
+struct Story<'a> {
+    ledger: &'a Ledger,
     negotiation_id: &'static str,
     heads: [&'static Person; 2],
     recorded: usize,
@@ -573,12 +529,8 @@ struct Story<'a, R> {
     state: Negotiation,
 }
 
-impl<'a, R: PersistedEventRepository> Story<'a, R> {
-    fn new(
-        ledger: &'a Ledger<R>,
-        negotiation_id: &'static str,
-        heads: [&'static Person; 2],
-    ) -> Self {
+impl<'a> Story<'a> {
+    fn new(ledger: &'a Ledger, negotiation_id: &'static str, heads: [&'static Person; 2]) -> Self {
         Story {
             ledger,
             negotiation_id,
@@ -588,24 +540,24 @@ impl<'a, R: PersistedEventRepository> Story<'a, R> {
         }
     }
 
-    async fn act(&mut self, actor: &Person, action: Action) -> Result<(), CliError> {
+    async fn act(&mut self, actor: &Person, action: Action) -> Result<(), DemoError> {
         let command = NegotiationCommand {
             actor: actor.id.into(),
             action,
         };
-        let events = self
+        let executed = self
             .ledger
             .execute(self.negotiation_id, command, &CommandContext::default())
             .await?;
-        self.recorded += events.len();
-        for event in events {
+        self.recorded += executed.events.len();
+        for event in executed.events {
             self.state.apply(event.payload);
         }
         Ok(())
     }
 
     /// Acts that every party performs, each through its head of delegation.
-    async fn by_each_head(&mut self, action: Action) -> Result<(), CliError> {
+    async fn by_each_head(&mut self, action: Action) -> Result<(), DemoError> {
         for head in self.heads {
             self.act(head, action.clone()).await?;
         }
@@ -627,7 +579,7 @@ impl<'a, R: PersistedEventRepository> Story<'a, R> {
     }
 }
 
-async fn open_mou<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Result<(), CliError> {
+async fn open_mou(story: &mut Story<'_>) -> Result<(), DemoError> {
     let open = Action::OpenNegotiation {
         negotiation_id: DEMO_NEGOTIATION.into(),
         title: "Mémorandum d'entente entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc relatif à la prévention et à la lutte contre la traite des personnes".into(),
@@ -663,9 +615,7 @@ async fn open_mou<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Resu
 
 /// Abidjan: Côte d'Ivoire tables the text; Morocco widens the purpose and brackets the data
 /// article; the undisputed clauses are agreed.
-async fn first_round<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn first_round(story: &mut Story<'_>) -> Result<(), DemoError> {
     open_round(story, &ROUND_1).await?;
     for clause in MOU_CLAUSES {
         let wording = match clause.id {
@@ -707,9 +657,7 @@ async fn first_round<R: PersistedEventRepository>(
 /// Morocco cannot accept the exchange of personal data without safeguards: it proposes
 /// alternative B; Côte d'Ivoire reserves its position until its data-protection authority has
 /// been consulted.
-async fn bracket_the_data_article<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn bracket_the_data_article(story: &mut Story<'_>) -> Result<(), DemoError> {
     story
         .act(
             &MAR_NEGOTIATOR,
@@ -750,9 +698,7 @@ async fn bracket_the_data_article<R: PersistedEventRepository>(
 
 /// Rabat: alternative B is chosen, the last clauses agreed, the Arabic version made concordant,
 /// and the text adopted.
-async fn second_round<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn second_round(story: &mut Story<'_>) -> Result<(), DemoError> {
     open_round(story, &ROUND_2).await?;
     state_position(
         story,
@@ -786,9 +732,7 @@ async fn second_round<R: PersistedEventRepository>(
 
 /// Grand-Bassam: each party proposes the rows it is responsible for, both agree them, and the
 /// secretariat records each matrix as validated at the workshop.
-async fn closing_workshop<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn closing_workshop(story: &mut Story<'_>) -> Result<(), DemoError> {
     open_round(story, &CLOSING_WORKSHOP).await?;
     for matrix in MATRICES {
         story
@@ -816,9 +760,7 @@ async fn closing_workshop<R: PersistedEventRepository>(
     close_round(story, &CLOSING_WORKSHOP).await
 }
 
-async fn report_first_progress<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn report_first_progress(story: &mut Story<'_>) -> Result<(), DemoError> {
     let action = Action::ReportProgress {
         matrix_id: "mx-protection".into(),
         row_id: "prot-1".into(),
@@ -829,9 +771,7 @@ async fn report_first_progress<R: PersistedEventRepository>(
     story.act(&CIV_NEGOTIATOR, action).await
 }
 
-async fn open_agreement<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn open_agreement(story: &mut Story<'_>) -> Result<(), DemoError> {
     let open = Action::OpenNegotiation {
         negotiation_id: DEMO_AGREEMENT.into(),
         title: "Accord de coopération entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc dans le domaine de l'enseignement supérieur et de la recherche scientifique".into(),
@@ -859,9 +799,7 @@ async fn open_agreement<R: PersistedEventRepository>(
 
 /// A short negotiation between the heads: Côte d'Ivoire tables the four articles, both agree
 /// them, Morocco's legal-linguists record the Arabic version, and both adopt the text.
-async fn negotiate_agreement_text<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn negotiate_agreement_text(story: &mut Story<'_>) -> Result<(), DemoError> {
     for clause in AGREEMENT_CLAUSES {
         table(
             story,
@@ -878,9 +816,7 @@ async fn negotiate_agreement_text<R: PersistedEventRepository>(
 }
 
 /// An agreement binds on definitive signature: the second one brings it into force.
-async fn bring_agreement_into_force<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn bring_agreement_into_force(story: &mut Story<'_>) -> Result<(), DemoError> {
     let signatories = [&CIV_AGREEMENT_SIGNATORY, &MAR_AGREEMENT_SIGNATORY];
     sign_for_both_parties(story, signatories, AGREEMENT_SIGNED_ON).await
 }
@@ -889,9 +825,7 @@ async fn bring_agreement_into_force<R: PersistedEventRepository>(
 /// The text in force stays as signed; the revision reopens the mobility article, Morocco tables
 /// the new wording and Côte d'Ivoire agrees it, Morocco's agreement still pending: the agreement
 /// is in force and under revision.
-async fn open_agreement_revision<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-) -> Result<(), CliError> {
+async fn open_agreement_revision(story: &mut Story<'_>) -> Result<(), DemoError> {
     let mobility = &AGREEMENT_CLAUSES[1];
     let revise = Action::OpenRevision {
         opened_on: REVISION_OPENED_ON,
@@ -935,13 +869,13 @@ fn accredit(member: &Person, role: Role, signing: Option<SigningAuthority>) -> A
     }
 }
 
-async fn table<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
+async fn table(
+    story: &mut Story<'_>,
     proposer: &Person,
     clause_id: &str,
     kind: ClauseKind,
     wording: &Wording,
-) -> Result<(), CliError> {
+) -> Result<(), DemoError> {
     let action = Action::ProposeClause {
         clause_id: clause_id.into(),
         kind,
@@ -953,11 +887,7 @@ async fn table<R: PersistedEventRepository>(
 }
 
 /// Both parties agree exactly the wording named by `text_hash`.
-async fn agree<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-    clause_id: &str,
-    text_hash: String,
-) -> Result<(), CliError> {
+async fn agree(story: &mut Story<'_>, clause_id: &str, text_hash: String) -> Result<(), DemoError> {
     let action = Action::AgreeClause {
         clause_id: clause_id.into(),
         text_hash,
@@ -966,12 +896,12 @@ async fn agree<R: PersistedEventRepository>(
     story.by_each_head(action).await
 }
 
-async fn state_position<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
+async fn state_position(
+    story: &mut Story<'_>,
     negotiator: &Person,
     position: Position,
     rationale: &str,
-) -> Result<(), CliError> {
+) -> Result<(), DemoError> {
     let action = Action::StatePosition {
         clause_id: "art-donnees".into(),
         position,
@@ -982,10 +912,10 @@ async fn state_position<R: PersistedEventRepository>(
 
 /// Morocco's translator records the Arabic version of the agreed French wording, and its
 /// legal-linguist attests their concordance.
-async fn translate_into_arabic<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
+async fn translate_into_arabic(
+    story: &mut Story<'_>,
     clause: &FinalClause,
-) -> Result<(), CliError> {
+) -> Result<(), DemoError> {
     let translation = Action::TranslateClause {
         clause_id: clause.id.into(),
         language: "ar".into(),
@@ -1003,7 +933,7 @@ async fn translate_into_arabic<R: PersistedEventRepository>(
 }
 
 /// Both parties adopt the text the domain names by its root hash; from then on it is frozen.
-async fn adopt_text<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Result<(), CliError> {
+async fn adopt_text(story: &mut Story<'_>) -> Result<(), DemoError> {
     let text_root_hash = story.state.text_root_hash();
     story
         .by_each_head(Action::AdoptText { text_root_hash })
@@ -1011,11 +941,11 @@ async fn adopt_text<R: PersistedEventRepository>(story: &mut Story<'_, R>) -> Re
 }
 
 /// Each party's head accredits its signatory, who signs the adopted text on `signed_on`.
-async fn sign_for_both_parties<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
+async fn sign_for_both_parties(
+    story: &mut Story<'_>,
     signatories: [&Signatory; 2],
     signed_on: NaiveDate,
-) -> Result<(), CliError> {
+) -> Result<(), DemoError> {
     for (head, signatory) in story.heads.into_iter().zip(signatories) {
         accredit_and_sign(story, head, signatory, signed_on).await?;
     }
@@ -1025,12 +955,12 @@ async fn sign_for_both_parties<R: PersistedEventRepository>(
 /// The head accredits the signatory with a key made for this one signature; the signatory signs
 /// the adopted text. The private key lives only in this function: it is never written, and is
 /// wiped when dropped.
-async fn accredit_and_sign<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
+async fn accredit_and_sign(
+    story: &mut Story<'_>,
     head: &Person,
     signatory: &Signatory,
     signed_on: NaiveDate,
-) -> Result<(), CliError> {
+) -> Result<(), DemoError> {
     let key = keys::new_signing_key()?;
     let member = &signatory.person;
     let authority = SigningAuthority {
@@ -1066,10 +996,7 @@ async fn accredit_and_sign<R: PersistedEventRepository>(
     story.act(member, signature).await
 }
 
-async fn open_round<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-    session: &Session,
-) -> Result<(), CliError> {
+async fn open_round(story: &mut Story<'_>, session: &Session) -> Result<(), DemoError> {
     let action = Action::OpenRound {
         round_id: session.id.into(),
         kind: session.kind,
@@ -1081,10 +1008,7 @@ async fn open_round<R: PersistedEventRepository>(
 }
 
 /// The secretariat puts the minutes on record, both parties adopt them, and the round closes.
-async fn close_round<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-    session: &Session,
-) -> Result<(), CliError> {
+async fn close_round(story: &mut Story<'_>, session: &Session) -> Result<(), DemoError> {
     let minutes_hash = stand_in_document_hash(session.minutes);
     let minutes = Action::RecordMinutes {
         round_id: session.id.into(),
@@ -1104,11 +1028,7 @@ async fn close_round<R: PersistedEventRepository>(
 }
 
 /// The responsible party's negotiator proposes the row and both parties agree its content.
-async fn agree_row<R: PersistedEventRepository>(
-    story: &mut Story<'_, R>,
-    matrix_id: &str,
-    row: &RowPlan,
-) -> Result<(), CliError> {
+async fn agree_row(story: &mut Story<'_>, matrix_id: &str, row: &RowPlan) -> Result<(), DemoError> {
     let content = row.content();
     let row_hash = pacta_domain::row_hash(&content);
     let proposal = Action::ProposeRow {

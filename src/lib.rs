@@ -1,18 +1,13 @@
-//! Pacta: an event-sourced, tamper-evident ledger for negotiating MoUs, agreements and treaties.
+//! The `pacta` command line: a thin front end over the ledger (`pacta-ledger`), the service
+//! (`pacta-service`) and the offline verifier (`pacta-verify`).
 //!
-//! This crate is the application around the pure negotiation model (`pacta-domain`) and its
-//! views (`pacta-projections`): the hash chain that seals every event, the stores it runs on
-//! (embedded SQLite by default, PostgreSQL in production), the ledger that executes commands
-//! with identity and time, and the `pacta` command line. All I/O lives here.
+//! - [`cli`]: the arguments, one function per command, printing, and the one table of exit
+//!   codes (`cli::ExitCode`);
+//! - [`demo`]: the sample story, recorded through ordinary commands;
+//! - [`keys`]: signing keys on the signatory's own machine;
+//! - [`files`]: input files, read bounded.
 
-pub mod audit;
-pub mod bench;
-pub mod chain;
 pub mod cli;
 pub mod demo;
-pub mod http;
-pub mod journal;
+pub mod files;
 pub mod keys;
-pub mod ledger;
-pub mod store;
-pub mod views;

@@ -13,6 +13,10 @@ async fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // Test builds only (`--features failpoints`): FAILPOINTS configures where the kill tests stop
+    // the process. A build without the feature has no failpoint and reads no such variable.
+    #[cfg(feature = "failpoints")]
+    let _failpoints = fail::FailScenario::setup();
     let cli = match pacta::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error)
@@ -35,14 +39,14 @@ async fn main() -> std::process::ExitCode {
                 "pacta: {} (see pacta --help)",
                 message.join(" ").trim_start_matches("error: ")
             );
-            return std::process::ExitCode::from(2);
+            return std::process::ExitCode::from(pacta::cli::ExitCode::Usage as u8);
         }
     };
     match pacta::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("pacta: {error}");
-            std::process::ExitCode::FAILURE
+            std::process::ExitCode::from(error.exit_code() as u8)
         }
     }
 }

@@ -1,17 +1,18 @@
 //! The `Negotiation` aggregate: the state needed to decide, and the rules that decide.
 //!
 //! `decide` is the whole rulebook: it reads the state and a command and returns the events to
-//! record or the rule that refuses. `apply` only folds events into state; it never refuses,
-//! because a stored event is a fact.
+//! record or the rule that refuses. `apply_checked` only folds events into state: it refuses no
+//! event by the rules, because a stored event is a fact, but it does refuse an event that cannot
+//! follow the ones before it (naming a clause never proposed, say), which only events from
+//! outside the ledger can be.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use cqrs_es::event_sink::EventSink;
-use cqrs_es::Aggregate;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::{Action, NegotiationCommand};
-use crate::errors::NegotiationError;
+use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
 use crate::lifecycle::{ConsentRecord, SignatureRecord};
 use crate::limits::*;
@@ -21,6 +22,9 @@ use crate::values::{
     ClauseKind, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Position, Role,
     SigningAuthority,
 };
+
+/// What the rules answer a command: the events that record it, or the rule that refuses it.
+pub(crate) type Decision = Result<Vec<NegotiationEvent>, NegotiationError>;
 
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Negotiation {
@@ -159,14 +163,31 @@ impl Clause {
 }
 
 impl Negotiation {
-    /// The state after `events`, folded in order by `apply`: how views and tools read the rules'
-    /// verdicts (clause status, text root, what is in force) without restating them.
+    /// The state after `events`, folded in order: how views and tools read the rules' verdicts
+    /// (clause status, text root, what is in force) without restating them. For the ledger's own
+    /// events, which always follow one another; panics on an event that cannot follow. Events
+    /// from outside are replayed with [`Negotiation::replay_checked`].
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a NegotiationEvent>) -> Negotiation {
+        Self::replay_checked(events).unwrap_or_else(|(index, refusal)| {
+            panic!(
+                "invariant: the ledger's events follow one another, but event {index}: {refusal}"
+            )
+        })
+    }
+
+    /// The state after `events`, folded in order by [`Negotiation::apply_checked`], or the index
+    /// (from 0) of the first event that cannot follow the ones before it, and why. Never panics,
+    /// whatever the events: for verifiers replaying events they do not trust.
+    pub fn replay_checked<'a>(
+        events: impl IntoIterator<Item = &'a NegotiationEvent>,
+    ) -> Result<Negotiation, (usize, ReplayError)> {
         let mut state = Negotiation::default();
-        for event in events {
-            state.apply(event.clone());
+        for (index, event) in events.into_iter().enumerate() {
+            state
+                .apply_checked(event.clone())
+                .map_err(|refusal| (index, refusal))?;
         }
-        state
+        Ok(state)
     }
 
     pub fn is_open(&self) -> bool {
@@ -359,9 +380,7 @@ impl Negotiation {
                 internal,
             } => {
                 if let Some(clause_id) = clause_id {
-                    if !self.current.clauses.contains_key(clause_id) {
-                        return Err(NegotiationError::UnknownClause(clause_id.clone()));
-                    }
+                    self.known_clause(clause_id)?;
                 }
                 check_comment("comment", text)?;
                 Ok(vec![NegotiationEvent::Commented {
@@ -460,25 +479,9 @@ impl Negotiation {
             Action::OpenRevision { opened_on, reason } => {
                 self.decide_revision_opening(*opened_on, reason)
             }
-            Action::ProposeCorrection {
-                correction_id,
-                clause_id,
-                language,
-                base_text_hash,
-                heading,
-                text,
-                reason,
-            } => self.decide_correction_proposal(
-                opened,
-                actor,
-                correction_id,
-                clause_id,
-                language,
-                base_text_hash,
-                heading,
-                text,
-                reason,
-            ),
+            Action::ProposeCorrection { .. } => {
+                self.decide_correction_proposal(opened, actor, &command.action)
+            }
             Action::AgreeCorrection {
                 correction_id,
                 text_hash,
@@ -528,10 +531,7 @@ impl Negotiation {
         }
     }
 
-    fn decide_open(
-        &self,
-        command: &NegotiationCommand,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    fn decide_open(&self, command: &NegotiationCommand) -> Decision {
         let Action::OpenNegotiation {
             negotiation_id,
             title,
@@ -667,7 +667,7 @@ impl Negotiation {
         party: &str,
         role: Role,
         signing: Option<&SigningAuthority>,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         check_identifier("person id", person)?;
         check_name("person name", name)?;
         let is_party = opened.parties.iter().any(|p| p.code == party);
@@ -705,11 +705,18 @@ impl Negotiation {
         }])
     }
 
+    /// A clause on record, withdrawn or not.
+    fn known_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
+        named(
+            &self.current.clauses,
+            clause_id,
+            NegotiationError::UnknownClause,
+        )
+    }
+
     /// A clause that exists and was not withdrawn.
     pub(crate) fn live_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
-        let clause = self
-            .clause(clause_id)
-            .ok_or_else(|| NegotiationError::UnknownClause(clause_id.to_string()))?;
+        let clause = self.known_clause(clause_id)?;
         if clause.withdrawn {
             return Err(NegotiationError::ClauseWithdrawn(clause_id.to_string()));
         }
@@ -718,9 +725,7 @@ impl Negotiation {
 
     /// A clause that can still change: it exists, is not withdrawn, and is not agreed by all.
     pub(crate) fn open_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
-        let clause = self
-            .clause(clause_id)
-            .ok_or_else(|| NegotiationError::UnknownClause(clause_id.to_string()))?;
+        let clause = self.known_clause(clause_id)?;
         match self.clause_status(clause) {
             ClauseStatus::Withdrawn => {
                 Err(NegotiationError::ClauseWithdrawn(clause_id.to_string()))
@@ -795,6 +800,33 @@ fn check_signing_authority(
         (_, Some(_)) => Err(NegotiationError::SigningKeyForNonSignatory(role)),
         (_, None) => Ok(()),
     }
+}
+
+/// The refusal of an act the actor's party has already performed.
+pub(crate) fn already_done(actor: &Delegate, act: &'static str) -> NegotiationError {
+    NegotiationError::AlreadyDone {
+        party: actor.party.clone(),
+        act,
+    }
+}
+
+/// The record named `id` among `records`, or the refusal `unknown` makes of that id: how the
+/// rules look up the clause, round, matrix or correction a command names.
+pub(crate) fn named<'a, T, E>(
+    records: &'a BTreeMap<String, T>,
+    id: &str,
+    unknown: impl FnOnce(String) -> E,
+) -> Result<&'a T, E> {
+    records.get(id).ok_or_else(|| unknown(id.to_string()))
+}
+
+/// [`named`], for the fold, which changes the record an event names.
+pub(crate) fn named_mut<'a, T, E>(
+    records: &'a mut BTreeMap<String, T>,
+    id: &str,
+    unknown: impl FnOnce(String) -> E,
+) -> Result<&'a mut T, E> {
+    records.get_mut(id).ok_or_else(|| unknown(id.to_string()))
 }
 
 /// A hash as commands name it: 64 lower-case hex digits (a SHA-256).
@@ -927,7 +959,10 @@ pub(crate) fn check_current(
     }
 }
 
-impl Aggregate for Negotiation {
+/// The cqrs-es aggregate: `handle` is `decide`, `apply` the checked fold. Behind the `cqrs`
+/// feature, so that a verifier can fold events without cqrs-es and the tokio runtime it brings.
+#[cfg(feature = "cqrs")]
+impl cqrs_es::Aggregate for Negotiation {
     const TYPE: &'static str = "Negotiation";
     type Command = NegotiationCommand;
     type Event = NegotiationEvent;
@@ -938,7 +973,7 @@ impl Aggregate for Negotiation {
         &mut self,
         command: Self::Command,
         _services: &Self::Services,
-        sink: &EventSink<Self>,
+        sink: &cqrs_es::event_sink::EventSink<Self>,
     ) -> Result<(), Self::Error> {
         let events = self.decide(&command)?;
         for event in events {
@@ -947,7 +982,48 @@ impl Aggregate for Negotiation {
         Ok(())
     }
 
+    /// Events reach here from `decide`, or from the store, whose hash chain guarantees they are
+    /// the ones `decide` accepted: an event that cannot follow is a broken invariant.
     fn apply(&mut self, event: Self::Event) {
+        if let Err(refusal) = self.apply_checked(event) {
+            panic!(
+                "invariant: the domain only applies events it decided or verified, but {refusal}"
+            );
+        }
+    }
+}
+
+impl Negotiation {
+    /// Folds `event` into the state: the one fold, for the domain's own events and for events
+    /// from outside alike. Refuses, rather than panicking, an event that cannot follow the events
+    /// before it (one naming a clause, round, matrix, row, correction, signature or revision the
+    /// state does not have, one before the opening, or a second opening): a verifier replaying
+    /// an untrusted bundle learns which event and why.
+    ///
+    /// It checks only what the fold needs to find in the state, not the rules of `decide` (who
+    /// may act, which hashes are current): an event it accepts is one the state can take, not
+    /// necessarily one the rules would have recorded.
+    ///
+    /// On `Err` the state is as it was: each arm finds what it needs before it changes anything
+    /// (the property tests check it), so a verifier can still read the state after the last
+    /// event that could follow. Callers stop at the first refusal all the same: a later event
+    /// may depend on the refused one.
+    pub fn apply_checked(&mut self, event: NegotiationEvent) -> Result<(), ReplayError> {
+        // Every event follows the one opening.
+        match (&self.opened, &event) {
+            (None, NegotiationEvent::NegotiationOpened { .. }) => {}
+            (None, other) => {
+                return Err(ReplayError::NotOpened {
+                    event: other.name(),
+                })
+            }
+            (Some(opened), NegotiationEvent::NegotiationOpened { .. }) => {
+                return Err(ReplayError::AlreadyOpened {
+                    negotiation_id: opened.negotiation_id.clone(),
+                })
+            }
+            (Some(_), _) => {}
+        }
         match event {
             NegotiationEvent::NegotiationOpened {
                 negotiation_id,
@@ -991,25 +1067,27 @@ impl Aggregate for Negotiation {
                 text_hash,
                 proposed_by,
             } => {
-                self.current.clause_order.push(clause_id.clone());
-                self.current.clauses.insert(
-                    clause_id,
-                    Clause {
-                        kind,
-                        heading,
-                        language,
-                        text,
-                        text_hash,
-                        proposed_by,
-                        translations: BTreeMap::new(),
-                        agreed_by: BTreeMap::new(),
-                        agreed_ad_referendum: BTreeSet::new(),
-                        alternatives: BTreeMap::new(),
-                        positions: BTreeMap::new(),
-                        discussed: false,
-                        withdrawn: false,
-                    },
-                );
+                // Each id once: `clause_order` lists each clause once, and a clause's record is
+                // never replaced.
+                let Entry::Vacant(entry) = self.current.clauses.entry(clause_id.clone()) else {
+                    return Err(ReplayError::ClauseExists { clause_id });
+                };
+                entry.insert(Clause {
+                    kind,
+                    heading,
+                    language,
+                    text,
+                    text_hash,
+                    proposed_by,
+                    translations: BTreeMap::new(),
+                    agreed_by: BTreeMap::new(),
+                    agreed_ad_referendum: BTreeSet::new(),
+                    alternatives: BTreeMap::new(),
+                    positions: BTreeMap::new(),
+                    discussed: false,
+                    withdrawn: false,
+                });
+                self.current.clause_order.push(clause_id);
             }
             NegotiationEvent::ClauseAmended {
                 clause_id,
@@ -1019,7 +1097,7 @@ impl Aggregate for Negotiation {
                 text_hash,
                 ..
             } => {
-                let clause = self.clause_mut(&clause_id);
+                let clause = self.clause_mut(&clause_id)?;
                 if clause.language != language {
                     // The amended language becomes the reference; the former reference wording
                     // stays on record as a translation of itself, now stale.
@@ -1056,7 +1134,7 @@ impl Aggregate for Negotiation {
                 internal: false,
                 ..
             } => {
-                self.clause_mut(&clause_id).discussed = true;
+                self.clause_mut(&clause_id)?.discussed = true;
             }
             NegotiationEvent::Commented { .. } => {}
             NegotiationEvent::ClauseAgreed {
@@ -1065,7 +1143,7 @@ impl Aggregate for Negotiation {
                 text_hash,
                 ad_referendum,
             } => {
-                let clause = self.clause_mut(&clause_id);
+                let clause = self.clause_mut(&clause_id)?;
                 if ad_referendum {
                     clause.agreed_ad_referendum.insert(party.clone());
                 }
@@ -1088,7 +1166,7 @@ impl Aggregate for Negotiation {
                     text_hash,
                     proposed_by,
                 };
-                let clause = self.clause_mut(&clause_id);
+                let clause = self.clause_mut(&clause_id)?;
                 clause.alternatives.insert(label, alternative);
                 clause.discussed = true;
             }
@@ -1098,7 +1176,7 @@ impl Aggregate for Negotiation {
                 position,
                 rationale,
             } => {
-                let clause = self.clause_mut(&clause_id);
+                let clause = self.clause_mut(&clause_id)?;
                 clause.positions.insert(
                     party,
                     StatedPosition {
@@ -1111,35 +1189,34 @@ impl Aggregate for Negotiation {
             NegotiationEvent::AlternativeChosen {
                 clause_id, label, ..
             } => {
-                let clause = self.clause_mut(&clause_id);
-                let chosen = clause
-                    .alternatives
-                    .remove(&label)
-                    .expect("invariant: only a bracketed alternative is chosen");
+                let clause = self.clause_mut(&clause_id)?;
+                let Some(chosen) = clause.alternatives.remove(&label) else {
+                    return Err(ReplayError::UnknownAlternative { clause_id, label });
+                };
                 let base_text_hash = clause.text_hash.clone();
-                self.apply(NegotiationEvent::ClauseAmended {
+                self.apply_checked(NegotiationEvent::ClauseAmended {
                     clause_id,
                     base_text_hash,
                     heading: chosen.heading,
                     language: chosen.language,
                     text: chosen.text,
                     text_hash: chosen.text_hash,
-                });
+                })?;
             }
             NegotiationEvent::ClauseAgreementConfirmed { clause_id, party } => {
-                self.clause_mut(&clause_id)
+                self.clause_mut(&clause_id)?
                     .agreed_ad_referendum
                     .remove(&party);
             }
             NegotiationEvent::ClauseReopened { clause_id, .. } => {
-                let clause = self.clause_mut(&clause_id);
+                let clause = self.clause_mut(&clause_id)?;
                 clause.agreed_by.clear();
                 clause.agreed_ad_referendum.clear();
                 // The text is under negotiation again: every adoption of it lapses.
                 self.current.adoptions.clear();
             }
             NegotiationEvent::ClauseWithdrawn { clause_id, .. } => {
-                self.clause_mut(&clause_id).withdrawn = true;
+                self.clause_mut(&clause_id)?.withdrawn = true;
             }
             NegotiationEvent::TextAdopted {
                 party,
@@ -1174,11 +1251,9 @@ impl Aggregate for Negotiation {
                 party,
                 confirmed_on,
             } => {
-                let signature = self
-                    .current
-                    .signatures
-                    .get_mut(&party)
-                    .expect("invariant: only a recorded signature is confirmed");
+                let Some(signature) = self.current.signatures.get_mut(&party) else {
+                    return Err(ReplayError::UnknownSignature { party });
+                };
                 signature.confirmed_on = Some(confirmed_on);
             }
             NegotiationEvent::ConsentExpressed { party, mode, on } => {
@@ -1196,7 +1271,7 @@ impl Aggregate for Negotiation {
             | NegotiationEvent::RowProposed { .. }
             | NegotiationEvent::RowAgreed { .. }
             | NegotiationEvent::MatrixValidated { .. }
-            | NegotiationEvent::ProgressReported { .. }) => self.apply_matrix_event(event),
+            | NegotiationEvent::ProgressReported { .. }) => self.apply_matrix_event(event)?,
             NegotiationEvent::ProvisionalApplicationStarted { party, from } => {
                 self.current.provisionally_applied.insert(party, from);
             }
@@ -1208,11 +1283,11 @@ impl Aggregate for Negotiation {
                 });
             }
             NegotiationEvent::OperationResumed { from, .. } => {
-                let current = self
-                    .suspensions
-                    .last_mut()
-                    .expect("invariant: only a running suspension is resumed");
-                current.until = Some(from);
+                let running = self.suspensions.last_mut().filter(|s| s.until.is_none());
+                let Some(running) = running else {
+                    return Err(ReplayError::NoRunningSuspension);
+                };
+                running.until = Some(from);
             }
             NegotiationEvent::TerminationNotified { effective_on, .. } => {
                 self.termination = Some(effective_on);
@@ -1222,15 +1297,17 @@ impl Aggregate for Negotiation {
                 base_text_root_hash,
                 opened_on,
                 ..
-            } => self.apply_revision_opened(revision, base_text_root_hash, opened_on),
-            NegotiationEvent::RevisionAbandoned { .. } => self.apply_revision_abandoned(),
+            } => self.apply_revision_opened(revision, base_text_root_hash, opened_on)?,
+            NegotiationEvent::RevisionAbandoned { revision, .. } => {
+                self.apply_revision_abandoned(revision)?
+            }
             event @ (NegotiationEvent::CorrectionProposed { .. }
             | NegotiationEvent::CorrectionAgreed { .. }
-            | NegotiationEvent::TextCorrected { .. }) => self.apply_correction_event(event),
+            | NegotiationEvent::TextCorrected { .. }) => self.apply_correction_event(event)?,
             event @ (NegotiationEvent::RoundOpened { .. }
             | NegotiationEvent::RoundClosed { .. }
             | NegotiationEvent::MinutesRecorded { .. }
-            | NegotiationEvent::MinutesAdopted { .. }) => self.apply_round_event(event),
+            | NegotiationEvent::MinutesAdopted { .. }) => self.apply_round_event(event)?,
             NegotiationEvent::ClauseTranslated {
                 clause_id,
                 language,
@@ -1246,7 +1323,7 @@ impl Aggregate for Negotiation {
                     source_text_hash,
                     concordance_verified_by: None,
                 };
-                self.clause_mut(&clause_id)
+                self.clause_mut(&clause_id)?
                     .translations
                     .insert(language, translation);
             }
@@ -1256,27 +1333,29 @@ impl Aggregate for Negotiation {
                 party,
                 ..
             } => {
-                let clause = self.clause_mut(&clause_id);
-                let translation = clause
-                    .translations
-                    .get_mut(&language)
-                    .expect("invariant: concordance is verified only for a recorded translation");
+                let clause = self.clause_mut(&clause_id)?;
+                let Some(translation) = clause.translations.get_mut(&language) else {
+                    return Err(ReplayError::UnknownTranslation {
+                        clause_id,
+                        language,
+                    });
+                };
                 translation.concordance_verified_by = Some(party);
             }
         }
+        Ok(())
     }
-}
 
-impl Negotiation {
-    /// Events about a clause always follow its proposal: `decide` refuses anything else, and
-    /// the hash chain guarantees stored events are the ones `decide` accepted.
-    pub(crate) fn clause_mut(&mut self, clause_id: &str) -> &mut Clause {
-        self.current.clauses.get_mut(clause_id).unwrap_or_else(|| {
-            panic!("invariant: event names clause '{clause_id}' before it was proposed")
+    /// The clause an event is about, for the fold: events about a clause follow its proposal.
+    pub(crate) fn clause_mut(&mut self, clause_id: &str) -> Result<&mut Clause, ReplayError> {
+        named_mut(&mut self.current.clauses, clause_id, |clause_id| {
+            ReplayError::UnknownClause { clause_id }
         })
     }
 }
 
-#[cfg(test)]
+// The rules' tests are given/when/then with cqrs-es's `TestFramework`, and so are the tests
+// that reuse their histories.
+#[cfg(all(test, feature = "cqrs"))]
 #[path = "aggregate_tests.rs"]
 pub(crate) mod tests;

@@ -8,12 +8,17 @@
 //! the root hash they signed, which the state remembers as superseded by the correction. A party
 //! that signs afterwards signs the corrected text.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{check_comment, check_identifier, check_wording, Negotiation, Opened};
-use crate::errors::NegotiationError;
+use crate::aggregate::{
+    already_done, check_comment, check_identifier, check_wording, named, named_mut, Decision,
+    Negotiation, Opened,
+};
+use crate::commands::Action;
+use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
 use crate::limits::MAX_CORRECTIONS_PER_REVISION;
 use crate::text_hash::clause_text_hash;
@@ -69,19 +74,24 @@ impl Negotiation {
             .map(|t| t.text_hash.clone())
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn decide_correction_proposal(
         &self,
         opened: &Opened,
         actor: &Delegate,
-        correction_id: &str,
-        clause_id: &str,
-        language: &str,
-        base_text_hash: &str,
-        heading: &str,
-        text: &str,
-        reason: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        proposal: &Action,
+    ) -> Decision {
+        let Action::ProposeCorrection {
+            correction_id,
+            clause_id,
+            language,
+            base_text_hash,
+            heading,
+            text,
+            reason,
+        } = proposal
+        else {
+            unreachable!("decide_correction_proposal is called for ProposeCorrection only")
+        };
         if self.current.initials.is_empty() && self.current.signatures.is_empty() {
             return Err(NegotiationError::CorrectionBeforeAuthentication);
         }
@@ -109,7 +119,7 @@ impl Negotiation {
             }
         })?;
         crate::aggregate::check_hash("text hash", base_text_hash)?;
-        if base_text_hash != current {
+        if *base_text_hash != current {
             return Err(NegotiationError::StaleTextHash {
                 clause_id: clause_id.to_string(),
                 given: base_text_hash.to_string(),
@@ -123,7 +133,7 @@ impl Negotiation {
             ));
         }
         if let Some((pending, _)) = self.current.corrections.iter().find(|(_, c)| {
-            c.superseded.is_none() && c.clause_id == clause_id && c.language == language
+            c.superseded.is_none() && c.clause_id == *clause_id && c.language == *language
         }) {
             return Err(NegotiationError::CorrectionPending {
                 clause_id: clause_id.to_string(),
@@ -151,12 +161,12 @@ impl Negotiation {
         actor: &Delegate,
         correction_id: &str,
         text_hash: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
-        let correction = self
-            .current
-            .corrections
-            .get(correction_id)
-            .ok_or_else(|| NegotiationError::UnknownCorrection(correction_id.to_string()))?;
+    ) -> Decision {
+        let correction = named(
+            &self.current.corrections,
+            correction_id,
+            NegotiationError::UnknownCorrection,
+        )?;
         if correction.superseded.is_some() {
             return Err(NegotiationError::CorrectionAlreadyMade(
                 correction_id.to_string(),
@@ -171,10 +181,7 @@ impl Negotiation {
             });
         }
         if correction.agreed_by.contains(&actor.party) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "agreed to this correction",
-            });
+            return Err(already_done(actor, "agreed to this correction"));
         }
         let mut events = vec![NegotiationEvent::CorrectionAgreed {
             correction_id: correction_id.to_string(),
@@ -189,7 +196,14 @@ impl Negotiation {
             // The corrected root is computed by the same fold that will apply the event.
             let previous_text_root_hash = self.text_root_hash();
             let mut corrected = self.clone();
-            corrected.correct(correction_id, previous_text_root_hash.clone());
+            // Only a state folded from events that do not follow one another (a verifier's) can
+            // lack the language version the correction was proposed for.
+            corrected
+                .correct(correction_id, previous_text_root_hash.clone())
+                .map_err(|_| NegotiationError::NoVersionToCorrect {
+                    clause_id: correction.clause_id.clone(),
+                    language: correction.language.clone(),
+                })?;
             events.push(NegotiationEvent::TextCorrected {
                 correction_id: correction_id.to_string(),
                 previous_text_root_hash,
@@ -199,7 +213,10 @@ impl Negotiation {
         Ok(events)
     }
 
-    pub(crate) fn apply_correction_event(&mut self, event: NegotiationEvent) {
+    pub(crate) fn apply_correction_event(
+        &mut self,
+        event: NegotiationEvent,
+    ) -> Result<(), ReplayError> {
         match event {
             NegotiationEvent::CorrectionProposed {
                 correction_id,
@@ -224,37 +241,51 @@ impl Negotiation {
                     agreed_by: BTreeSet::new(),
                     superseded: None,
                 };
-                self.current.corrections.insert(correction_id, correction);
+                // A correction's agreements and superseded wording are never replaced.
+                let Entry::Vacant(entry) = self.current.corrections.entry(correction_id.clone())
+                else {
+                    return Err(ReplayError::CorrectionExists { correction_id });
+                };
+                entry.insert(correction);
             }
             NegotiationEvent::CorrectionAgreed {
                 correction_id,
                 party,
                 ..
             } => {
-                self.correction_mut(&correction_id).agreed_by.insert(party);
+                self.correction_mut(&correction_id)?.agreed_by.insert(party);
             }
             NegotiationEvent::TextCorrected {
                 correction_id,
                 previous_text_root_hash,
                 ..
-            } => self.correct(&correction_id, previous_text_root_hash),
+            } => self.correct(&correction_id, previous_text_root_hash)?,
+            // The fold dispatches only the events above here, whatever the event sequence.
             other => unreachable!("not a correction event: {}", other.name()),
         }
+        Ok(())
     }
 
-    fn correction_mut(&mut self, correction_id: &str) -> &mut Correction {
-        self.current
-            .corrections
-            .get_mut(correction_id)
-            .expect("invariant: only a proposed correction is agreed or made")
+    fn correction_mut(&mut self, correction_id: &str) -> Result<&mut Correction, ReplayError> {
+        named_mut(
+            &mut self.current.corrections,
+            correction_id,
+            |correction_id| ReplayError::UnknownCorrection { correction_id },
+        )
     }
 
     /// Puts the corrected wording in place, keeping the superseded one in the correction record.
     /// Every party agreed to the corrected wording, so the clause's agreements and the
     /// translations that followed the superseded wording carry over to it.
-    fn correct(&mut self, correction_id: &str, previous_root: String) {
-        let correction = self.correction_mut(correction_id).clone();
-        let clause = self.clause_mut(&correction.clause_id);
+    fn correct(&mut self, correction_id: &str, previous_root: String) -> Result<(), ReplayError> {
+        let correction = self.correction_mut(correction_id)?.clone();
+        // Made once: a second making would overwrite the superseded wording on record.
+        if correction.superseded.is_some() {
+            return Err(ReplayError::CorrectionAlreadyMade {
+                correction_id: correction_id.to_string(),
+            });
+        }
+        let clause = self.clause_mut(&correction.clause_id)?;
         let superseded = if clause.language == correction.language {
             let old_hash = std::mem::replace(&mut clause.text_hash, correction.text_hash.clone());
             for agreed in clause.agreed_by.values_mut() {
@@ -275,10 +306,12 @@ impl Negotiation {
                 text_root_hash: previous_root.clone(),
             }
         } else {
-            let translation = clause
-                .translations
-                .get_mut(&correction.language)
-                .expect("invariant: only an existing language version is corrected");
+            let Some(translation) = clause.translations.get_mut(&correction.language) else {
+                return Err(ReplayError::UnknownTranslation {
+                    clause_id: correction.clause_id,
+                    language: correction.language,
+                });
+            };
             translation.text_hash = correction.text_hash;
             SupersededWording {
                 heading: std::mem::replace(&mut translation.heading, correction.heading),
@@ -286,22 +319,20 @@ impl Negotiation {
                 text_root_hash: previous_root.clone(),
             }
         };
-        self.correction_mut(correction_id).superseded = Some(superseded);
+        self.correction_mut(correction_id)?.superseded = Some(superseded);
         self.current.superseded_roots.push(previous_root);
+        Ok(())
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cqrs"))]
 pub(crate) mod tests {
-    use cqrs_es::test::TestFramework;
 
     use super::*;
     use crate::aggregate::tests::*;
     use crate::commands::Action;
-    use crate::lifecycle::tests::{adopted_as, perform, signs, state_of};
+    use crate::lifecycle::tests::{adopt, adopted_as, initial, perform, signature, signs};
     use crate::values::{InstrumentKind, SignatureCapacity};
-
-    type NegotiationTest = TestFramework<Negotiation>;
 
     const CORRECTED_AR: &str = "يتعاون الطرفان على منع الاتجار بالأشخاص ومكافحته وحماية ضحاياه.";
 
@@ -327,10 +358,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn agree_correction() -> Action {
-        Action::AgreeCorrection {
-            correction_id: "corr-1".into(),
-            text_hash: corrected_ar_hash(),
-        }
+        agree_to("corr-1", corrected_ar_hash())
     }
 
     /// The MoU adopted and signed by Côte d'Ivoire only: authenticated, not yet in effect.
@@ -353,10 +381,11 @@ pub(crate) mod tests {
 
     #[test]
     fn a_legal_linguist_proposes_a_correction_of_an_authenticated_text() {
-        NegotiationTest::with(())
-            .given(signed_by_civ())
-            .when(command(MAR_LINGUIST, propose_ar_correction()))
-            .then_expect_events(vec![NegotiationEvent::CorrectionProposed {
+        expect_events(
+            signed_by_civ(),
+            MAR_LINGUIST,
+            propose_ar_correction(),
+            vec![NegotiationEvent::CorrectionProposed {
                 correction_id: "corr-1".into(),
                 clause_id: "art-1".into(),
                 language: "ar".into(),
@@ -366,7 +395,8 @@ pub(crate) mod tests {
                 text_hash: corrected_ar_hash(),
                 reason: "La version arabe omet la protection des victimes".into(),
                 proposed_by: "MAR".into(),
-            }]);
+            }],
+        );
     }
 
     #[test]
@@ -422,49 +452,62 @@ pub(crate) mod tests {
             ),
         ];
         for (given, proposal, error) in cases {
-            NegotiationTest::with(())
-                .given(given)
-                .when(command(CIV_LINGUIST, proposal))
-                .then_expect_error(error);
+            expect_refusal(given, CIV_LINGUIST, proposal, error);
         }
     }
 
     #[test]
     fn the_first_agreement_does_not_make_the_correction() {
-        NegotiationTest::with(())
-            .given(correction_proposed())
-            .when(command(MAR_LINGUIST, agree_correction()))
-            .then_expect_events(vec![NegotiationEvent::CorrectionAgreed {
+        expect_events(
+            correction_proposed(),
+            MAR_LINGUIST,
+            agree_correction(),
+            vec![NegotiationEvent::CorrectionAgreed {
                 correction_id: "corr-1".into(),
                 party: "MAR".into(),
                 text_hash: corrected_ar_hash(),
-            }]);
+            }],
+        );
+    }
+
+    fn agree_to(correction_id: &str, text_hash: String) -> Action {
+        Action::AgreeCorrection {
+            correction_id: correction_id.into(),
+            text_hash,
+        }
     }
 
     #[test]
-    fn a_party_agrees_to_the_exact_corrected_wording() {
-        NegotiationTest::with(())
-            .given(correction_proposed())
-            .when(command(
+    fn correction_agreements_are_refused() {
+        let cases = [
+            // A party agrees to the exact corrected wording.
+            (
+                correction_proposed(),
                 CIV_HEAD,
-                Action::AgreeCorrection {
-                    correction_id: "corr-1".into(),
-                    text_hash: art1_ar_hash(),
+                agree_to("corr-1", art1_ar_hash()),
+                NegotiationError::StaleTextHash {
+                    clause_id: "art-1".into(),
+                    given: art1_ar_hash(),
+                    current: corrected_ar_hash(),
                 },
-            ))
-            .then_expect_error(NegotiationError::StaleTextHash {
-                clause_id: "art-1".into(),
-                given: art1_ar_hash(),
-                current: corrected_ar_hash(),
-            });
-    }
-
-    #[test]
-    fn an_unknown_correction_cannot_be_agreed() {
-        NegotiationTest::with(())
-            .given(signed_by_civ())
-            .when(command(CIV_HEAD, agree_correction()))
-            .then_expect_error(NegotiationError::UnknownCorrection("corr-1".into()));
+            ),
+            (
+                signed_by_civ(),
+                CIV_HEAD,
+                agree_correction(),
+                NegotiationError::UnknownCorrection("corr-1".into()),
+            ),
+            // A made correction is not agreed again.
+            (
+                corrected(),
+                MAR_HEAD,
+                agree_correction(),
+                NegotiationError::CorrectionAlreadyMade("corr-1".into()),
+            ),
+        ];
+        for (given, actor, action, error) in cases {
+            expect_refusal(given, actor, action, error);
+        }
     }
 
     /// Both parties agreed: the correction is made.
@@ -473,6 +516,56 @@ pub(crate) mod tests {
         perform(&mut events, MAR_LINGUIST, agree_correction());
         perform(&mut events, CIV_HEAD, agree_correction());
         events
+    }
+
+    #[test]
+    fn a_replayed_correction_is_made_once() {
+        let mut events = corrected();
+        let made = events.last().cloned().unwrap();
+        assert!(matches!(made, NegotiationEvent::TextCorrected { .. }));
+        events.push(made);
+        assert_eq!(
+            Negotiation::replay_checked(&events),
+            Err((
+                events.len() - 1,
+                ReplayError::CorrectionAlreadyMade {
+                    correction_id: "corr-1".into()
+                }
+            ))
+        );
+    }
+
+    /// A verifier's state may hold a correction of a version the clause does not have; the last
+    /// agreement to it is refused, not a panic.
+    #[test]
+    fn a_correction_of_a_version_the_clause_lacks_is_refused_when_agreed() {
+        let text_hash = "ab".repeat(32);
+        let mut events = signed_by_civ();
+        events.push(NegotiationEvent::CorrectionProposed {
+            correction_id: "corr-en".into(),
+            clause_id: "art-1".into(),
+            language: "en".into(),
+            base_text_hash: art1_hash(),
+            heading: String::new(),
+            text: "Corrected.".into(),
+            text_hash: text_hash.clone(),
+            reason: "Typo".into(),
+            proposed_by: "MAR".into(),
+        });
+        events.push(NegotiationEvent::CorrectionAgreed {
+            correction_id: "corr-en".into(),
+            party: "MAR".into(),
+            text_hash: text_hash.clone(),
+        });
+        expect_refusal(
+            events,
+            CIV_HEAD,
+            agree_to("corr-en", text_hash),
+            NegotiationError::NoVersionToCorrect {
+                clause_id: "art-1".into(),
+                language: "en".into(),
+            },
+        );
     }
 
     #[test]
@@ -518,39 +611,24 @@ pub(crate) mod tests {
         perform(&mut events, CIV_HEAD, revise);
         let text_root_hash = state_of(&events).text_root_hash();
         for head in [CIV_HEAD, MAR_HEAD] {
-            let adopt = Action::AdoptText {
-                text_root_hash: text_root_hash.clone(),
-            };
-            perform(&mut events, head, adopt);
+            perform(&mut events, head, adopt(text_root_hash.clone()));
         }
-        perform(
-            &mut events,
-            CIV_HEAD,
-            Action::InitialText { text_root_hash },
-        );
+        perform(&mut events, CIV_HEAD, initial(text_root_hash));
         let again = correction("corr-1", "ar", corrected_ar_hash(), CORRECTED_AR);
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(MAR_LINGUIST, again))
-            .then_expect_error(NegotiationError::CorrectionExists("corr-1".into()));
-    }
-
-    #[test]
-    fn a_made_correction_is_not_agreed_again() {
-        NegotiationTest::with(())
-            .given(corrected())
-            .when(command(MAR_HEAD, agree_correction()))
-            .then_expect_error(NegotiationError::CorrectionAlreadyMade("corr-1".into()));
+        expect_refusal(
+            events,
+            MAR_LINGUIST,
+            again,
+            NegotiationError::CorrectionExists("corr-1".into()),
+        );
     }
 
     #[test]
     fn after_a_correction_the_other_party_signs_the_corrected_text() {
         let mut events = corrected();
-        let stale = crate::lifecycle::tests::sign(
+        let stale = signature(
             &signed_by_civ(),
-            crate::lifecycle::tests::MAR_SIGNATORY,
             "MAR",
-            2,
             SignatureCapacity::Definitive,
             "2026-02-10",
         );

@@ -4,7 +4,12 @@
 use crate::commands::ActionKind;
 use crate::values::Role;
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Each variant's code is its name in kebab case (`StaleTextHash` → `stale-text-hash`): see
+/// [`NegotiationError::code`]. Clients branch on these codes, so a variant is never renamed.
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames,
+)]
+#[strum(serialize_all = "kebab-case")]
 pub enum NegotiationError {
     // The negotiation as a whole.
     #[error("no negotiation has been opened under this id; open it first")]
@@ -330,4 +335,61 @@ pub enum NegotiationError {
     UnknownCorrection(String),
     #[error("correction '{0}' is already made")]
     CorrectionAlreadyMade(String),
+}
+
+impl NegotiationError {
+    /// Every refusal's code, in the order the variants are declared.
+    pub const CODES: &'static [&'static str] = <Self as strum::VariantNames>::VARIANTS;
+
+    /// The refusal's stable, machine-readable code: the variant's name in kebab case
+    /// (`StaleTextHash { .. }` → `stale-text-hash`). Published codes never change.
+    pub fn code(&self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Why an event cannot follow the events before it: what the fold looked for in the state and
+/// did not find (or found already there). The domain's own events never meet one; a replay of
+/// events from outside (an auditor's bundle) may. Each message reads as a finding about the
+/// event ("it names clause 'art-9', which no earlier event proposed").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplayError {
+    #[error("it records {event} before any event opened the negotiation")]
+    NotOpened { event: &'static str },
+    #[error("it opens the negotiation again; an earlier event opened it as '{negotiation_id}'")]
+    AlreadyOpened { negotiation_id: String },
+    #[error("it names clause '{clause_id}', which no earlier event proposed")]
+    UnknownClause { clause_id: String },
+    #[error("it proposes clause '{clause_id}', which an earlier event already proposed")]
+    ClauseExists { clause_id: String },
+    #[error("it chooses alternative {label} of clause '{clause_id}', which the clause does not have (no earlier event proposed it, or a change of wording cleared it)")]
+    UnknownAlternative { clause_id: String, label: String },
+    #[error(
+        "it names the {language} version of clause '{clause_id}', which no earlier event recorded"
+    )]
+    UnknownTranslation { clause_id: String, language: String },
+    #[error("it confirms the signature of {party}, which no earlier event recorded")]
+    UnknownSignature { party: String },
+    #[error("it resumes the instrument's operation, which no running suspension stopped")]
+    NoRunningSuspension,
+    #[error("it opens revision {revision}, but no earlier event put a text in force")]
+    NoTextInForce { revision: u32 },
+    #[error("it abandons revision {revision}, but no revision is open: no earlier event opened one, or it was abandoned already")]
+    NoRevisionToAbandon { revision: u32 },
+    #[error("it names action matrix '{matrix_id}', which no earlier event created")]
+    UnknownMatrix { matrix_id: String },
+    #[error("it creates action matrix '{matrix_id}', which an earlier event already created")]
+    MatrixExists { matrix_id: String },
+    #[error("it names row '{row_id}' of matrix '{matrix_id}', which no earlier event proposed")]
+    UnknownRow { matrix_id: String, row_id: String },
+    #[error("it names round '{round_id}', which no earlier event opened")]
+    UnknownRound { round_id: String },
+    #[error("it opens round '{round_id}', which an earlier event already opened")]
+    RoundExists { round_id: String },
+    #[error("it names correction '{correction_id}', which no earlier event proposed")]
+    UnknownCorrection { correction_id: String },
+    #[error("it proposes correction '{correction_id}', which an earlier event already proposed")]
+    CorrectionExists { correction_id: String },
+    #[error("it makes correction '{correction_id}', which an earlier event already made")]
+    CorrectionAlreadyMade { correction_id: String },
 }

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use cqrs_es::DomainEvent;
 use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
@@ -366,7 +365,8 @@ impl NegotiationEvent {
     }
 }
 
-impl DomainEvent for NegotiationEvent {
+#[cfg(feature = "cqrs")]
+impl cqrs_es::DomainEvent for NegotiationEvent {
     fn event_type(&self) -> String {
         self.name().to_string()
     }

@@ -6,7 +6,7 @@
 //! concordant in every authentic language.
 
 use crate::aggregate::{
-    check_current, check_hash, check_wording, LanguageStatus, Negotiation, Opened,
+    check_current, check_hash, check_wording, Decision, LanguageStatus, Negotiation, Opened,
 };
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
@@ -31,6 +31,34 @@ fn check_responsibility(
     }
 }
 
+/// Why a language version in `status`, which is not awaiting concordance, cannot be verified.
+fn not_awaiting_concordance(
+    status: LanguageStatus,
+    clause_id: String,
+    language: String,
+) -> NegotiationError {
+    match status {
+        LanguageStatus::Reference => NegotiationError::TranslationOfReference {
+            clause_id,
+            language,
+        },
+        LanguageStatus::Missing => NegotiationError::NoTranslation {
+            clause_id,
+            language,
+        },
+        LanguageStatus::Stale => NegotiationError::StaleTranslation {
+            clause_id,
+            language,
+        },
+        LanguageStatus::AwaitingConcordance | LanguageStatus::Concordant => {
+            NegotiationError::AlreadyConcordant {
+                clause_id,
+                language,
+            }
+        }
+    }
+}
+
 impl Negotiation {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn decide_translation(
@@ -42,7 +70,7 @@ impl Negotiation {
         heading: &str,
         text: &str,
         source_text_hash: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let clause = self.live_clause(clause_id)?;
         if language == clause.language {
             return Err(NegotiationError::TranslationOfReference {
@@ -81,7 +109,7 @@ impl Negotiation {
         clause_id: &str,
         language: &str,
         text_hash: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let clause = self.live_clause(clause_id)?;
         if !opened.languages.iter().any(|l| l == language) {
             return Err(NegotiationError::NotAuthenticLanguage {
@@ -93,30 +121,7 @@ impl Negotiation {
         let (clause_id, language) = (clause_id.to_string(), language.to_string());
         let translation = match clause.language_status(&language) {
             LanguageStatus::AwaitingConcordance => &clause.translations[&language],
-            LanguageStatus::Reference => {
-                return Err(NegotiationError::TranslationOfReference {
-                    clause_id,
-                    language,
-                })
-            }
-            LanguageStatus::Missing => {
-                return Err(NegotiationError::NoTranslation {
-                    clause_id,
-                    language,
-                })
-            }
-            LanguageStatus::Stale => {
-                return Err(NegotiationError::StaleTranslation {
-                    clause_id,
-                    language,
-                })
-            }
-            LanguageStatus::Concordant => {
-                return Err(NegotiationError::AlreadyConcordant {
-                    clause_id,
-                    language,
-                })
-            }
+            status => return Err(not_awaiting_concordance(status, clause_id, language)),
         };
         check_hash("text hash", text_hash)?;
         if translation.text_hash != text_hash {
@@ -136,10 +141,10 @@ impl Negotiation {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cqrs"))]
 mod tests {
     use crate::aggregate::tests::*;
-    use crate::aggregate::{LanguageStatus, Negotiation};
+    use crate::aggregate::LanguageStatus;
     use crate::commands::Action;
     use crate::errors::NegotiationError;
     use crate::events::NegotiationEvent;
@@ -166,122 +171,95 @@ mod tests {
         }
     }
 
-    fn concordant() -> NegotiationEvent {
-        NegotiationEvent::ConcordanceVerified {
-            clause_id: "art-1".into(),
-            language: "ar".into(),
-            text_hash: art1_ar_hash(),
+    /// An untitled translation of article 1 into `language`, of the French wording.
+    fn translate_into(clause_id: &str, language: &str, text: &str) -> Action {
+        Action::TranslateClause {
+            clause_id: clause_id.into(),
+            language: language.into(),
+            heading: String::new(),
+            text: text.into(),
             source_text_hash: art1_hash(),
-            party: "MAR".into(),
         }
-    }
-
-    fn state(events: Vec<NegotiationEvent>) -> Negotiation {
-        Negotiation::replay(&events)
     }
 
     #[test]
     fn a_legal_linguist_records_a_translation_of_the_current_wording() {
-        NegotiationTest::with(())
-            .given(negotiating())
-            .when(command(
-                MAR_LINGUIST,
-                translate(ART1_AR_REVISED, art1_hash()),
-            ))
-            .then_expect_events(vec![NegotiationEvent::ClauseTranslated {
+        expect_events(
+            negotiating(),
+            MAR_LINGUIST,
+            translate(ART1_AR_REVISED, art1_hash()),
+            vec![NegotiationEvent::ClauseTranslated {
                 clause_id: "art-1".into(),
                 language: "ar".into(),
                 heading: "الموضوع".into(),
                 text: ART1_AR_REVISED.into(),
                 text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
                 source_text_hash: art1_hash(),
-            }]);
+            }],
+        );
     }
 
     #[test]
     fn translation_refusals() {
-        let cases = [
-            (
-                Action::TranslateClause {
-                    clause_id: "art-1".into(),
-                    language: "fr".into(),
-                    heading: String::new(),
-                    text: "Texte".into(),
-                    source_text_hash: art1_hash(),
-                },
-                NegotiationError::TranslationOfReference {
-                    clause_id: "art-1".into(),
-                    language: "fr".into(),
-                },
-            ),
-            (
-                translate(ART1_AR_REVISED, "0".repeat(64)),
-                NegotiationError::StaleTextHash {
-                    clause_id: "art-1".into(),
-                    given: "0".repeat(64),
-                    current: art1_hash(),
-                },
-            ),
-            (
-                translate(ART1_AR, art1_hash()),
-                NegotiationError::TranslationChangesNothing {
-                    clause_id: "art-1".into(),
-                    language: "ar".into(),
-                },
-            ),
-            (
-                Action::TranslateClause {
-                    clause_id: "art-1".into(),
-                    language: "en".into(),
-                    heading: String::new(),
-                    text: "Text".into(),
-                    source_text_hash: art1_hash(),
-                },
-                NegotiationError::NotAuthenticLanguage {
-                    language: "en".into(),
-                    authentic: "fr, ar".into(),
-                },
-            ),
-            (
-                Action::TranslateClause {
-                    clause_id: "art-9".into(),
-                    language: "ar".into(),
-                    heading: String::new(),
-                    text: "نص".into(),
-                    source_text_hash: art1_hash(),
-                },
-                NegotiationError::UnknownClause("art-9".into()),
-            ),
-        ];
-        for (action, error) in cases {
-            NegotiationTest::with(())
-                .given(negotiating())
-                .when(command(MAR_LINGUIST, action))
-                .then_expect_error(error);
-        }
-        let mut withdrawn = negotiating();
-        withdrawn.push(NegotiationEvent::ClauseWithdrawn {
-            clause_id: "art-1".into(),
-            reason: "merged".into(),
-        });
-        NegotiationTest::with(())
-            .given(withdrawn)
-            .when(command(
-                MAR_LINGUIST,
-                translate(ART1_AR_REVISED, art1_hash()),
-            ))
-            .then_expect_error(NegotiationError::ClauseWithdrawn("art-1".into()));
+        expect_refusals(
+            MAR_LINGUIST,
+            [
+                (
+                    negotiating(),
+                    translate_into("art-1", "fr", "Texte"),
+                    NegotiationError::TranslationOfReference {
+                        clause_id: "art-1".into(),
+                        language: "fr".into(),
+                    },
+                ),
+                (
+                    negotiating(),
+                    translate(ART1_AR_REVISED, "0".repeat(64)),
+                    NegotiationError::StaleTextHash {
+                        clause_id: "art-1".into(),
+                        given: "0".repeat(64),
+                        current: art1_hash(),
+                    },
+                ),
+                (
+                    negotiating(),
+                    translate(ART1_AR, art1_hash()),
+                    NegotiationError::TranslationChangesNothing {
+                        clause_id: "art-1".into(),
+                        language: "ar".into(),
+                    },
+                ),
+                (
+                    negotiating(),
+                    translate_into("art-1", "en", "Text"),
+                    NegotiationError::NotAuthenticLanguage {
+                        language: "en".into(),
+                        authentic: "fr, ar".into(),
+                    },
+                ),
+                (
+                    negotiating(),
+                    translate_into("art-9", "ar", "نص"),
+                    NegotiationError::UnknownClause("art-9".into()),
+                ),
+                (
+                    art1_withdrawn(),
+                    translate(ART1_AR_REVISED, art1_hash()),
+                    NegotiationError::ClauseWithdrawn("art-1".into()),
+                ),
+            ],
+        );
     }
 
     #[test]
     fn a_legal_linguist_verifies_concordance_of_the_current_translation() {
-        NegotiationTest::with(())
-            .given(negotiating())
-            .when(command(MAR_LINGUIST, verify("ar", art1_ar_hash())))
-            .then_expect_events(vec![concordant()]);
-        let mut events = negotiating();
-        events.push(concordant());
-        let state = state(events);
+        expect_events(
+            negotiating(),
+            MAR_LINGUIST,
+            verify("ar", art1_ar_hash()),
+            vec![art1_concordant()],
+        );
+        let state = state_of(&followed_by(negotiating(), [art1_concordant()]));
         let clause = state.clause("art-1").unwrap();
         assert_eq!(clause.language_status("ar"), LanguageStatus::Concordant);
         assert_eq!(clause.language_status("fr"), LanguageStatus::Reference);
@@ -289,72 +267,64 @@ mod tests {
 
     #[test]
     fn concordance_refusals() {
-        let mut verified = negotiating();
-        verified.push(concordant());
-        let mut amended = negotiating();
-        amended.push(art1_amended());
-        let cases = [
-            (
-                negotiating(),
-                verify("fr", art1_hash()),
-                NegotiationError::TranslationOfReference {
-                    clause_id: "art-1".into(),
-                    language: "fr".into(),
-                },
-            ),
-            (
-                negotiating(),
-                verify("ar", "0".repeat(64)),
-                NegotiationError::StaleTextHash {
-                    clause_id: "art-1".into(),
-                    given: "0".repeat(64),
-                    current: art1_ar_hash(),
-                },
-            ),
-            (
-                verified,
-                verify("ar", art1_ar_hash()),
-                NegotiationError::AlreadyConcordant {
-                    clause_id: "art-1".into(),
-                    language: "ar".into(),
-                },
-            ),
-            (
-                amended,
-                verify("ar", art1_ar_hash()),
-                NegotiationError::StaleTranslation {
-                    clause_id: "art-1".into(),
-                    language: "ar".into(),
-                },
-            ),
-            (
-                negotiating(),
-                verify("en", art1_ar_hash()),
-                NegotiationError::NotAuthenticLanguage {
-                    language: "en".into(),
-                    authentic: "fr, ar".into(),
-                },
-            ),
-        ];
-        for (given, action, error) in cases {
-            NegotiationTest::with(())
-                .given(given)
-                .when(command(MAR_LINGUIST, action))
-                .then_expect_error(error);
-        }
         let mut untranslated = negotiating();
         untranslated.remove(untranslated.len() - 1);
-        NegotiationTest::with(())
-            .given(untranslated)
-            .when(command(MAR_LINGUIST, verify("ar", art1_ar_hash())))
-            .then_expect_error(NegotiationError::NoTranslation {
-                clause_id: "art-1".into(),
-                language: "ar".into(),
-            });
+        let in_arabic = |given, error| (given, verify("ar", art1_ar_hash()), error);
+        expect_refusals(
+            MAR_LINGUIST,
+            [
+                (
+                    negotiating(),
+                    verify("fr", art1_hash()),
+                    NegotiationError::TranslationOfReference {
+                        clause_id: "art-1".into(),
+                        language: "fr".into(),
+                    },
+                ),
+                (
+                    negotiating(),
+                    verify("ar", "0".repeat(64)),
+                    NegotiationError::StaleTextHash {
+                        clause_id: "art-1".into(),
+                        given: "0".repeat(64),
+                        current: art1_ar_hash(),
+                    },
+                ),
+                in_arabic(
+                    followed_by(negotiating(), [art1_concordant()]),
+                    NegotiationError::AlreadyConcordant {
+                        clause_id: "art-1".into(),
+                        language: "ar".into(),
+                    },
+                ),
+                in_arabic(
+                    followed_by(negotiating(), [art1_amended()]),
+                    NegotiationError::StaleTranslation {
+                        clause_id: "art-1".into(),
+                        language: "ar".into(),
+                    },
+                ),
+                (
+                    negotiating(),
+                    verify("en", art1_ar_hash()),
+                    NegotiationError::NotAuthenticLanguage {
+                        language: "en".into(),
+                        authentic: "fr, ar".into(),
+                    },
+                ),
+                in_arabic(
+                    untranslated,
+                    NegotiationError::NoTranslation {
+                        clause_id: "art-1".into(),
+                        language: "ar".into(),
+                    },
+                ),
+            ],
+        );
     }
 
     #[test]
-    fn only_the_responsible_partys_linguist_records_its_language() {
+    fn only_the_responsible_partys_linguist_records_or_verifies_its_language() {
         let mut given = negotiating();
         if let NegotiationEvent::NegotiationOpened {
             language_responsibility,
@@ -363,39 +333,26 @@ mod tests {
         {
             language_responsibility.insert("ar".into(), "MAR".into());
         }
-        NegotiationTest::with(())
-            .given(given)
-            .when(command(
+        for action in [
+            translate(ART1_AR_REVISED, art1_hash()),
+            verify("ar", art1_ar_hash()),
+        ] {
+            expect_refusal(
+                given.clone(),
                 CIV_LINGUIST,
-                translate(ART1_AR_REVISED, art1_hash()),
-            ))
-            .then_expect_error(NegotiationError::NotResponsibleForLanguage {
-                language: "ar".into(),
-                responsible: "MAR".into(),
-            });
-    }
-
-    #[test]
-    fn only_the_responsible_partys_linguist_verifies_its_language() {
-        let mut given = negotiating();
-        if let NegotiationEvent::NegotiationOpened {
-            language_responsibility,
-            ..
-        } = &mut given[0]
-        {
-            language_responsibility.insert("ar".into(), "MAR".into());
+                action,
+                NegotiationError::NotResponsibleForLanguage {
+                    language: "ar".into(),
+                    responsible: "MAR".into(),
+                },
+            );
         }
-        NegotiationTest::with(())
-            .given(given.clone())
-            .when(command(CIV_LINGUIST, verify("ar", art1_ar_hash())))
-            .then_expect_error(NegotiationError::NotResponsibleForLanguage {
-                language: "ar".into(),
-                responsible: "MAR".into(),
-            });
-        NegotiationTest::with(())
-            .given(given)
-            .when(command(MAR_LINGUIST, verify("ar", art1_ar_hash())))
-            .then_expect_events(vec![concordant()]);
+        expect_events(
+            given,
+            MAR_LINGUIST,
+            verify("ar", art1_ar_hash()),
+            vec![art1_concordant()],
+        );
     }
 
     #[test]
@@ -411,26 +368,25 @@ mod tests {
             ),
             ("ar", "FRA", NegotiationError::UnknownParty("FRA".into())),
         ] {
-            let action = with_open(|a| {
-                if let Action::OpenNegotiation {
-                    language_responsibility,
-                    ..
-                } = a
-                {
-                    language_responsibility.insert(language.into(), party.into());
-                }
-            });
-            NegotiationTest::with(())
-                .given_no_previous_events()
-                .when(command(CIV_HEAD, action))
-                .then_expect_error(error);
+            expect_opening_refused(
+                |a| {
+                    if let Action::OpenNegotiation {
+                        language_responsibility,
+                        ..
+                    } = a
+                    {
+                        language_responsibility.insert(language.into(), party.into());
+                    }
+                },
+                error,
+            );
         }
     }
 
     #[test]
     fn a_change_in_one_language_makes_the_others_stale() {
         let mut events = negotiating();
-        events.push(concordant());
+        events.push(art1_concordant());
         // Morocco amends the Arabic version: Arabic becomes the reference, French is stale.
         events.push(NegotiationEvent::ClauseAmended {
             clause_id: "art-1".into(),
@@ -440,7 +396,7 @@ mod tests {
             text: ART1_AR_REVISED.into(),
             text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
         });
-        let state = state(events);
+        let state = state_of(&events);
         let clause = state.clause("art-1").unwrap();
         assert_eq!(clause.language, "ar");
         assert_eq!(clause.language_status("ar"), LanguageStatus::Reference);
@@ -472,16 +428,15 @@ mod tests {
 
     #[test]
     fn negotiators_do_not_translate() {
-        NegotiationTest::with(())
-            .given(negotiating())
-            .when(command(
-                MAR_NEGOTIATOR,
-                translate(ART1_AR_REVISED, art1_hash()),
-            ))
-            .then_expect_error(NegotiationError::NotPermitted {
+        expect_refusal(
+            negotiating(),
+            MAR_NEGOTIATOR,
+            translate(ART1_AR_REVISED, art1_hash()),
+            NegotiationError::NotPermitted {
                 person: MAR_NEGOTIATOR.into(),
                 role: Role::Negotiator,
                 action: crate::commands::ActionKind::TranslateClause,
-            });
+            },
+        );
     }
 }

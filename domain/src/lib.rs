@@ -1,11 +1,18 @@
 //! The negotiation model of Pacta: what a delegation may do, and what it did.
 //!
-//! A [`Negotiation`] is a cqrs-es aggregate. It receives a [`NegotiationCommand`] (who acts, and
-//! the act), checks it against the rules of the negotiation, and answers with the
-//! [`NegotiationEvent`]s that record it, or with a [`NegotiationError`] that says which rule
-//! refused it. Nothing here does I/O or reads a clock: identity arrives in the command, time in
-//! the metadata the application attaches when it stores the events. That keeps every rule
-//! testable with cqrs-es's `TestFramework` (given events, when a command, then events or an error).
+//! A [`Negotiation`] receives a [`NegotiationCommand`] (who acts, and the act), checks it against
+//! the rules of the negotiation, and answers with the [`NegotiationEvent`]s that record it, or
+//! with a [`NegotiationError`] that says which rule refused it. Nothing here does I/O or reads a
+//! clock: identity arrives in the command, time in the metadata the application attaches when it
+//! stores the events. That keeps every rule testable with cqrs-es's `TestFramework` (given events,
+//! when a command, then events or an error).
+//!
+//! With the default `cqrs` feature, [`Negotiation`] is a cqrs-es aggregate. Without it the model
+//! is whole (`decide`, [`Negotiation::apply_checked`], [`Negotiation::replay_checked`], signing
+//! messages and text roots) but has no cqrs-es, hence no tokio, in its dependency tree: what a
+//! verifier of audit bundles needs. [`Negotiation::replay_checked`] refuses, with a
+//! [`ReplayError`], an event that cannot follow the events before it, where the ledger's own fold
+//! would treat it as a broken invariant.
 //!
 //! Storage, hashing of the event chain and the CLI live in the `pacta` crate; views live in
 //! `pacta-projections`. This crate depends on neither.
@@ -33,7 +40,7 @@ pub use aggregate::{
 };
 pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use corrections::{Correction, SupersededWording};
-pub use errors::NegotiationError;
+pub use errors::{NegotiationError, ReplayError};
 pub use events::NegotiationEvent;
 pub use lifecycle::{
     ConsentRecord, InstrumentStatus, SignatureRecord, SuspensionPeriod, ORIGINAL_REVISION,

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
 
-use crate::aggregate::{Clause, ClauseStatus, LanguageStatus, Negotiation, Opened};
+use crate::aggregate::{
+    already_done, Clause, ClauseStatus, Decision, LanguageStatus, Negotiation, Opened,
+};
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
 use crate::limits::{MAX_ENTRY_INTO_FORCE_DELAY_DAYS, MAX_ENTRY_INTO_FORCE_DELAY_MONTHS};
@@ -350,16 +352,13 @@ impl Negotiation {
         opened: &Opened,
         actor: &Delegate,
         text_root_hash: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         if let Some(blocker) = self.adoption_blocker(opened) {
             return Err(blocker);
         }
         self.check_root(text_root_hash)?;
         if self.current.adoptions.get(&actor.party).map(String::as_str) == Some(text_root_hash) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "adopted this text",
-            });
+            return Err(already_done(actor, "adopted this text"));
         }
         Ok(vec![NegotiationEvent::TextAdopted {
             party: actor.party.clone(),
@@ -367,17 +366,10 @@ impl Negotiation {
         }])
     }
 
-    pub(crate) fn decide_initialling(
-        &self,
-        actor: &Delegate,
-        text_root_hash: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_initialling(&self, actor: &Delegate, text_root_hash: &str) -> Decision {
         self.check_adopted_root(text_root_hash)?;
         if self.current.initials.contains_key(&actor.party) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "initialled the text",
-            });
+            return Err(already_done(actor, "initialled the text"));
         }
         Ok(vec![NegotiationEvent::TextInitialled {
             party: actor.party.clone(),
@@ -400,7 +392,7 @@ impl Negotiation {
         capacity: SignatureCapacity,
         signed_on: NaiveDate,
         signature: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         self.check_adopted_root(text_root_hash)?;
         if !opened.instrument_kind.allows(capacity) {
             return Err(NegotiationError::CapacityNotAllowed {
@@ -409,10 +401,7 @@ impl Negotiation {
             });
         }
         if self.current.signatures.contains_key(&actor.party) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "signed",
-            });
+            return Err(already_done(actor, "signed"));
         }
         let authority = actor
             .signing
@@ -460,7 +449,7 @@ impl Negotiation {
         opened: &Opened,
         actor: &Delegate,
         confirmed_on: NaiveDate,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let Some(signature) = self.current.signatures.get(&actor.party) else {
             return Err(NegotiationError::NotSigned(actor.party.clone()));
         };
@@ -490,7 +479,7 @@ impl Negotiation {
         actor: &Delegate,
         mode: ConsentMode,
         on: NaiveDate,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         if !opened.instrument_kind.needs_consent_after_signature() {
             return Err(NegotiationError::ConsentNotRequired(opened.instrument_kind));
         }
@@ -509,10 +498,7 @@ impl Negotiation {
             });
         }
         if self.current.consents.contains_key(&actor.party) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "expressed its consent to be bound",
-            });
+            return Err(already_done(actor, "expressed its consent to be bound"));
         }
         let mut events = vec![NegotiationEvent::ConsentExpressed {
             party: actor.party.clone(),
@@ -559,7 +545,7 @@ impl Negotiation {
         opened: &Opened,
         actor: &Delegate,
         from: NaiveDate,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         if !opened.provisional_application {
             return Err(NegotiationError::ProvisionalApplicationNotProvided);
         }
@@ -580,10 +566,7 @@ impl Negotiation {
             .provisionally_applied
             .contains_key(&actor.party)
         {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "applied the instrument provisionally",
-            });
+            return Err(already_done(actor, "applied the instrument provisionally"));
         }
         Ok(vec![NegotiationEvent::ProvisionalApplicationStarted {
             party: actor.party.clone(),
@@ -609,7 +592,7 @@ impl Negotiation {
         actor: &Delegate,
         from: NaiveDate,
         reason: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         self.check_in_force_on(from)?;
         if let Some(current) = self.running_suspension() {
             return Err(NegotiationError::AlreadySuspended(current.party.clone()));
@@ -631,11 +614,7 @@ impl Negotiation {
         }])
     }
 
-    pub(crate) fn decide_resumption(
-        &self,
-        actor: &Delegate,
-        from: NaiveDate,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_resumption(&self, actor: &Delegate, from: NaiveDate) -> Decision {
         let Some(current) = self.running_suspension().filter(|s| s.party == actor.party) else {
             return Err(NegotiationError::NotSuspended(actor.party.clone()));
         };
@@ -658,7 +637,7 @@ impl Negotiation {
         actor: &Delegate,
         notified_on: NaiveDate,
         reason: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         if let Some(effective_on) = self.termination {
             return Err(NegotiationError::TerminationAlreadyNotified(effective_on));
         }
@@ -697,10 +676,7 @@ impl Negotiation {
         self.termination
     }
 
-    pub(crate) fn decide_abandonment(
-        &self,
-        reason: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_abandonment(&self, reason: &str) -> Decision {
         if !self.current.initials.is_empty() || !self.current.signatures.is_empty() {
             return Err(NegotiationError::AlreadyAuthenticated);
         }
@@ -718,7 +694,7 @@ impl Negotiation {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cqrs"))]
 pub(crate) mod tests {
     use chrono::NaiveDate;
     use ed25519_dalek::{Signer, SigningKey};
@@ -752,40 +728,15 @@ pub(crate) mod tests {
         }
     }
 
-    fn delegate(
-        person: &str,
-        party: &str,
-        role: Role,
-        signing: Option<SigningAuthority>,
-    ) -> NegotiationEvent {
-        NegotiationEvent::DelegateAccredited {
-            delegate: Delegate {
-                person: person.into(),
-                name: person.into(),
-                party: party.into(),
-                role,
-                signing,
-            },
-        }
-    }
-
     /// Article 1 agreed by both parties and concordant in Arabic: ready for adoption.
     pub(crate) fn ready() -> Vec<NegotiationEvent> {
-        let mut events = negotiating();
+        let mut events = art1_agreed_by_all();
         events.extend([
-            agreed("art-1", "CIV", art1_hash()),
-            agreed("art-1", "MAR", art1_hash()),
-            NegotiationEvent::ConcordanceVerified {
-                clause_id: "art-1".into(),
-                language: "ar".into(),
-                text_hash: art1_ar_hash(),
-                source_text_hash: art1_hash(),
-                party: "MAR".into(),
-            },
-            delegate(CIV_SIGNATORY, "CIV", Role::Signatory, Some(authority(1))),
-            delegate(MAR_SIGNATORY, "MAR", Role::Signatory, Some(authority(2))),
-            delegate(CIV_AUTHORITY, "CIV", Role::CompetentAuthority, None),
-            delegate(MAR_AUTHORITY, "MAR", Role::CompetentAuthority, None),
+            art1_concordant(),
+            accredited_with(CIV_SIGNATORY, "CIV", Role::Signatory, Some(authority(1))),
+            accredited_with(MAR_SIGNATORY, "MAR", Role::Signatory, Some(authority(2))),
+            accredited_with(CIV_AUTHORITY, "CIV", Role::CompetentAuthority, None),
+            accredited_with(MAR_AUTHORITY, "MAR", Role::CompetentAuthority, None),
         ]);
         events
     }
@@ -801,10 +752,6 @@ pub(crate) mod tests {
             *entry_into_force_rule = Some(kind.default_entry_into_force_rule());
         }
         events
-    }
-
-    pub(crate) fn state_of(events: &[NegotiationEvent]) -> Negotiation {
-        Negotiation::replay(events)
     }
 
     fn root(events: &[NegotiationEvent]) -> String {
@@ -857,6 +804,26 @@ pub(crate) mod tests {
         hex::encode(key(seed).sign(&message.to_bytes()).to_bytes())
     }
 
+    /// `party`'s accredited signatory's signature of the current text of `events` with its key.
+    pub(crate) fn signature(
+        events: &[NegotiationEvent],
+        party: &str,
+        capacity: SignatureCapacity,
+        on: &str,
+    ) -> Action {
+        let (signatory, seed) = signatory_of(party);
+        sign(events, signatory, party, seed, capacity, on)
+    }
+
+    /// A party's accredited signatory, and the seed of their test key.
+    fn signatory_of(party: &str) -> (&'static str, u8) {
+        if party == "CIV" {
+            (CIV_SIGNATORY, 1)
+        } else {
+            (MAR_SIGNATORY, 2)
+        }
+    }
+
     /// `party`'s accredited signatory signs the current text with its key; returns what is recorded.
     pub(crate) fn signs(
         events: &mut Vec<NegotiationEvent>,
@@ -864,13 +831,29 @@ pub(crate) mod tests {
         capacity: SignatureCapacity,
         on: &str,
     ) -> Vec<NegotiationEvent> {
-        let (signatory, seed) = if party == "CIV" {
-            (CIV_SIGNATORY, 1)
-        } else {
-            (MAR_SIGNATORY, 2)
-        };
-        let signing = sign(events, signatory, party, seed, capacity, on);
-        perform(events, signatory, signing)
+        let signing = signature(events, party, capacity, on);
+        perform(events, signatory_of(party).0, signing)
+    }
+
+    pub(crate) fn adopt(text_root_hash: String) -> Action {
+        Action::AdoptText { text_root_hash }
+    }
+
+    pub(crate) fn initial(text_root_hash: String) -> Action {
+        Action::InitialText { text_root_hash }
+    }
+
+    fn ratify(on: &str) -> Action {
+        Action::ExpressConsent {
+            mode: ConsentMode::Ratification,
+            on: date(on),
+        }
+    }
+
+    fn confirm(on: &str) -> Action {
+        Action::ConfirmSignature {
+            confirmed_on: date(on),
+        }
     }
 
     /// Decides `action` by `actor` on `events`, appends what it records, and returns those events.
@@ -908,19 +891,10 @@ pub(crate) mod tests {
                 events
             }
             ActionKind::ChooseAlternative => {
-                let mut events = negotiating();
-                events.push(crate::positions::tests::alternative_b());
-                events
+                followed_by(negotiating(), [crate::positions::tests::alternative_b()])
             }
             ActionKind::ConfirmClauseAgreement => {
-                let mut events = negotiating();
-                events.push(NegotiationEvent::ClauseAgreed {
-                    clause_id: "art-1".into(),
-                    party: "CIV".into(),
-                    text_hash: art1_hash(),
-                    ad_referendum: true,
-                });
-                events
+                followed_by(negotiating(), [art1_agreed_ad_referendum("CIV")])
             }
             ActionKind::ReopenClause => ready(),
             ActionKind::SuspendOperation
@@ -929,44 +903,35 @@ pub(crate) mod tests {
             ActionKind::ProposeCorrection => crate::corrections::tests::signed_by_civ(),
             ActionKind::AgreeCorrection => crate::corrections::tests::correction_proposed(),
             ActionKind::ProposeRow => {
-                let mut events = negotiating();
-                events.push(NegotiationEvent::MatrixCreated {
+                let created = NegotiationEvent::MatrixCreated {
                     matrix_id: "mx-protection".into(),
                     title: "Protection".into(),
-                });
-                events
+                };
+                followed_by(negotiating(), [created])
             }
             ActionKind::AgreeRow => crate::matrices::tests::matrix_history(false, false),
             ActionKind::ApplyProvisionally => provisionally_applicable(),
             ActionKind::ValidateMatrix => crate::matrices::tests::matrix_history(true, false),
             ActionKind::ReportProgress => crate::matrices::tests::matrix_history(true, true),
             ActionKind::ResumeOperation => {
-                let mut events = in_force();
-                events.push(NegotiationEvent::OperationSuspended {
+                let suspended = NegotiationEvent::OperationSuspended {
                     party: "CIV".into(),
                     from: date("2026-03-01"),
                     reason: "Révision de la loi".into(),
-                });
-                events
+                };
+                followed_by(in_force(), [suspended])
             }
             ActionKind::CloseRound | ActionKind::RecordMinutes => {
-                let mut events = negotiating();
-                events.push(crate::rounds::tests::round_opened());
-                events
+                followed_by(negotiating(), [crate::rounds::tests::round_opened()])
             }
-            ActionKind::AdoptMinutes => {
-                let mut events = negotiating();
-                events.push(crate::rounds::tests::round_opened());
-                events.push(crate::rounds::tests::minutes_recorded());
-                events
-            }
+            ActionKind::AdoptMinutes => crate::rounds::tests::minutes_on_record(),
             _ => negotiating(),
         }
     }
 
     pub(crate) fn accredited_cell(role: Role) -> NegotiationEvent {
         let signing = (role == Role::Signatory).then(|| authority(9));
-        delegate("cell", "CIV", role, signing)
+        accredited_with("cell", "CIV", role, signing)
     }
 
     pub(crate) fn lifecycle_action(kind: ActionKind, state: &Negotiation) -> Option<Action> {
@@ -1046,17 +1011,8 @@ pub(crate) mod tests {
                 row_id: "r1".into(),
                 row_hash: crate::matrices::row_hash(&crate::matrices::tests::content("120")),
             },
-            ActionKind::ValidateMatrix => Action::ValidateMatrix {
-                matrix_id: "mx-protection".into(),
-                round_id: "round-1".into(),
-            },
-            ActionKind::ReportProgress => Action::ReportProgress {
-                matrix_id: "mx-protection".into(),
-                row_id: "r1".into(),
-                progress: crate::matrices::RowProgress::OnTrack,
-                reported_on: date("2026-09-30"),
-                note: String::new(),
-            },
+            ActionKind::ValidateMatrix => crate::matrices::tests::validate_matrix(),
+            ActionKind::ReportProgress => crate::matrices::tests::report_progress(""),
             ActionKind::SuspendOperation => Action::SuspendOperation {
                 from: date("2026-03-01"),
                 reason: "Révision de la loi".into(),
@@ -1173,21 +1129,23 @@ pub(crate) mod tests {
             ),
         ];
         for (given, actor, action, error) in cases {
-            NegotiationTest::with(())
-                .given(given)
-                .when(command(actor, action))
-                .then_expect_error(error);
+            expect_refusal(given, actor, action, error);
         }
     }
 
     #[test]
     fn suspension_and_resumption_by_the_party_that_suspended() {
-        let suspend = Action::SuspendOperation {
-            from: date("2026-03-01"),
-            reason: "Révision de la loi".into(),
+        let suspend = |on: &str, reason: &str| Action::SuspendOperation {
+            from: date(on),
+            reason: reason.into(),
         };
+        let resume = |on: &str| Action::ResumeOperation { from: date(on) };
         let mut events = in_force();
-        let recorded = perform(&mut events, CIV_AUTHORITY, suspend.clone());
+        let recorded = perform(
+            &mut events,
+            CIV_AUTHORITY,
+            suspend("2026-03-01", "Révision de la loi"),
+        );
         assert!(
             matches!(&recorded[0], NegotiationEvent::OperationSuspended { party, .. } if party == "CIV")
         );
@@ -1196,21 +1154,17 @@ pub(crate) mod tests {
         let refusals = [
             (
                 CIV_AUTHORITY,
-                suspend,
+                suspend("2026-03-01", "Révision de la loi"),
                 NegotiationError::AlreadySuspended("CIV".into()),
             ),
             (
                 MAR_AUTHORITY,
-                Action::ResumeOperation {
-                    from: date("2026-04-01"),
-                },
+                resume("2026-04-01"),
                 NegotiationError::NotSuspended("MAR".into()),
             ),
             (
                 CIV_AUTHORITY,
-                Action::ResumeOperation {
-                    from: date("2026-02-15"),
-                },
+                resume("2026-02-15"),
                 NegotiationError::DateBeforeSuspension {
                     date: date("2026-02-15"),
                     since: date("2026-03-01"),
@@ -1218,47 +1172,35 @@ pub(crate) mod tests {
             ),
         ];
         for (actor, action, error) in refusals {
-            NegotiationTest::with(())
-                .given(events.clone())
-                .when(command(actor, action))
-                .then_expect_error(error);
+            expect_refusal(events.clone(), actor, action, error);
         }
-        perform(
-            &mut events,
-            CIV_AUTHORITY,
-            Action::ResumeOperation {
-                from: date("2026-04-01"),
-            },
-        );
+        perform(&mut events, CIV_AUTHORITY, resume("2026-04-01"));
         let state = state_of(&events);
         assert!(!state.suspended_on(date("2026-04-02")));
         assert!(
             state.suspended_on(date("2026-03-15")),
             "the past suspension stays on record"
         );
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(
+        let refusals = [
+            (
+                events,
                 MAR_AUTHORITY,
-                Action::SuspendOperation {
-                    from: date("2026-03-20"),
-                    reason: "Rétroactif".into(),
+                suspend("2026-03-20", "Rétroactif"),
+                NegotiationError::DateBeforeResumption {
+                    date: date("2026-03-20"),
+                    resumed_on: date("2026-04-01"),
                 },
-            ))
-            .then_expect_error(NegotiationError::DateBeforeResumption {
-                date: date("2026-03-20"),
-                resumed_on: date("2026-04-01"),
-            });
-        NegotiationTest::with(())
-            .given(adopted_as(InstrumentKind::Mou))
-            .when(command(
+            ),
+            (
+                adopted_as(InstrumentKind::Mou),
                 CIV_AUTHORITY,
-                Action::SuspendOperation {
-                    from: date("2026-03-01"),
-                    reason: "x".into(),
-                },
-            ))
-            .then_expect_error(NegotiationError::NotInForce(date("2026-03-01")));
+                suspend("2026-03-01", "x"),
+                NegotiationError::NotInForce(date("2026-03-01")),
+            ),
+        ];
+        for (given, actor, action, error) in refusals {
+            expect_refusal(given, actor, action, error);
+        }
     }
 
     #[test]
@@ -1267,10 +1209,12 @@ pub(crate) mod tests {
             notified_on: date(on),
             reason: "Remplacé".into(),
         };
-        NegotiationTest::with(())
-            .given(in_force())
-            .when(command(MAR_AUTHORITY, notify("2026-01-15")))
-            .then_expect_error(NegotiationError::NotInForce(date("2026-01-15")));
+        expect_refusal(
+            in_force(),
+            MAR_AUTHORITY,
+            notify("2026-01-15"),
+            NegotiationError::NotInForce(date("2026-01-15")),
+        );
         let mut events = in_force();
         let recorded = perform(&mut events, MAR_AUTHORITY, notify("2026-05-10"));
         assert!(matches!(&recorded[0],
@@ -1281,25 +1225,24 @@ pub(crate) mod tests {
             !state.in_force_on(date("2026-11-10")),
             "terminated after six months' notice"
         );
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(CIV_AUTHORITY, notify("2026-06-01")))
-            .then_expect_error(NegotiationError::TerminationAlreadyNotified(date(
-                "2026-11-10",
-            )));
-        let invalid = with_open(|a| {
-            if let Action::OpenNegotiation {
-                termination_notice_months,
-                ..
-            } = a
-            {
-                *termination_notice_months = Some(121);
-            }
-        });
-        NegotiationTest::with(())
-            .given_no_previous_events()
-            .when(command(CIV_HEAD, invalid))
-            .then_expect_error(NegotiationError::InvalidNoticePeriod(121));
+        expect_refusal(
+            events,
+            CIV_AUTHORITY,
+            notify("2026-06-01"),
+            NegotiationError::TerminationAlreadyNotified(date("2026-11-10")),
+        );
+        expect_opening_refused(
+            |a| {
+                if let Action::OpenNegotiation {
+                    termination_notice_months,
+                    ..
+                } = a
+                {
+                    *termination_notice_months = Some(121);
+                }
+            },
+            NegotiationError::InvalidNoticePeriod(121),
+        );
     }
 
     // ---- Adoption ---------------------------------------------------------------------------
@@ -1308,95 +1251,71 @@ pub(crate) mod tests {
     fn a_head_of_delegation_adopts_the_text_it_read() {
         let given = ready();
         let root = root(&given);
-        NegotiationTest::with(())
-            .given(given)
-            .when(command(
-                CIV_HEAD,
-                Action::AdoptText {
-                    text_root_hash: root.clone(),
-                },
-            ))
-            .then_expect_events(vec![NegotiationEvent::TextAdopted {
+        expect_events(
+            given,
+            CIV_HEAD,
+            adopt(root.clone()),
+            vec![NegotiationEvent::TextAdopted {
                 party: "CIV".into(),
                 text_root_hash: root,
-            }]);
+            }],
+        );
     }
 
     #[test]
     fn adoption_refusals() {
-        let not_agreed = negotiating();
-        let root_of_not_agreed = root(&not_agreed);
-        NegotiationTest::with(())
-            .given(not_agreed)
-            .when(command(
-                CIV_HEAD,
-                Action::AdoptText {
-                    text_root_hash: root_of_not_agreed,
-                },
-            ))
-            .then_expect_error(NegotiationError::NotReadyForAdoption {
-                clause_id: "art-1".into(),
-                reason: "its current wording is not agreed by CIV, MAR".into(),
-            });
-
         let mut not_concordant = ready();
         not_concordant.retain(|e| !matches!(e, NegotiationEvent::ConcordanceVerified { .. }));
-        let root_of_not_concordant = root(&not_concordant);
-        NegotiationTest::with(())
-            .given(not_concordant)
-            .when(command(
-                CIV_HEAD,
-                Action::AdoptText {
-                    text_root_hash: root_of_not_concordant,
-                },
-            ))
-            .then_expect_error(NegotiationError::NotReadyForAdoption {
-                clause_id: "art-1".into(),
-                reason: "its ar version is awaiting-concordance".into(),
-            });
-
-        NegotiationTest::with(())
-            .given(vec![opened()])
-            .when(command(
-                CIV_HEAD,
-                Action::AdoptText {
-                    text_root_hash: "x".into(),
-                },
-            ))
-            .then_expect_error(NegotiationError::NothingToAdopt);
-
-        let given = ready();
-        let current = root(&given);
-        NegotiationTest::with(())
-            .given(given.clone())
-            .when(command(
-                CIV_HEAD,
-                Action::AdoptText {
-                    text_root_hash: "0".repeat(64),
-                },
-            ))
-            .then_expect_error(NegotiationError::StaleTextRoot {
-                given: "0".repeat(64),
-                current: current.clone(),
-            });
-
-        let mut once = given;
-        once.push(NegotiationEvent::TextAdopted {
+        let current = root(&ready());
+        let adopted_by_civ = NegotiationEvent::TextAdopted {
             party: "CIV".into(),
             text_root_hash: current.clone(),
-        });
-        NegotiationTest::with(())
-            .given(once)
-            .when(command(
-                CIV_HEAD,
-                Action::AdoptText {
-                    text_root_hash: current,
-                },
-            ))
-            .then_expect_error(NegotiationError::AlreadyDone {
-                party: "CIV".into(),
-                act: "adopted this text",
-            });
+        };
+        // A text that is not ready is refused even at its current root.
+        let at_its_root = |given: Vec<NegotiationEvent>, error| {
+            let root = root(&given);
+            (given, adopt(root), error)
+        };
+        expect_refusals(
+            CIV_HEAD,
+            [
+                at_its_root(
+                    negotiating(),
+                    NegotiationError::NotReadyForAdoption {
+                        clause_id: "art-1".into(),
+                        reason: "its current wording is not agreed by CIV, MAR".into(),
+                    },
+                ),
+                at_its_root(
+                    not_concordant,
+                    NegotiationError::NotReadyForAdoption {
+                        clause_id: "art-1".into(),
+                        reason: "its ar version is awaiting-concordance".into(),
+                    },
+                ),
+                (
+                    vec![opened()],
+                    adopt("x".into()),
+                    NegotiationError::NothingToAdopt,
+                ),
+                (
+                    ready(),
+                    adopt("0".repeat(64)),
+                    NegotiationError::StaleTextRoot {
+                        given: "0".repeat(64),
+                        current: current.clone(),
+                    },
+                ),
+                (
+                    followed_by(ready(), [adopted_by_civ]),
+                    adopt(current),
+                    NegotiationError::AlreadyDone {
+                        party: "CIV".into(),
+                        act: "adopted this text",
+                    },
+                ),
+            ],
+        );
     }
 
     #[test]
@@ -1406,30 +1325,26 @@ pub(crate) mod tests {
             state_of(&adopted).instrument_status(),
             InstrumentStatus::TextAdopted
         );
-        NegotiationTest::with(())
-            .given(adopted.clone())
-            .when(command(CIV_NEGOTIATOR, amend(art1_hash(), "Autre texte")))
-            .then_expect_error(NegotiationError::TextFrozen);
-        NegotiationTest::with(())
-            .given(adopted)
-            .when(command(CIV_NEGOTIATOR, propose("art-2", "fr", "Nouveau")))
-            .then_expect_error(NegotiationError::TextFrozen);
+        for change in [
+            amend(art1_hash(), "Autre texte"),
+            propose("art-2", "fr", "Nouveau"),
+        ] {
+            expect_refusal(
+                adopted.clone(),
+                CIV_NEGOTIATOR,
+                change,
+                NegotiationError::TextFrozen,
+            );
+        }
     }
 
     // ---- Initialling --------------------------------------------------------------------------
 
     #[test]
     fn initialling_authenticates_the_adopted_text() {
-        let adopted = adopted_as(InstrumentKind::Mou);
-        let root = root(&adopted);
-        let mut events = adopted.clone();
-        let recorded = perform(
-            &mut events,
-            MAR_HEAD,
-            Action::InitialText {
-                text_root_hash: root.clone(),
-            },
-        );
+        let mut events = adopted_as(InstrumentKind::Mou);
+        let root = root(&events);
+        let recorded = perform(&mut events, MAR_HEAD, initial(root.clone()));
         assert_eq!(
             recorded,
             vec![NegotiationEvent::TextInitialled {
@@ -1441,27 +1356,20 @@ pub(crate) mod tests {
             state_of(&events).instrument_status(),
             InstrumentStatus::Authenticated
         );
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(
-                MAR_HEAD,
-                Action::InitialText {
-                    text_root_hash: root.clone(),
-                },
-            ))
-            .then_expect_error(NegotiationError::AlreadyDone {
-                party: "MAR".into(),
-                act: "initialled the text",
-            });
-        NegotiationTest::with(())
-            .given(ready())
-            .when(command(
-                MAR_HEAD,
-                Action::InitialText {
-                    text_root_hash: root,
-                },
-            ))
-            .then_expect_error(NegotiationError::NotAdopted);
+        expect_refusals(
+            MAR_HEAD,
+            [
+                (
+                    events,
+                    initial(root.clone()),
+                    NegotiationError::AlreadyDone {
+                        party: "MAR".into(),
+                        act: "initialled the text",
+                    },
+                ),
+                (ready(), initial(root), NegotiationError::NotAdopted),
+            ],
+        );
     }
 
     // ---- Signatories and signatures -----------------------------------------------------------
@@ -1514,10 +1422,7 @@ pub(crate) mod tests {
             ),
         ];
         for (action, error) in cases {
-            NegotiationTest::with(())
-                .given(negotiating())
-                .when(command(CIV_HEAD, action))
-                .then_expect_error(error);
+            expect_refusal(negotiating(), CIV_HEAD, action, error);
         }
         let accepted = state_of(&negotiating())
             .decide(&command(CIV_HEAD, accredit_signatory(Some(ex_officio))));
@@ -1530,14 +1435,12 @@ pub(crate) mod tests {
     #[test]
     fn signature_refusals() {
         let adopted = adopted_as(InstrumentKind::Mou);
-        let signed_by_civ = sign(
-            &adopted,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Definitive,
-            "2026-02-01",
-        );
+        let definitive = |events: &[NegotiationEvent]| {
+            signature(events, "CIV", SignatureCapacity::Definitive, "2026-02-01")
+        };
+        let signed_by_civ = definitive(&adopted);
+        let does_not_verify =
+            || NegotiationError::InvalidSignature(crate::signing::SignatureProblem::DoesNotVerify);
 
         // A signature made with another key than the accredited one.
         let forged = sign(
@@ -1548,97 +1451,63 @@ pub(crate) mod tests {
             SignatureCapacity::Definitive,
             "2026-02-01",
         );
-        NegotiationTest::with(())
-            .given(adopted.clone())
-            .when(command(CIV_SIGNATORY, forged))
-            .then_expect_error(NegotiationError::InvalidSignature(
-                crate::signing::SignatureProblem::DoesNotVerify,
-            ));
 
         // A valid signature replayed on another text: the root it names is not the current one,
         // and a signature over the current root made for another text does not verify.
-        let mut other_text = ready();
-        other_text.push(NegotiationEvent::ClauseProposed {
-            clause_id: "art-2".into(),
-            kind: crate::values::ClauseKind::Article,
-            heading: String::new(),
-            language: "fr".into(),
-            text: "Autre".into(),
-            text_hash: crate::text_hash::clause_text_hash("", "fr", "Autre"),
-            proposed_by: "CIV".into(),
-        });
-        let signed_other = sign(
-            &other_text,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Definitive,
-            "2026-02-01",
+        let other_text = followed_by(
+            ready(),
+            [NegotiationEvent::ClauseProposed {
+                clause_id: "art-2".into(),
+                kind: crate::values::ClauseKind::Article,
+                heading: String::new(),
+                language: "fr".into(),
+                text: "Autre".into(),
+                text_hash: crate::text_hash::clause_text_hash("", "fr", "Autre"),
+                proposed_by: "CIV".into(),
+            }],
         );
-        let Action::SignInstrument { signature, .. } = signed_other else {
+        let Action::SignInstrument { signature, .. } = definitive(&other_text) else {
             unreachable!()
         };
-        let Action::SignInstrument { text_root_hash, .. } = signed_by_civ.clone() else {
-            unreachable!()
-        };
-        NegotiationTest::with(())
-            .given(adopted.clone())
-            .when(command(
-                CIV_SIGNATORY,
-                Action::SignInstrument {
-                    text_root_hash,
-                    capacity: SignatureCapacity::Definitive,
-                    signed_on: date("2026-02-01"),
-                    signature,
-                },
-            ))
-            .then_expect_error(NegotiationError::InvalidSignature(
-                crate::signing::SignatureProblem::DoesNotVerify,
-            ));
-
-        NegotiationTest::with(())
-            .given(ready())
-            .when(command(CIV_SIGNATORY, signed_by_civ.clone()))
-            .then_expect_error(NegotiationError::NotAdopted);
+        let mut replayed = signed_by_civ.clone();
+        if let Action::SignInstrument { signature: s, .. } = &mut replayed {
+            *s = signature;
+        }
 
         // The date is signed: a relayed signature cannot be re-dated.
         let mut redated = signed_by_civ.clone();
         if let Action::SignInstrument { signed_on, .. } = &mut redated {
             *signed_on = date("1999-01-01");
         }
-        NegotiationTest::with(())
-            .given(adopted.clone())
-            .when(command(CIV_SIGNATORY, redated))
-            .then_expect_error(NegotiationError::InvalidSignature(
-                crate::signing::SignatureProblem::DoesNotVerify,
-            ));
 
         let treaty = adopted_as(InstrumentKind::Treaty);
-        let definitive = sign(
-            &treaty,
-            CIV_SIGNATORY,
-            "CIV",
-            1,
-            SignatureCapacity::Definitive,
-            "2026-02-01",
-        );
-        NegotiationTest::with(())
-            .given(treaty)
-            .when(command(CIV_SIGNATORY, definitive))
-            .then_expect_error(NegotiationError::CapacityNotAllowed {
-                capacity: SignatureCapacity::Definitive,
-                kind: InstrumentKind::Treaty,
-            });
-
-        let mut twice = adopted;
+        let mut twice = adopted.clone();
         perform(&mut twice, CIV_SIGNATORY, signed_by_civ.clone());
-        NegotiationTest::with(())
-            .given(twice)
-            .when(command(CIV_SIGNATORY, signed_by_civ))
-            .then_expect_error(NegotiationError::AlreadyDone {
-                party: "CIV".into(),
-                act: "signed",
-            });
+        expect_refusals(
+            CIV_SIGNATORY,
+            [
+                (adopted.clone(), forged, does_not_verify()),
+                (adopted.clone(), replayed, does_not_verify()),
+                (ready(), signed_by_civ.clone(), NegotiationError::NotAdopted),
+                (adopted, redated, does_not_verify()),
+                (
+                    treaty.clone(),
+                    definitive(&treaty),
+                    NegotiationError::CapacityNotAllowed {
+                        capacity: SignatureCapacity::Definitive,
+                        kind: InstrumentKind::Treaty,
+                    },
+                ),
+                (
+                    twice,
+                    signed_by_civ,
+                    NegotiationError::AlreadyDone {
+                        party: "CIV".into(),
+                        act: "signed",
+                    },
+                ),
+            ],
+        );
     }
 
     // ---- Each kind's path to entry into force -------------------------------------------------
@@ -1664,10 +1533,6 @@ pub(crate) mod tests {
             None,
             "signature alone does not bind"
         );
-        let ratify = |on: &str| Action::ExpressConsent {
-            mode: ConsentMode::Ratification,
-            on: date(on),
-        };
         assert_eq!(
             entry_into_force(&perform(&mut events, CIV_AUTHORITY, ratify("2026-03-10"))),
             None
@@ -1707,13 +1572,7 @@ pub(crate) mod tests {
             )),
             None
         );
-        let confirmed = perform(
-            &mut events,
-            MAR_AUTHORITY,
-            Action::ConfirmSignature {
-                confirmed_on: date("2026-03-15"),
-            },
-        );
+        let confirmed = perform(&mut events, MAR_AUTHORITY, confirm("2026-03-15"));
         assert_eq!(entry_into_force(&confirmed), Some(date("2026-03-15")));
     }
 
@@ -1747,13 +1606,15 @@ pub(crate) mod tests {
             SignatureCapacity::Simple,
             "2026-01-10",
         );
-        NegotiationTest::with(())
-            .given(events.clone())
-            .when(command(CIV_SIGNATORY, simple))
-            .then_expect_error(NegotiationError::CapacityNotAllowed {
+        expect_refusal(
+            events.clone(),
+            CIV_SIGNATORY,
+            simple,
+            NegotiationError::CapacityNotAllowed {
                 capacity: SignatureCapacity::Simple,
                 kind: InstrumentKind::ExchangeOfNotes,
-            });
+            },
+        );
         signs(
             &mut events,
             "CIV",
@@ -1773,19 +1634,6 @@ pub(crate) mod tests {
 
     #[test]
     fn consent_and_confirmation_refusals() {
-        let ratify = |on: &str| Action::ExpressConsent {
-            mode: ConsentMode::Ratification,
-            on: date(on),
-        };
-        NegotiationTest::with(())
-            .given(adopted_as(InstrumentKind::Mou))
-            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
-            .then_expect_error(NegotiationError::ConsentNotRequired(InstrumentKind::Mou));
-        NegotiationTest::with(())
-            .given(adopted_as(InstrumentKind::Treaty))
-            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
-            .then_expect_error(NegotiationError::NotSigned("CIV".into()));
-
         let mut ad_referendum = adopted_as(InstrumentKind::Treaty);
         signs(
             &mut ad_referendum,
@@ -1793,73 +1641,74 @@ pub(crate) mod tests {
             SignatureCapacity::AdReferendum,
             "2026-02-01",
         );
-        NegotiationTest::with(())
-            .given(ad_referendum.clone())
-            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
-            .then_expect_error(NegotiationError::SignatureUnconfirmed("CIV".into()));
         let mut confirmed = ad_referendum.clone();
-        perform(
-            &mut confirmed,
-            CIV_AUTHORITY,
-            Action::ConfirmSignature {
-                confirmed_on: date("2026-06-01"),
-            },
-        );
-        NegotiationTest::with(())
-            .given(confirmed)
-            .when(command(CIV_AUTHORITY, ratify("2026-03-01")))
-            .then_expect_error(NegotiationError::DateBeforeSignature {
-                date: date("2026-03-01"),
-                signed_on: date("2026-06-01"),
-            });
-        NegotiationTest::with(())
-            .given(ad_referendum)
-            .when(command(
-                CIV_AUTHORITY,
-                Action::ConfirmSignature {
-                    confirmed_on: date("2026-01-01"),
-                },
-            ))
-            .then_expect_error(NegotiationError::DateBeforeSignature {
-                date: date("2026-01-01"),
-                signed_on: date("2026-02-01"),
-            });
-
+        perform(&mut confirmed, CIV_AUTHORITY, confirm("2026-06-01"));
         let mut simple = adopted_as(InstrumentKind::Treaty);
         signs(&mut simple, "CIV", SignatureCapacity::Simple, "2026-02-01");
-        NegotiationTest::with(())
-            .given(simple.clone())
-            .when(command(CIV_AUTHORITY, ratify("2026-01-15")))
-            .then_expect_error(NegotiationError::DateBeforeSignature {
-                date: date("2026-01-15"),
-                signed_on: date("2026-02-01"),
-            });
-        NegotiationTest::with(())
-            .given(simple.clone())
-            .when(command(
-                CIV_AUTHORITY,
-                Action::ConfirmSignature {
-                    confirmed_on: date("2026-03-01"),
-                },
-            ))
-            .then_expect_error(NegotiationError::NothingToConfirm("CIV".into()));
-        perform(&mut simple, CIV_AUTHORITY, ratify("2026-03-01"));
-        NegotiationTest::with(())
-            .given(simple)
-            .when(command(CIV_AUTHORITY, ratify("2026-03-02")))
-            .then_expect_error(NegotiationError::AlreadyDone {
-                party: "CIV".into(),
-                act: "expressed its consent to be bound",
-            });
-        NegotiationTest::with(())
-            .given(adopted_as(InstrumentKind::Mou))
-            .when(command(
-                CIV_AUTHORITY,
-                Action::ConfirmSignature {
-                    confirmed_on: date("2026-03-01"),
-                },
-            ))
-            .then_expect_error(NegotiationError::NotSigned("CIV".into()));
+        let mut ratified = simple.clone();
+        perform(&mut ratified, CIV_AUTHORITY, ratify("2026-03-01"));
+        expect_refusals(
+            CIV_AUTHORITY,
+            [
+                (
+                    adopted_as(InstrumentKind::Mou),
+                    ratify("2026-03-01"),
+                    NegotiationError::ConsentNotRequired(InstrumentKind::Mou),
+                ),
+                (
+                    adopted_as(InstrumentKind::Treaty),
+                    ratify("2026-03-01"),
+                    NegotiationError::NotSigned("CIV".into()),
+                ),
+                (
+                    ad_referendum.clone(),
+                    ratify("2026-03-01"),
+                    NegotiationError::SignatureUnconfirmed("CIV".into()),
+                ),
+                (
+                    confirmed,
+                    ratify("2026-03-01"),
+                    NegotiationError::DateBeforeSignature {
+                        date: date("2026-03-01"),
+                        signed_on: date("2026-06-01"),
+                    },
+                ),
+                (
+                    ad_referendum,
+                    confirm("2026-01-01"),
+                    NegotiationError::DateBeforeSignature {
+                        date: date("2026-01-01"),
+                        signed_on: date("2026-02-01"),
+                    },
+                ),
+                (
+                    simple.clone(),
+                    ratify("2026-01-15"),
+                    NegotiationError::DateBeforeSignature {
+                        date: date("2026-01-15"),
+                        signed_on: date("2026-02-01"),
+                    },
+                ),
+                (
+                    simple,
+                    confirm("2026-03-01"),
+                    NegotiationError::NothingToConfirm("CIV".into()),
+                ),
+                (
+                    ratified,
+                    ratify("2026-03-02"),
+                    NegotiationError::AlreadyDone {
+                        party: "CIV".into(),
+                        act: "expressed its consent to be bound",
+                    },
+                ),
+                (
+                    adopted_as(InstrumentKind::Mou),
+                    confirm("2026-03-01"),
+                    NegotiationError::NotSigned("CIV".into()),
+                ),
+            ],
+        );
     }
 
     // ---- Abandonment --------------------------------------------------------------------------
@@ -1875,24 +1724,22 @@ pub(crate) mod tests {
             state_of(&events).instrument_status(),
             InstrumentStatus::Abandoned
         );
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(CIV_NEGOTIATOR, propose("art-2", "fr", "Texte")))
-            .then_expect_error(NegotiationError::Abandoned);
+        expect_refusal(
+            events,
+            CIV_NEGOTIATOR,
+            propose("art-2", "fr", "Texte"),
+            NegotiationError::Abandoned,
+        );
 
         let mut initialled = adopted_as(InstrumentKind::Mou);
         let root = root(&initialled);
-        perform(
-            &mut initialled,
-            CIV_HEAD,
-            Action::InitialText {
-                text_root_hash: root,
-            },
+        perform(&mut initialled, CIV_HEAD, initial(root));
+        expect_refusal(
+            initialled,
+            MAR_HEAD,
+            abandon,
+            NegotiationError::AlreadyAuthenticated,
         );
-        NegotiationTest::with(())
-            .given(initialled)
-            .when(command(MAR_HEAD, abandon))
-            .then_expect_error(NegotiationError::AlreadyAuthenticated);
     }
 
     #[test]
@@ -1920,19 +1767,18 @@ pub(crate) mod tests {
                 invalid.check(),
                 Err(NegotiationError::InvalidEntryIntoForceRule(invalid))
             );
-            let action = with_open(|a| {
-                if let Action::OpenNegotiation {
-                    entry_into_force_rule,
-                    ..
-                } = a
-                {
-                    *entry_into_force_rule = Some(invalid);
-                }
-            });
-            NegotiationTest::with(())
-                .given_no_previous_events()
-                .when(command(CIV_HEAD, action))
-                .then_expect_error(NegotiationError::InvalidEntryIntoForceRule(invalid));
+            expect_opening_refused(
+                |a| {
+                    if let Action::OpenNegotiation {
+                        entry_into_force_rule,
+                        ..
+                    } = a
+                    {
+                        *entry_into_force_rule = Some(invalid);
+                    }
+                },
+                NegotiationError::InvalidEntryIntoForceRule(invalid),
+            );
         }
         assert_eq!(
             EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: 1 }.date_after(last),

@@ -4,6 +4,7 @@
 //! progress reports are implementation events; changing a row's content (its target or dates)
 //! needs every party's agreement again.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -11,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::aggregate::{
-    check_comment, check_hash, check_identifier, check_name, Negotiation, Opened,
+    already_done, check_comment, check_hash, check_identifier, check_name, named, named_mut,
+    Decision, Negotiation, Opened,
 };
-use crate::errors::NegotiationError;
+use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
 use crate::limits::{MAX_MATRICES_PER_NEGOTIATION, MAX_ROWS_PER_MATRIX};
 use crate::values::{Delegate, Role};
@@ -52,21 +54,6 @@ pub enum RowProgress {
     OnTrack,
     Delayed,
     Completed,
-}
-
-impl std::str::FromStr for RowProgress {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "not-started" => Ok(Self::NotStarted),
-            "on-track" => Ok(Self::OnTrack),
-            "delayed" => Ok(Self::Delayed),
-            "completed" => Ok(Self::Completed),
-            _ => Err(format!(
-                "unknown progress '{s}'; expected not-started, on-track, delayed or completed"
-            )),
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,9 +112,7 @@ impl Negotiation {
     }
 
     fn existing_matrix(&self, matrix_id: &str) -> Result<&Matrix, NegotiationError> {
-        self.matrices
-            .get(matrix_id)
-            .ok_or_else(|| NegotiationError::UnknownMatrix(matrix_id.to_string()))
+        named(&self.matrices, matrix_id, NegotiationError::UnknownMatrix)
     }
 
     fn existing_row(&self, matrix_id: &str, row_id: &str) -> Result<&Row, NegotiationError> {
@@ -140,11 +125,7 @@ impl Negotiation {
             })
     }
 
-    pub(crate) fn decide_matrix(
-        &self,
-        matrix_id: &str,
-        title: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_matrix(&self, matrix_id: &str, title: &str) -> Decision {
         check_identifier("matrix id", matrix_id)?;
         if self.matrices.contains_key(matrix_id) {
             return Err(NegotiationError::MatrixExists(matrix_id.to_string()));
@@ -168,39 +149,25 @@ impl Negotiation {
         row_id: &str,
         content: &RowContent,
         base_row_hash: Option<&str>,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let matrix = self.existing_matrix(matrix_id)?;
         check_identifier("row id", row_id)?;
-        match (matrix.rows.get(row_id), base_row_hash) {
-            (Some(_), None) => {
+        // A new row names no base; a revised one names the content it revises.
+        match base_row_hash {
+            Some(base) => check_current_row(row_id, self.existing_row(matrix_id, row_id)?, base)?,
+            None if matrix.rows.contains_key(row_id) => {
                 return Err(NegotiationError::RowExists {
                     matrix_id: matrix_id.to_string(),
                     row_id: row_id.to_string(),
                 })
             }
-            (None, Some(_)) => {
-                return Err(NegotiationError::UnknownRow {
-                    matrix_id: matrix_id.to_string(),
-                    row_id: row_id.to_string(),
-                })
-            }
-            (Some(row), Some(base)) => {
-                check_hash("row hash", base)?;
-                if row.row_hash != base {
-                    return Err(NegotiationError::StaleRowHash {
-                        row_id: row_id.to_string(),
-                        given: base.to_string(),
-                        current: row.row_hash.clone(),
-                    });
-                }
-            }
-            (None, None) if matrix.rows.len() >= MAX_ROWS_PER_MATRIX => {
+            None if matrix.rows.len() >= MAX_ROWS_PER_MATRIX => {
                 return Err(NegotiationError::TooManyRows {
                     matrix_id: matrix_id.to_string(),
                     max_rows: MAX_ROWS_PER_MATRIX,
                 })
             }
-            (None, None) => {}
+            None => {}
         }
         check_row_content(opened, content)?;
         let hash = row_hash(content);
@@ -225,21 +192,11 @@ impl Negotiation {
         matrix_id: &str,
         row_id: &str,
         given: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let row = self.existing_row(matrix_id, row_id)?;
-        check_hash("row hash", given)?;
-        if row.row_hash != given {
-            return Err(NegotiationError::StaleRowHash {
-                row_id: row_id.to_string(),
-                given: given.to_string(),
-                current: row.row_hash.clone(),
-            });
-        }
+        check_current_row(row_id, row, given)?;
         if row.agreed_by.get(&actor.party) == Some(&row.row_hash) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "agreed this row",
-            });
+            return Err(already_done(actor, "agreed this row"));
         }
         Ok(vec![NegotiationEvent::RowAgreed {
             matrix_id: matrix_id.to_string(),
@@ -249,11 +206,7 @@ impl Negotiation {
         }])
     }
 
-    pub(crate) fn decide_validation(
-        &self,
-        matrix_id: &str,
-        round_id: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_validation(&self, matrix_id: &str, round_id: &str) -> Decision {
         let matrix = self.existing_matrix(matrix_id)?;
         if self.round(round_id).is_none() {
             return Err(NegotiationError::UnknownRound(round_id.to_string()));
@@ -290,7 +243,7 @@ impl Negotiation {
         progress: crate::matrices::RowProgress,
         reported_on: NaiveDate,
         note: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let matrix = self.existing_matrix(matrix_id)?;
         let row = self.existing_row(matrix_id, row_id)?;
         if matrix.validated_at.is_none() || !row.agreed_by_all(self.parties()) {
@@ -318,7 +271,10 @@ impl Negotiation {
         }])
     }
 
-    pub(crate) fn apply_matrix_event(&mut self, event: NegotiationEvent) {
+    pub(crate) fn apply_matrix_event(
+        &mut self,
+        event: NegotiationEvent,
+    ) -> Result<(), ReplayError> {
         match event {
             NegotiationEvent::MatrixCreated { matrix_id, title } => {
                 let matrix = Matrix {
@@ -327,7 +283,11 @@ impl Negotiation {
                     rows: BTreeMap::new(),
                     validated_at: None,
                 };
-                self.matrices.insert(matrix_id, matrix);
+                // A matrix's rows and agreements are never replaced by a second creation.
+                let Entry::Vacant(entry) = self.matrices.entry(matrix_id.clone()) else {
+                    return Err(ReplayError::MatrixExists { matrix_id });
+                };
+                entry.insert(matrix);
             }
             NegotiationEvent::RowProposed {
                 matrix_id,
@@ -335,7 +295,7 @@ impl Negotiation {
                 content,
                 row_hash,
             } => {
-                let matrix = self.matrix_mut(&matrix_id);
+                let matrix = self.matrix_mut(&matrix_id)?;
                 match matrix.rows.get_mut(&row_id) {
                     // A changed row needs every party's agreement again, validated or not.
                     Some(row) => {
@@ -361,7 +321,7 @@ impl Negotiation {
                 party,
                 row_hash,
             } => {
-                self.row_mut(&matrix_id, &row_id)
+                self.row_mut(&matrix_id, &row_id)?
                     .agreed_by
                     .insert(party, row_hash);
             }
@@ -369,31 +329,48 @@ impl Negotiation {
                 matrix_id,
                 round_id,
             } => {
-                self.matrix_mut(&matrix_id).validated_at = Some(round_id);
+                self.matrix_mut(&matrix_id)?.validated_at = Some(round_id);
             }
             NegotiationEvent::ProgressReported {
                 matrix_id,
                 row_id,
                 progress,
                 ..
-            } => self.row_mut(&matrix_id, &row_id).progress = progress,
+            } => self.row_mut(&matrix_id, &row_id)?.progress = progress,
+            // The fold dispatches only the events above here, whatever the event sequence.
             other => unreachable!("not a matrix event: {}", other.name()),
         }
+        Ok(())
     }
 
-    fn matrix_mut(&mut self, matrix_id: &str) -> &mut Matrix {
-        self.matrices.get_mut(matrix_id).unwrap_or_else(|| {
-            panic!("invariant: event names matrix '{matrix_id}' before it was created")
+    fn matrix_mut(&mut self, matrix_id: &str) -> Result<&mut Matrix, ReplayError> {
+        named_mut(&mut self.matrices, matrix_id, |matrix_id| {
+            ReplayError::UnknownMatrix { matrix_id }
         })
     }
 
-    fn row_mut(&mut self, matrix_id: &str, row_id: &str) -> &mut Row {
-        self.matrix_mut(matrix_id)
+    fn row_mut(&mut self, matrix_id: &str, row_id: &str) -> Result<&mut Row, ReplayError> {
+        self.matrix_mut(matrix_id)?
             .rows
             .get_mut(row_id)
-            .unwrap_or_else(|| {
-                panic!("invariant: event names row '{row_id}' before it was proposed")
+            .ok_or_else(|| ReplayError::UnknownRow {
+                matrix_id: matrix_id.to_string(),
+                row_id: row_id.to_string(),
             })
+    }
+}
+
+/// `given` names the row's current content.
+fn check_current_row(row_id: &str, row: &Row, given: &str) -> Result<(), NegotiationError> {
+    check_hash("row hash", given)?;
+    if row.row_hash == given {
+        Ok(())
+    } else {
+        Err(NegotiationError::StaleRowHash {
+            row_id: row_id.to_string(),
+            given: given.to_string(),
+            current: row.row_hash.clone(),
+        })
     }
 }
 
@@ -431,7 +408,7 @@ fn check_row_content(opened: &Opened, content: &RowContent) -> Result<(), Negoti
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cqrs"))]
 pub(crate) mod tests {
     use chrono::NaiveDate;
 
@@ -460,18 +437,32 @@ pub(crate) mod tests {
         }
     }
 
-    pub(crate) fn matrix_history(agreed: bool, validated: bool) -> Vec<NegotiationEvent> {
-        let mut events = negotiating();
-        events.push(NegotiationEvent::MatrixCreated {
+    fn matrix_created() -> NegotiationEvent {
+        NegotiationEvent::MatrixCreated {
             matrix_id: "mx-protection".into(),
             title: "Protection des victimes".into(),
-        });
-        events.push(NegotiationEvent::RowProposed {
+        }
+    }
+
+    fn row_proposed(target: &str) -> NegotiationEvent {
+        NegotiationEvent::RowProposed {
             matrix_id: "mx-protection".into(),
             row_id: "r1".into(),
-            content: content("120"),
-            row_hash: row_hash(&content("120")),
-        });
+            content: content(target),
+            row_hash: row_hash(&content(target)),
+        }
+    }
+
+    fn matrix_validated() -> NegotiationEvent {
+        NegotiationEvent::MatrixValidated {
+            matrix_id: "mx-protection".into(),
+            round_id: "round-1".into(),
+        }
+    }
+
+    pub(crate) fn matrix_history(agreed: bool, validated: bool) -> Vec<NegotiationEvent> {
+        let mut events = negotiating();
+        events.extend([matrix_created(), row_proposed("120")]);
         if agreed {
             for party in ["CIV", "MAR"] {
                 events.push(NegotiationEvent::RowAgreed {
@@ -484,16 +475,9 @@ pub(crate) mod tests {
             events.push(crate::rounds::tests::round_opened());
         }
         if validated {
-            events.push(NegotiationEvent::MatrixValidated {
-                matrix_id: "mx-protection".into(),
-                round_id: "round-1".into(),
-            });
+            events.push(matrix_validated());
         }
         events
-    }
-
-    fn state_of(events: Vec<NegotiationEvent>) -> Negotiation {
-        Negotiation::replay(&events)
     }
 
     pub(crate) fn propose_row(target: &str, base: Option<String>) -> Action {
@@ -505,34 +489,61 @@ pub(crate) mod tests {
         }
     }
 
+    fn propose_new_row(content: RowContent) -> Action {
+        Action::ProposeRow {
+            matrix_id: "mx-protection".into(),
+            row_id: "r2".into(),
+            content,
+            base_row_hash: None,
+        }
+    }
+
+    fn create_matrix() -> Action {
+        Action::CreateMatrix {
+            matrix_id: "mx-protection".into(),
+            title: "Protection des victimes".into(),
+        }
+    }
+
+    pub(crate) fn validate_matrix() -> Action {
+        Action::ValidateMatrix {
+            matrix_id: "mx-protection".into(),
+            round_id: "round-1".into(),
+        }
+    }
+
+    /// Progress on row r1: on track at the end of September.
+    pub(crate) fn report_progress(note: &str) -> Action {
+        Action::ReportProgress {
+            matrix_id: "mx-protection".into(),
+            row_id: "r1".into(),
+            progress: RowProgress::OnTrack,
+            reported_on: date("2026-09-30"),
+            note: note.into(),
+        }
+    }
+
+    fn not_in_implementation() -> NegotiationError {
+        NegotiationError::RowNotInImplementation {
+            matrix_id: "mx-protection".into(),
+            row_id: "r1".into(),
+        }
+    }
+
     #[test]
     fn rows_are_proposed_agreed_and_validated_at_a_workshop() {
-        NegotiationTest::with(())
-            .given(negotiating())
-            .when(command(
-                IOM_SECRETARIAT,
-                Action::CreateMatrix {
-                    matrix_id: "mx-protection".into(),
-                    title: "Protection des victimes".into(),
-                },
-            ))
-            .then_expect_events(vec![NegotiationEvent::MatrixCreated {
-                matrix_id: "mx-protection".into(),
-                title: "Protection des victimes".into(),
-            }]);
-        NegotiationTest::with(())
-            .given(matrix_history(true, false))
-            .when(command(
-                IOM_SECRETARIAT,
-                Action::ValidateMatrix {
-                    matrix_id: "mx-protection".into(),
-                    round_id: "round-1".into(),
-                },
-            ))
-            .then_expect_events(vec![NegotiationEvent::MatrixValidated {
-                matrix_id: "mx-protection".into(),
-                round_id: "round-1".into(),
-            }]);
+        expect_events(
+            negotiating(),
+            IOM_SECRETARIAT,
+            create_matrix(),
+            vec![matrix_created()],
+        );
+        expect_events(
+            matrix_history(true, false),
+            IOM_SECRETARIAT,
+            validate_matrix(),
+            vec![matrix_validated()],
+        );
     }
 
     #[test]
@@ -541,194 +552,141 @@ pub(crate) mod tests {
         bad_dates.ends_on = date("2026-01-01");
         let mut foreign = content("120");
         foreign.responsible_party = "FRA".into();
-        let cases = [
-            (
-                matrix_history(false, false),
-                propose_row("150", None),
-                NegotiationError::RowExists {
-                    matrix_id: "mx-protection".into(),
-                    row_id: "r1".into(),
-                },
-            ),
-            (
-                matrix_history(false, false),
-                propose_row("150", Some("0".repeat(64))),
-                NegotiationError::StaleRowHash {
-                    row_id: "r1".into(),
-                    given: "0".repeat(64),
-                    current: row_hash(&content("120")),
-                },
-            ),
-            (
-                matrix_history(false, false),
-                propose_row("120", Some(row_hash(&content("120")))),
-                NegotiationError::RowUnchanged("r1".into()),
-            ),
-            (
-                matrix_history(false, false),
-                Action::ProposeRow {
-                    matrix_id: "mx-protection".into(),
-                    row_id: "r2".into(),
-                    content: bad_dates,
-                    base_row_hash: None,
-                },
-                NegotiationError::EndsBeforeItStarts {
-                    starts_on: date("2026-06-01"),
-                    ends_on: date("2026-01-01"),
-                },
-            ),
-            (
-                matrix_history(false, false),
-                Action::ProposeRow {
-                    matrix_id: "mx-protection".into(),
-                    row_id: "r2".into(),
-                    content: foreign,
-                    base_row_hash: None,
-                },
-                NegotiationError::UnknownParty("FRA".into()),
-            ),
-            (
-                negotiating(),
-                propose_row("150", None),
-                NegotiationError::UnknownMatrix("mx-protection".into()),
-            ),
-        ];
-        for (given, action, error) in cases {
-            NegotiationTest::with(())
-                .given(given)
-                .when(command(CIV_NEGOTIATOR, action))
-                .then_expect_error(error);
-        }
-        let mut unagreed = matrix_history(false, false);
-        unagreed.push(crate::rounds::tests::round_opened());
-        NegotiationTest::with(())
-            .given(unagreed)
-            .when(command(
-                IOM_SECRETARIAT,
-                Action::ValidateMatrix {
-                    matrix_id: "mx-protection".into(),
-                    round_id: "round-1".into(),
-                },
-            ))
-            .then_expect_error(NegotiationError::RowNotAgreed {
+        let proposed = || matrix_history(false, false);
+        expect_refusals(
+            CIV_NEGOTIATOR,
+            [
+                (
+                    proposed(),
+                    propose_row("150", None),
+                    NegotiationError::RowExists {
+                        matrix_id: "mx-protection".into(),
+                        row_id: "r1".into(),
+                    },
+                ),
+                (
+                    proposed(),
+                    propose_row("150", Some("0".repeat(64))),
+                    NegotiationError::StaleRowHash {
+                        row_id: "r1".into(),
+                        given: "0".repeat(64),
+                        current: row_hash(&content("120")),
+                    },
+                ),
+                (
+                    proposed(),
+                    propose_row("120", Some(row_hash(&content("120")))),
+                    NegotiationError::RowUnchanged("r1".into()),
+                ),
+                (
+                    proposed(),
+                    propose_new_row(bad_dates),
+                    NegotiationError::EndsBeforeItStarts {
+                        starts_on: date("2026-06-01"),
+                        ends_on: date("2026-01-01"),
+                    },
+                ),
+                (
+                    proposed(),
+                    propose_new_row(foreign),
+                    NegotiationError::UnknownParty("FRA".into()),
+                ),
+                (
+                    negotiating(),
+                    propose_row("150", None),
+                    NegotiationError::UnknownMatrix("mx-protection".into()),
+                ),
+            ],
+        );
+        expect_refusal(
+            followed_by(proposed(), [crate::rounds::tests::round_opened()]),
+            IOM_SECRETARIAT,
+            validate_matrix(),
+            NegotiationError::RowNotAgreed {
                 matrix_id: "mx-protection".into(),
                 row_id: "r1".into(),
-            });
+            },
+        );
     }
 
     #[test]
     fn a_matrix_is_created_once_validated_once_and_only_with_rows() {
-        let create = Action::CreateMatrix {
-            matrix_id: "mx-protection".into(),
-            title: "Protection".into(),
-        };
-        let validate = Action::ValidateMatrix {
-            matrix_id: "mx-protection".into(),
-            round_id: "round-1".into(),
-        };
-        let mut empty = negotiating();
-        empty.push(NegotiationEvent::MatrixCreated {
-            matrix_id: "mx-protection".into(),
-            title: "Protection".into(),
-        });
-        empty.push(crate::rounds::tests::round_opened());
-        let cases = [
-            (
-                matrix_history(false, false),
-                create,
-                NegotiationError::MatrixExists("mx-protection".into()),
-            ),
-            (
-                empty,
-                validate.clone(),
-                NegotiationError::EmptyMatrix("mx-protection".into()),
-            ),
-            (
-                matrix_history(true, true),
-                validate,
-                NegotiationError::MatrixAlreadyValidated("mx-protection".into()),
-            ),
-        ];
-        for (given, action, error) in cases {
-            NegotiationTest::with(())
-                .given(given)
-                .when(command(IOM_SECRETARIAT, action))
-                .then_expect_error(error);
-        }
+        let empty = followed_by(
+            negotiating(),
+            [matrix_created(), crate::rounds::tests::round_opened()],
+        );
+        expect_refusals(
+            IOM_SECRETARIAT,
+            [
+                (
+                    matrix_history(false, false),
+                    create_matrix(),
+                    NegotiationError::MatrixExists("mx-protection".into()),
+                ),
+                (
+                    empty,
+                    validate_matrix(),
+                    NegotiationError::EmptyMatrix("mx-protection".into()),
+                ),
+                (
+                    matrix_history(true, true),
+                    validate_matrix(),
+                    NegotiationError::MatrixAlreadyValidated("mx-protection".into()),
+                ),
+            ],
+        );
     }
 
     #[test]
     fn changing_a_validated_target_needs_every_party_again() {
-        let mut events = matrix_history(true, true);
-        events.push(NegotiationEvent::RowProposed {
-            matrix_id: "mx-protection".into(),
-            row_id: "r1".into(),
-            content: content("200"),
-            row_hash: row_hash(&content("200")),
-        });
-        let state = state_of(events.clone());
+        let events = followed_by(matrix_history(true, true), [row_proposed("200")]);
+        let state = state_of(&events);
         let row = &state.matrix("mx-protection").unwrap().rows["r1"];
         assert!(
             !row.agreed_by_all(state.parties()),
             "the new target is not agreed yet"
         );
-        let report = Action::ReportProgress {
-            matrix_id: "mx-protection".into(),
-            row_id: "r1".into(),
-            progress: RowProgress::OnTrack,
-            reported_on: date("2026-09-30"),
-            note: String::new(),
-        };
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(CIV_NEGOTIATOR, report))
-            .then_expect_error(NegotiationError::RowNotInImplementation {
-                matrix_id: "mx-protection".into(),
-                row_id: "r1".into(),
-            });
+        expect_refusal(
+            events,
+            CIV_NEGOTIATOR,
+            report_progress(""),
+            not_in_implementation(),
+        );
     }
 
     #[test]
     fn the_responsible_party_reports_progress_on_a_validated_row() {
-        let report = |actor: &str| {
-            (
-                actor.to_string(),
-                Action::ReportProgress {
-                    matrix_id: "mx-protection".into(),
-                    row_id: "r1".into(),
-                    progress: RowProgress::OnTrack,
-                    reported_on: date("2026-09-30"),
-                    note: "60 agents formés à Abidjan".into(),
-                },
-            )
-        };
-        let (actor, action) = report(CIV_NEGOTIATOR);
-        NegotiationTest::with(())
-            .given(matrix_history(true, true))
-            .when(command(&actor, action))
-            .then_expect_events(vec![NegotiationEvent::ProgressReported {
+        let note = "60 agents formés à Abidjan";
+        expect_events(
+            matrix_history(true, true),
+            CIV_NEGOTIATOR,
+            report_progress(note),
+            vec![NegotiationEvent::ProgressReported {
                 matrix_id: "mx-protection".into(),
                 row_id: "r1".into(),
                 progress: RowProgress::OnTrack,
                 reported_on: date("2026-09-30"),
-                note: "60 agents formés à Abidjan".into(),
-            }]);
-        let (actor, action) = report(MAR_NEGOTIATOR);
-        NegotiationTest::with(())
-            .given(matrix_history(true, true))
-            .when(command(&actor, action))
-            .then_expect_error(NegotiationError::WrongParty {
-                person: MAR_NEGOTIATOR.into(),
-                own_party: "MAR".into(),
-                other_party: "CIV".into(),
-            });
-        let (actor, action) = report(CIV_NEGOTIATOR);
-        NegotiationTest::with(())
-            .given(matrix_history(true, false))
-            .when(command(&actor, action))
-            .then_expect_error(NegotiationError::RowNotInImplementation {
-                matrix_id: "mx-protection".into(),
-                row_id: "r1".into(),
-            });
+                note: note.into(),
+            }],
+        );
+        let cases = [
+            (
+                matrix_history(true, true),
+                MAR_NEGOTIATOR,
+                NegotiationError::WrongParty {
+                    person: MAR_NEGOTIATOR.into(),
+                    own_party: "MAR".into(),
+                    other_party: "CIV".into(),
+                },
+            ),
+            (
+                matrix_history(true, false),
+                CIV_NEGOTIATOR,
+                not_in_implementation(),
+            ),
+        ];
+        for (given, actor, error) in cases {
+            expect_refusal(given, actor, report_progress(note), error);
+        }
     }
 }

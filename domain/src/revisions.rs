@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{check_comment, Clause, Negotiation};
-use crate::errors::NegotiationError;
+use crate::aggregate::{check_comment, Clause, Decision, Negotiation};
+use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
 use crate::lifecycle::{ConsentRecord, SignatureRecord};
 use crate::limits::MAX_REVISIONS_PER_INSTRUMENT;
@@ -144,11 +144,7 @@ impl Negotiation {
         ))
     }
 
-    pub(crate) fn decide_revision_opening(
-        &self,
-        opened_on: NaiveDate,
-        reason: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_revision_opening(&self, opened_on: NaiveDate, reason: &str) -> Decision {
         let Some(in_force_since) = self.current.entry_into_force else {
             return Err(NegotiationError::RevisionOfTextNotInForce {
                 revision: self.current.revision,
@@ -188,11 +184,11 @@ impl Negotiation {
         revision: u32,
         base_text_root_hash: String,
         opened_on: NaiveDate,
-    ) {
-        let entered_into_force_on = self
-            .current
-            .entry_into_force
-            .expect("invariant: a revision opens only on a text in force");
+    ) -> Result<(), ReplayError> {
+        // The text set aside is the one in force: a revision amends a text in force.
+        let Some(entered_into_force_on) = self.current.entry_into_force else {
+            return Err(ReplayError::NoTextInForce { revision });
+        };
         let next = RevisionState {
             revision,
             opened_on: Some(opened_on),
@@ -207,14 +203,16 @@ impl Negotiation {
             state: base,
         });
         self.revisions_opened = revision;
+        Ok(())
     }
 
-    pub(crate) fn apply_revision_abandoned(&mut self) {
-        let base = self
-            .concluded_revisions
-            .pop()
-            .expect("invariant: only a revision opened on a concluded one is abandoned");
+    pub(crate) fn apply_revision_abandoned(&mut self, revision: u32) -> Result<(), ReplayError> {
+        // The text the revision was opened on comes back as it was.
+        let Some(base) = self.concluded_revisions.pop() else {
+            return Err(ReplayError::NoRevisionToAbandon { revision });
+        };
         self.current = base.state;
+        Ok(())
     }
 
     /// Clause ids that the current revision changed from the text it amends: what the amending
@@ -236,17 +234,14 @@ impl Negotiation {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cqrs"))]
 mod tests {
-    use cqrs_es::test::TestFramework;
 
     use super::*;
     use crate::aggregate::tests::*;
     use crate::commands::Action;
-    use crate::lifecycle::tests::{date, in_force, perform, signs, state_of};
+    use crate::lifecycle::tests::{adopt, date, in_force, perform, signs};
     use crate::values::SignatureCapacity;
-
-    type NegotiationTest = TestFramework<Negotiation>;
 
     fn open_revision(on: &str) -> Action {
         Action::OpenRevision {
@@ -262,17 +257,20 @@ mod tests {
         events
     }
 
+    /// Revision 1 with article 1, agreed in the text in force, reopened.
+    fn art1_reopened_in_revision() -> Vec<NegotiationEvent> {
+        let mut events = revising();
+        let reopen = Action::ReopenClause {
+            clause_id: "art-1".into(),
+            reason: "Élargir l'objet".into(),
+        };
+        perform(&mut events, CIV_HEAD, reopen);
+        events
+    }
+
     /// Revision 1 with article 1 amended, agreed by both parties and adopted, not yet signed.
     fn revision_adopted() -> Vec<NegotiationEvent> {
-        let mut events = revising();
-        perform(
-            &mut events,
-            CIV_HEAD,
-            Action::ReopenClause {
-                clause_id: "art-1".into(),
-                reason: "Élargir l'objet".into(),
-            },
-        );
+        let mut events = art1_reopened_in_revision();
         perform(
             &mut events,
             CIV_NEGOTIATOR,
@@ -304,13 +302,7 @@ mod tests {
         );
         let root = state_of(&events).text_root_hash();
         for head in [CIV_HEAD, MAR_HEAD] {
-            perform(
-                &mut events,
-                head,
-                Action::AdoptText {
-                    text_root_hash: root.clone(),
-                },
-            );
+            perform(&mut events, head, adopt(root.clone()));
         }
         events
     }
@@ -337,76 +329,77 @@ mod tests {
     fn a_head_of_delegation_opens_a_revision_of_the_text_in_force() {
         let in_force = in_force();
         let root = state_of(&in_force).text_root_hash();
-        NegotiationTest::with(())
-            .given(in_force)
-            .when(command(CIV_HEAD, open_revision("2026-06-01")))
-            .then_expect_events(vec![NegotiationEvent::RevisionOpened {
+        expect_events(
+            in_force,
+            CIV_HEAD,
+            open_revision("2026-06-01"),
+            vec![NegotiationEvent::RevisionOpened {
                 revision: 1,
                 base_revision: 0,
                 base_text_root_hash: root,
                 opened_on: date("2026-06-01"),
                 reason: "Élargir la coopération à la formation des magistrats".into(),
-            }]);
+            }],
+        );
     }
 
     #[test]
-    fn a_text_not_yet_in_force_is_not_revised() {
-        NegotiationTest::with(())
-            .given(crate::lifecycle::tests::adopted_as(
-                crate::values::InstrumentKind::Mou,
-            ))
-            .when(command(CIV_HEAD, open_revision("2026-06-01")))
-            .then_expect_error(NegotiationError::RevisionOfTextNotInForce { revision: 0 });
-    }
-
-    #[test]
-    fn one_revision_is_negotiated_at_a_time() {
-        NegotiationTest::with(())
-            .given(revising())
-            .when(command(MAR_HEAD, open_revision("2026-07-01")))
-            .then_expect_error(NegotiationError::RevisionOfTextNotInForce { revision: 1 });
-    }
-
-    #[test]
-    fn a_revision_opens_no_earlier_than_the_text_it_amends_entered_into_force() {
-        NegotiationTest::with(())
-            .given(in_force())
-            .when(command(CIV_HEAD, open_revision("2026-01-15")))
-            .then_expect_error(NegotiationError::DateBeforeEntryIntoForce {
-                date: date("2026-01-15"),
-                in_force_on: date("2026-02-01"),
-            });
-    }
-
-    #[test]
-    fn an_instrument_being_terminated_is_not_revised() {
-        let mut events = in_force();
-        events.push(NegotiationEvent::TerminationNotified {
-            party: "MAR".into(),
-            notified_on: date("2026-05-01"),
-            effective_on: date("2026-11-01"),
-            reason: "Remplacé".into(),
-        });
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(CIV_HEAD, open_revision("2026-06-01")))
-            .then_expect_error(NegotiationError::TerminationAlreadyNotified(date(
-                "2026-11-01",
-            )));
-    }
-
-    #[test]
-    fn a_revision_needs_a_reason() {
-        NegotiationTest::with(())
-            .given(in_force())
-            .when(command(
+    fn revision_opening_refusals() {
+        let terminating = followed_by(
+            in_force(),
+            [NegotiationEvent::TerminationNotified {
+                party: "MAR".into(),
+                notified_on: date("2026-05-01"),
+                effective_on: date("2026-11-01"),
+                reason: "Remplacé".into(),
+            }],
+        );
+        let cases = [
+            // A text not yet in force is not revised.
+            (
+                crate::lifecycle::tests::adopted_as(crate::values::InstrumentKind::Mou),
+                CIV_HEAD,
+                open_revision("2026-06-01"),
+                NegotiationError::RevisionOfTextNotInForce { revision: 0 },
+            ),
+            // One revision is negotiated at a time.
+            (
+                revising(),
+                MAR_HEAD,
+                open_revision("2026-07-01"),
+                NegotiationError::RevisionOfTextNotInForce { revision: 1 },
+            ),
+            // A revision opens no earlier than the text it amends entered into force.
+            (
+                in_force(),
+                CIV_HEAD,
+                open_revision("2026-01-15"),
+                NegotiationError::DateBeforeEntryIntoForce {
+                    date: date("2026-01-15"),
+                    in_force_on: date("2026-02-01"),
+                },
+            ),
+            // An instrument being terminated is not revised.
+            (
+                terminating,
+                CIV_HEAD,
+                open_revision("2026-06-01"),
+                NegotiationError::TerminationAlreadyNotified(date("2026-11-01")),
+            ),
+            // A revision needs a reason.
+            (
+                in_force(),
                 CIV_HEAD,
                 Action::OpenRevision {
                     opened_on: date("2026-06-01"),
                     reason: " ".into(),
                 },
-            ))
-            .then_expect_error(NegotiationError::Empty { field: "reason" });
+                NegotiationError::Empty { field: "reason" },
+            ),
+        ];
+        for (given, actor, action, error) in cases {
+            expect_refusal(given, actor, action, error);
+        }
     }
 
     #[test]
@@ -537,15 +530,7 @@ mod tests {
     #[test]
     fn abandoning_a_revision_restores_the_text_in_force() {
         let in_force_events = in_force();
-        let mut events = revising();
-        perform(
-            &mut events,
-            CIV_HEAD,
-            Action::ReopenClause {
-                clause_id: "art-1".into(),
-                reason: "Élargir l'objet".into(),
-            },
-        );
+        let mut events = art1_reopened_in_revision();
         let recorded = perform(
             &mut events,
             CIV_HEAD,
@@ -576,14 +561,13 @@ mod tests {
 
     #[test]
     fn a_signed_revision_is_not_abandoned() {
-        NegotiationTest::with(())
-            .given(revision_in_force())
-            .when(command(
-                CIV_HEAD,
-                Action::AbandonNegotiation {
-                    reason: "Trop tard".into(),
-                },
-            ))
-            .then_expect_error(NegotiationError::AlreadyAuthenticated);
+        expect_refusal(
+            revision_in_force(),
+            CIV_HEAD,
+            Action::AbandonNegotiation {
+                reason: "Trop tard".into(),
+            },
+            NegotiationError::AlreadyAuthenticated,
+        );
     }
 }

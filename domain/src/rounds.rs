@@ -2,13 +2,16 @@
 //! with a place and dates, and minutes that every party adopts. One round is open at a time, so
 //! every negotiating act can be attributed to the round in which it was recorded.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{check_hash, check_identifier, check_name, Negotiation};
-use crate::errors::NegotiationError;
+use crate::aggregate::{
+    already_done, check_hash, check_identifier, check_name, named, named_mut, Decision, Negotiation,
+};
+use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
 use crate::limits::MAX_ROUNDS_PER_NEGOTIATION;
 use crate::values::{Delegate, RoundKind};
@@ -57,7 +60,7 @@ impl Negotiation {
         place: &str,
         starts_on: NaiveDate,
         ends_on: NaiveDate,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         check_identifier("round id", round_id)?;
         if self.rounds.contains_key(round_id) {
             return Err(NegotiationError::RoundExists(round_id.to_string()));
@@ -84,15 +87,10 @@ impl Negotiation {
     }
 
     fn existing_round(&self, round_id: &str) -> Result<&Round, NegotiationError> {
-        self.rounds
-            .get(round_id)
-            .ok_or_else(|| NegotiationError::UnknownRound(round_id.to_string()))
+        named(&self.rounds, round_id, NegotiationError::UnknownRound)
     }
 
-    pub(crate) fn decide_round_closing(
-        &self,
-        round_id: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    pub(crate) fn decide_round_closing(&self, round_id: &str) -> Decision {
         if self.existing_round(round_id)?.closed {
             return Err(NegotiationError::RoundClosed(round_id.to_string()));
         }
@@ -106,7 +104,7 @@ impl Negotiation {
         round_id: &str,
         minutes_hash: &str,
         reference: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let round = self.existing_round(round_id)?;
         if self.minutes_adopted(round_id) {
             return Err(NegotiationError::MinutesAlreadyAdopted(
@@ -134,7 +132,7 @@ impl Negotiation {
         actor: &Delegate,
         round_id: &str,
         minutes_hash: &str,
-    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    ) -> Decision {
         let round = self.existing_round(round_id)?;
         let Some((current, _)) = &round.minutes else {
             return Err(NegotiationError::NoMinutes(round_id.to_string()));
@@ -147,10 +145,7 @@ impl Negotiation {
             });
         }
         if round.minutes_adopted_by.get(&actor.party) == Some(current) {
-            return Err(NegotiationError::AlreadyDone {
-                party: actor.party.clone(),
-                act: "adopted these minutes",
-            });
+            return Err(already_done(actor, "adopted these minutes"));
         }
         Ok(vec![NegotiationEvent::MinutesAdopted {
             round_id: round_id.to_string(),
@@ -159,7 +154,7 @@ impl Negotiation {
         }])
     }
 
-    pub(crate) fn apply_round_event(&mut self, event: NegotiationEvent) {
+    pub(crate) fn apply_round_event(&mut self, event: NegotiationEvent) -> Result<(), ReplayError> {
         match event {
             NegotiationEvent::RoundOpened {
                 round_id,
@@ -177,15 +172,19 @@ impl Negotiation {
                     minutes: None,
                     minutes_adopted_by: BTreeMap::new(),
                 };
-                self.rounds.insert(round_id, round);
+                // A round's minutes and adoptions are never replaced by a second opening.
+                let Entry::Vacant(entry) = self.rounds.entry(round_id.clone()) else {
+                    return Err(ReplayError::RoundExists { round_id });
+                };
+                entry.insert(round);
             }
-            NegotiationEvent::RoundClosed { round_id } => self.round_mut(&round_id).closed = true,
+            NegotiationEvent::RoundClosed { round_id } => self.round_mut(&round_id)?.closed = true,
             NegotiationEvent::MinutesRecorded {
                 round_id,
                 minutes_hash,
                 reference,
             } => {
-                let round = self.round_mut(&round_id);
+                let round = self.round_mut(&round_id)?;
                 round.minutes = Some((minutes_hash, reference));
                 round.minutes_adopted_by.clear();
             }
@@ -194,27 +193,28 @@ impl Negotiation {
                 party,
                 minutes_hash,
             } => {
-                self.round_mut(&round_id)
+                self.round_mut(&round_id)?
                     .minutes_adopted_by
                     .insert(party, minutes_hash);
             }
+            // The fold dispatches only the events above here, whatever the event sequence.
             other => unreachable!("not a round event: {}", other.name()),
         }
+        Ok(())
     }
 
-    fn round_mut(&mut self, round_id: &str) -> &mut Round {
-        self.rounds.get_mut(round_id).unwrap_or_else(|| {
-            panic!("invariant: event names round '{round_id}' before it was opened")
+    fn round_mut(&mut self, round_id: &str) -> Result<&mut Round, ReplayError> {
+        named_mut(&mut self.rounds, round_id, |round_id| {
+            ReplayError::UnknownRound { round_id }
         })
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cqrs"))]
 pub(crate) mod tests {
     use chrono::NaiveDate;
 
     use crate::aggregate::tests::*;
-    use crate::aggregate::Negotiation;
     use crate::commands::Action;
     use crate::errors::NegotiationError;
     use crate::events::NegotiationEvent;
@@ -255,61 +255,72 @@ pub(crate) mod tests {
         }
     }
 
-    fn state_of(events: Vec<NegotiationEvent>) -> Negotiation {
-        Negotiation::replay(&events)
+    /// Round 1 open, with its minutes on record.
+    pub(crate) fn minutes_on_record() -> Vec<NegotiationEvent> {
+        followed_by(negotiating(), [round_opened(), minutes_recorded()])
+    }
+
+    fn record_minutes(minutes_hash: &str, reference: &str) -> Action {
+        Action::RecordMinutes {
+            round_id: "round-1".into(),
+            minutes_hash: minutes_hash.into(),
+            reference: reference.into(),
+        }
+    }
+
+    fn adopt_minutes(minutes_hash: &str) -> Action {
+        Action::AdoptMinutes {
+            round_id: "round-1".into(),
+            minutes_hash: minutes_hash.into(),
+        }
+    }
+
+    fn close_round(round_id: &str) -> Action {
+        Action::CloseRound {
+            round_id: round_id.into(),
+        }
+    }
+
+    fn round_closed() -> NegotiationEvent {
+        NegotiationEvent::RoundClosed {
+            round_id: "round-1".into(),
+        }
     }
 
     #[test]
     fn the_same_minutes_are_not_recorded_twice() {
-        let mut events = negotiating();
-        events.extend([round_opened(), minutes_recorded()]);
-        NegotiationTest::with(())
-            .given(events)
-            .when(command(
-                IOM_SECRETARIAT,
-                Action::RecordMinutes {
-                    round_id: "round-1".into(),
-                    minutes_hash: MINUTES.into(),
-                    reference: "PV/2026/01".into(),
-                },
-            ))
-            .then_expect_error(NegotiationError::MinutesUnchanged("round-1".into()));
+        expect_refusal(
+            minutes_on_record(),
+            IOM_SECRETARIAT,
+            record_minutes(MINUTES, "PV/2026/01"),
+            NegotiationError::MinutesUnchanged("round-1".into()),
+        );
     }
 
     #[test]
     fn the_secretariat_opens_and_closes_a_round() {
-        NegotiationTest::with(())
-            .given(negotiating())
-            .when(command(IOM_SECRETARIAT, open_round("round-1")))
-            .then_expect_events(vec![round_opened()]);
-        let mut events = negotiating();
-        events.push(round_opened());
-        assert_eq!(state_of(events.clone()).open_round(), Some("round-1"));
-        NegotiationTest::with(())
-            .given(events.clone())
-            .when(command(
-                CIV_HEAD,
-                Action::CloseRound {
-                    round_id: "round-1".into(),
-                },
-            ))
-            .then_expect_events(vec![NegotiationEvent::RoundClosed {
-                round_id: "round-1".into(),
-            }]);
-        events.push(NegotiationEvent::RoundClosed {
-            round_id: "round-1".into(),
-        });
-        assert_eq!(state_of(events).open_round(), None);
+        expect_events(
+            negotiating(),
+            IOM_SECRETARIAT,
+            open_round("round-1"),
+            vec![round_opened()],
+        );
+        let mut events = followed_by(negotiating(), [round_opened()]);
+        assert_eq!(state_of(&events).open_round(), Some("round-1"));
+        expect_events(
+            events.clone(),
+            CIV_HEAD,
+            close_round("round-1"),
+            vec![round_closed()],
+        );
+        events.push(round_closed());
+        assert_eq!(state_of(&events).open_round(), None);
     }
 
     #[test]
     fn round_refusals() {
-        let mut open = negotiating();
-        open.push(round_opened());
-        let mut closed = open.clone();
-        closed.push(NegotiationEvent::RoundClosed {
-            round_id: "round-1".into(),
-        });
+        let open = followed_by(negotiating(), [round_opened()]);
+        let closed = followed_by(open.clone(), [round_closed()]);
         let backwards = Action::OpenRound {
             round_id: "round-2".into(),
             kind: RoundKind::ExpertsMeeting,
@@ -317,86 +328,67 @@ pub(crate) mod tests {
             starts_on: date("2026-05-10"),
             ends_on: date("2026-05-09"),
         };
-        let cases = [
-            (
-                open.clone(),
-                open_round("round-2"),
-                NegotiationError::RoundStillOpen("round-1".into()),
-            ),
-            (
-                closed.clone(),
-                open_round("round-1"),
-                NegotiationError::RoundExists("round-1".into()),
-            ),
-            (
-                closed.clone(),
-                backwards,
-                NegotiationError::EndsBeforeItStarts {
-                    starts_on: date("2026-05-10"),
-                    ends_on: date("2026-05-09"),
-                },
-            ),
-            (
-                closed.clone(),
-                Action::CloseRound {
-                    round_id: "round-1".into(),
-                },
-                NegotiationError::RoundClosed("round-1".into()),
-            ),
-            (
-                negotiating(),
-                Action::CloseRound {
-                    round_id: "round-9".into(),
-                },
-                NegotiationError::UnknownRound("round-9".into()),
-            ),
-            (
-                open.clone(),
-                Action::RecordMinutes {
-                    round_id: "round-1".into(),
-                    minutes_hash: "PV".into(),
-                    reference: "PV/1".into(),
-                },
-                NegotiationError::NotASha256 {
-                    field: "minutes hash",
-                    value: "PV".into(),
-                },
-            ),
-            (
-                open,
-                Action::AdoptMinutes {
-                    round_id: "round-1".into(),
-                    minutes_hash: MINUTES.into(),
-                },
-                NegotiationError::NoMinutes("round-1".into()),
-            ),
-        ];
-        for (given, action, error) in cases {
-            NegotiationTest::with(())
-                .given(given)
-                .when(command(CIV_HEAD, action))
-                .then_expect_error(error);
-        }
+        expect_refusals(
+            CIV_HEAD,
+            [
+                (
+                    open.clone(),
+                    open_round("round-2"),
+                    NegotiationError::RoundStillOpen("round-1".into()),
+                ),
+                (
+                    closed.clone(),
+                    open_round("round-1"),
+                    NegotiationError::RoundExists("round-1".into()),
+                ),
+                (
+                    closed.clone(),
+                    backwards,
+                    NegotiationError::EndsBeforeItStarts {
+                        starts_on: date("2026-05-10"),
+                        ends_on: date("2026-05-09"),
+                    },
+                ),
+                (
+                    closed,
+                    close_round("round-1"),
+                    NegotiationError::RoundClosed("round-1".into()),
+                ),
+                (
+                    negotiating(),
+                    close_round("round-9"),
+                    NegotiationError::UnknownRound("round-9".into()),
+                ),
+                (
+                    open.clone(),
+                    record_minutes("PV", "PV/1"),
+                    NegotiationError::NotASha256 {
+                        field: "minutes hash",
+                        value: "PV".into(),
+                    },
+                ),
+                (
+                    open,
+                    adopt_minutes(MINUTES),
+                    NegotiationError::NoMinutes("round-1".into()),
+                ),
+            ],
+        );
     }
 
     #[test]
     fn minutes_are_adopted_by_every_party_and_revised_minutes_need_them_again() {
-        let mut events = negotiating();
-        events.extend([round_opened(), minutes_recorded()]);
-        NegotiationTest::with(())
-            .given(events.clone())
-            .when(command(
-                MAR_HEAD,
-                Action::AdoptMinutes {
-                    round_id: "round-1".into(),
-                    minutes_hash: "a".repeat(64),
-                },
-            ))
-            .then_expect_error(NegotiationError::StaleMinutes {
+        let mut events = minutes_on_record();
+        expect_refusal(
+            events.clone(),
+            MAR_HEAD,
+            adopt_minutes(&"a".repeat(64)),
+            NegotiationError::StaleMinutes {
                 round_id: "round-1".into(),
                 given: "a".repeat(64),
                 current: MINUTES.into(),
-            });
+            },
+        );
         for party in ["CIV", "MAR"] {
             events.push(NegotiationEvent::MinutesAdopted {
                 round_id: "round-1".into(),
@@ -404,38 +396,32 @@ pub(crate) mod tests {
                 minutes_hash: MINUTES.into(),
             });
         }
-        assert!(state_of(events.clone()).minutes_adopted("round-1"));
-        NegotiationTest::with(())
-            .given(events.clone())
-            .when(command(
+        assert!(state_of(&events).minutes_adopted("round-1"));
+        let refusals = [
+            (
                 IOM_SECRETARIAT,
-                Action::RecordMinutes {
-                    round_id: "round-1".into(),
-                    minutes_hash: "c".repeat(64),
-                    reference: "PV rewritten".into(),
-                },
-            ))
-            .then_expect_error(NegotiationError::MinutesAlreadyAdopted("round-1".into()));
-        NegotiationTest::with(())
-            .given(events.clone())
-            .when(command(
+                record_minutes(&"c".repeat(64), "PV rewritten"),
+                NegotiationError::MinutesAlreadyAdopted("round-1".into()),
+            ),
+            (
                 MAR_HEAD,
-                Action::AdoptMinutes {
-                    round_id: "round-1".into(),
-                    minutes_hash: MINUTES.into(),
+                adopt_minutes(MINUTES),
+                NegotiationError::AlreadyDone {
+                    party: "MAR".into(),
+                    act: "adopted these minutes",
                 },
-            ))
-            .then_expect_error(NegotiationError::AlreadyDone {
-                party: "MAR".into(),
-                act: "adopted these minutes",
-            });
+            ),
+        ];
+        for (actor, action, error) in refusals {
+            expect_refusal(events.clone(), actor, action, error);
+        }
         events.push(NegotiationEvent::MinutesRecorded {
             round_id: "round-1".into(),
             minutes_hash: "b".repeat(64),
             reference: "PV/2026/01 rev.1".into(),
         });
         assert!(
-            !state_of(events).minutes_adopted("round-1"),
+            !state_of(&events).minutes_adopted("round-1"),
             "revised minutes need every party again"
         );
     }

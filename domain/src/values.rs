@@ -91,20 +91,6 @@ pub enum SignatureCapacity {
     AdReferendum,
 }
 
-impl std::str::FromStr for SignatureCapacity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "simple" => Ok(Self::Simple),
-            "definitive" => Ok(Self::Definitive),
-            "ad-referendum" => Ok(Self::AdReferendum),
-            _ => Err(format!(
-                "unknown signature capacity '{s}'; expected simple, definitive or ad-referendum"
-            )),
-        }
-    }
-}
-
 /// How a party expresses its consent to be bound after signature (art. 14 and 16 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -115,21 +101,6 @@ pub enum ConsentMode {
     Acceptance,
     /// Notification that the party's internal procedures are complete.
     NotificationOfCompletion,
-}
-
-impl std::str::FromStr for ConsentMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "ratification" => Ok(Self::Ratification),
-            "approval" => Ok(Self::Approval),
-            "acceptance" => Ok(Self::Acceptance),
-            "notification-of-completion" => Ok(Self::NotificationOfCompletion),
-            _ => Err(format!(
-                "unknown consent mode '{s}'; expected ratification, approval, acceptance or notification-of-completion"
-            )),
-        }
-    }
 }
 
 /// When the instrument enters into force (or, for an MoU, takes effect), counted from the date
@@ -202,13 +173,10 @@ impl std::fmt::Display for Role {
 impl std::str::FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                format!("unknown role '{s}'; expected one of {}", names.join(", "))
-            })
+        from_variant_name(s).ok_or_else(|| {
+            let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            format!("unknown role '{s}'; expected one of {}", names.join(", "))
+        })
     }
 }
 
@@ -227,21 +195,6 @@ pub enum InstrumentKind {
     ExchangeOfNotes,
 }
 
-impl std::str::FromStr for InstrumentKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "treaty" => Ok(Self::Treaty),
-            "agreement" => Ok(Self::Agreement),
-            "mou" => Ok(Self::Mou),
-            "exchange-of-notes" => Ok(Self::ExchangeOfNotes),
-            _ => Err(format!(
-                "unknown instrument kind '{s}'; expected treaty, agreement, mou or exchange-of-notes"
-            )),
-        }
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -250,20 +203,6 @@ pub enum ClauseKind {
     Recital,
     Article,
     Annex,
-}
-
-impl std::str::FromStr for ClauseKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "recital" => Ok(Self::Recital),
-            "article" => Ok(Self::Article),
-            "annex" => Ok(Self::Annex),
-            _ => Err(format!(
-                "unknown clause kind '{s}'; expected recital, article or annex"
-            )),
-        }
-    }
 }
 
 /// A party's stated position on a clause's current wording.
@@ -291,18 +230,33 @@ pub enum RoundKind {
     JointCommission,
 }
 
-impl std::str::FromStr for RoundKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "negotiating-round" => Ok(Self::NegotiatingRound),
-            "experts-meeting" => Ok(Self::ExpertsMeeting),
-            "joint-commission" => Ok(Self::JointCommission),
-            _ => Err(format!(
-                "unknown kind of round '{s}'; expected negotiating-round, experts-meeting or joint-commission"
-            )),
+/// `FromStr` for unit enums by the kebab-case names they have in JSON ("ad-referendum"), as the
+/// CLI reads them; an unknown name is refused with the names expected.
+macro_rules! from_variant_name {
+    ($($kind:ty: $what:literal, expected $expected:literal;)+) => {$(
+        impl std::str::FromStr for $kind {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                from_variant_name(s).ok_or_else(|| {
+                    format!(concat!("unknown ", $what, " '{}'; expected ", $expected), s)
+                })
+            }
         }
-    }
+    )+};
+}
+
+from_variant_name! {
+    SignatureCapacity: "signature capacity", expected "simple, definitive or ad-referendum";
+    ConsentMode: "consent mode", expected "ratification, approval, acceptance or notification-of-completion";
+    InstrumentKind: "instrument kind", expected "treaty, agreement, mou or exchange-of-notes";
+    ClauseKind: "clause kind", expected "recital, article or annex";
+    RoundKind: "kind of round", expected "negotiating-round, experts-meeting or joint-commission";
+    crate::matrices::RowProgress: "progress", expected "not-started, on-track, delayed or completed";
+}
+
+/// The unit variant named `name` in JSON ("ad-referendum"), if there is one.
+fn from_variant_name<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()
 }
 
 /// The kebab-case name a unit variant has in JSON ("ad-referendum"), for messages and views.
@@ -333,5 +287,45 @@ impl std::fmt::Display for Position {
             Position::Reserve => f.write_str("reserves"),
             Position::Alternative { label } => write!(f, "prefers alternative {label}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrices::RowProgress;
+
+    #[test]
+    fn a_kind_parses_from_its_name_and_an_unknown_name_lists_the_names_expected() {
+        assert_eq!("ad-referendum".parse(), Ok(SignatureCapacity::AdReferendum));
+        assert_eq!(
+            "notification-of-completion".parse(),
+            Ok(ConsentMode::NotificationOfCompletion)
+        );
+        assert_eq!(
+            "exchange-of-notes".parse(),
+            Ok(InstrumentKind::ExchangeOfNotes)
+        );
+        assert_eq!("recital".parse(), Ok(ClauseKind::Recital));
+        assert_eq!("joint-commission".parse(), Ok(RoundKind::JointCommission));
+        assert_eq!("on-track".parse(), Ok(RowProgress::OnTrack));
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse(), Ok(role));
+        }
+        assert_eq!(
+            "chair".parse::<Role>(),
+            Err("unknown role 'chair'; expected one of negotiator, head-of-delegation, legal-linguist, signatory, competent-authority, secretariat, observer, auditor".into())
+        );
+        assert_eq!(
+            "Simple".parse::<SignatureCapacity>(),
+            Err(
+                "unknown signature capacity 'Simple'; expected simple, definitive or ad-referendum"
+                    .into()
+            )
+        );
+        assert_eq!(
+            "round".parse::<RoundKind>(),
+            Err("unknown kind of round 'round'; expected negotiating-round, experts-meeting or joint-commission".into())
+        );
     }
 }

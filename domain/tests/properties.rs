@@ -10,18 +10,23 @@
 //!
 //! Runs include corrections of the authenticated text and revisions of the text in force, and the
 //! test asserts they reach them.
+//!
+//! The events of such runs, shuffled, cut and mixed with foreign events, are then replayed with
+//! `Negotiation::replay_checked`, as a verifier replays an untrusted bundle: it never panics.
+//!
+//! The tests fold events with the inherent `apply_checked`, so they run without the `cqrs` feature.
 
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use cqrs_es::Aggregate;
 use ed25519_dalek::{Signer, SigningKey};
 use pacta_domain::{
     Action, ClauseKind, ClauseStatus, ConsentMode, Delegate, FullPowers, InstrumentKind,
-    Negotiation, NegotiationCommand, NegotiationEvent, Party, Position, Role, SignatureCapacity,
-    SigningAuthority, SigningMessage,
+    Negotiation, NegotiationCommand, NegotiationEvent, Party, Position, Role, RoundKind,
+    RowContent, SignatureCapacity, SigningAuthority, SigningMessage,
 };
 use proptest::prelude::*;
+use proptest::sample::Index;
 
 const NEGOTIATION: &str = "prop-neg";
 const CLAUSES: [&str; 3] = ["a1", "a2", "a3"];
@@ -269,6 +274,42 @@ fn intent() -> impl Strategy<Value = Intent> {
         (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
         (0..60u64, 0..3usize).prop_map(|(day, capacity)| Intent::Progress { day, capacity }),
     ]
+}
+
+/// One generated step: mostly by someone entitled to the act (`natural`), for one side or the
+/// other (`moroccan`); otherwise by anyone in the cast (`who`).
+type Step = (bool, bool, usize, Intent);
+
+fn step() -> impl Strategy<Value = Step> {
+    (
+        prop::bool::weighted(0.85),
+        any::<bool>(),
+        0..CAST.len(),
+        intent(),
+    )
+}
+
+fn instrument_kind() -> impl Strategy<Value = InstrumentKind> {
+    prop_oneof![
+        Just(InstrumentKind::Treaty),
+        Just(InstrumentKind::Agreement),
+        Just(InstrumentKind::Mou),
+        Just(InstrumentKind::ExchangeOfNotes),
+    ]
+}
+
+/// The command a step stands for in `state`.
+fn command_for(state: &Negotiation, kind: InstrumentKind, step: Step) -> NegotiationCommand {
+    let (natural, moroccan, who, intent) = step;
+    let (actor, intent) = match intent {
+        Intent::Progress { day, capacity } => progress(state, kind, day, capacity),
+        intent if natural => (natural_actor(&intent, moroccan), intent),
+        intent => (CAST[who].0, intent),
+    };
+    NegotiationCommand {
+        actor: actor.into(),
+        action: resolve(state, actor, &intent),
+    }
 }
 
 fn day(offset: u64) -> NaiveDate {
@@ -879,27 +920,16 @@ proptest! {
 
     /// Run by `random_runs_reach_every_stage_of_the_lifecycle`, which also checks its coverage.
     fn invariants_hold_after_every_accepted_command(
-        kind in prop_oneof![
-            Just(InstrumentKind::Treaty),
-            Just(InstrumentKind::Agreement),
-            Just(InstrumentKind::Mou),
-            Just(InstrumentKind::ExchangeOfNotes),
-        ],
-        steps in prop::collection::vec((prop::bool::weighted(0.85), any::<bool>(), 0..CAST.len(), intent()), 1..120),
+        kind in instrument_kind(),
+        steps in prop::collection::vec(step(), 1..120),
     ) {
         let mut log = start(kind);
         let mut state = Negotiation::replay(&log);
                 let mut accepted = 0;
         let mut adopted_root: Option<(u32, String)> = None;
-        for (natural, moroccan, who, intent) in steps {
-            // Mostly someone entitled to the act; sometimes anyone at all.
-            let (actor, intent) = match intent {
-                Intent::Progress { day, capacity } => progress(&state, kind, day, capacity),
-                intent if natural => (natural_actor(&intent, moroccan), intent),
-                intent => (CAST[who].0, intent),
-            };
-            let action = resolve(&state, actor, &intent);
-            let command = NegotiationCommand { actor: actor.into(), action };
+        for step in steps {
+            let command = command_for(&state, kind, step);
+            let actor = command.actor.as_str();
             let Ok(events) = state.decide(&command) else { continue };
             accepted += 1;
             let actor_party = party_of(actor);
@@ -909,7 +939,9 @@ proptest! {
                 }
             }
             for event in events {
-                state.apply(event.clone());
+                // Every event the rules record is one the checked fold takes.
+                let folded = state.apply_checked(event.clone());
+                prop_assert_eq!(folded, Ok(()), "{:?}", event);
                 log.push(event);
             }
             check_invariants(kind, &state, &log)?;
@@ -1017,7 +1049,7 @@ fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
             .decide(&command)
             .unwrap_or_else(|e| panic!("{actor} {intent:?}: {e}"));
         for event in events {
-            state.apply(event.clone());
+            state.apply_checked(event.clone()).unwrap();
             log.push(event);
         }
     }
@@ -1027,4 +1059,316 @@ fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
         m
     });
     assert_eq!(by_kind.get("EntryIntoForceFixed"), Some(&1));
+}
+
+// ---- Checked replay of untrusted events ------------------------------------------------------
+
+/// The events of a random run, and the state the rules and the fold reached with them.
+fn run(kind: InstrumentKind, steps: Vec<Step>) -> (Vec<NegotiationEvent>, Negotiation) {
+    let mut log = start(kind);
+    let mut state = Negotiation::replay(&log);
+    for step in steps {
+        let command = command_for(&state, kind, step);
+        let Ok(events) = state.decide(&command) else {
+            continue;
+        };
+        for event in events {
+            state
+                .apply_checked(event.clone())
+                .expect("the rules record only events the fold takes");
+            log.push(event);
+        }
+    }
+    (log, state)
+}
+
+/// Events no run records but a bundle may hold: acts on rounds, matrices, rows, corrections,
+/// signatures, suspensions and revisions, naming ids that runs use or never create.
+fn foreign_event(choice: usize) -> NegotiationEvent {
+    let content = RowContent {
+        objective: "Objectif".into(),
+        action: "Action".into(),
+        responsible_party: "CIV".into(),
+        agency: "Agence".into(),
+        starts_on: day(0),
+        ends_on: day(30),
+        indicator: pacta_domain::Indicator {
+            name: "Indicateur".into(),
+            unit: "unités".into(),
+            baseline: "0".into(),
+            target: "10".into(),
+        },
+    };
+    let row_hash = pacta_domain::row_hash(&content);
+    let events = [
+        NegotiationEvent::RoundOpened {
+            round_id: "r1".into(),
+            kind: RoundKind::NegotiatingRound,
+            place: "Rabat".into(),
+            starts_on: day(1),
+            ends_on: day(2),
+        },
+        NegotiationEvent::RoundClosed {
+            round_id: "r1".into(),
+        },
+        NegotiationEvent::MinutesAdopted {
+            round_id: "r1".into(),
+            party: "CIV".into(),
+            minutes_hash: STALE.into(),
+        },
+        NegotiationEvent::MatrixCreated {
+            matrix_id: "m1".into(),
+            title: "Matrice".into(),
+        },
+        NegotiationEvent::RowProposed {
+            matrix_id: "m1".into(),
+            row_id: "row1".into(),
+            content,
+            row_hash: row_hash.clone(),
+        },
+        NegotiationEvent::RowAgreed {
+            matrix_id: "m1".into(),
+            row_id: "row1".into(),
+            party: "MAR".into(),
+            row_hash,
+        },
+        NegotiationEvent::ProgressReported {
+            matrix_id: "m1".into(),
+            row_id: "row1".into(),
+            progress: pacta_domain::RowProgress::OnTrack,
+            reported_on: day(40),
+            note: String::new(),
+        },
+        NegotiationEvent::MatrixValidated {
+            matrix_id: "m1".into(),
+            round_id: "r1".into(),
+        },
+        NegotiationEvent::CorrectionAgreed {
+            correction_id: "corr-0-0".into(),
+            party: "MAR".into(),
+            text_hash: STALE.into(),
+        },
+        NegotiationEvent::TextCorrected {
+            correction_id: "corr-0-0".into(),
+            previous_text_root_hash: STALE.into(),
+            text_root_hash: STALE.into(),
+        },
+        NegotiationEvent::CorrectionProposed {
+            correction_id: "corr-x".into(),
+            clause_id: CLAUSES[0].into(),
+            language: "en".into(),
+            base_text_hash: STALE.into(),
+            heading: String::new(),
+            text: "Corrected.".into(),
+            text_hash: STALE.into(),
+            reason: "Typo".into(),
+            proposed_by: "CIV".into(),
+        },
+        NegotiationEvent::TextCorrected {
+            correction_id: "corr-x".into(),
+            previous_text_root_hash: STALE.into(),
+            text_root_hash: STALE.into(),
+        },
+        NegotiationEvent::AlternativeChosen {
+            clause_id: CLAUSES[0].into(),
+            label: LABELS[0].into(),
+            base_text_hash: STALE.into(),
+            text_hash: STALE.into(),
+        },
+        NegotiationEvent::ConcordanceVerified {
+            clause_id: CLAUSES[1].into(),
+            language: "ar".into(),
+            text_hash: STALE.into(),
+            source_text_hash: STALE.into(),
+            party: "MAR".into(),
+        },
+        NegotiationEvent::SignatureConfirmed {
+            party: "CIV".into(),
+            confirmed_on: day(50),
+        },
+        NegotiationEvent::OperationSuspended {
+            party: "CIV".into(),
+            from: day(500),
+            reason: "Motif".into(),
+        },
+        NegotiationEvent::OperationResumed {
+            party: "CIV".into(),
+            from: day(600),
+        },
+        NegotiationEvent::RevisionOpened {
+            revision: 1,
+            base_revision: 0,
+            base_text_root_hash: STALE.into(),
+            opened_on: day(REVISION_DAY),
+            reason: "Révision".into(),
+        },
+        NegotiationEvent::RevisionAbandoned {
+            revision: 1,
+            reason: "Abandon".into(),
+        },
+        NegotiationEvent::EntryIntoForceFixed {
+            date: NaiveDate::MAX,
+            rule: pacta_domain::EntryIntoForceRule::DaysAfterLastConsent { days: 3653 },
+            revision: 0,
+        },
+        NegotiationEvent::TerminationNotified {
+            party: "MAR".into(),
+            notified_on: NaiveDate::MAX,
+            effective_on: NaiveDate::MAX,
+            reason: "Motif".into(),
+        },
+        NegotiationEvent::NegotiationAbandoned {
+            reason: "Motif".into(),
+        },
+    ];
+    events[choice % events.len()].clone()
+}
+
+/// A change to a recorded sequence of events, at positions drawn whatever its length.
+#[derive(Clone, Debug)]
+enum Mutation {
+    Drop(Index),
+    Duplicate {
+        event: Index,
+        at: Index,
+    },
+    Swap(Index, Index),
+    Move {
+        from: Index,
+        to: Index,
+    },
+    ToFront(Index),
+    /// Reverses the order of the events between two positions.
+    Reverse(Index, Index),
+    Insert {
+        foreign: usize,
+        at: Index,
+    },
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<Index>().prop_map(Mutation::Drop),
+        (any::<Index>(), any::<Index>()).prop_map(|(event, at)| Mutation::Duplicate { event, at }),
+        (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::Swap(a, b)),
+        (any::<Index>(), any::<Index>()).prop_map(|(from, to)| Mutation::Move { from, to }),
+        any::<Index>().prop_map(Mutation::ToFront),
+        (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::Reverse(a, b)),
+        (any::<usize>(), any::<Index>()).prop_map(|(foreign, at)| Mutation::Insert { foreign, at }),
+    ]
+}
+
+fn mutate(events: &mut Vec<NegotiationEvent>, mutation: &Mutation) {
+    let len = events.len();
+    if len == 0 {
+        if let Mutation::Insert { foreign, .. } = mutation {
+            events.push(foreign_event(*foreign));
+        }
+        return;
+    }
+    match mutation {
+        Mutation::Drop(i) => {
+            events.remove(i.index(len));
+        }
+        Mutation::Duplicate { event, at } => {
+            let copy = events[event.index(len)].clone();
+            events.insert(at.index(len + 1), copy);
+        }
+        Mutation::Swap(a, b) => events.swap(a.index(len), b.index(len)),
+        Mutation::Move { from, to } => {
+            let event = events.remove(from.index(len));
+            events.insert(to.index(len), event);
+        }
+        Mutation::ToFront(i) => {
+            let event = events.remove(i.index(len));
+            events.insert(0, event);
+        }
+        Mutation::Reverse(a, b) => {
+            let (a, b) = (a.index(len), b.index(len));
+            events[a.min(b)..=a.max(b)].reverse();
+        }
+        Mutation::Insert { foreign, at } => {
+            events.insert(at.index(len + 1), foreign_event(*foreign))
+        }
+    }
+}
+
+/// What a verifier reads from a replayed state, all of which must answer without panicking.
+fn read_everything(state: &Negotiation) {
+    let _ = state.text_root_hash();
+    let _ = state.instrument_status();
+    let _ = state.revisions();
+    let _ = state.text_in_force_on(day(REVISION_DAY));
+    for (_, clause) in state.clauses_in_document_order() {
+        let _ = state.clause_status(clause);
+    }
+}
+
+#[derive(Default, Debug)]
+struct Replayed {
+    accepted: usize,
+    refused: usize,
+}
+
+thread_local! {
+    static REPLAYED: std::cell::RefCell<Replayed> = std::cell::RefCell::new(Replayed::default());
+}
+
+/// Mutated runs are both accepted and refused, so the property is not only checked one way.
+#[test]
+fn checked_replay_of_mutated_runs_accepts_and_refuses() {
+    checked_replay_never_panics();
+    REPLAYED.with(|r| {
+        let r = r.borrow();
+        eprintln!("{r:?}");
+        assert!(r.accepted > 0 && r.refused > 0, "{r:?}");
+    });
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Run by `checked_replay_of_mutated_runs_accepts_and_refuses`, which checks its coverage.
+    ///
+    /// A recorded run replays to the state its events built; the same events dropped,
+    /// duplicated, swapped, reordered, moved to the front or mixed with foreign events replay
+    /// to a state a verifier can read, or to the first event that cannot follow.
+    fn checked_replay_never_panics(
+        kind in instrument_kind(),
+        steps in prop::collection::vec(step(), 1..120),
+        mutations in prop::collection::vec(mutation(), 1..6),
+        then in prop::collection::vec(step(), 0..8),
+    ) {
+        let (log, state) = run(kind, steps);
+        prop_assert_eq!(Negotiation::replay_checked(&log), Ok(state.clone()));
+        prop_assert_eq!(Negotiation::replay(&log), state);
+
+        let mut mutated = log;
+        for mutation in &mutations {
+            mutate(&mut mutated, mutation);
+        }
+        match Negotiation::replay_checked(&mutated) {
+            Ok(state) => {
+                REPLAYED.with(|r| r.borrow_mut().accepted += 1);
+                read_everything(&state);
+                // The rules, too, decide on a state replayed from untrusted events.
+                for step in then {
+                    let _ = state.decide(&command_for(&state, kind, step));
+                }
+            }
+            Err((index, refusal)) => {
+                REPLAYED.with(|r| r.borrow_mut().refused += 1);
+                prop_assert!(!refusal.to_string().is_empty());
+                // The index is the first event that cannot follow: the ones before it replay,
+                // and the refused event leaves their state as it was, for a verifier to read.
+                let before = Negotiation::replay_checked(&mutated[..index]);
+                prop_assert!(before.is_ok(), "{:?}", before);
+                let mut state = before.unwrap();
+                let unchanged = state.clone();
+                prop_assert_eq!(state.apply_checked(mutated[index].clone()), Err(refusal));
+                prop_assert_eq!(&state, &unchanged, "the refused event changed the state");
+                read_everything(&state);
+            }
+        }
+    }
 }

@@ -161,54 +161,20 @@ pub fn clause_history(
             revision: state.revision(),
         };
         let mut found: Vec<Found> = Vec::new();
-        match &envelope.payload {
-            NegotiationEvent::ClauseProposed {
-                heading,
-                language,
-                text,
-                text_hash,
-                proposed_by,
-                ..
-            } if about_this => found.push(Found::new(
-                VersionKind::Proposed,
-                proposed_by,
-                language,
-                heading,
-                text,
-                text_hash,
-            )),
-            NegotiationEvent::ClauseAmended {
-                heading,
-                language,
-                text,
-                text_hash,
-                ..
-            } if about_this => found.push(Found::new(
-                VersionKind::Amended,
-                &party,
-                language,
-                heading,
-                text,
-                text_hash,
-            )),
+        let event = &envelope.payload;
+        match event {
+            NegotiationEvent::ClauseProposed { proposed_by, .. } if about_this => {
+                found.push(Found::recorded(VersionKind::Proposed, proposed_by, event));
+            }
+            NegotiationEvent::ClauseAmended { .. } if about_this => {
+                found.push(Found::recorded(VersionKind::Amended, &party, event));
+            }
             NegotiationEvent::AlternativeProposed {
-                label,
-                heading,
-                language,
-                text,
-                text_hash,
-                proposed_by,
-                ..
+                label, proposed_by, ..
             } if about_this => {
                 alternative_proposers.insert(label.clone(), proposed_by.clone());
-                let mut version = Found::new(
-                    VersionKind::AlternativeProposed,
-                    proposed_by,
-                    language,
-                    heading,
-                    text,
-                    text_hash,
-                );
+                let mut version =
+                    Found::recorded(VersionKind::AlternativeProposed, proposed_by, event);
                 version.label = Some(label.clone());
                 found.push(version);
             }
@@ -228,50 +194,31 @@ pub fn clause_history(
                 version.label = Some(label.clone());
                 found.push(version);
             }
-            NegotiationEvent::ClauseTranslated {
-                language,
-                heading,
-                text,
-                text_hash,
-                ..
-            } if about_this => found.push(Found::new(
-                VersionKind::Translated,
-                &party,
-                language,
-                heading,
-                text,
-                text_hash,
-            )),
+            NegotiationEvent::ClauseTranslated { .. } if about_this => {
+                found.push(Found::recorded(VersionKind::Translated, &party, event));
+            }
             NegotiationEvent::CorrectionProposed { correction_id, .. } if about_this => {
-                corrections.insert(correction_id.clone(), &envelope.payload);
+                corrections.insert(correction_id.clone(), event);
             }
             NegotiationEvent::TextCorrected { correction_id, .. } if about_this => {
-                if let Some(NegotiationEvent::CorrectionProposed {
-                    language,
-                    heading,
-                    text,
-                    text_hash,
-                    reason,
-                    proposed_by,
-                    ..
-                }) = corrections.get(correction_id)
-                {
-                    let mut version = Found::new(
-                        VersionKind::Corrected,
+                if let Some(proposal) = corrections.get(correction_id) {
+                    if let NegotiationEvent::CorrectionProposed {
+                        reason,
                         proposed_by,
-                        language,
-                        heading,
-                        text,
-                        text_hash,
-                    );
-                    version.correction_id = Some(correction_id.clone());
-                    version.why = Some(reason.clone());
-                    found.push(version);
+                        ..
+                    } = proposal
+                    {
+                        let mut version =
+                            Found::recorded(VersionKind::Corrected, proposed_by, proposal);
+                        version.correction_id = Some(correction_id.clone());
+                        version.why = Some(reason.clone());
+                        found.push(version);
+                    }
                 }
             }
             NegotiationEvent::RevisionOpened { reason, .. }
             | NegotiationEvent::RevisionAbandoned { reason, .. } => {
-                let kind = match envelope.payload {
+                let kind = match event {
                     NegotiationEvent::RevisionOpened { .. } => VersionKind::RevisionOpened,
                     _ => VersionKind::RevisionAbandoned,
                 };
@@ -298,7 +245,7 @@ pub fn clause_history(
             }
             _ => {}
         }
-        if about_this && !is_wording(&envelope.payload) {
+        if about_this && !is_wording(event) {
             acts.push(ClauseAct {
                 sequence: base.sequence,
                 recorded_at: base.recorded_at.clone(),
@@ -306,9 +253,9 @@ pub fn clause_history(
                 party: party.clone(),
                 round: base.round.clone(),
                 revision: base.revision,
-                event: envelope.payload.name().to_string(),
-                summary: summary(&envelope.payload),
-                why: why(&envelope.payload),
+                event: event.name().to_string(),
+                summary: summary(event),
+                why: why(event),
                 internal_to,
             });
         }
@@ -414,6 +361,51 @@ impl Found {
             text: text.to_string(),
             text_hash: text_hash.to_string(),
         }
+    }
+}
+
+impl Found {
+    /// The version of its clause that `event` records, by `proposed_by`.
+    fn recorded(kind: VersionKind, proposed_by: &str, event: &NegotiationEvent) -> Found {
+        let (language, heading, text, text_hash) = match event {
+            NegotiationEvent::ClauseProposed {
+                language,
+                heading,
+                text,
+                text_hash,
+                ..
+            }
+            | NegotiationEvent::ClauseAmended {
+                language,
+                heading,
+                text,
+                text_hash,
+                ..
+            }
+            | NegotiationEvent::AlternativeProposed {
+                language,
+                heading,
+                text,
+                text_hash,
+                ..
+            }
+            | NegotiationEvent::ClauseTranslated {
+                language,
+                heading,
+                text,
+                text_hash,
+                ..
+            }
+            | NegotiationEvent::CorrectionProposed {
+                language,
+                heading,
+                text,
+                text_hash,
+                ..
+            } => (language, heading, text, text_hash),
+            other => unreachable!("{} records no wording", other.name()),
+        };
+        Found::new(kind, proposed_by, language, heading, text, text_hash)
     }
 }
 

@@ -141,10 +141,10 @@ impl NegotiationFold {
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
-    use pacta_domain::{ClauseKind, NegotiationEvent, RoundKind};
+    use pacta_domain::{NegotiationEvent, RoundKind};
 
     use super::*;
-    use crate::tests::{agreed, envelopes, opened, proposed};
+    use crate::tests::{agreed, article, envelopes, opened};
     use crate::{agreement_state, draft, history};
 
     fn round(event: &str) -> NegotiationEvent {
@@ -167,9 +167,9 @@ mod tests {
     fn folding_event_by_event_gives_the_views_of_the_whole_history() {
         let events = envelopes(vec![
             opened(),
-            proposed("a", ClauseKind::Article, "A"),
+            article("a", "A"),
             round("open"),
-            proposed("b", ClauseKind::Article, "B"),
+            article("b", "B"),
             agreed("b", "CIV", "B"),
             round("close"),
             agreed("b", "MAR", "B"),
@@ -189,7 +189,7 @@ mod tests {
 
     #[test]
     fn an_event_out_of_sequence_is_refused_and_changes_nothing() {
-        let events = envelopes(vec![opened(), proposed("a", ClauseKind::Article, "A")]);
+        let events = envelopes(vec![opened(), article("a", "A")]);
         let mut fold = NegotiationFold::new("neg");
         fold.apply(&events[0]).unwrap();
         let before = fold.draft();

@@ -194,8 +194,8 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::Commented {
             clause_id, text, ..
         } => match clause_id {
-            Some(clause_id) => format!("commented on {clause_id}: {}", first_line(text)),
-            None => format!("commented: {}", first_line(text)),
+            Some(clause_id) => because(format!("commented on {clause_id}"), text),
+            None => because("commented".into(), text),
         },
         NegotiationEvent::ClauseAgreed {
             clause_id,
@@ -245,7 +245,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
             format!("{party} confirmed its agreement to {clause_id}")
         }
         NegotiationEvent::ClauseReopened { clause_id, reason } => {
-            format!("reopened {clause_id}: {}", first_line(reason))
+            because(format!("reopened {clause_id}"), reason)
         }
         NegotiationEvent::RoundOpened {
             round_id,
@@ -270,7 +270,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
             round_id, party, ..
         } => format!("{party} adopted the minutes of {round_id}"),
         NegotiationEvent::ClauseWithdrawn { clause_id, reason } => {
-            format!("withdrew {clause_id}: {}", first_line(reason))
+            because(format!("withdrew {clause_id}"), reason)
         }
         NegotiationEvent::ClauseTranslated {
             clause_id,
@@ -329,19 +329,15 @@ pub fn summary(event: &NegotiationEvent) -> String {
             0 => format!("entry into force fixed for {date}"),
             _ => format!("entry into force of revision {revision} fixed for {date}"),
         },
-        NegotiationEvent::NegotiationAbandoned { reason } => {
-            format!("abandoned: {}", first_line(reason))
-        }
+        NegotiationEvent::NegotiationAbandoned { reason } => because("abandoned".into(), reason),
         NegotiationEvent::OperationSuspended {
             party,
             from,
             reason,
-        } => {
-            format!(
-                "{party} suspended the instrument's operation from {from}: {}",
-                first_line(reason)
-            )
-        }
+        } => because(
+            format!("{party} suspended the instrument's operation from {from}"),
+            reason,
+        ),
         NegotiationEvent::MatrixCreated { matrix_id, title } => {
             format!("created action matrix {matrix_id} \"{title}\"")
         }
@@ -400,12 +396,12 @@ pub fn summary(event: &NegotiationEvent) -> String {
             opened_on,
             reason,
             ..
-        } => format!(
-            "revision {revision} of the text in force (revision {base_revision}) opened on {opened_on}: {}",
-            first_line(reason)
+        } => because(
+            format!("revision {revision} of the text in force (revision {base_revision}) opened on {opened_on}"),
+            reason,
         ),
         NegotiationEvent::RevisionAbandoned { revision, reason } => {
-            format!("revision {revision} abandoned: {}", first_line(reason))
+            because(format!("revision {revision} abandoned"), reason)
         }
         NegotiationEvent::CorrectionProposed {
             correction_id,
@@ -414,9 +410,9 @@ pub fn summary(event: &NegotiationEvent) -> String {
             proposed_by,
             reason,
             ..
-        } => format!(
-            "{proposed_by} proposed correction {correction_id} of {clause_id} ({language}): {}",
-            first_line(reason)
+        } => because(
+            format!("{proposed_by} proposed correction {correction_id} of {clause_id} ({language})"),
+            reason,
         ),
         NegotiationEvent::CorrectionAgreed {
             correction_id,
@@ -440,6 +436,11 @@ fn short(hash: &str) -> &str {
 }
 
 const MAX_SUMMARY_CHARS: usize = 80;
+
+/// An act and the first line of the reason or text it carries: "withdrew art-2: merged".
+fn because(act: String, reason: &str) -> String {
+    format!("{act}: {}", first_line(reason))
+}
 
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();

@@ -32,20 +32,18 @@ pub(crate) fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Nego
         .collect()
 }
 
+/// An MoU between CIV and MAR in French, opened with what an early event recorded: no
+/// facilitator, and the kind's rules for entry into force and termination.
 pub(crate) fn opened() -> NegotiationEvent {
     let party = |code: &str| Party::new(code, code, &code.to_lowercase(), code);
-    NegotiationEvent::NegotiationOpened {
-        negotiation_id: "neg".into(),
-        title: "Mémorandum".into(),
-        instrument_kind: InstrumentKind::Mou,
-        parties: vec![party("CIV"), party("MAR")],
-        facilitator: None,
-        languages: vec!["fr".into()],
-        language_responsibility: Default::default(),
-        entry_into_force_rule: None,
-        termination_notice_months: None,
-        provisional_application: false,
-    }
+    serde_json::from_value(serde_json::json!({ "NegotiationOpened": {
+        "negotiation_id": "neg",
+        "title": "Mémorandum",
+        "instrument_kind": InstrumentKind::Mou,
+        "parties": [party("CIV"), party("MAR")],
+        "languages": ["fr"],
+    }}))
+    .expect("an opening")
 }
 
 pub(crate) fn proposed(clause_id: &str, kind: ClauseKind, text: &str) -> NegotiationEvent {
@@ -58,6 +56,11 @@ pub(crate) fn proposed(clause_id: &str, kind: ClauseKind, text: &str) -> Negotia
         text_hash: clause_text_hash("", "fr", text),
         proposed_by: "CIV".into(),
     }
+}
+
+/// An untitled article in French, proposed by CIV.
+pub(crate) fn article(clause_id: &str, text: &str) -> NegotiationEvent {
+    proposed(clause_id, ClauseKind::Article, text)
 }
 
 pub(crate) fn agreed(clause_id: &str, party: &str, text: &str) -> NegotiationEvent {
@@ -73,9 +76,9 @@ pub(crate) fn agreed(clause_id: &str, party: &str, text: &str) -> NegotiationEve
 fn the_draft_orders_recitals_articles_annexes_and_numbers_live_clauses() {
     let events = envelopes(vec![
         opened(),
-        proposed("a", ClauseKind::Article, "A"),
+        article("a", "A"),
         proposed("annex", ClauseKind::Annex, "X"),
-        proposed("b", ClauseKind::Article, "B"),
+        article("b", "B"),
         proposed("r", ClauseKind::Recital, "R"),
         NegotiationEvent::ClauseWithdrawn {
             clause_id: "a".into(),
@@ -108,16 +111,9 @@ fn the_draft_orders_recitals_articles_annexes_and_numbers_live_clauses() {
 fn an_agreement_to_an_older_wording_is_not_shown_as_agreement() {
     let events = envelopes(vec![
         opened(),
-        proposed("a", ClauseKind::Article, "old"),
+        article("a", "old"),
         agreed("a", "CIV", "old"),
-        NegotiationEvent::ClauseAmended {
-            clause_id: "a".into(),
-            base_text_hash: clause_text_hash("", "fr", "old"),
-            heading: String::new(),
-            language: "fr".into(),
-            text: "new".into(),
-            text_hash: clause_text_hash("", "fr", "new"),
-        },
+        amended("a", "old", "new"),
         agreed("a", "MAR", "new"),
     ]);
     let clause = &draft("neg", &events).clauses[0];
@@ -128,11 +124,7 @@ fn an_agreement_to_an_older_wording_is_not_shown_as_agreement() {
 
 #[test]
 fn history_lists_every_event_with_its_hash_and_a_summary() {
-    let events = envelopes(vec![
-        opened(),
-        proposed("a", ClauseKind::Article, "A"),
-        agreed("a", "MAR", "A"),
-    ]);
+    let events = envelopes(vec![opened(), article("a", "A"), agreed("a", "MAR", "A")]);
     let entries = history(&events);
     assert_eq!(entries.len(), 3);
     assert_eq!(
@@ -146,6 +138,11 @@ fn history_lists_every_event_with_its_hash_and_a_summary() {
 }
 
 // ---- Points, clause histories, redlines, timelines and the index --------------------------
+
+/// One field of each history entry, in order.
+fn column<'a, T>(entries: &'a [HistoryEntry], field: impl Fn(&'a HistoryEntry) -> T) -> Vec<T> {
+    entries.iter().map(field).collect()
+}
 
 /// Events as the ledger stores them: each recorded by `PARTY`'s negotiator (`civ.neg`,
 /// `mar.neg`) on the given day, sequences from 1.
@@ -185,26 +182,11 @@ fn amended(clause_id: &str, old: &str, new: &str) -> NegotiationEvent {
 }
 
 fn proposed_by_mar(clause_id: &str, text: &str) -> NegotiationEvent {
-    match proposed(clause_id, ClauseKind::Article, text) {
-        NegotiationEvent::ClauseProposed {
-            clause_id,
-            kind,
-            heading,
-            language,
-            text,
-            text_hash,
-            ..
-        } => NegotiationEvent::ClauseProposed {
-            clause_id,
-            kind,
-            heading,
-            language,
-            text,
-            text_hash,
-            proposed_by: "MAR".into(),
-        },
-        _ => unreachable!("proposed() builds a proposal"),
+    let mut proposal = article(clause_id, text);
+    if let NegotiationEvent::ClauseProposed { proposed_by, .. } = &mut proposal {
+        *proposed_by = "MAR".into();
     }
+    proposal
 }
 
 fn round_opened(round_id: &str) -> NegotiationEvent {
@@ -223,22 +205,22 @@ fn round_closed(round_id: &str) -> NegotiationEvent {
     }
 }
 
-fn inserted(changes: &[WordChange]) -> String {
+/// The runs of `kind` in `changes`, trimmed and joined by `|`.
+fn runs(changes: &[WordChange], kind: ChangeKind) -> String {
     changes
         .iter()
-        .filter(|c| c.kind == ChangeKind::Inserted)
+        .filter(|c| c.kind == kind)
         .map(|c| c.text.trim())
         .collect::<Vec<_>>()
         .join("|")
 }
 
+fn inserted(changes: &[WordChange]) -> String {
+    runs(changes, ChangeKind::Inserted)
+}
+
 fn deleted(changes: &[WordChange]) -> String {
-    changes
-        .iter()
-        .filter(|c| c.kind == ChangeKind::Deleted)
-        .map(|c| c.text.trim())
-        .collect::<Vec<_>>()
-        .join("|")
+    runs(changes, ChangeKind::Deleted)
 }
 
 const TABLED: &str = "Les Parties coopèrent contre la traite.";
@@ -251,20 +233,12 @@ const DATA_B: &str = "Les Parties échangent des données dans le respect de la 
 /// brackets art-2 with B; in round-2 B is chosen, art-3 is tabled and art-1 agreed.
 fn two_rounds() -> Vec<EventEnvelope<Negotiation>> {
     stamped(vec![
-        ("CIV", "2026-03-01", opened()),                // 1
-        ("CIV", "2026-03-03", round_opened("round-1")), // 2
-        (
-            "CIV",
-            "2026-03-03",
-            proposed("art-1", ClauseKind::Article, TABLED),
-        ), // 3
-        (
-            "CIV",
-            "2026-03-03",
-            proposed("art-2", ClauseKind::Article, DATA),
-        ), // 4
+        ("CIV", "2026-03-01", opened()),                          // 1
+        ("CIV", "2026-03-03", round_opened("round-1")),           // 2
+        ("CIV", "2026-03-03", article("art-1", TABLED)),          // 3
+        ("CIV", "2026-03-03", article("art-2", DATA)),            // 4
         ("MAR", "2026-03-04", amended("art-1", TABLED, WIDENED)), // 5
-        ("CIV", "2026-03-05", round_closed("round-1")), // 6
+        ("CIV", "2026-03-05", round_closed("round-1")),           // 6
         (
             "MAR",
             "2026-04-01",
@@ -278,7 +252,7 @@ fn two_rounds() -> Vec<EventEnvelope<Negotiation>> {
                 proposed_by: "MAR".into(),
             },
         ), // 7
-        ("CIV", "2026-04-21", round_opened("round-2")), // 8
+        ("CIV", "2026-04-21", round_opened("round-2")),           // 8
         (
             "CIV",
             "2026-04-21",
@@ -290,8 +264,8 @@ fn two_rounds() -> Vec<EventEnvelope<Negotiation>> {
             },
         ), // 9
         ("MAR", "2026-04-22", proposed_by_mar("art-3", "Comité.")), // 10
-        ("CIV", "2026-04-22", agreed("art-1", "CIV", WIDENED)), // 11
-        ("MAR", "2026-04-22", agreed("art-1", "MAR", WIDENED)), // 12
+        ("CIV", "2026-04-22", agreed("art-1", "CIV", WIDENED)),   // 11
+        ("MAR", "2026-04-22", agreed("art-1", "MAR", WIDENED)),   // 12
     ])
 }
 
@@ -493,17 +467,9 @@ fn corrected_then_revised() -> Vec<EventEnvelope<Negotiation>> {
     const REVISED: &str = "Les Parties coopèrent contre la traite des personnes et le trafic.";
     let day = |d: u32| NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
     stamped(vec![
-        ("CIV", "2026-03-01", opened()), // 1
-        (
-            "CIV",
-            "2026-03-02",
-            proposed("art-1", ClauseKind::Article, TABLED),
-        ), // 2
-        (
-            "CIV",
-            "2026-03-02",
-            proposed("art-2", ClauseKind::Article, DATA),
-        ), // 3
+        ("CIV", "2026-03-01", opened()),                 // 1
+        ("CIV", "2026-03-02", article("art-1", TABLED)), // 2
+        ("CIV", "2026-03-02", article("art-2", DATA)),   // 3
         (
             "MAR",
             "2026-05-01",
@@ -761,9 +727,8 @@ fn a_redline_refuses_a_point_not_in_the_history() {
 #[test]
 fn history_entries_name_their_clause_even_through_a_correction() {
     let entries = history(&corrected_then_revised());
-    let clauses: Vec<Option<&str>> = entries.iter().map(|e| e.clause_id.as_deref()).collect();
     assert_eq!(
-        clauses,
+        column(&entries, |e| e.clause_id.as_deref()),
         vec![
             None,
             Some("art-1"),
@@ -783,12 +748,7 @@ fn history_entries_name_their_clause_even_through_a_correction() {
 #[test]
 fn the_timeline_keeps_entries_matching_every_condition() {
     let events = two_rounds();
-    let sequences = |filter: TimelineFilter| -> Vec<usize> {
-        timeline(&events, &filter)
-            .iter()
-            .map(|e| e.sequence)
-            .collect()
-    };
+    let sequences = |filter: TimelineFilter| column(&timeline(&events, &filter), |e| e.sequence);
     let by_mar = TimelineFilter {
         party: Some("MAR".into()),
         ..Default::default()
@@ -833,7 +793,7 @@ fn with_internal_comments() -> Vec<EventEnvelope<Negotiation>> {
     let day = "2026-03-02";
     stamped(vec![
         ("CIV", day, opened()),
-        ("CIV", day, proposed("a", ClauseKind::Article, "A")),
+        ("CIV", day, article("a", "A")),
         ("CIV", day, comment(Some("a"), "Ne pas céder", true)),
         ("MAR", day, comment(None, "Consulter Rabat", true)),
         ("MAR", day, comment(Some("a"), "Garanties ?", false)),
@@ -843,17 +803,12 @@ fn with_internal_comments() -> Vec<EventEnvelope<Negotiation>> {
 #[test]
 fn an_internal_comment_is_seen_by_its_own_party_only() {
     let entries = history(&with_internal_comments());
-    let internal_to: Vec<Option<&str>> = entries.iter().map(|e| e.internal_to.as_deref()).collect();
     assert_eq!(
-        internal_to,
+        column(&entries, |e| e.internal_to.as_deref()),
         vec![None, None, Some("CIV"), Some("MAR"), None]
     );
-    let seen_by = |party: Option<&str>| -> Vec<usize> {
-        history_for_reader(entries.clone(), party)
-            .iter()
-            .map(|e| e.sequence)
-            .collect()
-    };
+    let seen_by =
+        |party: Option<&str>| column(&history_for_reader(entries.clone(), party), |e| e.sequence);
     assert_eq!(seen_by(Some("CIV")), vec![1, 2, 3, 5]);
     assert_eq!(seen_by(Some("MAR")), vec![1, 2, 4, 5]);
     assert_eq!(
@@ -1071,16 +1026,8 @@ fn the_agreement_state_says_which_text_was_in_force_on_a_date() {
 fn a_redline_leaves_out_a_clause_that_is_in_neither_text() {
     let events = stamped(vec![
         ("CIV", "2026-03-01", opened()),
-        (
-            "CIV",
-            "2026-03-02",
-            proposed("art-1", ClauseKind::Article, "A"),
-        ),
-        (
-            "MAR",
-            "2026-03-03",
-            proposed("art-2", ClauseKind::Article, "B"),
-        ),
+        ("CIV", "2026-03-02", article("art-1", "A")),
+        ("MAR", "2026-03-03", article("art-2", "B")),
         (
             "MAR",
             "2026-03-04",

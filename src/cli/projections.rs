@@ -1,18 +1,12 @@
 //! `pacta projections`: where the stored views stand, and rebuilding them; and the catch-up every
 //! other command runs before it reads a view or after it records an act.
 
-use std::time::Duration;
-
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::CliError;
-use crate::store::Database;
-use crate::views::{self, Projector, View};
-
-/// A debugging hold between an act's commit and the views' update, in milliseconds. The kill
-/// test uses it to stop a real process in exactly that window.
-pub const HOLD_BEFORE_PROJECTION_ENV: &str = "PACTA_HOLD_BEFORE_PROJECTION_MS";
+use pacta_ledger::store::Database;
+use pacta_ledger::views::{self, Projector, View};
 
 #[derive(Subcommand, Debug)]
 pub enum ProjectionsCommand {
@@ -114,13 +108,11 @@ pub(super) async fn catch_up(database: &Database) -> Result<(), CliError> {
 /// Brings the views up to date after an act. The act is recorded whatever happens here, so a
 /// failure is reported on stderr and the command still succeeds; the next catch-up retries.
 pub(super) async fn refresh_after_recording(database: &Database) {
-    if let Some(hold_ms) = std::env::var(HOLD_BEFORE_PROJECTION_ENV)
-        .ok()
-        .and_then(|ms| ms.parse::<u64>().ok())
-    {
-        eprintln!("recorded; holding {hold_ms} ms before updating the views");
-        tokio::time::sleep(Duration::from_millis(hold_ms)).await;
-    }
+    // The window the kill test stops a real process in: the act committed, the views not updated.
+    // Nothing at all unless built with the `failpoints` feature, as only the tests are.
+    fail::fail_point!("after-commit-before-projection", |_| {
+        views::stop_at_failpoint("after-commit-before-projection")
+    });
     if let Err(error) = catch_up(database).await {
         eprintln!(
             "pacta: the act is recorded, but the views were not brought up to date: {error} \

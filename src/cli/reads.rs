@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{variant_name, Negotiation};
 use pacta_projections::export::{self as exporters, ClauseChanges};
@@ -16,9 +15,9 @@ use pacta_projections::{
 
 use super::export::{write, ExportFailure};
 use super::{status_line, to_json, CliError};
-use crate::ledger::{Ledger, LedgerError};
-use crate::store::Database;
-use crate::views::View;
+use pacta_ledger::store::Database;
+use pacta_ledger::views::View;
+use pacta_ledger::{Ledger, LedgerError};
 
 /// The draft as it stood at `at` (see `pacta_projections::Point` for the syntax).
 pub(super) fn draft_at(
@@ -49,8 +48,8 @@ pub enum RedlineFormat {
 
 /// The redline between two points, made in full before anything is written: a bad point, a
 /// docx without `--out` or an undatable change writes nothing.
-pub(super) async fn redline<R: PersistedEventRepository>(
-    ledger: &Ledger<R>,
+pub(super) async fn redline(
+    ledger: &Ledger,
     negotiation: &str,
     from: &str,
     to: &str,
@@ -93,8 +92,8 @@ pub(super) async fn redline<R: PersistedEventRepository>(
     write(out, &document)
 }
 
-pub(super) async fn clause_history<R: PersistedEventRepository>(
-    ledger: &Ledger<R>,
+pub(super) async fn clause_history(
+    ledger: &Ledger,
     negotiation: &str,
     clause: &str,
     json: bool,
@@ -124,7 +123,7 @@ pub(super) async fn history(
     json: bool,
 ) -> Result<(), CliError> {
     super::projections::catch_up(database).await?;
-    let entries = crate::views::timeline(database, negotiation).await?;
+    let entries = pacta_ledger::views::timeline(database, negotiation).await?;
     if entries.is_empty() {
         return Err(LedgerError::UnknownNegotiation(negotiation.to_string()).into());
     }
@@ -164,7 +163,7 @@ pub(super) async fn history(
 /// One line per negotiation in the ledger, from the stored index.
 pub(super) async fn list(database: &Database, json: bool) -> Result<(), CliError> {
     super::projections::catch_up(database).await?;
-    let index: Vec<IndexEntry> = crate::views::documents(database, View::Index).await?;
+    let index: Vec<IndexEntry> = pacta_ledger::views::documents(database, View::Index).await?;
     if json {
         println!("{}", to_json(&index));
     } else if index.is_empty() {

@@ -4,15 +4,16 @@
 use std::sync::Arc;
 
 use super::CliError;
-use crate::http::{self, AppState};
-use crate::ledger::AnyLedger;
-use crate::store::Database;
+use pacta_ledger::store::Database;
+use pacta_ledger::views::Projector;
+use pacta_ledger::Ledger;
+use pacta_service::AppState;
 
 pub async fn run(database: Database, listen: &str, demo: bool) -> Result<(), CliError> {
-    http::init_logging();
+    pacta_service::init_logging();
     let mut demo_token = None;
     if demo {
-        AnyLedger::on(&database).load_demo().await?;
+        super::demo::report_loaded(&crate::demo::load(&Ledger::on(&database)).await?);
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let issued = database
             .issue_token(crate::demo::DEMO_TOKEN_PERSON, "pacta serve --demo", &now)
@@ -29,11 +30,11 @@ pub async fn run(database: Database, listen: &str, demo: bool) -> Result<(), Cli
         address: listen.to_string(),
         source,
     })?;
-    let state = Arc::new(AppState::new(database));
-    state
-        .catch_up()
+    Projector::new(database.clone())
+        .catch_up_to_now()
         .await
-        .map_err(|e| CliError::Serve(e.message))?;
+        .map_err(CliError::ServiceStart)?;
+    let state = Arc::new(AppState::new(database));
     println!("Pacta is serving http://{address}/ (API description: http://{address}/openapi.json)");
     if let Some(issued) = demo_token {
         println!(
@@ -47,7 +48,7 @@ pub async fn run(database: Database, listen: &str, demo: bool) -> Result<(), Cli
         );
     }
     println!("Stop with Ctrl-C; requests in flight finish first.");
-    http::serve(state, listener)
+    pacta_service::serve(state, listener)
         .await
-        .map_err(|e| CliError::Serve(e.to_string()))
+        .map_err(CliError::Serve)
 }

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use pacta_domain::{check_person_id, NegotiationError};
 
 use super::CliError;
-use crate::store::{Database, TokenRecord};
+use pacta_ledger::store::{Database, TokenRecord};
 
 #[derive(Subcommand, Debug)]
 pub enum TokenCommand {

@@ -189,26 +189,12 @@ fn binding_signatures<'a>(
 fn write_meta(xml: &mut Xml, source: &AkomaNtosoSource, names: &Names) {
     let draft = source.draft;
     xml.open("meta", &[]);
-    xml.open("identification", &[("source", SOURCE)]);
-    write_frbr(
+    write_identification(
         xml,
-        "FRBRWork",
-        &format!("{}/!main", names.work),
-        &names.work,
-        names.work_date,
+        names,
+        "!main",
         &party_refs(draft),
-        |xml| {
-            xml.empty("FRBRcountry", &[("value", "int")]);
-            xml.empty("FRBRname", &[("value", &draft.title)]);
-        },
-    );
-    write_frbr(
-        xml,
-        "FRBRExpression",
-        &format!("{}/!main", names.expression),
-        &names.expression,
-        names.expression_date,
-        &party_refs(draft),
+        |xml| xml.empty("FRBRname", &[("value", &draft.title)]),
         |xml| {
             xml.empty(
                 "FRBRversionNumber",
@@ -219,16 +205,6 @@ fn write_meta(xml: &mut Xml, source: &AkomaNtosoSource, names: &Names) {
             xml.empty("FRBRlanguage", &[("language", &names.language)]);
         },
     );
-    write_frbr(
-        xml,
-        "FRBRManifestation",
-        &format!("{}/!main.xml", names.expression),
-        &format!("{}.akn", names.expression),
-        (names.exported_on, "export"),
-        &[SOURCE.to_string()],
-        |_| {},
-    );
-    xml.close("identification");
     xml.open("references", &[("source", SOURCE)]);
     xml.empty(
         "TLCOrganization",
@@ -279,6 +255,50 @@ fn write_meta(xml: &mut Xml, source: &AkomaNtosoSource, names: &Names) {
     );
     xml.close("references");
     xml.close("meta");
+}
+
+/// The FRBR identification of one component (`!main`, or an attachment): its work, expression
+/// and manifestation, the work and expression with their own further properties.
+fn write_identification(
+    xml: &mut Xml,
+    names: &Names,
+    component: &str,
+    authors: &[String],
+    work: impl FnOnce(&mut Xml),
+    expression: impl FnOnce(&mut Xml),
+) {
+    xml.open("identification", &[("source", SOURCE)]);
+    write_frbr(
+        xml,
+        "FRBRWork",
+        &format!("{}/{component}", names.work),
+        &names.work,
+        names.work_date,
+        authors,
+        |xml| {
+            xml.empty("FRBRcountry", &[("value", "int")]);
+            work(xml);
+        },
+    );
+    write_frbr(
+        xml,
+        "FRBRExpression",
+        &format!("{}/{component}", names.expression),
+        &names.expression,
+        names.expression_date,
+        authors,
+        expression,
+    );
+    write_frbr(
+        xml,
+        "FRBRManifestation",
+        &format!("{}/{component}.xml", names.expression),
+        &format!("{}.akn", names.expression),
+        (names.exported_on, "export"),
+        &[SOURCE.to_string()],
+        |_| {},
+    );
+    xml.close("identification");
 }
 
 /// One FRBR level: `this`, `uri`, date, authors, then the level's own properties.
@@ -456,37 +476,14 @@ fn write_attachments(xml: &mut Xml, source: &AkomaNtosoSource, names: &Names) {
         xml.open("attachment", &[("eId", &id), ("wId", &id)]);
         xml.open("doc", &[("name", "actionMatrix")]);
         xml.open("meta", &[]);
-        xml.open("identification", &[("source", SOURCE)]);
-        let component = format!("!{matrix_id}");
-        let parties = party_refs(source.draft);
-        write_frbr(
+        write_identification(
             xml,
-            "FRBRWork",
-            &format!("{}/{component}", names.work),
-            &names.work,
-            names.work_date,
-            &parties,
-            |xml| xml.empty("FRBRcountry", &[("value", "int")]),
-        );
-        write_frbr(
-            xml,
-            "FRBRExpression",
-            &format!("{}/{component}", names.expression),
-            &names.expression,
-            names.expression_date,
-            &parties,
+            names,
+            &format!("!{matrix_id}"),
+            &party_refs(source.draft),
+            |_| {},
             |xml| xml.empty("FRBRlanguage", &[("language", &names.language)]),
         );
-        write_frbr(
-            xml,
-            "FRBRManifestation",
-            &format!("{}/{component}.xml", names.expression),
-            &format!("{}.akn", names.expression),
-            (names.exported_on, "export"),
-            &[SOURCE.to_string()],
-            |_| {},
-        );
-        xml.close("identification");
         xml.close("meta");
         xml.open("preface", &[]);
         xml.open("p", &[]);
@@ -663,7 +660,7 @@ fn xml_chars(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::test_support::{date, views, ARABIC_TEXT};
+    use crate::export::test_support::{assert_contains, date, views, ARABIC_TEXT};
 
     fn export(language: &str) -> String {
         let views = views();
@@ -680,54 +677,66 @@ mod tests {
     fn identifies_work_expression_and_manifestation() {
         let xml = export("ar");
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
-        assert!(xml.contains(&format!("<akomaNtoso xmlns=\"{AKN_NAMESPACE}\">")));
-        assert!(xml.contains("<act name=\"mou\" contains=\"originalVersion\">"));
         // Unsigned by MAR and not in force: the work is dated by CIV's signature.
         let work = "/akn/int/act/mou/2026-05-28/neg-1";
-        assert!(xml.contains(&format!("<FRBRthis value=\"{work}/!main\"/>")));
-        assert!(xml.contains(&format!("<FRBRuri value=\"{work}\"/>")));
-        assert!(xml.contains(&format!("<FRBRthis value=\"{work}/ara@/!main\"/>")));
-        assert!(xml.contains(&format!("<FRBRthis value=\"{work}/ara@/!main.xml\"/>")));
-        assert!(xml.contains("<FRBRdate date=\"2026-06-01\" name=\"export\"/>"));
-        assert!(xml.contains("<FRBRlanguage language=\"ara\"/>"));
-        assert!(xml.contains("<FRBRauthor href=\"#party-civ\"/>"));
-        assert!(
-            xml.contains("<FRBRname value=\"Mémorandum &quot;TIP&quot; &lt;CIV &amp; MAR&gt;\"/>")
+        assert_contains(
+            &xml,
+            &[
+                &format!("<akomaNtoso xmlns=\"{AKN_NAMESPACE}\">"),
+                "<act name=\"mou\" contains=\"originalVersion\">",
+                &format!("<FRBRthis value=\"{work}/!main\"/>"),
+                &format!("<FRBRuri value=\"{work}\"/>"),
+                &format!("<FRBRthis value=\"{work}/ara@/!main\"/>"),
+                &format!("<FRBRthis value=\"{work}/ara@/!main.xml\"/>"),
+                "<FRBRdate date=\"2026-06-01\" name=\"export\"/>",
+                "<FRBRlanguage language=\"ara\"/>",
+                "<FRBRauthor href=\"#party-civ\"/>",
+                "<FRBRname value=\"Mémorandum &quot;TIP&quot; &lt;CIV &amp; MAR&gt;\"/>",
+            ],
         );
     }
 
     #[test]
     fn clauses_are_identified_by_clause_id_in_the_language_asked_for() {
-        let xml = export("ar");
-        assert!(xml.contains("<recital eId=\"rec_rec-1\" wId=\"rec_rec-1\">"));
-        assert!(xml.contains("<article eId=\"art_art-objet\" wId=\"art_art-objet\">"));
-        assert!(xml.contains("<heading>الهدف</heading>"));
-        assert!(xml.contains(&format!("<p>{ARABIC_TEXT}</p>")));
-        // No Arabic version: the French reference, marked as French, with a remark.
-        assert!(xml.contains("<p xml:lang=\"fr\">Chaque Partie désigne un point focal.</p>"));
-        assert!(
-            xml.contains("<remark status=\"editorial\">This clause has no version yet in Arabic")
+        assert_contains(
+            &export("ar"),
+            &[
+                "<recital eId=\"rec_rec-1\" wId=\"rec_rec-1\">",
+                "<article eId=\"art_art-objet\" wId=\"art_art-objet\">",
+                "<heading>الهدف</heading>",
+                &format!("<p>{ARABIC_TEXT}</p>"),
+                // No Arabic version: the French reference, marked as French, with a remark.
+                "<p xml:lang=\"fr\">Chaque Partie désigne un point focal.</p>",
+                "<remark status=\"editorial\">This clause has no version yet in Arabic",
+            ],
         );
     }
 
     #[test]
     fn wording_is_escaped() {
-        let xml = export("fr");
-        assert!(xml.contains("<heading>Objet &amp; portée</heading>"));
-        assert!(xml.contains("si &lt;seuil&gt; &amp; &quot;urgence&quot; le justifient."));
-        assert!(xml.contains("Former les agents &lt;frontière&gt;"));
+        assert_contains(
+            &export("fr"),
+            &[
+                "<heading>Objet &amp; portée</heading>",
+                "si &lt;seuil&gt; &amp; &quot;urgence&quot; le justifient.",
+                "Former les agents &lt;frontière&gt;",
+            ],
+        );
     }
 
     #[test]
     fn conclusions_hold_each_signature_with_the_root_it_binds() {
         let xml = export("fr");
         let root = "ab".repeat(32);
-        assert!(xml.contains("<signature refersTo=\"#party-civ\">"));
-        assert!(xml.contains("<person refersTo=\"#person-minister.civ\" as=\"#role-signatory\">minister.civ</person>"));
-        assert!(xml.contains("<date date=\"2026-05-28\">2026-05-28</date>"));
-        assert!(xml.contains(&format!(
-            "binding text root <inline name=\"textRootHash\">{root}</inline>"
-        )));
+        assert_contains(
+            &xml,
+            &[
+                "<signature refersTo=\"#party-civ\">",
+                "<person refersTo=\"#person-minister.civ\" as=\"#role-signatory\">minister.civ</person>",
+                "<date date=\"2026-05-28\">2026-05-28</date>",
+                &format!("binding text root <inline name=\"textRootHash\">{root}</inline>"),
+            ],
+        );
         assert!(
             !xml.contains("<signature refersTo=\"#party-mar\">"),
             "MAR has not signed"
@@ -736,12 +745,16 @@ mod tests {
 
     #[test]
     fn action_matrices_are_attachments() {
-        let xml = export("fr");
-        assert!(xml.contains("<attachment eId=\"att_mx-protection\" wId=\"att_mx-protection\">"));
-        assert!(xml.contains("<doc name=\"actionMatrix\">"));
-        assert!(xml.contains("<docTitle>Protection des victimes</docTitle>"));
-        assert!(xml.contains("<p>Agents formés (personnes): 0 → 200</p>"));
-        assert!(xml.contains("<p>Not yet validated.</p>"));
+        assert_contains(
+            &export("fr"),
+            &[
+                "<attachment eId=\"att_mx-protection\" wId=\"att_mx-protection\">",
+                "<doc name=\"actionMatrix\">",
+                "<docTitle>Protection des victimes</docTitle>",
+                "<p>Agents formés (personnes): 0 → 200</p>",
+                "<p>Not yet validated.</p>",
+            ],
+        );
     }
 
     #[test]

@@ -210,8 +210,6 @@ fn pack(document: Docx) -> Result<Vec<u8>, ExportError> {
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
-
     use super::*;
     use crate::export::test_support::{date, views, ARABIC_TEXT, TRICKY_TEXT};
     use crate::word_diff;
@@ -219,13 +217,10 @@ mod tests {
     /// `word/document.xml` of a .docx, as text.
     fn document_xml(docx: &[u8]) -> String {
         let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("a zip archive");
-        let mut xml = String::new();
-        archive
+        let document = archive
             .by_name("word/document.xml")
-            .expect("word/document.xml")
-            .read_to_string(&mut xml)
-            .unwrap();
-        xml
+            .expect("word/document.xml");
+        std::io::read_to_string(document).expect("UTF-8 XML")
     }
 
     #[test]

@@ -263,10 +263,14 @@ mod tests {
 
     #[test]
     fn a_line_that_would_open_a_block_stays_text() {
-        assert_eq!(escape_line("1. Les Parties"), "1\\. Les Parties");
-        assert_eq!(escape_line("# titre"), "\\# titre");
-        assert_eq!(escape_line("- tiret"), "\\- tiret");
-        assert_eq!(escape_line("Les Parties"), "Les Parties");
+        for (line, escaped) in [
+            ("1. Les Parties", "1\\. Les Parties"),
+            ("# titre", "\\# titre"),
+            ("- tiret", "\\- tiret"),
+            ("Les Parties", "Les Parties"),
+        ] {
+            assert_eq!(escape_line(line), escaped);
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! current version in that language the reference wording is shown, and the document says so.
 
 pub mod akoma_ntoso;
+mod document;
 pub mod docx;
 pub mod html;
 pub mod markdown;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use crate::{ChangeKind, ClauseChange, Draft, DraftClause, Redline, WordChange};
 
 pub use akoma_ntoso::{akoma_ntoso, AkomaNtosoSource};
+pub use document::{render, Format, RenderError, Selection, UnknownFormat};
 pub use docx::{draft_docx, redline_docx};
 pub use html::{draft_html, redline_html};
 pub use markdown::{draft_markdown, redline_markdown};
@@ -349,6 +351,15 @@ mod tests {
         Redline { from, to, clauses }
     }
 
+    /// The changes a redline of one clause between `from` and `to` maps to.
+    fn changes_of_one(
+        from: RedlineEnd,
+        to: RedlineEnd,
+        clause: ClauseRedline,
+    ) -> Result<Vec<ClauseChanges>, ExportError> {
+        ClauseChanges::from_redline(&redline(from, to, vec![clause]))
+    }
+
     #[test]
     fn a_redline_maps_to_the_changed_clauses_by_their_proposers_and_last_day() {
         let view = redline(
@@ -424,18 +435,12 @@ mod tests {
 
     #[test]
     fn a_backward_redline_is_unattributed_and_dated_by_its_later_point() {
-        let view = redline(
+        let changes = changes_of_one(
             end(Point::Revision(1), 40, "2026-12-01T12:00:00Z"),
             end(Point::Revision(0), 30, "2026-11-01T12:00:00Z"),
-            vec![clause(
-                "2",
-                ClauseChange::Changed,
-                ("M", "M"),
-                ("a b", "a"),
-                vec![],
-            )],
-        );
-        let changes = ClauseChanges::from_redline(&view).unwrap();
+            clause("2", ClauseChange::Changed, ("M", "M"), ("a b", "a"), vec![]),
+        )
+        .unwrap();
         assert_eq!(changes[0].author, UNATTRIBUTED);
         assert_eq!(
             changes[0].date,
@@ -445,19 +450,19 @@ mod tests {
 
     #[test]
     fn a_change_without_a_readable_time_is_refused_by_name() {
-        let view = redline(
-            end(Point::Sequence(1), 1, ""),
-            end(Point::Sequence(2), 2, ""),
-            vec![clause(
-                "2",
-                ClauseChange::Added,
-                ("", "M"),
-                ("", "a"),
-                vec![author(2, "yesterday", "CIV", "CIV")],
-            )],
+        let undated = clause(
+            "2",
+            ClauseChange::Added,
+            ("", "M"),
+            ("", "a"),
+            vec![author(2, "yesterday", "CIV", "CIV")],
         );
         assert_eq!(
-            ClauseChanges::from_redline(&view),
+            changes_of_one(
+                end(Point::Sequence(1), 1, ""),
+                end(Point::Sequence(2), 2, ""),
+                undated
+            ),
             Err(ExportError::UndatedChange {
                 label: "Article 2".into(),
                 sequence: 2

@@ -27,6 +27,13 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
 }
 
+/// `text` contains every one of `fragments`; a failure names the first one missing.
+pub fn assert_contains(text: &str, fragments: &[&str]) {
+    for fragment in fragments {
+        assert!(text.contains(fragment), "missing {fragment:?} in {text}");
+    }
+}
+
 /// Folds the sample's events into the views.
 pub fn views() -> Views {
     let events = envelopes(events());
@@ -95,22 +102,20 @@ fn events() -> Vec<NegotiationEvent> {
             target: "200".into(),
         },
     };
+    // Opened as an early event records it: no facilitator, the kind's rules.
+    let opened = serde_json::from_value(serde_json::json!({ "NegotiationOpened": {
+        "negotiation_id": "neg-1",
+        "title": "Mémorandum \"TIP\" <CIV & MAR>",
+        "instrument_kind": InstrumentKind::Mou,
+        "parties": [
+            party("CIV", "République de Côte d'Ivoire"),
+            party("MAR", "Royaume du Maroc"),
+        ],
+        "languages": ["fr", "ar"],
+    }}))
+    .expect("an opening");
     vec![
-        NegotiationEvent::NegotiationOpened {
-            negotiation_id: "neg-1".into(),
-            title: "Mémorandum \"TIP\" <CIV & MAR>".into(),
-            instrument_kind: InstrumentKind::Mou,
-            parties: vec![
-                party("CIV", "République de Côte d'Ivoire"),
-                party("MAR", "Royaume du Maroc"),
-            ],
-            facilitator: None,
-            languages: vec!["fr".into(), "ar".into()],
-            language_responsibility: Default::default(),
-            entry_into_force_rule: None,
-            termination_notice_months: None,
-            provisional_application: false,
-        },
+        opened,
         proposed("rec-1", ClauseKind::Recital, "", recital),
         translated("rec-1", "", &recital_hash, "إدراكاً لخطورة الاتجار بالأشخاص؛"),
         agreed("rec-1", "CIV", &recital_hash),

@@ -1,0 +1,410 @@
+//! `pacta-bench http`: the service under load, as delegations use it, on PostgreSQL.
+//!
+//! The service runs in this process on a scratch database; concurrent clients, each with its own
+//! token and its own keep-alive connection, loop over acts (propose a clause, comment on it,
+//! amend it) and reads (draft, history, a clause's history) on a few shared negotiations, so
+//! writers race on the same chains. Every answer is checked: anything but success, or a 409 for
+//! a lost race (retried under the same command id), stops the benchmark. Afterwards every chain
+//! is verified link by link and must hold exactly the events the accepted acts recorded.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use pacta_domain::{clause_text_hash, Action, ClauseKind};
+use postgres_es::PostgresEventRepository;
+use reqwest::StatusCode;
+use serde::Deserialize;
+
+use pacta_ledger::store::{ChainedEventStore, Database};
+use pacta_ledger::Ledger;
+use pacta_service::{spawn_on_loopback, AppState};
+
+use super::{negotiation_id, open, percentile_ms, BenchDatabase, BenchError, CLAUSE_TEXT};
+
+#[derive(Args, Debug)]
+pub struct HttpBenchArgs {
+    /// Concurrent clients, each with its own token and connection.
+    #[arg(long, default_value_t = 32)]
+    pub clients: usize,
+    /// Clients sharing each negotiation (their acts race on its chain).
+    #[arg(long, default_value_t = 4)]
+    pub clients_per_negotiation: usize,
+    /// How long the clients run.
+    #[arg(long, default_value_t = 20)]
+    pub duration_s: u64,
+    /// Requests each client sends, instead of running for --duration-s.
+    #[arg(long, conflicts_with = "duration_s")]
+    pub requests_per_client: Option<usize>,
+    /// Percentage of requests that are reads; the rest are acts.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub read_share: u8,
+    /// Keep the benchmark database instead of dropping it.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+/// Who the clients act as, in turn: persons `open` accredits, of both parties.
+const PERSONS: [&str; 3] = ["civ.negotiator", "civ.head", "mar.head"];
+const HEADING: &str = "Échange d'informations";
+
+pub async fn run(server_url: &str, args: HttpBenchArgs) -> Result<(), BenchError> {
+    if args.clients == 0 || args.clients_per_negotiation == 0 {
+        return Err("--clients and --clients-per-negotiation must be at least 1".into());
+    }
+    let bench_database = BenchDatabase::create(server_url, "http").await?;
+    let measured = measure(&bench_database, &args).await;
+    if args.keep {
+        println!("kept database {}", bench_database.name);
+    } else {
+        bench_database.drop(server_url).await;
+    }
+    measured
+}
+
+async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result<(), BenchError> {
+    let database = Database::Postgres(bench_database.pool.clone());
+    let negotiations = args.clients.div_ceil(args.clients_per_negotiation);
+    let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
+    for index in 0..negotiations {
+        open(&store, &negotiation_id(index)).await?;
+    }
+    let setup_events = database.count_events().await?;
+    let issued_at = chrono::Utc::now().to_rfc3339();
+    let mut tokens = Vec::with_capacity(args.clients);
+    for client in 0..args.clients {
+        let person = person_of(client);
+        tokens.push(
+            database
+                .issue_token(person, "bench", &issued_at)
+                .await?
+                .token,
+        );
+    }
+
+    let state = Arc::new(AppState::new(database.clone()));
+    let (base_url, server) = spawn_on_loopback(state)
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+
+    println!(
+        "pacta-bench http on PostgreSQL, {} CPU cores: {} clients on {negotiations} negotiations \
+         ({} clients each), {}% reads, {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        args.clients,
+        args.clients_per_negotiation,
+        args.read_share,
+        match args.requests_per_client {
+            Some(requests) => format!("{requests} requests per client"),
+            None => format!("{} s", args.duration_s),
+        }
+    );
+    let plan = Plan {
+        base_url,
+        read_share: args.read_share,
+        end: match args.requests_per_client {
+            Some(requests) => End::After(requests),
+            None => End::At(Instant::now() + Duration::from_secs(args.duration_s)),
+        },
+        failed: AtomicBool::new(false),
+    };
+    let plan = Arc::new(plan);
+    let started = Instant::now();
+    let tasks: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(client, token)| {
+            let negotiation = negotiation_id(client / args.clients_per_negotiation);
+            let plan = Arc::clone(&plan);
+            tokio::spawn(async move {
+                let outcome = drive(&plan, client, &token, &negotiation).await;
+                if outcome.is_err() {
+                    plan.failed.store(true, Ordering::Relaxed);
+                }
+                outcome
+            })
+        })
+        .collect();
+    let mut total = Tally::default();
+    let mut first_error = None;
+    for task in tasks {
+        match task.await? {
+            Ok(tally) => total.merge(tally),
+            Err(error) => {
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    let elapsed = started.elapsed();
+    server.abort();
+    if let Some(error) = first_error {
+        return Err(error);
+    }
+    report(&total, elapsed);
+
+    let verified = verify(&database).await?;
+    let expected = setup_events + total.events_recorded;
+    if verified != expected {
+        return Err(format!(
+            "the ledger holds {verified} events, but setup recorded {setup_events} and the \
+             accepted acts {}",
+            total.events_recorded
+        )
+        .into());
+    }
+    println!(
+        "verified {negotiations} chains, every link: {verified} events = {setup_events} at setup \
+         + {} recorded by {} accepted acts",
+        total.events_recorded,
+        total.commands.len()
+    );
+    Ok(())
+}
+
+struct Plan {
+    base_url: String,
+    read_share: u8,
+    end: End,
+    /// Set when a client fails, so the others stop too.
+    failed: AtomicBool,
+}
+
+enum End {
+    At(Instant),
+    After(usize),
+}
+
+impl Plan {
+    fn goes_on(&self, sent: usize) -> bool {
+        !self.failed.load(Ordering::Relaxed)
+            && match self.end {
+                End::At(end) => Instant::now() < end,
+                End::After(requests) => sent < requests,
+            }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    commands: Vec<Duration>,
+    reads: Vec<Duration>,
+    /// 409s for lost races, each retried under the same command id.
+    conflicts: usize,
+    events_recorded: u64,
+}
+
+impl Tally {
+    fn merge(&mut self, other: Tally) {
+        self.commands.extend(other.commands);
+        self.reads.extend(other.reads);
+        self.conflicts += other.conflicts;
+        self.events_recorded += other.events_recorded;
+    }
+}
+
+#[derive(Deserialize)]
+struct Recorded {
+    replayed: bool,
+    events: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct Refusal {
+    code: String,
+}
+
+/// One client: acts and reads on `negotiation` as the token's person until the plan ends.
+async fn drive(
+    plan: &Plan,
+    client: usize,
+    token: &str,
+    negotiation: &str,
+) -> Result<Tally, BenchError> {
+    let http = reqwest::Client::new();
+    let mut rng = fastrand::Rng::with_seed(client as u64);
+    let mut tally = Tally::default();
+    let mut acts = 0;
+    let mut reads = 0;
+    let negotiation_url = format!("{}/api/negotiations/{negotiation}", plan.base_url);
+    let failure = |what: &str, detail: String| -> BenchError {
+        format!("client {client}: {what} on {negotiation}: {detail}").into()
+    };
+    while plan.goes_on(acts + reads) {
+        if rng.u8(0..100) < plan.read_share {
+            let path = match (reads % 3, acts) {
+                (1, _) => "/history".to_string(),
+                // The clause this client proposed last, once it has proposed one.
+                (2, 1..) => format!("/clauses/{}/history", clause_id(client, (acts - 1) / 3)),
+                _ => "/draft".to_string(),
+            };
+            reads += 1;
+            let begun = Instant::now();
+            let response = http
+                .get(format!("{negotiation_url}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
+            let status = response.status();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
+            tally.reads.push(begun.elapsed());
+            if status != StatusCode::OK {
+                let body = String::from_utf8_lossy(&body);
+                return Err(failure(&format!("GET {path}"), format!("{status}: {body}")));
+            }
+            continue;
+        }
+        let action = act_of(client, acts);
+        let body = serde_json::json!({
+            "command_id": format!("client-{client}-act-{acts}"),
+            "action": action,
+        });
+        acts += 1;
+        loop {
+            let begun = Instant::now();
+            let response = http
+                .post(format!("{negotiation_url}/commands"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .map_err(|e| failure("a command", e.to_string()))?;
+            let status = response.status();
+            let text = response
+                .text()
+                .await
+                .map_err(|e| failure("a command", e.to_string()))?;
+            tally.commands.push(begun.elapsed());
+            if status == StatusCode::CREATED {
+                let recorded: Recorded = serde_json::from_str(&text)
+                    .map_err(|e| failure("a command", format!("unreadable answer {text}: {e}")))?;
+                if recorded.replayed {
+                    return Err(failure("a command", "a fresh command was replayed".into()));
+                }
+                tally.events_recorded += recorded.events.len() as u64;
+                break;
+            }
+            let lost_race = status == StatusCode::CONFLICT
+                && serde_json::from_str::<Refusal>(&text).is_ok_and(|r| r.code == "conflict");
+            if !lost_race {
+                return Err(failure("a command", format!("{status}: {text}")));
+            }
+            tally.conflicts += 1;
+        }
+    }
+    Ok(tally)
+}
+
+fn person_of(client: usize) -> &'static str {
+    PERSONS[client % PERSONS.len()]
+}
+
+fn clause_id(client: usize, clause: usize) -> String {
+    format!("bench-{client:02}-{clause}")
+}
+
+fn clause_text(clause: usize, version: usize) -> String {
+    format!("{CLAUSE_TEXT} ({clause}.{version})")
+}
+
+/// The client's `step`-th act: propose its next clause, comment on it, amend it.
+fn act_of(client: usize, step: usize) -> Action {
+    let clause = step / 3;
+    let clause_id = clause_id(client, clause);
+    match step % 3 {
+        0 => Action::ProposeClause {
+            clause_id,
+            kind: ClauseKind::Article,
+            heading: HEADING.into(),
+            language: "fr".into(),
+            text: clause_text(clause, 0),
+        },
+        1 => Action::Comment {
+            clause_id: Some(clause_id),
+            text: "Les Parties souhaitent préciser les garanties applicables.".into(),
+            internal: client.is_multiple_of(2),
+        },
+        _ => Action::AmendClause {
+            clause_id,
+            base_text_hash: clause_text_hash(HEADING, "fr", &clause_text(clause, 0)),
+            heading: HEADING.into(),
+            language: "fr".into(),
+            text: clause_text(clause, 1),
+        },
+    }
+}
+
+fn report(tally: &Tally, elapsed: Duration) {
+    let seconds = elapsed.as_secs_f64();
+    let requests = tally.commands.len() + tally.reads.len();
+    println!(
+        "{requests} requests in {seconds:.1} s: {:.1} req/s; {} lost races (409, retried); 0 errors",
+        requests as f64 / seconds,
+        tally.conflicts
+    );
+    println!(
+        "{:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "kind", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
+    );
+    for (kind, latencies) in [("command", &tally.commands), ("read", &tally.reads)] {
+        println!(
+            "{kind:<8} {:>8} {:>8.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            latencies.len(),
+            latencies.len() as f64 / seconds,
+            percentile_ms(latencies, 50),
+            percentile_ms(latencies, 90),
+            percentile_ms(latencies, 99),
+            percentile_ms(latencies, 100),
+        );
+    }
+}
+
+/// Recomputes every negotiation's chain from its first event, as `pacta verify` does; returns
+/// how many events the chains hold.
+async fn verify(database: &Database) -> Result<u64, BenchError> {
+    let ledger = Ledger::on(database);
+    let mut events = 0;
+    for id in database
+        .aggregate_ids(<pacta_domain::Negotiation as cqrs_es::Aggregate>::TYPE)
+        .await?
+    {
+        events += ledger.verify(&id).await?.sequence as u64;
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use cqrs_es::Aggregate;
+    use pacta_domain::Negotiation;
+
+    use super::super::{act, opening_commands};
+    use super::*;
+
+    #[test]
+    fn every_client_s_acts_are_accepted_by_the_domain_as_its_person() {
+        let mut state = Negotiation::default();
+        for command in opening_commands("neg") {
+            for event in state.decide(&command).unwrap() {
+                state.apply(event);
+            }
+        }
+        for step in 0..9 {
+            for client in 0..2 * PERSONS.len() {
+                let command = act(person_of(client), act_of(client, step));
+                for event in state.decide(&command).unwrap() {
+                    state.apply(event);
+                }
+            }
+        }
+        let amended = state.clause(&clause_id(5, 1)).unwrap();
+        assert_eq!(
+            amended.text_hash,
+            clause_text_hash(HEADING, "fr", &clause_text(1, 1))
+        );
+    }
+}

@@ -1,0 +1,521 @@
+//! `pacta-bench`: what the hash chain costs, measured against plain postgres-es.
+//!
+//! Every workload runs twice in the same process, against two fresh databases on the same
+//! PostgreSQL server: through `ChainedEventStore` (verifies the whole chain on load, seals on
+//! commit) and through cqrs-es's own `PersistedEventStore` over the same postgres-es repository.
+//! Same aggregate, same commands, same execution loop: the ratio of the two throughputs is the
+//! price of tamper evidence.
+//!
+//! The execution loop is [`execute`], in this crate: the ledger executes only through its own
+//! chained store (`Ledger::execute`), so a loop that runs over any cqrs-es `EventStore` lives
+//! here. It takes the ledger's steps for a command sent without a command id (load, decide,
+//! stamp who acted with a fresh id and the command's fingerprint, commit, and after a lost race
+//! pause a random moment within the ledger's bounds and start again from a fresh load); what it
+//! leaves out, looking up a client-chosen command id to replay, costs nothing on that path. So
+//! what differs between the two runs is the store alone, which is what is measured.
+//!
+//! Workloads:
+//! - 1, 8 and 32 concurrent writers over 64 negotiations (each writer owns its negotiations, so
+//!   the figures measure the store, not lost races): a cycle of propose, comment, amend, agree;
+//! - one writer on a single negotiation already holding 1,000 and then 10,000 events (seeded by
+//!   committing batches straight to the store, then measured command by command).
+//!
+//! The other workloads are subcommands: `views`, `journal`, `audit` and `http`.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore};
+use pacta_domain::{
+    clause_text_hash, Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Party,
+    Role,
+};
+use pacta_ledger::store::{postgres_url_with_database, ChainedEventStore, Database};
+use pacta_ledger::{command_sha256, commit_stamped, retry_pause, stamp};
+use postgres_es::PostgresEventRepository;
+use sqlx::Connection;
+
+mod audit;
+mod http;
+mod journal;
+mod views;
+
+// The shipped binary's allocator, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Every failure of a benchmark, reported as one line.
+type BenchError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Pacta's benchmarks, on scratch databases created on the PostgreSQL server named by --store.
+///
+/// Without a workload: command throughput and latency, chained against plain postgres-es.
+#[derive(Parser, Debug)]
+#[command(name = "pacta-bench", version)]
+pub struct BenchArgs {
+    /// PostgreSQL server to measure on: postgres://USER@HOST/DB (a user allowed to create
+    /// databases).
+    #[arg(long, env = "PACTA_STORE", global = true)]
+    pub store: Option<String>,
+    /// A single workload instead of the command benchmark.
+    #[command(subcommand)]
+    pub workload: Option<Workload>,
+    /// Commands measured at each concurrency level (1, 8, 32 writers).
+    #[arg(long, default_value_t = 2_000)]
+    pub commands: usize,
+    /// Commands measured on each large single negotiation.
+    #[arg(long, default_value_t = 200)]
+    pub single_commands: usize,
+    /// Sizes of the single negotiations, in events, before measuring.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+    pub single_sizes: Vec<usize>,
+    /// Keep the benchmark databases instead of dropping them.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Workload {
+    /// Stored views: full rebuild throughput, and read latency of a large negotiation's draft.
+    Views(views::ViewsBenchArgs),
+    /// The journal: what a checkpoint and its proofs cost over a large journal.
+    Journal(journal::JournalBenchArgs),
+    /// Audit bundles: offline verification throughput on one core.
+    Audit(audit::AuditBenchArgs),
+    /// The HTTP service under concurrent clients: throughput and latency of acts and reads.
+    Http(http::HttpBenchArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(BenchArgs::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("pacta-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+const NEGOTIATIONS: usize = 64;
+const WRITER_LEVELS: [usize; 3] = [1, 8, 32];
+/// One connection per writer, for each of the two stores.
+const MAX_WRITERS: usize = 32;
+/// Events committed per batch when seeding a large negotiation.
+const SEED_BATCH_EVENTS: usize = 500;
+const CLAUSE_TEXT: &str = "Les Parties échangent, par l'intermédiaire de leurs points focaux désignés, les informations utiles à la prévention de la traite des personnes, à l'identification des victimes et à la poursuite des auteurs, dans le respect de leur législation nationale relative à la protection des données à caractère personnel.";
+
+async fn run(args: BenchArgs) -> Result<(), BenchError> {
+    let store_url = match &args.store {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            url.as_str()
+        }
+        Some(url) => {
+            let scheme = url.split(':').next().unwrap_or_default();
+            return Err(format!(
+                "benchmarks run on PostgreSQL only, not on a '{scheme}' store: pass --store \
+                 postgres://USER@HOST/DB (a user allowed to create databases)"
+            )
+            .into());
+        }
+        None => {
+            return Err(
+                "no store: pass --store postgres://USER@HOST/DB (or set PACTA_STORE), \
+                 a user allowed to create databases"
+                    .into(),
+            )
+        }
+    };
+    match args.workload {
+        Some(Workload::Views(args)) => return views::run(store_url, args).await,
+        Some(Workload::Journal(args)) => return journal::run(store_url, args).await,
+        Some(Workload::Audit(args)) => return audit::run(store_url, args).await,
+        Some(Workload::Http(args)) => return http::run(store_url, args).await,
+        None => {}
+    }
+    let server_url = store_url;
+    let databases = [
+        BenchDatabase::create(server_url, "chained").await?,
+        BenchDatabase::create(server_url, "plain").await?,
+    ];
+    let repo = |i: usize| PostgresEventRepository::new(databases[i].pool.clone());
+    let chained = Arc::new(ChainedEventStore::new(repo(0)));
+    let plain = Arc::new(PersistedEventStore::<_, Negotiation>::new_event_store(
+        repo(1),
+    ));
+    let steps: [Arc<Vec<AtomicUsize>>; 2] =
+        std::array::from_fn(|_| Arc::new((0..NEGOTIATIONS).map(|_| AtomicUsize::new(0)).collect()));
+
+    println!(
+        "pacta-bench on PostgreSQL, {} CPU cores. Stores: chained (the ledger: verifies the whole \
+         chain on every load, seals on commit), plain (postgres-es, same aggregate, no chain).",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{:<40} {:<13} {:>8} {:>9} {:>8} {:>8} {:>10}",
+        "workload", "store", "commands", "cmds/s", "p50 ms", "p99 ms", "vs plain"
+    );
+    for id in (0..NEGOTIATIONS).map(negotiation_id) {
+        open(chained.as_ref(), &id).await?;
+        open(plain.as_ref(), &id).await?;
+    }
+    for writers in WRITER_LEVELS {
+        let label = format!("{writers} writer(s), {NEGOTIATIONS} negotiations");
+        let measured = [
+            concurrent(&chained, &steps[0], writers, args.commands).await?,
+            concurrent(&plain, &steps[1], writers, args.commands).await?,
+        ];
+        report(&label, &measured);
+    }
+    for (index, &size) in args.single_sizes.iter().enumerate() {
+        let id = format!("single-{index}");
+        seed(chained.as_ref(), &id, size).await?;
+        seed(plain.as_ref(), &id, size).await?;
+        let label = format!("1 negotiation of {size} events, 1 writer");
+        let measured = [
+            single(chained.as_ref(), &id, args.single_commands).await?,
+            single(plain.as_ref(), &id, args.single_commands).await?,
+        ];
+        report(&label, &measured);
+    }
+    println!(
+        "vs plain = throughput / plain postgres-es throughput on the same workload (target >= 0.8)"
+    );
+    for database in databases {
+        if args.keep {
+            println!("kept database {}", database.name);
+        } else {
+            database.drop(server_url).await;
+        }
+    }
+    Ok(())
+}
+
+struct BenchDatabase {
+    name: String,
+    pool: sqlx::PgPool,
+}
+
+impl BenchDatabase {
+    async fn create(server_url: &str, flavour: &str) -> Result<BenchDatabase, BenchError> {
+        let name = format!("pacta_bench_{flavour}_{}", std::process::id());
+        let bench_error = |e: sqlx::Error| {
+            BenchError::from(format!("cannot create benchmark database {name}: {e}"))
+        };
+        let mut admin = sqlx::PgConnection::connect(server_url)
+            .await
+            .map_err(bench_error)?;
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut admin)
+            .await
+            .map_err(bench_error)?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .map_err(bench_error)?;
+        let url = postgres_url_with_database(server_url, &name);
+        let Database::Postgres(pool) =
+            Database::connect_with_pool(&url, MAX_WRITERS as u32).await?
+        else {
+            unreachable!("a postgres:// URL opens PostgreSQL")
+        };
+        Ok(BenchDatabase { name, pool })
+    }
+
+    async fn drop(self, server_url: &str) {
+        self.pool.close().await;
+        if let Ok(mut admin) = sqlx::PgConnection::connect(server_url).await {
+            let _ = sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut admin)
+            .await;
+        }
+    }
+}
+
+fn negotiation_id(index: usize) -> String {
+    format!("bench-{index:02}")
+}
+
+fn act(actor: &str, action: Action) -> NegotiationCommand {
+    NegotiationCommand {
+        actor: actor.to_string(),
+        action,
+    }
+}
+
+/// Opens a benchmark negotiation between CIV and MAR, heads `civ.head` and `mar.head`.
+fn open_action(id: &str) -> Action {
+    let party = |code: &str, head: &str| Party::new(code, code, head, head);
+    Action::OpenNegotiation {
+        negotiation_id: id.into(),
+        title: "Benchmark memorandum".into(),
+        instrument_kind: InstrumentKind::Mou,
+        parties: vec![party("CIV", "civ.head"), party("MAR", "mar.head")],
+        facilitator: None,
+        languages: vec!["fr".into()],
+        language_responsibility: Default::default(),
+        entry_into_force_rule: None,
+        termination_notice_months: None,
+        provisional_application: false,
+    }
+}
+
+/// What every benchmark negotiation starts with: opened by CIV's head, who accredits CIV's
+/// negotiator.
+fn opening_commands(id: &str) -> [NegotiationCommand; 2] {
+    let accredit = Action::AccreditDelegate {
+        person: "civ.negotiator".into(),
+        name: "Negotiator".into(),
+        party: "CIV".into(),
+        role: Role::Negotiator,
+        signing: None,
+    };
+    [act("civ.head", open_action(id)), act("civ.head", accredit)]
+}
+
+/// Opens a benchmark negotiation; returns how many events that recorded.
+async fn open<ES: EventStore<Negotiation>>(store: &ES, id: &str) -> Result<usize, BenchError> {
+    let mut recorded = 0;
+    for command in opening_commands(id) {
+        recorded += execute(store, id, command).await?;
+    }
+    Ok(recorded)
+}
+
+/// Executes one command on any cqrs-es store, as `Ledger::execute` does on the chained store for
+/// a command sent without a command id: load, decide, stamp (who acted, a fresh command id, the
+/// command's fingerprint), commit; after a lost race, pause a random moment and start again from
+/// a fresh load, for at most the ledger's retry budget. Returns how many events it recorded.
+async fn execute<ES: EventStore<Negotiation>>(
+    store: &ES,
+    negotiation_id: &str,
+    command: NegotiationCommand,
+) -> Result<usize, BenchError> {
+    let command_id = uuid::Uuid::new_v4().to_string();
+    let fingerprint = command_sha256(&command);
+    let started = Instant::now();
+    let budget = Duration::from_millis(pacta_ledger::RETRY_BUDGET_MS);
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let mut loaded = store.load_aggregate(negotiation_id).await?;
+        let aggregate = loaded.aggregate();
+        let acting_as = aggregate.acting_as(&command);
+        let sink = EventSink::default();
+        aggregate
+            .handle(command.clone(), &(), &sink)
+            .await
+            .map_err(|reason| format!("negotiation '{negotiation_id}': refused: {reason}"))?;
+        let events = sink.collect().await;
+        let acting_as = acting_as.expect("invariant: an accepted command has an accredited actor");
+        match commit_stamped(store, events, loaded, acting_as, &command_id, &fingerprint).await {
+            Ok(recorded) => return Ok(recorded.len()),
+            Err(AggregateError::AggregateConflict) if started.elapsed() >= budget => {
+                return Err(format!(
+                    "negotiation '{negotiation_id}': {attempt} attempts over {} ms lost the race \
+                     to other writers",
+                    started.elapsed().as_millis()
+                )
+                .into());
+            }
+            Err(AggregateError::AggregateConflict) => {
+                tokio::time::sleep(retry_pause(attempt)).await;
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+}
+
+/// The `step`-th command of the benchmark cycle on one negotiation: propose clause `c<k>`,
+/// comment on it, amend it, agree the amended wording.
+fn cycle_command(step: usize) -> NegotiationCommand {
+    const HEADING: &str = "Échange d'informations";
+    let clause_id = format!("c{}", step / 4);
+    let amended = format!("{CLAUSE_TEXT} (révision {})", step / 4);
+    match step % 4 {
+        0 => act(
+            "civ.negotiator",
+            Action::ProposeClause {
+                clause_id,
+                kind: ClauseKind::Article,
+                heading: HEADING.into(),
+                language: "fr".into(),
+                text: CLAUSE_TEXT.into(),
+            },
+        ),
+        1 => act(
+            "civ.negotiator",
+            Action::Comment {
+                clause_id: Some(clause_id),
+                text:
+                    "Le Maroc souhaite préciser les garanties applicables aux données personnelles."
+                        .into(),
+                internal: false,
+            },
+        ),
+        2 => act(
+            "civ.negotiator",
+            Action::AmendClause {
+                clause_id,
+                base_text_hash: clause_text_hash(HEADING, "fr", CLAUSE_TEXT),
+                heading: HEADING.into(),
+                language: "fr".into(),
+                text: amended,
+            },
+        ),
+        _ => act(
+            "civ.head",
+            Action::AgreeClause {
+                clause_id,
+                text_hash: clause_text_hash(HEADING, "fr", &amended),
+                ad_referendum: false,
+            },
+        ),
+    }
+}
+
+struct Measured {
+    commands: usize,
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Measured {
+    fn per_second(&self) -> f64 {
+        self.commands as f64 / self.elapsed.as_secs_f64()
+    }
+
+    fn percentile_ms(&self, percent: usize) -> f64 {
+        percentile_ms(&self.latencies, percent)
+    }
+}
+
+/// The `percent`-th percentile of `latencies`, in milliseconds.
+fn percentile_ms(latencies: &[Duration], percent: usize) -> f64 {
+    let mut sorted = latencies.to_vec();
+    sorted.sort_unstable();
+    let index = (sorted.len() * percent / 100).min(sorted.len().saturating_sub(1));
+    sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1_000.0)
+}
+
+fn report(label: &str, measured: &[Measured; 2]) {
+    let plain = measured[1].per_second();
+    for (store, m) in ["chained", "plain"].iter().zip(measured) {
+        println!(
+            "{label:<40} {store:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2}",
+            m.commands,
+            m.per_second(),
+            m.percentile_ms(50),
+            m.percentile_ms(99),
+            m.per_second() / plain,
+        );
+    }
+}
+
+/// `writers` tasks, each owning every `writers`-th negotiation, share `commands` commands.
+/// `steps` holds each negotiation's place in its cycle across levels.
+async fn concurrent<ES>(
+    store: &Arc<ES>,
+    steps: &Arc<Vec<AtomicUsize>>,
+    writers: usize,
+    commands: usize,
+) -> Result<Measured, BenchError>
+where
+    ES: EventStore<Negotiation> + 'static,
+    ES::AC: Send,
+{
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..writers)
+        .map(|writer| {
+            let store = Arc::clone(store);
+            let steps = Arc::clone(steps);
+            let owned: Vec<usize> = (writer..NEGOTIATIONS).step_by(writers).collect();
+            let share = commands / writers + usize::from(writer < commands % writers);
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(share);
+                for i in 0..share {
+                    let index = owned[i % owned.len()];
+                    let step = steps[index].fetch_add(1, Ordering::Relaxed);
+                    let command = cycle_command(step);
+                    let begun = Instant::now();
+                    execute(store.as_ref(), &negotiation_id(index), command).await?;
+                    latencies.push(begun.elapsed());
+                }
+                Ok::<_, BenchError>(latencies)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(commands);
+    for task in tasks {
+        latencies.extend(task.await??);
+    }
+    Ok(Measured {
+        commands,
+        elapsed: started.elapsed(),
+        latencies,
+    })
+}
+
+/// Commits `events` comment events to a fresh negotiation in large batches, straight through the
+/// store, so that seeding 10,000 events does not cost 10,000 full loads.
+async fn seed<ES: EventStore<Negotiation>>(
+    store: &ES,
+    id: &str,
+    events: usize,
+) -> Result<(), BenchError> {
+    let mut seeded = open(store, id).await?;
+    let author = pacta_domain::Delegate {
+        person: "civ.negotiator".into(),
+        name: "Negotiator".into(),
+        party: "CIV".into(),
+        role: Role::Negotiator,
+        signing: None,
+    };
+    while seeded < events {
+        let batch = SEED_BATCH_EVENTS.min(events - seeded);
+        let context = store.load_aggregate(id).await?;
+        let comments = (0..batch)
+            .map(|i| pacta_domain::NegotiationEvent::Commented {
+                clause_id: None,
+                text: format!("{CLAUSE_TEXT} ({})", seeded + i),
+                internal: false,
+            })
+            .collect();
+        store
+            .commit(
+                comments,
+                context,
+                stamp(author.clone(), &uuid::Uuid::new_v4().to_string(), None),
+            )
+            .await?;
+        seeded += batch;
+    }
+    Ok(())
+}
+
+async fn single<ES: EventStore<Negotiation>>(
+    store: &ES,
+    id: &str,
+    commands: usize,
+) -> Result<Measured, BenchError> {
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(commands);
+    for step in 0..commands {
+        let begun = Instant::now();
+        execute(store, id, cycle_command(step)).await?;
+        latencies.push(begun.elapsed());
+    }
+    Ok(Measured {
+        commands,
+        elapsed: started.elapsed(),
+        latencies,
+    })
+}

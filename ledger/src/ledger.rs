@@ -1,0 +1,400 @@
+//! The ledger: executes negotiating acts against the chained store and reads them back verified.
+//!
+//! This is where identity and time meet the pure domain: the ledger stamps each accepted
+//! command's events with who acted, in which capacity, when, and under which command id. It
+//! retries a command that lost a race for the next sequence, from a fresh load, for a bounded
+//! time, so concurrent delegates never overwrite each other and never see a spurious failure
+//! under ordinary contention, however slow the machine.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use cqrs_es::event_sink::EventSink;
+use cqrs_es::persist::PersistedEventRepository;
+use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
+use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
+use pacta_domain::metadata;
+use pacta_domain::{
+    Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent,
+};
+use pacta_verify::chain::{ChainError, ChainHead};
+
+use crate::store::{ChainedEventStore, Checked, Database, LoadError, RecordedCommand};
+
+/// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
+/// to sit in every event's metadata.
+pub const MAX_COMMAND_ID_BYTES: usize = 128;
+/// How long a command keeps retrying lost races before it is reported as a conflict. A budget
+/// in time rather than in attempts: a race is lost only because another writer committed, so
+/// retrying always makes progress, but how many attempts that takes depends on how loaded the
+/// machine is (a fixed 32 attempts ran out on a busy two-core CI runner). Thirty seconds is
+/// longer than any contention between delegates, short enough for a person to be told.
+pub const RETRY_BUDGET_MS: u64 = 30_000;
+/// Retries pause a random time up to `RETRY_BASE_MS × 2^attempt`, capped ("full jitter"), so
+/// writers that lost together do not collide again in lockstep. The cap is a few times the cost
+/// of one load-decide-commit on a loaded machine, so that sixteen writers spread out.
+pub const RETRY_BASE_MS: u64 = 1;
+pub const RETRY_MAX_PAUSE_MS: u64 = 250;
+
+/// A failure of the database underneath, kept with its cause.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("negotiation '{negotiation_id}': refused: {reason}")]
+    Refused {
+        negotiation_id: String,
+        reason: NegotiationError,
+    },
+    #[error("command id '{0}' is invalid: use 1 to 128 printable ASCII characters without spaces")]
+    InvalidCommandId(String),
+    #[error("negotiation '{0}' does not exist; open it first (pacta open)")]
+    UnknownNegotiation(String),
+    #[error("the command opens negotiation '{in_command}' but was addressed to '{addressed}'")]
+    WrongNegotiation {
+        addressed: String,
+        in_command: String,
+    },
+    #[error(
+        "the command produced {count} events; the limit is {max_events_per_command} per command"
+    )]
+    TooManyEvents {
+        count: usize,
+        max_events_per_command: usize,
+    },
+    #[error("negotiation '{negotiation_id}': {attempts} attempts over {waited_ms} ms lost the race to other writers; nothing was recorded, try again")]
+    Conflict {
+        negotiation_id: String,
+        attempts: u32,
+        waited_ms: u128,
+    },
+    #[error("{0}; the negotiation is not acted on until the ledger is restored from a verified copy (run pacta verify)")]
+    Integrity(ChainError),
+    #[error("command id '{command_id}' was already used in negotiation '{negotiation_id}' for a different command; choose a new command id")]
+    CommandIdReused {
+        negotiation_id: String,
+        command_id: String,
+    },
+    #[error("the event store failed: {0}; check that the database is running and reachable")]
+    Storage(#[source] BoxError),
+}
+
+impl LedgerError {
+    fn from_store(negotiation_id: &str, error: AggregateError<NegotiationError>) -> LedgerError {
+        match error {
+            AggregateError::UserError(reason) => LedgerError::Refused {
+                negotiation_id: negotiation_id.to_string(),
+                reason,
+            },
+            AggregateError::UnexpectedError(inner) => match inner.downcast::<ChainError>() {
+                Ok(chain) => LedgerError::Integrity(*chain),
+                Err(other) => LedgerError::Storage(other),
+            },
+            AggregateError::DatabaseConnectionError(e)
+            | AggregateError::DeserializationError(e) => LedgerError::Storage(e),
+            AggregateError::AggregateConflict => LedgerError::Conflict {
+                negotiation_id: negotiation_id.to_string(),
+                attempts: 1,
+                waited_ms: 0,
+            },
+        }
+    }
+}
+
+impl From<LoadError> for LedgerError {
+    fn from(error: LoadError) -> Self {
+        match error {
+            LoadError::Integrity(chain) => LedgerError::Integrity(chain),
+            LoadError::Storage(e) => LedgerError::Storage(Box::new(e)),
+        }
+    }
+}
+
+/// Who performed a command, and under which id; the ledger adds the time.
+#[derive(Clone, Debug, Default)]
+pub struct CommandContext {
+    /// Client-chosen id of the command; a fresh UUID when absent. A command sent again under
+    /// the id it was accepted with is not recorded twice: the original events are returned.
+    pub command_id: Option<String>,
+}
+
+/// What executing a command did: the events it recorded, or, for a retry of a command already
+/// accepted under the same command id, the events recorded the first time.
+#[derive(Debug)]
+pub struct Executed {
+    pub events: Vec<EventEnvelope<Negotiation>>,
+    pub replayed: bool,
+}
+
+/// The ledger on one database: executes commands and reads negotiations back verified. Which
+/// database is a value, not a type parameter, so the CLI, the service and the tests hold one
+/// concrete type; the work below is generic over cqrs-es's repositories.
+pub struct Ledger {
+    store: ChainedStore,
+}
+
+enum ChainedStore {
+    Postgres(ChainedEventStore<postgres_es::PostgresEventRepository>),
+    Sqlite(ChainedEventStore<sqlite_es::SqliteEventRepository>),
+}
+
+/// Runs the same code on whichever chained store the ledger has.
+macro_rules! on_store {
+    ($ledger:expr, |$store:ident| $body:expr) => {
+        match &$ledger.store {
+            ChainedStore::Postgres($store) => $body,
+            ChainedStore::Sqlite($store) => $body,
+        }
+    };
+}
+
+impl Ledger {
+    pub fn on(database: &Database) -> Ledger {
+        let store = match database {
+            Database::Postgres(pool) => ChainedStore::Postgres(ChainedEventStore::new(
+                postgres_es::PostgresEventRepository::new(pool.clone()),
+            )),
+            Database::Sqlite(pool) => ChainedStore::Sqlite(ChainedEventStore::new(
+                sqlite_es::SqliteEventRepository::new(pool.clone()),
+            )),
+        };
+        Ledger { store }
+    }
+
+    /// Executes one command: load (every link verified), decide, stamp, commit, and retry from
+    /// a fresh load when another writer took the sequence first. A client-chosen command id
+    /// makes the command idempotent: a retry gets back the events first recorded under it.
+    pub async fn execute(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        context: &CommandContext,
+    ) -> Result<Executed, LedgerError> {
+        on_store!(self, |store| execute(
+            store,
+            negotiation_id,
+            command,
+            context
+        )
+        .await)
+    }
+
+    /// The negotiation's events, every link verified. Unknown negotiations are an error.
+    pub async fn events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        let events = on_store!(self, |store| {
+            EventStore::<Negotiation>::load_events(store, negotiation_id).await
+        })
+        .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        if events.is_empty() {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        Ok(events)
+    }
+
+    /// The negotiation's events up to its first bad link, and that link's fault, if any.
+    /// Unknown negotiations are an error.
+    pub async fn checked_events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Checked<Negotiation>, LedgerError> {
+        let checked = on_store!(self, |store| {
+            store.load_checked::<Negotiation>(negotiation_id).await
+        })?;
+        if checked.events.is_empty() && checked.broken.is_none() {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        Ok(checked)
+    }
+
+    /// Recomputes the negotiation's chain from its first event.
+    pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
+        let (_, head) = on_store!(self, |store| {
+            store.load_verified::<Negotiation>(negotiation_id).await
+        })?;
+        Ok(head)
+    }
+}
+
+/// The metadata recorded with every event of one command: who, in which capacity, when, and
+/// under which command id. The clock is read here, never in the domain.
+/// `command_sha256` is absent only for events a benchmark seeds without a command.
+/// Public for that benchmark, which seeds long histories straight into the store.
+pub fn stamp(
+    acting_as: Delegate,
+    command_id: &str,
+    command_sha256: Option<&str>,
+) -> HashMap<String, String> {
+    let mut metadata = HashMap::from([
+        (
+            metadata::RECORDED_AT.to_string(),
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        ),
+        (metadata::ACTOR.to_string(), acting_as.person),
+        (metadata::PARTY.to_string(), acting_as.party),
+        (metadata::ROLE.to_string(), acting_as.role.to_string()),
+        (metadata::COMMAND_ID.to_string(), command_id.to_string()),
+    ]);
+    if let Some(fingerprint) = command_sha256 {
+        metadata.insert(metadata::COMMAND_SHA256.to_string(), fingerprint.into());
+    }
+    metadata
+}
+
+/// The fingerprint of a command: hex SHA-256 of its RFC 8785 canonical JSON.
+pub fn command_sha256(command: &NegotiationCommand) -> String {
+    use sha2::Digest;
+    let canonical = serde_json_canonicalizer::to_vec(command)
+        .expect("invariant: a command is plain JSON (strings, numbers, maps)");
+    hex::encode(sha2::Sha256::digest(canonical))
+}
+
+/// Commits the `events` a command decided on the aggregate `loaded` from, stamped with who acted,
+/// the command id and the command's fingerprint. On any cqrs-es store: the benchmark commits the
+/// same way on plain postgres-es.
+pub async fn commit_stamped<ES: EventStore<Negotiation>>(
+    store: &ES,
+    events: Vec<NegotiationEvent>,
+    loaded: ES::AC,
+    acting_as: Delegate,
+    command_id: &str,
+    fingerprint: &str,
+) -> Result<Vec<EventEnvelope<Negotiation>>, AggregateError<NegotiationError>> {
+    store
+        .commit(
+            events,
+            loaded,
+            stamp(acting_as, command_id, Some(fingerprint)),
+        )
+        .await
+}
+
+/// How long to pause after losing a race on attempt `attempt` (from 1) before the next: a random
+/// time up to `RETRY_BASE_MS × 2^attempt`, capped at `RETRY_MAX_PAUSE_MS`.
+pub fn retry_pause(attempt: u32) -> Duration {
+    let ceiling_ms = (RETRY_BASE_MS << attempt.min(16)).min(RETRY_MAX_PAUSE_MS);
+    Duration::from_millis(fastrand::u64(0..=ceiling_ms))
+}
+
+/// `Ledger::execute`. Each attempt, in the load the commit builds on, looks for events already
+/// recorded under the command id.
+/// Looking in that load closes the race between two copies of one command: if the other copy
+/// commits after our load, our commit conflicts on the sequence, and the next attempt finds its
+/// events.
+async fn execute<R: PersistedEventRepository>(
+    store: &ChainedEventStore<R>,
+    negotiation_id: &str,
+    command: NegotiationCommand,
+    context: &CommandContext,
+) -> Result<Executed, LedgerError> {
+    if let Action::OpenNegotiation {
+        negotiation_id: in_command,
+        ..
+    } = &command.action
+    {
+        if in_command != negotiation_id {
+            return Err(LedgerError::WrongNegotiation {
+                addressed: negotiation_id.to_string(),
+                in_command: in_command.clone(),
+            });
+        }
+    }
+    let command_id = match &context.command_id {
+        Some(id)
+            if (1..=MAX_COMMAND_ID_BYTES).contains(&id.len())
+                && id.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            id.clone()
+        }
+        Some(id) => return Err(LedgerError::InvalidCommandId(id.chars().take(40).collect())),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
+    let fingerprint = command_sha256(&command);
+    let started = tokio::time::Instant::now();
+    let budget = Duration::from_millis(RETRY_BUDGET_MS);
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let mut loaded = EventStore::<Negotiation>::load_aggregate(store, negotiation_id)
+            .await
+            .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        if context.command_id.is_some() {
+            if let Some(recorded) = loaded.recorded_command(&command_id).cloned() {
+                let events =
+                    replay(store, negotiation_id, &command_id, recorded, &fingerprint).await?;
+                return Ok(Executed {
+                    events,
+                    replayed: true,
+                });
+            }
+        }
+        let aggregate = loaded.aggregate();
+        if !aggregate.is_open() && !matches!(command.action, Action::OpenNegotiation { .. }) {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        let acting_as = aggregate.acting_as(&command);
+        let sink = EventSink::default();
+        aggregate
+            .handle(command.clone(), &(), &sink)
+            .await
+            .map_err(|reason| LedgerError::Refused {
+                negotiation_id: negotiation_id.to_string(),
+                reason,
+            })?;
+        let events = sink.collect().await;
+        if events.len() > MAX_EVENTS_PER_COMMAND {
+            return Err(LedgerError::TooManyEvents {
+                count: events.len(),
+                max_events_per_command: MAX_EVENTS_PER_COMMAND,
+            });
+        }
+        let acting_as = acting_as.expect("invariant: an accepted command has an accredited actor");
+        match commit_stamped(store, events, loaded, acting_as, &command_id, &fingerprint).await {
+            Ok(events) => {
+                return Ok(Executed {
+                    events,
+                    replayed: false,
+                })
+            }
+            Err(AggregateError::AggregateConflict) if started.elapsed() >= budget => {
+                return Err(LedgerError::Conflict {
+                    negotiation_id: negotiation_id.to_string(),
+                    attempts: attempt,
+                    waited_ms: started.elapsed().as_millis(),
+                });
+            }
+            Err(AggregateError::AggregateConflict) => {
+                tokio::time::sleep(retry_pause(attempt)).await;
+            }
+            Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),
+        }
+    }
+}
+
+/// The events first recorded under `command_id`, for a retry; an error if they record another
+/// command. Events recorded before fingerprints were kept carry none; they are taken as the same
+/// command, as a retry is by far the likelier reason to send an id again.
+async fn replay<R: PersistedEventRepository>(
+    store: &ChainedEventStore<R>,
+    negotiation_id: &str,
+    command_id: &str,
+    recorded: RecordedCommand,
+    fingerprint: &str,
+) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+    if recorded.fingerprint.is_some_and(|f| f != fingerprint) {
+        return Err(LedgerError::CommandIdReused {
+            negotiation_id: negotiation_id.to_string(),
+            command_id: command_id.to_string(),
+        });
+    }
+    Ok(
+        EventStore::<Negotiation>::load_events(store, negotiation_id)
+            .await
+            .map_err(|e| LedgerError::from_store(negotiation_id, e))?
+            .into_iter()
+            .filter(|e| recorded.sequences.contains(&e.sequence))
+            .collect(),
+    )
+}

@@ -1,0 +1,23 @@
+//! Pacta's ledger: where commands meet storage.
+//!
+//! - [`store`]: the databases (embedded SQLite by default, PostgreSQL in production), the
+//!   chained cqrs-es event store that verifies every link on load and seals every commit, the
+//!   journal's tables and the service's bearer tokens;
+//! - [`Ledger`]: executes a command (load, decide with the domain, stamp who and when, commit,
+//!   retry a lost race) and reads a negotiation's events back verified;
+//! - [`views`]: the projector that keeps the stored views and the journal's leaves in commit
+//!   order, each batch with its checkpoint in one transaction;
+//! - [`journal`]: signed checkpoints, co-signatures, proofs and audit bundles over the store.
+//!
+//! The rules live in `pacta-domain`, the folds in `pacta-projections`, the formats in
+//! `pacta-verify`; this crate does the I/O around them and knows nothing of the CLI or HTTP.
+
+pub mod journal;
+mod ledger;
+pub mod store;
+pub mod views;
+
+pub use ledger::{
+    command_sha256, commit_stamped, retry_pause, stamp, CommandContext, Executed, Ledger,
+    LedgerError, MAX_COMMAND_ID_BYTES, RETRY_BASE_MS, RETRY_BUDGET_MS, RETRY_MAX_PAUSE_MS,
+};

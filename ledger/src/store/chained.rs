@@ -1,0 +1,219 @@
+//! An event store that seals every event into its negotiation's hash chain.
+//!
+//! `ChainedEventStore` implements cqrs-es's `EventStore` over any `PersistedEventRepository`
+//! (postgres-es on PostgreSQL, sqlite-es embedded). Every load reads the negotiation's whole
+//! stream and verifies every link before the aggregate is rebuilt, so a damaged stream is never
+//! acted on; it seals new events from the head it just verified, so committing costs no extra
+//! read. Two writers that loaded the same head race for the same sequence; the repository's
+//! primary key lets exactly one win and the other gets `AggregateError::AggregateConflict`.
+
+use std::collections::HashMap;
+
+use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
+use cqrs_es::{
+    Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
+};
+
+use pacta_domain::metadata;
+
+use pacta_verify::chain::{self, ChainError, ChainHead};
+
+pub struct ChainedEventStore<R> {
+    repo: R,
+}
+
+/// The aggregate rebuilt from a verified stream, the head its next event must link to, and the
+/// commands its events record, so a retry is recognised from this one read of the stream.
+pub struct ChainedContext<A> {
+    aggregate_id: String,
+    aggregate: A,
+    head: ChainHead,
+    commands: HashMap<String, RecordedCommand>,
+}
+
+/// The events one command id recorded: their sequences, and the command's fingerprint
+/// (`command_sha256`; absent on events recorded before fingerprints were kept).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordedCommand {
+    pub fingerprint: Option<String>,
+    pub sequences: Vec<usize>,
+}
+
+impl<A: Aggregate> AggregateContext<A> for ChainedContext<A> {
+    fn aggregate(&mut self) -> &mut A {
+        &mut self.aggregate
+    }
+}
+
+impl<A> ChainedContext<A> {
+    pub fn head(&self) -> ChainHead {
+        self.head
+    }
+
+    /// What the stream recorded under `command_id`, if anything.
+    pub fn recorded_command(&self, command_id: &str) -> Option<&RecordedCommand> {
+        self.commands.get(command_id)
+    }
+}
+
+/// A stream checked link by link: the events up to the first bad link, and that link's fault.
+pub struct Checked<A: Aggregate> {
+    pub events: Vec<EventEnvelope<A>>,
+    pub head: ChainHead,
+    pub broken: Option<ChainError>,
+}
+
+/// Why a stream could not be read as a verified chain.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Integrity(#[from] ChainError),
+    #[error("cannot read the event store: {0}")]
+    Storage(#[from] cqrs_es::persist::PersistenceError),
+}
+
+impl<R: PersistedEventRepository> ChainedEventStore<R> {
+    pub fn new(repo: R) -> Self {
+        Self { repo }
+    }
+
+    /// The stored events of one aggregate, each link checked, in sequence order.
+    pub async fn load_verified<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<(Vec<SerializedEvent>, ChainHead), LoadError> {
+        let events = self.repo.get_events::<A>(aggregate_id).await?;
+        let head = chain::verify_stream(aggregate_id, &events)?;
+        Ok((events, head))
+    }
+
+    /// The longest verified prefix of one aggregate's stream, and where and why the rest fails
+    /// to verify, if it does: what a reader needs to show which events still hold.
+    pub async fn load_checked<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Checked<A>, LoadError> {
+        let events = self.repo.get_events::<A>(aggregate_id).await?;
+        let mut head = ChainHead::EMPTY;
+        let mut broken = None;
+        let mut verified = 0;
+        for event in &events {
+            match chain::verify_next(aggregate_id, head, event) {
+                Ok(next) => {
+                    head = next;
+                    verified += 1;
+                }
+                Err(error) => {
+                    broken = Some(error);
+                    break;
+                }
+            }
+        }
+        let mut events = events;
+        events.truncate(verified);
+        let envelopes = events
+            .into_iter()
+            .map(EventEnvelope::<A>::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Checked {
+            events: envelopes,
+            head,
+            broken,
+        })
+    }
+
+    async fn load_envelopes<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<(Vec<EventEnvelope<A>>, ChainHead), AggregateError<A::Error>> {
+        let (events, head) = self
+            .load_verified::<A>(aggregate_id)
+            .await
+            .map_err(|e| match e {
+                LoadError::Integrity(e) => AggregateError::UnexpectedError(Box::new(e)),
+                LoadError::Storage(e) => e.into(),
+            })?;
+        let envelopes = events
+            .into_iter()
+            .map(EventEnvelope::<A>::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((envelopes, head))
+    }
+}
+
+impl<A, R> EventStore<A> for ChainedEventStore<R>
+where
+    A: Aggregate,
+    R: PersistedEventRepository,
+{
+    type AC = ChainedContext<A>;
+
+    async fn load_events(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        Ok(self.load_envelopes::<A>(aggregate_id).await?.0)
+    }
+
+    async fn load_aggregate(
+        &self,
+        aggregate_id: &str,
+    ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
+        let (envelopes, head) = self.load_envelopes::<A>(aggregate_id).await?;
+        let mut aggregate = A::default();
+        let mut commands: HashMap<String, RecordedCommand> = HashMap::new();
+        for mut envelope in envelopes {
+            if let Some(command_id) = envelope.metadata.remove(metadata::COMMAND_ID) {
+                let recorded = commands.entry(command_id).or_default();
+                recorded.sequences.push(envelope.sequence);
+                if recorded.fingerprint.is_none() {
+                    recorded.fingerprint = envelope.metadata.remove(metadata::COMMAND_SHA256);
+                }
+            }
+            aggregate.apply(envelope.payload);
+        }
+        Ok(ChainedContext {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate,
+            head,
+            commands,
+        })
+    }
+
+    async fn commit(
+        &self,
+        events: Vec<A::Event>,
+        context: ChainedContext<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        let metadata_value = serde_json::to_value(&metadata)?;
+        let mut head = context.head;
+        let mut sealed = Vec::with_capacity(events.len());
+        let mut envelopes = Vec::with_capacity(events.len());
+        for payload in events {
+            let sequence = head.sequence + 1;
+            let mut event = SerializedEvent::new(
+                context.aggregate_id.clone(),
+                sequence,
+                A::TYPE.to_string(),
+                payload.event_type(),
+                payload.event_version(),
+                serde_json::to_value(&payload)?,
+                metadata_value.clone(),
+            );
+            let hash = chain::seal(&mut event, &head.hash)?;
+            head = ChainHead { sequence, hash };
+            envelopes.push(EventEnvelope {
+                aggregate_id: context.aggregate_id.clone(),
+                sequence,
+                payload,
+                metadata: serde_json::from_value(event.metadata.clone())?,
+            });
+            sealed.push(event);
+        }
+        if !sealed.is_empty() {
+            self.repo.persist::<A>(&sealed, None).await?;
+        }
+        Ok(envelopes)
+    }
+}

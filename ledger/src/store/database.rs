@@ -1,0 +1,340 @@
+//! The two databases Pacta runs on, chosen by URL: embedded SQLite (the default, no server) and
+//! PostgreSQL (production). Connecting migrates the schema, so a fresh database just works.
+//!
+//! Besides what cqrs-es's repositories do, this module reads the whole ledger in commit order
+//! (projections and the audit journal consume that) and lists the negotiations.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use cqrs_es::persist::SerializedEvent;
+use serde_json::Value;
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteRow, SqliteSynchronous,
+};
+use sqlx::Row;
+
+/// Connections per pool for the CLI and the tests.
+pub const DEFAULT_POOL_CONNECTIONS: u32 = 16;
+pub const CONNECT_TIMEOUT_MS: u64 = 5_000;
+/// How long a SQLite writer waits for the single write lock before giving up.
+pub const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
+/// What a store that cannot be opened most likely lacks, after the error.
+const POSTGRES_CONNECT_HINT: &str = "; is PostgreSQL running and the database created?";
+const SQLITE_CONNECT_HINT: &str = "; check that the directory exists and is writable";
+
+#[derive(Clone, Debug)]
+pub enum Database {
+    Postgres(PgPool),
+    Sqlite(SqlitePool),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "unsupported store URL '{0}': use sqlite://FILE (embedded) or postgres://USER@HOST/DB"
+    )]
+    UnsupportedUrl(String),
+    #[error("cannot open the store at '{url}': {source}{hint}")]
+    Connect {
+        url: String,
+        source: sqlx::Error,
+        hint: &'static str,
+    },
+    #[error("cannot migrate the schema of '{url}': {source}")]
+    Migrate {
+        url: String,
+        source: sqlx::migrate::MigrateError,
+    },
+    #[error("the event store failed: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error(transparent)]
+    Journal(#[from] JournalDamage),
+    #[error(transparent)]
+    Token(#[from] TokenRefusal),
+}
+
+/// The journal's tables contradict themselves: never built on.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalDamage {
+    #[error("journal leaf {index} is missing or malformed: the journal has been altered")]
+    LeafMissing { index: u64 },
+    #[error("the journal holds {held} leaves, fewer than {tree_size}")]
+    TooFewLeaves { held: u64, tree_size: u64 },
+    #[error("the journal's frontier at size {tree_size} is malformed: {source}")]
+    MalformedFrontier {
+        tree_size: u64,
+        source: pacta_verify::journal::JournalError,
+    },
+    #[error("checkpoints of this ledger are signed with key {recorded}, not {given}")]
+    ForeignLedgerKey { recorded: String, given: String },
+    #[error("the journal's frontier cannot be extended: {0}")]
+    Frontier(pacta_verify::journal::JournalError),
+}
+
+/// A token the store will not issue.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenRefusal {
+    #[error("no randomness from the operating system: {0}")]
+    NoRandomness(getrandom::Error),
+    #[error("the token label is {bytes} bytes; the limit is {max_token_label_bytes} bytes")]
+    LabelTooLong {
+        bytes: usize,
+        max_token_label_bytes: usize,
+    },
+    #[error(
+        "the token label contains the control character U+{code_point:04X}; a label is one line"
+    )]
+    LabelControlCharacter { code_point: u32 },
+}
+
+/// A reader's place in the commit order. On PostgreSQL it is the pair (writing transaction id,
+/// global position); on SQLite the transaction id is always 0 and the position alone orders.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CommitCursor {
+    pub transaction_id: i64,
+    pub global_position: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommittedEvent {
+    pub cursor: CommitCursor,
+    pub event: SerializedEvent,
+}
+
+impl Database {
+    pub async fn connect(url: &str) -> Result<Database, StoreError> {
+        Self::connect_with_pool(url, DEFAULT_POOL_CONNECTIONS).await
+    }
+
+    /// Connects with at most `max_connections` connections, e.g. one per concurrent writer.
+    pub async fn connect_with_pool(
+        url: &str,
+        max_connections: u32,
+    ) -> Result<Database, StoreError> {
+        let connect_error = |source, hint| StoreError::Connect {
+            url: url.to_string(),
+            source,
+            hint,
+        };
+        let database = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = pool_options(max_connections, CONNECT_TIMEOUT_MS)
+                .connect(url)
+                .await
+                .map_err(|e| connect_error(e, POSTGRES_CONNECT_HINT))?;
+            Database::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| connect_error(e, ""))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS))
+                // INSERT OR REPLACE deletes the row it replaces; with recursive triggers on, that
+                // delete meets the append-only trigger like any other.
+                .pragma("recursive_triggers", "ON");
+            let pool = pool_options(max_connections, SQLITE_BUSY_TIMEOUT_MS)
+                .connect_with(options)
+                .await
+                .map_err(|e| connect_error(e, SQLITE_CONNECT_HINT))?;
+            Database::Sqlite(pool)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let migrated = match &database {
+            Database::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Database::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+        };
+        migrated.map_err(|source| StoreError::Migrate {
+            url: url.to_string(),
+            source,
+        })?;
+        Ok(database)
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Database::Postgres(_) => "PostgreSQL",
+            Database::Sqlite(_) => "SQLite",
+        }
+    }
+
+    /// Every negotiation in the ledger, in order of id.
+    pub async fn aggregate_ids(&self, aggregate_type: &str) -> Result<Vec<String>, StoreError> {
+        const QUERY: &str = "SELECT DISTINCT aggregate_id FROM events WHERE aggregate_type = $1 ORDER BY aggregate_id";
+        Ok(fetch!(
+            self,
+            fetch_all,
+            sqlx::query_scalar(QUERY).bind(aggregate_type)
+        ))
+    }
+
+    /// Up to `limit` committed events after `after`, in commit order.
+    ///
+    /// On PostgreSQL a `bigserial` is drawn when a row is inserted, not when its transaction
+    /// commits, so a reader that simply followed positions could pass position 7 while the
+    /// transaction holding position 6 was still open, and never see 6. This reader only returns
+    /// events whose transaction is older than every transaction still running
+    /// (`pg_snapshot_xmin`): those are all committed or gone, so nothing can appear behind the
+    /// cursor later. Ordering by (transaction id, position) keeps each transaction's events
+    /// together and in order. The ORDER BY names the table's columns: the bare name would be the
+    /// output column, the id cast to bigint, which no index serves, and every batch would sort
+    /// the whole table.
+    pub async fn read_committed(
+        &self,
+        after: CommitCursor,
+        limit: usize,
+    ) -> Result<Vec<CommittedEvent>, StoreError> {
+        const QUERY_PG: &str = "
+SELECT transaction_id::text::bigint AS transaction_id, global_position,
+       aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events
+ WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
+   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY events.transaction_id, events.global_position
+ LIMIT $3";
+        const QUERY_SQLITE: &str = "
+SELECT 0 AS transaction_id, global_position,
+       aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events
+ WHERE global_position > ?
+ ORDER BY global_position
+ LIMIT ?";
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(match self {
+            Database::Postgres(pool) => {
+                sqlx::query_as(QUERY_PG)
+                    .bind(after.transaction_id.to_string())
+                    .bind(after.global_position)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Database::Sqlite(pool) => {
+                sqlx::query_as(QUERY_SQLITE)
+                    .bind(after.global_position)
+                    .bind(limit)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// How many events the ledger holds.
+    pub async fn count_events(&self) -> Result<u64, StoreError> {
+        self.count("SELECT count(*) FROM events").await
+    }
+
+    /// The global position of the last visible event; 0 for an empty ledger.
+    pub async fn last_position(&self) -> Result<i64, StoreError> {
+        const QUERY: &str = "SELECT CAST(COALESCE(MAX(global_position), 0) AS BIGINT) FROM events";
+        Ok(fetch!(self, fetch_one, sqlx::query_scalar(QUERY)))
+    }
+
+    /// The number a `SELECT count(*)` query without parameters returns.
+    pub(super) async fn count(&self, query: &'static str) -> Result<u64, StoreError> {
+        let count: i64 = fetch!(self, fetch_one, sqlx::query_scalar(query));
+        Ok(count.max(0) as u64)
+    }
+
+    /// One negotiation's stored events before `before_sequence`, in sequence order, unverified.
+    pub async fn read_stream_before(
+        &self,
+        aggregate_id: &str,
+        before_sequence: usize,
+    ) -> Result<Vec<SerializedEvent>, StoreError> {
+        const QUERY: &str = "
+SELECT CAST(0 AS BIGINT) AS transaction_id, CAST(0 AS BIGINT) AS global_position,
+       aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
+  FROM events
+ WHERE aggregate_id = $1 AND sequence < $2
+ ORDER BY sequence";
+        let before = i64::try_from(before_sequence).unwrap_or(i64::MAX);
+        let events: Vec<CommittedEvent> = fetch!(
+            self,
+            fetch_all,
+            sqlx::query_as(QUERY).bind(aggregate_id).bind(before)
+        );
+        Ok(events.into_iter().map(|e| e.event).collect())
+    }
+}
+
+/// A pool of at most `max_connections`, where waiting longer than `acquire_timeout_ms` for a
+/// connection fails.
+fn pool_options<DB: sqlx::Database>(
+    max_connections: u32,
+    acquire_timeout_ms: u64,
+) -> PoolOptions<DB> {
+    PoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_millis(acquire_timeout_ms))
+}
+
+/// The same PostgreSQL server URL with another database name: `postgres://u@h/a?x` → `…/b?x`.
+pub fn postgres_url_with_database(server_url: &str, database: &str) -> String {
+    let (base, query) = server_url
+        .split_once('?')
+        .map_or((server_url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[authority_end..]
+        .find('/')
+        .map_or(base.len(), |i| authority_end + i);
+    let mut url = format!("{}/{database}", &base[..path_start]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+/// A row of the events table with its place in the commit order, as the queries above select it.
+macro_rules! committed_event_from_row {
+    ($row:ty) => {
+        impl sqlx::FromRow<'_, $row> for CommittedEvent {
+            fn from_row(row: &$row) -> Result<CommittedEvent, sqlx::Error> {
+                let sequence: i64 = row.try_get("sequence")?;
+                Ok(CommittedEvent {
+                    cursor: CommitCursor {
+                        transaction_id: row.try_get("transaction_id")?,
+                        global_position: row.try_get("global_position")?,
+                    },
+                    event: SerializedEvent::new(
+                        row.try_get("aggregate_id")?,
+                        usize::try_from(sequence).unwrap_or(0),
+                        row.try_get("aggregate_type")?,
+                        row.try_get("event_type")?,
+                        row.try_get("event_version")?,
+                        row.try_get::<Value, _>("payload")?,
+                        row.try_get::<Value, _>("metadata")?,
+                    ),
+                })
+            }
+        }
+    };
+}
+
+committed_event_from_row!(PgRow);
+committed_event_from_row!(SqliteRow);
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_url_with_database;
+
+    #[test]
+    fn swaps_only_the_database_name() {
+        assert_eq!(
+            postgres_url_with_database("postgres://u@h:5432/test", "b"),
+            "postgres://u@h:5432/b"
+        );
+        assert_eq!(
+            postgres_url_with_database("postgres://u@h", "b"),
+            "postgres://u@h/b"
+        );
+        assert_eq!(
+            postgres_url_with_database("postgresql://u@h/a?sslmode=disable", "b"),
+            "postgresql://u@h/b?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,35 @@
+//! Storage: the chained event store, and the databases it runs on.
+
+/// Runs the same sqlx code on whichever pool the database has: the SQL is the same on both.
+macro_rules! on_pool {
+    ($database:expr, |$pool:ident| $body:expr) => {
+        match $database {
+            Database::Postgres($pool) => $body,
+            Database::Sqlite($pool) => $body,
+        }
+    };
+}
+
+/// Runs one query on whichever pool the database holds and fetches its result with `$fetch`
+/// (`fetch_one`, `fetch_optional` or `fetch_all`):
+/// `fetch!(self, fetch_all, sqlx::query_as(SQL).bind(x))`.
+macro_rules! fetch {
+    ($database:expr, $fetch:ident, $query:expr) => {
+        on_pool!($database, |pool| $query.$fetch(pool).await?)
+    };
+}
+
+mod chained;
+mod database;
+mod journal;
+mod tokens;
+
+pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand};
+pub use database::{
+    postgres_url_with_database, CommitCursor, CommittedEvent, Database, JournalDamage, StoreError,
+    TokenRefusal,
+};
+pub use tokens::{
+    IssuedToken, TokenRecord, MAX_TOKEN_LABEL_BYTES, TOKEN_ID_BYTES, TOKEN_PREFIX,
+    TOKEN_SECRET_BYTES,
+};

@@ -1,0 +1,185 @@
+//! A whole document of a negotiation's text, in any export format, from its verified events:
+//! what `pacta export` writes and the service's export endpoints answer.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use cqrs_es::EventEnvelope;
+use pacta_domain::Negotiation;
+
+use super::{akoma_ntoso, draft_docx, draft_html, draft_markdown, AkomaNtosoSource, ExportError};
+use crate::{
+    action_matrices, agreement_state, draft, draft_of_revision, events_at, Draft, Point, PointError,
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Html,
+    Docx,
+    AkomaNtoso,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Markdown,
+        Format::Html,
+        Format::Docx,
+        Format::AkomaNtoso,
+        Format::Json,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::AkomaNtoso => "akoma-ntoso",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Html => "text/html; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::AkomaNtoso => "application/akn+xml",
+            Format::Json => "application/json",
+        }
+    }
+
+    pub fn file_extension(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::AkomaNtoso => "akn.xml",
+            Format::Json => "json",
+        }
+    }
+
+    /// Binary formats cannot go to a terminal.
+    pub fn is_binary(self) -> bool {
+        self == Format::Docx
+    }
+}
+
+/// A name that is not one of [`Format::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not an export format (markdown, html, docx, akoma-ntoso or json)")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(name: &str) -> Result<Format, UnknownFormat> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name() == name)
+            .ok_or_else(|| UnknownFormat(name.to_string()))
+    }
+}
+
+/// What to export, besides the negotiation and the format.
+#[derive(Clone, Debug)]
+pub struct Selection {
+    pub language: Option<String>,
+    pub revision: Option<u32>,
+    /// A point as `Point` parses it: the document as it stood then.
+    pub at: Option<String>,
+    /// The day the document is made, for the formats that record it (Akoma Ntoso's FRBR
+    /// dates): passed in, since a fold reads no clock.
+    pub exported_on: NaiveDate,
+}
+
+/// Why a document cannot be made; each names what to ask for instead.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("choose either a revision or a point in time, not both")]
+    RevisionAndPoint,
+    #[error(transparent)]
+    Point(#[from] PointError),
+    #[error("negotiation '{negotiation}' has no revision {revision} on record (see pacta status for its revisions)")]
+    UnknownRevision { negotiation: String, revision: u32 },
+    #[error(
+        "'{language}' is not an authentic language of this negotiation (authentic: {authentic})"
+    )]
+    NotAuthenticLanguage { language: String, authentic: String },
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// The document in full, from the negotiation's verified events.
+pub fn render(
+    negotiation: &str,
+    all_events: &[EventEnvelope<Negotiation>],
+    format: Format,
+    selection: Selection,
+) -> Result<Vec<u8>, RenderError> {
+    if selection.revision.is_some() && selection.at.is_some() {
+        return Err(RenderError::RevisionAndPoint);
+    }
+    let point: Option<Point> = selection.at.as_deref().map(str::parse).transpose()?;
+    // At a point, every view is the same fold over the prefix that ends there, so the
+    // agreement state and matrices cannot run ahead of the text they accompany.
+    let events = match &point {
+        Some(point) => events_at(all_events, point)?,
+        None => all_events,
+    };
+    let view = match selection.revision {
+        None => draft(negotiation, events),
+        Some(revision) => draft_of_revision(negotiation, events, revision).ok_or(
+            RenderError::UnknownRevision {
+                negotiation: negotiation.to_string(),
+                revision,
+            },
+        )?,
+    };
+    let language = chosen_language(&view, selection.language)?;
+    let agreement = agreement_state(negotiation, events, None);
+    let matrices = action_matrices(events);
+    let document: Vec<u8> = match format {
+        Format::Markdown => draft_markdown(&view, &language)?.into_bytes(),
+        Format::Html => draft_html(&view, &language)?.into_bytes(),
+        Format::Docx => draft_docx(&view, &language)?,
+        Format::AkomaNtoso => {
+            let source = AkomaNtosoSource {
+                draft: &view,
+                agreement: &agreement,
+                matrices: &matrices,
+                exported_on: selection.exported_on,
+            };
+            akoma_ntoso(&source, &language)?.into_bytes()
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "draft": view,
+                "agreement": agreement,
+                "action_matrices": matrices,
+            });
+            let mut text =
+                serde_json::to_string_pretty(&json).expect("invariant: views serialise to JSON");
+            text.push('\n');
+            text.into_bytes()
+        }
+    };
+    Ok(document)
+}
+
+/// The language asked for, which must be authentic, or the negotiation's first one.
+fn chosen_language(view: &Draft, asked: Option<String>) -> Result<String, RenderError> {
+    match asked {
+        Some(language) if !view.languages.contains(&language) => {
+            Err(RenderError::NotAuthenticLanguage {
+                language,
+                authentic: view.languages.join(", "),
+            })
+        }
+        Some(language) => Ok(language),
+        None => Ok(view.languages.first().cloned().unwrap_or_default()),
+    }
+}

@@ -1,0 +1,587 @@
+//! The JSON API: one endpoint takes every negotiating act, and one endpoint serves each view.
+//!
+//! Acts go to the ledger as the token's person; the domain's rules decide. Views are served to
+//! persons accredited in the negotiation, with other delegations' internal notes left out.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::NaiveDate;
+use pacta_domain::{metadata, Action, Matrix, NegotiationCommand, NegotiationError};
+use pacta_projections::{
+    AgreementState, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, Redline, TimelineFilter,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::auth::{Access, Caller};
+use super::error::{ApiError, ErrorBody, ServiceCode};
+use super::AppState;
+use pacta_ledger::views::{self, View};
+use pacta_ledger::{CommandContext, Executed};
+use pacta_projections::export::{render, Format, Selection};
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// A negotiating act, as the person the bearer token names.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// Chosen by the client, unique within the negotiation (1–128 printable ASCII characters).
+    /// Sending the same command again under the same id returns the original result and records
+    /// nothing; another command under a used id is refused with `command-id-reused`.
+    pub command_id: String,
+    /// Optional: if given, it must be the token's person; no one acts as someone else.
+    #[serde(default)]
+    pub actor: Option<String>,
+    pub action: Action,
+}
+
+/// What an accepted act recorded.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommandResponse {
+    pub negotiation_id: String,
+    pub command_id: String,
+    /// True when this was a retry of a command already recorded under `command_id`: the events
+    /// are those recorded the first time, and nothing new was written.
+    pub replayed: bool,
+    pub events: Vec<RecordedEvent>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordedEvent {
+    pub sequence: usize,
+    pub event_type: String,
+    /// The event's link in the negotiation's hash chain (lower-case hex SHA-256).
+    pub hash: String,
+    pub recorded_at: String,
+}
+
+impl CommandResponse {
+    fn of(negotiation_id: &str, command_id: &str, executed: &Executed) -> CommandResponse {
+        let field = |e: &cqrs_es::EventEnvelope<_>, key: &str| -> String {
+            e.metadata.get(key).cloned().unwrap_or_default()
+        };
+        CommandResponse {
+            negotiation_id: negotiation_id.to_string(),
+            command_id: command_id.to_string(),
+            replayed: executed.replayed,
+            events: executed
+                .events
+                .iter()
+                .map(|e| RecordedEvent {
+                    sequence: e.sequence,
+                    event_type: cqrs_es::DomainEvent::event_type(&e.payload),
+                    hash: field(e, metadata::HASH),
+                    recorded_at: field(e, metadata::RECORDED_AT),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Perform a negotiating act.
+#[utoipa::path(
+    post,
+    path = "/api/negotiations/{negotiation}/commands",
+    tag = "acts",
+    params(("negotiation" = String, Path, description = "The negotiation's id")),
+    request_body = CommandRequest,
+    responses(
+        (status = 201, description = "Recorded", body = CommandResponse),
+        (status = 200, description = "A retry of a command already recorded under this command_id; nothing new was written", body = CommandResponse),
+        (status = 400, description = "Malformed JSON, an unknown act, or an ill-formed value", body = ErrorBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The person's role or party does not allow the act", body = ErrorBody),
+        (status = 404, description = "Unknown negotiation, clause, round, matrix or language", body = ErrorBody),
+        (status = 409, description = "A stale text hash, a command id reused for another command, or a lost race", body = ErrorBody),
+        (status = 413, description = "The body or a text is over its limit", body = ErrorBody),
+        (status = 415, description = "The body is not application/json", body = ErrorBody),
+        (status = 422, description = "Refused by the rules of negotiation", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn post_command(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(negotiation): Path<String>,
+    body: Result<Json<CommandRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<CommandResponse>), ApiError> {
+    let Json(request) = body?;
+    if let Some(actor) = request.actor.as_ref().filter(|a| **a != caller.person) {
+        return Err(ApiError::new(
+            ServiceCode::ActingAsAnother,
+            format!(
+                "the token is {}'s; no one may act as {actor}",
+                caller.person
+            ),
+        ));
+    }
+    let command = NegotiationCommand {
+        actor: caller.person,
+        action: request.action,
+    };
+    let context = CommandContext {
+        command_id: Some(request.command_id.clone()),
+    };
+    let turn = state.write_turn().await;
+    let executed = state
+        .ledger
+        .execute(&negotiation, command, &context)
+        .await?;
+    drop(turn);
+    if !executed.replayed {
+        state.refresh_views().await;
+    }
+    let status = if executed.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((
+        status,
+        Json(CommandResponse::of(
+            &negotiation,
+            &request.command_id,
+            &executed,
+        )),
+    ))
+}
+
+/// The negotiations the caller is accredited in.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations",
+    tag = "views",
+    responses(
+        (status = 200, body = Vec<IndexEntry>),
+        (status = 401, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_negotiations(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+) -> ApiResult<Vec<IndexEntry>> {
+    Ok(Json(state.negotiations_of(&caller).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DraftQuery {
+    /// A point in the past: SEQUENCE, YYYY-MM-DD, round:ID (or a bare round id), revision:N.
+    pub at: Option<String>,
+    /// A revision's text (0 is the original instrument).
+    pub revision: Option<u32>,
+}
+
+/// The draft: clauses in order with status, brackets, alternatives and each party's position.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/draft",
+    tag = "views",
+    params(("negotiation" = String, Path), DraftQuery),
+    responses(
+        (status = 200, body = Draft),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn draft(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(negotiation): Path<String>,
+    query: Result<Query<DraftQuery>, QueryRejection>,
+) -> ApiResult<Draft> {
+    let Query(query) = query?;
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    Ok(Json(state.draft(&negotiation, &access, &query).await?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryQuery {
+    /// Acts performed for this party.
+    pub party: Option<String>,
+    pub clause: Option<String>,
+    pub round: Option<String>,
+    /// Acts recorded on or after this day (UTC).
+    pub since: Option<NaiveDate>,
+    /// Acts recorded on or before this day (UTC).
+    pub until: Option<NaiveDate>,
+}
+
+/// One act of the timeline, and whether its link in the chain verifies now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntry {
+    #[serde(flatten)]
+    pub entry: HistoryEntry,
+    pub verified: bool,
+}
+
+/// The result of recomputing the negotiation's hash chain, as the timeline shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainCheck {
+    /// True when every link verifies.
+    pub verified: bool,
+    /// How many events verify, from the first.
+    pub verified_events: usize,
+    /// The first event that does not verify, and why.
+    pub broken_at: Option<usize>,
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Timeline {
+    pub chain: ChainCheck,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// Every act, filtered, each with its hash and whether it verifies.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/history",
+    tag = "views",
+    params(("negotiation" = String, Path), HistoryQuery),
+    responses(
+        (status = 200, body = Timeline),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn history(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(negotiation): Path<String>,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> ApiResult<Timeline> {
+    let Query(query) = query?;
+    let access = state.access(&caller, &negotiation).await?;
+    Ok(Json(state.timeline(&negotiation, &access, query).await?))
+}
+
+/// Every wording a clause has had, each with a word redline against the one before.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/clauses/{clause}/history",
+    tag = "views",
+    params(("negotiation" = String, Path), ("clause" = String, Path)),
+    responses(
+        (status = 200, body = ClauseHistory),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn clause_history(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path((negotiation, clause)): Path<(String, String)>,
+) -> ApiResult<ClauseHistory> {
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    Ok(Json(clause_history_for(&negotiation, &access, &clause)?))
+}
+
+pub fn clause_history_for(
+    negotiation: &str,
+    access: &Access,
+    clause: &str,
+) -> Result<ClauseHistory, ApiError> {
+    let history = pacta_projections::clause_history(&access.events, clause).ok_or_else(|| {
+        // The same finding as the domain's refusal of an act on that clause: the same code.
+        ApiError::new(
+            &NegotiationError::UnknownClause(clause.to_string()),
+            format!("negotiation '{negotiation}' has no clause '{clause}'"),
+        )
+    })?;
+    Ok(history.for_reader(Some(access.party())))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RedlineQuery {
+    /// SEQUENCE, YYYY-MM-DD, round:ID (or a bare round id), revision:N.
+    pub from: String,
+    pub to: String,
+}
+
+/// What changed between two points, word by word, and who proposed each change.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/redline",
+    tag = "views",
+    params(("negotiation" = String, Path), RedlineQuery),
+    responses(
+        (status = 200, body = Redline),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn redline(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(negotiation): Path<String>,
+    query: Result<Query<RedlineQuery>, QueryRejection>,
+) -> ApiResult<Redline> {
+    let Query(query) = query?;
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    let (from, to): (Point, Point) = (query.from.parse()?, query.to.parse()?);
+    Ok(Json(pacta_projections::redline(
+        &access.events,
+        &from,
+        &to,
+    )?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementQuery {
+    /// Also say which text was in force on this day.
+    pub on: Option<NaiveDate>,
+}
+
+/// Where the agreement stands: adoption, signatures, entry into force, revisions.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/agreement",
+    tag = "views",
+    params(("negotiation" = String, Path), AgreementQuery),
+    responses(
+        (status = 200, body = AgreementState),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn agreement(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(negotiation): Path<String>,
+    query: Result<Query<AgreementQuery>, QueryRejection>,
+) -> ApiResult<AgreementState> {
+    let Query(query) = query?;
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    Ok(Json(pacta_projections::agreement_state(
+        &negotiation,
+        &access.events,
+        query.on,
+    )))
+}
+
+/// The action matrices: rows, who agreed each, validation and progress.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/matrices",
+    tag = "views",
+    params(("negotiation" = String, Path)),
+    responses(
+        (status = 200, body = BTreeMap<String, Matrix>),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn matrices(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path(negotiation): Path<String>,
+) -> ApiResult<BTreeMap<String, Matrix>> {
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    Ok(Json(pacta_projections::action_matrices(&access.events)))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// An authentic language (default: the negotiation's first).
+    pub language: Option<String>,
+    pub revision: Option<u32>,
+    /// SEQUENCE, YYYY-MM-DD, round:ID (or a bare round id), revision:N.
+    pub at: Option<String>,
+}
+
+/// The text as a document: markdown, html, docx, akoma-ntoso or json.
+#[utoipa::path(
+    get,
+    path = "/api/negotiations/{negotiation}/exports/{format}",
+    tag = "documents",
+    params(
+        ("negotiation" = String, Path),
+        ("format" = String, Path, description = "markdown, html, docx, akoma-ntoso or json"),
+        ExportQuery
+    ),
+    responses(
+        (status = 200, description = "The document, as an attachment"),
+        (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn export(
+    State(state): State<Arc<AppState>>,
+    caller: Caller,
+    Path((negotiation, format)): Path<(String, String)>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query?;
+    let format = Format::ALL
+        .into_iter()
+        .find(|f| f.name() == format)
+        .ok_or_else(|| {
+            ApiError::new(
+                ServiceCode::UnknownFormat,
+                format!("no format '{format}': use markdown, html, docx, akoma-ntoso or json"),
+            )
+        })?;
+    if query.revision.is_some() && query.at.is_some() {
+        return Err(revision_and_point());
+    }
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    let selection = Selection {
+        language: query.language,
+        revision: query.revision,
+        at: query.at,
+        exported_on: chrono::Utc::now().date_naive(),
+    };
+    let document = render(&negotiation, &access.events, format, selection)?;
+    let file_name = format!("{negotiation}.{}", format.file_extension());
+    Ok((
+        [
+            (CONTENT_TYPE, format.media_type().to_string()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+        ],
+        document,
+    )
+        .into_response())
+}
+
+/// A request for both a revision's text and the text at a point: a bad request, whatever the
+/// view (the export's renderer would otherwise refuse it as a failed export).
+fn revision_and_point() -> ApiError {
+    ApiError::new(
+        ServiceCode::RevisionAndPoint,
+        "choose either a revision or a point in time, not both",
+    )
+}
+
+impl AppState {
+    /// The index entries of the negotiations `caller` may read.
+    pub async fn negotiations_of(&self, caller: &Caller) -> Result<Vec<IndexEntry>, ApiError> {
+        self.catch_up().await?;
+        let index: Vec<IndexEntry> = views::documents(&self.database, View::Index).await?;
+        let mut readable = Vec::with_capacity(index.len());
+        for entry in index {
+            if self.access(caller, &entry.negotiation_id).await.is_ok() {
+                readable.push(entry);
+            }
+        }
+        Ok(readable)
+    }
+
+    /// The draft now (from the stored view), at a point, or of a revision.
+    pub async fn draft(
+        &self,
+        negotiation: &str,
+        access: &Access,
+        query: &DraftQuery,
+    ) -> Result<Draft, ApiError> {
+        match (&query.at, query.revision) {
+            (Some(_), Some(_)) => Err(revision_and_point()),
+            (Some(at), None) => {
+                let point: Point = at.parse()?;
+                Ok(pacta_projections::draft(
+                    negotiation,
+                    pacta_projections::events_at(&access.events, &point)?,
+                ))
+            }
+            (None, Some(revision)) => {
+                pacta_projections::draft_of_revision(negotiation, &access.events, revision)
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            ServiceCode::UnknownRevision,
+                            format!("negotiation '{negotiation}' has no revision {revision}"),
+                        )
+                    })
+            }
+            (None, None) => {
+                self.catch_up().await?;
+                views::document(&self.database, View::Draft, negotiation)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            ServiceCode::Views,
+                            "the draft view has no row for a negotiation that exists",
+                        )
+                    })
+            }
+        }
+    }
+
+    /// The timeline the reader may see, each act marked verified or not by a fresh check of
+    /// the chain. The stored timeline keeps acts recorded before a later break, so a reader sees
+    /// which acts a tampered database no longer vouches for.
+    pub async fn timeline(
+        &self,
+        negotiation: &str,
+        access: &Access,
+        query: HistoryQuery,
+    ) -> Result<Timeline, ApiError> {
+        if let Err(error) = self.catch_up().await {
+            tracing::warn!(%negotiation, "timeline served without catching up: {}", error.message);
+        }
+        let mut entries = views::timeline(&self.database, negotiation).await?;
+        if entries.len() < access.events.len() {
+            entries = pacta_projections::history(&access.events);
+        }
+        let filter = TimelineFilter {
+            party: query.party,
+            clause: query.clause,
+            round: query.round,
+            from_date: query.since,
+            to_date: query.until,
+        };
+        let verified_events = access.events.len();
+        let broken_at = access.broken.as_ref().map(|e| e.sequence);
+        let entries = entries
+            .into_iter()
+            .filter(|e| e.visible_to(Some(access.party())) && filter.matches(e))
+            .map(|entry| TimelineEntry {
+                verified: broken_at.is_none_or(|broken| entry.sequence < broken),
+                entry,
+            })
+            .collect();
+        Ok(Timeline {
+            chain: ChainCheck {
+                verified: access.broken.is_none(),
+                verified_events,
+                broken_at,
+                problem: access.broken.as_ref().map(|e| e.problem.to_string()),
+            },
+            entries,
+        })
+    }
+}

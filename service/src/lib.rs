@@ -1,0 +1,265 @@
+//! Pacta's HTTP service (`pacta serve`): the ledger for delegations in different capitals.
+//!
+//! One process serves the JSON API (`api`), its OpenAPI document (`/openapi.json`) and the
+//! server-rendered pages (`pages`), over the same store and the same ledger as the CLI. Every
+//! request names its person with a bearer token (`auth`); acts are decided by the domain as that
+//! person. On SIGTERM or Ctrl-C the service stops accepting connections and lets requests in
+//! flight finish: a command is one database transaction, so nothing is ever half-written.
+//!
+//! The service decides only what a person may read; what they may do is the domain's to decide,
+//! through `pacta_ledger::Ledger`. It knows nothing of the CLI.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::response::IntoResponse;
+use axum::{Json, Router};
+use serde::Serialize;
+use tokio::sync::Mutex;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use error::{ApiError, ErrorBody, ServiceCode};
+use pacta_ledger::store::Database;
+use pacta_ledger::views::{self, Projector};
+use pacta_ledger::Ledger;
+
+/// The largest request body accepted: above the largest valid command (a clause text at its
+/// limit, escaped as JSON) with headroom, far below what could tire the server.
+pub const MAX_REQUEST_BODY_BYTES: usize = 1024 * 1024;
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// What every handler shares: the store, the ledger on it, and the one projector that keeps the
+/// stored views up to date (one per process, so its fold cache serves every request).
+pub struct AppState {
+    pub database: Database,
+    pub ledger: Ledger,
+    projector: Mutex<Projector>,
+    /// On SQLite, commands take turns. SQLite has one writer at a time anyway, but a writer
+    /// waiting for its lock holds a pooled connection: enough of them could take every
+    /// connection while the projector, holding the lock, waits for one to read its next batch,
+    /// and all would wait out the busy timeout. PostgreSQL writers do not block each other.
+    sqlite_write_turn: Option<Mutex<()>>,
+}
+
+impl AppState {
+    pub fn new(database: Database) -> AppState {
+        AppState {
+            ledger: Ledger::on(&database),
+            projector: Mutex::new(Projector::new(database.clone())),
+            sqlite_write_turn: matches!(database, Database::Sqlite(_)).then(|| Mutex::new(())),
+            database,
+        }
+    }
+
+    /// Waits for this command's turn to write, where the store needs turns (see the field).
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.sqlite_write_turn {
+            Some(turn) => Some(turn.lock().await),
+            None => None,
+        }
+    }
+
+    /// Brings the stored views up to every event committed before this call.
+    pub async fn catch_up(&self) -> Result<(), ApiError> {
+        // Most reads find the views current. Checking before taking the projector keeps them
+        // from queueing behind each other and behind every act's catch-up (`pacta bench http`).
+        if views::are_current(&self.database).await? {
+            return Ok(());
+        }
+        self.projector.lock().await.catch_up_to_now().await?;
+        Ok(())
+    }
+
+    /// After an act: the act is recorded whatever happens here, so a failure is logged and the
+    /// next read catches up.
+    pub async fn refresh_views(&self) {
+        if let Err(error) = self.catch_up().await {
+            tracing::warn!("the act is recorded but the views lag: {}", error.message);
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Pacta",
+        description = "A tamper-evident ledger for negotiating MoUs, agreements and treaties. \
+            Every act is a command performed as the person the bearer token names; the rules of \
+            negotiation decide. Errors are JSON: {code, message, status}; the schema of \
+            `ErrorBody.code` lists every code with the one status it is always answered with."
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "acts", description = "Negotiating acts"),
+        (name = "views", description = "What delegations read"),
+        (name = "documents", description = "The text as a document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+struct Health {
+    status: &'static str,
+    store: &'static str,
+    events: u64,
+}
+
+/// Ready when the store answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "views",
+    responses((status = 200, body = Health), (status = 503, body = ErrorBody))
+)]
+async fn healthz(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiError> {
+    let events = state.database.count_events().await?;
+    Ok(Json(Health {
+        status: "ready",
+        store: state.database.kind(),
+        events,
+    }))
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::new(
+        ServiceCode::UnknownRoute,
+        "no such endpoint; the API is described at /openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        ServiceCode::MethodNotAllowed,
+        "this endpoint does not take that method; see /openapi.json",
+    )
+}
+
+/// The endpoints the OpenAPI document describes, each registered with its own description.
+fn documented_routes() -> OpenApiRouter<Arc<AppState>> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(api::list_negotiations))
+        .routes(routes!(api::post_command))
+        .routes(routes!(api::draft))
+        .routes(routes!(api::history))
+        .routes(routes!(api::clause_history))
+        .routes(routes!(api::redline))
+        .routes(routes!(api::agreement))
+        .routes(routes!(api::matrices))
+        .routes(routes!(api::export))
+}
+
+/// The whole service: API, OpenAPI document, pages.
+pub fn router(state: Arc<AppState>) -> Router {
+    let (api, openapi) = documented_routes().split_for_parts();
+    let openapi = Arc::new(openapi);
+    api.route(
+        "/openapi.json",
+        axum::routing::get(move || {
+            let openapi = openapi.clone();
+            async move { Json(openapi.as_ref().clone()).into_response() }
+        }),
+    )
+    .merge(pages::routes())
+    .fallback(unknown_route)
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    )
+    .with_state(state)
+}
+
+/// The OpenAPI document, as served at `/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    documented_routes().split_for_parts().1
+}
+
+/// Logs to stderr; `RUST_LOG` chooses what (default: the service's requests and warnings).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,tower_http=info,sqlx=warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: no new connections; requests in flight finish");
+}
+
+/// Serves `state` on a free loopback port in a background task, for tests and benchmarks:
+/// returns the base URL (`http://127.0.0.1:PORT`) and the task, which stops when aborted.
+pub async fn spawn_on_loopback(
+    state: Arc<AppState>,
+) -> std::io::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base_url = format!("http://{}", listener.local_addr()?);
+    let task = tokio::spawn(axum::serve(listener, router(state)).into_future());
+    Ok((base_url, task))
+}
+
+/// Serves until SIGTERM or Ctrl-C, then waits for requests in flight.
+pub async fn serve(state: Arc<AppState>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state.clone());
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    // Acts are committed; the views catch up one last time so the next start finds them current.
+    state.refresh_views().await;
+    Ok(())
+}

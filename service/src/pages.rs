@@ -1,0 +1,785 @@
+//! The web pages: what a delegate reads in a browser, rendered on the server.
+//!
+//! Every page is read-only (acts go through the API or the CLI), needs the `pacta_token`
+//! cookie the sign-in page sets, and shows exactly what the JSON API would show the same
+//! person. Templates are `maud` macros: every value is escaped unless it says otherwise, so a
+//! clause text cannot inject markup. There is no script; one inline stylesheet makes the pages
+//! readable on a laptop, a tablet and paper.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::{html, Markup, DOCTYPE};
+use pacta_domain::{ClauseStatus, InstrumentKind, InstrumentStatus, LanguageStatus, Position};
+use pacta_projections::{ChangeKind, ClauseChange, Point, WordChange};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::{Deserialize, Serialize};
+
+use super::api::{clause_history_for, DraftQuery, HistoryQuery};
+use super::auth::{Caller, TOKEN_COOKIE};
+use super::error::ApiError;
+use super::AppState;
+use pacta_projections::export::Format;
+
+/// The pages' routes; `router()` merges them with the API's.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(index))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/negotiations/{negotiation}", get(draft))
+        .route(
+            "/negotiations/{negotiation}/clauses/{clause}",
+            get(clause_history),
+        )
+        .route("/negotiations/{negotiation}/redline", get(redline))
+        .route("/negotiations/{negotiation}/timeline", get(timeline))
+        .route("/negotiations/{negotiation}/agreement", get(agreement))
+}
+
+/// A signed-in reader. Without a valid cookie a page sends the browser to the sign-in form
+/// rather than answering with the API's JSON error.
+pub struct Reader(Caller);
+
+impl FromRequestParts<Arc<AppState>> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Reader, Response> {
+        match Caller::from_request_parts(parts, state).await {
+            Ok(caller) => Ok(Reader(caller)),
+            Err(error) if error.status() == StatusCode::UNAUTHORIZED => {
+                Err(Redirect::to("/login").into_response())
+            }
+            Err(error) => Err(PageError(error).into_response()),
+        }
+    }
+}
+
+/// An `ApiError` shown as a page, with the same status and message.
+pub struct PageError(ApiError);
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(error: E) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let ApiError { code, message } = self.0;
+        let code = code.as_str();
+        if status.is_server_error() {
+            tracing::error!(%code, "{message}");
+        }
+        let title = format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error")
+        );
+        let body = html! {
+            h1 { (title) }
+            p.error role="alert" { (message) }
+            p { "Code: " code { (code) } }
+            p { a href="/" { "Back to your negotiations" } }
+        };
+        (status, layout(&title, true, body)).into_response()
+    }
+}
+
+type PageResult = Result<Markup, PageError>;
+
+const STYLESHEET: &str = r#"
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 1rem/1.55 system-ui, "Segoe UI", "Noto Sans", "Noto Sans Arabic", sans-serif;
+  color: #1b1b1b; background: #fff; }
+header.site { background: #123a5e; color: #fff; }
+header.site nav { max-width: 62rem; margin: 0 auto; padding: .6rem 1rem; display: flex;
+  flex-wrap: wrap; gap: .4rem 1.2rem; align-items: center; }
+header.site a { color: #fff; font-weight: 600; }
+header.site form { margin: 0 0 0 auto; }
+main { max-width: 62rem; margin: 0 auto; padding: 1rem 1rem 3rem; }
+a { color: #0b4f8a; }
+a:focus, button:focus, input:focus { outline: 3px solid #e8a317; outline-offset: 2px; }
+h1 { font-size: 1.7rem; line-height: 1.25; margin: .8rem 0; }
+h2 { font-size: 1.3rem; margin: 1.6rem 0 .4rem; }
+h3 { font-size: 1.05rem; margin: 1rem 0 .3rem; }
+.meta, .muted { color: #4a4a4a; }
+ul.links { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1rem; }
+.clause, .version, .change { border: 1px solid #c9ccd1; border-radius: 6px; padding: .2rem 1rem .8rem;
+  margin: 1rem 0; }
+.wording { border-inline-start: 4px solid #c9ccd1; margin: .4rem 0; padding: .1rem .9rem; background: #f7f8fa; }
+.wording p { margin: .4rem 0; }
+[dir="rtl"] { font-size: 1.08em; }
+.tag { display: inline-block; border: 1px solid currentColor; border-radius: 4px; padding: 0 .45rem;
+  font-size: .85rem; font-weight: 600; white-space: nowrap; }
+.tag.agreed, .tag.verified, .tag.yes { color: #14592a; background: #e6f4ea; }
+.tag.bracketed, .tag.broken, .tag.no { color: #8a1c1c; background: #fbeaea; }
+.tag.proposed, .tag.under-discussion, .tag.agreed-ad-referendum { color: #6b4a00; background: #fdf3dc; }
+.tag.withdrawn, .tag.internal { color: #3d3d3d; background: #eee; }
+table { border-collapse: collapse; width: 100%; margin: .6rem 0; }
+.scroll { overflow-x: auto; }
+th, td { border-bottom: 1px solid #d5d8dc; padding: .35rem .5rem; text-align: start; vertical-align: top; }
+thead th { background: #eef1f5; }
+code { font-size: .9em; overflow-wrap: anywhere; }
+del { color: #8a1c1c; background: #fbeaea; }
+del + ins { margin-inline-start: .2em; }
+code.hash { white-space: nowrap; }
+ins { color: #14592a; background: #e6f4ea; }
+form.points { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; }
+label { display: block; font-weight: 600; }
+input[type=text], input[type=password] { font: inherit; padding: .35rem .5rem; border: 1px solid #6b6f75;
+  border-radius: 4px; min-width: 14rem; max-width: 100%; }
+button { font: inherit; padding: .35rem .9rem; border: 1px solid #123a5e; border-radius: 4px;
+  background: #123a5e; color: #fff; cursor: pointer; }
+header.site button { background: transparent; border-color: #fff; }
+.error { color: #8a1c1c; font-weight: 600; }
+dl.agreement { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; }
+dl.agreement dt { font-weight: 600; }
+dl.agreement dd { margin: 0; }
+@media (max-width: 40rem) { body { font-size: .95rem; } th, td { padding: .3rem; } }
+@media print {
+  header.site, nav, form, .no-print { display: none !important; }
+  main { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  .clause, .version, .change { break-inside: avoid; }
+}
+"#;
+
+fn layout(title: &str, signed_in: bool, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" dir="ltr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Pacta" }
+                style { (maud::PreEscaped(STYLESHEET)) }
+            }
+            body {
+                header.site {
+                    nav aria-label="Site" {
+                        a href="/" { "Pacta" }
+                        @if signed_in {
+                            a href="/" { "Negotiations" }
+                            form method="post" action="/logout" {
+                                button type="submit" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// Right-to-left for the scripts of the languages a negotiation may use.
+fn direction(language: &str) -> &'static str {
+    let primary = language.split('-').next().unwrap_or_default();
+    match primary.to_ascii_lowercase().as_str() {
+        "ar" | "he" | "fa" | "ur" | "ps" | "dv" | "yi" => "rtl",
+        _ => "ltr",
+    }
+}
+
+/// The kebab-case name serde gives a unit variant ("under-discussion").
+fn kebab<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn words(kebab_name: &str) -> String {
+    kebab_name.replace('-', " ")
+}
+
+fn clause_status_tag(status: ClauseStatus) -> Markup {
+    let name = kebab(&status);
+    html! { span class={ "tag " (name) } { (words(&name)) } }
+}
+
+fn instrument_status(status: &InstrumentStatus) -> String {
+    match status {
+        InstrumentStatus::Negotiating => "negotiating".into(),
+        InstrumentStatus::TextAdopted => "text adopted".into(),
+        InstrumentStatus::Authenticated => "authenticated".into(),
+        InstrumentStatus::InForce { on } => format!("in force since {on}"),
+        InstrumentStatus::Abandoned => "abandoned".into(),
+    }
+}
+
+fn position_text(position: &Position) -> String {
+    match position {
+        Position::Accept => "accepts".into(),
+        Position::Reject => "rejects".into(),
+        Position::Reserve => "reserves its position".into(),
+        Position::Alternative { label } => format!("prefers alternative {label}"),
+    }
+}
+
+/// A text with its language and direction, so screen readers and the browser's layout treat
+/// Arabic as Arabic, right to left.
+fn wording(language: &str, heading: &str, text: &str) -> Markup {
+    html! {
+        div.wording lang=(language) dir=(direction(language)) {
+            @if !heading.is_empty() { p { strong { (heading) } } }
+            @for paragraph in text.split("\n\n") { p { (paragraph) } }
+        }
+    }
+}
+
+fn word_changes(changes: &[WordChange]) -> Markup {
+    // A rewritten phrase reads as one deletion then one insertion, not word by word alternately.
+    let changes = pacta_projections::phrases(changes);
+    html! {
+        @for change in &changes {
+            @match change.kind {
+                ChangeKind::Unchanged => (change.text),
+                ChangeKind::Inserted => ins { (change.text) },
+                ChangeKind::Deleted => del { (change.text) },
+            }
+        }
+    }
+}
+
+fn redlined(language: &str, heading: &[WordChange], text: &[WordChange]) -> Markup {
+    html! {
+        div.wording.redline lang=(language) dir=(direction(language)) {
+            @if !heading.is_empty() { p { strong { (word_changes(heading)) } } }
+            p { (word_changes(text)) }
+        }
+    }
+}
+
+/// A recorded time to the minute, with the exact instant in the markup for those who need it.
+fn when(recorded_at: &str) -> Markup {
+    let shown = chrono::DateTime::parse_from_rfc3339(recorded_at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| recorded_at.to_string());
+    html! { time datetime=(recorded_at) title=(recorded_at) { (shown) } }
+}
+
+fn clause_counts(counts: &pacta_projections::ClauseCounts) -> String {
+    let parts: Vec<String> = [
+        (counts.agreed, "agreed"),
+        (counts.agreed_ad_referendum, "agreed ad referendum"),
+        (counts.bracketed, "bracketed"),
+        (counts.under_discussion, "under discussion"),
+        (counts.proposed, "proposed"),
+        (counts.withdrawn, "withdrawn"),
+    ]
+    .iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, name)| format!("{count} {name}"))
+    .collect();
+    format!("{} in all: {}", counts.total, parts.join(", "))
+}
+
+fn kind_name(kind: InstrumentKind) -> &'static str {
+    match kind {
+        InstrumentKind::Treaty => "treaty",
+        InstrumentKind::Agreement => "agreement",
+        InstrumentKind::Mou => "memorandum of understanding",
+        InstrumentKind::ExchangeOfNotes => "exchange of notes",
+    }
+}
+
+/// RFC 3986's unreserved characters: every other byte is percent-encoded in a query value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn query_value(value: &str) -> String {
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+fn short_hash(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
+fn negotiation_links(negotiation: &str) -> Markup {
+    html! {
+        nav aria-label="This negotiation" {
+            ul.links {
+                li { a href={ "/negotiations/" (negotiation) } { "Draft" } }
+                li { a href={ "/negotiations/" (negotiation) "/timeline" } { "Timeline" } }
+                li { a href={ "/negotiations/" (negotiation) "/agreement" } { "Agreement" } }
+                li { a href={ "/negotiations/" (negotiation) "/redline" } { "Redline between rounds" } }
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    token: String,
+}
+
+fn login_page(error: Option<&str>) -> Markup {
+    layout(
+        "Sign in",
+        false,
+        html! {
+            h1 { "Sign in" }
+            p { "Paste the token your secretariat issued to you (" code { "pacta token issue" } ")." }
+            @if let Some(error) = error { p.error role="alert" { (error) } }
+            form method="post" action="/login" {
+                label for="token" { "Token" }
+                input id="token" name="token" type="password" autocomplete="current-password" required;
+                p { button type="submit" { "Sign in" } }
+            }
+        },
+    )
+}
+
+async fn login_form() -> Markup {
+    login_page(None)
+}
+
+async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) -> Response {
+    let token = form.token.trim();
+    match state.database.person_of_token(token).await {
+        Ok(Some(_)) => (
+            StatusCode::SEE_OTHER,
+            [
+                (
+                    SET_COOKIE,
+                    format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"),
+                ),
+                (axum::http::header::LOCATION, "/".to_string()),
+            ],
+        )
+            .into_response(),
+        Ok(None) => (
+            StatusCode::UNAUTHORIZED,
+            login_page(Some(
+                "This token is unknown or has been revoked; ask for a new one.",
+            )),
+        )
+            .into_response(),
+        Err(error) => PageError::from(error).into_response(),
+    }
+}
+
+async fn logout() -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (
+                SET_COOKIE,
+                format!("{TOKEN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+            ),
+            (axum::http::header::LOCATION, "/login".to_string()),
+        ],
+    )
+        .into_response()
+}
+
+async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> PageResult {
+    let negotiations = state.negotiations_of(&caller).await?;
+    Ok(layout(
+        "Negotiations",
+        true,
+        html! {
+            h1 { "Your negotiations" }
+            p.meta { "Signed in as " strong { (caller.person) } "." }
+            @if negotiations.is_empty() {
+                p { "You are not accredited in any negotiation yet." }
+            } @else {
+                (table(&["Negotiation", "Kind", "Status", "Clauses", "Last activity", "Views"], html! {
+                    @for entry in &negotiations {
+                        @let id = &entry.negotiation_id;
+                        tr.negotiation data-negotiation=(id) {
+                            th scope="row" {
+                                a href={ "/negotiations/" (id) } { (entry.title) }
+                                br; code { (id) } " · " (entry.parties.join(", "))
+                            }
+                            td { (kind_name(entry.instrument_kind)) }
+                            td { (instrument_status(&entry.status))
+                                @if entry.revision > 0 { br; "revision " (entry.revision) } }
+                            td {
+                                (clause_counts(&entry.clauses))
+                            }
+                            td { (when(&entry.last_recorded_at)) br; "event #" (entry.last_sequence) }
+                            td {
+                                a href={ "/negotiations/" (id) "/timeline" } { "timeline" } ", "
+                                a href={ "/negotiations/" (id) "/agreement" } { "agreement" }
+                            }
+                        }
+                    }
+                }))
+            }
+        },
+    ))
+}
+
+async fn draft(
+    State(state): State<Arc<AppState>>,
+    Reader(caller): Reader,
+    Path(negotiation): Path<String>,
+    query: Result<Query<DraftQuery>, QueryRejection>,
+) -> PageResult {
+    let Query(query) = query?;
+    // The form below sends an empty field for "now".
+    let query = DraftQuery {
+        at: query.at.filter(|at| !at.trim().is_empty()),
+        revision: query.revision,
+    };
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    let draft = state.draft(&negotiation, &access, &query).await?;
+    // The downloads are of the text shown.
+    let point_query = match (&query.at, query.revision) {
+        (Some(at), _) => format!("?at={}", query_value(at)),
+        (None, Some(revision)) => format!("?revision={revision}"),
+        (None, None) => String::new(),
+    };
+    let body = html! {
+        h1 { (draft.title) }
+        p.meta {
+            (kind_name(draft.instrument_kind)) " · revision " (draft.revision)
+            " · as of event #" (draft.as_of_sequence)
+            " · parties: " (draft.parties.iter().map(|p| format!("{} ({})", p.name, p.code)).collect::<Vec<_>>().join(", "))
+            " · you read as " (access.reader.person) " for " (access.party())
+        }
+        (negotiation_links(&negotiation))
+        @if let Some(at) = &query.at {
+            p.note { "This is the draft as it stood at " strong { (at) } ". "
+                a href={ "/negotiations/" (negotiation) } { "See the draft now." } }
+        }
+        form.points method="get" {
+            div { label for="at" { "Draft at a point" }
+                input #at name="at" type="text" value=(query.at.as_deref().unwrap_or(""))
+                    placeholder="42, 2026-03-05, round:ID"; }
+            div { button type="submit" { "Show" } }
+        }
+        section.no-print aria-labelledby="downloads" {
+            h2 #downloads { "Download the text" }
+            ul.links {
+                @for format in Format::ALL {
+                    li { a href={ "/api/negotiations/" (negotiation) "/exports/" (format.name()) (point_query) }
+                        download { (format.name()) } }
+                }
+            }
+        }
+        h2 { "Clauses" }
+        @for clause in &draft.clauses {
+            article.clause id={ "clause-" (clause.clause_id) } data-status=(kebab(&clause.status))
+                aria-labelledby={ "heading-" (clause.clause_id) } {
+                h3 id={ "heading-" (clause.clause_id) } { (clause.label) @if !clause.heading.is_empty() { ": " } span lang=(clause.language) dir=(direction(&clause.language)) { (clause.heading) } }
+                p.meta {
+                    "Status: " (clause_status_tag(clause.status))
+                    " · proposed by " (clause.proposed_by)
+                    @if !clause.agreed_by.is_empty() { " · agreed by " (clause.agreed_by.join(", ")) }
+                    " · " a href={ "/negotiations/" (negotiation) "/clauses/" (clause.clause_id) } { "history of this clause" }
+                }
+                @for version in &clause.languages {
+                    p.muted { (version.language) " — " (words(&kebab(&version.status))) }
+                    @if version.status == LanguageStatus::Missing {
+                        p.muted { "No version in this language yet." }
+                    } @else {
+                        (wording(&version.language, &version.heading, &version.text))
+                    }
+                }
+                @if !clause.alternatives.is_empty() {
+                    p { strong { "Bracketed alternatives" } }
+                    ul {
+                        @for alternative in &clause.alternatives {
+                            li.alternative data-label=(alternative.label) {
+                                "[" (alternative.label) "] proposed by " (alternative.proposed_by)
+                                (wording(&alternative.language, &alternative.heading, &alternative.text))
+                            }
+                        }
+                    }
+                }
+                @if !clause.positions.is_empty() {
+                    p { strong { "Positions" } }
+                    ul {
+                        @for position in &clause.positions {
+                            li.position data-party=(position.party) data-position=(kebab_position(&position.position)) {
+                                strong { (position.party) } " " (position_text(&position.position))
+                                @if !position.rationale.is_empty() { ": " span.rationale { (position.rationale) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout(&draft.title, true, body))
+}
+
+fn kebab_position(position: &Position) -> String {
+    match position {
+        Position::Alternative { label } => format!("alternative:{label}"),
+        other => {
+            let value = serde_json::to_value(other).unwrap_or_default();
+            value["position"].as_str().unwrap_or_default().to_string()
+        }
+    }
+}
+
+async fn clause_history(
+    State(state): State<Arc<AppState>>,
+    Reader(caller): Reader,
+    Path((negotiation, clause)): Path<(String, String)>,
+) -> PageResult {
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    let history = clause_history_for(&negotiation, &access, &clause)?;
+    let title = format!("History of {clause}");
+    let body = html! {
+        h1 { "History of " code { (clause) } }
+        p.meta { (words(&kebab(&history.kind))) " · " (history.versions.len()) " wordings · "
+            (history.acts.len()) " acts" }
+        (negotiation_links(&negotiation))
+        h2 { "Wordings" }
+        @for version in &history.versions {
+            article.version id={ "version-" (version.sequence) } data-kind=(kebab(&version.kind)) {
+                h3 { "#" (version.sequence) " " (words(&kebab(&version.kind)))
+                    @if let Some(label) = &version.label { " [" (label) "]" } }
+                p.meta {
+                    "By " (version.actor) " for " (version.party)
+                    " · wording of " (version.proposed_by)
+                    " · " (when(&version.recorded_at))
+                    @if let Some(round) = &version.round { " · round " (round) }
+                    " · revision " (version.revision)
+                    " · language " (version.language)
+                }
+                @if let Some(why) = &version.why { p { "Why: " (why) } }
+                (redlined(&version.language, &version.heading_changes, &version.text_changes))
+            }
+        }
+        h2 { "Acts on this clause" }
+        (table(&["#", "When", "Who", "Round", "What", "Why"], html! {
+            @for act in &history.acts {
+                tr.act data-sequence=(act.sequence) {
+                    th scope="row" { (act.sequence) }
+                    td { (when(&act.recorded_at)) }
+                    td { (act.actor) " (" (act.party) ")" }
+                    td { (act.round.as_deref().unwrap_or("—")) }
+                    td { (act.summary)
+                        @if let Some(party) = &act.internal_to { " " span.tag.internal { "internal to " (party) } } }
+                    td { (act.why.as_deref().unwrap_or("")) }
+                }
+            }
+        }))
+    };
+    Ok(layout(&title, true, body))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct RedlinePoints {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn redline(
+    State(state): State<Arc<AppState>>,
+    Reader(caller): Reader,
+    Path(negotiation): Path<String>,
+    query: Result<Query<RedlinePoints>, QueryRejection>,
+) -> PageResult {
+    let Query(query) = query?;
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    // Rounds in the order they first appear: the natural points to compare.
+    let mut rounds: Vec<String> = Vec::new();
+    for entry in pacta_projections::history(&access.events) {
+        if let Some(round) = entry.round.filter(|r| !rounds.contains(r)) {
+            rounds.push(round);
+        }
+    }
+    let last = access.events.last().map_or(0, |e| e.sequence);
+    let default_from = rounds
+        .first()
+        .map_or("1".to_string(), |r| format!("round:{r}"));
+    let default_to = rounds
+        .last()
+        .map_or(last.to_string(), |r| format!("round:{r}"));
+    let from_text = query
+        .from
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(default_from);
+    let to_text = query
+        .to
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(default_to);
+    let (from, to): (Point, Point) = (from_text.trim().parse()?, to_text.trim().parse()?);
+    let redline = pacta_projections::redline(&access.events, &from, &to)?;
+    let changed: Vec<_> = redline
+        .clauses
+        .iter()
+        .filter(|c| c.change != ClauseChange::Unchanged)
+        .collect();
+    let body = html! {
+        h1 { "Redline" }
+        (negotiation_links(&negotiation))
+        form.points method="get" {
+            div { label for="from" { "From" } input #from name="from" type="text" value=(from_text); }
+            div { label for="to" { "To" } input #to name="to" type="text" value=(to_text); }
+            div { button type="submit" { "Compare" } }
+        }
+        p.muted { "A point is an event number (42), a date (2026-03-05), round:ID or revision:N."
+            @if !rounds.is_empty() { " Rounds: " (rounds.join(", ")) "." } }
+        p.meta { "From event #" (redline.from.as_of_sequence) " (revision " (redline.from.revision) ", "
+            (when(&redline.from.recorded_at)) ") to event #" (redline.to.as_of_sequence) " (revision "
+            (redline.to.revision) ", " (when(&redline.to.recorded_at)) "): "
+            (changed.len()) " of " (redline.clauses.len()) " clauses changed." }
+        @for clause in &changed {
+            section.change id={ "change-" (clause.clause_id) } data-change=(kebab(&clause.change)) {
+                h2 { (clause.label) " " code { (clause.clause_id) } " — " (words(&kebab(&clause.change))) }
+                (redlined(&clause.language, &clause.heading, &clause.text))
+                @if !clause.changed_by.is_empty() {
+                    ul {
+                        @for author in &clause.changed_by {
+                            li { "#" (author.sequence) " " (author.event) " by " (author.actor)
+                                " for " (author.party) " (wording of " (author.proposed_by) ") · "
+                                (when(&author.recorded_at)) }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout("Redline", true, body))
+}
+
+async fn timeline(
+    State(state): State<Arc<AppState>>,
+    Reader(caller): Reader,
+    Path(negotiation): Path<String>,
+) -> PageResult {
+    let access = state.access(&caller, &negotiation).await?;
+    let timeline = state
+        .timeline(&negotiation, &access, HistoryQuery::default())
+        .await?;
+    let chain = &timeline.chain;
+    let body = html! {
+        h1 { "Timeline" }
+        (negotiation_links(&negotiation))
+        @if chain.verified {
+            p.chain data-verified="true" { span.tag.verified { "verified" } " The hash chain verifies: all "
+                (chain.verified_events) " events are as recorded." }
+        } @else {
+            p.chain data-verified="false" role="alert" { span.tag.broken { "broken" } " The hash chain breaks at event #"
+                (chain.broken_at.map(|s| s.to_string()).unwrap_or_default()) ": "
+                (chain.problem.as_deref().unwrap_or("")) ". Only the first "
+                (chain.verified_events) " events are vouched for." }
+        }
+        (table(&["#", "When", "Who", "Round", "What", "Hash", "Chain"], html! {
+            @for item in &timeline.entries {
+                @let entry = &item.entry;
+                tr.event data-sequence=(entry.sequence) data-verified=(item.verified) {
+                    th scope="row" { (entry.sequence) }
+                    td { (when(&entry.recorded_at)) }
+                    td { (entry.actor) " (" (entry.party) ", " (words(&entry.role)) ")" }
+                    td { (entry.round.as_deref().unwrap_or("—")) }
+                    td { (entry.summary)
+                        @if let Some(party) = &entry.internal_to { " " span.tag.internal { "internal to " (party) } } }
+                    td { code.hash title=(entry.hash) { (short_hash(&entry.hash)) "…" } }
+                    td { @if item.verified { span.tag.verified { "verified" } } @else { span.tag.broken { "broken" } } }
+                }
+            }
+        }))
+    };
+    Ok(layout("Timeline", true, body))
+}
+
+/// A table that scrolls on a narrow screen: these column headings over `rows`.
+fn table(columns: &[&str], rows: Markup) -> Markup {
+    html! {
+        div.scroll { table {
+            thead { tr { @for column in columns { th scope="col" { (column) } } } }
+            tbody { (rows) }
+        } }
+    }
+}
+
+fn yes_no(value: bool) -> Markup {
+    html! { @if value { span.tag.yes { "yes" } } @else { span.tag.no { "no" } } }
+}
+
+async fn agreement(
+    State(state): State<Arc<AppState>>,
+    Reader(caller): Reader,
+    Path(negotiation): Path<String>,
+) -> PageResult {
+    let access = state.access(&caller, &negotiation).await?.verified()?;
+    let agreement = pacta_projections::agreement_state(&negotiation, &access.events, None);
+    let body = html! {
+        h1 { "Agreement: " (agreement.title) }
+        (negotiation_links(&negotiation))
+        dl.agreement {
+            dt { "Status" } dd #status { (instrument_status(&agreement.status)) }
+            dt { "Revision" } dd { (agreement.revision) " (" (instrument_status(&agreement.revision_status)) ")" }
+            dt { "Text root" } dd { code #text-root { (agreement.text_root_hash) } }
+            dt { "Entry into force" } dd { (agreement.entry_into_force.map(|d| d.to_string()).unwrap_or_else(|| "not yet".into())) }
+            @if let Some((party, since)) = &agreement.suspended { dt { "Suspended" } dd { "by " (party) " since " (since) } }
+            @if let Some(on) = agreement.terminates_on { dt { "Terminates on" } dd { (on) } }
+        }
+        h2 { "Parties" }
+        (table(&["Party", "Adopted the text", "Signature", "Consent to be bound"], html! {
+            @for party in &agreement.parties {
+                tr.party data-party=(party.code) {
+                    th scope="row" { (party.name) " (" (party.code) ")" }
+                    td { (yes_no(party.adopted)) }
+                    td {
+                        @if let Some(signature) = &party.signature {
+                            (signature.signatory) ", " (words(&kebab(&signature.capacity))) ", on " (signature.signed_on)
+                            @if let Some(confirmed) = signature.confirmed_on { ", confirmed " (confirmed) }
+                        } @else { "not signed" }
+                    }
+                    td {
+                        @if let Some(consent) = &party.consent {
+                            (words(&kebab(&consent.mode))) " on " (consent.on)
+                        } @else { "not yet" }
+                        @if let Some(from) = party.provisionally_applied_from { br; "applied provisionally from " (from) }
+                    }
+                }
+            }
+        }))
+        h2 { "Revisions" }
+        (table(&["Revision", "Text root", "In force from", "In force until"], html! {
+            @for period in &agreement.revisions {
+                tr.revision data-revision=(period.revision) {
+                    th scope="row" { (period.revision) }
+                    td { code.hash title=(period.text_root_hash) { (short_hash(&period.text_root_hash)) "…" } }
+                    td { (period.in_force_from.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
+                    td { (period.in_force_until.map(|d| d.to_string()).unwrap_or_else(|| "—".into())) }
+                }
+            }
+        }))
+    };
+    Ok(layout(&agreement.title, true, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(query_value("round:round-1"), "round%3Around-1");
+        assert_eq!(query_value("2026-05-28"), "2026-05-28");
+        assert_eq!(query_value("a b&c=d~e_f.g"), "a%20b%26c%3Dd~e_f.g");
+        assert_eq!(query_value("é"), "%C3%A9");
+    }
+}

@@ -1,0 +1,344 @@
+//! The negotiating acts: each command line becomes one `Action` of the domain, performed by the
+//! person named with `--as`. Files named on the command line (texts, full powers, signing keys)
+//! are read here; the ledger decides.
+
+use pacta_domain::{Action, Negotiation, SignatureCapacity};
+use pacta_ledger::{Ledger, LedgerError};
+
+use super::{Act, CliError};
+
+/// The negotiation an act is addressed to, and the act. Signing reads the negotiation's state,
+/// to build the exact message the key signs.
+pub(super) async fn action_of(
+    ledger: &Ledger,
+    actor: Option<&str>,
+    act: Act,
+) -> Result<(String, Action), CliError> {
+    let actor = || actor.map(str::to_string).ok_or(CliError::NoActor);
+    Ok(match act {
+        Act::Open(args) => {
+            let mut languages = Vec::new();
+            let mut language_responsibility = std::collections::BTreeMap::new();
+            for spec in args.languages {
+                match spec.split_once('=') {
+                    Some((language, party)) => {
+                        language_responsibility.insert(language.to_string(), party.to_string());
+                        languages.push(language.to_string());
+                    }
+                    None => languages.push(spec),
+                }
+            }
+            let action = Action::OpenNegotiation {
+                negotiation_id: args.negotiation.clone(),
+                title: args.title,
+                instrument_kind: args.kind,
+                parties: args.parties,
+                facilitator: args.facilitator,
+                languages,
+                language_responsibility,
+                entry_into_force_rule: args.entry_into_force,
+                termination_notice_months: args.termination_notice_months,
+                provisional_application: args.provisional_application,
+            };
+            (args.negotiation, action)
+        }
+        Act::Accredit {
+            negotiation,
+            person,
+            name,
+            party,
+            role,
+            signing,
+        } => {
+            let signing = signing.authority()?;
+            let action = Action::AccreditDelegate {
+                person,
+                name,
+                party,
+                role,
+                signing,
+            };
+            (negotiation, action)
+        }
+        Act::Adopt { negotiation, root } => (
+            negotiation,
+            Action::AdoptText {
+                text_root_hash: root,
+            },
+        ),
+        Act::Initial { negotiation, root } => (
+            negotiation,
+            Action::InitialText {
+                text_root_hash: root,
+            },
+        ),
+        Act::Sign {
+            negotiation,
+            key,
+            root,
+            capacity,
+            on,
+        } => {
+            let actor = actor()?;
+            let events = ledger.events(&negotiation).await?;
+            let state = Negotiation::replay(events.iter().map(|e| &e.payload));
+            let party = state
+                .delegate(&actor)
+                .map(|d| d.party.clone())
+                .ok_or_else(|| LedgerError::Refused {
+                    negotiation_id: negotiation.clone(),
+                    reason: pacta_domain::NegotiationError::UnknownActor(actor.clone()),
+                })?;
+            let message = pacta_domain::SigningMessage {
+                negotiation_id: negotiation.clone(),
+                revision: state.revision(),
+                text_root_hash: root.clone(),
+                party,
+                signatory: actor,
+                capacity,
+                ad_referendum: capacity == SignatureCapacity::AdReferendum,
+                signed_on: on,
+            };
+            let signature = crate::keys::sign(&key, &message)?;
+            let action = Action::SignInstrument {
+                text_root_hash: root,
+                capacity,
+                signed_on: on,
+                signature,
+            };
+            (negotiation, action)
+        }
+        Act::Confirm { negotiation, on } => {
+            (negotiation, Action::ConfirmSignature { confirmed_on: on })
+        }
+        Act::Consent {
+            negotiation,
+            mode,
+            on,
+        } => (negotiation, Action::ExpressConsent { mode, on }),
+        Act::Abandon {
+            negotiation,
+            reason,
+        } => (negotiation, Action::AbandonNegotiation { reason }),
+        Act::Suspend {
+            negotiation,
+            from,
+            reason,
+        } => (negotiation, Action::SuspendOperation { from, reason }),
+        Act::Resume { negotiation, from } => (negotiation, Action::ResumeOperation { from }),
+        Act::ApplyProvisionally { negotiation, from } => {
+            (negotiation, Action::ApplyProvisionally { from })
+        }
+        Act::Terminate {
+            negotiation,
+            notified_on,
+            reason,
+        } => (
+            negotiation,
+            Action::NotifyTermination {
+                notified_on,
+                reason,
+            },
+        ),
+        Act::Propose {
+            negotiation,
+            clause,
+            kind,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::ProposeClause {
+                clause_id: clause,
+                kind,
+                heading: wording.heading,
+                language: wording.language,
+                text,
+            };
+            (negotiation, action)
+        }
+        Act::Amend {
+            negotiation,
+            clause,
+            base,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::AmendClause {
+                clause_id: clause,
+                base_text_hash: base,
+                heading: wording.heading,
+                language: wording.language,
+                text,
+            };
+            (negotiation, action)
+        }
+        Act::Comment {
+            negotiation,
+            clause,
+            text,
+            internal,
+        } => (
+            negotiation,
+            Action::Comment {
+                clause_id: clause,
+                text,
+                internal,
+            },
+        ),
+        Act::Agree {
+            negotiation,
+            clause,
+            hash,
+            ad_referendum,
+        } => (
+            negotiation,
+            Action::AgreeClause {
+                clause_id: clause,
+                text_hash: hash,
+                ad_referendum,
+            },
+        ),
+        Act::Bracket {
+            negotiation,
+            clause,
+            label,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::ProposeAlternative {
+                clause_id: clause,
+                label,
+                heading: wording.heading,
+                language: wording.language,
+                text,
+            };
+            (negotiation, action)
+        }
+        Act::Position {
+            negotiation,
+            clause,
+            position,
+            rationale,
+        } => (
+            negotiation,
+            Action::StatePosition {
+                clause_id: clause,
+                position,
+                rationale,
+            },
+        ),
+        Act::Choose {
+            negotiation,
+            clause,
+            label,
+            base,
+        } => (
+            negotiation,
+            Action::ChooseAlternative {
+                clause_id: clause,
+                label,
+                base_text_hash: base,
+            },
+        ),
+        Act::ConfirmAgreement {
+            negotiation,
+            clause,
+        } => (
+            negotiation,
+            Action::ConfirmClauseAgreement { clause_id: clause },
+        ),
+        Act::Reopen {
+            negotiation,
+            clause,
+            reason,
+        } => (
+            negotiation,
+            Action::ReopenClause {
+                clause_id: clause,
+                reason,
+            },
+        ),
+        Act::Withdraw {
+            negotiation,
+            clause,
+            reason,
+        } => (
+            negotiation,
+            Action::WithdrawClause {
+                clause_id: clause,
+                reason,
+            },
+        ),
+        Act::Revise {
+            negotiation,
+            on,
+            reason,
+        } => (
+            negotiation,
+            Action::OpenRevision {
+                opened_on: on,
+                reason,
+            },
+        ),
+        Act::Correct {
+            negotiation,
+            clause,
+            id,
+            base,
+            reason,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::ProposeCorrection {
+                correction_id: id,
+                clause_id: clause,
+                language: wording.language,
+                base_text_hash: base,
+                heading: wording.heading,
+                text,
+                reason,
+            };
+            (negotiation, action)
+        }
+        Act::AgreeCorrection {
+            negotiation,
+            correction,
+            hash,
+        } => (
+            negotiation,
+            Action::AgreeCorrection {
+                correction_id: correction,
+                text_hash: hash,
+            },
+        ),
+        Act::Translate {
+            negotiation,
+            clause,
+            source,
+            wording,
+        } => {
+            let text = wording.text()?;
+            let action = Action::TranslateClause {
+                clause_id: clause,
+                language: wording.language,
+                heading: wording.heading,
+                text,
+                source_text_hash: source,
+            };
+            (negotiation, action)
+        }
+        Act::Concordance {
+            negotiation,
+            clause,
+            language,
+            hash,
+        } => (
+            negotiation,
+            Action::VerifyConcordance {
+                clause_id: clause,
+                language,
+                text_hash: hash,
+            },
+        ),
+    })
+}

@@ -1,0 +1,690 @@
+//! The command line's arguments (clap), and the parsers of their compound values.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use pacta_domain::{
+    ClauseKind, ConsentMode, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind, Party,
+    PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,
+};
+
+use super::{audit, export, journal, projections, reads, tokens, CliError};
+use crate::files::read_bounded;
+
+pub const DEFAULT_STORE_URL: &str = "sqlite://pacta.db";
+/// Largest text file read for a clause: well above `MAX_CLAUSE_TEXT_BYTES`, so that an over-long
+/// text reaches the domain and is refused with the clause limit, not a file-size error.
+pub const MAX_TEXT_FILE_BYTES: u64 = 4 * pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES as u64;
+/// Largest command file `pacta submit` reads; above the largest valid command with headroom.
+pub const MAX_COMMAND_FILE_BYTES: u64 = 1024 * 1024;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pacta",
+    version,
+    about = "A tamper-evident ledger for negotiating MoUs, agreements and treaties"
+)]
+pub struct Cli {
+    /// Event store: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
+    #[arg(long, env = "PACTA_STORE", default_value = DEFAULT_STORE_URL, global = true)]
+    pub store: String,
+    /// The person performing the act (their accredited person id).
+    #[arg(long = "as", env = "PACTA_ACTOR", global = true)]
+    pub actor: Option<String>,
+    /// Client-chosen id recorded with the act's events (default: a fresh UUID).
+    #[arg(long, global = true)]
+    pub command_id: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Every negotiating act: each is recorded as events, or refused by the rules.
+    #[command(flatten)]
+    Act(Act),
+    /// Generate a signing key: the private key stays in a file on this machine.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// The state of the agreement: text root, each party's acts, entry into force, revisions.
+    Status {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+        /// Also say which text (revision and root hash) was in force on this date.
+        #[arg(long)]
+        on: Option<NaiveDate>,
+    },
+    /// Action matrices: create, propose and agree rows, validate, report progress.
+    Matrix {
+        #[command(subcommand)]
+        command: MatrixCommand,
+    },
+    /// Rounds, meetings and sessions: open, close, minutes.
+    Round {
+        #[command(subcommand)]
+        command: RoundCommand,
+    },
+    /// Serve the HTTP API and the web pages (see README: "The service").
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080 (port 0: any free port).
+        #[arg(long, default_value = pacta_service::DEFAULT_LISTEN)]
+        listen: String,
+        /// Load the demo story first, and print a token to sign in with.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
+    Submit { negotiation: String, file: PathBuf },
+    /// Every recorded act of a negotiation, with its chain hash; the options keep only some.
+    History {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+        /// Only acts performed for this party (or facilitator), by code.
+        #[arg(long)]
+        party: Option<String>,
+        /// Only acts on this clause.
+        #[arg(long)]
+        clause: Option<String>,
+        /// Only acts recorded while this round was open.
+        #[arg(long)]
+        round: Option<String>,
+        /// Only acts recorded on or after this day (UTC).
+        #[arg(long)]
+        since: Option<NaiveDate>,
+        /// Only acts recorded on or before this day (UTC).
+        #[arg(long)]
+        until: Option<NaiveDate>,
+    },
+    /// The current draft: clauses in order with their status.
+    Draft {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+        /// Show the text in this authentic language (default: each clause's reference wording).
+        #[arg(long)]
+        language: Option<String>,
+        /// Show this revision's text instead of the current one (0 is the original instrument).
+        #[arg(long)]
+        revision: Option<u32>,
+        /// Show the draft as it stood at a point: SEQUENCE, DATE (YYYY-MM-DD), round:ID (or a bare
+        /// round id) or revision:N.
+        #[arg(long, conflicts_with = "revision")]
+        at: Option<String>,
+    },
+    /// The text at one point against another, clause by clause: {+inserted+} and [-deleted-]
+    /// words, and who proposed each change. Points as for draft --at. As a document: markdown,
+    /// html, or docx (Word tracked changes, authored by the proposing party; needs --out).
+    Redline {
+        negotiation: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// text (default), json, markdown, html or docx.
+        #[arg(long, value_enum)]
+        format: Option<reads::RedlineFormat>,
+        /// The same as --format json.
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        /// Write the redline to this file (required for docx; the others default to stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Every wording a clause had, each against the one before, and every other act on it.
+    ClauseHistory {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every negotiation in the ledger: status, clauses by status, matrices, last activity.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The text as a document: markdown, html, docx, akoma-ntoso (XML) or json.
+    Export(export::ExportArgs),
+    /// Recompute the hash chain of one negotiation, or of every negotiation.
+    Verify {
+        negotiation: Option<String>,
+        /// The head you kept from an earlier verify ('SEQUENCE:HASH'): fails if the history no
+        /// longer ends there, which a chain alone cannot show (a cut-off tail, a restored backup).
+        #[arg(long, requires = "negotiation", value_parser = parse_head)]
+        expect_head: Option<(usize, String)>,
+    },
+    /// Load the sample story (Côte d'Ivoire–Morocco: an MoU on trafficking in persons, an
+    /// agreement on higher education) and show the MoU.
+    Demo,
+    /// Stored views: their lag behind the ledger, catching up, rebuilding from the events.
+    Projections {
+        #[command(subcommand)]
+        command: projections::ProjectionsCommand,
+    },
+    /// Signed checkpoints of the journal (the Merkle tree of every event): create, show,
+    /// co-sign.
+    Checkpoint {
+        #[command(subcommand)]
+        command: journal::CheckpointCommand,
+    },
+    /// Proofs against signed checkpoints: an event's inclusion, two checkpoints' consistency.
+    Proof {
+        #[command(subcommand)]
+        command: journal::ProofCommand,
+    },
+    /// Audit bundles: export one negotiation with every proof, verify one offline.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Bearer tokens for the HTTP service, each acting as one person: issue, revoke, list.
+    Token {
+        #[command(subcommand)]
+        command: tokens::TokenCommand,
+    },
+}
+
+/// The negotiating acts, each one command of the ledger (`acts::action_of` maps them).
+#[derive(Subcommand, Debug)]
+pub enum Act {
+    /// Open a negotiation between parties, each named with its head of delegation.
+    Open(OpenArgs),
+    /// Accredit a member of your own delegation.
+    Accredit {
+        negotiation: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        party: String,
+        /// negotiator, head-of-delegation, legal-linguist, signatory, competent-authority,
+        /// secretariat, observer or auditor.
+        #[arg(long)]
+        role: Role,
+        #[command(flatten)]
+        signing: SigningArgs,
+    },
+    /// Propose a new clause (recital, article or annex).
+    Propose {
+        negotiation: String,
+        clause: String,
+        #[arg(long, default_value = "article")]
+        kind: ClauseKind,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Replace a clause's wording; --base is the text hash you are amending.
+    Amend {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        base: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Comment on the negotiation or on one clause.
+    Comment {
+        negotiation: String,
+        #[arg(long)]
+        clause: Option<String>,
+        #[arg(long)]
+        text: String,
+        /// For your own delegation only: the service shows it to no other party.
+        #[arg(long)]
+        internal: bool,
+    },
+    /// Agree, for your party, to exactly the wording with this text hash.
+    Agree {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        hash: String,
+        /// Agree subject to confirmation by your capital (confirm later with confirm-agreement).
+        #[arg(long)]
+        ad_referendum: bool,
+    },
+    /// Bracket a clause with an alternative wording labelled A, B, …
+    Bracket {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        label: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// State your party's position on a clause: accept, reject, reserve, or alternative:LABEL.
+    Position {
+        negotiation: String,
+        clause: String,
+        #[arg(long, value_parser = parse_position)]
+        position: Position,
+        #[arg(long, default_value = "")]
+        rationale: String,
+    },
+    /// Resolve a bracketed clause: the alternative becomes its wording (--base: current hash).
+    Choose {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long)]
+        base: String,
+    },
+    /// Confirm your party's agreement ad referendum to a clause.
+    ConfirmAgreement { negotiation: String, clause: String },
+    /// Reopen an agreed clause (before the text is authenticated).
+    Reopen {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Withdraw a clause your party proposed.
+    Withdraw {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Record a clause's wording in another authentic language; --source is the hash of the
+    /// reference wording you translated.
+    Translate {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        source: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Attest, as a legal-linguist, that a language version (named by its hash) concords with the
+    /// reference wording.
+    Concordance {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        language: String,
+        #[arg(long)]
+        hash: String,
+    },
+    /// Adopt, for your party, the text with this root hash (see pacta status).
+    Adopt {
+        negotiation: String,
+        #[arg(long)]
+        root: String,
+    },
+    /// Initial, for your party, the adopted text with this root hash.
+    Initial {
+        negotiation: String,
+        #[arg(long)]
+        root: String,
+    },
+    /// Sign the adopted text with your private key, on this machine, and record the signature.
+    Sign {
+        negotiation: String,
+        /// Private key file written by `pacta key generate`.
+        #[arg(long)]
+        key: PathBuf,
+        /// The text root hash you reviewed; the signature binds exactly this text.
+        #[arg(long)]
+        root: String,
+        /// simple, definitive or ad-referendum.
+        #[arg(long)]
+        capacity: SignatureCapacity,
+        /// Date of signature (YYYY-MM-DD).
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// Confirm your party's signature ad referendum (competent authority).
+    Confirm {
+        negotiation: String,
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// Express your party's consent to be bound (competent authority).
+    Consent {
+        negotiation: String,
+        /// ratification, approval, acceptance or notification-of-completion.
+        #[arg(long)]
+        mode: ConsentMode,
+        #[arg(long)]
+        on: NaiveDate,
+    },
+    /// Apply the signed instrument provisionally from a date (competent authority; art. 25).
+    ApplyProvisionally {
+        negotiation: String,
+        #[arg(long)]
+        from: NaiveDate,
+    },
+    /// Suspend the instrument's operation from a date (competent authority).
+    Suspend {
+        negotiation: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Resume the operation your party suspended (competent authority).
+    Resume {
+        negotiation: String,
+        #[arg(long)]
+        from: NaiveDate,
+    },
+    /// Notify termination; it takes effect after the notice period (competent authority).
+    Terminate {
+        negotiation: String,
+        #[arg(long)]
+        notified_on: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open a revision (amending instrument) of the text in force (head of delegation). The text
+    /// in force stays as it is; reopen, amend and agree clauses of the revision, then adopt and
+    /// sign it as usual.
+    Revise {
+        negotiation: String,
+        #[arg(long)]
+        on: NaiveDate,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Propose to correct an error in the authenticated text (legal-linguist; art. 79): the
+    /// clause's wording in --language, named by --base (its current hash), becomes the new text.
+    Correct {
+        negotiation: String,
+        clause: String,
+        /// An id for the correction, e.g. corr-1.
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        wording: WordingArgs,
+    },
+    /// Agree, for your party, to a proposed correction, named with its corrected text hash.
+    AgreeCorrection {
+        negotiation: String,
+        correction: String,
+        #[arg(long)]
+        hash: String,
+    },
+    /// Abandon the negotiation (before the text is authenticated), or the revision in progress.
+    Abandon {
+        negotiation: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct OpenArgs {
+    pub negotiation: String,
+    #[arg(long)]
+    pub title: String,
+    /// treaty, agreement, mou or exchange-of-notes.
+    #[arg(long)]
+    pub kind: InstrumentKind,
+    /// A party and its head of delegation: 'CODE|Name|head-person-id|Head Name' (ISO 3166 alpha-3).
+    #[arg(long = "party", required = true, value_parser = parse_party)]
+    pub parties: Vec<Party>,
+    /// A facilitating organisation and its secretariat: 'CODE|Name|person-id|Person Name'.
+    #[arg(long, value_parser = parse_facilitator)]
+    pub facilitator: Option<Facilitator>,
+    /// An authentic language (BCP 47), repeated in the instrument's order; 'ar=MAR' also names
+    /// the party whose legal-linguists verify that language version.
+    #[arg(long = "language", required = true)]
+    pub languages: Vec<String>,
+    /// When the instrument enters into force: on-last-consent, days:N (N days after the last
+    /// consent) or first-of-month:N (first day of the N-th month after). Default: by kind.
+    #[arg(long, value_parser = parse_entry_into_force_rule)]
+    pub entry_into_force: Option<EntryIntoForceRule>,
+    /// Months between a notice of termination and its effect (default 6).
+    #[arg(long)]
+    pub termination_notice_months: Option<u32>,
+    /// The instrument provides for provisional application pending entry into force (art. 25).
+    #[arg(long)]
+    pub provisional_application: bool,
+}
+
+pub(crate) fn parse_head(spec: &str) -> Result<(usize, String), String> {
+    let parsed = spec.split_once(':').and_then(|(sequence, hash)| {
+        let is_hash = hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        Some((sequence.parse().ok()?, hash.to_string())).filter(|_| is_hash)
+    });
+    parsed.ok_or_else(|| {
+        format!("'{spec}' is not a head: use SEQUENCE:HASH as printed by pacta verify")
+    })
+}
+
+fn parse_position(spec: &str) -> Result<Position, String> {
+    match spec.split_once(':') {
+        None if spec == "accept" => Ok(Position::Accept),
+        None if spec == "reject" => Ok(Position::Reject),
+        None if spec == "reserve" => Ok(Position::Reserve),
+        Some(("alternative", label)) => Ok(Position::Alternative {
+            label: label.to_string(),
+        }),
+        _ => Err(format!(
+            "'{spec}' is not a position: use accept, reject, reserve or alternative:LABEL"
+        )),
+    }
+}
+
+fn parse_entry_into_force_rule(spec: &str) -> Result<EntryIntoForceRule, String> {
+    let number = |n: &str| n.parse::<u32>().map_err(|e| format!("'{spec}': {e}"));
+    match spec.split_once(':') {
+        None if spec == "on-last-consent" => Ok(EntryIntoForceRule::OnLastConsent),
+        Some(("days", n)) => Ok(EntryIntoForceRule::DaysAfterLastConsent { days: number(n)? }),
+        Some(("first-of-month", n)) => {
+            Ok(EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: number(n)? })
+        }
+        _ => Err(format!(
+            "'{spec}' is not a rule: use on-last-consent, days:N or first-of-month:N"
+        )),
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MatrixCommand {
+    Create {
+        negotiation: String,
+        matrix: String,
+        #[arg(long)]
+        title: String,
+    },
+    /// Propose a row from a JSON file ({"objective", "action", "responsible_party", "agency",
+    /// "starts_on", "ends_on", "indicator": {"name", "unit", "baseline", "target"}}); with
+    /// --base (the row hash you saw), change an existing row.
+    Row {
+        negotiation: String,
+        matrix: String,
+        row: String,
+        #[arg(long)]
+        content_file: PathBuf,
+        #[arg(long)]
+        base: Option<String>,
+    },
+    /// Agree, for your party, a row's exact content (its row hash).
+    AgreeRow {
+        negotiation: String,
+        matrix: String,
+        row: String,
+        #[arg(long)]
+        hash: String,
+    },
+    /// Validate the matrix at a round (workshop); every row must be agreed by every party.
+    Validate {
+        negotiation: String,
+        matrix: String,
+        #[arg(long)]
+        round: String,
+    },
+    /// Report progress on a row: not-started, on-track, delayed or completed.
+    Progress {
+        negotiation: String,
+        matrix: String,
+        row: String,
+        #[arg(long)]
+        status: pacta_domain::RowProgress,
+        #[arg(long)]
+        on: NaiveDate,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Every matrix with its rows, agreements and progress.
+    Show {
+        negotiation: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RoundCommand {
+    /// Open a round; acts recorded until it closes belong to it.
+    Open {
+        negotiation: String,
+        round: String,
+        /// negotiating-round, experts-meeting or joint-commission.
+        #[arg(long, default_value = "negotiating-round")]
+        kind: RoundKind,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        starts_on: NaiveDate,
+        #[arg(long)]
+        ends_on: NaiveDate,
+    },
+    Close {
+        negotiation: String,
+        round: String,
+    },
+    /// Put the minutes on record: the file's SHA-256 is recorded with its reference.
+    Minutes {
+        negotiation: String,
+        round: String,
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        reference: String,
+    },
+    /// Adopt, for your party, the minutes with this hash.
+    AdoptMinutes {
+        negotiation: String,
+        round: String,
+        #[arg(long)]
+        hash: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Write a new Ed25519 private key to a file (mode 0600) and print its public key.
+    Generate {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// A signatory's signing authority, given when accrediting them.
+#[derive(Args, Debug)]
+pub struct SigningArgs {
+    /// The signatory's Ed25519 public key (hex), printed by `pacta key generate`.
+    #[arg(long)]
+    pub public_key: Option<String>,
+    /// Reference of the full-powers instrument.
+    #[arg(long, requires = "full_powers_file")]
+    pub full_powers: Option<String>,
+    /// The full-powers document; its SHA-256 is recorded.
+    #[arg(long, requires = "full_powers")]
+    pub full_powers_file: Option<PathBuf>,
+    /// The signatory signs ex officio (head of state or government, foreign minister).
+    #[arg(long)]
+    pub ex_officio: bool,
+}
+
+impl SigningArgs {
+    pub(super) fn authority(&self) -> Result<Option<SigningAuthority>, CliError> {
+        let Some(public_key) = &self.public_key else {
+            return Ok(None);
+        };
+        let full_powers = match (&self.full_powers, &self.full_powers_file) {
+            (Some(reference), Some(path)) => Some(FullPowers {
+                reference: reference.clone(),
+                document_hash: crate::keys::file_sha256(path)?,
+            }),
+            _ => None,
+        };
+        Ok(Some(SigningAuthority {
+            public_key: public_key.clone(),
+            full_powers,
+            ex_officio: self.ex_officio,
+        }))
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct WordingArgs {
+    #[arg(long, default_value = "")]
+    pub heading: String,
+    /// Authentic language of the text (BCP 47).
+    #[arg(long)]
+    pub language: String,
+    #[arg(
+        long,
+        required_unless_present = "text_file",
+        conflicts_with = "text_file"
+    )]
+    pub text: Option<String>,
+    /// Read the text from a UTF-8 file.
+    #[arg(long)]
+    pub text_file: Option<PathBuf>,
+}
+
+fn four_fields(spec: &str) -> Result<[String; 4], String> {
+    let fields: Vec<&str> = spec.split('|').map(str::trim).collect();
+    match fields[..] {
+        [code, name, person, person_name] => {
+            Ok([code, name, person, person_name].map(String::from))
+        }
+        _ => Err(format!(
+            "'{spec}' must have four fields: 'CODE|Name|person-id|Person Name'"
+        )),
+    }
+}
+
+fn parse_party(spec: &str) -> Result<Party, String> {
+    let [code, name, person, person_name] = four_fields(spec)?;
+    Ok(Party::new(&code, &name, &person, &person_name))
+}
+
+fn parse_facilitator(spec: &str) -> Result<Facilitator, String> {
+    let [code, name, person, person_name] = four_fields(spec)?;
+    Ok(Facilitator {
+        code,
+        name,
+        secretariat: PersonName {
+            person,
+            name: person_name,
+        },
+    })
+}
+
+impl WordingArgs {
+    pub(super) fn text(&self) -> Result<String, CliError> {
+        match (&self.text, &self.text_file) {
+            (Some(text), _) => Ok(text.clone()),
+            (None, Some(path)) => Ok(read_bounded(path, MAX_TEXT_FILE_BYTES)?),
+            (None, None) => unreachable!("clap requires --text or --text-file"),
+        }
+    }
+}

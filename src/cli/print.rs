@@ -1,0 +1,253 @@
+//! How the CLI prints what it recorded and the views it reads.
+
+use cqrs_es::EventEnvelope;
+use pacta_domain::variant_name;
+use pacta_domain::Negotiation;
+use pacta_projections::Draft;
+
+pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
+    for event in events {
+        let hash = event
+            .metadata
+            .get(pacta_domain::metadata::HASH)
+            .map_or("", String::as_str);
+        println!(
+            "recorded {} #{}: {} (hash {})",
+            event.aggregate_id,
+            event.sequence,
+            pacta_projections::summary(&event.payload),
+            hash
+        );
+        if let pacta_domain::NegotiationEvent::ClauseProposed { text_hash, .. }
+        | pacta_domain::NegotiationEvent::ClauseAmended { text_hash, .. } = &event.payload
+        {
+            println!("text hash {text_hash}");
+        }
+    }
+}
+
+pub fn print_draft(view: &Draft, language: Option<&str>) {
+    println!("{} ({})", view.title, view.negotiation_id);
+    let parties: Vec<String> = view
+        .parties
+        .iter()
+        .map(|p| format!("{} ({})", p.name, p.code))
+        .collect();
+    println!("Parties: {}", parties.join(" and "));
+    println!("Authentic languages: {}", view.languages.join(", "));
+    if view.revision > 0 {
+        println!("Revision {}", view.revision);
+    }
+    println!("As of event #{}", view.as_of_sequence);
+    for clause in &view.clauses {
+        let agreed = if clause.agreed_by.is_empty() {
+            String::new()
+        } else {
+            format!("; agreed by {}", clause.agreed_by.join(", "))
+        };
+        let shown = language.and_then(|l| clause.languages.iter().find(|v| v.language == l));
+        let (heading, text) = match shown {
+            Some(version) => (&version.heading, &version.text),
+            None => (&clause.heading, &clause.text),
+        };
+        let heading = if heading.is_empty() {
+            String::new()
+        } else {
+            format!(" — {heading}")
+        };
+        let versions: Vec<String> = clause
+            .languages
+            .iter()
+            .map(|v| format!("{} {}", v.language, variant_name(&v.status)))
+            .collect();
+        println!();
+        println!(
+            "{}{heading}  [{}; proposed by {}{agreed}; {} {}]",
+            clause.label,
+            variant_name(&clause.status),
+            clause.proposed_by,
+            clause.clause_id,
+            &clause.text_hash[..12],
+        );
+        println!("    ({})", versions.join(", "));
+        if text.is_empty() {
+            println!("    [no {} version yet]", language.unwrap_or_default());
+        }
+        for line in text.lines() {
+            println!("    {line}");
+        }
+        for alternative in &clause.alternatives {
+            println!(
+                "    [{}] proposed by {} ({}):",
+                alternative.label,
+                alternative.proposed_by,
+                &alternative.text_hash[..12]
+            );
+            for line in alternative.text.lines() {
+                println!("        {line}");
+            }
+        }
+        for stated in &clause.positions {
+            let position = &stated.position;
+            let because = if stated.rationale.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", stated.rationale)
+            };
+            println!("    {}: {position}{because}", stated.party);
+        }
+    }
+}
+
+pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
+    println!("{} ({})", state.title, state.negotiation_id);
+    println!(
+        "Instrument: {}; status: {}",
+        variant_name(&state.instrument_kind),
+        status_line(&state.status)
+    );
+    if state.revision > 0 {
+        println!(
+            "Revision {}: {}",
+            state.revision,
+            status_line(&state.revision_status)
+        );
+    }
+    println!("Text root: {}", state.text_root_hash);
+    if state.revisions.len() > 1 {
+        println!("Revisions:");
+        for period in &state.revisions {
+            let span = match (period.in_force_from, period.in_force_until) {
+                (None, _) => "not in force".to_string(),
+                (Some(from), None) => format!("in force from {from}"),
+                (Some(from), Some(until)) => format!("in force from {from} until {until}"),
+            };
+            println!(
+                "  revision {}: {span} [{}]",
+                period.revision, period.text_root_hash
+            );
+        }
+    }
+    if let Some((date, text)) = &state.text_in_force_on {
+        match text {
+            Some(text) => println!(
+                "In force on {date}: revision {} [{}]",
+                text.revision, text.text_root_hash
+            ),
+            None => println!("In force on {date}: no text"),
+        }
+    }
+    for (id, correction) in &state.corrections {
+        let made = match &correction.superseded {
+            Some(old) => format!("made; superseded root {}", old.text_root_hash),
+            None if correction.agreed_by.is_empty() => "proposed".to_string(),
+            None => format!(
+                "proposed; agreed by {}",
+                correction
+                    .agreed_by
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        println!(
+            "Correction {id} of {} ({}) [{}]: {made}",
+            correction.clause_id, correction.language, correction.text_hash
+        );
+    }
+    if let Some(rule) = &state.entry_into_force_rule {
+        println!(
+            "Entry into force: {}",
+            serde_json::to_string(rule).unwrap_or_default()
+        );
+    }
+    if let Some((party, from)) = &state.suspended {
+        println!("Operation suspended by {party} from {from}");
+    }
+    if let Some(on) = state.terminates_on {
+        println!("Termination notified: ends on {on}");
+    }
+    for party in &state.parties {
+        let mut acts = Vec::new();
+        if party.adopted {
+            acts.push("adopted the current text".to_string());
+        }
+        if let Some(s) = &party.signature {
+            let confirmed = s
+                .confirmed_on
+                .map(|d| format!(", confirmed {d}"))
+                .unwrap_or_default();
+            acts.push(format!(
+                "signed {} by {} on {}{confirmed}",
+                variant_name(&s.capacity),
+                s.signatory,
+                s.signed_on
+            ));
+        }
+        if let Some(c) = &party.consent {
+            acts.push(format!("{} on {}", variant_name(&c.mode), c.on));
+        }
+        if let Some(from) = party.provisionally_applied_from {
+            acts.push(format!("applies it provisionally from {from}"));
+        }
+        let acts = if acts.is_empty() {
+            "no act yet".to_string()
+        } else {
+            acts.join("; ")
+        };
+        println!("  {} ({}): {acts}", party.name, party.code);
+    }
+}
+
+/// Each action matrix: whether it was validated, and each row with its progress.
+pub(super) fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta_domain::Matrix>) {
+    for (id, matrix) in matrices {
+        let validated = matrix
+            .validated_at
+            .as_ref()
+            .map_or("not validated".to_string(), |round| {
+                format!("validated at {round}")
+            });
+        println!("{} — {} ({validated})", id, matrix.title);
+        for row_id in &matrix.row_order {
+            let row = &matrix.rows[row_id];
+            let c = &row.content;
+            let agreed: Vec<&str> = row.agreed_parties().collect();
+            println!(
+                "  {row_id}: {} — {} [{}: {}, {} to {}] {} {} → {} {}; {}; agreed by {}; row {}",
+                c.objective,
+                c.action,
+                c.responsible_party,
+                c.agency,
+                c.starts_on,
+                c.ends_on,
+                c.indicator.name,
+                c.indicator.baseline,
+                c.indicator.target,
+                c.indicator.unit,
+                variant_name(&row.progress),
+                if agreed.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    agreed.join(", ")
+                },
+                &row.row_hash[..12]
+            );
+        }
+    }
+}
+
+pub(crate) fn status_line(status: &pacta_domain::InstrumentStatus) -> String {
+    match status {
+        pacta_domain::InstrumentStatus::InForce { on } => format!("in force from {on}"),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v["status"].as_str().map(str::to_string))
+            .unwrap_or_default(),
+    }
+}
+
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("views serialise to JSON")
+}

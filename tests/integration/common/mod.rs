@@ -1,0 +1,289 @@
+//! Test stores: a fresh SQLite file or a fresh PostgreSQL database per test, so tests run in
+//! parallel and never see each other's events.
+
+pub mod cli;
+pub mod http;
+pub mod kill;
+
+use cqrs_es::EventEnvelope;
+use pacta_domain::{InstrumentKind, Negotiation, NegotiationCommand, Party};
+use pacta_ledger::store::Database;
+use pacta_ledger::{CommandContext, LedgerError};
+use pacta_verify::chain::ChainHead;
+use sqlx::Connection;
+
+/// Server used by PostgreSQL tests; each test creates its own database there.
+pub const DEFAULT_TEST_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_server_url() -> String {
+    std::env::var("PACTA_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_TEST_POSTGRES.to_string())
+}
+
+/// One test's own store. Dropping it removes the database (or the SQLite file's directory).
+pub struct TestStore {
+    pub url: String,
+    pub database: Database,
+    pub backend: Backend,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Directory(#[allow(dead_code)] tempfile::TempDir),
+    PostgresDatabase { server: String, name: String },
+}
+
+impl TestStore {
+    pub async fn new(backend: Backend) -> TestStore {
+        let (url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("pacta.db").display());
+                (url, Cleanup::Directory(dir))
+            }
+            Backend::Postgres => {
+                let server = postgres_server_url();
+                let name = format!("pacta_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = sqlx::PgConnection::connect(&server).await.unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL tests need a server at {server} ({e}). Start it with \
+                         `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, \
+                         or point PACTA_TEST_POSTGRES at one. These tests never skip."
+                    )
+                });
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create the test database");
+                let url = pacta_ledger::store::postgres_url_with_database(&server, &name);
+                (url, Cleanup::PostgresDatabase { server, name })
+            }
+        };
+        let database = Database::connect(&url)
+            .await
+            .expect("connect and migrate the test store");
+        TestStore {
+            url,
+            database,
+            backend,
+            cleanup,
+        }
+    }
+
+    /// A fresh store holding the whole demo story.
+    pub async fn with_demo(backend: Backend) -> TestStore {
+        let store = TestStore::new(backend).await;
+        store.ledger().record_demo_story().await;
+        store
+    }
+
+    pub fn ledger(&self) -> Ledger {
+        Ledger::on(&self.database)
+    }
+
+    /// Runs raw SQL, as someone with direct access to the database would.
+    pub async fn raw(&self, sql: &str) {
+        match &self.database {
+            Database::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+            Database::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+        }
+        .unwrap_or_else(|e| panic!("raw SQL failed: {e}\n{sql}"));
+    }
+
+    /// Lifts the append-only guards (on update and delete) of `tables`, as an attacker who owns
+    /// the database would.
+    pub async fn lift_append_only_guards(&self, tables: &[&str]) {
+        for table in tables {
+            let sql = match (self.backend, *table) {
+                (Backend::Postgres, table) => {
+                    format!("ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
+                }
+                (Backend::Sqlite, "events") => {
+                    "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete"
+                        .to_string()
+                }
+                (Backend::Sqlite, table) => {
+                    format!("DROP TRIGGER {table}_no_update; DROP TRIGGER {table}_no_delete")
+                }
+            };
+            self.raw(&sql).await;
+        }
+    }
+
+    /// Replaces `from` by `to` in the JSON `column` (payload or metadata) of the stored events
+    /// `matching` an SQL condition, the append-only guard lifted first: a tampered record.
+    pub async fn tamper_events(&self, column: &str, (from, to): (&str, &str), matching: &str) {
+        self.lift_append_only_guards(&["events"]).await;
+        let replaced = match self.backend {
+            Backend::Postgres => format!("replace({column}::text, '{from}', '{to}')::jsonb"),
+            Backend::Sqlite => format!("replace({column}, '{from}', '{to}')"),
+        };
+        self.raw(&format!(
+            "UPDATE events SET {column} = {replaced} WHERE {matching}"
+        ))
+        .await;
+    }
+
+    /// Runs raw SQL that the database is expected to refuse; returns its message.
+    pub async fn raw_refused(&self, sql: &str) -> String {
+        let result = match &self.database {
+            Database::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+            Database::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+        };
+        result
+            .expect_err("the database should refuse this")
+            .to_string()
+    }
+
+    pub async fn event_count(&self) -> i64 {
+        let sql = "SELECT COUNT(*) FROM events";
+        match &self.database {
+            Database::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Database::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        }
+        .expect("count events")
+    }
+}
+
+impl Drop for TestStore {
+    fn drop(&mut self) {
+        if let Cleanup::PostgresDatabase { server, name } = &self.cleanup {
+            let (server, name) = (server.clone(), name.clone());
+            let database = self.database.clone();
+            // Drop runs outside any async context we may block; a short-lived runtime on its own
+            // thread closes the pool and removes the database.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async {
+                    if let Database::Postgres(pool) = database {
+                        pool.close().await;
+                    }
+                    let mut admin = sqlx::PgConnection::connect(&server).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// The ledger on whichever backend the test runs (`pacta_ledger::Ledger`), with the short
+/// calls the tests make.
+pub struct Ledger(pub pacta_ledger::Ledger);
+
+impl Ledger {
+    pub fn on(database: &Database) -> Ledger {
+        Ledger(pacta_ledger::Ledger::on(database))
+    }
+
+    pub async fn execute(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        self.execute_in(negotiation_id, command, CommandContext::default())
+            .await
+    }
+
+    pub async fn execute_with_id(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        command_id: &str,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        let context = CommandContext {
+            command_id: Some(command_id.to_string()),
+        };
+        self.execute_in(negotiation_id, command, context).await
+    }
+
+    async fn execute_in(
+        &self,
+        negotiation_id: &str,
+        command: NegotiationCommand,
+        context: CommandContext,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        Ok(self
+            .0
+            .execute(negotiation_id, command, &context)
+            .await?
+            .events)
+    }
+
+    pub async fn events(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
+        self.0.events(negotiation_id).await
+    }
+
+    pub async fn verify(&self, negotiation_id: &str) -> Result<ChainHead, LedgerError> {
+        self.0.verify(negotiation_id).await
+    }
+
+    /// Records the whole demo story; returns the number of events of the MoU, the negotiation
+    /// most tests examine.
+    pub async fn record_demo(&self) -> usize {
+        self.record_demo_story().await.mou
+    }
+
+    pub async fn record_demo_story(&self) -> pacta::demo::Recorded {
+        pacta::demo::record_story(&self.0)
+            .await
+            .expect("the demo story is accepted")
+    }
+}
+
+/// `civ.head` opens `negotiation_id`: an instrument of `kind` titled `title` between Côte d'Ivoire
+/// and Morocco, whose heads of delegation are `civ.head` and `mar.head`, in `languages`. Written
+/// as a client sends it, every other term left to its default.
+pub fn open_civ_mar_command(
+    negotiation_id: &str,
+    title: &str,
+    kind: InstrumentKind,
+    languages: &[&str],
+) -> NegotiationCommand {
+    let party = |code: &str, head: &str| Party::new(code, code, head, head);
+    let action = serde_json::json!({
+        "type": "open-negotiation",
+        "negotiation_id": negotiation_id,
+        "title": title,
+        "instrument_kind": kind,
+        "parties": [party("CIV", "civ.head"), party("MAR", "mar.head")],
+        "languages": languages,
+    });
+    NegotiationCommand {
+        actor: "civ.head".into(),
+        action: serde_json::from_value(action).expect("an opening as a client writes it"),
+    }
+}
+
+/// Generates one `#[tokio::test]` per backend for an `async fn(Backend)`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    super::$test($crate::common::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    super::$test($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}

@@ -1,0 +1,25 @@
+//! Pacta's integration tests, one binary for the whole workspace: the ledger on both stores, the
+//! CLI as a user runs it, the HTTP service over real sockets, the browser, documents, the journal
+//! and audit bundles, and the published format. Each test uses its own SQLite file or PostgreSQL
+//! database (`common`), so they run in parallel. `cargo test --test integration cli::` runs one
+//! module.
+
+#[macro_use]
+mod common;
+
+mod audit;
+mod browser;
+mod cli;
+mod cli_revisions;
+mod cli_tokens;
+mod cli_views;
+mod demo_story;
+mod exports;
+mod http_api;
+mod http_pages;
+mod journal;
+mod ledger_conformance;
+mod ledger_format;
+mod openapi_schemas;
+mod tamper;
+mod views;

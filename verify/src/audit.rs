@@ -1,0 +1,759 @@
+//! Audit bundles (docs/ledger-format.md §10): one negotiation's stored events with everything
+//! needed to check them offline, and the verifier.
+//!
+//! Pure, like `chain.rs` and `journal.rs`: no I/O, no clock and no store. An auditor's tool can
+//! run `verify` on any bundle it was handed, and the verifier trusts nothing in the bundle that it
+//! can recompute: the chain is recomputed from the first event, every text root from replaying the
+//! bundled events, the journal root from the events' leaves and one multiproof.
+//!
+//! A bundle is JSON lines: a header, then one line per event holding the exact bytes its chain
+//! hash covers. So the verifier hashes each line's record as it stands, never re-serialising it,
+//! and parses it once, straight into the domain's event for the replay.
+
+use std::borrow::Cow;
+
+use pacta_domain::{Negotiation, NegotiationEvent, SigningMessage};
+use serde::{Deserialize, Serialize};
+
+use crate::chain::{self, ChainProblem, Hash};
+use crate::journal::{self, multiproof, CheckpointBody};
+use crate::journal::{Cosignature, SignedCheckpoint};
+
+/// The bundle format this build writes and reads. Version 1 was one JSON document with an
+/// inclusion proof per event; it is refused with a request to export again.
+pub const FORMAT_VERSION: u64 = 2;
+/// Largest bundle file `pacta audit verify` reads: a negotiation of 100,000 events of about
+/// 1.1 KB each, and its journal proof, fit well below it.
+pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The first line of a bundle: what the events are proved against, and the keys and signatures
+/// to check.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub format_version: u64,
+    pub negotiation_id: String,
+    pub checkpoint: SignedCheckpoint,
+    pub cosignatures: Vec<BundleCosignature>,
+    #[serde(default)]
+    pub consistency: Vec<ConsistencyFrom>,
+    pub keys: Keys,
+    pub signatures: Vec<DraftSignature>,
+    /// The multiproof (`journal::multiproof`) of every event's leaf in the checkpoint: hex, left
+    /// to right.
+    pub journal_proof: Vec<String>,
+}
+
+/// One event line, `[leaf_index,"hash",record]`: the RFC 8785 form of that array, so `record` is
+/// exactly the canonical record (§2) the chain hash covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleEvent<'a> {
+    pub leaf_index: u64,
+    /// The chain hash the ledger recorded for the event.
+    pub hash: Hash,
+    pub record: &'a str,
+}
+
+impl BundleEvent<'_> {
+    /// The line as the exporter writes it (without its newline).
+    pub fn line(leaf_index: u64, hash: &Hash, canonical_record: &[u8]) -> Vec<u8> {
+        let mut line = Vec::with_capacity(canonical_record.len() + 96);
+        line.extend_from_slice(format!("[{leaf_index},\"{}\",", hex::encode(hash)).as_bytes());
+        line.extend_from_slice(canonical_record);
+        line.push(b']');
+        line
+    }
+
+    /// Reads a line of exactly the exporter's form; anything else is refused, because the record
+    /// must be the very bytes that were hashed.
+    fn parse(line: &str) -> Result<BundleEvent<'_>, &'static str> {
+        const FORM: &str = "not an event line of the form [leaf_index,\"hash\",{record}]";
+        let rest = line.strip_prefix('[').ok_or(FORM)?;
+        let (index, rest) = rest.split_once(",\"").ok_or(FORM)?;
+        let canonical_number = index == "0" || !index.starts_with('0');
+        if index.is_empty() || !canonical_number || !index.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FORM);
+        }
+        let leaf_index = index.parse().map_err(|_| FORM)?;
+        let (hash, rest) = rest.split_at_checked(64).ok_or(FORM)?;
+        let hash = journal::parse_hash(hash).map_err(|_| FORM)?;
+        let record = rest.strip_prefix("\",").ok_or(FORM)?;
+        let record = record.strip_suffix(']').ok_or(FORM)?;
+        if !record.starts_with('{') {
+            return Err(FORM);
+        }
+        Ok(BundleEvent {
+            leaf_index,
+            hash,
+            record,
+        })
+    }
+}
+
+/// A parsed bundle; the events borrow their records from the file's text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle<'a> {
+    pub header: Header,
+    pub events: Vec<BundleEvent<'a>>,
+}
+
+impl Bundle<'_> {
+    /// The bundle file: the header's compact JSON, then one line per event.
+    pub fn write(header: &Header, event_lines: &[Vec<u8>]) -> Vec<u8> {
+        let mut text = serde_json::to_vec(header).expect("invariant: the header is JSON");
+        text.push(b'\n');
+        for line in event_lines {
+            text.extend_from_slice(line);
+            text.push(b'\n');
+        }
+        text
+    }
+}
+
+/// The fields of a record the verifier reads; the rest is covered by the hash.
+#[derive(Deserialize)]
+struct Record<'a> {
+    #[serde(borrow)]
+    aggregate_id: Cow<'a, str>,
+    sequence: usize,
+    payload: NegotiationEvent,
+}
+
+/// The same fields when the payload is not an event, to name the event in the finding.
+#[derive(Deserialize)]
+struct RecordPlace {
+    sequence: usize,
+}
+
+/// A consistency proof from an older checkpoint (of `old_size` leaves) to the bundle's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsistencyFrom {
+    pub old_size: u64,
+    pub proof: Vec<String>,
+}
+
+/// A party's public key as the bundle states it; the verifier checks it against the
+/// accreditation recorded in the bundled events where that negotiation accredits the person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartyKey {
+    pub party: String,
+    pub person: String,
+    pub public_key: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Keys {
+    pub ledger: String,
+    pub cosigners: Vec<PartyKey>,
+    pub signatories: Vec<PartyKey>,
+}
+
+/// One draft signature (an `InstrumentSigned` event) with the message it signs, stated for the
+/// reader; the verifier rebuilds the message from the events, never from this copy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftSignature {
+    pub sequence: usize,
+    pub public_key: String,
+    pub signature: String,
+    pub text_root_hash: String,
+    /// The signing message's fields (`pacta_domain::SigningMessage`), as signed.
+    pub message: serde_json::Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BundleCosignature {
+    pub party: String,
+    pub person: String,
+    pub public_key: String,
+    pub signature: String,
+    pub signed_at: i64,
+}
+
+impl From<&Cosignature> for BundleCosignature {
+    fn from(c: &Cosignature) -> Self {
+        BundleCosignature {
+            party: c.party.clone(),
+            person: c.person.clone(),
+            public_key: c.public_key.clone(),
+            signature: c.signature.clone(),
+            signed_at: c.signed_at,
+        }
+    }
+}
+
+/// The checkpoint an auditor kept, as `pacta checkpoint show SIZE --json` prints it: only its
+/// "checkpoint" object is read, and its ledger signature is checked before it is relied on.
+#[derive(Clone, Debug, Deserialize)]
+pub struct TrustedCheckpoint {
+    pub checkpoint: SignedCheckpoint,
+}
+
+/// A negotiation's head an auditor kept (`pacta verify NEG` prints it): the bundle must reach
+/// it, with the same hash. A chain and a checkpoint alone cannot show that events were cut from
+/// the end of a bundle; only something the auditor kept from before can.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustedHead {
+    pub sequence: usize,
+    /// Lower-case hex of the event's chain hash.
+    pub hash: String,
+}
+
+/// What a finding is about: the place the verifier names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Bundle,
+    /// An event, by its sequence in the negotiation.
+    Event(usize),
+    Checkpoint,
+    /// The multiproof of the events' leaves in the checkpoint.
+    JournalProof,
+    Cosignature(String),
+    /// The draft signature recorded at this sequence.
+    Signature(usize),
+    TrustedCheckpoint,
+}
+
+impl std::fmt::Display for Subject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Bundle => write!(f, "bundle"),
+            Subject::Event(sequence) => write!(f, "event {sequence}"),
+            Subject::Checkpoint => write!(f, "checkpoint"),
+            Subject::JournalProof => write!(f, "journal proof"),
+            Subject::Cosignature(party) => write!(f, "co-signature of {party}"),
+            Subject::Signature(sequence) => write!(f, "signature at event {sequence}"),
+            Subject::TrustedCheckpoint => write!(f, "trusted checkpoint"),
+        }
+    }
+}
+
+/// One reason the bundle does not verify; printed as one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub subject: Subject,
+    pub problem: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.subject, self.problem)
+    }
+}
+
+/// What a clean bundle was verified to hold.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Report {
+    pub events: usize,
+    /// Events whose leaves the journal proof places in the checkpoint.
+    pub proven_events: usize,
+    pub journal_proof_hashes: usize,
+    pub cosignatures: usize,
+    pub draft_signatures: usize,
+    /// The trusted checkpoint's size, when one was given and the bundle extends it.
+    pub consistent_with: Option<u64>,
+    pub tree_size: u64,
+}
+
+struct Findings(Vec<Finding>);
+
+impl Findings {
+    fn add(&mut self, subject: Subject, problem: impl Into<String>) {
+        self.0.push(Finding {
+            subject,
+            problem: problem.into(),
+        });
+    }
+}
+
+fn hashes(hexes: &[String]) -> Result<Vec<Hash>, String> {
+    hexes
+        .iter()
+        .map(|h| journal::parse_hash(h).map_err(|e| e.to_string()))
+        .collect()
+}
+
+fn body_of(checkpoint: &SignedCheckpoint) -> Result<CheckpointBody, String> {
+    Ok(CheckpointBody {
+        ledger_id: checkpoint.ledger_id.clone(),
+        tree_size: checkpoint.tree_size,
+        root: journal::parse_hash(&checkpoint.root_hash).map_err(|e| e.to_string())?,
+        time: checkpoint.created_at,
+    })
+}
+
+/// What the replay keeps of an `InstrumentSigned`: the event, and the text root and signing key
+/// as they stood before it.
+struct SignedDraft {
+    sequence: usize,
+    event: NegotiationEvent,
+    text_root_hash: String,
+    key: Option<String>,
+}
+
+/// Checks everything the bundle states; returns what was verified, or every finding.
+pub fn verify(
+    bundle: &Bundle,
+    trusted: Option<&TrustedCheckpoint>,
+    trusted_head: Option<&TrustedHead>,
+) -> Result<Report, Vec<Finding>> {
+    let header = &bundle.header;
+    let mut findings = Findings(Vec::new());
+    let mut report = Report {
+        tree_size: header.checkpoint.tree_size,
+        ..Report::default()
+    };
+    if header.format_version != FORMAT_VERSION {
+        findings.add(
+            Subject::Bundle,
+            format!(
+                "format version {} is not {FORMAT_VERSION}, the one this verifier reads",
+                header.format_version
+            ),
+        );
+        return Err(findings.0);
+    }
+    if bundle.events.is_empty() {
+        findings.add(Subject::Bundle, "it holds no event");
+    }
+
+    // 1. One pass over the events: every chain link, recomputed from the record's bytes; the
+    //    sequence and leaf order; and the replay that gives the accreditations and text roots.
+    let replay = replay_events(bundle, &mut findings);
+    report.events = replay.verified_events;
+    if let Some(head) = trusted_head {
+        check_head(&replay.heads, head, &mut findings);
+    }
+
+    // 2. The checkpoint's ledger signature, under the ledger key the bundle names.
+    let checkpoint = &header.checkpoint;
+    let body = match body_of(checkpoint) {
+        Ok(body) => Some(body),
+        Err(e) => {
+            findings.add(Subject::Checkpoint, e);
+            None
+        }
+    };
+    if checkpoint.ledger_public_key != header.keys.ledger {
+        findings.add(
+            Subject::Checkpoint,
+            format!(
+                "it names key {}, not the ledger's key {}",
+                checkpoint.ledger_public_key, header.keys.ledger
+            ),
+        );
+    }
+    if let Some(body) = &body {
+        if let Err(e) =
+            journal::verify_signature(&header.keys.ledger, &body.body(), &checkpoint.signature)
+        {
+            findings.add(
+                Subject::Checkpoint,
+                format!("its ledger signature: {e} (the ledger's key)"),
+            );
+        }
+    }
+
+    // 3. The events' leaves, with the one journal proof, give the checkpoint's root.
+    if let Some(body) = &body {
+        match check_journal_proof(bundle, body) {
+            Ok(hashes) => {
+                report.proven_events = bundle.events.len();
+                report.journal_proof_hashes = hashes;
+            }
+            Err(problem) => findings.add(Subject::JournalProof, problem),
+        }
+    }
+
+    // 4. Co-signatures: each verifies under its key, and a key this negotiation accredits must
+    //    be the accredited one.
+    let state = &replay.state;
+    for cosignature in &header.cosignatures {
+        let subject = Subject::Cosignature(cosignature.party.clone());
+        if let Some(key) = signing_key(state, &cosignature.person) {
+            if key != cosignature.public_key {
+                findings.add(
+                    subject.clone(),
+                    format!(
+                        "signed with key {}, not {}'s accredited key {key}",
+                        cosignature.public_key, cosignature.person
+                    ),
+                );
+                continue;
+            }
+        }
+        let Some(body) = &body else { continue };
+        match journal::verify_signature(
+            &cosignature.public_key,
+            &body.cosignature_message(cosignature.signed_at),
+            &cosignature.signature,
+        ) {
+            Ok(()) => report.cosignatures += 1,
+            Err(e) => findings.add(subject, e.to_string()),
+        }
+    }
+
+    // 5. Draft signatures: each must bind the text root recomputed from the events before it,
+    //    and verify on the message rebuilt from the event, under the key accredited then.
+    for signed in &replay.signed {
+        match check_draft_signature(&header.negotiation_id, signed) {
+            Ok(()) => report.draft_signatures += 1,
+            Err(problem) => findings.add(Subject::Signature(signed.sequence), problem),
+        }
+    }
+
+    // 6. The checkpoint the auditor kept: signed by the same ledger key, and a prefix of the
+    //    bundle's (or the same checkpoint).
+    if let Some(trusted) = trusted {
+        check_trusted(
+            header,
+            body.as_ref(),
+            &trusted.checkpoint,
+            &mut findings,
+            &mut report,
+        );
+    }
+
+    if findings.0.is_empty() {
+        Ok(report)
+    } else {
+        Err(findings.0)
+    }
+}
+
+/// What one pass over the events established.
+struct Replay {
+    /// Events whose link verified before the first broken one.
+    verified_events: usize,
+    /// (sequence, recorded hash) of each event, for the auditor's kept head.
+    heads: Vec<(usize, Hash)>,
+    /// The negotiation after the last event that could be replayed.
+    state: Negotiation,
+    signed: Vec<SignedDraft>,
+}
+
+fn replay_events(bundle: &Bundle, findings: &mut Findings) -> Replay {
+    let id = bundle.header.negotiation_id.as_str();
+    let mut replay = Replay {
+        verified_events: 0,
+        heads: Vec::with_capacity(bundle.events.len()),
+        state: Negotiation::default(),
+        signed: Vec::new(),
+    };
+    let mut previous_hash = chain::GENESIS_HASH;
+    let mut previous_leaf: Option<u64> = None;
+    let (mut chain_intact, mut replaying) = (true, true);
+    for (position, event) in bundle.events.iter().enumerate() {
+        let expected = position + 1;
+        let record = match serde_json::from_str::<Record>(event.record) {
+            Ok(record) => Some(record),
+            Err(e) => {
+                let place = serde_json::from_str::<RecordPlace>(event.record).ok();
+                let subject = Subject::Event(place.as_ref().map_or(expected, |p| p.sequence));
+                findings.add(
+                    subject,
+                    format!("its record is not a negotiation event's: {e}"),
+                );
+                replaying = false;
+                None
+            }
+        };
+        let sequence = record.as_ref().map_or(expected, |r| r.sequence);
+        let subject = Subject::Event(sequence);
+        if let Some(record) = &record {
+            if record.aggregate_id != id {
+                findings.add(
+                    subject.clone(),
+                    format!(
+                        "it belongs to negotiation '{}', not '{id}'",
+                        record.aggregate_id
+                    ),
+                );
+                chain_intact = false;
+            }
+        }
+        if chain_intact {
+            let computed = chain::link_hash(&previous_hash, event.record.as_bytes());
+            // A gap is named where the missing event should be, as `pacta verify` names it.
+            let problem = if sequence != expected {
+                Some((expected, ChainProblem::SequenceGap { expected }))
+            } else if computed != event.hash {
+                let altered = ChainProblem::ContentAltered {
+                    stored: hex::encode(event.hash),
+                    computed: hex::encode(computed),
+                };
+                Some((sequence, altered))
+            } else {
+                None
+            };
+            match problem {
+                // Links after a broken one prove nothing about the history: stop there.
+                Some((at, problem)) => {
+                    findings.add(Subject::Event(at), problem.to_string());
+                    chain_intact = false;
+                }
+                None => replay.verified_events = expected,
+            }
+        }
+        previous_hash = event.hash;
+        replay.heads.push((sequence, event.hash));
+        if previous_leaf.is_some_and(|p| event.leaf_index <= p) {
+            findings.add(
+                subject.clone(),
+                format!(
+                    "its leaf index {} does not follow the previous event's",
+                    event.leaf_index
+                ),
+            );
+        }
+        previous_leaf = Some(event.leaf_index);
+        if let (true, Some(record)) = (replaying, record) {
+            replaying = replay_one(&mut replay, sequence, record.payload, findings);
+        }
+    }
+    replay
+}
+
+/// Applies one event; false (with a finding) when it cannot follow the events before it.
+fn replay_one(
+    replay: &mut Replay,
+    sequence: usize,
+    event: NegotiationEvent,
+    findings: &mut Findings,
+) -> bool {
+    if let NegotiationEvent::InstrumentSigned { signatory, .. } = &event {
+        replay.signed.push(SignedDraft {
+            sequence,
+            key: signing_key(&replay.state, signatory),
+            text_root_hash: replay.state.text_root_hash(),
+            event: event.clone(),
+        });
+    }
+    // A doctored bundle can hold a history no negotiation could have: the checked fold names
+    // what is missing. A state left half-applied is never read for a verdict: the replay stops
+    // at the first such event.
+    match replay.state.apply_checked(event) {
+        Ok(()) => true,
+        Err(reason) => {
+            findings.add(
+                Subject::Event(sequence),
+                format!("it cannot follow the events before it in a negotiation: {reason}"),
+            );
+            false
+        }
+    }
+}
+
+/// The public key `person` is accredited to sign with in `state`, if any.
+pub fn signing_key(state: &Negotiation, person: &str) -> Option<String> {
+    state
+        .delegate(person)
+        .and_then(|d| d.signing.as_ref())
+        .map(|s| s.public_key.clone())
+}
+
+fn check_draft_signature(negotiation_id: &str, signed: &SignedDraft) -> Result<(), String> {
+    let Some((message, signature)) = SigningMessage::of_recorded(negotiation_id, &signed.event)
+    else {
+        unreachable!("only InstrumentSigned events are kept as signed drafts")
+    };
+    let (bound, recomputed) = (&message.text_root_hash, &signed.text_root_hash);
+    if recomputed != bound {
+        return Err(format!(
+            "it binds text root {bound}, but the text before it has root {recomputed}"
+        ));
+    }
+    let Some(key) = &signed.key else {
+        return Err(format!(
+            "{} is not accredited with a signing key before it",
+            message.signatory
+        ));
+    };
+    pacta_domain::verify_signature(key, signature, &message).map_err(|e| format!("{e} (key {key})"))
+}
+
+/// The root from the events' leaves and the bundle's journal proof must be the checkpoint's;
+/// returns how many hashes the proof held.
+fn check_journal_proof(bundle: &Bundle, body: &CheckpointBody) -> Result<usize, String> {
+    let proof = hashes(&bundle.header.journal_proof)?;
+    let leaves: Vec<(u64, Hash)> = bundle
+        .events
+        .iter()
+        .map(|e| (e.leaf_index, e.hash))
+        .collect();
+    let root = multiproof::root_from(body.tree_size, &leaves, &proof).map_err(|e| {
+        format!(
+            "the {} events' leaves are not proved in checkpoint {}: {e}",
+            leaves.len(),
+            body.tree_size
+        )
+    })?;
+    if root != body.root {
+        return Err(format!(
+            "the {} events' leaves and the proof give root {}, not checkpoint {}'s root {}: an event or its leaf index was changed",
+            leaves.len(),
+            hex::encode(root),
+            body.tree_size,
+            hex::encode(body.root)
+        ));
+    }
+    Ok(proof.len())
+}
+
+/// The bundle must hold the kept head's event, with the kept hash.
+fn check_head(heads: &[(usize, Hash)], head: &TrustedHead, findings: &mut Findings) {
+    match heads.iter().find(|(sequence, _)| *sequence == head.sequence) {
+        None => findings.add(
+            Subject::Bundle,
+            format!(
+                "it ends at event {}, before the head you kept (event {}): events were cut from its end",
+                heads.last().map_or(0, |(sequence, _)| *sequence),
+                head.sequence
+            ),
+        ),
+        Some((_, hash)) => {
+            let hash = hex::encode(hash);
+            if hash != head.hash {
+                findings.add(
+                    Subject::Event(head.sequence),
+                    format!(
+                        "its hash is {hash}, not {} as you kept it: the history was rewritten",
+                        head.hash
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_trusted(
+    bundle: &Header,
+    body: Option<&CheckpointBody>,
+    trusted: &SignedCheckpoint,
+    findings: &mut Findings,
+    report: &mut Report,
+) {
+    let subject = Subject::TrustedCheckpoint;
+    let trusted_body = match body_of(trusted) {
+        Ok(b) => b,
+        Err(e) => return findings.add(subject, e),
+    };
+    if let Err(e) = journal::verify_signature(
+        &trusted.ledger_public_key,
+        &trusted_body.body(),
+        &trusted.signature,
+    ) {
+        return findings.add(subject, format!("its own ledger signature: {e}"));
+    }
+    if trusted.ledger_public_key != bundle.keys.ledger
+        || trusted.ledger_id != bundle.checkpoint.ledger_id
+    {
+        return findings.add(
+            subject,
+            format!(
+                "it is signed by ledger key {}, the bundle by {}: not the same ledger",
+                trusted.ledger_public_key, bundle.keys.ledger
+            ),
+        );
+    }
+    let Some(body) = body else { return };
+    if trusted.tree_size > body.tree_size {
+        return findings.add(
+            subject,
+            format!(
+                "it covers {} leaves but the bundle's checkpoint only {}: the ledger was rolled back or the bundle predates it",
+                trusted.tree_size, body.tree_size
+            ),
+        );
+    }
+    if trusted.tree_size == body.tree_size {
+        if trusted_body.root != body.root {
+            return findings.add(
+                subject,
+                format!(
+                    "it has root {} for {} leaves, the bundle's checkpoint {}: the journal was rewritten",
+                    trusted.root_hash, trusted.tree_size, bundle.checkpoint.root_hash
+                ),
+            );
+        }
+        report.consistent_with = Some(trusted.tree_size);
+        return;
+    }
+    let Some(from) = bundle
+        .consistency
+        .iter()
+        .find(|c| c.old_size == trusted.tree_size)
+    else {
+        return findings.add(
+            subject,
+            format!(
+                "the bundle has no consistency proof from size {} (export it with --consistent-with {})",
+                trusted.tree_size, trusted.tree_size
+            ),
+        );
+    };
+    let checked = hashes(&from.proof).and_then(|proof| {
+        journal::verify_consistency(
+            &trusted_body.root,
+            trusted.tree_size,
+            &body.root,
+            body.tree_size,
+            &proof,
+        )
+        .map_err(|e| e.to_string())
+    });
+    match checked {
+        Ok(()) => report.consistent_with = Some(trusted.tree_size),
+        Err(e) => findings.add(
+            subject,
+            format!(
+                "checkpoint {} is not a prefix of the bundle's checkpoint {}: {e}",
+                trusted.tree_size, body.tree_size
+            ),
+        ),
+    }
+}
+
+/// Why a file is not an audit bundle this verifier reads; each is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("not an audit bundle: its first line is not a JSON header: {0}")]
+    NoHeader(serde_json::Error),
+    #[error("not an audit bundle: it has no format_version")]
+    NoVersion,
+    #[error("audit bundle format version {found} is not {FORMAT_VERSION}, the one this verifier reads: export it again with this pacta")]
+    OtherVersion { found: u64 },
+    #[error("a malformed audit bundle header: {0}")]
+    MalformedHeader(serde_json::Error),
+    #[error("line {line}: {problem}")]
+    MalformedLine { line: usize, problem: &'static str },
+}
+
+/// Parses a bundle, refusing in one line a file that is not one or is of another version. The
+/// events' records are parsed only by `verify`: a record that is not an event is a finding there.
+pub fn parse_bundle(text: &str) -> Result<Bundle<'_>, BundleError> {
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let header: serde_json::Value = match serde_json::from_str(first) {
+        Ok(header) => header,
+        // Version 1 was one pretty-printed document: read it whole to name its version.
+        Err(e) => serde_json::from_str(text).map_err(|_| BundleError::NoHeader(e))?,
+    };
+    match header
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+    {
+        Some(FORMAT_VERSION) => {}
+        Some(found) => return Err(BundleError::OtherVersion { found }),
+        None => return Err(BundleError::NoVersion),
+    }
+    let header: Header = serde_json::from_value(header).map_err(BundleError::MalformedHeader)?;
+    let events = rest
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            BundleEvent::parse(line).map_err(|problem| BundleError::MalformedLine {
+                line: i + 2,
+                problem,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Bundle { header, events })
+}
