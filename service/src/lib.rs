@@ -74,7 +74,7 @@ impl AppState {
     /// Brings the stored views up to every event committed before this call.
     pub async fn catch_up(&self) -> Result<(), ApiError> {
         // Most reads find the views current. Checking before taking the projector keeps them
-        // from queueing behind each other and behind every act's catch-up (`pacta bench http`).
+        // from queueing behind each other and behind every act's catch-up (`pacta-bench http`).
         if views::are_current(&self.database).await? {
             return Ok(());
         }
