@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::characters::check_characters;
 use crate::commands::{Action, NegotiationCommand};
 use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
@@ -258,6 +259,9 @@ impl Negotiation {
         &self,
         command: &NegotiationCommand,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        // Wordings are hashed, and recorded, in NFC: decided on as the command would be in NFC.
+        let normalised = command.in_nfc();
+        let command = normalised.as_ref().unwrap_or(command);
         let Some(opened) = &self.opened else {
             return match &command.action {
                 Action::OpenNegotiation { .. } => self.decide_open(command),
@@ -872,18 +876,11 @@ fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationEr
 }
 
 /// Treaty text is read, printed and hashed: control characters (other than line breaks and
-/// tabs) have no place in it, and NUL cannot even be stored as JSON text in PostgreSQL.
+/// tabs) have no place in it, and NUL cannot even be stored as JSON text in PostgreSQL; nor have
+/// bidirectional controls, invisible format characters, noncharacters or unassigned code points
+/// (`characters.rs`).
 pub(crate) fn check_printable(field: &'static str, value: &str) -> Result<(), NegotiationError> {
-    match value
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        Some(c) => Err(NegotiationError::ControlCharacter {
-            field,
-            code_point: format!("U+{:04X}", u32::from(c)),
-        }),
-        None => Ok(()),
-    }
+    check_characters(field, field, value)
 }
 
 pub(crate) fn check_name(field: &'static str, value: &str) -> Result<(), NegotiationError> {
@@ -923,7 +920,16 @@ pub(crate) fn check_wording(
             authentic: opened.languages.join(", "),
         });
     }
-    check_printable("heading", heading)?;
+    check_characters(
+        "heading",
+        &format!("the heading of clause '{clause_id}'"),
+        heading,
+    )?;
+    check_characters(
+        "clause text",
+        &format!("the text of clause '{clause_id}'"),
+        text,
+    )?;
     if heading.len() > MAX_HEADING_BYTES {
         return Err(NegotiationError::HeadingTooLong {
             clause_id: clause_id.to_string(),

@@ -26,7 +26,18 @@ pub struct NegotiationCommand {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "type", rename_all = "kebab-case")]
+// `deny_unknown_fields` on an internally tagged enum applies to each variant's own fields (the
+// tag is taken out first): a misspelt `"Internal": true` is refused, never dropped. The values
+// an act carries (parties, signing authority, matrix rows…) are also fields of stored events,
+// which must keep decoding as they are, so they are not marked: `Deserialize for Action` below
+// refuses an unknown field at any depth instead. `remote = "Self"` makes the derives inherent
+// functions (`Action::deserialize`, `Action::serialize`) that the trait impls below call.
+#[serde(
+    tag = "type",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    remote = "Self"
+)]
 pub enum Action {
     /// Open a negotiation between parties, each with its head of delegation. The actor must be
     /// one of those heads, or the facilitator's secretariat.
@@ -278,6 +289,103 @@ pub enum Action {
         correction_id: String,
         text_hash: String,
     },
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Action::serialize(self, serializer)
+    }
+}
+
+/// An act is read strictly: every field at every depth must be one the act has. The derived
+/// reading refuses an unknown field of the act itself; a field unknown to a value the act
+/// carries (`"nmae"` in a party) is one that the act read back does not hold, and is refused
+/// with its path, before anything is decided.
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let given = serde_json::Value::deserialize(deserializer)?;
+        let action = Action::deserialize(&given).map_err(D::Error::custom)?;
+        let read = serde_json::to_value(&action).map_err(D::Error::custom)?;
+        match unknown_field(&given, &read, "action") {
+            Some(path) => Err(D::Error::custom(format_args!("unknown field {path}"))),
+            None => Ok(action),
+        }
+    }
+}
+
+/// The first key of `given` that `read` (the same value read and written back) does not hold,
+/// as a path (`action.parties[1].head_of_delegation.nmae`). A key given as `null` and written
+/// back as absent is an optional value left out, not an unknown field.
+fn unknown_field(
+    given: &serde_json::Value,
+    read: &serde_json::Value,
+    path: &str,
+) -> Option<String> {
+    use serde_json::Value;
+    match (given, read) {
+        (Value::Object(given), Value::Object(read)) => given.iter().find_map(|(key, value)| {
+            let inner = format!("{path}.{key}");
+            match read.get(key) {
+                Some(read_value) => unknown_field(value, read_value, &inner),
+                None if value.is_null() => None,
+                None => Some(format!("`{key}` in {path}")),
+            }
+        }),
+        (Value::Array(given), Value::Array(read)) => {
+            given
+                .iter()
+                .zip(read)
+                .enumerate()
+                .find_map(|(index, (value, read_value))| {
+                    unknown_field(value, read_value, &format!("{path}[{index}]"))
+                })
+        }
+        _ => None,
+    }
+}
+
+impl NegotiationCommand {
+    /// The command with every wording whose hash it records in Unicode Normalization Form C
+    /// (docs/ledger-format.md, "Text normalisation"), or `None` when they all are already (the
+    /// command is decided as sent): one wording typed with a precomposed "é" or with "e" and a
+    /// combining accent is one text, with one hash. Clause headings and texts in every
+    /// language, and a matrix row's content.
+    pub(crate) fn in_nfc(&self) -> Option<NegotiationCommand> {
+        let mut command = self.clone();
+        let mut changed = false;
+        for wording in command.action.hashed_wordings() {
+            if !unicode_normalization::is_nfc(wording) {
+                *wording =
+                    unicode_normalization::UnicodeNormalization::nfc(wording.as_str()).collect();
+                changed = true;
+            }
+        }
+        changed.then_some(command)
+    }
+}
+
+impl Action {
+    /// The texts of the act that a text hash or a row hash covers.
+    fn hashed_wordings(&mut self) -> Vec<&mut String> {
+        match self {
+            Action::ProposeClause { heading, text, .. }
+            | Action::AmendClause { heading, text, .. }
+            | Action::ProposeAlternative { heading, text, .. }
+            | Action::TranslateClause { heading, text, .. }
+            | Action::ProposeCorrection { heading, text, .. } => vec![heading, text],
+            Action::ProposeRow { content, .. } => vec![
+                &mut content.objective,
+                &mut content.action,
+                &mut content.agency,
+                &mut content.indicator.name,
+                &mut content.indicator.unit,
+                &mut content.indicator.baseline,
+                &mut content.indicator.target,
+            ],
+            _ => vec![],
+        }
+    }
 }
 
 /// The name of an act, without its content: the rows of the role × act table.

@@ -31,6 +31,32 @@ pub enum NegotiationError {
         field: &'static str,
         code_point: String,
     },
+    #[error("{field} holds {code_point} {name} at character {at}: bidirectional controls can make the text read differently from what is hashed; remove it (the marks LRM, RLM and ALM are allowed)")]
+    BidiControl {
+        field: String,
+        code_point: String,
+        name: String,
+        at: usize,
+    },
+    #[error("{field} holds {code_point} {name} at character {at}: an invisible format character makes texts that read the same hash differently; remove it (ZWJ, ZWNJ, LRM, RLM and ALM are allowed)")]
+    InvisibleCharacter {
+        field: String,
+        code_point: String,
+        name: String,
+        at: usize,
+    },
+    #[error("{field} holds the noncharacter {code_point} at character {at}: noncharacters are not text, and XML cannot carry some of them; remove it")]
+    Noncharacter {
+        field: String,
+        code_point: String,
+        at: usize,
+    },
+    #[error("{field} holds {code_point} at character {at}: the code point is not assigned in Unicode, so no reader can tell what it shows; remove it")]
+    UnassignedCodePoint {
+        field: String,
+        code_point: String,
+        at: usize,
+    },
     #[error("title is {bytes} bytes; the limit is {max_title_bytes} bytes")]
     TitleTooLong {
         bytes: usize,

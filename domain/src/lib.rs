@@ -18,6 +18,7 @@
 //! `pacta-projections`. This crate depends on neither.
 
 mod aggregate;
+mod characters;
 mod commands;
 mod corrections;
 mod errors;
@@ -32,6 +33,8 @@ mod positions;
 mod revisions;
 mod rounds;
 mod signing;
+#[cfg(all(test, feature = "cqrs"))]
+mod strict_input_tests;
 mod text_hash;
 mod values;
 

@@ -19,6 +19,7 @@ use pacta_verify::chain::{self, ChainError, Hash};
 use pacta_verify::journal::{self, CheckpointBody, Cosignature, JournalError, SignedCheckpoint};
 
 use crate::store::{Database, StoreError};
+use crate::verification::LedgerFinding;
 use crate::views::{Projector, ViewError};
 use crate::{Ledger, LedgerError};
 
@@ -141,6 +142,14 @@ pub enum JournalFailure {
         sequence: usize,
         reason: String,
     },
+    /// What whole-ledger verification found (`verification::verify_ledger`), one per line.
+    #[error("{}", findings_lines(.0))]
+    LedgerFindings(Vec<LedgerFinding>),
+}
+
+fn findings_lines(findings: &[LedgerFinding]) -> String {
+    let lines: Vec<String> = findings.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 impl JournalFailure {
@@ -162,7 +171,8 @@ impl JournalFailure {
             | F::Deleted { .. }
             | F::Truncated { .. }
             | F::LeafAltered { .. }
-            | F::Undecodable { .. } => true,
+            | F::Undecodable { .. }
+            | F::LedgerFindings(_) => true,
             F::Ledger(error) => matches!(error, LedgerError::Integrity(_)),
             F::Views(error) => error.is_integrity(),
             F::Store(_)
@@ -622,13 +632,16 @@ pub async fn export_bundle(
         });
     }
 
+    let (state, signatories, signatures) = draft_signatures(negotiation, &stored)?;
+    // Only the co-signatures of signatories this negotiation accredits, with the key it records
+    // (§10 rule 4): another negotiation's signatory vouches for the checkpoint, not for this one.
     let cosignatures: Vec<BundleCosignature> = database
         .cosignatures(checkpoint.tree_size)
         .await?
         .iter()
         .map(BundleCosignature::from)
+        .filter(|c| audit::accredits_cosigner(&state, c))
         .collect();
-    let (signatories, signatures) = draft_signatures(negotiation, &stored)?;
     let header = Header {
         format_version: FORMAT_VERSION,
         negotiation_id: negotiation.to_string(),
@@ -653,11 +666,12 @@ pub async fn export_bundle(
     Ok(Bundle::write(&header, &lines))
 }
 
-/// Each `InstrumentSigned` with the key and message it was verified against when recorded.
+/// Each `InstrumentSigned` with the key and message it was verified against when recorded, and
+/// the negotiation after its last event.
 fn draft_signatures(
     negotiation: &str,
     stored: &[SerializedEvent],
-) -> Result<(Vec<PartyKey>, Vec<DraftSignature>)> {
+) -> Result<(Negotiation, Vec<PartyKey>, Vec<DraftSignature>)> {
     let mut state = Negotiation::default();
     let (mut keys, mut signatures) = (Vec::new(), Vec::new());
     for event in stored {
@@ -687,5 +701,5 @@ fn draft_signatures(
             .apply_checked(parsed)
             .map_err(|reason| undecodable(reason.to_string()))?;
     }
-    Ok((keys, signatures))
+    Ok((state, keys, signatures))
 }

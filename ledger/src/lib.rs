@@ -7,7 +7,9 @@
 //!   retry a lost race) and reads a negotiation's events back verified;
 //! - [`views`]: the projector that keeps the stored views and the journal's leaves in commit
 //!   order, each batch with its checkpoint in one transaction;
-//! - [`journal`]: signed checkpoints, co-signatures, proofs and audit bundles over the store.
+//! - [`journal`]: signed checkpoints, co-signatures, proofs and audit bundles over the store;
+//! - [`verification`]: the whole ledger verified at once: chains, journal, checkpoints,
+//!   co-signatures and the events the latest checkpoint covers.
 //!
 //! The rules live in `pacta-domain`, the folds in `pacta-projections`, the formats in
 //! `pacta-verify`; this crate does the I/O around them and knows nothing of the CLI or HTTP.
@@ -15,6 +17,7 @@
 pub mod journal;
 mod ledger;
 pub mod store;
+pub mod verification;
 pub mod views;
 
 pub use ledger::{

@@ -191,7 +191,6 @@ pub struct DraftQuery {
         (status = 200, body = Draft),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -256,7 +255,6 @@ pub struct Timeline {
         (status = 200, body = Timeline),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -281,7 +279,6 @@ pub async fn history(
     responses(
         (status = 200, body = ClauseHistory),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -328,7 +325,6 @@ pub struct RedlineQuery {
         (status = 200, body = Redline),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -366,7 +362,6 @@ pub struct AgreementQuery {
         (status = 200, body = AgreementState),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -395,7 +390,6 @@ pub async fn agreement(
     responses(
         (status = 200, body = BTreeMap<String, Matrix>),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))
@@ -433,7 +427,6 @@ pub struct ExportQuery {
         (status = 200, description = "The document, as an attachment"),
         (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
     ),
     security(("bearer" = []))

@@ -93,22 +93,34 @@ impl Access {
     }
 }
 
+/// What a reader is told of a negotiation they may not read, whether or not it exists: the same
+/// code, status and message for both (the message does not even repeat the id), so that an
+/// outsider cannot learn which ids exist.
+fn not_readable() -> ApiError {
+    ApiError::new(
+        ServiceCode::UnknownNegotiation,
+        "no negotiation with this id is open to you: it does not exist, or you are not accredited \
+         in it (a head of delegation of your party can accredit you)",
+    )
+}
+
 impl AppState {
     /// The negotiation, if `caller` is accredited in it. Accreditation is read from the verified
     /// part of the chain only, so an event slipped into the database cannot grant access.
+    ///
+    /// A negotiation that does not exist and one the caller is not accredited in answer the same
+    /// 404 (`not_readable`). What a member may not *do* is still the domain's refusal, a 403.
     pub async fn access(&self, caller: &Caller, negotiation_id: &str) -> Result<Access, ApiError> {
-        let checked = self.ledger.checked_events(negotiation_id).await?;
+        let checked = match self.ledger.checked_events(negotiation_id).await {
+            Ok(checked) => checked,
+            Err(pacta_ledger::LedgerError::UnknownNegotiation(_)) => return Err(not_readable()),
+            Err(error) => return Err(error.into()),
+        };
         let state = Negotiation::replay(checked.events.iter().map(|e| &e.payload));
-        let reader = state.delegate(&caller.person).cloned().ok_or_else(|| {
-            ApiError::new(
-                ServiceCode::NotAccredited,
-                format!(
-                    "{} is not accredited in negotiation '{negotiation_id}'; a head of delegation \
-                     of your party can accredit you",
-                    caller.person
-                ),
-            )
-        })?;
+        let reader = state
+            .delegate(&caller.person)
+            .cloned()
+            .ok_or_else(not_readable)?;
         Ok(Access {
             reader,
             events: checked.events,

@@ -172,7 +172,8 @@ refusal_statuses! {
         UnknownClause | UnknownRound | UnknownMatrix | UnknownRow | UnknownAlternative
         | UnknownCorrection | UnknownParty | NotAuthenticLanguage;
     BAD_REQUEST ("refused: a value of the act is not well formed"):
-        InvalidIdentifier | Empty | ControlCharacter | InvalidLanguageTag
+        InvalidIdentifier | Empty | ControlCharacter | BidiControl | InvisibleCharacter
+        | Noncharacter | UnassignedCodePoint | InvalidLanguageTag
         | InvalidAlternativeLabel | InvalidFacilitatorCode | UnknownCountryCode
         | InvalidDocumentHash | NotASha256;
     UNPROCESSABLE_ENTITY ("refused by the rules of negotiation"):
@@ -507,6 +508,28 @@ mod tests {
             E::ControlCharacter {
                 field: "field",
                 code_point: s(),
+            },
+            E::BidiControl {
+                field: s(),
+                code_point: s(),
+                name: s(),
+                at: 1,
+            },
+            E::InvisibleCharacter {
+                field: s(),
+                code_point: s(),
+                name: s(),
+                at: 1,
+            },
+            E::Noncharacter {
+                field: s(),
+                code_point: s(),
+                at: 1,
+            },
+            E::UnassignedCodePoint {
+                field: s(),
+                code_point: s(),
+                at: 1,
             },
             E::TitleTooLong {
                 bytes: 1,

@@ -14,15 +14,21 @@ pub mod auth;
 pub mod error;
 pub mod pages;
 
-use std::future::IntoFuture;
-use std::net::SocketAddr;
+use std::future::Future;
+use std::pin::pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Json, Router};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
-use tokio::sync::Mutex;
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Mutex, Semaphore};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -39,6 +45,37 @@ use pacta_ledger::Ledger;
 /// limit, escaped as JSON) with headroom, far below what could tire the server.
 pub const MAX_REQUEST_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// How long a client may take to send a request's line and headers, or on a kept-alive
+/// connection to begin its next request, before the connection is closed: a client that opens a
+/// connection and dribbles (or never sends) headers holds it no longer than this.
+pub const HEADER_READ_TIMEOUT_MS: u64 = 10_000;
+/// How long one request may take, from its headers read to its response (reading its body
+/// included), before it is abandoned and answered 503. A command abandoned before its commit
+/// writes nothing; after it, a retry under the same command id answers what was recorded.
+pub const REQUEST_TIMEOUT_MS: u64 = 30_000;
+/// Connections served at once. Further connections wait, unaccepted, in the operating system's
+/// listen queue until one closes: idle and slow connections cannot exhaust file descriptors,
+/// memory or tasks.
+pub const MAX_CONNECTIONS: u32 = 1_024;
+
+/// What a connection and a request may hold of the server. `ServeLimits::default()` is what
+/// `pacta serve` uses: the constants above.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ServeLimits {
+    pub header_read_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_connections: u32,
+}
+
+impl Default for ServeLimits {
+    fn default() -> ServeLimits {
+        ServeLimits {
+            header_read_timeout: Duration::from_millis(HEADER_READ_TIMEOUT_MS),
+            request_timeout: Duration::from_millis(REQUEST_TIMEOUT_MS),
+            max_connections: MAX_CONNECTIONS,
+        }
+    }
+}
 
 /// What every handler shares: the store, the ledger on it, and the one projector that keeps the
 /// stored views up to date (one per process, so its fold cache serves every request).
@@ -244,22 +281,118 @@ async fn shutdown_signal() {
 pub async fn spawn_on_loopback(
     state: Arc<AppState>,
 ) -> std::io::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    spawn_on_loopback_with(state, ServeLimits::default()).await
+}
+
+/// `spawn_on_loopback` with other limits (a test of a timeout need not wait the real one).
+pub async fn spawn_on_loopback_with(
+    state: Arc<AppState>,
+    limits: ServeLimits,
+) -> std::io::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base_url = format!("http://{}", listener.local_addr()?);
-    let task = tokio::spawn(axum::serve(listener, router(state)).into_future());
+    let app = router(state);
+    let task = tokio::spawn(serve_connections(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
     Ok((base_url, task))
 }
 
 /// Serves until SIGTERM or Ctrl-C, then waits for requests in flight.
-pub async fn serve(state: Arc<AppState>, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<()> {
     let app = router(state.clone());
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    serve_connections(listener, app, ServeLimits::default(), shutdown_signal()).await?;
     // Acts are committed; the views catch up one last time so the next start finds them current.
     state.refresh_views().await;
     Ok(())
+}
+
+/// The accept loop: HTTP/1.1 on each accepted connection, within `limits`, until `shutdown`
+/// resolves; then no new connection is accepted, idle ones are closed, and the requests in
+/// flight finish before this returns.
+///
+/// axum's own `serve` cannot set hyper's header read timeout (it builds hyper's connection
+/// builder with no timer), so the connections are served here with hyper directly.
+///
+/// The connection cap is a semaphore in this loop, not tower's `ConcurrencyLimitLayer`: that
+/// layer counts requests in flight, and a connection that sends nothing or dribbles its headers
+/// has no request in flight yet holds a socket and a task. A permit is taken before `accept`, so
+/// at the cap no connection is accepted at all (the operating system queues them) and each
+/// permit is returned when its connection closes.
+async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    limits: ServeLimits,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    // The request timeout answers a bare 503 (the request was not completed; retry later).
+    let app = app.layer(TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        limits.request_timeout,
+    ));
+    let connections = Arc::new(Semaphore::new(limits.max_connections as usize));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let (stop, stopping) = watch::channel(());
+    let mut shutdown = pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = connections.clone().acquire_owned() => {
+                permit.expect("invariant: the connection semaphore is never closed")
+            }
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    wait_after_accept_error(error).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let mut stopping = stopping.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let mut connection = pin!(connection);
+            let served = tokio::select! {
+                served = connection.as_mut() => served,
+                // Shutting down (or the accept loop was dropped): finish the request in flight,
+                // if any, and close.
+                _ = stopping.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = served {
+                tracing::debug!("connection closed: {error}");
+            }
+        });
+    }
+    drop(listener);
+    stop.send_replace(());
+    // Every permit back: every connection has closed.
+    let _ = connections.acquire_many(limits.max_connections).await;
+    Ok(())
+}
+
+/// After a failed `accept`: a connection reset before it was accepted is the client's affair;
+/// anything else (out of file descriptors) is logged and waited out, rather than spun on.
+async fn wait_after_accept_error(error: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!("cannot accept a connection: {error}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }

@@ -29,7 +29,9 @@ pub struct Cli {
     /// Event store: sqlite://FILE (embedded, the default) or postgres://USER@HOST/DB.
     #[arg(long, env = "PACTA_STORE", default_value = DEFAULT_STORE_URL, global = true)]
     pub store: String,
-    /// The person performing the act (their accredited person id).
+    /// The person performing the act (their accredited person id). For a read, the person
+    /// reading: they see their own party's internal comments; without it (or as a person not
+    /// accredited in the negotiation) no internal comment is shown.
     #[arg(long = "as", env = "PACTA_ACTOR", global = true)]
     pub actor: Option<String>,
     /// Client-chosen id recorded with the act's events (default: a fresh UUID).
@@ -149,7 +151,9 @@ pub enum Command {
     },
     /// The text as a document: markdown, html, docx, akoma-ntoso (XML) or json.
     Export(export::ExportArgs),
-    /// Recompute the hash chain of one negotiation, or of every negotiation.
+    /// Verify one negotiation's hash chain, or (with no negotiation) the whole ledger: every chain,
+    /// the journal against the events, frontiers, checkpoints, co-signatures, and the events the
+    /// latest checkpoint covers. Findings exit 3.
     Verify {
         negotiation: Option<String>,
         /// The head you kept from an earlier verify ('SEQUENCE:HASH'): fails if the history no

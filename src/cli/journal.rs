@@ -100,7 +100,9 @@ pub(super) async fn checkpoint(
             let party =
                 ledger_journal::cosign(ledger, database, person, size, &key, now_unix_seconds())
                     .await?;
-            println!("checkpoint {size} co-signed for {party} by {person}");
+            super::print::say(&format!(
+                "checkpoint {size} co-signed for {party} by {person}"
+            ));
         }
     }
     Ok(())
@@ -134,9 +136,9 @@ fn print_checkpoint(shown: &ShownCheckpoint, json: bool) {
         ..
     } in cosignatures
     {
-        println!(
+        super::print::say(&format!(
             "co-signed for {party} by {person} (key {public_key}) at {signed_at}: {signature}"
-        );
+        ));
     }
 }
 

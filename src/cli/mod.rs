@@ -14,12 +14,13 @@ mod reads;
 mod serve;
 mod tokens;
 
-use pacta_domain::{Action, Negotiation, NegotiationCommand};
+use pacta_domain::{Action, NegotiationCommand};
 
 use crate::files::read_bounded;
 pub use args::*;
 pub use error::{CliError, ExitCode};
 use files::*;
+use pacta_ledger::journal::JournalFailure;
 use pacta_ledger::store::Database;
 use pacta_ledger::views::View;
 use pacta_ledger::{CommandContext, Ledger, LedgerError};
@@ -246,7 +247,8 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
                 from_date: since,
                 to_date: until,
             };
-            return reads::history(database, &negotiation, filter, json).await;
+            let reader = cli.actor.as_deref();
+            return reads::history(ledger, database, &negotiation, filter, json, reader).await;
         }
         Command::Redline {
             negotiation,
@@ -267,7 +269,10 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
             negotiation,
             clause,
             json,
-        } => return reads::clause_history(ledger, &negotiation, &clause, json).await,
+        } => {
+            let reader = cli.actor.as_deref();
+            return reads::clause_history(ledger, &negotiation, &clause, json, reader).await;
+        }
         Command::List { json } => return reads::list(database, json).await,
         Command::Draft {
             negotiation,
@@ -344,47 +349,78 @@ async fn stored<T: serde::de::DeserializeOwned>(
         .ok_or_else(|| LedgerError::UnknownNegotiation(negotiation.to_string()).into())
 }
 
+/// `pacta verify NEG [--expect-head]`: one negotiation's chain; `pacta verify`: the whole
+/// ledger (every chain, the journal, checkpoints, co-signatures, the latest checkpoint's events).
 async fn verify(
     ledger: &Ledger,
     database: &Database,
     negotiation: Option<String>,
     expect_head: Option<(usize, String)>,
 ) -> Result<(), CliError> {
-    let negotiations = match negotiation {
-        Some(id) => vec![id],
-        None => {
-            database
-                .aggregate_ids(<Negotiation as cqrs_es::Aggregate>::TYPE)
-                .await?
-        }
+    let Some(id) = negotiation else {
+        return verify_ledger(database).await;
     };
-    let mut events = 0;
-    for id in &negotiations {
-        let head = ledger.verify(id).await?;
-        if head.sequence == 0 {
-            return Err(LedgerError::UnknownNegotiation(id.clone()).into());
-        }
-        if let Some((sequence, hash)) = &expect_head {
-            if (head.sequence, hex::encode(head.hash)) != (*sequence, hash.clone()) {
-                return Err(CliError::HeadMismatch {
-                    negotiation: id.clone(),
-                    expected: format!("{sequence}:{hash}"),
-                    found: format!("{}:{}", head.sequence, hex::encode(head.hash)),
-                });
-            }
-        }
-        println!(
-            "{id}: {} events, chain intact, head {}:{}",
-            head.sequence,
-            head.sequence,
-            hex::encode(head.hash)
-        );
-        events += head.sequence;
+    let head = ledger.verify(&id).await?;
+    if head.sequence == 0 {
+        return Err(LedgerError::UnknownNegotiation(id).into());
     }
+    if let Some((sequence, hash)) = &expect_head {
+        if (head.sequence, hex::encode(head.hash)) != (*sequence, hash.clone()) {
+            return Err(CliError::HeadMismatch {
+                negotiation: id,
+                expected: format!("{sequence}:{hash}"),
+                found: format!("{}:{}", head.sequence, hex::encode(head.hash)),
+            });
+        }
+    }
+    print_chain_head(&id, &head);
     println!(
-        "verified {} negotiation(s), {events} events on {}: every link intact",
-        negotiations.len(),
+        "verified 1 negotiation(s), {} events on {}: every link intact",
+        head.sequence,
         database.kind()
     );
+    Ok(())
+}
+
+fn print_chain_head(id: &str, head: &pacta_verify::chain::ChainHead) {
+    println!(
+        "{id}: {} events, chain intact, head {}:{}",
+        head.sequence,
+        head.sequence,
+        hex::encode(head.hash)
+    );
+}
+
+/// The whole ledger: one line per negotiation and per check that held, or every finding, one
+/// per line, as an integrity failure.
+async fn verify_ledger(database: &Database) -> Result<(), CliError> {
+    let report = pacta_ledger::verification::verify_ledger(database)
+        .await?
+        .map_err(JournalFailure::LedgerFindings)?;
+    for (id, head) in &report.negotiations {
+        print_chain_head(id, head);
+    }
+    println!(
+        "verified {} negotiation(s), {} events on {}: every link intact",
+        report.negotiations.len(),
+        report.events,
+        database.kind()
+    );
+    println!(
+        "journal: {} leaves, each the event at its place in commit order ({} events not yet journaled)",
+        report.leaves,
+        report.not_yet_journaled()
+    );
+    println!(
+        "{} frontiers and {} checkpoints, each the root of the journal at its size; every checkpoint signed by the ledger's key",
+        report.frontiers, report.checkpoints
+    );
+    println!(
+        "{} co-signatures, each by a signatory accredited for its party with its key",
+        report.cosignatures
+    );
+    if let Some(size) = report.latest_checkpoint {
+        println!("checkpoint {size}: every event it covers is still in the store, unchanged");
+    }
     Ok(())
 }

@@ -1,9 +1,54 @@
-//! How the CLI prints what it recorded and the views it reads.
+//! How the CLI prints what it recorded and the views it reads. Every line that carries something
+//! from the record goes through [`say`] (or [`escaped`]), so a recorded text is shown, never
+//! obeyed by the terminal.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use cqrs_es::EventEnvelope;
 use pacta_domain::variant_name;
 use pacta_domain::Negotiation;
 use pacta_projections::Draft;
+
+/// `text` with every character that could steer a terminal made visible: C0 and C1 controls
+/// (`\r`, `\t`, `\n`, `\u{1b}`…) and the bidirectional embeddings, overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which could overwrite a line or reorder what it shows. A
+/// newline is escaped too: a multi-line text is printed line by line, each through this.
+pub(crate) fn escaped(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(steers_a_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if steers_a_terminal(c) => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn steers_a_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Prints one line that carries something from the record, escaped (see [`escaped`]).
+pub(crate) fn say(line: &str) {
+    println!("{}", escaped(line));
+}
+
+/// Prints a multi-line text from the record, each line after `indent`, each escaped.
+fn say_block(indent: &str, text: &str) {
+    for line in text.lines() {
+        say(&format!("{indent}{line}"));
+    }
+}
 
 pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
     for event in events {
@@ -11,34 +56,37 @@ pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
             .metadata
             .get(pacta_domain::metadata::HASH)
             .map_or("", String::as_str);
-        println!(
+        say(&format!(
             "recorded {} #{}: {} (hash {})",
             event.aggregate_id,
             event.sequence,
             pacta_projections::summary(&event.payload),
             hash
-        );
+        ));
         if let pacta_domain::NegotiationEvent::ClauseProposed { text_hash, .. }
         | pacta_domain::NegotiationEvent::ClauseAmended { text_hash, .. } = &event.payload
         {
-            println!("text hash {text_hash}");
+            say(&format!("text hash {text_hash}"));
         }
     }
 }
 
 pub fn print_draft(view: &Draft, language: Option<&str>) {
-    println!("{} ({})", view.title, view.negotiation_id);
+    say(&format!("{} ({})", view.title, view.negotiation_id));
     let parties: Vec<String> = view
         .parties
         .iter()
         .map(|p| format!("{} ({})", p.name, p.code))
         .collect();
-    println!("Parties: {}", parties.join(" and "));
-    println!("Authentic languages: {}", view.languages.join(", "));
+    say(&format!("Parties: {}", parties.join(" and ")));
+    say(&format!(
+        "Authentic languages: {}",
+        view.languages.join(", ")
+    ));
     if view.revision > 0 {
-        println!("Revision {}", view.revision);
+        say(&format!("Revision {}", view.revision));
     }
-    println!("As of event #{}", view.as_of_sequence);
+    say(&format!("As of event #{}", view.as_of_sequence));
     for clause in &view.clauses {
         let agreed = if clause.agreed_by.is_empty() {
             String::new()
@@ -61,31 +109,30 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
             .map(|v| format!("{} {}", v.language, variant_name(&v.status)))
             .collect();
         println!();
-        println!(
+        say(&format!(
             "{}{heading}  [{}; proposed by {}{agreed}; {} {}]",
             clause.label,
             variant_name(&clause.status),
             clause.proposed_by,
             clause.clause_id,
             &clause.text_hash[..12],
-        );
-        println!("    ({})", versions.join(", "));
+        ));
+        say(&format!("    ({})", versions.join(", ")));
         if text.is_empty() {
-            println!("    [no {} version yet]", language.unwrap_or_default());
+            say(&format!(
+                "    [no {} version yet]",
+                language.unwrap_or_default()
+            ));
         }
-        for line in text.lines() {
-            println!("    {line}");
-        }
+        say_block("    ", text);
         for alternative in &clause.alternatives {
-            println!(
+            say(&format!(
                 "    [{}] proposed by {} ({}):",
                 alternative.label,
                 alternative.proposed_by,
                 &alternative.text_hash[..12]
-            );
-            for line in alternative.text.lines() {
-                println!("        {line}");
-            }
+            ));
+            say_block("        ", &alternative.text);
         }
         for stated in &clause.positions {
             let position = &stated.position;
@@ -94,26 +141,26 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
             } else {
                 format!(" — {}", stated.rationale)
             };
-            println!("    {}: {position}{because}", stated.party);
+            say(&format!("    {}: {position}{because}", stated.party));
         }
     }
 }
 
 pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
-    println!("{} ({})", state.title, state.negotiation_id);
-    println!(
+    say(&format!("{} ({})", state.title, state.negotiation_id));
+    say(&format!(
         "Instrument: {}; status: {}",
         variant_name(&state.instrument_kind),
         status_line(&state.status)
-    );
+    ));
     if state.revision > 0 {
-        println!(
+        say(&format!(
             "Revision {}: {}",
             state.revision,
             status_line(&state.revision_status)
-        );
+        ));
     }
-    println!("Text root: {}", state.text_root_hash);
+    say(&format!("Text root: {}", state.text_root_hash));
     if state.revisions.len() > 1 {
         println!("Revisions:");
         for period in &state.revisions {
@@ -122,19 +169,19 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
                 (Some(from), None) => format!("in force from {from}"),
                 (Some(from), Some(until)) => format!("in force from {from} until {until}"),
             };
-            println!(
+            say(&format!(
                 "  revision {}: {span} [{}]",
                 period.revision, period.text_root_hash
-            );
+            ));
         }
     }
     if let Some((date, text)) = &state.text_in_force_on {
         match text {
-            Some(text) => println!(
+            Some(text) => say(&format!(
                 "In force on {date}: revision {} [{}]",
                 text.revision, text.text_root_hash
-            ),
-            None => println!("In force on {date}: no text"),
+            )),
+            None => say(&format!("In force on {date}: no text")),
         }
     }
     for (id, correction) in &state.corrections {
@@ -151,22 +198,22 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
                     .join(", ")
             ),
         };
-        println!(
+        say(&format!(
             "Correction {id} of {} ({}) [{}]: {made}",
             correction.clause_id, correction.language, correction.text_hash
-        );
+        ));
     }
     if let Some(rule) = &state.entry_into_force_rule {
-        println!(
+        say(&format!(
             "Entry into force: {}",
             serde_json::to_string(rule).unwrap_or_default()
-        );
+        ));
     }
     if let Some((party, from)) = &state.suspended {
-        println!("Operation suspended by {party} from {from}");
+        say(&format!("Operation suspended by {party} from {from}"));
     }
     if let Some(on) = state.terminates_on {
-        println!("Termination notified: ends on {on}");
+        say(&format!("Termination notified: ends on {on}"));
     }
     for party in &state.parties {
         let mut acts = Vec::new();
@@ -196,7 +243,7 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         } else {
             acts.join("; ")
         };
-        println!("  {} ({}): {acts}", party.name, party.code);
+        say(&format!("  {} ({}): {acts}", party.name, party.code));
     }
 }
 
@@ -209,12 +256,12 @@ pub(super) fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta
             .map_or("not validated".to_string(), |round| {
                 format!("validated at {round}")
             });
-        println!("{} — {} ({validated})", id, matrix.title);
+        say(&format!("{} — {} ({validated})", id, matrix.title));
         for row_id in &matrix.row_order {
             let row = &matrix.rows[row_id];
             let c = &row.content;
             let agreed: Vec<&str> = row.agreed_parties().collect();
-            println!(
+            say(&format!(
                 "  {row_id}: {} — {} [{}: {}, {} to {}] {} {} → {} {}; {}; agreed by {}; row {}",
                 c.objective,
                 c.action,
@@ -233,7 +280,7 @@ pub(super) fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta
                     agreed.join(", ")
                 },
                 &row.row_hash[..12]
-            );
+            ));
         }
     }
 }
@@ -250,4 +297,23 @@ pub(crate) fn status_line(status: &pacta_domain::InstrumentStatus) -> String {
 
 pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("views serialise to JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escaped;
+
+    #[test]
+    fn controls_and_bidi_overrides_are_shown_not_obeyed() {
+        assert_eq!(
+            escaped("a\rb\x1b[2Kc\td\ne\u{85}f\u{202E}g\u{2066}h\u{7f}"),
+            "a\\rb\\u{1b}[2Kc\\td\\ne\\u{85}f\\u{202e}g\\u{2066}h\\u{7f}"
+        );
+    }
+
+    #[test]
+    fn printable_text_is_unchanged() {
+        let text = "Les Parties — المادة ١ \u{200F}(RLM) \u{200D}";
+        assert!(matches!(escaped(text), std::borrow::Cow::Borrowed(t) if t == text));
+    }
 }

@@ -14,6 +14,7 @@ use pacta_projections::{
 };
 
 use super::export::{write, ExportFailure};
+use super::print::{escaped, say};
 use super::{status_line, to_json, CliError};
 use pacta_ledger::store::Database;
 use pacta_ledger::views::View;
@@ -92,19 +93,46 @@ pub(super) async fn redline(
     write(out, &document)
 }
 
+/// The party whose internal comments `reader` may read in a negotiation whose verified events
+/// are `events`: the party they are accredited for, as the service finds it. A reader with no
+/// person (no `--as`), or a person not accredited there, has none and sees no internal comment.
+fn reader_party(events: &[EventEnvelope<Negotiation>], reader: Option<&str>) -> Option<String> {
+    let person = reader?;
+    // The events verified; one that cannot be replayed grants nothing.
+    let state = Negotiation::replay_checked(events.iter().map(|e| &e.payload)).ok()?;
+    state.delegate(person).map(|d| d.party.clone())
+}
+
+/// [`reader_party`] for a read that does not otherwise load the events: accreditation is read
+/// from the verified part of the chain only, as the service reads it.
+async fn reader_party_in(
+    ledger: &Ledger,
+    negotiation: &str,
+    reader: Option<&str>,
+) -> Result<Option<String>, CliError> {
+    if reader.is_none() {
+        return Ok(None);
+    }
+    let checked = ledger.checked_events(negotiation).await?;
+    Ok(reader_party(&checked.events, reader))
+}
+
+/// Every wording of `clause` and every other act on it that `reader` may see.
 pub(super) async fn clause_history(
     ledger: &Ledger,
     negotiation: &str,
     clause: &str,
     json: bool,
+    reader: Option<&str>,
 ) -> Result<(), CliError> {
     let events = ledger.events(negotiation).await?;
-    let view = pacta_projections::clause_history(&events, clause).ok_or_else(|| {
-        CliError::UnknownClause {
+    let party = reader_party(&events, reader);
+    let view = pacta_projections::clause_history(&events, clause)
+        .ok_or_else(|| CliError::UnknownClause {
             negotiation: negotiation.to_string(),
             clause: clause.to_string(),
-        }
-    })?;
+        })?
+        .for_reader(party.as_deref());
     if json {
         println!("{}", to_json(&view));
     } else {
@@ -113,20 +141,24 @@ pub(super) async fn clause_history(
     Ok(())
 }
 
-/// The history from the stored timeline, keeping the entries `filter` matches. A clause or round
-/// the negotiation never had is an error rather than an empty list, so a typo is not read as
-/// "nothing happened".
+/// The history from the stored timeline that `reader` may see, keeping the entries `filter`
+/// matches. A clause or round the negotiation never had is an error rather than an empty list,
+/// so a typo is not read as "nothing happened".
 pub(super) async fn history(
+    ledger: &Ledger,
     database: &Database,
     negotiation: &str,
     filter: TimelineFilter,
     json: bool,
+    reader: Option<&str>,
 ) -> Result<(), CliError> {
     super::projections::catch_up(database).await?;
     let entries = pacta_ledger::views::timeline(database, negotiation).await?;
     if entries.is_empty() {
         return Err(LedgerError::UnknownNegotiation(negotiation.to_string()).into());
     }
+    let party = reader_party_in(ledger, negotiation, reader).await?;
+    let entries = pacta_projections::history_for_reader(entries, party.as_deref());
     if let Some(clause) = &filter.clause {
         if !entries.iter().any(|e| e.clause_id.as_ref() == Some(clause)) {
             return Err(CliError::UnknownClause {
@@ -175,7 +207,7 @@ pub(super) async fn list(database: &Database, json: bool) -> Result<(), CliError
 }
 
 fn print_history_entry(e: &HistoryEntry) {
-    println!(
+    say(&format!(
         "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}{}",
         e.sequence,
         e.recorded_at,
@@ -186,11 +218,10 @@ fn print_history_entry(e: &HistoryEntry) {
         &e.hash[..e.hash.len().min(16)],
         internal_mark(e.internal_to.as_deref()),
         e.summary
-    );
+    ));
 }
 
-/// The operator's CLI shows every act; an internal comment says whose it is, since the service
-/// shows it to that party alone.
+/// An internal comment, which a reader sees only if it is their own party's, says so.
 fn internal_mark(internal_to: Option<&str>) -> String {
     internal_to.map_or_else(String::new, |party| format!("[internal to {party}] "))
 }
@@ -219,9 +250,10 @@ fn mark(text: &str, open: &str, close: &str) -> String {
     )
 }
 
+/// A multi-line text, each line indented and escaped (`super::print::escaped`).
 fn indented(text: &str) -> String {
     text.lines()
-        .map(|line| format!("    {line}"))
+        .map(|line| format!("    {}", escaped(line)))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -246,17 +278,21 @@ fn span(view: &Redline) -> String {
 }
 
 fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> std::fmt::Result {
-    writeln!(out, "Redline of {negotiation}: {}", span(view))?;
+    writeln!(
+        out,
+        "{}",
+        escaped(&format!("Redline of {negotiation}: {}", span(view)))
+    )?;
     for clause in &view.clauses {
         writeln!(out)?;
-        writeln!(
-            out,
+        let line = format!(
             "{} ({}) — {} [{}]",
             clause.label,
             clause.clause_id,
             variant_name(&clause.change),
             clause.language
-        )?;
+        );
+        writeln!(out, "{}", escaped(&line))?;
         if clause.change == ClauseChange::Unchanged {
             continue;
         }
@@ -265,7 +301,8 @@ fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> st
             .iter()
             .any(|c| c.kind != ChangeKind::Unchanged)
         {
-            writeln!(out, "    Heading: {}", marked(&clause.heading))?;
+            let heading = format!("    Heading: {}", marked(&clause.heading));
+            writeln!(out, "{}", escaped(&heading))?;
         }
         writeln!(out, "{}", indented(&marked(&clause.text)))?;
         for author in &clause.changed_by {
@@ -273,8 +310,7 @@ fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> st
                 .label
                 .as_ref()
                 .map_or(String::new(), |l| format!(" (alternative {l})"));
-            writeln!(
-                out,
+            let line = format!(
                 "    changed by #{} {}{label}, recorded {} by {} for {}; wording proposed by {}",
                 author.sequence,
                 author.event,
@@ -282,24 +318,25 @@ fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> st
                 author.actor,
                 author.party,
                 author.proposed_by
-            )?;
+            );
+            writeln!(out, "{}", escaped(&line))?;
         }
     }
     Ok(())
 }
 
 fn print_clause_history(view: &ClauseHistory) {
-    println!(
+    say(&format!(
         "{} ({}): {} versions, {} other acts",
         view.clause_id,
         variant_name(&view.kind),
         view.versions.len(),
         view.acts.len()
-    );
+    ));
     for v in &view.versions {
         let label = v.label.as_ref().map_or(String::new(), |l| format!(" {l}"));
         println!();
-        println!(
+        say(&format!(
             "#{} {} {}{label} [{}] revision {}, round {}: recorded by {} for {}; wording proposed by {} ({})",
             v.sequence,
             v.recorded_at,
@@ -311,12 +348,12 @@ fn print_clause_history(view: &ClauseHistory) {
             v.party,
             v.proposed_by,
             &v.text_hash[..v.text_hash.len().min(12)]
-        );
+        ));
         if let Some(why) = &v.why {
-            println!("    why: {why}");
+            say(&format!("    why: {why}"));
         }
         if !v.heading.is_empty() || !v.heading_changes.is_empty() {
-            println!("    Heading: {}", marked(&v.heading_changes));
+            say(&format!("    Heading: {}", marked(&v.heading_changes)));
         }
         println!("{}", indented(&marked(&v.text_changes)));
     }
@@ -325,7 +362,7 @@ fn print_clause_history(view: &ClauseHistory) {
         println!("Other acts:");
     }
     for a in &view.acts {
-        println!(
+        say(&format!(
             "#{} {} {} for {} (round {}): {}{}",
             a.sequence,
             a.recorded_at,
@@ -334,7 +371,7 @@ fn print_clause_history(view: &ClauseHistory) {
             a.round.as_deref().unwrap_or("-"),
             internal_mark(a.internal_to.as_deref()),
             a.summary
-        );
+        ));
     }
 }
 
@@ -345,7 +382,7 @@ fn print_index_entry(entry: &IndexEntry) {
     } else {
         String::new()
     };
-    println!(
+    say(&format!(
         "{} — {} ({}, {}): {}{revision}; {} clauses ({} agreed, {} ad referendum, {} bracketed, {} under discussion, {} proposed, {} withdrawn); {} events, the last at {}",
         entry.negotiation_id,
         entry.title,
@@ -361,7 +398,7 @@ fn print_index_entry(entry: &IndexEntry) {
         c.withdrawn,
         entry.last_sequence,
         entry.last_recorded_at
-    );
+    ));
     for m in &entry.matrices {
         let validated = m
             .validated_at
@@ -375,10 +412,10 @@ fn print_index_entry(entry: &IndexEntry) {
                 p.reported_on
             )
         });
-        println!(
+        say(&format!(
             "    matrix {} — {}: {} rows proposed, {} agreed, {validated}{progress}",
             m.matrix_id, m.title, m.rows_proposed, m.rows_agreed
-        );
+        ));
     }
 }
 

@@ -100,14 +100,15 @@ fn print_tokens(tokens: &[TokenRecord]) {
         "token", "person", "issued", "revoked"
     );
     for token in tokens {
-        println!(
+        // The label and person are free text typed by whoever issued the token.
+        super::print::say(&format!(
             "{:<12}  {:<24}  {:<20}  {:<20}  {}",
             token.token_id,
             token.person,
             token.issued_at,
             token.revoked_at.as_deref().unwrap_or("-"),
             token.label
-        );
+        ));
     }
 }
 

@@ -6,10 +6,11 @@
 use crate::common::cli::ExitCode;
 use crate::common::cli::ExitCode::{Integrity, Refused};
 use crate::common::cli::{
-    accredit_civ_signatory, assert_ok, cosign, create_checkpoint, generate_key, ok, open_civ_mar,
-    pacta, pacta_at, refused, stderr, Negotiation,
+    accredit_civ_signatory, assert_ok, cosign, generate_key, ok, open_civ_mar, pacta, pacta_at,
+    refused, stderr, Negotiation,
 };
-use crate::common::{Backend, TestStore};
+use crate::common::cli::{CheckpointedDemo, DEMO_TARGET_SEQUENCE};
+use crate::common::Backend;
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 use pacta_verify::audit::{self, Finding, Report, Subject, TrustedCheckpoint};
 use serde_json::Value;
@@ -25,19 +26,9 @@ on_both_stores!(
     a_malformed_or_unknown_version_bundle_is_refused_in_one_line,
 );
 
-/// Article "Objet" is proposed at sequence 9 of the demo story (as in tests/tamper.rs).
-const TARGET: usize = 9;
+const TARGET: usize = DEMO_TARGET_SEQUENCE;
 
-struct Setup {
-    store: TestStore,
-    dir: tempfile::TempDir,
-}
-
-impl Setup {
-    fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).display().to_string()
-    }
-
+impl CheckpointedDemo {
     /// `pacta audit export NEG --out FILE` and the bundle it wrote, as one JSON value.
     fn export(&self, negotiation: &str, extra: &[&str]) -> Value {
         let out = self.path(&format!("{negotiation}.bundle"));
@@ -83,11 +74,6 @@ impl Setup {
         mou.ok("amina.kone", "comment", &["--text", text]);
     }
 
-    /// `pacta checkpoint create`, signed with the ledger's key.
-    fn checkpoint(&self) {
-        create_checkpoint(&self.store, &self.path("ledger.key"));
-    }
-
     /// `pacta checkpoint show [SIZE] --json`, kept by an auditor.
     fn keep_checkpoint(&self, size: Option<u64>) -> TrustedCheckpoint {
         let size = size.map(|s| s.to_string());
@@ -96,18 +82,6 @@ impl Setup {
         args.push("--json");
         serde_json::from_str(&ok(&self.store, &args)).unwrap()
     }
-}
-
-/// The demo, a ledger key, and one checkpoint over all of it.
-async fn demo_with_checkpoint(backend: Backend) -> Setup {
-    let setup = Setup {
-        store: TestStore::new(backend).await,
-        dir: tempfile::tempdir().unwrap(),
-    };
-    ok(&setup.store, &["demo"]);
-    generate_key(&setup.store, &setup.path("ledger.key"));
-    setup.checkpoint();
-    setup
 }
 
 /// A bundle file as one value to edit: the header's fields, and "events" holding each event
@@ -224,7 +198,7 @@ fn first_signature(bundle: &Value) -> usize {
 }
 
 async fn a_clean_bundle_of_the_demo_verifies(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let trusted = setup.keep_checkpoint(None);
     let bundle = setup.export(DEMO_NEGOTIATION, &[]);
     let events = bundle["events"].as_array().unwrap().len();
@@ -295,7 +269,7 @@ type Attacks<'a> = Vec<(&'a str, &'a Edit<'a>, &'a str)>;
 
 /// The tamper matrix of the events: each edit of an exported bundle, and the finding it draws.
 async fn every_edit_of_the_events_is_found(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let exported = setup.export(DEMO_NEGOTIATION, &[]);
     let signed = first_signature(&exported);
     // A valid signature, and the text root it binds, from the other negotiation.
@@ -419,7 +393,7 @@ async fn every_edit_of_the_events_is_found(backend: Backend) {
 }
 
 async fn a_tail_cut_short_in_the_store_is_refused_by_the_export(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let events = setup.export(DEMO_NEGOTIATION, &[])["events"]
         .as_array()
         .unwrap()
@@ -434,7 +408,7 @@ async fn a_tail_cut_short_in_the_store_is_refused_by_the_export(backend: Backend
 /// Events cut from the end of the bundle file leave a chain and proofs that verify; only the head
 /// the auditor kept from `pacta verify` shows the cut, and a rewritten head.
 async fn a_bundle_cut_short_after_export_is_found_against_a_kept_head(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let verified = ok(&setup.store, &["verify", DEMO_NEGOTIATION]);
     let head = verified
         .split("head ")
@@ -496,7 +470,7 @@ async fn a_bundle_cut_short_after_export_is_found_against_a_kept_head(backend: B
 }
 
 async fn a_deleted_negotiation_is_refused_by_the_export(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     setup.delete_events("TRUE").await;
     let deleted = "the negotiation was deleted";
     setup
@@ -505,7 +479,7 @@ async fn a_deleted_negotiation_is_refused_by_the_export(backend: Backend) {
 }
 
 async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let store = &setup.store;
     let first = setup.keep_checkpoint(None).checkpoint.tree_size;
     // A party's signatory, with a key kept in a file, co-signs a later checkpoint.
@@ -513,7 +487,7 @@ async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: B
     setup.comment("enregistré avant la sauvegarde perdue");
     open_civ_mar(store, "civ-mar-restore", "Mémorandum", "mou");
     accredit_civ_signatory(store, "civ-mar-restore", &civ_public);
-    setup.checkpoint();
+    setup.create_checkpoint();
     let cosigned = setup.keep_checkpoint(None);
     let size = cosigned.checkpoint.tree_size.to_string();
     assert_ok(&cosign(
@@ -560,11 +534,11 @@ async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: B
     );
 
     // The same trusted checkpoint, with no rollback, needs and gets a consistency proof.
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let kept = setup.keep_checkpoint(None);
     let kept_size = kept.checkpoint.tree_size.to_string();
     setup.comment("plus tard");
-    setup.checkpoint();
+    setup.create_checkpoint();
     assert_found(
         "a later bundle without a consistency proof",
         verify(&setup.export(DEMO_NEGOTIATION, &[]), Some(&kept)),
@@ -579,7 +553,7 @@ async fn a_restore_from_before_a_cosigned_checkpoint_fails_against_it(backend: B
 }
 
 async fn a_checkpoint_signed_with_another_key_is_found(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let trusted = setup.keep_checkpoint(None);
     let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
     let stranger_public = generate_key(&setup.store, &setup.path("stranger.key"));
@@ -614,7 +588,7 @@ async fn a_checkpoint_signed_with_another_key_is_found(backend: Backend) {
 }
 
 async fn a_malformed_or_unknown_version_bundle_is_refused_in_one_line(backend: Backend) {
-    let setup = demo_with_checkpoint(backend).await;
+    let setup = CheckpointedDemo::new(backend).await;
     let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
     let good = bundle_text(&bundle);
     let mut unknown = bundle.clone();

@@ -6,6 +6,7 @@ use crate::common::cli::ExitCode::{
 };
 use crate::common::cli::{
     assert_fails, assert_ok, ok, pacta, pacta_at, refused, stderr, Negotiation, Wording,
+    DATA_ARTICLE, DATA_WORDING,
 };
 use crate::common::{Backend, TestStore};
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
@@ -23,11 +24,8 @@ on_both_stores!(
 /// adopted and frozen.
 const DRAFTING: &str = "civ-mar-tip-draft";
 /// Its one article, and the wording Côte d'Ivoire tabled.
-const ART: &str = "art-donnees";
-const DISPUTED: Wording = Wording::fr(
-    "Échange d'informations",
-    "Les Parties échangent, par l'intermédiaire de leurs points focaux, toute information utile, y compris les données à caractère personnel des victimes et des auteurs présumés.",
-);
+const ART: &str = DATA_ARTICLE;
+const DISPUTED: Wording = DATA_WORDING;
 const OBJECTION: &str = "Pas sans garanties conformes à la loi n° 09-08.";
 
 /// Opens `DRAFTING` through the CLI, with the demo's delegations, at the point of a first round:
@@ -140,7 +138,8 @@ async fn an_internal_comment_is_recorded_as_such_and_marked_in_the_history(backe
         })
         .collect();
     assert_eq!(internal, vec![(OBJECTION, false), (internal_text, true)]);
-    let entries = neg.json("history", &[]);
+    // Read as a delegate of the commenting party: no one else sees the note.
+    let entries = crate::common::cli::json(&store, &neg.args("koffi.yao", "history", &[]));
     let internal_to: Vec<&serde_json::Value> = entries
         .as_array()
         .unwrap()
@@ -149,7 +148,7 @@ async fn an_internal_comment_is_recorded_as_such_and_marked_in_the_history(backe
         .map(|e| &e["internal_to"])
         .collect();
     assert_eq!(internal_to, [&serde_json::Value::Null, &"CIV".into()]);
-    let text = neg.read("history", &[]);
+    let text = neg.ok("koffi.yao", "history", &[]);
     let marked: Vec<&str> = text
         .lines()
         .filter(|line| {

@@ -289,9 +289,12 @@ async fn strangers_get_an_error_page(backend: Backend) {
     let stranger = server.token("someone.else").await;
     for path in pages_of(MOU) {
         let page = server.page(Some(&stranger), &path).await;
-        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
-        assert!(page.body.contains("<code>not-accredited</code>"), "{path}");
-        assert!(page.body.contains("someone.else is not accredited"));
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            page.body.contains("<code>unknown-negotiation</code>"),
+            "{path}"
+        );
+        assert!(page.body.contains("you are not accredited in it"));
     }
     let amina = server.token("amina.kone").await;
     let page = server

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use pacta_domain::{Negotiation, NegotiationEvent, SigningMessage};
+use pacta_domain::{Negotiation, NegotiationEvent, Role, SigningMessage};
 use serde::{Deserialize, Serialize};
 
 use crate::chain::{self, ChainProblem, Hash};
@@ -363,22 +363,22 @@ pub fn verify(
         }
     }
 
-    // 4. Co-signatures: each verifies under its key, and a key this negotiation accredits must
-    //    be the accredited one.
+    // 4. Co-signatures: each counts only when the bundled events accredit its co-signer as that
+    //    party's signatory with the key it names, and it verifies under that key.
     let state = &replay.state;
     for cosignature in &header.cosignatures {
         let subject = Subject::Cosignature(cosignature.party.clone());
-        if let Some(key) = signing_key(state, &cosignature.person) {
-            if key != cosignature.public_key {
-                findings.add(
-                    subject.clone(),
-                    format!(
-                        "signed with key {}, not {}'s accredited key {key}",
-                        cosignature.public_key, cosignature.person
-                    ),
-                );
-                continue;
-            }
+        let accredited = accredits_cosigner(state, cosignature);
+        if !accredited {
+            findings.add(
+                subject.clone(),
+                format!(
+                    "{person} is not accredited as {party}'s signatory with key {key}",
+                    person = cosignature.person,
+                    party = cosignature.party,
+                    key = cosignature.public_key
+                ),
+            );
         }
         let Some(body) = &body else { continue };
         match journal::verify_signature(
@@ -386,7 +386,8 @@ pub fn verify(
             &body.cosignature_message(cosignature.signed_at),
             &cosignature.signature,
         ) {
-            Ok(()) => report.cosignatures += 1,
+            Ok(()) if accredited => report.cosignatures += 1,
+            Ok(()) => {}
             Err(e) => findings.add(subject, e.to_string()),
         }
     }
@@ -540,6 +541,18 @@ fn replay_one(
             false
         }
     }
+}
+
+/// True when `state` (a negotiation replayed up to the checkpoint) accredits the co-signer as
+/// the co-signature's party's signatory, with the key the co-signature names (§10 rule 4).
+pub fn accredits_cosigner(state: &Negotiation, cosignature: &BundleCosignature) -> bool {
+    state.delegate(&cosignature.person).is_some_and(|d| {
+        d.party == cosignature.party
+            && d.role == Role::Signatory
+            && d.signing
+                .as_ref()
+                .is_some_and(|s| s.public_key == cosignature.public_key)
+    })
 }
 
 /// The public key `person` is accredited to sign with in `state`, if any.

@@ -31,6 +31,8 @@ pub enum Database {
     Sqlite(SqlitePool),
 }
 
+/// A failure of the store. Every URL in it is `redacted_url`'s, never the one given: errors are
+/// printed and logged, and a store URL may carry a password.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
@@ -115,7 +117,7 @@ impl Database {
         max_connections: u32,
     ) -> Result<Database, StoreError> {
         let connect_error = |source, hint| StoreError::Connect {
-            url: url.to_string(),
+            url: redacted_url(url),
             source,
             hint,
         };
@@ -130,7 +132,10 @@ impl Database {
                 .map_err(|e| connect_error(e, ""))?
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                // An act is acknowledged once its transaction commits. With WAL, NORMAL syncs
+                // only at checkpoints, so a power loss can take back commits already answered;
+                // FULL syncs the WAL at every commit, so an acknowledged act survives it.
+                .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS))
                 // INSERT OR REPLACE deletes the row it replaces; with recursive triggers on, that
                 // delete meets the append-only trigger like any other.
@@ -141,14 +146,14 @@ impl Database {
                 .map_err(|e| connect_error(e, SQLITE_CONNECT_HINT))?;
             Database::Sqlite(pool)
         } else {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
+            return Err(StoreError::UnsupportedUrl(redacted_url(url)));
         };
         let migrated = match &database {
             Database::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
             Database::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
         };
         migrated.map_err(|source| StoreError::Migrate {
-            url: url.to_string(),
+            url: redacted_url(url),
             source,
         })?;
         Ok(database)
@@ -272,6 +277,54 @@ fn pool_options<DB: sqlx::Database>(
         .acquire_timeout(Duration::from_millis(acquire_timeout_ms))
 }
 
+/// What a password in a store URL is shown as.
+const REDACTED: &str = "***";
+
+/// `url` fit to print or log: the password (`postgres://user:secret@host/db`, or a `password`
+/// query parameter) replaced by `***`. A URL that cannot be parsed is shown only by its scheme,
+/// since where its password would be cannot be told.
+pub(crate) fn redacted_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        let scheme = if scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        {
+            scheme
+        } else {
+            ""
+        };
+        return format!("{scheme}:{REDACTED} (not a well-formed URL)");
+    };
+    if parsed.password().is_some() {
+        // Only a URL that cannot have a password refuses one, and this one has one.
+        let _ = parsed.set_password(Some(REDACTED));
+    }
+    if parsed
+        .query_pairs()
+        .any(|(key, _)| is_secret_parameter(&key))
+    {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(key, value)| {
+                let value = if is_secret_parameter(&key) {
+                    REDACTED.to_string()
+                } else {
+                    value.into_owned()
+                };
+                (key.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+/// A query parameter of a store URL that carries a secret (`password`, `sslpassword`).
+fn is_secret_parameter(key: &str) -> bool {
+    key.to_ascii_lowercase().contains("password")
+}
+
 /// The same PostgreSQL server URL with another database name: `postgres://u@h/a?x` → `…/b?x`.
 pub fn postgres_url_with_database(server_url: &str, database: &str) -> String {
     let (base, query) = server_url
@@ -320,7 +373,76 @@ committed_event_from_row!(SqliteRow);
 
 #[cfg(test)]
 mod tests {
-    use super::postgres_url_with_database;
+    use super::{postgres_url_with_database, redacted_url, Database, StoreError};
+
+    #[test]
+    fn redacts_passwords_and_keeps_the_rest() {
+        assert_eq!(
+            redacted_url("postgres://user:secret@host:5432/db?sslmode=disable"),
+            "postgres://user:***@host:5432/db?sslmode=disable"
+        );
+        assert_eq!(
+            redacted_url("postgresql://user@host/db?password=secret&application_name=pacta"),
+            "postgresql://user@host/db?password=***&application_name=pacta"
+        );
+        assert_eq!(
+            redacted_url("postgres://user@host/db"),
+            "postgres://user@host/db"
+        );
+        assert_eq!(redacted_url("sqlite://pacta.db"), "sqlite://pacta.db");
+        // A password that breaks the URL's syntax is not echoed either.
+        let unparsable = redacted_url("postgres://user:sec ret@host:port/db");
+        assert!(!unparsable.contains("sec"), "{unparsable}");
+        assert!(unparsable.starts_with("postgres:"), "{unparsable}");
+    }
+
+    #[tokio::test]
+    async fn errors_never_show_the_password() {
+        let error = Database::connect("mysql://user:s3cret-pw@host/db")
+            .await
+            .expect_err("an unsupported store");
+        assert!(matches!(error, StoreError::UnsupportedUrl(_)));
+        let message = error.to_string();
+        assert!(!message.contains("s3cret-pw"), "{message}");
+        assert!(message.contains("mysql://user:***@host/db"), "{message}");
+    }
+
+    /// An acknowledged act survives a power loss: SQLite syncs the WAL at every commit
+    /// (`PRAGMA synchronous` answers 2, FULL), on every pooled connection.
+    #[tokio::test]
+    async fn sqlite_syncs_every_commit() {
+        let path = std::env::temp_dir().join(format!(
+            "pacta-synchronous-{}-{}.db",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        let url = format!("sqlite://{}", path.display());
+        let Database::Sqlite(pool) = Database::connect(&url).await.expect("open SQLite") else {
+            panic!("{url} opens SQLite");
+        };
+        let mut connections = Vec::new();
+        for _ in 0..3 {
+            let mut connection = pool.acquire().await.expect("a connection");
+            let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut *connection)
+                .await
+                .expect("read PRAGMA synchronous");
+            assert_eq!(synchronous, 2, "FULL");
+            let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut *connection)
+                .await
+                .expect("read PRAGMA journal_mode");
+            assert_eq!(journal_mode, "wal");
+            connections.push(connection);
+        }
+        drop(connections);
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 
     #[test]
     fn swaps_only_the_database_name() {

@@ -41,6 +41,16 @@ fn cosignature(
     }
 }
 
+/// One stored journal leaf, as the table holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LeafRow {
+    pub leaf_index: u64,
+    pub negotiation_id: String,
+    pub sequence: u64,
+    /// Lower-case hex, as stored; parsing it is the reader's check.
+    pub chain_hash: String,
+}
+
 fn size_param(size: u64) -> i64 {
     i64::try_from(size).unwrap_or(i64::MAX)
 }
@@ -137,6 +147,48 @@ impl Database {
             .into_iter()
             .map(|(sequence, index)| (sequence.max(0) as u64, index.max(0) as u64))
             .collect())
+    }
+
+    /// Every stored leaf row, in leaf order, unchecked: (leaf index, negotiation, sequence,
+    /// chain hash as stored). Whole-ledger verification reads them as they are, holes included.
+    pub async fn journal_leaf_rows(&self) -> Result<Vec<LeafRow>, StoreError> {
+        const QUERY: &str = "SELECT leaf_index, negotiation_id, sequence, chain_hash
+                               FROM journal_leaves ORDER BY leaf_index";
+        let rows: Vec<(i64, String, i64, String)> = fetch!(self, fetch_all, sqlx::query_as(QUERY));
+        Ok(rows
+            .into_iter()
+            .map(|(index, negotiation_id, sequence, chain_hash)| LeafRow {
+                leaf_index: index.max(0) as u64,
+                negotiation_id,
+                sequence: sequence.max(0) as u64,
+                chain_hash,
+            })
+            .collect())
+    }
+
+    /// Every stored frontier, by size: (tree size, nodes as concatenated hex), unchecked.
+    pub async fn journal_frontiers(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        const QUERY: &str = "SELECT tree_size, nodes FROM journal_frontiers ORDER BY tree_size";
+        let rows: Vec<(i64, String)> = fetch!(self, fetch_all, sqlx::query_as(QUERY));
+        Ok(rows
+            .into_iter()
+            .map(|(size, nodes)| (size.max(0) as u64, nodes))
+            .collect())
+    }
+
+    /// Every checkpoint, smallest first, unchecked.
+    pub async fn checkpoints(&self) -> Result<Vec<SignedCheckpoint>, StoreError> {
+        let query = format!("SELECT {CHECKPOINT_COLUMNS} FROM checkpoints ORDER BY tree_size");
+        let rows: Vec<CheckpointRow> = fetch!(self, fetch_all, sqlx::query_as(&query));
+        Ok(rows.into_iter().map(checkpoint).collect())
+    }
+
+    /// Every co-signature of every checkpoint, by checkpoint then party, unchecked.
+    pub async fn all_cosignatures(&self) -> Result<Vec<Cosignature>, StoreError> {
+        let query =
+            format!("SELECT {COSIGNATURE_COLUMNS} FROM cosignatures ORDER BY tree_size, party");
+        let rows: Vec<CosignatureRow> = fetch!(self, fetch_all, sqlx::query_as(&query));
+        Ok(rows.into_iter().map(cosignature).collect())
     }
 
     /// The ledger's id and checkpoint public key, once the first checkpoint has fixed them.

@@ -29,6 +29,7 @@ pub use database::{
     postgres_url_with_database, CommitCursor, CommittedEvent, Database, JournalDamage, StoreError,
     TokenRefusal,
 };
+pub use journal::LeafRow;
 pub use tokens::{
     IssuedToken, TokenRecord, MAX_TOKEN_LABEL_BYTES, TOKEN_ID_BYTES, TOKEN_PREFIX,
     TOKEN_SECRET_BYTES,

@@ -367,3 +367,44 @@ impl<'a> Wording<'a> {
         ["--heading", heading, "--language", language, "--text", text]
     }
 }
+
+/// Article "Objet" is proposed at sequence 9 of the demo's MoU: the event the tamper tests alter.
+pub const DEMO_TARGET_SEQUENCE: usize = 9;
+
+/// The demo on a fresh store, the ledger's key in a scratch directory, and a checkpoint over all
+/// of it: where the audit and whole-ledger tamper tests start.
+pub struct CheckpointedDemo {
+    pub store: TestStore,
+    pub dir: tempfile::TempDir,
+}
+
+impl CheckpointedDemo {
+    pub async fn new(backend: super::Backend) -> CheckpointedDemo {
+        let demo = CheckpointedDemo {
+            store: TestStore::new(backend).await,
+            dir: tempfile::tempdir().unwrap(),
+        };
+        ok(&demo.store, &["demo"]);
+        generate_key(&demo.store, &demo.path("ledger.key"));
+        demo.create_checkpoint();
+        demo
+    }
+
+    /// A file in the scratch directory.
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// `pacta checkpoint create`, signed with the ledger's key.
+    pub fn create_checkpoint(&self) {
+        create_checkpoint(&self.store, &self.path("ledger.key"));
+    }
+}
+
+/// The article on exchanging information that the CLI tests negotiate, and the wording Côte
+/// d'Ivoire tables for it.
+pub const DATA_ARTICLE: &str = "art-donnees";
+pub const DATA_WORDING: Wording = Wording::fr(
+    "Échange d'informations",
+    "Les Parties échangent, par l'intermédiaire de leurs points focaux, toute information utile, y compris les données à caractère personnel des victimes et des auteurs présumés.",
+);
