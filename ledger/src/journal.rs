@@ -197,19 +197,16 @@ type Result<T> = std::result::Result<T, JournalFailure>;
 
 /// The body a checkpoint's signature covers.
 pub fn body_of(checkpoint: &SignedCheckpoint) -> Result<CheckpointBody> {
-    Ok(CheckpointBody {
-        ledger_id: checkpoint.ledger_id.clone(),
-        tree_size: checkpoint.tree_size,
-        root: root_of(checkpoint)?,
-        time: checkpoint.created_at,
-    })
+    checkpoint
+        .body()
+        .map_err(|source| JournalFailure::MalformedRoot {
+            tree_size: checkpoint.tree_size,
+            source,
+        })
 }
 
 fn root_of(checkpoint: &SignedCheckpoint) -> Result<Hash> {
-    journal::parse_hash(&checkpoint.root_hash).map_err(|source| JournalFailure::MalformedRoot {
-        tree_size: checkpoint.tree_size,
-        source,
-    })
+    Ok(body_of(checkpoint)?.root)
 }
 
 /// Brings the journal up to every committed event, so what follows covers the whole ledger.

@@ -435,18 +435,12 @@ fn check_checkpoint(
             });
         }
     }
-    let root = match journal::parse_hash(&checkpoint.root_hash) {
-        Ok(root) => root,
+    let body = match checkpoint.body() {
+        Ok(body) => body,
         Err(source) => {
             findings.push(LedgerFinding::CheckpointMalformedRoot { tree_size, source });
             return None;
         }
-    };
-    let body = CheckpointBody {
-        ledger_id: checkpoint.ledger_id.clone(),
-        tree_size,
-        root,
-        time: checkpoint.created_at,
     };
     // The ledger's key signs every checkpoint; a checkpoint naming another key was reported.
     let key = identity.map_or(&checkpoint.ledger_public_key, |(_, key)| key);
@@ -479,12 +473,7 @@ fn checkpoint_body(
         return Some(body.clone());
     }
     let checkpoint = checkpoints.iter().find(|c| c.tree_size == tree_size)?;
-    Some(CheckpointBody {
-        ledger_id: checkpoint.ledger_id.clone(),
-        tree_size,
-        root: journal::parse_hash(&checkpoint.root_hash).ok()?,
-        time: checkpoint.created_at,
-    })
+    checkpoint.body().ok()
 }
 
 /// (party, person, public key) of every signatory accredited with a signing key in the intact

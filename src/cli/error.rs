@@ -10,7 +10,7 @@ use pacta_ledger::views::ViewError;
 use pacta_ledger::LedgerError;
 use pacta_projections::export::RenderError;
 use pacta_projections::PointError;
-use pacta_verify::audit::{BundleError, Finding};
+use pacta_verify::audit::Finding;
 
 use super::export::ExportFailure;
 use super::tokens::TokenFailure;
@@ -74,22 +74,14 @@ pub enum CliError {
         path: String,
         source: serde_json::Error,
     },
-    #[error(
-        "'{language}' is not an authentic language of this negotiation (authentic: {authentic})"
-    )]
-    NotAuthenticLanguage { language: String, authentic: String },
     #[error("negotiation '{negotiation}' now ends at {found}, not at the head you kept ({expected}): its history was cut short, rolled back or rewritten since")]
     HeadMismatch {
         negotiation: String,
         expected: String,
         found: String,
     },
-    #[error("negotiation '{negotiation}' has no revision {revision} on record (see pacta status for its revisions)")]
-    UnknownRevision { negotiation: String, revision: u32 },
     #[error("negotiation '{negotiation}' has no clause '{clause}' (see pacta draft {negotiation} for its clauses)")]
     UnknownClause { negotiation: String, clause: String },
-    #[error("{path}: {source}")]
-    MalformedBundle { path: String, source: BundleError },
     /// What `pacta audit verify` found, one finding per line.
     #[error("{}", lines(.0))]
     AuditFindings(Vec<Finding>),
@@ -155,12 +147,8 @@ impl CliError {
             | CliError::MalformedCommand { .. }
             | CliError::MalformedCheckpoint { .. } => Usage,
             CliError::Listen { .. } | CliError::Serve(_) => Environment,
-            CliError::NotAuthenticLanguage { .. }
-            | CliError::UnknownRevision { .. }
-            | CliError::UnknownClause { .. } => Refused,
-            CliError::HeadMismatch { .. }
-            | CliError::AuditFindings(_)
-            | CliError::MalformedBundle { .. } => Integrity,
+            CliError::UnknownClause { .. } => Refused,
+            CliError::HeadMismatch { .. } | CliError::AuditFindings(_) => Integrity,
         }
     }
 }

@@ -24,6 +24,7 @@ use pacta_ledger::journal::JournalFailure;
 use pacta_ledger::store::Database;
 use pacta_ledger::views::View;
 use pacta_ledger::{CommandContext, Ledger, LedgerError};
+use pacta_projections::export::RenderError;
 pub use print::*;
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
@@ -289,7 +290,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
                 (Some(revision), None) => {
                     let events = ledger.events(&negotiation).await?;
                     pacta_projections::draft_of_revision(&negotiation, &events, revision).ok_or(
-                        CliError::UnknownRevision {
+                        RenderError::UnknownRevision {
                             negotiation: negotiation.clone(),
                             revision,
                         },
@@ -297,10 +298,11 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
                 }
             };
             if let Some(language) = language.as_ref().filter(|l| !view.languages.contains(l)) {
-                return Err(CliError::NotAuthenticLanguage {
+                return Err(RenderError::NotAuthenticLanguage {
                     language: language.clone(),
                     authentic: view.languages.join(", "),
-                });
+                }
+                .into());
             }
             if json {
                 println!("{}", to_json(&view));

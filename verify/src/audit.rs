@@ -272,12 +272,7 @@ fn hashes(hexes: &[String]) -> Result<Vec<Hash>, String> {
 }
 
 fn body_of(checkpoint: &SignedCheckpoint) -> Result<CheckpointBody, String> {
-    Ok(CheckpointBody {
-        ledger_id: checkpoint.ledger_id.clone(),
-        tree_size: checkpoint.tree_size,
-        root: journal::parse_hash(&checkpoint.root_hash).map_err(|e| e.to_string())?,
-        time: checkpoint.created_at,
-    })
+    checkpoint.body().map_err(|e| e.to_string())
 }
 
 /// What the replay keeps of an `InstrumentSigned`: the event, and the text root and signing key

@@ -334,6 +334,18 @@ pub struct SignedCheckpoint {
     pub signature: String,
 }
 
+impl SignedCheckpoint {
+    /// What the ledger's signature covers, with the root parsed; an error for a malformed root.
+    pub fn body(&self) -> Result<CheckpointBody, JournalError> {
+        Ok(CheckpointBody {
+            ledger_id: self.ledger_id.clone(),
+            tree_size: self.tree_size,
+            root: parse_hash(&self.root_hash)?,
+            time: self.created_at,
+        })
+    }
+}
+
 /// A co-signature of a checkpoint by one party's signatory.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Cosignature {
