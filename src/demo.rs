@@ -443,6 +443,8 @@ pub enum DemoError {
     Ledger(#[from] LedgerError),
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    #[error(transparent)]
+    Store(#[from] pacta_ledger::store::StoreError),
 }
 
 /// What `load` did with one of the story's negotiations.
@@ -456,6 +458,7 @@ pub struct Loaded {
 /// Records the story's negotiations that the store does not hold yet, so a second run records
 /// nothing.
 pub async fn load(ledger: &Ledger) -> Result<[Loaded; 2], DemoError> {
+    register_cast(ledger).await?;
     Ok([
         record_unless_present(ledger, DEMO_NEGOTIATION, record_mou(ledger)).await?,
         record_unless_present(ledger, DEMO_AGREEMENT, record_agreement(ledger)).await?,
@@ -486,10 +489,47 @@ async fn record_unless_present(
 
 /// Records the whole story, both negotiations, in a store that holds neither.
 pub async fn record_story(ledger: &Ledger) -> Result<Recorded, DemoError> {
+    register_cast(ledger).await?;
     Ok(Recorded {
         mou: record_mou(ledger).await?,
         agreement: record_agreement(ledger).await?,
     })
+}
+
+/// Everyone in the story, as the operator's register binds them to their party.
+const CAST: [&Person; 13] = [
+    &CIV_HEAD,
+    &CIV_NEGOTIATOR,
+    &MAR_HEAD,
+    &MAR_NEGOTIATOR,
+    &IOM_SECRETARIAT,
+    &MAR_TRANSLATOR,
+    &MAR_LEGAL_LINGUIST,
+    &CIV_EDUCATION_HEAD,
+    &MAR_EDUCATION_HEAD,
+    &CIV_MOU_SIGNATORY.person,
+    &MAR_MOU_SIGNATORY.person,
+    &CIV_AGREEMENT_SIGNATORY.person,
+    &MAR_AGREEMENT_SIGNATORY.person,
+];
+
+/// Puts the story's cast on the register of the ledger's store, as its operator would before
+/// anyone is named in a negotiation. Someone already registered under the same name is left
+/// as they are, so a second run changes nothing.
+async fn register_cast(ledger: &Ledger) -> Result<(), DemoError> {
+    let registered_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    for person in CAST {
+        ledger
+            .database()
+            .add_person(
+                person.id,
+                Some(person.name),
+                &[person.party.to_string()],
+                &registered_at,
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// The MoU, from opening to its first progress report; returns the number of events recorded.
@@ -600,6 +640,8 @@ async fn open_mou(story: &mut Story<'_>) -> Result<(), DemoError> {
         provisional_application: false,
     };
     story.act(&IOM_SECRETARIAT, open).await?;
+    // The secretariat opened it: each State takes part once its head accepts.
+    story.by_each_head(Action::AcceptNegotiation).await?;
     story
         .act(&CIV_HEAD, accredit(&CIV_NEGOTIATOR, Role::Negotiator, None))
         .await?;
@@ -786,6 +828,9 @@ async fn open_agreement(story: &mut Story<'_>) -> Result<(), DemoError> {
         provisional_application: false,
     };
     story.act(&CIV_EDUCATION_HEAD, open).await?;
+    story
+        .act(&MAR_EDUCATION_HEAD, Action::AcceptNegotiation)
+        .await?;
     for linguist in [&MAR_TRANSLATOR, &MAR_LEGAL_LINGUIST] {
         story
             .act(

@@ -67,6 +67,7 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
     let database = Database::Postgres(bench_database.pool.clone());
     let negotiations = args.clients.div_ceil(args.clients_per_negotiation);
     let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
+    super::register_cast(&database).await?;
     for index in 0..negotiations {
         open(&store, &negotiation_id(index)).await?;
     }
@@ -388,15 +389,16 @@ mod tests {
     #[test]
     fn every_client_s_acts_are_accepted_by_the_domain_as_its_person() {
         let mut state = Negotiation::default();
+        let register = super::super::cast_register();
         for command in opening_commands("neg") {
-            for event in state.decide(&command).unwrap() {
+            for event in state.decide(&command, &register).unwrap() {
                 state.apply(event);
             }
         }
         for step in 0..9 {
             for client in 0..2 * PERSONS.len() {
                 let command = act(person_of(client), act_of(client, step));
-                for event in state.decide(&command).unwrap() {
+                for event in state.decide(&command, &register).unwrap() {
                     state.apply(event);
                 }
             }

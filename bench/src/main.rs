@@ -33,7 +33,7 @@ use cqrs_es::persist::PersistedEventStore;
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore};
 use pacta_domain::{
     clause_text_hash, Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Party,
-    Role,
+    Register, Role,
 };
 use pacta_ledger::store::{postgres_url_with_database, ChainedEventStore, Database};
 use pacta_ledger::{command_sha256, commit_stamped, retry_pause, stamp};
@@ -251,9 +251,38 @@ fn act(actor: &str, action: Action) -> NegotiationCommand {
     }
 }
 
-/// Opens a benchmark negotiation between CIV and MAR, heads `civ.head` and `mar.head`.
+/// Who acts in the benchmarks, as the operator's register binds them: (person, name, party).
+const CAST: [(&str, &str, &str); 3] = [
+    ("civ.head", "Head of the CIV delegation", "CIV"),
+    ("mar.head", "Head of the MAR delegation", "MAR"),
+    ("civ.negotiator", "CIV negotiator", "CIV"),
+];
+
+/// The register entries of the benchmark's cast, which commands are decided against.
+fn cast_register() -> Register {
+    let mut register = Register::default();
+    for (person, name, party) in CAST {
+        register.bind(person, name, [party.to_string()]);
+    }
+    register
+}
+
+/// Puts the benchmark's cast on the store's register, as an operator does before anyone opens
+/// a negotiation through the ledger.
+async fn register_cast(database: &Database) -> Result<(), BenchError> {
+    let registered_at = chrono::Utc::now().to_rfc3339();
+    for (person, name, party) in CAST {
+        database
+            .add_person(person, Some(name), &[party.to_string()], &registered_at)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Opens a benchmark negotiation between CIV and MAR, heads `civ.head` and `mar.head`, named by
+/// the register.
 fn open_action(id: &str) -> Action {
-    let party = |code: &str, head: &str| Party::new(code, code, head, head);
+    let party = |code: &str, head: &str| Party::new(code, code, head, "");
     Action::OpenNegotiation {
         negotiation_id: id.into(),
         title: "Benchmark memorandum".into(),
@@ -268,17 +297,21 @@ fn open_action(id: &str) -> Action {
     }
 }
 
-/// What every benchmark negotiation starts with: opened by CIV's head, who accredits CIV's
-/// negotiator.
-fn opening_commands(id: &str) -> [NegotiationCommand; 2] {
+/// What every benchmark negotiation starts with: opened by CIV's head, accepted by MAR's, and
+/// CIV's negotiator accredited.
+fn opening_commands(id: &str) -> [NegotiationCommand; 3] {
     let accredit = Action::AccreditDelegate {
         person: "civ.negotiator".into(),
-        name: "Negotiator".into(),
+        name: String::new(),
         party: "CIV".into(),
         role: Role::Negotiator,
         signing: None,
     };
-    [act("civ.head", open_action(id)), act("civ.head", accredit)]
+    [
+        act("civ.head", open_action(id)),
+        act("mar.head", Action::AcceptNegotiation),
+        act("civ.head", accredit),
+    ]
 }
 
 /// Opens a benchmark negotiation; returns how many events that recorded.
@@ -311,7 +344,7 @@ async fn execute<ES: EventStore<Negotiation>>(
         let acting_as = aggregate.acting_as(&command);
         let sink = EventSink::default();
         aggregate
-            .handle(command.clone(), &(), &sink)
+            .handle(command.clone(), &cast_register(), &sink)
             .await
             .map_err(|reason| format!("negotiation '{negotiation_id}': refused: {reason}"))?;
         let events = sink.collect().await;

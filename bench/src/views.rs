@@ -192,7 +192,7 @@ impl Seeder {
     ) -> Result<(), BenchError> {
         let head = Delegate {
             person: "civ.head".into(),
-            name: "civ.head".into(),
+            name: "Head of the CIV delegation".into(),
             party: "CIV".into(),
             role: Role::HeadOfDelegation,
             signing: None,
@@ -206,7 +206,7 @@ impl Seeder {
             self.step += 1;
             let decided = self
                 .state
-                .decide(&command)
+                .decide(&command, &super::cast_register())
                 .map_err(|e| format!("seeding {}: {e}", self.id))?;
             for event in decided {
                 self.state.apply(event.clone());
@@ -279,12 +279,13 @@ mod tests {
     fn seeded_acts_are_all_accepted_by_the_domain() {
         let mut state = Negotiation::default();
         let opening = super::super::open_action("neg");
-        for event in state.decide(&act("civ.head", opening)).unwrap() {
+        let register = super::super::cast_register();
+        for event in state.decide(&act("civ.head", opening), &register).unwrap() {
             state.apply(event);
         }
         for step in 0..200 {
             let command = act("civ.head", seed_action(&state, step, 7));
-            for event in state.decide(&command).unwrap() {
+            for event in state.decide(&command, &register).unwrap() {
                 state.apply(event);
             }
         }

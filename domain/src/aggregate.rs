@@ -18,6 +18,7 @@ use crate::events::NegotiationEvent;
 use crate::lifecycle::{ConsentRecord, SignatureRecord};
 use crate::limits::*;
 use crate::permissions::is_permitted;
+use crate::register::Register;
 use crate::text_hash::clause_text_hash;
 use crate::values::{
     ClauseKind, Delegate, EntryIntoForceRule, Facilitator, InstrumentKind, Party, Position, Role,
@@ -59,6 +60,9 @@ pub(crate) struct Opened {
     pub(crate) entry_into_force_rule: EntryIntoForceRule,
     pub(crate) termination_notice_months: u32,
     pub(crate) provisional_application: bool,
+    /// Parties (and the facilitator) named by the opener that have not accepted yet.
+    #[serde(default)]
+    pub(crate) awaiting_acceptance: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -215,6 +219,22 @@ impl Negotiation {
         self.delegates.get(person)
     }
 
+    /// The parties (and the facilitator) that have not yet accepted the negotiation they were
+    /// named in, in code order. Their people may read it, and their head may accept it; no one
+    /// may act for them until then.
+    pub fn awaiting_acceptance(&self) -> impl Iterator<Item = &str> {
+        self.opened
+            .iter()
+            .flat_map(|o| o.awaiting_acceptance.iter().map(String::as_str))
+    }
+
+    /// Whether `party` was named in the opening and has not accepted yet.
+    pub fn is_awaiting_acceptance(&self, party: &str) -> bool {
+        self.opened
+            .as_ref()
+            .is_some_and(|o| o.awaiting_acceptance.contains(party))
+    }
+
     pub fn clause(&self, clause_id: &str) -> Option<&Clause> {
         self.current.clauses.get(clause_id)
     }
@@ -255,16 +275,19 @@ impl Negotiation {
     }
 
     /// The rules of negotiation. Returns the events that record `command`, or why it is refused.
+    /// `register` holds the operator's register entries of the persons the command names
+    /// ([`NegotiationCommand::named_persons`]): who may be named for which party, and their names.
     pub fn decide(
         &self,
         command: &NegotiationCommand,
+        register: &Register,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         // Wordings are hashed, and recorded, in NFC: decided on as the command would be in NFC.
         let normalised = command.in_nfc();
         let command = normalised.as_ref().unwrap_or(command);
         let Some(opened) = &self.opened else {
             return match &command.action {
-                Action::OpenNegotiation { .. } => self.decide_open(command),
+                Action::OpenNegotiation { .. } => self.decide_open(command, register),
                 _ => Err(NegotiationError::NotOpened),
             };
         };
@@ -277,6 +300,15 @@ impl Negotiation {
         let actor = self
             .delegate(&command.actor)
             .ok_or_else(|| NegotiationError::UnknownActor(command.actor.clone()))?;
+        // A party named by another takes part only once it accepts: until then its head (the only
+        // one of it accredited) may accept, and do nothing else.
+        if opened.awaiting_acceptance.contains(&actor.party)
+            && !matches!(command.action, Action::AcceptNegotiation)
+        {
+            return Err(NegotiationError::AwaitingAcceptance {
+                party: actor.party.clone(),
+            });
+        }
         let kind = command.action.kind();
         if !is_permitted(actor.role, kind) {
             return Err(NegotiationError::NotPermitted {
@@ -290,13 +322,32 @@ impl Negotiation {
         }
         match &command.action {
             Action::OpenNegotiation { .. } => unreachable!("handled above"),
+            Action::AcceptNegotiation => {
+                if !opened.awaiting_acceptance.contains(&actor.party) {
+                    return Err(NegotiationError::NotAwaitingAcceptance {
+                        party: actor.party.clone(),
+                    });
+                }
+                Ok(vec![NegotiationEvent::NegotiationAccepted {
+                    party: actor.party.clone(),
+                }])
+            }
             Action::AccreditDelegate {
                 person,
                 name,
                 party,
                 role,
                 signing,
-            } => self.decide_accredit(opened, actor, person, name, party, *role, signing.as_ref()),
+            } => self.decide_accredit(
+                opened,
+                actor,
+                register,
+                person,
+                name,
+                party,
+                *role,
+                signing.as_ref(),
+            ),
             Action::AdoptText { text_root_hash } => {
                 self.decide_adoption(opened, actor, text_root_hash)
             }
@@ -535,7 +586,7 @@ impl Negotiation {
         }
     }
 
-    fn decide_open(&self, command: &NegotiationCommand) -> Decision {
+    fn decide_open(&self, command: &NegotiationCommand, register: &Register) -> Decision {
         let Action::OpenNegotiation {
             negotiation_id,
             title,
@@ -580,8 +631,7 @@ impl Negotiation {
             check_name("party name", &party.name)?;
         }
         if let Some(facilitator) = facilitator {
-            let well_formed = (2..=10).contains(&facilitator.code.len())
-                && facilitator.code.bytes().all(|b| b.is_ascii_uppercase());
+            let well_formed = crate::register::is_organisation_code(&facilitator.code);
             if !well_formed || parties.iter().any(|p| p.code == facilitator.code) {
                 return Err(NegotiationError::InvalidFacilitatorCode(
                     facilitator.code.clone(),
@@ -592,7 +642,6 @@ impl Negotiation {
         let founders: Vec<Delegate> = founding_delegates(parties, facilitator.as_ref()).collect();
         for (index, founder) in founders.iter().enumerate() {
             check_identifier("person id", &founder.person)?;
-            check_name("person name", &founder.name)?;
             if founders[..index].iter().any(|f| f.person == founder.person) {
                 return Err(NegotiationError::DuplicatePerson(founder.person.clone()));
             }
@@ -638,17 +687,39 @@ impl Negotiation {
                 return Err(NegotiationError::InvalidNoticePeriod(*months));
             }
         }
-        if !founders.iter().any(|f| f.person == command.actor) {
+        let Some(opener) = founders.iter().find(|f| f.person == command.actor) else {
             return Err(NegotiationError::OpenerNotNamed {
                 person: command.actor.clone(),
             });
+        };
+        // Each founder is named under the register's name, for the party the register binds
+        // them to: the opener speaks for no one else.
+        let mut parties = parties.clone();
+        for party in &mut parties {
+            let head = &mut party.head_of_delegation;
+            head.name = registered_name(register, &head.person, &party.code, &head.name)?;
         }
+        let mut facilitator = facilitator.clone();
+        if let Some(facilitator) = &mut facilitator {
+            let secretariat = &mut facilitator.secretariat;
+            secretariat.name = registered_name(
+                register,
+                &secretariat.person,
+                &facilitator.code,
+                &secretariat.name,
+            )?;
+        }
+        let awaiting_acceptance = founders
+            .iter()
+            .filter(|f| f.party != opener.party)
+            .map(|f| f.party.clone())
+            .collect();
         Ok(vec![NegotiationEvent::NegotiationOpened {
             negotiation_id: negotiation_id.clone(),
             title: title.clone(),
             instrument_kind: *instrument_kind,
-            parties: parties.clone(),
-            facilitator: facilitator.clone(),
+            parties,
+            facilitator,
             languages: languages.clone(),
             language_responsibility: language_responsibility.clone(),
             entry_into_force_rule: Some(
@@ -658,6 +729,7 @@ impl Negotiation {
                 termination_notice_months.unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
             ),
             provisional_application: *provisional_application,
+            awaiting_acceptance,
         }])
     }
 
@@ -666,6 +738,7 @@ impl Negotiation {
         &self,
         opened: &Opened,
         actor: &Delegate,
+        register: &Register,
         person: &str,
         name: &str,
         party: &str,
@@ -673,7 +746,6 @@ impl Negotiation {
         signing: Option<&SigningAuthority>,
     ) -> Decision {
         check_identifier("person id", person)?;
-        check_name("person name", name)?;
         let is_party = opened.parties.iter().any(|p| p.code == party);
         let is_facilitator = opened.facilitator.as_ref().is_some_and(|f| f.code == party);
         if !is_party && !is_facilitator {
@@ -698,10 +770,11 @@ impl Negotiation {
             });
         }
         check_signing_authority(role, signing)?;
+        let name = registered_name(register, person, party, name)?;
         Ok(vec![NegotiationEvent::DelegateAccredited {
             delegate: Delegate {
                 person: person.to_string(),
-                name: name.to_string(),
+                name,
                 party: party.to_string(),
                 role,
                 signing: signing.cloned(),
@@ -745,6 +818,40 @@ impl Negotiation {
             }
         }
     }
+}
+
+/// The name the register records for `person`, who is named for `party` under `given` (empty
+/// when the command gives none): refused unless the register binds them to that party, and
+/// unless a name given is the register's.
+fn registered_name(
+    register: &Register,
+    person: &str,
+    party: &str,
+    given: &str,
+) -> Result<String, NegotiationError> {
+    let Some(registered) = register.person(person) else {
+        return Err(NegotiationError::NotRegistered {
+            person: person.to_string(),
+        });
+    };
+    if !registered.parties.contains(party) {
+        return Err(NegotiationError::NotBoundToParty {
+            person: person.to_string(),
+            party: party.to_string(),
+        });
+    }
+    if !given.is_empty() {
+        check_name("person name", given)?;
+        if given != registered.name {
+            return Err(NegotiationError::NameDiffersFromRegister {
+                person: person.to_string(),
+                given: given.to_string(),
+                registered: registered.name.clone(),
+            });
+        }
+    }
+    check_name("person name", &registered.name)?;
+    Ok(registered.name.clone())
 }
 
 /// The people a negotiation starts with: each party's head of delegation and the facilitator's
@@ -973,15 +1080,16 @@ impl cqrs_es::Aggregate for Negotiation {
     type Command = NegotiationCommand;
     type Event = NegotiationEvent;
     type Error = NegotiationError;
-    type Services = ();
+    /// The operator's register entries of the persons the command names.
+    type Services = Register;
 
     async fn handle(
         &mut self,
         command: Self::Command,
-        _services: &Self::Services,
+        register: &Self::Services,
         sink: &cqrs_es::event_sink::EventSink<Self>,
     ) -> Result<(), Self::Error> {
-        let events = self.decide(&command)?;
+        let events = self.decide(&command, register)?;
         for event in events {
             sink.write(event, self).await;
         }
@@ -1042,6 +1150,7 @@ impl Negotiation {
                 entry_into_force_rule,
                 termination_notice_months,
                 provisional_application,
+                awaiting_acceptance,
             } => {
                 for founder in founding_delegates(&parties, facilitator.as_ref()) {
                     self.delegates.insert(founder.person.clone(), founder);
@@ -1059,7 +1168,18 @@ impl Negotiation {
                     termination_notice_months: termination_notice_months
                         .unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
                     provisional_application,
+                    awaiting_acceptance: awaiting_acceptance.into_iter().collect(),
                 });
+            }
+            NegotiationEvent::NegotiationAccepted { party } => {
+                let awaiting = &mut self
+                    .opened
+                    .as_mut()
+                    .expect("invariant: checked above that the negotiation is open")
+                    .awaiting_acceptance;
+                if !awaiting.remove(&party) {
+                    return Err(ReplayError::NotAwaitingAcceptance { party });
+                }
             }
             NegotiationEvent::DelegateAccredited { delegate } => {
                 self.delegates.insert(delegate.person.clone(), delegate);

@@ -15,6 +15,17 @@ pub(crate) const CIV_NEGOTIATOR: &str = "koffi.yao";
 pub(crate) const MAR_NEGOTIATOR: &str = "salma.idrissi";
 pub(crate) const OBSERVER: &str = "iom.observer";
 
+impl Negotiation {
+    /// `decide`, with the register the command claims for itself: the rules' tests name whom
+    /// they like; the register's own rules have their tests below.
+    pub(crate) fn decide_as_claimed(
+        &self,
+        command: &NegotiationCommand,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        self.decide(command, &Register::claimed_by(command))
+    }
+}
+
 pub(crate) fn command(actor: &str, action: Action) -> NegotiationCommand {
     NegotiationCommand {
         actor: actor.to_string(),
@@ -29,9 +40,10 @@ pub(crate) fn expect_events(
     action: Action,
     events: Vec<NegotiationEvent>,
 ) {
-    NegotiationTest::with(())
+    let command = command(actor, action);
+    NegotiationTest::with(Register::claimed_by(&command))
         .given(given)
-        .when(command(actor, action))
+        .when(command)
         .then_expect_events(events);
 }
 
@@ -42,9 +54,10 @@ pub(crate) fn expect_refusal(
     action: Action,
     error: NegotiationError,
 ) {
-    NegotiationTest::with(())
+    let command = command(actor, action);
+    NegotiationTest::with(Register::claimed_by(&command))
         .given(given)
-        .when(command(actor, action))
+        .when(command)
         .then_expect_error(error);
 }
 
@@ -109,6 +122,20 @@ pub(crate) fn opened() -> NegotiationEvent {
     fields["termination_notice_months"] = 6.into();
     serde_json::from_value(serde_json::json!({ "NegotiationOpened": fields }))
         .expect("an opening records the fields of its command")
+}
+
+/// `opened()` as an opening records it now: `parties` (and the facilitator) named by the opener
+/// await acceptance.
+pub(crate) fn opened_awaiting(parties: &[&str]) -> NegotiationEvent {
+    let mut event = opened();
+    if let NegotiationEvent::NegotiationOpened {
+        awaiting_acceptance,
+        ..
+    } = &mut event
+    {
+        *awaiting_acceptance = parties.iter().map(|p| p.to_string()).collect();
+    }
+    event
 }
 
 pub(crate) fn accredited(person: &str, party: &str, role: Role) -> NegotiationEvent {
@@ -279,12 +306,23 @@ pub(crate) fn agree(text_hash: String) -> Action {
 
 #[test]
 fn a_head_of_delegation_opens_a_negotiation() {
-    expect_events(vec![], CIV_HEAD, open_action(), vec![opened()]);
+    // Every other party, and the facilitator, takes part once it accepts.
+    expect_events(
+        vec![],
+        CIV_HEAD,
+        open_action(),
+        vec![opened_awaiting(&["MAR", "IOM"])],
+    );
 }
 
 #[test]
 fn the_facilitators_secretariat_opens_a_negotiation() {
-    expect_events(vec![], IOM_SECRETARIAT, open_action(), vec![opened()]);
+    expect_events(
+        vec![],
+        IOM_SECRETARIAT,
+        open_action(),
+        vec![opened_awaiting(&["CIV", "MAR"])],
+    );
 }
 
 #[test]
@@ -803,7 +841,7 @@ fn an_internal_comment_is_permitted_to_exactly_the_roles_that_may_comment() {
         let mut given = crate::lifecycle::tests::history_for(ActionKind::Comment);
         given.push(crate::lifecycle::tests::accredited_cell(role));
         let internal = comment(Some("art-1"), INTERNAL, true);
-        let result = Negotiation::replay(&given).decide(&command("cell", internal));
+        let result = Negotiation::replay(&given).decide_as_claimed(&command("cell", internal));
         assert_role_table_enforced(role, ActionKind::Comment, result);
     }
 }
@@ -1024,6 +1062,7 @@ fn withdrawal_refusals() {
 pub(crate) fn valid_action(kind: ActionKind) -> Action {
     match kind {
         ActionKind::OpenNegotiation => open_action(),
+        ActionKind::AcceptNegotiation => Action::AcceptNegotiation,
         ActionKind::AccreditDelegate => accredit("new.member", "CIV", Role::Negotiator),
         ActionKind::ProposeClause => propose("art-2", "fr", "Texte"),
         ActionKind::AmendClause => amend(art1_hash(), ART1_AMENDED),
@@ -1113,7 +1152,11 @@ fn every_cell_of_the_role_table_is_enforced() {
             let state = Negotiation::replay(&given);
             let action = crate::lifecycle::tests::lifecycle_action(kind, &state)
                 .unwrap_or_else(|| valid_action(kind));
-            assert_role_table_enforced(role, kind, state.decide(&command(&actor, action)));
+            assert_role_table_enforced(
+                role,
+                kind,
+                state.decide_as_claimed(&command(&actor, action)),
+            );
         }
     }
 }
@@ -1428,4 +1471,403 @@ fn checked_replay_of_the_ledgers_events_is_their_replay() {
 fn the_aggregate_treats_an_event_that_cannot_follow_as_a_broken_invariant() {
     let mut state = Negotiation::replay(&negotiating());
     cqrs_es::Aggregate::apply(&mut state, agreed("art-9", "CIV", art1_hash()));
+}
+
+// ---- Who may speak for a party: the operator's register, and acceptance --------------------
+
+/// The operator's register: each founder of `open_action()` bound to their party under a name
+/// of the register's own, and a negotiator of each side.
+fn register() -> Register {
+    let mut register = Register::default();
+    for (person, name, party) in [
+        (CIV_HEAD, "Amina Koné", "CIV"),
+        (MAR_HEAD, "Youssef Benali", "MAR"),
+        (IOM_SECRETARIAT, "IOM Secretariat", "IOM"),
+        (CIV_NEGOTIATOR, "Koffi Yao", "CIV"),
+        (MAR_NEGOTIATOR, "Salma Idrissi", "MAR"),
+    ] {
+        register.bind(person, name, [party.to_string()]);
+    }
+    register
+}
+
+/// `open_action()` with no names given for its persons: the register names them.
+fn open_unnamed() -> Action {
+    with_open(|action| {
+        if let Action::OpenNegotiation {
+            parties,
+            facilitator,
+            ..
+        } = action
+        {
+            for party in parties {
+                party.head_of_delegation.name.clear();
+            }
+            if let Some(facilitator) = facilitator {
+                facilitator.secretariat.name.clear();
+            }
+        }
+    })
+}
+
+fn with_unnamed(change: impl FnOnce(&mut Action)) -> Action {
+    let mut action = open_unnamed();
+    change(&mut action);
+    action
+}
+
+fn decided_with_register(
+    given: &[NegotiationEvent],
+    actor: &str,
+    action: Action,
+) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+    state_of(given).decide(&command(actor, action), &register())
+}
+
+#[test]
+fn an_opening_records_the_registers_names() {
+    let events = decided_with_register(&[], CIV_HEAD, open_unnamed()).unwrap();
+    let NegotiationEvent::NegotiationOpened {
+        parties,
+        facilitator,
+        awaiting_acceptance,
+        ..
+    } = &events[0]
+    else {
+        panic!("an opening: {events:?}");
+    };
+    let heads: Vec<&str> = parties
+        .iter()
+        .map(|p| p.head_of_delegation.name.as_str())
+        .collect();
+    assert_eq!(heads, ["Amina Koné", "Youssef Benali"]);
+    assert_eq!(
+        facilitator.as_ref().unwrap().secretariat.name,
+        "IOM Secretariat"
+    );
+    assert_eq!(awaiting_acceptance, &["MAR", "IOM"]);
+    // Giving the registered name records the same opening.
+    let mut named = open_unnamed();
+    if let Action::OpenNegotiation { parties, .. } = &mut named {
+        parties[0].head_of_delegation.name = "Amina Koné".into();
+    }
+    assert_eq!(decided_with_register(&[], CIV_HEAD, named), Ok(events));
+}
+
+#[test]
+fn a_state_is_not_impersonated_at_opening() {
+    // A Côte d'Ivoire negotiator names himself head of Morocco's delegation.
+    let impersonation = with_unnamed(|action| {
+        if let Action::OpenNegotiation { parties, .. } = action {
+            parties[1].head_of_delegation.person = CIV_NEGOTIATOR.into();
+            parties[1].head_of_delegation.name.clear();
+        }
+    });
+    assert_eq!(
+        decided_with_register(&[], CIV_NEGOTIATOR, impersonation),
+        Err(NegotiationError::NotBoundToParty {
+            person: CIV_NEGOTIATOR.into(),
+            party: "MAR".into(),
+        })
+    );
+    // A person the register does not know names himself head of France's delegation.
+    let unregistered = with_unnamed(|action| {
+        if let Action::OpenNegotiation { parties, .. } = action {
+            parties[1] = Party::new("FRA", "France", "intruder", "");
+        }
+    });
+    assert_eq!(
+        decided_with_register(&[], "intruder", unregistered),
+        Err(NegotiationError::NotRegistered {
+            person: "intruder".into(),
+        })
+    );
+    // A real head may not name someone unbound as the facilitator's secretariat either.
+    let secretariat = with_unnamed(|action| {
+        if let Action::OpenNegotiation { facilitator, .. } = action {
+            facilitator.as_mut().unwrap().secretariat = PersonName {
+                person: MAR_NEGOTIATOR.into(),
+                name: String::new(),
+            };
+        }
+    });
+    assert_eq!(
+        decided_with_register(&[], CIV_HEAD, secretariat),
+        Err(NegotiationError::NotBoundToParty {
+            person: MAR_NEGOTIATOR.into(),
+            party: "IOM".into(),
+        })
+    );
+}
+
+#[test]
+fn a_name_other_than_the_registers_is_refused() {
+    let misnamed = with_open(|action| {
+        if let Action::OpenNegotiation { parties, .. } = action {
+            parties[1].head_of_delegation.name = "Ambassador of Morocco".into();
+        }
+    });
+    let refusal = NegotiationError::NameDiffersFromRegister {
+        person: MAR_HEAD.into(),
+        given: "Ambassador of Morocco".into(),
+        registered: "Youssef Benali".into(),
+    };
+    assert!(refusal.to_string().contains("'Youssef Benali'"));
+    // CIV's head was given a name too ("Head of Côte d'Ivoire"): the first founder is refused.
+    assert_eq!(
+        decided_with_register(&[], CIV_HEAD, misnamed),
+        Err(NegotiationError::NameDiffersFromRegister {
+            person: CIV_HEAD.into(),
+            given: "Head of Côte d'Ivoire".into(),
+            registered: "Amina Koné".into(),
+        })
+    );
+    let misnamed_delegate = Action::AccreditDelegate {
+        person: CIV_NEGOTIATOR.into(),
+        name: "K. Yao".into(),
+        party: "CIV".into(),
+        role: Role::Negotiator,
+        signing: None,
+    };
+    assert_eq!(
+        decided_with_register(&[opened()], CIV_HEAD, misnamed_delegate),
+        Err(NegotiationError::NameDiffersFromRegister {
+            person: CIV_NEGOTIATOR.into(),
+            given: "K. Yao".into(),
+            registered: "Koffi Yao".into(),
+        })
+    );
+}
+
+#[test]
+fn only_a_person_bound_to_the_party_is_accredited_for_it() {
+    let accredit_unnamed = |person: &str| Action::AccreditDelegate {
+        person: person.into(),
+        name: String::new(),
+        party: "CIV".into(),
+        role: Role::Negotiator,
+        signing: None,
+    };
+    assert_eq!(
+        decided_with_register(&[opened()], CIV_HEAD, accredit_unnamed(MAR_NEGOTIATOR)),
+        Err(NegotiationError::NotBoundToParty {
+            person: MAR_NEGOTIATOR.into(),
+            party: "CIV".into(),
+        })
+    );
+    assert_eq!(
+        decided_with_register(&[opened()], CIV_HEAD, accredit_unnamed("nobody.known")),
+        Err(NegotiationError::NotRegistered {
+            person: "nobody.known".into(),
+        })
+    );
+    assert_eq!(
+        decided_with_register(&[opened()], CIV_HEAD, accredit_unnamed(CIV_NEGOTIATOR)),
+        Ok(vec![NegotiationEvent::DelegateAccredited {
+            delegate: Delegate {
+                person: CIV_NEGOTIATOR.into(),
+                name: "Koffi Yao".into(),
+                party: "CIV".into(),
+                role: Role::Negotiator,
+                signing: None,
+            },
+        }])
+    );
+}
+
+#[test]
+fn a_party_awaiting_acceptance_may_only_accept() {
+    let given = vec![opened_awaiting(&["MAR", "IOM"])];
+    let awaiting = |party: &str| NegotiationError::AwaitingAcceptance {
+        party: party.into(),
+    };
+    expect_refusal(
+        given.clone(),
+        MAR_HEAD,
+        propose("art-9", "fr", "Texte"),
+        awaiting("MAR"),
+    );
+    expect_refusal(
+        given.clone(),
+        MAR_HEAD,
+        accredit(MAR_NEGOTIATOR, "MAR", Role::Negotiator),
+        awaiting("MAR"),
+    );
+    expect_refusal(
+        given.clone(),
+        IOM_SECRETARIAT,
+        comment(None, "Bienvenue", false),
+        awaiting("IOM"),
+    );
+    // The opener's side prepares the text meanwhile.
+    expect_events(
+        given.clone(),
+        CIV_HEAD,
+        propose("art-9", "fr", "Texte"),
+        vec![NegotiationEvent::ClauseProposed {
+            clause_id: "art-9".into(),
+            kind: ClauseKind::Article,
+            heading: "Définitions".into(),
+            language: "fr".into(),
+            text: "Texte".into(),
+            text_hash: clause_text_hash("Définitions", "fr", "Texte"),
+            proposed_by: "CIV".into(),
+        }],
+    );
+}
+
+#[test]
+fn the_named_head_accepts_and_their_party_then_acts() {
+    let given = vec![opened_awaiting(&["MAR", "IOM"])];
+    let accepted = NegotiationEvent::NegotiationAccepted {
+        party: "MAR".into(),
+    };
+    expect_events(
+        given.clone(),
+        MAR_HEAD,
+        Action::AcceptNegotiation,
+        vec![accepted.clone()],
+    );
+    expect_events(
+        given.clone(),
+        IOM_SECRETARIAT,
+        Action::AcceptNegotiation,
+        vec![NegotiationEvent::NegotiationAccepted {
+            party: "IOM".into(),
+        }],
+    );
+    let after = followed_by(given.clone(), [accepted]);
+    assert!(!state_of(&after).is_awaiting_acceptance("MAR"));
+    assert_eq!(
+        state_of(&after).awaiting_acceptance().collect::<Vec<_>>(),
+        ["IOM"]
+    );
+    expect_events(
+        after.clone(),
+        MAR_HEAD,
+        accredit(MAR_NEGOTIATOR, "MAR", Role::Negotiator),
+        vec![NegotiationEvent::DelegateAccredited {
+            delegate: Delegate {
+                person: MAR_NEGOTIATOR.into(),
+                name: "Fatou Traoré".into(),
+                party: "MAR".into(),
+                role: Role::Negotiator,
+                signing: None,
+            },
+        }],
+    );
+    // Accepting is done once, by a party that was waiting, by its named head.
+    expect_refusal(
+        after,
+        MAR_HEAD,
+        Action::AcceptNegotiation,
+        NegotiationError::NotAwaitingAcceptance {
+            party: "MAR".into(),
+        },
+    );
+    expect_refusal(
+        given.clone(),
+        CIV_HEAD,
+        Action::AcceptNegotiation,
+        NegotiationError::NotAwaitingAcceptance {
+            party: "CIV".into(),
+        },
+    );
+    expect_refusal(
+        given,
+        MAR_NEGOTIATOR,
+        Action::AcceptNegotiation,
+        NegotiationError::UnknownActor(MAR_NEGOTIATOR.into()),
+    );
+}
+
+#[test]
+fn no_adoption_before_every_party_has_accepted() {
+    // Even with every clause agreed (by events no rule would have recorded), a party that has
+    // not accepted adopts nothing.
+    let mut given = crate::lifecycle::tests::ready();
+    given[0] = opened_awaiting(&["MAR"]);
+    let state = state_of(&given);
+    let adopt = Action::AdoptText {
+        text_root_hash: state.text_root_hash(),
+    };
+    expect_refusal(
+        given,
+        MAR_HEAD,
+        adopt,
+        NegotiationError::AwaitingAcceptance {
+            party: "MAR".into(),
+        },
+    );
+}
+
+#[test]
+fn an_opening_recorded_before_acceptance_leaves_every_party_taking_part() {
+    // As stored by earlier versions: no `awaiting_acceptance` field.
+    let old = serde_json::json!({"NegotiationOpened": {
+        "negotiation_id": "civ-mar-tip",
+        "title": "MoU",
+        "instrument_kind": "mou",
+        "parties": [
+            {"code": "CIV", "name": "Côte d'Ivoire",
+             "head_of_delegation": {"person": CIV_HEAD, "name": "Amina Koné"}},
+            {"code": "MAR", "name": "Maroc",
+             "head_of_delegation": {"person": MAR_HEAD, "name": "Youssef Benali"}}
+        ],
+        "facilitator": null,
+        "languages": ["fr"]
+    }});
+    let event: NegotiationEvent = serde_json::from_value(old.clone()).unwrap();
+    // Written back byte for byte as before, so its hash in the chain is unchanged.
+    assert_eq!(serde_json::to_value(&event).unwrap(), old);
+    let state = state_of(&[event]);
+    assert_eq!(state.awaiting_acceptance().count(), 0);
+    assert!(state
+        .decide_as_claimed(&command(MAR_HEAD, propose("art-1", "fr", "Texte")))
+        .is_ok());
+}
+
+#[test]
+fn an_acceptance_that_cannot_follow_is_a_replay_finding() {
+    let accepted = NegotiationEvent::NegotiationAccepted {
+        party: "MAR".into(),
+    };
+    assert_eq!(
+        Negotiation::replay_checked(&[opened(), accepted.clone()]),
+        Err((
+            1,
+            ReplayError::NotAwaitingAcceptance {
+                party: "MAR".into()
+            }
+        ))
+    );
+    assert!(Negotiation::replay_checked(&[opened_awaiting(&["MAR"]), accepted]).is_ok());
+}
+
+#[test]
+fn commands_name_the_persons_the_register_is_asked_about() {
+    assert_eq!(
+        command(CIV_HEAD, open_action()).named_persons(),
+        [CIV_HEAD, MAR_HEAD, IOM_SECRETARIAT]
+    );
+    assert_eq!(
+        command(CIV_HEAD, accredit(CIV_NEGOTIATOR, "CIV", Role::Negotiator)).named_persons(),
+        [CIV_NEGOTIATOR]
+    );
+    assert!(command(CIV_HEAD, Action::AcceptNegotiation)
+        .named_persons()
+        .is_empty());
+}
+
+#[test]
+fn an_acceptance_carries_nothing_else() {
+    let read = |value| serde_json::from_value::<Action>(value);
+    assert_eq!(
+        read(serde_json::json!({"type": "accept-negotiation"})).unwrap(),
+        Action::AcceptNegotiation
+    );
+    let refusal = read(serde_json::json!({"type": "accept-negotiation", "party": "MAR"}))
+        .unwrap_err()
+        .to_string();
+    assert!(refusal.contains("party"), "{refusal}");
 }

@@ -40,7 +40,10 @@ pub struct NegotiationCommand {
 )]
 pub enum Action {
     /// Open a negotiation between parties, each with its head of delegation. The actor must be
-    /// one of those heads, or the facilitator's secretariat.
+    /// one of those heads, or the facilitator's secretariat. Each person named must be bound to
+    /// their party in the operator's register, and is recorded under the register's name (a
+    /// name given here must be that one). Every other party (and the facilitator) takes part
+    /// only once its head (or secretariat) accepts.
     OpenNegotiation {
         negotiation_id: String,
         title: String,
@@ -65,9 +68,12 @@ pub enum Action {
         #[serde(default)]
         provisional_application: bool,
     },
-    /// Accredit a member of the actor's own delegation (or the facilitator's staff).
+    /// Accredit a member of the actor's own delegation (or the facilitator's staff), whom the
+    /// operator's register binds to that party. The name is the register's; one given here
+    /// must be the same.
     AccreditDelegate {
         person: String,
+        #[serde(default)]
         name: String,
         party: String,
         role: Role,
@@ -75,6 +81,10 @@ pub enum Action {
         #[serde(default)]
         signing: Option<SigningAuthority>,
     },
+    /// The actor's party, named in an opening by another, takes part in the negotiation. Only
+    /// its head of delegation (or the facilitator's secretariat) named in the opening may
+    /// accept, and until they do no one else of that party may act.
+    AcceptNegotiation,
     ProposeClause {
         clause_id: String,
         kind: ClauseKind,
@@ -392,6 +402,7 @@ impl Action {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ActionKind {
     OpenNegotiation,
+    AcceptNegotiation,
     AccreditDelegate,
     ProposeClause,
     AmendClause,
@@ -430,8 +441,9 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 36] = [
+    pub const ALL: [ActionKind; 37] = [
         ActionKind::OpenNegotiation,
+        ActionKind::AcceptNegotiation,
         ActionKind::AccreditDelegate,
         ActionKind::ProposeClause,
         ActionKind::AmendClause,
@@ -489,6 +501,7 @@ impl ActionKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ActionKind::OpenNegotiation => "open a negotiation",
+            ActionKind::AcceptNegotiation => "accept a negotiation",
             ActionKind::AccreditDelegate => "accredit a delegate",
             ActionKind::ProposeClause => "propose a clause",
             ActionKind::AmendClause => "amend a clause",
@@ -538,6 +551,7 @@ impl Action {
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::OpenNegotiation { .. } => ActionKind::OpenNegotiation,
+            Action::AcceptNegotiation => ActionKind::AcceptNegotiation,
             Action::AccreditDelegate { .. } => ActionKind::AccreditDelegate,
             Action::ProposeClause { .. } => ActionKind::ProposeClause,
             Action::AmendClause { .. } => ActionKind::AmendClause,

@@ -633,7 +633,7 @@ pub(crate) mod tests {
             "2026-02-10",
         );
         let refusal = state_of(&events)
-            .decide(&command(crate::lifecycle::tests::MAR_SIGNATORY, stale))
+            .decide_as_claimed(&command(crate::lifecycle::tests::MAR_SIGNATORY, stale))
             .unwrap_err();
         assert!(
             matches!(refusal, NegotiationError::StaleTextRoot { .. }),

@@ -137,6 +137,22 @@ pub enum NegotiationError {
     #[error("'{0}' is already accredited")]
     AlreadyAccredited(String),
 
+    // The operator's register of persons, and acceptance.
+    #[error("'{person}' is not in this ledger's register of persons, so cannot be named for a party; the ledger's operator registers who may act for each party (pacta person add)")]
+    NotRegistered { person: String },
+    #[error("'{person}' is not registered as acting for {party}, so cannot be named for it; the ledger's operator binds persons to parties (pacta person add {person} --party {party})")]
+    NotBoundToParty { person: String, party: String },
+    #[error("'{person}' is registered as '{registered}', not '{given}'; leave the name out (the register's is recorded) or give the registered one")]
+    NameDiffersFromRegister {
+        person: String,
+        given: String,
+        registered: String,
+    },
+    #[error("{party} has not accepted this negotiation yet: until its head of delegation (or secretariat) accepts it (accept-negotiation), no one may act for {party} in it")]
+    AwaitingAcceptance { party: String },
+    #[error("{party} takes part in this negotiation already; there is nothing for it to accept")]
+    NotAwaitingAcceptance { party: String },
+
     // Clauses.
     #[error("clause '{0}' does not exist")]
     UnknownClause(String),
@@ -384,6 +400,10 @@ pub enum ReplayError {
     NotOpened { event: &'static str },
     #[error("it opens the negotiation again; an earlier event opened it as '{negotiation_id}'")]
     AlreadyOpened { negotiation_id: String },
+    #[error(
+        "it records {party}'s acceptance, but no earlier event left {party} awaiting acceptance"
+    )]
+    NotAwaitingAcceptance { party: String },
     #[error("it names clause '{clause_id}', which no earlier event proposed")]
     UnknownClause { clause_id: String },
     #[error("it proposes clause '{clause_id}', which an earlier event already proposed")]

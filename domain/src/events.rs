@@ -16,6 +16,7 @@ use crate::values::{
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum NegotiationEvent {
     NegotiationOpened {
         negotiation_id: String,
@@ -33,6 +34,15 @@ pub enum NegotiationEvent {
         termination_notice_months: Option<u32>,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         provisional_application: bool,
+        /// The parties (and the facilitator) named by the opener that take part only once their
+        /// head of delegation (or secretariat) accepts: every one but the opener's. Absent in
+        /// openings recorded before acceptance existed, where every party takes part at once.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        awaiting_acceptance: Vec<String>,
+    },
+    /// The party, named in the opening, takes part in the negotiation from now on.
+    NegotiationAccepted {
+        party: String,
     },
     DelegateAccredited {
         delegate: Delegate,
@@ -272,6 +282,7 @@ impl NegotiationEvent {
     pub fn name(&self) -> &'static str {
         match self {
             NegotiationEvent::NegotiationOpened { .. } => "NegotiationOpened",
+            NegotiationEvent::NegotiationAccepted { .. } => "NegotiationAccepted",
             NegotiationEvent::DelegateAccredited { .. } => "DelegateAccredited",
             NegotiationEvent::ClauseProposed { .. } => "ClauseProposed",
             NegotiationEvent::ClauseAmended { .. } => "ClauseAmended",
@@ -336,6 +347,7 @@ impl NegotiationEvent {
             | NegotiationEvent::CorrectionProposed { clause_id, .. } => Some(clause_id),
             NegotiationEvent::Commented { clause_id, .. } => clause_id.as_deref(),
             NegotiationEvent::NegotiationOpened { .. }
+            | NegotiationEvent::NegotiationAccepted { .. }
             | NegotiationEvent::DelegateAccredited { .. }
             | NegotiationEvent::RoundOpened { .. }
             | NegotiationEvent::RoundClosed { .. }

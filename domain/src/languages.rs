@@ -163,6 +163,18 @@ mod tests {
         }
     }
 
+    /// Morocco amends article 1 in Arabic: Arabic becomes the reference.
+    fn art1_amended_in_arabic() -> NegotiationEvent {
+        NegotiationEvent::ClauseAmended {
+            clause_id: "art-1".into(),
+            base_text_hash: art1_hash(),
+            heading: "الموضوع".into(),
+            language: "ar".into(),
+            text: ART1_AR_REVISED.into(),
+            text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
+        }
+    }
+
     fn verify(language: &str, text_hash: String) -> Action {
         Action::VerifyConcordance {
             clause_id: "art-1".into(),
@@ -388,14 +400,7 @@ mod tests {
         let mut events = negotiating();
         events.push(art1_concordant());
         // Morocco amends the Arabic version: Arabic becomes the reference, French is stale.
-        events.push(NegotiationEvent::ClauseAmended {
-            clause_id: "art-1".into(),
-            base_text_hash: art1_hash(),
-            heading: "الموضوع".into(),
-            language: "ar".into(),
-            text: ART1_AR_REVISED.into(),
-            text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
-        });
+        events.push(art1_amended_in_arabic());
         let state = state_of(&events);
         let clause = state.clause("art-1").unwrap();
         assert_eq!(clause.language, "ar");
@@ -408,7 +413,7 @@ mod tests {
         );
 
         let retranslated = state
-            .decide(&command(
+            .decide_as_claimed(&command(
                 CIV_LINGUIST,
                 Action::TranslateClause {
                     clause_id: "art-1".into(),
@@ -423,6 +428,38 @@ mod tests {
             .unwrap();
         assert!(
             matches!(&retranslated[0], NegotiationEvent::ClauseTranslated { language, .. } if language == "fr")
+        );
+    }
+
+    /// The text a root names, as `root_texts` gives it and an audit bundle carries it: each
+    /// wording hashes to its recorded hash, and those hashes make the root.
+    fn root_languages(events: &[NegotiationEvent]) -> Vec<String> {
+        let state = state_of(events);
+        let texts = state.root_texts();
+        let clauses: Vec<crate::RootClause> = texts
+            .iter()
+            .map(|clause| {
+                for (language, w) in &clause.versions {
+                    assert_eq!(clause_text_hash(w.heading, language, w.text), w.text_hash);
+                }
+                crate::RootClause::of_text(clause)
+            })
+            .collect();
+        let root = crate::text_root_hash("civ-mar-tip", state.revision(), &clauses);
+        assert_eq!(root, state.text_root_hash());
+        let art1 = texts.iter().find(|c| c.clause_id == "art-1").unwrap();
+        art1.versions.keys().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn the_root_names_the_reference_and_its_current_translations_word_for_word() {
+        let mut events = negotiating();
+        assert_eq!(root_languages(&events), ["ar", "fr"]);
+        events.push(art1_amended_in_arabic());
+        assert_eq!(
+            root_languages(&events),
+            ["ar"],
+            "the French wording, stale, is not in the root"
         );
     }
 

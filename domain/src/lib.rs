@@ -30,6 +30,7 @@ mod matrices;
 pub mod metadata;
 mod permissions;
 mod positions;
+mod register;
 mod revisions;
 mod rounds;
 mod signing;
@@ -52,6 +53,7 @@ pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
 };
 pub use permissions::{is_permitted, PERMISSIONS};
+pub use register::{check_registration, is_party_code, Register, RegisteredPerson};
 
 /// Checks a person id by the rule every accreditation applies, for tools that name persons
 /// outside a negotiation (such as the service's bearer tokens).
@@ -61,8 +63,8 @@ pub fn check_person_id(person: &str) -> Result<(), NegotiationError> {
 pub use revisions::{RevisionPeriod, TextInForce};
 pub use rounds::Round;
 pub use signing::{
-    text_root_hash, verify_signature, RootClause, SignatureProblem, SigningMessage,
-    SIGNATURE_DOMAIN_TAG, TEXT_ROOT_DOMAIN_TAG,
+    text_root_hash, verify_signature, RootClause, RootText, RootWording, SignatureProblem,
+    SigningMessage, SIGNATURE_DOMAIN_TAG, TEXT_ROOT_DOMAIN_TAG,
 };
 pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
 pub use values::variant_name;

@@ -17,7 +17,9 @@ use crate::aggregate::{
 use crate::errors::NegotiationError;
 use crate::events::NegotiationEvent;
 use crate::limits::{MAX_ENTRY_INTO_FORCE_DELAY_DAYS, MAX_ENTRY_INTO_FORCE_DELAY_MONTHS};
-use crate::signing::{text_root_hash, verify_signature, RootClause, SigningMessage};
+use crate::signing::{
+    text_root_hash, verify_signature, RootClause, RootText, RootWording, SigningMessage,
+};
 use crate::values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, InstrumentKind, SignatureCapacity,
 };
@@ -161,22 +163,39 @@ impl Negotiation {
             .opened
             .as_ref()
             .map_or("", |o| o.negotiation_id.as_str());
-        text_root_hash(negotiation_id, self.current.revision, &self.root_clauses())
+        let clauses: Vec<RootClause> = self.root_texts().iter().map(RootClause::of_text).collect();
+        text_root_hash(negotiation_id, self.current.revision, &clauses)
     }
 
-    fn root_clauses(&self) -> Vec<RootClause> {
+    /// The text the root hashes, clause by clause in document order: every live clause, with its
+    /// reference wording and each translation of the current reference wording (a stale one is
+    /// left out). The root is computed from this alone, so whoever shows it shows what a
+    /// signature of the root binds.
+    pub fn root_texts(&self) -> Vec<RootText<'_>> {
         self.clauses_in_document_order()
             .filter(|(_, clause)| !clause.withdrawn)
             .map(|(clause_id, clause)| {
-                let mut versions = std::collections::BTreeMap::new();
-                versions.insert(clause.language.clone(), clause.text_hash.clone());
+                let mut versions = BTreeMap::new();
+                versions.insert(
+                    clause.language.as_str(),
+                    RootWording {
+                        heading: &clause.heading,
+                        text: &clause.text,
+                        text_hash: &clause.text_hash,
+                    },
+                );
                 for (language, translation) in &clause.translations {
                     if translation.source_text_hash == clause.text_hash {
-                        versions.insert(language.clone(), translation.text_hash.clone());
+                        let wording = RootWording {
+                            heading: &translation.heading,
+                            text: &translation.text,
+                            text_hash: &translation.text_hash,
+                        };
+                        versions.insert(language.as_str(), wording);
                     }
                 }
-                RootClause {
-                    clause_id: clause_id.to_string(),
+                RootText {
+                    clause_id,
                     kind: clause.kind,
                     versions,
                 }
@@ -863,7 +882,7 @@ pub(crate) mod tests {
         action: Action,
     ) -> Vec<NegotiationEvent> {
         let recorded = state_of(events)
-            .decide(&command(actor, action))
+            .decide_as_claimed(&command(actor, action))
             .unwrap_or_else(|e| panic!("{actor}: {e}"));
         events.extend(recorded.clone());
         recorded
@@ -925,6 +944,7 @@ pub(crate) mod tests {
                 followed_by(negotiating(), [crate::rounds::tests::round_opened()])
             }
             ActionKind::AdoptMinutes => crate::rounds::tests::minutes_on_record(),
+            ActionKind::AcceptNegotiation => vec![opened_awaiting(&["CIV"])],
             _ => negotiating(),
         }
     }
@@ -1425,7 +1445,7 @@ pub(crate) mod tests {
             expect_refusal(negotiating(), CIV_HEAD, action, error);
         }
         let accepted = state_of(&negotiating())
-            .decide(&command(CIV_HEAD, accredit_signatory(Some(ex_officio))));
+            .decide_as_claimed(&command(CIV_HEAD, accredit_signatory(Some(ex_officio))));
         assert!(
             accepted.is_ok(),
             "a head of government signs ex officio: {accepted:?}"

@@ -26,6 +26,7 @@ pub const ROW_HASH_DOMAIN_TAG: &[u8] = b"pacta:matrix-row:v1\0";
 /// that a row's hash is the same in every language that verifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RowContent {
     pub objective: String,
     pub action: String,
@@ -39,6 +40,7 @@ pub struct RowContent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Indicator {
     pub name: String,
     pub unit: String,
@@ -48,6 +50,7 @@ pub struct Indicator {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RowProgress {
     NotStarted,

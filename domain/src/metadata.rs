@@ -20,3 +20,37 @@ pub const COMMAND_SHA256: &str = "command_sha256";
 pub const PREV_HASH: &str = "prev_hash";
 /// Hex SHA-256 of this event, chaining it to the previous one.
 pub const HASH: &str = "hash";
+
+// Never built: the ledger writes the fields by the names above. This type only describes them for
+// the published JSON Schema (docs/schemas/event-metadata.schema.json), and the integration tests
+// validate every event of the demo ledgers against that schema, so a new field cannot go unlisted.
+/// The metadata object of a stored event (docs/ledger-format.md §1): who recorded the event,
+/// when, for which command, and its two chain fields.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StoredMetadata {
+    /// When the ledger recorded the event: RFC 3339 in UTC with microseconds,
+    /// e.g. `2026-03-02T09:00:00.000000Z`.
+    #[schemars(regex(pattern = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"))]
+    pub recorded_at: String,
+    /// The person who performed the command.
+    pub actor: String,
+    /// The party (ISO 3166-1 alpha-3) or facilitating organisation the person acted for.
+    pub party: String,
+    /// The capacity in which the person acted (`negotiator`, `head-of-delegation`, …).
+    pub role: crate::Role,
+    /// The id of the command the event records; every event of one command shares it.
+    pub command_id: String,
+    /// Lower-case hex SHA-256 of the RFC 8785 canonical JSON of the command; absent on events
+    /// recorded before it was introduced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub command_sha256: Option<String>,
+    /// Lower-case hex of the previous event's chain hash (64 zeros for the first event).
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub prev_hash: String,
+    /// Lower-case hex of this event's chain hash.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
+    pub hash: String,
+}

@@ -13,6 +13,10 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
         &[HeadOfDelegation, Secretariat],
     ),
     (
+        ActionKind::AcceptNegotiation,
+        &[HeadOfDelegation, Secretariat],
+    ),
+    (
         ActionKind::AccreditDelegate,
         &[HeadOfDelegation, Secretariat],
     ),

@@ -488,7 +488,7 @@ mod tests {
         };
         let signature = crate::lifecycle::tests::signature_by(1, &message);
         let refusal = state
-            .decide(&command(
+            .decide_as_claimed(&command(
                 crate::lifecycle::tests::CIV_SIGNATORY,
                 Action::SignInstrument {
                     text_root_hash: state.text_root_hash(),
@@ -518,7 +518,7 @@ mod tests {
         );
         assert_eq!(
             state
-                .decide(&command(crate::lifecycle::tests::CIV_SIGNATORY, signing))
+                .decide_as_claimed(&command(crate::lifecycle::tests::CIV_SIGNATORY, signing))
                 .unwrap_err(),
             NegotiationError::DateBeforeRevision {
                 date: date("2026-05-01"),

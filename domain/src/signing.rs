@@ -23,6 +23,40 @@ pub struct RootClause {
     pub versions: BTreeMap<String, String>,
 }
 
+/// One clause as a signature binds it: its id, kind, and the wording of each language version
+/// the text root covers, keyed by language. What `Negotiation::root_texts` returns and the root
+/// is computed from, so an audit bundle can carry the very text a signature binds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RootText<'a> {
+    pub clause_id: &'a str,
+    pub kind: ClauseKind,
+    pub versions: BTreeMap<&'a str, RootWording<'a>>,
+}
+
+/// One language version of a clause: the strings its text hash (§3) is taken over, and that hash
+/// as recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RootWording<'a> {
+    pub heading: &'a str,
+    pub text: &'a str,
+    pub text_hash: &'a str,
+}
+
+impl RootClause {
+    /// The clause as the root hashes it: each version by its recorded text hash.
+    pub fn of_text(clause: &RootText) -> RootClause {
+        RootClause {
+            clause_id: clause.clause_id.to_string(),
+            kind: clause.kind,
+            versions: clause
+                .versions
+                .iter()
+                .map(|(language, wording)| (language.to_string(), wording.text_hash.to_string()))
+                .collect(),
+        }
+    }
+}
+
 /// Lower-case hex SHA-256 over the domain tag and the RFC 8785 canonical JSON of
 /// `{"negotiation_id", "revision", "clauses": [RootClause…]}`, clauses in document order.
 pub fn text_root_hash(negotiation_id: &str, revision: u32, clauses: &[RootClause]) -> String {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// A negotiating state, named by its ISO 3166-1 alpha-3 code (`CIV`, `MAR`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Party {
     pub code: String,
     pub name: String,
@@ -29,6 +30,7 @@ impl Party {
 /// Its people may act as secretariat or observer, never for a party.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Facilitator {
     pub code: String,
     pub name: String,
@@ -37,14 +39,19 @@ pub struct Facilitator {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PersonName {
     pub person: String,
+    /// In a command, optional: the operator's register names the person. In an event, the
+    /// register's name.
+    #[serde(default)]
     pub name: String,
 }
 
 /// An accredited person: who they are, for whom they act, and in which capacity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Delegate {
     pub person: String,
     pub name: String,
@@ -61,6 +68,7 @@ pub struct Delegate {
 /// SHA-256 of its scan) or signature ex officio (head of state or government, foreign minister).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SigningAuthority {
     /// Lower-case hex of the 32-byte Ed25519 public key.
     pub public_key: String,
@@ -72,6 +80,7 @@ pub struct SigningAuthority {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FullPowers {
     pub reference: String,
     /// Lower-case hex SHA-256 of the full-powers document.
@@ -81,6 +90,7 @@ pub struct FullPowers {
 /// How a signature binds (art. 12 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum SignatureCapacity {
     /// Signature subject to ratification, acceptance or approval.
@@ -94,6 +104,7 @@ pub enum SignatureCapacity {
 /// How a party expresses its consent to be bound after signature (art. 14 and 16 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ConsentMode {
     Ratification,
@@ -107,6 +118,7 @@ pub enum ConsentMode {
 /// of the last act that completes every party's consent (art. 24 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "rule", rename_all = "kebab-case")]
 pub enum EntryIntoForceRule {
     /// On the date of the last required act.
@@ -121,6 +133,7 @@ pub enum EntryIntoForceRule {
 /// Capacities in which a person acts. What each may do is the table in `permissions.rs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     Negotiator,
@@ -183,6 +196,7 @@ impl std::str::FromStr for Role {
 /// The kind of instrument decides how it binds: chosen at opening, it gates the lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum InstrumentKind {
     /// Treaty subject to ratification.
@@ -197,6 +211,7 @@ pub enum InstrumentKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClauseKind {
     /// A preambular recital ("Considering…").
@@ -208,6 +223,7 @@ pub enum ClauseKind {
 /// A party's stated position on a clause's current wording.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "position", rename_all = "kebab-case")]
 pub enum Position {
     Accept,
@@ -223,6 +239,7 @@ pub enum Position {
 /// The kinds of meeting at which the parties negotiate or follow up an instrument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RoundKind {
     NegotiatingRound,

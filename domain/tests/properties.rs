@@ -22,7 +22,7 @@ use chrono::{Days, NaiveDate};
 use ed25519_dalek::{Signer, SigningKey};
 use pacta_domain::{
     Action, ClauseKind, ClauseStatus, ConsentMode, Delegate, FullPowers, InstrumentKind,
-    Negotiation, NegotiationCommand, NegotiationEvent, Party, Position, Role, RoundKind,
+    Negotiation, NegotiationCommand, NegotiationEvent, Party, Position, Register, Role, RoundKind,
     RowContent, SignatureCapacity, SigningAuthority, SigningMessage,
 };
 use proptest::prelude::*;
@@ -54,6 +54,15 @@ fn key(seed: u8) -> SigningKey {
     SigningKey::from_bytes(&[seed; 32])
 }
 
+/// `decide` with the register each command claims: these runs are about the rules of
+/// negotiation, and their cast is the register.
+fn decide(
+    state: &Negotiation,
+    command: &NegotiationCommand,
+) -> Result<Vec<NegotiationEvent>, pacta_domain::NegotiationError> {
+    state.decide(command, &Register::claimed_by(command))
+}
+
 fn start(kind: InstrumentKind) -> Vec<NegotiationEvent> {
     let mut events = vec![NegotiationEvent::NegotiationOpened {
         negotiation_id: NEGOTIATION.into(),
@@ -76,6 +85,8 @@ fn start(kind: InstrumentKind) -> Vec<NegotiationEvent> {
         entry_into_force_rule: Some(kind.default_entry_into_force_rule()),
         termination_notice_months: Some(6),
         provisional_application: false,
+        // Every party takes part from the start, as in openings recorded before acceptance.
+        awaiting_acceptance: vec![],
     }];
     for (person, party, role, seed) in CAST.iter().skip(2) {
         if *party == "XXX" {
@@ -930,7 +941,7 @@ proptest! {
         for step in steps {
             let command = command_for(&state, kind, step);
             let actor = command.actor.as_str();
-            let Ok(events) = state.decide(&command) else { continue };
+            let Ok(events) = decide(&state, &command) else { continue };
             accepted += 1;
             let actor_party = party_of(actor);
             for event in &events {
@@ -1046,7 +1057,7 @@ fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
             action: resolve(&state, actor, &intent),
         };
         let events = state
-            .decide(&command)
+            .decide(&command, &Register::claimed_by(&command))
             .unwrap_or_else(|e| panic!("{actor} {intent:?}: {e}"));
         for event in events {
             state.apply_checked(event.clone()).unwrap();
@@ -1069,7 +1080,7 @@ fn run(kind: InstrumentKind, steps: Vec<Step>) -> (Vec<NegotiationEvent>, Negoti
     let mut state = Negotiation::replay(&log);
     for step in steps {
         let command = command_for(&state, kind, step);
-        let Ok(events) = state.decide(&command) else {
+        let Ok(events) = decide(&state, &command) else {
             continue;
         };
         for event in events {
@@ -1353,7 +1364,7 @@ proptest! {
                 read_everything(&state);
                 // The rules, too, decide on a state replayed from untrusted events.
                 for step in then {
-                    let _ = state.decide(&command_for(&state, kind, step));
+                    let _ = decide(&state, &command_for(&state, kind, step));
                 }
             }
             Err((index, refusal)) => {

@@ -13,7 +13,7 @@ use ed25519_dalek::SigningKey;
 use pacta_domain::{Negotiation, NegotiationEvent, SigningMessage};
 use pacta_verify::audit::{
     self, Bundle, BundleCosignature, BundleEvent, ConsistencyFrom, DraftSignature, Header, Keys,
-    PartyKey, FORMAT_VERSION,
+    PartyKey, SignedText, FORMAT_VERSION,
 };
 use pacta_verify::chain::{self, ChainError, Hash};
 use pacta_verify::journal::{self, CheckpointBody, Cosignature, JournalError, SignedCheckpoint};
@@ -629,7 +629,12 @@ pub async fn export_bundle(
         });
     }
 
-    let (state, signatories, signatures) = draft_signatures(negotiation, &stored)?;
+    let DraftSignatures {
+        state,
+        signatories,
+        signatures,
+        signed_texts,
+    } = draft_signatures(negotiation, &stored)?;
     // Only the co-signatures of signatories this negotiation accredits, with the key it records
     // (§10 rule 4): another negotiation's signatory vouches for the checkpoint, not for this one.
     let cosignatures: Vec<BundleCosignature> = database
@@ -658,19 +663,28 @@ pub async fn export_bundle(
         cosignatures,
         consistency,
         signatures,
+        signed_texts,
         journal_proof: journal::proof_hex(&journal_proof),
     };
     Ok(Bundle::write(&header, &lines))
 }
 
-/// Each `InstrumentSigned` with the key and message it was verified against when recorded, and
-/// the negotiation after its last event.
-fn draft_signatures(
-    negotiation: &str,
-    stored: &[SerializedEvent],
-) -> Result<(Negotiation, Vec<PartyKey>, Vec<DraftSignature>)> {
+/// What the replay of a negotiation gives its bundle.
+struct DraftSignatures {
+    /// The negotiation after its last event.
+    state: Negotiation,
+    signatories: Vec<PartyKey>,
+    /// Each `InstrumentSigned` with the key and message it was verified against when recorded.
+    signatures: Vec<DraftSignature>,
+    /// The text each distinct (revision, root) was signed on, as it stood just before its first
+    /// signature: the text that root was computed from.
+    signed_texts: Vec<SignedText>,
+}
+
+fn draft_signatures(negotiation: &str, stored: &[SerializedEvent]) -> Result<DraftSignatures> {
     let mut state = Negotiation::default();
     let (mut keys, mut signatures) = (Vec::new(), Vec::new());
+    let mut signed_texts: Vec<SignedText> = Vec::new();
     for event in stored {
         let undecodable = |reason: String| JournalFailure::Undecodable {
             negotiation: negotiation.to_string(),
@@ -693,10 +707,22 @@ fn draft_signatures(
                 text_root_hash: message.text_root_hash.clone(),
                 message: serde_json::to_value(&message).expect("invariant: JSON"),
             });
+            let (revision, root) = (message.revision, &message.text_root_hash);
+            let listed = signed_texts
+                .iter()
+                .any(|t| t.revision == revision && t.text_root_hash == *root);
+            if !listed {
+                signed_texts.push(SignedText::of(revision, root, &state.root_texts()));
+            }
         }
         state
             .apply_checked(parsed)
             .map_err(|reason| undecodable(reason.to_string()))?;
     }
-    Ok((state, keys, signatures))
+    Ok(DraftSignatures {
+        state,
+        signatories: keys,
+        signatures,
+        signed_texts,
+    })
 }

@@ -15,7 +15,7 @@ use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventS
 use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
 use pacta_domain::metadata;
 use pacta_domain::{
-    Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent,
+    Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent, Register,
 };
 use pacta_verify::chain::{ChainError, ChainHead};
 
@@ -70,7 +70,7 @@ pub enum LedgerError {
     },
     #[error("{0}; the negotiation is not acted on until the ledger is restored from a verified copy (run pacta verify)")]
     Integrity(ChainError),
-    #[error("command id '{command_id}' was already used in negotiation '{negotiation_id}' for a different command; choose a new command id")]
+    #[error("command id '{command_id}' was already used by you in negotiation '{negotiation_id}' for a different command; choose a new command id")]
     CommandIdReused {
         negotiation_id: String,
         command_id: String,
@@ -131,6 +131,8 @@ pub struct Executed {
 /// concrete type; the work below is generic over cqrs-es's repositories.
 pub struct Ledger {
     store: ChainedStore,
+    /// For the operator's register of persons, which commands naming persons are decided against.
+    database: Database,
 }
 
 enum ChainedStore {
@@ -158,7 +160,10 @@ impl Ledger {
                 sqlite_es::SqliteEventRepository::new(pool.clone()),
             )),
         };
-        Ledger { store }
+        Ledger {
+            store,
+            database: database.clone(),
+        }
     }
 
     /// Executes one command: load (every link verified), decide, stamp, commit, and retry from
@@ -170,13 +175,27 @@ impl Ledger {
         command: NegotiationCommand,
         context: &CommandContext,
     ) -> Result<Executed, LedgerError> {
+        // Looked up once, before any attempt: the register is operator data outside the chain,
+        // and a command is decided against it as it stands when the command arrives.
+        let register = self
+            .database
+            .register_of(&command.named_persons())
+            .await
+            .map_err(|e| LedgerError::Storage(Box::new(e)))?;
         on_store!(self, |store| execute(
             store,
             negotiation_id,
             command,
-            context
+            context,
+            &register
         )
         .await)
+    }
+
+    /// The database the ledger executes on, whose register of persons commands are decided
+    /// against.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 
     /// The negotiation's events, every link verified. Unknown negotiations are an error.
@@ -288,6 +307,7 @@ async fn execute<R: PersistedEventRepository>(
     negotiation_id: &str,
     command: NegotiationCommand,
     context: &CommandContext,
+    register: &Register,
 ) -> Result<Executed, LedgerError> {
     if let Action::OpenNegotiation {
         negotiation_id: in_command,
@@ -321,7 +341,10 @@ async fn execute<R: PersistedEventRepository>(
             .await
             .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
         if context.command_id.is_some() {
-            if let Some(recorded) = loaded.recorded_command(&command_id).cloned() {
+            if let Some(recorded) = loaded
+                .recorded_command(&command.actor, &command_id)
+                .cloned()
+            {
                 let events =
                     replay(store, negotiation_id, &command_id, recorded, &fingerprint).await?;
                 return Ok(Executed {
@@ -337,7 +360,7 @@ async fn execute<R: PersistedEventRepository>(
         let acting_as = aggregate.acting_as(&command);
         let sink = EventSink::default();
         aggregate
-            .handle(command.clone(), &(), &sink)
+            .handle(command.clone(), register, &sink)
             .await
             .map_err(|reason| LedgerError::Refused {
                 negotiation_id: negotiation_id.to_string(),

@@ -36,10 +36,10 @@ pub const CATCH_UP_BATCH_EVENTS: usize = 2_000;
 /// negotiation it touched) and states are re-read from the store as needed.
 pub const MAX_CACHED_FOLDS: usize = 10_000;
 /// How long a read waits for the views to cover every event committed before it. Only PostgreSQL
-/// ever waits: its commit-order reader holds an event back until every older transaction on the
-/// server has ended (see `Database::read_committed`), which takes milliseconds, unless a session
-/// on the same server, in any database, stays idle inside a transaction: then reads fail with
-/// `ViewError::Behind` after waiting this long with no event applied, naming the cause.
+/// ever waits: its commit-order reader holds events back while a transaction writing events is
+/// still open (see `Database::read_committed`), which takes milliseconds, unless one stays open:
+/// then reads fail with `ViewError::Behind` after waiting this long with no event applied.
+/// Transactions that write no events (a `pg_dump`, another database) hold nothing back.
 pub const FRESHNESS_TIMEOUT_MS: u64 = 10_000;
 const FRESHNESS_POLL_MS: u64 = 5;
 /// Timeline rows per INSERT: 3 parameters each, far below either database's parameter limit.
@@ -146,7 +146,7 @@ pub enum ViewError {
     },
     #[error("{0}; the views were left as they were")]
     OutOfSequence(#[from] OutOfSequence),
-    #[error("the views still miss {missing} of the events committed before this read after {waited_ms} ms: a transaction left open on the database server (in any database) holds the ledger reader back; end it (see pg_stat_activity) and retry")]
+    #[error("the views still miss {missing} of the events committed before this read after {waited_ms} ms: a transaction writing events has stayed open and holds the ledger reader back; end it (see pg_stat_activity and pg_locks) and retry")]
     Behind { missing: u64, waited_ms: u64 },
     #[error("the events table holds a '{0}' event, which this version does not know; the views stop before it")]
     ForeignAggregate(String),

@@ -42,6 +42,10 @@ pub struct AgreementState {
     /// When a notified termination takes effect.
     pub terminates_on: Option<NaiveDate>,
     pub parties: Vec<PartyState>,
+    /// The parties (and the facilitator) named in the opening that have not accepted it yet:
+    /// none of their people may act until their head of delegation (or secretariat) accepts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awaiting_acceptance: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,5 +124,6 @@ pub fn agreement_state_of(
         suspensions: state.suspensions().to_vec(),
         terminates_on: state.terminates_on(),
         parties,
+        awaiting_acceptance: state.awaiting_acceptance().map(str::to_string).collect(),
     }
 }

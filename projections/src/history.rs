@@ -154,14 +154,26 @@ pub fn summary(event: &NegotiationEvent) -> String {
             title,
             parties,
             languages,
+            awaiting_acceptance,
             ..
         } => {
             let codes: Vec<&str> = parties.iter().map(|p| p.code.as_str()).collect();
-            format!(
+            let opened = format!(
                 "opened \"{title}\" between {} in {}",
                 codes.join(", "),
                 languages.join(", ")
-            )
+            );
+            if awaiting_acceptance.is_empty() {
+                opened
+            } else {
+                format!(
+                    "{opened}, awaiting acceptance by {}",
+                    awaiting_acceptance.join(", ")
+                )
+            }
+        }
+        NegotiationEvent::NegotiationAccepted { party } => {
+            format!("{party} accepted the negotiation")
         }
         NegotiationEvent::DelegateAccredited { delegate } => {
             format!(

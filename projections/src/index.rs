@@ -16,6 +16,10 @@ pub struct IndexEntry {
     pub instrument_kind: InstrumentKind,
     /// Party codes, in the instrument's order.
     pub parties: Vec<String>,
+    /// The parties (and the facilitator) named in the opening that have not accepted it yet,
+    /// in code order; none once every one takes part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub awaiting_acceptance: Vec<String>,
     /// Where the instrument as a whole stands.
     pub status: InstrumentStatus,
     /// The revision being negotiated, or in force when none is: 0 is the original.
@@ -100,6 +104,7 @@ impl NegotiationFold {
             title: state.title().unwrap_or_default().to_string(),
             instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
             parties: state.parties().iter().map(|p| p.code.clone()).collect(),
+            awaiting_acceptance: state.awaiting_acceptance().map(str::to_string).collect(),
             status: state.instrument_status(),
             revision: state.revision(),
             clauses,

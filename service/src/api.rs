@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use pacta_domain::{metadata, Action, Matrix, NegotiationCommand, NegotiationError};
+use pacta_domain::{metadata, Action, Delegate, Matrix, NegotiationCommand, NegotiationError};
 use pacta_projections::{
     AgreementState, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, Redline, TimelineFilter,
 };
@@ -137,7 +137,8 @@ pub async fn post_command(
         .await?;
     drop(turn);
     if !executed.replayed {
-        state.refresh_views().await;
+        // Answered once committed: the views catch up after, and every read catches up first.
+        state.refresh_views_in_background();
     }
     let status = if executed.replayed {
         StatusCode::OK
@@ -482,14 +483,26 @@ fn revision_and_point() -> ApiError {
 }
 
 impl AppState {
-    /// The index entries of the negotiations `caller` may read.
+    /// The index entries of the negotiations `caller` may read. A negotiation another party
+    /// opened is among them for the head of delegation it names, whose party is listed in its
+    /// `awaiting_acceptance` until they accept; no one else of that party is accredited before.
     pub async fn negotiations_of(&self, caller: &Caller) -> Result<Vec<IndexEntry>, ApiError> {
+        let readable = self.readable_negotiations(caller).await?;
+        Ok(readable.into_iter().map(|(entry, _)| entry).collect())
+    }
+
+    /// The index entries of the negotiations `caller` may read, each with the capacity in which
+    /// they read it.
+    pub async fn readable_negotiations(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<(IndexEntry, Delegate)>, ApiError> {
         self.catch_up().await?;
         let index: Vec<IndexEntry> = views::documents(&self.database, View::Index).await?;
         let mut readable = Vec::with_capacity(index.len());
         for entry in index {
-            if self.access(caller, &entry.negotiation_id).await.is_ok() {
-                readable.push(entry);
+            if let Ok(access) = self.access(caller, &entry.negotiation_id).await {
+                readable.push((entry, access.reader));
             }
         }
         Ok(readable)

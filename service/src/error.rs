@@ -130,6 +130,9 @@ service_codes! {
         "the database is unreachable or failed; try again later"),
     ViewsBehind => ("views-behind", SERVICE_UNAVAILABLE,
         "the views could not catch up with the ledger in time; try again"),
+    RequestTimeout => ("request-timeout", SERVICE_UNAVAILABLE,
+        "the request took longer than the service's limit and was abandoned; a command \
+         abandoned before its commit wrote nothing: send it again under the same command id"),
 }
 
 /// Declares the status of every refusal by the rules, in groups that share a status and a
@@ -160,7 +163,7 @@ macro_rules! refusal_statuses {
 refusal_statuses! {
     FORBIDDEN ("refused: the person's role or party does not allow the act"):
         UnknownActor | NotPermitted | WrongParty | OpenerNotNamed | NotResponsibleForLanguage
-        | NotProposer;
+        | NotProposer | NotRegistered | NotBoundToParty | AwaitingAcceptance;
     CONFLICT ("refused: the act names a wording, text root, minutes or row that has since \
                changed, or opens a negotiation that is already open"):
         StaleTextHash | StaleTextRoot | StaleMinutes | StaleRowHash | AlreadyOpen;
@@ -195,7 +198,7 @@ refusal_statuses! {
         | RevisionOfTextNotInForce | DateBeforeEntryIntoForce | DateBeforeRevision
         | TooManyRevisions | CorrectionBeforeAuthentication | CorrectionExists
         | TooManyCorrections | NoVersionToCorrect | CorrectionChangesNothing | CorrectionPending
-        | CorrectionAlreadyMade;
+        | CorrectionAlreadyMade | NameDiffersFromRegister | NotAwaitingAcceptance;
 }
 
 /// A code with its one status. Made only from a [`ServiceCode`] or from a refusal, so no code
@@ -377,6 +380,9 @@ fn store_code(error: &StoreError) -> ServiceCode {
             | TokenRefusal::LabelTooLong { .. }
             | TokenRefusal::LabelControlCharacter { .. },
         ) => ServiceCode::Internal,
+        // The register is the operator's, kept with `pacta person` on the store; the service
+        // only reads it.
+        StoreError::Person(_) => ServiceCode::Internal,
     }
 }
 
@@ -585,6 +591,18 @@ mod tests {
             E::UnknownParty(s()),
             E::RoleNotOpenToFacilitator(Role::Negotiator),
             E::AlreadyAccredited(s()),
+            E::NotRegistered { person: s() },
+            E::NotBoundToParty {
+                person: s(),
+                party: s(),
+            },
+            E::NameDiffersFromRegister {
+                person: s(),
+                given: s(),
+                registered: s(),
+            },
+            E::AwaitingAcceptance { party: s() },
+            E::NotAwaitingAcceptance { party: s() },
             E::UnknownClause(s()),
             E::ClauseExists(s()),
             E::NotAuthenticLanguage {

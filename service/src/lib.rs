@@ -16,11 +16,11 @@ pub mod pages;
 
 use std::future::Future;
 use std::pin::pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Json, Router};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -28,7 +28,6 @@ use hyper_util::service::TowerToHyperService;
 use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Mutex, Semaphore};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -50,13 +49,20 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// connection and dribbles (or never sends) headers holds it no longer than this.
 pub const HEADER_READ_TIMEOUT_MS: u64 = 10_000;
 /// How long one request may take, from its headers read to its response (reading its body
-/// included), before it is abandoned and answered 503. A command abandoned before its commit
+/// included), before it is abandoned and answered `request-timeout` (503). A command abandoned before its commit
 /// writes nothing; after it, a retry under the same command id answers what was recorded.
 pub const REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// Connections served at once. Further connections wait, unaccepted, in the operating system's
 /// listen queue until one closes: idle and slow connections cannot exhaust file descriptors,
 /// memory or tasks.
 pub const MAX_CONNECTIONS: u32 = 1_024;
+
+/// How often the service verifies the whole ledger in the background, after once at start-up
+/// (`pacta_ledger::verification::verify_ledger`, reported on `/healthz`). It reads every event:
+/// too costly for every health probe, cheap once in a quarter of an hour.
+pub const VERIFICATION_INTERVAL_MS: u64 = 15 * 60 * 1_000;
+/// The findings of the last verification `/healthz` names one by one; the rest are counted.
+pub const MAX_HEALTH_FINDINGS: usize = 20;
 
 /// What a connection and a request may hold of the server. `ServeLimits::default()` is what
 /// `pacta serve` uses: the constants above.
@@ -88,6 +94,12 @@ pub struct AppState {
     /// connection while the projector, holding the lock, waits for one to read its next batch,
     /// and all would wait out the busy timeout. PostgreSQL writers do not block each other.
     sqlite_write_turn: Option<Mutex<()>>,
+    /// A background refresh of the views is spawned and has not started yet: the acts that
+    /// commit meanwhile need no refresh of their own, that one will cover them.
+    refresh_queued: AtomicBool,
+    verification_interval: Duration,
+    /// What the last whole-ledger verification found.
+    verification: std::sync::Mutex<Verification>,
 }
 
 impl AppState {
@@ -96,8 +108,20 @@ impl AppState {
             ledger: Ledger::on(&database),
             projector: Mutex::new(Projector::new(database.clone())),
             sqlite_write_turn: matches!(database, Database::Sqlite(_)).then(|| Mutex::new(())),
+            refresh_queued: AtomicBool::new(false),
+            verification_interval: Duration::from_millis(VERIFICATION_INTERVAL_MS),
+            verification: std::sync::Mutex::new(Verification::pending(VERIFICATION_INTERVAL_MS)),
             database,
         }
+    }
+
+    /// Verifies the whole ledger every `interval` instead of `VERIFICATION_INTERVAL_MS`.
+    pub fn with_verification_interval(mut self, interval: Duration) -> AppState {
+        self.verification_interval = interval;
+        self.verification = std::sync::Mutex::new(Verification::pending(
+            u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
+        ));
+        self
     }
 
     /// Waits for this command's turn to write, where the store needs turns (see the field).
@@ -124,6 +148,141 @@ impl AppState {
     pub async fn refresh_views(&self) {
         if let Err(error) = self.catch_up().await {
             tracing::warn!("the act is recorded but the views lag: {}", error.message);
+        }
+    }
+
+    /// After an act, without delaying its answer: the views catch up in a task of their own.
+    /// Reads lose nothing by it, since every read first catches up with every act committed
+    /// before it (`catch_up`).
+    pub fn refresh_views_in_background(self: &Arc<Self>) {
+        if self.refresh_queued.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let state = self.clone();
+        tokio::spawn(async move {
+            // Cleared before catching up: an act committed after this point queues a new one.
+            state.refresh_queued.store(false, Ordering::Release);
+            state.refresh_views().await;
+        });
+    }
+
+    /// Verifies the whole ledger now, and keeps what it found for `/healthz`.
+    pub async fn verify_ledger(&self) {
+        let started = std::time::Instant::now();
+        let outcome = pacta_ledger::verification::verify_ledger(&self.database).await;
+        let mut verification = self
+            .verification
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        verification.record(outcome, started.elapsed());
+        if !verification.findings.is_empty() {
+            tracing::error!(
+                "the whole-ledger verification found {} problem(s): {}",
+                verification.findings_total,
+                verification.findings.join("; ")
+            );
+        }
+    }
+
+    fn verification(&self) -> Verification {
+        self.verification
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// Verifies the whole ledger at once and then every `state`'s verification interval, until the
+/// returned task is aborted.
+pub fn spawn_verification(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(state.verification_interval);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            state.verify_ledger().await;
+        }
+    })
+}
+
+/// A background task that ends with its owner (a served loopback task aborted by a test).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The last whole-ledger verification, as `/healthz` reports it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Verification {
+    /// `pending` (not run yet), `passed`, `failed` (it found damage: see `findings`) or
+    /// `unavailable` (the store could not be read: see `error`).
+    #[schema(example = "passed")]
+    pub state: &'static str,
+    /// When it last finished, RFC 3339 UTC.
+    pub last_run_at: Option<String>,
+    pub duration_ms: Option<u64>,
+    /// How often it runs.
+    pub interval_ms: u64,
+    /// Events it read in commit order.
+    pub events: Option<u64>,
+    /// What it found, one line each, at most `MAX_HEALTH_FINDINGS` (20).
+    pub findings: Vec<String>,
+    /// How many findings there were in all.
+    pub findings_total: usize,
+    pub error: Option<String>,
+}
+
+type VerificationOutcome = Result<
+    Result<
+        pacta_ledger::verification::LedgerReport,
+        Vec<pacta_ledger::verification::LedgerFinding>,
+    >,
+    pacta_ledger::store::StoreError,
+>;
+
+impl Verification {
+    fn pending(interval_ms: u64) -> Verification {
+        Verification {
+            state: "pending",
+            last_run_at: None,
+            duration_ms: None,
+            interval_ms,
+            events: None,
+            findings: Vec::new(),
+            findings_total: 0,
+            error: None,
+        }
+    }
+
+    fn record(&mut self, outcome: VerificationOutcome, took: Duration) {
+        *self = Verification {
+            last_run_at: Some(
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            ),
+            duration_ms: Some(u64::try_from(took.as_millis()).unwrap_or(u64::MAX)),
+            ..Verification::pending(self.interval_ms)
+        };
+        match outcome {
+            Ok(Ok(report)) => {
+                self.state = "passed";
+                self.events = Some(report.events);
+            }
+            Ok(Err(findings)) => {
+                self.state = "failed";
+                self.findings_total = findings.len();
+                self.findings = findings
+                    .iter()
+                    .take(MAX_HEALTH_FINDINGS)
+                    .map(ToString::to_string)
+                    .collect();
+            }
+            Err(error) => {
+                self.state = "unavailable";
+                self.error = Some(error.to_string());
+            }
         }
     }
 }
@@ -164,21 +323,66 @@ struct Health {
     status: &'static str,
     store: &'static str,
     events: u64,
+    /// Each stored view (and the journal), with the committed events it does not cover yet.
+    views: Vec<ViewLag>,
+    /// The last whole-ledger verification (run at start-up, then every `interval_ms`).
+    verification: Verification,
 }
 
-/// Ready when the store answers.
+#[derive(Serialize, ToSchema)]
+struct ViewLag {
+    view: &'static str,
+    lag_events: u64,
+}
+
+/// Ready when the store answers and the last whole-ledger verification found no damage; the
+/// views' lag and that verification are reported. When it found damage, the answer is the
+/// `integrity` error, its message naming the findings (at most `MAX_HEALTH_FINDINGS`), one per
+/// line: a damaged ledger is not healthy, whatever else holds.
 #[utoipa::path(
     get,
     path = "/healthz",
     tag = "views",
-    responses((status = 200, body = Health), (status = 503, body = ErrorBody))
+    responses(
+        (status = 200, body = Health),
+        (status = 500, description = "`integrity`: the last whole-ledger verification found damage, named in the message", body = ErrorBody),
+        (status = 503, body = ErrorBody),
+    )
 )]
 async fn healthz(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiError> {
     let events = state.database.count_events().await?;
+    let verification = state.verification();
+    if verification.state == "failed" {
+        let more = verification.findings_total - verification.findings.len();
+        let more = if more > 0 {
+            format!("\n… and {more} more (run pacta verify)")
+        } else {
+            String::new()
+        };
+        return Err(ApiError::new(
+            ServiceCode::Integrity,
+            format!(
+                "the whole-ledger verification at {} found {} problem(s):\n{}{more}",
+                verification.last_run_at.as_deref().unwrap_or("?"),
+                verification.findings_total,
+                verification.findings.join("\n"),
+            ),
+        ));
+    }
+    let views = views::status(&state.database)
+        .await?
+        .into_iter()
+        .map(|status| ViewLag {
+            view: status.view.name(),
+            lag_events: status.lag_events,
+        })
+        .collect();
     Ok(Json(Health {
         status: "ready",
         store: state.database.kind(),
         events,
+        views,
+        verification,
     }))
 }
 
@@ -291,20 +495,21 @@ pub async fn spawn_on_loopback_with(
 ) -> std::io::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base_url = format!("http://{}", listener.local_addr()?);
-    let app = router(state);
-    let task = tokio::spawn(serve_connections(
-        listener,
-        app,
-        limits,
-        std::future::pending(),
-    ));
+    let app = router(state.clone());
+    let verification = AbortOnDrop(spawn_verification(state));
+    let task = tokio::spawn(async move {
+        let _verification = verification;
+        serve_connections(listener, app, limits, std::future::pending()).await
+    });
     Ok((base_url, task))
 }
 
 /// Serves until SIGTERM or Ctrl-C, then waits for requests in flight.
 pub async fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<()> {
     let app = router(state.clone());
+    let verification = AbortOnDrop(spawn_verification(state.clone()));
     serve_connections(listener, app, ServeLimits::default(), shutdown_signal()).await?;
+    drop(verification);
     // Acts are committed; the views catch up one last time so the next start finds them current.
     state.refresh_views().await;
     Ok(())
@@ -328,10 +533,9 @@ async fn serve_connections(
     limits: ServeLimits,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    // The request timeout answers a bare 503 (the request was not completed; retry later).
-    let app = app.layer(TimeoutLayer::with_status_code(
-        StatusCode::SERVICE_UNAVAILABLE,
+    let app = app.layer(axum::middleware::from_fn_with_state(
         limits.request_timeout,
+        answer_within,
     ));
     let connections = Arc::new(Semaphore::new(limits.max_connections as usize));
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -381,6 +585,28 @@ async fn serve_connections(
     // Every permit back: every connection has closed.
     let _ = connections.acquire_many(limits.max_connections).await;
     Ok(())
+}
+
+/// Abandons a request that takes longer than `limit`, answering `request-timeout` as JSON like
+/// every other error. Dropping the handler's future abandons the command: before its commit it
+/// wrote nothing; after it, a retry under the same command id answers what was recorded.
+async fn answer_within(
+    State(limit): State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            ServiceCode::RequestTimeout,
+            format!(
+                "the request took longer than {} ms and was abandoned; a command abandoned before \
+                 its commit wrote nothing: send it again under the same command id",
+                limit.as_millis()
+            ),
+        )
+        .into_response(),
+    }
 }
 
 /// After a failed `accept`: a connection reset before it was accepted is the client's affair;

@@ -396,7 +396,7 @@ async fn logout() -> Response {
 }
 
 async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> PageResult {
-    let negotiations = state.negotiations_of(&caller).await?;
+    let negotiations = state.readable_negotiations(&caller).await?;
     Ok(layout(
         "Negotiations",
         true,
@@ -407,7 +407,7 @@ async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> Pa
                 p { "You are not accredited in any negotiation yet." }
             } @else {
                 (table(&["Negotiation", "Kind", "Status", "Clauses", "Last activity", "Views"], html! {
-                    @for entry in &negotiations {
+                    @for (entry, reader) in &negotiations {
                         @let id = &entry.negotiation_id;
                         tr.negotiation data-negotiation=(id) {
                             th scope="row" {
@@ -416,7 +416,12 @@ async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> Pa
                             }
                             td { (kind_name(entry.instrument_kind)) }
                             td { (instrument_status(&entry.status))
-                                @if entry.revision > 0 { br; "revision " (entry.revision) } }
+                                @if entry.revision > 0 { br; "revision " (entry.revision) }
+                                @if entry.awaiting_acceptance.contains(&reader.party) {
+                                    br; strong.awaiting { "awaiting your acceptance" }
+                                } @else if !entry.awaiting_acceptance.is_empty() {
+                                    br; "awaiting acceptance by " (entry.awaiting_acceptance.join(", "))
+                                } }
                             td {
                                 (clause_counts(&entry.clauses))
                             }

@@ -53,13 +53,14 @@ pub(super) async fn action_of(
             let signing = signing.authority()?;
             let action = Action::AccreditDelegate {
                 person,
-                name,
+                name: name.unwrap_or_default(),
                 party,
                 role,
                 signing,
             };
             (negotiation, action)
         }
+        Act::Accept { negotiation } => (negotiation, Action::AcceptNegotiation),
         Act::Adopt { negotiation, root } => (
             negotiation,
             Action::AdoptText {

@@ -9,7 +9,7 @@ use pacta_domain::{
     PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,
 };
 
-use super::{audit, export, journal, projections, reads, tokens, CliError};
+use super::{audit, export, journal, persons, projections, reads, tokens, CliError};
 use crate::files::read_bounded;
 
 pub const DEFAULT_STORE_URL: &str = "sqlite://pacta.db";
@@ -190,20 +190,30 @@ pub enum Command {
         #[command(subcommand)]
         command: tokens::TokenCommand,
     },
+    /// The operator's register of persons: who may be named for which party, under which name.
+    Person {
+        #[command(subcommand)]
+        command: persons::PersonCommand,
+    },
 }
 
 /// The negotiating acts, each one command of the ledger (`acts::action_of` maps them).
 #[derive(Subcommand, Debug)]
 pub enum Act {
-    /// Open a negotiation between parties, each named with its head of delegation.
+    /// Open a negotiation between parties, each named with its head of delegation. Every other
+    /// party takes part once its head accepts (pacta accept).
     Open(OpenArgs),
-    /// Accredit a member of your own delegation.
+    /// Accept, as the head of delegation (or secretariat) named in it, a negotiation another
+    /// party opened: your party takes part from now on.
+    Accept { negotiation: String },
+    /// Accredit a member of your own delegation, bound to your party on the register.
     Accredit {
         negotiation: String,
         #[arg(long)]
         person: String,
+        /// The register's name for them; it may be left out.
         #[arg(long)]
-        name: String,
+        name: Option<String>,
         #[arg(long)]
         party: String,
         /// negotiator, head-of-delegation, legal-linguist, signatory, competent-authority,
@@ -434,10 +444,13 @@ pub struct OpenArgs {
     /// treaty, agreement, mou or exchange-of-notes.
     #[arg(long)]
     pub kind: InstrumentKind,
-    /// A party and its head of delegation: 'CODE|Name|head-person-id|Head Name' (ISO 3166 alpha-3).
+    /// A party and its head of delegation: 'CODE|Name|head-person-id' (ISO 3166 alpha-3), the
+    /// head bound to the party on the register; 'CODE|Name|head-person-id|Head Name' also
+    /// gives the head's name, which must be the register's.
     #[arg(long = "party", required = true, value_parser = parse_party)]
     pub parties: Vec<Party>,
-    /// A facilitating organisation and its secretariat: 'CODE|Name|person-id|Person Name'.
+    /// A facilitating organisation and its secretariat: 'CODE|Name|person-id' (or with
+    /// '|Person Name', the register's name).
     #[arg(long, value_parser = parse_facilitator)]
     pub facilitator: Option<Facilitator>,
     /// An authentic language (BCP 47), repeated in the instrument's order; 'ar=MAR' also names
@@ -654,14 +667,17 @@ pub struct WordingArgs {
     pub text_file: Option<PathBuf>,
 }
 
+/// 'CODE|Name|person-id', or with '|Person Name': the person's name is the register's, and
+/// may be left out (it is then empty).
 fn four_fields(spec: &str) -> Result<[String; 4], String> {
     let fields: Vec<&str> = spec.split('|').map(str::trim).collect();
     match fields[..] {
+        [code, name, person] => Ok([code, name, person, ""].map(String::from)),
         [code, name, person, person_name] => {
             Ok([code, name, person, person_name].map(String::from))
         }
         _ => Err(format!(
-            "'{spec}' must have four fields: 'CODE|Name|person-id|Person Name'"
+            "'{spec}' must have three or four fields: 'CODE|Name|person-id' or 'CODE|Name|person-id|Person Name'"
         )),
     }
 }

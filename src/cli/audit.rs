@@ -96,6 +96,10 @@ pub(super) fn verify(
             );
             println!("1 ledger signature, {} co-signatures", report.cosignatures);
             println!(
+                "{} signed texts, each hashed from its words to the root its signatures bind",
+                report.signed_texts
+            );
+            println!(
                 "{} draft signatures, each on the text root recomputed from the events",
                 report.draft_signatures
             );

@@ -5,7 +5,7 @@
 //! exercised by `tests/cli.rs`.
 
 use pacta_ledger::journal::JournalFailure;
-use pacta_ledger::store::{StoreError, TokenRefusal};
+use pacta_ledger::store::{PersonRefusal, StoreError, TokenRefusal};
 use pacta_ledger::views::ViewError;
 use pacta_ledger::LedgerError;
 use pacta_projections::export::RenderError;
@@ -134,6 +134,7 @@ impl CliError {
                 TokenFailure::Unknown(_) | TokenFailure::AlreadyRevoked { .. } => Refused,
             },
             CliError::Demo(DemoError::Ledger(error)) => ledger_exit_code(error),
+            CliError::Demo(DemoError::Store(error)) => store_exit_code(error),
             CliError::Demo(DemoError::Key(error)) | CliError::Key(error) => match error {
                 KeyError::File(error) => file_exit_code(error),
                 KeyError::Malformed { .. } => Usage,
@@ -180,6 +181,14 @@ fn store_exit_code(error: &StoreError) -> ExitCode {
         StoreError::Journal(_) => ExitCode::Integrity,
         StoreError::Token(TokenRefusal::NoRandomness(_)) => ExitCode::Environment,
         StoreError::Token(_) => ExitCode::Usage,
+        StoreError::Person(refusal) => match refusal {
+            PersonRefusal::Invalid(_)
+            | PersonRefusal::InvalidPartyCode(_)
+            | PersonRefusal::NameNeeded { .. } => ExitCode::Usage,
+            PersonRefusal::NameDiffers { .. }
+            | PersonRefusal::UnknownPerson(_)
+            | PersonRefusal::NotBound { .. } => ExitCode::Refused,
+        },
         StoreError::Connect { .. } | StoreError::Migrate { .. } | StoreError::Query(_) => {
             ExitCode::StoreUnavailable
         }

@@ -8,6 +8,7 @@ mod error;
 pub mod export;
 mod files;
 mod journal;
+mod persons;
 mod print;
 mod projections;
 mod reads;
@@ -47,8 +48,29 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     {
         return audit::verify(file, trusted_checkpoint.as_deref(), trusted_head.clone());
     }
-    let database = Database::connect(&cli.store).await?;
+    let database = if reads_events_only(&cli.command) {
+        Database::connect_read_only(&cli.store).await?
+    } else {
+        Database::connect(&cli.store).await?
+    };
     run_with(&Ledger::on(&database), &database, cli).await
+}
+
+/// Commands that read verified events and nothing else: they open the store read-only (no
+/// migration, no file created, nothing written), so a copy in a read-only place can be verified
+/// and read. Every other read catches the stored views up first, which writes them, and the
+/// acts write; they open the store as usual.
+fn reads_events_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Verify { .. }
+            | Command::Redline { .. }
+            | Command::ClauseHistory { .. }
+            | Command::Export(_)
+            | Command::Matrix {
+                command: MatrixCommand::Show { .. }
+            }
+    )
 }
 
 fn generate_key(out: &std::path::Path) -> Result<(), CliError> {
@@ -328,6 +350,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
         Command::Proof { command } => return journal::proof(database, command).await,
         Command::Audit { command } => return audit::export(database, command).await,
         Command::Token { command } => return tokens::run(database, command).await,
+        Command::Person { command } => return persons::run(database, command).await,
     };
     let command = NegotiationCommand {
         actor: actor()?,

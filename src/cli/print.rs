@@ -161,6 +161,12 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         ));
     }
     say(&format!("Text root: {}", state.text_root_hash));
+    if !state.awaiting_acceptance.is_empty() {
+        say(&format!(
+            "Awaiting acceptance by: {} (each takes part once its head accepts: pacta accept)",
+            state.awaiting_acceptance.join(", ")
+        ));
+    }
     if state.revisions.len() > 1 {
         println!("Revisions:");
         for period in &state.revisions {

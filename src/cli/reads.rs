@@ -193,6 +193,8 @@ pub(super) async fn history(
 }
 
 /// One line per negotiation in the ledger, from the stored index.
+/// Every negotiation of the ledger, as its operator (who holds the store) sees them, each with
+/// the parties that have not accepted it yet.
 pub(super) async fn list(database: &Database, json: bool) -> Result<(), CliError> {
     super::projections::catch_up(database).await?;
     let index: Vec<IndexEntry> = pacta_ledger::views::documents(database, View::Index).await?;
@@ -399,6 +401,12 @@ fn print_index_entry(entry: &IndexEntry) {
         entry.last_sequence,
         entry.last_recorded_at
     ));
+    if !entry.awaiting_acceptance.is_empty() {
+        say(&format!(
+            "      awaiting acceptance by {}",
+            entry.awaiting_acceptance.join(", ")
+        ));
+    }
     for m in &entry.matrices {
         let validated = m
             .validated_at

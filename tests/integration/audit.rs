@@ -86,7 +86,7 @@ impl CheckpointedDemo {
 
 /// A bundle file as one value to edit: the header's fields, and "events" holding each event
 /// line's record with the line's "leaf_index" and "hash" beside the record's own fields.
-fn bundle_value(text: &str) -> Value {
+pub(crate) fn bundle_value(text: &str) -> Value {
     let mut lines = text.lines();
     let mut bundle: Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     let events = lines
@@ -104,7 +104,7 @@ fn bundle_value(text: &str) -> Value {
 
 /// The file of a value made by `bundle_value`; each record is written in its canonical form, as
 /// the exporter writes it.
-fn bundle_text(bundle: &Value) -> String {
+pub(crate) fn bundle_text(bundle: &Value) -> String {
     let mut header = bundle.clone();
     let events = header.as_object_mut().unwrap().remove("events").unwrap();
     let mut text = format!("{header}\n");
@@ -175,12 +175,12 @@ fn assert_found_only_against(
     assert_found(attack, anchored, Subject::TrustedCheckpoint, problem);
 }
 
-fn event_mut(bundle: &mut Value, sequence: usize) -> &mut Value {
+pub(crate) fn event_mut(bundle: &mut Value, sequence: usize) -> &mut Value {
     &mut bundle["events"][sequence - 1]
 }
 
 /// The attacker rewrites the whole chain after editing, so only the other checks remain.
-fn reseal(bundle: &mut Value) {
+pub(crate) fn reseal(bundle: &mut Value) {
     let mut prev = pacta_verify::chain::GENESIS_HASH;
     for event in bundle["events"].as_array_mut().unwrap() {
         let (_, _, record) = split_event(event);
@@ -193,7 +193,7 @@ fn reseal(bundle: &mut Value) {
 }
 
 /// The sequence of the first `InstrumentSigned` of a bundle.
-fn first_signature(bundle: &Value) -> usize {
+pub(crate) fn first_signature(bundle: &Value) -> usize {
     bundle["signatures"][0]["sequence"].as_u64().unwrap() as usize
 }
 
@@ -206,6 +206,19 @@ async fn a_clean_bundle_of_the_demo_verifies(backend: Backend) {
     assert_eq!(report.events, events);
     assert_eq!(report.proven_events, events);
     assert_eq!(report.draft_signatures, 2, "both parties signed the MoU");
+    assert_eq!(report.signed_texts, 1, "both signed one text");
+    let signed_text = &bundle["signed_texts"][0];
+    assert_eq!(
+        signed_text["text_root_hash"],
+        bundle["signatures"][0]["text_root_hash"]
+    );
+    let clauses = signed_text["clauses"].as_array().unwrap();
+    assert!(
+        clauses
+            .iter()
+            .all(|c| c["versions"]["fr"]["text"].is_string()),
+        "every clause of the MoU is signed in French, word for word: {clauses:?}"
+    );
     assert_eq!(report.consistent_with, Some(trusted.checkpoint.tree_size));
 
     // The CLI verifies it too, with no store: an unreachable --store is never opened.
@@ -214,6 +227,8 @@ async fn a_clean_bundle_of_the_demo_verifies(backend: Backend) {
     let printed = assert_ok(&pacta_at(unreachable, &["audit", "verify", &file]));
     let recomputed = format!("{events} events: every chain link recomputed");
     assert!(printed.contains(&recomputed), "{printed}");
+    let hashed = "1 signed texts, each hashed from its words to the root its signatures bind";
+    assert!(printed.contains(hashed), "{printed}");
 
     // No checkpoint covers an event recorded after the last one: the export says what to do.
     setup.comment("après le point de contrôle");
@@ -241,7 +256,7 @@ fn move_the_last_event_to_the_next_leaf(bundle: &mut Value) {
 /// The signature of event `sequence` with one bit of its last byte flipped: always a change
 /// (overwriting it with 00 was not, one run in 256, when the demo's fresh key happened to sign
 /// with a last byte of 00).
-fn forge_a_signature(bundle: &mut Value, sequence: usize) {
+pub(crate) fn forge_a_signature(bundle: &mut Value, sequence: usize) {
     let signed = &mut event_mut(bundle, sequence)["payload"]["InstrumentSigned"];
     let signature = signed["signature"].as_str().unwrap();
     let last = u8::from_str_radix(&signature[126..], 16).unwrap() ^ 0x01;
@@ -259,6 +274,16 @@ fn renumber(bundle: &mut Value) {
     for (i, event) in events.iter_mut().enumerate() {
         event["sequence"] = (i + 1).into();
     }
+}
+
+/// A word slipped into the French of the signed text's first article.
+fn change_a_signed_word(bundle: &mut Value) {
+    let clauses = bundle["signed_texts"][0]["clauses"].as_array_mut().unwrap();
+    let article = clauses.iter_mut().find(|c| c["kind"] == "article").unwrap();
+    let french = &mut article["versions"]["fr"]["text"];
+    let words: Vec<&str> = french.as_str().unwrap().split(' ').collect();
+    let changed = [&words[..1], &["ne"], &words[1..]].concat().join(" ");
+    *french = changed.into();
 }
 
 /// An attacker's edit of a bundle's values.
@@ -285,8 +310,19 @@ async fn every_edit_of_the_events_is_found(backend: Backend) {
         forge_a_signature(bundle, signed);
         reseal(bundle);
     };
+    let all_leaves = format!(
+        "the {} events' leaves",
+        exported["events"].as_array().unwrap().len()
+    );
+    let signed_text = Subject::SignedText {
+        revision: 0,
+        text_root_hash: exported["signed_texts"][0]["text_root_hash"]
+            .as_str()
+            .unwrap()
+            .to_string(),
+    };
     // Each subject, and the edits it must be found for, with the problem found.
-    let edits: [(Subject, Attacks); 5] = [
+    let edits: [(Subject, Attacks); 6] = [
         (
             Subject::Event(TARGET),
             vec![
@@ -305,12 +341,12 @@ async fn every_edit_of_the_events_is_found(backend: Backend) {
                     &|bundle| {
                         bundle["events"].as_array_mut().unwrap().remove(TARGET - 1);
                     },
-                    "expected sequence 9; an event is missing",
+                    "expected sequence 11; an event is missing",
                 ),
                 (
                     "two events swapped",
                     &swap_two_events,
-                    "expected sequence 9",
+                    "expected sequence 11",
                 ),
             ],
         ),
@@ -329,7 +365,7 @@ async fn every_edit_of_the_events_is_found(backend: Backend) {
                 (
                     "an event moved to another leaf",
                     &move_the_last_event_to_the_next_leaf,
-                    "the 90 events' leaves",
+                    &all_leaves,
                 ),
             ],
         ),
@@ -370,6 +406,32 @@ async fn every_edit_of_the_events_is_found(backend: Backend) {
                     "a signature replayed on another text",
                     &replay,
                     "but the text before it has root",
+                ),
+                (
+                    "the signed text removed from the header",
+                    &|bundle| {
+                        bundle["signed_texts"].as_array_mut().unwrap().clear();
+                    },
+                    "signed_texts holds no text of revision 0 with root",
+                ),
+            ],
+        ),
+        // The words an auditor reads are hashed to the root the signatures bind, with no replay.
+        (
+            signed_text,
+            vec![
+                (
+                    "a word changed in the signed text",
+                    &change_a_signed_word,
+                    "these are not the words signed",
+                ),
+                (
+                    "a clause dropped from the signed text",
+                    &|bundle| {
+                        let clauses = &mut bundle["signed_texts"][0]["clauses"];
+                        clauses.as_array_mut().unwrap().pop();
+                    },
+                    "these are not the words signed",
                 ),
             ],
         ),
@@ -425,13 +487,12 @@ async fn a_bundle_cut_short_after_export_is_found_against_a_kept_head(backend: B
 
     let events = bundle["events"].as_array_mut().unwrap();
     let kept_len = events.len() - 3;
-    assert_eq!(kept_len, 87, "the demo's MoU has 90 events");
     events.truncate(kept_len);
     assert_found(
         "a bundle cut short, its journal proof left as it was",
         verify(&bundle, None),
         Subject::JournalProof,
-        "87 events' leaves",
+        &format!("the {kept_len} events' leaves"),
     );
     // Whoever holds the journal can prove the shorter set of leaves.
     let tree_size = bundle["checkpoint"]["tree_size"].as_u64().unwrap();
@@ -592,7 +653,10 @@ async fn a_malformed_or_unknown_version_bundle_is_refused_in_one_line(backend: B
     let mut bundle = setup.export(DEMO_NEGOTIATION, &[]);
     let good = bundle_text(&bundle);
     let mut unknown = bundle.clone();
-    unknown["format_version"] = 3.into();
+    unknown["format_version"] = 4.into();
+    let mut version_2 = bundle.clone();
+    version_2["format_version"] = 2.into();
+    version_2.as_object_mut().unwrap().remove("signed_texts");
     let mut header = bundle.clone();
     header["checkpoint"] = "none".into();
     let (first, events) = good.split_once('\n').unwrap();
@@ -604,15 +668,31 @@ async fn a_malformed_or_unknown_version_bundle_is_refused_in_one_line(backend: B
     let not_an_audit_bundle = "not an audit bundle: its first line is not a JSON header";
     // Version 1 was one pretty-printed document; it is named, and the way out given.
     let version_1 = "{\n  \"format_version\": 1,\n  \"events\": []\n}\n".to_string();
-    let export_it_again = "format version 1 is not 2, the one this verifier reads: export it again";
+    let export_it_again = "format version 1 is not 3, the one this verifier reads: export it again";
+    let export_version_2_again =
+        "format version 2 is not 3, the one this verifier reads: export it again";
+    let crlf = good.replace('\n', "\r\n");
+    let cut_mid_line = good[..good.len() - 1].to_string();
+    // The header's ledger key stated twice, the second time an attacker's: a reader keeping the
+    // first and one keeping the last would check the checkpoint under different keys.
+    let repeated = good.replacen(
+        "\"ledger\":",
+        &format!("\"ledger\":\"{}\",\"ledger\":", "0".repeat(64)),
+        1,
+    );
+    assert_ne!(repeated, good);
     for (text, expected) in [
         ("{ not json".to_string(), not_an_audit_bundle),
         (
             "[]\n".into(),
             "not an audit bundle: it has no format_version",
         ),
-        (bundle_text(&unknown), "format version 3 is not 2"),
+        (bundle_text(&unknown), "format version 4 is not 3"),
         (version_1, export_it_again),
+        (bundle_text(&version_2), export_version_2_again),
+        (crlf, "line 1 holds a carriage return"),
+        (cut_mid_line, "its last line does not end in a line feed"),
+        (repeated, "the key keys.ledger appears twice in one object"),
         (bundle_text(&header), "a malformed audit bundle header"),
         (not_a_line, "line 2: not an event line"),
         (spaced, "line 2: not an event line"),

@@ -3,7 +3,9 @@
 //! changes the text in force. Every refusal is one line and writes nothing.
 
 use crate::common::cli::ExitCode::Refused;
-use crate::common::cli::{assert_ok, refused, refused_act, Negotiation, Wording};
+use crate::common::cli::{
+    assert_ok, create_checkpoint, generate_key, ok, refused, refused_act, Negotiation, Wording,
+};
 use crate::common::{Backend, TestStore};
 
 on_both_stores!(a_signed_text_is_corrected_then_revised_through_the_cli);
@@ -176,4 +178,41 @@ async fn a_signed_text_is_corrected_then_revised_through_the_cli(backend: Backen
     let unknown = ["draft", NEG, "--revision", "7"];
     refused(&store, &unknown, Refused, "has no revision 7").await;
     neg.read("verify", &[]);
+
+    // The audit bundle carries each signed text once, in the order first signed, word for word,
+    // and `audit verify` hashes each to the root its signatures bind.
+    let key = dir.path().join("ledger.key").display().to_string();
+    generate_key(&store, &key);
+    create_checkpoint(&store, &key);
+    let bundle = dir.path().join("bundle").display().to_string();
+    ok(&store, &["audit", "export", NEG, "--out", &bundle]);
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    let header: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let signed: Vec<(u64, &str, &str)> = header["signed_texts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let french = &t["clauses"][0]["versions"]["fr"]["text"];
+            let root = t["text_root_hash"].as_str().unwrap();
+            (
+                t["revision"].as_u64().unwrap(),
+                root,
+                french.as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        signed,
+        [
+            (0, signed_root.as_str(), ORIGINAL.text),
+            (0, corrected_root.as_str(), CORRECTED.text),
+            (1, revised_root.as_str(), REVISED.text),
+        ]
+    );
+    let verified = ok(&store, &["audit", "verify", &bundle]);
+    assert!(
+        verified.contains("3 signed texts, each hashed"),
+        "{verified}"
+    );
 }

@@ -219,7 +219,7 @@ fn list(store: &TestStore) {
     let mou = &index[1];
     assert_eq!(mou["clauses"]["agreed"], mou["clauses"]["total"]);
     assert_eq!(mou["matrices"].as_array().unwrap().len(), 3);
-    assert_eq!(mou["last_sequence"], 90, "the MoU's events");
+    assert_eq!(mou["last_sequence"], 92, "the MoU's events");
     let agreement = &index[0];
     assert_eq!(agreement["revision"], 1);
     assert_eq!(

@@ -760,6 +760,11 @@ async fn who_may_read_and_act(backend: Backend) {
             .map(|c| c["text_hash"].as_str().unwrap().to_string())
             .unwrap_or_default()
     };
+    // The delegates the heads accredit below are on the register, as its operator put them.
+    for (_, person, party) in CAST {
+        let delegate = format!("{}-delegate", person.replace('.', "-"));
+        server.store.register(&delegate, &delegate, party).await;
+    }
     let mut tried_kinds = std::collections::BTreeSet::new();
     for ((role, person, party), token) in CAST.iter().zip(&tokens) {
         for (kind, action) in representative_acts(person, party, &hash_of) {
@@ -955,12 +960,7 @@ async fn sigterm_lets_commands_in_flight_finish() {
     use std::io::BufRead;
 
     let store = crate::common::TestStore::new(Backend::Sqlite).await;
-    let token = store
-        .database
-        .issue_token(CIV_HEAD, "test", "2025-01-01T00:00:00Z")
-        .await
-        .unwrap()
-        .token;
+    let token = store.issue_token(CIV_HEAD).await.token;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
         .args(["--store", &store.url, "serve", "--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
@@ -984,6 +984,13 @@ async fn sigterm_lets_commands_in_flight_finish() {
     let client = reqwest::Client::new();
     let commands = format!("{base}/api/negotiations/{NEGOTIATION}/commands");
     let open = crate::common::http::open_small_action();
+    let named = serde_json::from_value(open.clone()).expect("an opening");
+    store
+        .register_named_in(&pacta_domain::NegotiationCommand {
+            actor: CIV_HEAD.into(),
+            action: named,
+        })
+        .await;
     let opened = client
         .post(&commands)
         .bearer_auth(&token)

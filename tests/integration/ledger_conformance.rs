@@ -191,7 +191,8 @@ async fn commit_order_reader_returns_every_event_once_in_order(backend: Backend)
     let reader = tokio::spawn(async move {
         let mut cursor = CommitCursor::default();
         let mut seen = Vec::new();
-        let expected = NEGOTIATIONS * (COMMENTS_EACH + 1);
+        // Each negotiation: its opening, Morocco's acceptance, the comments.
+        let expected = NEGOTIATIONS * (COMMENTS_EACH + 2);
         for _ in 0..10_000 {
             let page = database.read_committed(cursor, 5).await.unwrap();
             for event in &page {
@@ -215,7 +216,7 @@ async fn commit_order_reader_returns_every_event_once_in_order(backend: Backend)
     let seen = reader.await.unwrap();
 
     let expected: BTreeSet<(String, usize)> = (0..NEGOTIATIONS)
-        .flat_map(|n| (1..=COMMENTS_EACH + 1).map(move |s| (format!("neg-{n}"), s)))
+        .flat_map(|n| (1..=COMMENTS_EACH + 2).map(move |s| (format!("neg-{n}"), s)))
         .collect();
     assert_eq!(seen.len(), expected.len(), "every event exactly once");
     assert_eq!(seen.iter().cloned().collect::<BTreeSet<_>>(), expected);
@@ -229,7 +230,7 @@ async fn commit_order_reader_returns_every_event_once_in_order(backend: Backend)
             .filter(|c| c.event.aggregate_id == id)
             .map(|c| c.event.sequence)
             .collect();
-        assert_eq!(sequences, (1..=COMMENTS_EACH + 1).collect::<Vec<_>>());
+        assert_eq!(sequences, (1..=COMMENTS_EACH + 2).collect::<Vec<_>>());
     }
     let positions: Vec<i64> = all.iter().map(|c| c.cursor.global_position).collect();
     assert_eq!(
@@ -514,7 +515,8 @@ async fn two_ledgers_on_one_store_build_on_each_others_acts(backend: Backend) {
             by_second[0].metadata[metadata::HASH]
         );
     }
-    assert_eq!(first.verify("shared").await.unwrap().sequence, 7);
+    // The opening, Morocco's acceptance, six comments.
+    assert_eq!(first.verify("shared").await.unwrap().sequence, 8);
 }
 
 async fn a_command_id_is_bounded_and_printable(backend: Backend) {

@@ -82,8 +82,8 @@ async fn a_misspelt_field_inside_an_action_is_refused_over_http_and_records_noth
         ),
         "{message}"
     );
-    // Only the opening and the proposal are on record.
-    assert_eq!(server.store.event_count().await, 2);
+    // Only the opening, its acceptance by Morocco and the IOM, and the proposal are on record.
+    assert_eq!(server.store.event_count().await, 4);
 }
 
 async fn a_misspelt_field_inside_an_action_is_a_usage_error_of_pacta_submit(backend: Backend) {

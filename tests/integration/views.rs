@@ -321,7 +321,8 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
         &store,
         &negotiation.args("civ.head", "propose", &PROPOSE_OBJET),
     );
-    assert_eq!(store.event_count().await, 2, "the act was committed");
+    // The opening, Morocco's acceptance, the proposal.
+    assert_eq!(store.event_count().await, 3, "the act was committed");
     assert_eq!(
         lags(&store),
         [
@@ -337,10 +338,10 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
     let draft: serde_json::Value =
         serde_json::from_str(&ok(&store, &["draft", neg, "--json"])).unwrap();
     assert_eq!(draft["clauses"][0]["clause_id"], "art-objet");
-    assert_eq!(draft["as_of_sequence"], 2);
+    assert_eq!(draft["as_of_sequence"], 3);
     let history: Vec<serde_json::Value> =
         serde_json::from_str(&ok(&store, &["history", neg, "--json"])).unwrap();
-    assert_eq!(history.len(), 2);
+    assert_eq!(history.len(), 3);
     // Killed again, then a concurrent reader and a writer race to catch up: still exactly once.
     let comment = [
         "--clause",
@@ -373,7 +374,7 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
     let history_output = b.unwrap();
     assert!(history_output.status.success());
     let history: Vec<serde_json::Value> = serde_json::from_slice(&history_output.stdout).unwrap();
-    assert_eq!(history.len(), 3);
+    assert_eq!(history.len(), 4);
     assert_views_match_the_events(&store, &[neg]).await;
 }
 

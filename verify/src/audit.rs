@@ -8,11 +8,18 @@
 //!
 //! A bundle is JSON lines: a header, then one line per event holding the exact bytes its chain
 //! hash covers. So the verifier hashes each line's record as it stands, never re-serialising it,
-//! and parses it once, straight into the domain's event for the replay.
+//! and parses it once, straight into the domain's event for the replay. The header also carries
+//! the text each draft signature binds, which the verifier hashes to the bound root on its own,
+//! before the replay shows that the events produce that text.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 
-use pacta_domain::{Negotiation, NegotiationEvent, Role, SigningMessage};
+use pacta_domain::{
+    clause_text_hash, text_root_hash, ClauseKind, Negotiation, NegotiationEvent, Role, RootClause,
+    RootText, SigningMessage,
+};
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::chain::{self, ChainProblem, Hash};
@@ -20,8 +27,9 @@ use crate::journal::{self, multiproof, CheckpointBody};
 use crate::journal::{Cosignature, SignedCheckpoint};
 
 /// The bundle format this build writes and reads. Version 1 was one JSON document with an
-/// inclusion proof per event; it is refused with a request to export again.
-pub const FORMAT_VERSION: u64 = 2;
+/// inclusion proof per event; version 2 had no `signed_texts`. Both are refused with a request to
+/// export again.
+pub const FORMAT_VERSION: u64 = 3;
 /// Largest bundle file `pacta audit verify` reads: a negotiation of 100,000 events of about
 /// 1.1 KB each, and its journal proof, fit well below it.
 pub const MAX_BUNDLE_BYTES: u64 = 512 * 1024 * 1024;
@@ -38,6 +46,9 @@ pub struct Header {
     pub consistency: Vec<ConsistencyFrom>,
     pub keys: Keys,
     pub signatures: Vec<DraftSignature>,
+    /// The text each draft signature binds, once per (revision, root), in the order of first
+    /// signature.
+    pub signed_texts: Vec<SignedText>,
     /// The multiproof (`journal::multiproof`) of every event's leaf in the checkpoint: hex, left
     /// to right.
     pub journal_proof: Vec<String>,
@@ -159,6 +170,88 @@ pub struct DraftSignature {
     pub message: serde_json::Value,
 }
 
+/// A text as draft signatures bind it: every clause its root covers, in document order, each
+/// language version in full. An auditor hashes it (§3, §4) to the root with no replay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedText {
+    pub revision: u32,
+    /// The root the signatures name; the clauses must hash to it.
+    pub text_root_hash: String,
+    pub clauses: Vec<SignedClause>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedClause {
+    pub clause_id: String,
+    pub kind: ClauseKind,
+    /// Each language version the root covers, by its BCP 47 tag.
+    pub versions: BTreeMap<String, SignedWording>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedWording {
+    pub heading: String,
+    pub text: String,
+}
+
+impl SignedText {
+    /// The text the domain's root was computed from (`Negotiation::root_texts`), as the bundle
+    /// states it.
+    pub fn of(revision: u32, text_root_hash: &str, clauses: &[RootText]) -> SignedText {
+        let clauses = clauses
+            .iter()
+            .map(|clause| SignedClause {
+                clause_id: clause.clause_id.to_string(),
+                kind: clause.kind,
+                versions: clause
+                    .versions
+                    .iter()
+                    .map(|(language, wording)| {
+                        let wording = SignedWording {
+                            heading: wording.heading.to_string(),
+                            text: wording.text.to_string(),
+                        };
+                        (language.to_string(), wording)
+                    })
+                    .collect(),
+            })
+            .collect();
+        SignedText {
+            revision,
+            text_root_hash: text_root_hash.to_string(),
+            clauses,
+        }
+    }
+
+    /// The root of these words alone: each version's text hash (§3), then the text root (§4).
+    pub fn root(&self, negotiation_id: &str) -> String {
+        let clauses: Vec<RootClause> = self
+            .clauses
+            .iter()
+            .map(|clause| RootClause {
+                clause_id: clause.clause_id.clone(),
+                kind: clause.kind,
+                versions: clause
+                    .versions
+                    .iter()
+                    .map(|(language, w)| {
+                        let hash = clause_text_hash(&w.heading, language, &w.text);
+                        (language.clone(), hash)
+                    })
+                    .collect(),
+            })
+            .collect();
+        text_root_hash(negotiation_id, self.revision, &clauses)
+    }
+
+    fn binds(&self, revision: u32, root: &str) -> bool {
+        self.revision == revision && self.text_root_hash == root
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BundleCosignature {
     pub party: String,
@@ -209,6 +302,11 @@ pub enum Subject {
     Cosignature(String),
     /// The draft signature recorded at this sequence.
     Signature(usize),
+    /// An entry of the header's `signed_texts`.
+    SignedText {
+        revision: u32,
+        text_root_hash: String,
+    },
     TrustedCheckpoint,
 }
 
@@ -221,6 +319,13 @@ impl std::fmt::Display for Subject {
             Subject::JournalProof => write!(f, "journal proof"),
             Subject::Cosignature(party) => write!(f, "co-signature of {party}"),
             Subject::Signature(sequence) => write!(f, "signature at event {sequence}"),
+            Subject::SignedText {
+                revision,
+                text_root_hash,
+            } => write!(
+                f,
+                "signed text of revision {revision} with root {text_root_hash}"
+            ),
             Subject::TrustedCheckpoint => write!(f, "trusted checkpoint"),
         }
     }
@@ -248,6 +353,8 @@ pub struct Report {
     pub journal_proof_hashes: usize,
     pub cosignatures: usize,
     pub draft_signatures: usize,
+    /// Signed texts whose words hash to the root their signatures bind.
+    pub signed_texts: usize,
     /// The trusted checkpoint's size, when one was given and the bundle extends it.
     pub consistent_with: Option<u64>,
     pub tree_size: u64,
@@ -387,7 +494,11 @@ pub fn verify(
         }
     }
 
-    // 5. Draft signatures: each must bind the text root recomputed from the events before it,
+    // 5. Signed texts: each hashes, from its own words, to the root it names; each signature's
+    //    (revision, root) has its text, and each text is bound by a signature.
+    report.signed_texts = check_signed_texts(header, &replay.bindings, &mut findings);
+
+    // 6. Draft signatures: each must bind the text root recomputed from the events before it,
     //    and verify on the message rebuilt from the event, under the key accredited then.
     for signed in &replay.signed {
         match check_draft_signature(&header.negotiation_id, signed) {
@@ -396,7 +507,7 @@ pub fn verify(
         }
     }
 
-    // 6. The checkpoint the auditor kept: signed by the same ledger key, and a prefix of the
+    // 7. The checkpoint the auditor kept: signed by the same ledger key, and a prefix of the
     //    bundle's (or the same checkpoint).
     if let Some(trusted) = trusted {
         check_trusted(
@@ -424,6 +535,15 @@ struct Replay {
     /// The negotiation after the last event that could be replayed.
     state: Negotiation,
     signed: Vec<SignedDraft>,
+    /// What every `InstrumentSigned` record binds, replayed or not.
+    bindings: Vec<Binding>,
+}
+
+/// The (revision, text root) an `InstrumentSigned` at `sequence` binds.
+struct Binding {
+    sequence: usize,
+    revision: u32,
+    text_root_hash: String,
 }
 
 fn replay_events(bundle: &Bundle, findings: &mut Findings) -> Replay {
@@ -433,6 +553,7 @@ fn replay_events(bundle: &Bundle, findings: &mut Findings) -> Replay {
         heads: Vec::with_capacity(bundle.events.len()),
         state: Negotiation::default(),
         signed: Vec::new(),
+        bindings: Vec::new(),
     };
     let mut previous_hash = chain::GENESIS_HASH;
     let mut previous_leaf: Option<u64> = None;
@@ -501,6 +622,18 @@ fn replay_events(bundle: &Bundle, findings: &mut Findings) -> Replay {
             );
         }
         previous_leaf = Some(event.leaf_index);
+        if let Some(NegotiationEvent::InstrumentSigned {
+            revision,
+            text_root_hash,
+            ..
+        }) = record.as_ref().map(|r| &r.payload)
+        {
+            replay.bindings.push(Binding {
+                sequence,
+                revision: *revision,
+                text_root_hash: text_root_hash.clone(),
+            });
+        }
         if let (true, Some(record)) = (replaying, record) {
             replaying = replay_one(&mut replay, sequence, record.payload, findings);
         }
@@ -556,6 +689,60 @@ pub fn signing_key(state: &Negotiation, person: &str) -> Option<String> {
         .delegate(person)
         .and_then(|d| d.signing.as_ref())
         .map(|s| s.public_key.clone())
+}
+
+/// Rule 5: returns how many signed texts hash to the root they name and are bound by a signature.
+fn check_signed_texts(header: &Header, bindings: &[Binding], findings: &mut Findings) -> usize {
+    let mut verified = 0;
+    for (position, text) in header.signed_texts.iter().enumerate() {
+        let subject = Subject::SignedText {
+            revision: text.revision,
+            text_root_hash: text.text_root_hash.clone(),
+        };
+        let earlier = &header.signed_texts[..position];
+        if earlier
+            .iter()
+            .any(|e| e.binds(text.revision, &text.text_root_hash))
+        {
+            findings.add(subject, "it is listed twice in signed_texts");
+            continue;
+        }
+        let root = text.root(&header.negotiation_id);
+        let hashes_to_its_root = root == text.text_root_hash;
+        if !hashes_to_its_root {
+            findings.add(
+                subject.clone(),
+                format!(
+                    "its clauses hash to root {root}, not the root it names: these are not the words signed"
+                ),
+            );
+        }
+        let bound = bindings
+            .iter()
+            .any(|b| text.binds(b.revision, &b.text_root_hash));
+        if !bound {
+            findings.add(subject, "no InstrumentSigned of the bundle binds it");
+        }
+        if hashes_to_its_root && bound {
+            verified += 1;
+        }
+    }
+    for binding in bindings {
+        let listed = header
+            .signed_texts
+            .iter()
+            .any(|t| t.binds(binding.revision, &binding.text_root_hash));
+        if !listed {
+            findings.add(
+                Subject::Signature(binding.sequence),
+                format!(
+                    "signed_texts holds no text of revision {} with root {}, the text it binds",
+                    binding.revision, binding.text_root_hash
+                ),
+            );
+        }
+    }
+    verified
 }
 
 fn check_draft_signature(negotiation_id: &str, signed: &SignedDraft) -> Result<(), String> {
@@ -731,12 +918,21 @@ pub enum BundleError {
     OtherVersion { found: u64 },
     #[error("a malformed audit bundle header: {0}")]
     MalformedHeader(serde_json::Error),
+    #[error("a malformed audit bundle: line {line} holds a carriage return; its lines must end in a line feed alone")]
+    CarriageReturn { line: usize },
+    #[error("a truncated audit bundle: its last line does not end in a line feed")]
+    NoFinalNewline,
+    #[error("a malformed audit bundle header: the key {path} appears twice in one object, so readers could take either value")]
+    RepeatedKey { path: String },
     #[error("line {line}: {problem}")]
     MalformedLine { line: usize, problem: &'static str },
 }
 
-/// Parses a bundle, refusing in one line a file that is not one or is of another version. The
-/// events' records are parsed only by `verify`: a record that is not an event is a finding there.
+/// Parses a bundle, refusing in one line a file that is not one, is of another version, or is
+/// not spelt exactly as the exporter writes it: lines end in a line feed alone, the last one
+/// too, and no object of the header names a key twice (`serde_json` would keep the last, another
+/// reader the first). The events' records are parsed only by `verify`: a record that is not an
+/// event is a finding there.
 pub fn parse_bundle(text: &str) -> Result<Bundle<'_>, BundleError> {
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
     let header: serde_json::Value = match serde_json::from_str(first) {
@@ -752,6 +948,16 @@ pub fn parse_bundle(text: &str) -> Result<Bundle<'_>, BundleError> {
         Some(found) => return Err(BundleError::OtherVersion { found }),
         None => return Err(BundleError::NoVersion),
     }
+    if let Some(at) = text.find('\r') {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(BundleError::CarriageReturn { line });
+    }
+    if !text.ends_with('\n') {
+        return Err(BundleError::NoFinalNewline);
+    }
+    if let Some(path) = repeated_key(first).map_err(BundleError::NoHeader)? {
+        return Err(BundleError::RepeatedKey { path });
+    }
     let header: Header = serde_json::from_value(header).map_err(BundleError::MalformedHeader)?;
     let events = rest
         .lines()
@@ -764,4 +970,335 @@ pub fn parse_bundle(text: &str) -> Result<Bundle<'_>, BundleError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Bundle { header, events })
+}
+
+/// The path (`checkpoint.tree_size`, `signed_texts[0].clauses[1].versions.fr`) of the first key
+/// that an object of `json` names twice, if any.
+fn repeated_key(json: &str) -> Result<Option<String>, serde_json::Error> {
+    RepeatedKey { path: "" }.deserialize(&mut serde_json::Deserializer::from_str(json))
+}
+
+/// Walks a JSON value, remembering each object's keys: `serde_json::Value` keeps only the last
+/// of two equal keys, so a repetition must be seen while parsing. (serde_json has no option for
+/// it, and the crates that wrap it for this are young single-author ones; this is a few lines.)
+struct RepeatedKey<'p> {
+    path: &'p str,
+}
+
+impl<'de> DeserializeSeed<'de> for RepeatedKey<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, json: D) -> Result<Self::Value, D::Error> {
+        json.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RepeatedKey<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<Self::Value, A::Error> {
+        let mut repeated = None;
+        let mut index = 0usize;
+        loop {
+            let path = format!("{}[{index}]", self.path);
+            match items.next_element_seed(RepeatedKey { path: &path })? {
+                None => return Ok(repeated),
+                Some(inner) => repeated = repeated.or(inner),
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+        let mut keys = HashSet::new();
+        let mut repeated = None;
+        while let Some(key) = entries.next_key::<String>()? {
+            let path = match self.path {
+                "" => key.clone(),
+                outer => format!("{outer}.{key}"),
+            };
+            let inner = entries.next_value_seed(RepeatedKey { path: &path })?;
+            if !keys.insert(key) {
+                repeated = repeated.or(Some(path));
+            }
+            repeated = repeated.or(inner);
+        }
+        Ok(repeated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of the `text-root` vector of docs/ledger-format.md §7, and its root.
+    const VECTOR_NEGOTIATION: &str = "civ-mar-higher-ed";
+    const VECTOR_ROOT: &str = "44f99b6ed608554018cee2b18784f206a4ebb67ccdde09b6aa2338e73670b7a6";
+
+    fn vector_text() -> SignedText {
+        let wording = |heading: &str, text: &str| SignedWording {
+            heading: heading.into(),
+            text: text.into(),
+        };
+        SignedText {
+            revision: 0,
+            text_root_hash: VECTOR_ROOT.into(),
+            clauses: vec![SignedClause {
+                clause_id: "art-1".into(),
+                kind: ClauseKind::Article,
+                versions: BTreeMap::from([
+                    (
+                        "fr".to_string(),
+                        wording(
+                            "Mobilité",
+                            "Les Parties encouragent la mobilité des étudiants et des enseignants.",
+                        ),
+                    ),
+                    (
+                        "ar".to_string(),
+                        wording("التنقل", "يشجع الطرفان تنقل الطلاب والأساتذة."),
+                    ),
+                ]),
+            }],
+        }
+    }
+
+    /// A header holding `signed_texts`; only they are read by rule 5.
+    fn header(signed_texts: Vec<SignedText>) -> Header {
+        Header {
+            format_version: FORMAT_VERSION,
+            negotiation_id: VECTOR_NEGOTIATION.into(),
+            checkpoint: SignedCheckpoint {
+                tree_size: 1,
+                root_hash: "00".repeat(32),
+                created_at: 0,
+                ledger_id: "ledger".into(),
+                ledger_public_key: "00".repeat(32),
+                signature: "00".repeat(64),
+            },
+            cosignatures: vec![],
+            consistency: vec![],
+            keys: Keys {
+                ledger: "00".repeat(32),
+                cosigners: vec![],
+                signatories: vec![],
+            },
+            signatures: vec![],
+            signed_texts,
+            journal_proof: vec![],
+        }
+    }
+
+    /// A signature at event 12 of the vector's text.
+    fn binding() -> Binding {
+        Binding {
+            sequence: 12,
+            revision: 0,
+            text_root_hash: VECTOR_ROOT.into(),
+        }
+    }
+
+    fn signed_text_findings(header: &Header, bindings: &[Binding]) -> (usize, Vec<String>) {
+        let mut findings = Findings(Vec::new());
+        let verified = check_signed_texts(header, bindings, &mut findings);
+        (
+            verified,
+            findings.0.iter().map(ToString::to_string).collect(),
+        )
+    }
+
+    #[test]
+    fn a_signed_text_hashes_from_its_words_to_the_documents_root_vector() {
+        assert_eq!(vector_text().root(VECTOR_NEGOTIATION), VECTOR_ROOT);
+        let (verified, findings) = signed_text_findings(&header(vec![vector_text()]), &[binding()]);
+        assert_eq!((verified, findings), (1, vec![]));
+    }
+
+    #[test]
+    fn a_word_changed_in_a_signed_text_is_named() {
+        let mut changed = vector_text();
+        let fr = changed.clauses[0].versions.get_mut("fr").unwrap();
+        fr.text = fr.text.replace("encouragent", "découragent");
+        let (verified, findings) = signed_text_findings(&header(vec![changed]), &[binding()]);
+        assert_eq!(verified, 0);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let named =
+            format!("signed text of revision 0 with root {VECTOR_ROOT}: its clauses hash to root");
+        assert!(findings[0].starts_with(&named), "{findings:?}");
+        assert!(findings[0].ends_with("these are not the words signed"));
+    }
+
+    #[test]
+    fn a_language_or_clause_dropped_from_a_signed_text_is_named() {
+        let mut dropped_language = vector_text();
+        dropped_language.clauses[0].versions.remove("ar");
+        let mut dropped_clause = vector_text();
+        dropped_clause.clauses.clear();
+        for text in [dropped_language, dropped_clause] {
+            let (_, findings) = signed_text_findings(&header(vec![text]), &[binding()]);
+            assert!(findings[0].contains("not the words signed"), "{findings:?}");
+        }
+    }
+
+    #[test]
+    fn a_signature_whose_text_was_removed_is_named() {
+        let (verified, findings) = signed_text_findings(&header(vec![]), &[binding()]);
+        assert_eq!(verified, 0);
+        assert_eq!(
+            findings,
+            [format!(
+                "signature at event 12: signed_texts holds no text of revision 0 with root {VECTOR_ROOT}, the text it binds"
+            )]
+        );
+        // The same text listed for another revision is not the text signed.
+        let mut other_revision = vector_text();
+        other_revision.revision = 1;
+        let (_, findings) = signed_text_findings(&header(vec![other_revision]), &[binding()]);
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.starts_with("signature at event 12: signed_texts holds no text")),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn a_signed_text_no_signature_binds_or_listed_twice_is_named() {
+        let (_, findings) = signed_text_findings(&header(vec![vector_text()]), &[]);
+        assert_eq!(
+            findings,
+            [format!(
+                "signed text of revision 0 with root {VECTOR_ROOT}: no InstrumentSigned of the bundle binds it"
+            )]
+        );
+        let twice = header(vec![vector_text(), vector_text()]);
+        let (verified, findings) = signed_text_findings(&twice, &[binding()]);
+        assert_eq!(verified, 1);
+        assert_eq!(
+            findings,
+            [format!(
+                "signed text of revision 0 with root {VECTOR_ROOT}: it is listed twice in signed_texts"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_signed_text_is_read_strictly() {
+        let line = serde_json::to_string(&vector_text()).unwrap();
+        let extra = line.replacen("{\"revision\"", "{\"note\":\"x\",\"revision\"", 1);
+        assert!(serde_json::from_str::<SignedText>(&extra)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `note`"));
+        let bad_kind = line.replace("\"article\"", "\"chapter\"");
+        assert!(serde_json::from_str::<SignedText>(&bad_kind).is_err());
+    }
+
+    fn refusal(text: &str) -> BundleError {
+        parse_bundle(text).expect_err("refused")
+    }
+
+    const HEADER: &str = "{\"format_version\":3}";
+
+    #[test]
+    fn a_carriage_return_anywhere_is_refused_naming_its_line() {
+        for (text, line) in [
+            (format!("{HEADER}\r\n"), 1),
+            (format!("{HEADER}\n[0,\"00\",{{}}]\r\n"), 2),
+            (format!("{HEADER}\n[0,\"0\r0\",{{}}]\n"), 2),
+        ] {
+            let refused = refusal(&text);
+            assert!(
+                matches!(refused, BundleError::CarriageReturn { line: l } if l == line),
+                "{text:?}: {refused}"
+            );
+            assert_eq!(
+                refused.to_string(),
+                format!("a malformed audit bundle: line {line} holds a carriage return; its lines must end in a line feed alone")
+            );
+        }
+    }
+
+    #[test]
+    fn a_bundle_without_its_final_line_feed_is_refused() {
+        for text in [HEADER.to_string(), format!("{HEADER}\n[0,\"00\",{{}}]")] {
+            let refused = refusal(&text);
+            assert!(matches!(refused, BundleError::NoFinalNewline), "{refused}");
+            assert_eq!(
+                refused.to_string(),
+                "a truncated audit bundle: its last line does not end in a line feed"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_repeated_anywhere_in_the_header_is_refused_naming_its_path() {
+        for (header, path) in [
+            (
+                r#"{"format_version":3,"format_version":3}"#,
+                "format_version",
+            ),
+            (
+                r#"{"format_version":3,"checkpoint":{"tree_size":1,"root_hash":"a","tree_size":2}}"#,
+                "checkpoint.tree_size",
+            ),
+            (
+                r#"{"format_version":3,"signed_texts":[{"clauses":[{"versions":{"fr":{"text":"a"},"fr":{"text":"b"}}}]}]}"#,
+                "signed_texts[0].clauses[0].versions.fr",
+            ),
+            // Keys are compared as the strings they decode to, escapes and all.
+            (r#"{"format_version":3,"a":1,"\u0061":2}"#, "a"),
+        ] {
+            let refused = refusal(&format!("{header}\n"));
+            assert!(
+                matches!(&refused, BundleError::RepeatedKey { path: p } if p == path),
+                "{header}: {refused}"
+            );
+            assert_eq!(
+                refused.to_string(),
+                format!("a malformed audit bundle header: the key {path} appears twice in one object, so readers could take either value")
+            );
+        }
+        // Equal keys in different objects are not a repetition.
+        let distinct = r#"{"format_version":3,"a":{"x":1},"b":{"x":1},"c":[{"x":1},{"x":2}]}"#;
+        assert_eq!(repeated_key(distinct).unwrap(), None);
+    }
+
+    #[test]
+    fn version_2_is_refused_with_a_request_for_a_new_export() {
+        let refused = refusal("{\"format_version\":2}\n");
+        assert!(matches!(refused, BundleError::OtherVersion { found: 2 }));
+        assert_eq!(
+            refused.to_string(),
+            "audit bundle format version 2 is not 3, the one this verifier reads: export it again with this pacta"
+        );
+    }
 }

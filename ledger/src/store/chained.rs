@@ -24,11 +24,14 @@ pub struct ChainedEventStore<R> {
 
 /// The aggregate rebuilt from a verified stream, the head its next event must link to, and the
 /// commands its events record, so a retry is recognised from this one read of the stream.
+/// Command ids are scoped to the person who sent them (the `actor` of the events): one person's
+/// id can neither be taken nor replayed by another.
 pub struct ChainedContext<A> {
     aggregate_id: String,
     aggregate: A,
     head: ChainHead,
-    commands: HashMap<String, RecordedCommand>,
+    /// By (actor, command id).
+    commands: HashMap<(String, String), RecordedCommand>,
 }
 
 /// The events one command id recorded: their sequences, and the command's fingerprint
@@ -50,9 +53,10 @@ impl<A> ChainedContext<A> {
         self.head
     }
 
-    /// What the stream recorded under `command_id`, if anything.
-    pub fn recorded_command(&self, command_id: &str) -> Option<&RecordedCommand> {
-        self.commands.get(command_id)
+    /// What the stream recorded under `command_id` sent by `actor`, if anything.
+    pub fn recorded_command(&self, actor: &str, command_id: &str) -> Option<&RecordedCommand> {
+        self.commands
+            .get(&(actor.to_string(), command_id.to_string()))
     }
 }
 
@@ -161,10 +165,14 @@ where
     ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
         let (envelopes, head) = self.load_envelopes::<A>(aggregate_id).await?;
         let mut aggregate = A::default();
-        let mut commands: HashMap<String, RecordedCommand> = HashMap::new();
+        let mut commands: HashMap<(String, String), RecordedCommand> = HashMap::new();
         for mut envelope in envelopes {
             if let Some(command_id) = envelope.metadata.remove(metadata::COMMAND_ID) {
-                let recorded = commands.entry(command_id).or_default();
+                let actor = envelope
+                    .metadata
+                    .remove(metadata::ACTOR)
+                    .unwrap_or_default();
+                let recorded = commands.entry((actor, command_id)).or_default();
                 recorded.sequences.push(envelope.sequence);
                 if recorded.fingerprint.is_none() {
                     recorded.fingerprint = envelope.metadata.remove(metadata::COMMAND_SHA256);

@@ -23,7 +23,17 @@ pub const CONNECT_TIMEOUT_MS: u64 = 5_000;
 pub const SQLITE_BUSY_TIMEOUT_MS: u64 = 10_000;
 /// What a store that cannot be opened most likely lacks, after the error.
 const POSTGRES_CONNECT_HINT: &str = "; is PostgreSQL running and the database created?";
+/// The advisory lock that orders event writers and commit-order readers on PostgreSQL
+/// (`commit_horizon`): the bytes of "pacta:ev". `migrations/postgres/0008_event_writers.sql`
+/// names the same number.
+pub const EVENT_WRITERS_LOCK_KEY: i64 = 0x7061_6374_613a_6576;
+/// How long a commit-order reader waits for the transactions writing events at that moment to
+/// end. They commit within milliseconds; past this one is stuck, and the reader stops waiting
+/// (see `commit_horizon`), so that the acts queued behind its lock request go on.
+pub const EVENT_WRITERS_WAIT_MS: u64 = 2_000;
 const SQLITE_CONNECT_HINT: &str = "; check that the directory exists and is writable";
+const SQLITE_READ_ONLY_HINT: &str = "; check that the file exists and is readable";
+const SQLITE_READ_ONLY_WAL_HINT: &str = "; its last commits are in its -wal file, which SQLite reads only where it may create the -shm file beside it: open it once where it is writable, or copy the three files to a writable directory";
 
 #[derive(Clone, Debug)]
 pub enum Database {
@@ -56,6 +66,8 @@ pub enum StoreError {
     Journal(#[from] JournalDamage),
     #[error(transparent)]
     Token(#[from] TokenRefusal),
+    #[error(transparent)]
+    Person(#[from] super::PersonRefusal),
 }
 
 /// The journal's tables contradict themselves: never built on.
@@ -159,6 +171,70 @@ impl Database {
         Ok(database)
     }
 
+    /// Opens an existing store to read it only: no migration, no file created, nothing written,
+    /// for `pacta verify` and the reads that need no stored view brought up to date.
+    ///
+    /// PostgreSQL: every transaction of these connections is read-only
+    /// (`default_transaction_read_only`), so the server itself refuses a write.
+    ///
+    /// SQLite: the file is opened read-only (`mode=ro`), never created. A read-only connection
+    /// to a WAL database still creates the `-wal` and `-shm` files beside it, and cannot in a
+    /// read-only directory. When there is no `-wal` file, no connection has the database open
+    /// (the last one to close removes it) and every commit is in the file itself, so it is
+    /// opened `immutable=1`: no lock, no `-wal`, no `-shm`, neither the file's bytes nor its
+    /// times touched, and a read-only directory is no obstacle. (A writer that opens it during
+    /// the read writes to its own `-wal`; only a checkpoint of a thousand pages or more during
+    /// the read could change the file under it.) With a `-wal` file the database is opened
+    /// `mode=ro` alone, through the files that exist; where that fails because the `-shm` file
+    /// cannot be created (a read-only directory), an empty `-wal` falls back to `immutable=1`,
+    /// but one holding commits cannot: an immutable open does not read it, and would verify a
+    /// ledger without its last acts.
+    pub async fn connect_read_only(url: &str) -> Result<Database, StoreError> {
+        let connect_error = |source, hint| StoreError::Connect {
+            url: redacted_url(url),
+            source,
+            hint,
+        };
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = sqlx::postgres::PgConnectOptions::from_str(url)
+                .map_err(|e| connect_error(e, ""))?
+                .options([("default_transaction_read_only", "on")]);
+            let pool = pool_options(DEFAULT_POOL_CONNECTIONS, CONNECT_TIMEOUT_MS)
+                .connect_with(options)
+                .await
+                .map_err(|e| connect_error(e, POSTGRES_CONNECT_HINT))?;
+            Ok(Database::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| connect_error(e, ""))?
+                .read_only(true)
+                .create_if_missing(false)
+                .busy_timeout(Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS));
+            let mut wal = options.get_filename().as_os_str().to_owned();
+            wal.push("-wal");
+            let wal_bytes = std::fs::metadata(&wal).ok().map(|m| m.len());
+            let connect = |immutable| {
+                pool_options(DEFAULT_POOL_CONNECTIONS, SQLITE_BUSY_TIMEOUT_MS)
+                    .connect_with(options.clone().immutable(immutable))
+            };
+            let pool = match wal_bytes {
+                None => connect(true)
+                    .await
+                    .map_err(|e| connect_error(e, SQLITE_READ_ONLY_HINT))?,
+                Some(bytes) => match connect(false).await {
+                    Ok(pool) => pool,
+                    Err(_) if bytes == 0 => connect(true)
+                        .await
+                        .map_err(|e| connect_error(e, SQLITE_READ_ONLY_HINT))?,
+                    Err(e) => return Err(connect_error(e, SQLITE_READ_ONLY_WAL_HINT)),
+                },
+            };
+            Ok(Database::Sqlite(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl(redacted_url(url)))
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Database::Postgres(_) => "PostgreSQL",
@@ -181,12 +257,12 @@ impl Database {
     /// On PostgreSQL a `bigserial` is drawn when a row is inserted, not when its transaction
     /// commits, so a reader that simply followed positions could pass position 7 while the
     /// transaction holding position 6 was still open, and never see 6. This reader only returns
-    /// events whose transaction is older than every transaction still running
-    /// (`pg_snapshot_xmin`): those are all committed or gone, so nothing can appear behind the
-    /// cursor later. Ordering by (transaction id, position) keeps each transaction's events
-    /// together and in order. The ORDER BY names the table's columns: the bare name would be the
-    /// output column, the id cast to bigint, which no index serves, and every batch would sort
-    /// the whole table.
+    /// events whose transaction id is below a horizon that every event-writing transaction still
+    /// running, or yet to begin, has or will have an id at or above (`commit_horizon`): the rows
+    /// below it are final, so nothing can appear behind the cursor later. Ordering by
+    /// (transaction id, position) keeps each transaction's events together and in order. The
+    /// ORDER BY names the table's columns: the bare name would be the output column, the id cast
+    /// to bigint, which no index serves, and every batch would sort the whole table.
     pub async fn read_committed(
         &self,
         after: CommitCursor,
@@ -197,9 +273,9 @@ SELECT transaction_id::text::bigint AS transaction_id, global_position,
        aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
   FROM events
  WHERE (transaction_id, global_position) > ($1::text::xid8, $2)
-   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   AND transaction_id < $3::text::xid8
  ORDER BY events.transaction_id, events.global_position
- LIMIT $3";
+ LIMIT $4";
         const QUERY_SQLITE: &str = "
 SELECT 0 AS transaction_id, global_position,
        aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
@@ -210,9 +286,11 @@ SELECT 0 AS transaction_id, global_position,
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         Ok(match self {
             Database::Postgres(pool) => {
+                let horizon = commit_horizon(pool).await?;
                 sqlx::query_as(QUERY_PG)
                     .bind(after.transaction_id.to_string())
                     .bind(after.global_position)
+                    .bind(horizon.to_string())
                     .bind(limit)
                     .fetch_all(pool)
                     .await?
@@ -263,6 +341,63 @@ SELECT CAST(0 AS BIGINT) AS transaction_id, CAST(0 AS BIGINT) AS global_position
             sqlx::query_as(QUERY).bind(aggregate_id).bind(before)
         );
         Ok(events.into_iter().map(|e| e.event).collect())
+    }
+}
+
+/// The PostgreSQL reader's horizon: a transaction id such that every transaction that wrote or
+/// will write events with a lower id has ended, so the rows below it are final.
+///
+/// Every transaction inserting events first takes the advisory lock `EVENT_WRITERS_LOCK_KEY`
+/// in shared mode: a statement trigger on `events` takes it before the INSERT writes anything,
+/// hence before the transaction has an id, and refuses an INSERT in a transaction that already
+/// has one without the lock (`migrations/postgres/0008_event_writers.sql`). The reader takes
+/// the same lock exclusively, in a short READ COMMITTED transaction of its own, then reads
+/// `pg_snapshot_xmax` in a statement whose snapshot is taken after the lock was granted:
+/// - a writer with an id below that xmax got its id before the snapshot, so it held the shared
+///   lock before the reader was granted the exclusive one, and released it before: it has
+///   ended, and locks are released only after a commit is visible to every later snapshot;
+/// - a writer that takes the lock after the reader releases it gets its id after the snapshot,
+///   at or above xmax.
+///
+/// So the reader waits only for transactions writing events at that moment (milliseconds),
+/// never for unrelated ones: a `pg_dump`, a session idle in a transaction, another database.
+/// An advisory lock rather than a table lock: every table lock mode that conflicts with the
+/// writers' ROW EXCLUSIVE also conflicts with the SHARE UPDATE EXCLUSIVE of (auto)VACUUM and
+/// ANALYZE, so the reader would wait behind a vacuum of `events`, and new writers behind it.
+///
+/// When event writers hold the lock longer than `EVENT_WRITERS_WAIT_MS` (a writer stuck in its
+/// transaction), the reader falls back to the horizon that needs no lock, the oldest
+/// transaction still running on the server (`pg_snapshot_xmin`): below it every transaction
+/// has ended. It is behind the stuck writer, so the reader stays behind and reads it later.
+async fn commit_horizon(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    const XMAX: &str = "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint";
+    const XMIN: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    // PostgreSQL's lock_not_available, raised when lock_timeout expires.
+    const LOCK_NOT_AVAILABLE: &str = "55P03";
+    let mut tx = pool
+        .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+        .await?;
+    sqlx::query("SELECT set_config('lock_timeout', $1, true)")
+        .bind(format!("{EVENT_WRITERS_WAIT_MS}ms"))
+        .execute(&mut *tx)
+        .await?;
+    let locked = sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(EVENT_WRITERS_LOCK_KEY)
+        .execute(&mut *tx)
+        .await;
+    match locked {
+        Ok(_) => {
+            let horizon = sqlx::query_scalar(XMAX).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(horizon)
+        }
+        Err(sqlx::Error::Database(error))
+            if error.code().as_deref() == Some(LOCK_NOT_AVAILABLE) =>
+        {
+            tx.rollback().await?;
+            sqlx::query_scalar(XMIN).fetch_one(pool).await
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -373,7 +508,9 @@ committed_event_from_row!(SqliteRow);
 
 #[cfg(test)]
 mod tests {
-    use super::{postgres_url_with_database, redacted_url, Database, StoreError};
+    use super::{
+        postgres_url_with_database, redacted_url, Database, StoreError, EVENT_WRITERS_LOCK_KEY,
+    };
 
     #[test]
     fn redacts_passwords_and_keeps_the_rest() {
@@ -442,6 +579,14 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
+    }
+
+    /// The writers' trigger and the reader take the same lock.
+    #[test]
+    fn event_writers_take_the_readers_lock() {
+        let migration = include_str!("../../migrations/postgres/0008_event_writers.sql");
+        let shared = format!("pg_advisory_xact_lock_shared({EVENT_WRITERS_LOCK_KEY})");
+        assert!(migration.contains(&shared), "{shared}");
     }
 
     #[test]

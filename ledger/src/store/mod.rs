@@ -22,6 +22,7 @@ macro_rules! fetch {
 mod chained;
 mod database;
 mod journal;
+mod persons;
 mod tokens;
 
 pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand};
@@ -30,6 +31,7 @@ pub use database::{
     TokenRefusal,
 };
 pub use journal::LeafRow;
+pub use persons::{PartyBinding, PersonAdded, PersonRecord, PersonRefusal};
 pub use tokens::{
     IssuedToken, TokenRecord, MAX_TOKEN_LABEL_BYTES, TOKEN_ID_BYTES, TOKEN_PREFIX,
     TOKEN_SECRET_BYTES,

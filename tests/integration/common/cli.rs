@@ -4,9 +4,13 @@ use std::path::Path;
 use std::process::Output;
 
 pub use pacta::cli::ExitCode;
+use pacta::demo::DEMO_NEGOTIATION;
+use pacta_ledger::store::Database;
+use pacta_verify::chain;
+use pacta_verify::journal::{self, SignedCheckpoint};
 use serde_json::Value;
 
-use super::TestStore;
+use super::{Backend, TestStore};
 
 /// `pacta --store URL ARGS…`, with no actor taken from the environment.
 pub fn pacta_at(url: &str, args: &[&str]) -> Output {
@@ -104,6 +108,15 @@ fn failed(command: &str, output: &Output, code: ExitCode, expected: &str) -> Str
         "{command}: one line: {message}"
     );
     message
+}
+
+/// `pacta person add PERSON --name NAME --party PARTY`: the ledger's operator binds `person`
+/// to `party` on the register.
+pub fn register(store: &TestStore, person: &str, name: &str, party: &str) -> String {
+    ok(
+        store,
+        &["person", "add", person, "--name", name, "--party", party],
+    )
 }
 
 /// `pacta key generate --out PATH`; returns the public key it prints.
@@ -257,10 +270,39 @@ impl<'a> Negotiation<'a> {
         self.open("civ.head", title, kind, &[terms, &parties].concat())
     }
 
-    /// `opener` opens this negotiation, an instrument of `kind` titled `title`, on `terms`.
+    /// `opener` opens this negotiation, an instrument of `kind` titled `title`, on `terms`;
+    /// returns what the opening printed. Standing in for the ledger's operator and the other
+    /// delegations, as tests whose subject is neither need (`register.rs` is): the heads and
+    /// secretariat that `terms` name (`--party`, `--facilitator`) are first put on the register
+    /// (`pacta person add`, under the name given, or their id), and afterwards each one whose
+    /// party is not the opener's accepts (`pacta accept`).
     pub fn open(&self, opener: &str, title: &str, kind: &str, terms: &[&str]) -> String {
+        let founders: Vec<[String; 3]> = terms
+            .windows(2)
+            .filter(|pair| pair[0] == "--party" || pair[0] == "--facilitator")
+            .filter_map(|pair| {
+                let fields: Vec<&str> = pair[1].split('|').map(str::trim).collect();
+                let (code, person) = (*fields.first()?, *fields.get(2)?);
+                let name = fields
+                    .get(3)
+                    .copied()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(person);
+                Some([code, person, name].map(String::from))
+            })
+            .collect();
+        for [party, person, name] in &founders {
+            register(self.store, person, name, party);
+        }
         let head = ["--title", title, "--kind", kind];
-        self.ok(opener, "open", &[&head, terms].concat())
+        let opened = self.ok(opener, "open", &[&head, terms].concat());
+        let opener_party = founders.iter().find(|[_, person, _]| person == opener);
+        for [party, person, _] in &founders {
+            if opener_party.is_some_and(|[own, _, _]| own != party) {
+                self.ok(person, "accept", &[]);
+            }
+        }
+        opened
     }
 
     /// `head` accredits `person` (named after their id) for `party` in `role`; `signing` holds a
@@ -273,6 +315,7 @@ impl<'a> Negotiation<'a> {
         role: &str,
         signing: &[&str],
     ) -> String {
+        register(self.store, person, person, party);
         let delegate = [
             "--person", person, "--name", person, "--party", party, "--role", role,
         ];
@@ -368,8 +411,8 @@ impl<'a> Wording<'a> {
     }
 }
 
-/// Article "Objet" is proposed at sequence 9 of the demo's MoU: the event the tamper tests alter.
-pub const DEMO_TARGET_SEQUENCE: usize = 9;
+/// Article "Objet" is proposed at sequence 11 of the demo's MoU: the event the tamper tests alter.
+pub const DEMO_TARGET_SEQUENCE: usize = 11;
 
 /// The demo on a fresh store, the ledger's key in a scratch directory, and a checkpoint over all
 /// of it: where the audit and whole-ledger tamper tests start.
@@ -379,7 +422,7 @@ pub struct CheckpointedDemo {
 }
 
 impl CheckpointedDemo {
-    pub async fn new(backend: super::Backend) -> CheckpointedDemo {
+    pub async fn new(backend: Backend) -> CheckpointedDemo {
         let demo = CheckpointedDemo {
             store: TestStore::new(backend).await,
             dir: tempfile::tempdir().unwrap(),
@@ -398,6 +441,191 @@ impl CheckpointedDemo {
     /// `pacta checkpoint create`, signed with the ledger's key.
     pub fn create_checkpoint(&self) {
         create_checkpoint(&self.store, &self.path("ledger.key"));
+    }
+
+    /// The latest checkpoint, as `pacta checkpoint show --json` prints it.
+    pub fn latest_checkpoint(&self) -> SignedCheckpoint {
+        let shown = json(&self.store, &["checkpoint", "show"]);
+        serde_json::from_value(shown["checkpoint"].clone()).unwrap()
+    }
+
+    /// `minister.civ` is accredited as CIV's signatory in a new negotiation, `negotiation`, and
+    /// co-signs a new checkpoint covering it with the key `civ.key`.
+    pub fn cosigned_by_civ(&self, negotiation: &str) {
+        let civ_public = generate_key(&self.store, &self.path("civ.key"));
+        open_civ_mar(&self.store, negotiation, "Mémorandum", "mou");
+        accredit_civ_signatory(&self.store, negotiation, &civ_public);
+        self.create_checkpoint();
+        let size = self.latest_checkpoint().tree_size.to_string();
+        assert_ok(&cosign(
+            &self.store,
+            "minister.civ",
+            &size,
+            &self.path("civ.key"),
+        ));
+    }
+
+    /// A co-signature of `checkpoint`, a minute after it, by a key no negotiation accredits
+    /// (`stranger.key`, generated here): its public key, signature and time.
+    pub fn stranger_cosignature(&self, checkpoint: &SignedCheckpoint) -> (String, String, i64) {
+        let public_key = generate_key(&self.store, &self.path("stranger.key"));
+        let stranger = pacta::keys::read_signing_key(Path::new(&self.path("stranger.key")));
+        let signed_at = checkpoint.created_at + 60;
+        let message = checkpoint.body().unwrap().cosignature_message(signed_at);
+        let signature = journal::sign(&stranger.unwrap(), &message);
+        (public_key, signature, signed_at)
+    }
+}
+
+/// The attacks of the whole-ledger tamper tests, each made straight in the store by someone who
+/// owns the database, and each leaving every chain it does not touch intact.
+impl CheckpointedDemo {
+    /// Deletes the last `count` events of the demo's MoU; returns how many it keeps.
+    pub async fn delete_last_events(&self, count: usize) -> usize {
+        let recorded = self.store.ledger().events(DEMO_NEGOTIATION).await.unwrap();
+        let kept = recorded.len() - count;
+        self.store.lift_append_only_guards(&["events"]).await;
+        self.store
+            .raw(&format!(
+                "DELETE FROM events WHERE aggregate_id = '{DEMO_NEGOTIATION}' AND sequence > {kept}"
+            ))
+            .await;
+        kept
+    }
+
+    /// Changes the heading "Objet" to "Objat" in the payload of the MoU's event `sequence`.
+    pub async fn change_event(&self, sequence: usize) {
+        let target = format!("aggregate_id = '{DEMO_NEGOTIATION}' AND sequence = {sequence}");
+        self.store
+            .tamper_events("payload", ("Objet", "Objat"), &target)
+            .await;
+    }
+
+    /// Re-seals every event of the MoU from `sequence` on, so its chain links again after an
+    /// event was changed.
+    pub async fn reseal_from(&self, sequence: usize) {
+        let events = self
+            .store
+            .database
+            .read_stream_before(DEMO_NEGOTIATION, usize::MAX)
+            .await
+            .unwrap();
+        let cast = match self.store.backend {
+            Backend::Postgres => "::jsonb",
+            Backend::Sqlite => "",
+        };
+        let mut prev = chain::GENESIS_HASH;
+        let mut reseal = String::new();
+        for mut event in events {
+            if event.sequence < sequence {
+                prev = chain::hash_field(&event).unwrap();
+                continue;
+            }
+            prev = chain::seal(&mut event, &prev).unwrap();
+            let metadata = event.metadata.to_string().replace('\'', "''");
+            reseal.push_str(&format!(
+                "UPDATE events SET metadata = '{metadata}'{cast}
+                  WHERE aggregate_id = '{DEMO_NEGOTIATION}' AND sequence = {};\n",
+                event.sequence
+            ));
+        }
+        self.store.raw(&reseal).await;
+    }
+
+    /// Journal leaf `leaf` is given the chain hash of the leaf after it.
+    pub async fn change_leaf(&self, leaf: u64) {
+        self.store
+            .lift_append_only_guards(&["journal_leaves"])
+            .await;
+        self.store
+            .raw(&format!(
+                "UPDATE journal_leaves SET chain_hash =
+                    (SELECT chain_hash FROM journal_leaves WHERE leaf_index = {})
+                  WHERE leaf_index = {leaf}",
+                leaf + 1
+            ))
+            .await;
+    }
+
+    /// Changes the first hex digit of the latest checkpoint's signature; returns its tree size.
+    pub async fn change_checkpoint_signature(&self) -> u64 {
+        let checkpoint = self.latest_checkpoint();
+        let signature = &checkpoint.signature;
+        let changed = if signature.starts_with('0') { "1" } else { "0" };
+        self.store.lift_append_only_guards(&["checkpoints"]).await;
+        self.store
+            .raw(&format!(
+                "UPDATE checkpoints SET signature = '{changed}{}' WHERE tree_size = {}",
+                &signature[1..],
+                checkpoint.tree_size
+            ))
+            .await;
+        checkpoint.tree_size
+    }
+
+    /// Swaps the commit order of two events of different negotiations: journal leaf 0's, and
+    /// the first leaf of another negotiation's. Returns those leaves, as (leaf index,
+    /// negotiation, sequence).
+    pub async fn swap_first_global_positions(&self) -> [(i64, String, i64); 2] {
+        let store = &self.store;
+        let select =
+            "SELECT leaf_index, negotiation_id, sequence FROM journal_leaves ORDER BY leaf_index";
+        let leaves: Vec<(i64, String, i64)> = match &store.database {
+            Database::Postgres(pool) => sqlx::query_as(select).fetch_all(pool).await,
+            Database::Sqlite(pool) => sqlx::query_as(select).fetch_all(pool).await,
+        }
+        .unwrap();
+        let first = leaves[0].clone();
+        let other = leaves
+            .into_iter()
+            .find(|(_, negotiation, _)| *negotiation != first.1)
+            .expect("the demo has two negotiations");
+        let event = |(_, negotiation, sequence): &(i64, String, i64)| {
+            format!("aggregate_id = '{negotiation}' AND sequence = {sequence}")
+        };
+        let (a, b) = (event(&first), event(&other));
+        store.lift_append_only_guards(&["events"]).await;
+        // On PostgreSQL commit order is (transaction id, global position): both move together.
+        let moved = match store.backend {
+            Backend::Postgres => "global_position, transaction_id",
+            Backend::Sqlite => "global_position",
+        };
+        let set_from = |side: &str| {
+            moved
+                .split(", ")
+                .map(|c| format!("{c} = (SELECT {c} FROM swap WHERE side = '{side}')"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        store
+            .raw(&format!(
+                "CREATE TEMP TABLE swap AS
+                   SELECT 'a' AS side, {moved} FROM events WHERE {a}
+                   UNION ALL SELECT 'b', {moved} FROM events WHERE {b};
+                 UPDATE events SET global_position = -1 WHERE {a};
+                 UPDATE events SET {} WHERE {b};
+                 UPDATE events SET {} WHERE global_position = -1;
+                 DROP TABLE swap;",
+                set_from("a"),
+                set_from("b")
+            ))
+            .await;
+        [first, other]
+    }
+
+    /// Writes a co-signature of the latest checkpoint for MAR by `someone.else`, validly signed
+    /// by a key no negotiation accredits; returns the checkpoint's tree size and that key.
+    pub async fn insert_stranger_cosignature(&self) -> (u64, String) {
+        let checkpoint = self.latest_checkpoint();
+        let (public_key, signature, signed_at) = self.stranger_cosignature(&checkpoint);
+        self.store
+            .raw(&format!(
+                "INSERT INTO cosignatures (tree_size, party, person, public_key, signature, signed_at)
+                 VALUES ({}, 'MAR', 'someone.else', '{public_key}', '{signature}', {signed_at})",
+                checkpoint.tree_size
+            ))
+            .await;
+        (checkpoint.tree_size, public_key)
     }
 }
 

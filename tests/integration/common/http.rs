@@ -149,11 +149,7 @@ impl Server {
     }
 
     pub async fn issue(&self, person: &str) -> pacta_ledger::store::IssuedToken {
-        self.store
-            .database
-            .issue_token(person, "test", "2025-01-01T00:00:00Z")
-            .await
-            .expect("issue a token")
+        self.store.issue_token(person).await
     }
 
     /// A token that was valid and has been revoked.
@@ -234,8 +230,40 @@ impl Server {
             .await
     }
 
-    /// A command that must be recorded (201); returns the response body.
+    /// A command that must be recorded (201); returns the response body. Standing in for the
+    /// ledger's operator and the other delegations, as tests whose subject is neither need
+    /// (`register.rs` is): the persons an opening or accreditation names are first put on the
+    /// register as it names them, and after an opening each head (or secretariat) whose party
+    /// is not the opener's accepts.
     pub async fn act(&self, negotiation: &str, token: &str, action: Value) -> Value {
+        let named: Option<pacta_domain::Action> = serde_json::from_value(action.clone()).ok();
+        let founders = match &named {
+            Some(action @ pacta_domain::Action::OpenNegotiation { .. })
+            | Some(action @ pacta_domain::Action::AccreditDelegate { .. }) => {
+                let command = pacta_domain::NegotiationCommand {
+                    actor: String::new(),
+                    action: action.clone(),
+                };
+                self.store.register_named_in(&command).await;
+                match action {
+                    pacta_domain::Action::OpenNegotiation {
+                        parties,
+                        facilitator,
+                        ..
+                    } => parties
+                        .iter()
+                        .map(|p| (p.code.clone(), p.head_of_delegation.person.clone()))
+                        .chain(
+                            facilitator
+                                .iter()
+                                .map(|f| (f.code.clone(), f.secretariat.person.clone())),
+                        )
+                        .collect(),
+                    _ => vec![],
+                }
+            }
+            _ => vec![],
+        };
         let command_id = uuid::Uuid::new_v4().to_string();
         let reply = self
             .command(negotiation, token, &command_id, action.clone())
@@ -246,6 +274,20 @@ impl Server {
             "{action}: {}",
             reply.text()
         );
+        let opener = self.store.database.person_of_token(token).await.unwrap();
+        let opener_party = founders
+            .iter()
+            .find(|(_, person)| Some(person) == opener.as_ref());
+        for (party, person) in &founders {
+            if opener_party.is_some_and(|(own, _)| own != party) {
+                let accept = json!({"type": "accept-negotiation"});
+                let command_id = uuid::Uuid::new_v4().to_string();
+                let accepted = self
+                    .command(negotiation, &self.token(person).await, &command_id, accept)
+                    .await;
+                assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.text());
+            }
+        }
         reply.json()
     }
 

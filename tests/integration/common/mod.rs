@@ -6,7 +6,9 @@ pub mod http;
 pub mod kill;
 
 use cqrs_es::EventEnvelope;
-use pacta_domain::{InstrumentKind, Negotiation, NegotiationCommand, Party};
+use pacta_domain::{
+    Action, InstrumentKind, Negotiation, NegotiationCommand, NegotiationEvent, Party, Register,
+};
 use pacta_ledger::store::Database;
 use pacta_ledger::{CommandContext, LedgerError};
 use pacta_verify::chain::ChainHead;
@@ -84,6 +86,14 @@ impl TestStore {
 
     pub fn ledger(&self) -> Ledger {
         Ledger::on(&self.database)
+    }
+
+    /// A fresh API token for `person`.
+    pub async fn issue_token(&self, person: &str) -> pacta_ledger::store::IssuedToken {
+        self.database
+            .issue_token(person, "test", "2025-01-01T00:00:00Z")
+            .await
+            .expect("issue a token")
     }
 
     /// Runs raw SQL, as someone with direct access to the database would.
@@ -178,8 +188,39 @@ impl Drop for TestStore {
     }
 }
 
+impl TestStore {
+    /// Puts `person` on the store's register under `name`, bound to `party`, as the ledger's
+    /// operator does (`pacta person add`). Someone already registered under that name gains the
+    /// binding.
+    pub async fn register(&self, person: &str, name: &str, party: &str) {
+        self.database
+            .add_person(
+                person,
+                Some(name),
+                &[party.to_string()],
+                "2025-01-01T00:00:00Z",
+            )
+            .await
+            .unwrap_or_else(|e| panic!("register {person} for {party}: {e}"));
+    }
+
+    /// Puts on the register everyone `command` names for a party (an opening's heads and
+    /// secretariat, an accreditation's person), as the command names them: for tests whose
+    /// subject is not the register (`tests/integration/register.rs` is).
+    pub async fn register_named_in(&self, command: &NegotiationCommand) {
+        for (person, entry) in Register::claimed_by(command).persons() {
+            for party in &entry.parties {
+                self.register(person, &entry.name, party).await;
+            }
+        }
+    }
+}
+
 /// The ledger on whichever backend the test runs (`pacta_ledger::Ledger`), with the short
-/// calls the tests make.
+/// calls the tests make. Its `execute` stands in for the ledger's operator and the other
+/// delegations where a test's subject is neither (`tests/integration/register.rs` calls the
+/// ledger itself, `.0`): the persons an opening or accreditation names are put on the register
+/// as the command names them, and every party an opening leaves awaiting acceptance accepts.
 pub struct Ledger(pub pacta_ledger::Ledger);
 
 impl Ledger {
@@ -214,11 +255,51 @@ impl Ledger {
         command: NegotiationCommand,
         context: CommandContext,
     ) -> Result<Vec<EventEnvelope<Negotiation>>, LedgerError> {
-        Ok(self
-            .0
-            .execute(negotiation_id, command, &context)
-            .await?
-            .events)
+        let register = Register::claimed_by(&command);
+        for (person, entry) in register.persons() {
+            for party in &entry.parties {
+                self.0
+                    .database()
+                    .add_person(
+                        person,
+                        Some(&entry.name),
+                        std::slice::from_ref(party),
+                        "2025-01-01T00:00:00Z",
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("register {person} for {party}: {e}"));
+            }
+        }
+        let executed = self.0.execute(negotiation_id, command, &context).await?;
+        let events = executed.events;
+        let opened = events
+            .first()
+            .map(|e| &e.payload)
+            .filter(|_| !executed.replayed);
+        if let Some(NegotiationEvent::NegotiationOpened {
+            parties,
+            facilitator,
+            awaiting_acceptance,
+            ..
+        }) = opened
+        {
+            let heads = parties
+                .iter()
+                .map(|p| (&p.code, &p.head_of_delegation.person))
+                .chain(facilitator.iter().map(|f| (&f.code, &f.secretariat.person)));
+            for (party, head) in heads {
+                if awaiting_acceptance.contains(party) {
+                    let accept = NegotiationCommand {
+                        actor: head.clone(),
+                        action: Action::AcceptNegotiation,
+                    };
+                    self.0
+                        .execute(negotiation_id, accept, &CommandContext::default())
+                        .await?;
+                }
+            }
+        }
+        Ok(events)
     }
 
     pub async fn events(
@@ -255,16 +336,30 @@ pub fn open_civ_mar_command(
     languages: &[&str],
 ) -> NegotiationCommand {
     let party = |code: &str, head: &str| Party::new(code, code, head, head);
+    let parties = [party("CIV", "civ.head"), party("MAR", "mar.head")];
+    open_command("civ.head", negotiation_id, title, kind, &parties, languages)
+}
+
+/// `opener` opens `negotiation_id`, an instrument of `kind` titled `title` between `parties`,
+/// in `languages`. Written as a client sends it, every other term left to its default.
+pub fn open_command(
+    opener: &str,
+    negotiation_id: &str,
+    title: &str,
+    kind: InstrumentKind,
+    parties: &[Party],
+    languages: &[&str],
+) -> NegotiationCommand {
     let action = serde_json::json!({
         "type": "open-negotiation",
         "negotiation_id": negotiation_id,
         "title": title,
         "instrument_kind": kind,
-        "parties": [party("CIV", "civ.head"), party("MAR", "mar.head")],
+        "parties": parties,
         "languages": languages,
     });
     NegotiationCommand {
-        actor: "civ.head".into(),
+        actor: opener.into(),
         action: serde_json::from_value(action).expect("an opening as a client writes it"),
     }
 }
