@@ -16,8 +16,8 @@ use chrono::NaiveDate;
 use cqrs_es::Aggregate;
 use pacta_domain::{
     clause_text_hash, Action, ClauseKind, Facilitator, FullPowers, Indicator, InstrumentKind,
-    Negotiation, NegotiationCommand, Party, PersonName, Position, Role, RoundKind, RowContent,
-    RowProgress, SignatureCapacity, SigningAuthority, SigningMessage,
+    Negotiation, NegotiationCommand, Occasion, Party, PersonName, Position, Role, RoundKind,
+    RowContent, RowProgress, SignatureCapacity, SigningAuthority, SigningMessage,
 };
 use sha2::{Digest, Sha256};
 
@@ -130,7 +130,13 @@ const CLOSING_WORKSHOP: Session = Session {
 
 const MOU_SIGNED_ON: NaiveDate = day(2026, 5, 28);
 const AGREEMENT_SIGNED_ON: NaiveDate = day(2026, 7, 9);
-const FIRST_PROGRESS_REPORT_ON: NaiveDate = day(2026, 12, 15);
+const FIRST_PROGRESS_REPORT_ON: NaiveDate = day(2026, 10, 15);
+/// The IOM secretariat opens the MoU's negotiation, in Abidjan, a fortnight before round 1.
+const MOU_OPENED_ON: NaiveDate = day(2026, 2, 16);
+/// Côte d'Ivoire's ministry opens the agreement's negotiation after the MoU's text is adopted.
+const AGREEMENT_OPENED_ON: NaiveDate = day(2026, 5, 4);
+/// The heads settle the agreement's text in one sitting.
+const AGREEMENT_TEXT_SETTLED_ON: NaiveDate = day(2026, 6, 10);
 const REVISION_OPENED_ON: NaiveDate = day(2026, 11, 16);
 
 /// The mobility article as the revision proposes it.
@@ -564,6 +570,8 @@ struct Story<'a> {
     negotiation_id: &'static str,
     heads: [&'static Person; 2],
     recorded: usize,
+    /// When and where the acts now told took place: the story is recorded on its own dates.
+    occasion: Option<Occasion>,
     /// The negotiation as recorded so far, folded from the events `execute` returned: the story
     /// starts the negotiation, so this is the whole stream, without reading it back.
     state: Negotiation,
@@ -576,14 +584,26 @@ impl<'a> Story<'a> {
             negotiation_id,
             heads,
             recorded: 0,
+            occasion: None,
             state: Negotiation::default(),
         }
+    }
+
+    /// The acts told from now on took place on `on`, in `place` where known.
+    fn on(&mut self, on: NaiveDate, place: Option<&str>) {
+        self.occasion = Some(Occasion {
+            on,
+            at: None,
+            place: place.map(str::to_string),
+            intersessional: false,
+        });
     }
 
     async fn act(&mut self, actor: &Person, action: Action) -> Result<(), DemoError> {
         let command = NegotiationCommand {
             actor: actor.id.into(),
             action,
+            took_place: self.occasion.clone(),
         };
         let executed = self
             .ledger
@@ -639,6 +659,7 @@ async fn open_mou(story: &mut Story<'_>) -> Result<(), DemoError> {
         termination_notice_months: None,
         provisional_application: false,
     };
+    story.on(MOU_OPENED_ON, Some("Abidjan"));
     story.act(&IOM_SECRETARIAT, open).await?;
     // The secretariat opened it: each State takes part once its head accepts.
     story.by_each_head(Action::AcceptNegotiation).await?;
@@ -670,11 +691,12 @@ async fn first_round(story: &mut Story<'_>) -> Result<(), DemoError> {
     let amendment = Action::AmendClause {
         clause_id: "art-objet".into(),
         base_text_hash: OBJET_TABLED.hash("fr"),
-        heading: OBJET_WIDENED.heading.into(),
+        heading: Some(OBJET_WIDENED.heading.into()),
         language: "fr".into(),
         text: OBJET_WIDENED.text.into(),
     };
     story.act(&MAR_NEGOTIATOR, amendment).await?;
+    story.on(day(2026, 3, 4), Some(ROUND_1.place));
     bracket_the_data_article(story).await?;
     for clause in MOU_CLAUSES
         .iter()
@@ -716,7 +738,7 @@ async fn bracket_the_data_article(story: &mut Story<'_>) -> Result<(), DemoError
             Action::ProposeAlternative {
                 clause_id: "art-donnees".into(),
                 label: "B".into(),
-                heading: DONNEES_ALTERNATIVE_B.heading.into(),
+                heading: Some(DONNEES_ALTERNATIVE_B.heading.into()),
                 language: "fr".into(),
                 text: DONNEES_ALTERNATIVE_B.text.into(),
             },
@@ -765,6 +787,7 @@ async fn second_round(story: &mut Story<'_>) -> Result<(), DemoError> {
     {
         agree(story, clause.id, clause.fr.hash("fr")).await?;
     }
+    story.on(day(2026, 4, 22), Some(ROUND_2.place));
     for clause in MOU_CLAUSES {
         translate_into_arabic(story, clause).await?;
     }
@@ -810,6 +833,7 @@ async fn report_first_progress(story: &mut Story<'_>) -> Result<(), DemoError> {
         reported_on: FIRST_PROGRESS_REPORT_ON,
         note: "62 travailleurs sociaux formés à Abidjan et à Bouaké.".into(),
     };
+    story.on(FIRST_PROGRESS_REPORT_ON, Some("Abidjan"));
     story.act(&CIV_NEGOTIATOR, action).await
 }
 
@@ -827,6 +851,7 @@ async fn open_agreement(story: &mut Story<'_>) -> Result<(), DemoError> {
         termination_notice_months: None,
         provisional_application: false,
     };
+    story.on(AGREEMENT_OPENED_ON, Some("Abidjan"));
     story.act(&CIV_EDUCATION_HEAD, open).await?;
     story
         .act(&MAR_EDUCATION_HEAD, Action::AcceptNegotiation)
@@ -845,6 +870,7 @@ async fn open_agreement(story: &mut Story<'_>) -> Result<(), DemoError> {
 /// A short negotiation between the heads: Côte d'Ivoire tables the four articles, both agree
 /// them, Morocco's legal-linguists record the Arabic version, and both adopt the text.
 async fn negotiate_agreement_text(story: &mut Story<'_>) -> Result<(), DemoError> {
+    story.on(AGREEMENT_TEXT_SETTLED_ON, Some("Rabat"));
     for clause in AGREEMENT_CLAUSES {
         table(
             story,
@@ -876,6 +902,7 @@ async fn open_agreement_revision(story: &mut Story<'_>) -> Result<(), DemoError>
         opened_on: REVISION_OPENED_ON,
         reason: "Ouvrir la mobilité aux doctorants, à la demande de la commission mixte".into(),
     };
+    story.on(REVISION_OPENED_ON, Some("Rabat"));
     story.act(&MAR_EDUCATION_HEAD, revise).await?;
     let reopen = Action::ReopenClause {
         clause_id: mobility.id.into(),
@@ -885,7 +912,7 @@ async fn open_agreement_revision(story: &mut Story<'_>) -> Result<(), DemoError>
     let amend = Action::AmendClause {
         clause_id: mobility.id.into(),
         base_text_hash: mobility.fr.hash("fr"),
-        heading: REVISED_MOBILITY.heading.into(),
+        heading: Some(REVISED_MOBILITY.heading.into()),
         language: "fr".into(),
         text: REVISED_MOBILITY.text.into(),
     };
@@ -991,6 +1018,7 @@ async fn sign_for_both_parties(
     signatories: [&Signatory; 2],
     signed_on: NaiveDate,
 ) -> Result<(), DemoError> {
+    story.on(signed_on, None);
     for (head, signatory) in story.heads.into_iter().zip(signatories) {
         accredit_and_sign(story, head, signatory, signed_on).await?;
     }
@@ -1042,6 +1070,7 @@ async fn accredit_and_sign(
 }
 
 async fn open_round(story: &mut Story<'_>, session: &Session) -> Result<(), DemoError> {
+    story.on(session.starts_on, Some(session.place));
     let action = Action::OpenRound {
         round_id: session.id.into(),
         kind: session.kind,
@@ -1054,6 +1083,7 @@ async fn open_round(story: &mut Story<'_>, session: &Session) -> Result<(), Demo
 
 /// The secretariat puts the minutes on record, both parties adopt them, and the round closes.
 async fn close_round(story: &mut Story<'_>, session: &Session) -> Result<(), DemoError> {
+    story.on(session.ends_on, Some(session.place));
     let minutes_hash = stand_in_document_hash(session.minutes);
     let minutes = Action::RecordMinutes {
         round_id: session.id.into(),

@@ -332,7 +332,7 @@ fn act_of(client: usize, step: usize) -> Action {
         _ => Action::AmendClause {
             clause_id,
             base_text_hash: clause_text_hash(HEADING, "fr", &clause_text(clause, 0)),
-            heading: HEADING.into(),
+            heading: Some(HEADING.into()),
             language: "fr".into(),
             text: clause_text(clause, 1),
         },

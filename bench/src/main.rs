@@ -248,6 +248,7 @@ fn act(actor: &str, action: Action) -> NegotiationCommand {
     NegotiationCommand {
         actor: actor.to_string(),
         action,
+        took_place: None,
     }
 }
 
@@ -399,7 +400,7 @@ fn cycle_command(step: usize) -> NegotiationCommand {
             Action::AmendClause {
                 clause_id,
                 base_text_hash: clause_text_hash(HEADING, "fr", CLAUSE_TEXT),
-                heading: HEADING.into(),
+                heading: Some(HEADING.into()),
                 language: "fr".into(),
                 text: amended,
             },

@@ -247,7 +247,7 @@ fn seed_action(state: &Negotiation, step: usize, clauses: usize) -> Action {
         1 => Action::AmendClause {
             clause_id,
             base_text_hash: current,
-            heading: HEADING.into(),
+            heading: Some(HEADING.into()),
             language: "fr".into(),
             text: format!("{CLAUSE_TEXT} (version {step})"),
         },

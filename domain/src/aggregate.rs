@@ -45,6 +45,9 @@ pub struct Negotiation {
     pub(crate) revisions_opened: u32,
     /// Each revision that was in force before the current one, oldest first.
     pub(crate) concluded_revisions: Vec<crate::revisions::ConcludedRevision>,
+    /// The stated dates of the acts later acts depend on (occasion.rs).
+    #[serde(default)]
+    pub(crate) dates: crate::occasion::Dates,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -89,6 +92,13 @@ pub struct Clause {
     /// Each party's stated position on the current wording.
     #[serde(default)]
     pub positions: BTreeMap<String, StatedPosition>,
+    /// The party whose wording stands: the proposer's, an amender's, or a chosen alternative's
+    /// proposer's. `None` after an amendment recorded before amendments named their party.
+    #[serde(default)]
+    pub worded_by: Option<String>,
+    /// The alternative a party proposed to lift the brackets with, and who agreed it so far.
+    #[serde(default)]
+    pub proposed_choice: Option<ProposedChoice>,
     pub discussed: bool,
     pub withdrawn: bool,
 }
@@ -100,6 +110,17 @@ pub struct Alternative {
     pub text: String,
     pub text_hash: String,
     pub proposed_by: String,
+}
+
+/// A proposal to lift a clause's brackets with one alternative: it takes effect once every party
+/// has agreed the alternative's wording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProposedChoice {
+    pub label: String,
+    pub text_hash: String,
+    pub proposed_by: String,
+    /// The parties that agreed the alternative's wording, each with whether ad referendum.
+    pub agreed_by: BTreeMap<String, bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -282,6 +303,17 @@ impl Negotiation {
         command: &NegotiationCommand,
         register: &Register,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
+        let events = self.decide_by_the_rules(command, register)?;
+        // When the act took place, checked against what it records (occasion.rs).
+        self.check_dates(command, register.recorded_at(), &events)?;
+        Ok(events)
+    }
+
+    fn decide_by_the_rules(
+        &self,
+        command: &NegotiationCommand,
+        register: &Register,
+    ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         // Wordings are hashed, and recorded, in NFC: decided on as the command would be in NFC.
         let normalised = command.in_nfc();
         let command = normalised.as_ref().unwrap_or(command);
@@ -409,26 +441,15 @@ impl Negotiation {
                 heading,
                 language,
                 text,
-            } => {
-                let clause = self.open_clause(clause_id)?;
-                if !clause.alternatives.is_empty() {
-                    return Err(NegotiationError::ClauseBracketed(clause_id.clone()));
-                }
-                check_current(clause_id, clause, base_text_hash)?;
-                check_wording(opened, clause_id, heading, language, text)?;
-                let text_hash = clause_text_hash(heading, language, text);
-                if text_hash == clause.text_hash {
-                    return Err(NegotiationError::AmendmentChangesNothing(clause_id.clone()));
-                }
-                Ok(vec![NegotiationEvent::ClauseAmended {
-                    clause_id: clause_id.clone(),
-                    base_text_hash: base_text_hash.clone(),
-                    heading: heading.clone(),
-                    language: language.clone(),
-                    text: text.clone(),
-                    text_hash,
-                }])
-            }
+            } => self.decide_amendment(
+                opened,
+                actor,
+                clause_id,
+                base_text_hash,
+                heading.as_deref(),
+                language,
+                text,
+            ),
             Action::Comment {
                 clause_id,
                 text,
@@ -450,6 +471,11 @@ impl Negotiation {
                 ad_referendum,
             } => {
                 let clause = self.live_clause(clause_id)?;
+                if let Some(events) =
+                    self.decide_choice_agreement(actor, clause_id, text_hash, *ad_referendum)?
+                {
+                    return Ok(events);
+                }
                 check_current(clause_id, clause, text_hash)?;
                 if !clause.alternatives.is_empty() {
                     return Err(NegotiationError::ClauseBracketed(clause_id.clone()));
@@ -473,7 +499,15 @@ impl Negotiation {
                 heading,
                 language,
                 text,
-            } => self.decide_alternative(opened, actor, clause_id, label, heading, language, text),
+            } => self.decide_alternative(
+                opened,
+                actor,
+                clause_id,
+                label,
+                heading.as_deref(),
+                language,
+                text,
+            ),
             Action::StatePosition {
                 clause_id,
                 position,
@@ -483,7 +517,12 @@ impl Negotiation {
                 clause_id,
                 label,
                 base_text_hash,
-            } => self.decide_choice(clause_id, label, base_text_hash),
+            } => self.decide_choice(actor, clause_id, label, base_text_hash),
+            Action::WithdrawAlternative {
+                clause_id,
+                label,
+                reason,
+            } => self.decide_alternative_withdrawal(actor, clause_id, label, reason),
             Action::ConfirmClauseAgreement { clause_id } => {
                 self.decide_agreement_confirmation(actor, clause_id)
             }
@@ -622,9 +661,7 @@ impl Negotiation {
             });
         }
         for (index, party) in parties.iter().enumerate() {
-            if isocountry::CountryCode::for_alpha3(&party.code).is_err() {
-                return Err(NegotiationError::UnknownCountryCode(party.code.clone()));
-            }
+            party.kind.check_code(&party.code)?;
             if parties[..index].iter().any(|p| p.code == party.code) {
                 return Err(NegotiationError::DuplicateParty(party.code.clone()));
             }
@@ -1204,12 +1241,14 @@ impl Negotiation {
                     language,
                     text,
                     text_hash,
-                    proposed_by,
+                    proposed_by: proposed_by.clone(),
                     translations: BTreeMap::new(),
                     agreed_by: BTreeMap::new(),
                     agreed_ad_referendum: BTreeSet::new(),
                     alternatives: BTreeMap::new(),
                     positions: BTreeMap::new(),
+                    worded_by: Some(proposed_by.clone()),
+                    proposed_choice: None,
                     discussed: false,
                     withdrawn: false,
                 });
@@ -1221,6 +1260,7 @@ impl Negotiation {
                 language,
                 text,
                 text_hash,
+                amended_by,
                 ..
             } => {
                 let clause = self.clause_mut(&clause_id)?;
@@ -1241,13 +1281,15 @@ impl Negotiation {
                 clause.language = language;
                 clause.text = text;
                 clause.text_hash = text_hash;
+                clause.worded_by = amended_by;
                 clause.discussed = true;
                 // A changed text needs every party's agreement and every concordance again, even
-                // if a later amendment restores a wording agreed before; brackets and positions
-                // were about the wording it replaces.
+                // if a later amendment restores a wording agreed before; positions, and a
+                // proposed choice, were about the wording it replaces. Alternatives stay
+                // bracketed against the new wording.
                 clause.agreed_by.clear();
                 clause.agreed_ad_referendum.clear();
-                clause.alternatives.clear();
+                clause.proposed_choice = None;
                 clause.positions.clear();
                 for translation in clause.translations.values_mut() {
                     translation.concordance_verified_by = None;
@@ -1270,6 +1312,17 @@ impl Negotiation {
                 ad_referendum,
             } => {
                 let clause = self.clause_mut(&clause_id)?;
+                // An agreement to the wording of the alternative proposed as the choice counts
+                // towards lifting the brackets, not towards the standing wording.
+                if let Some(choice) = clause
+                    .proposed_choice
+                    .as_mut()
+                    .filter(|c| c.text_hash == text_hash && text_hash != clause.text_hash)
+                {
+                    choice.agreed_by.insert(party, ad_referendum);
+                    clause.discussed = true;
+                    return Ok(());
+                }
                 if ad_referendum {
                     clause.agreed_ad_referendum.insert(party.clone());
                 }
@@ -1319,15 +1372,70 @@ impl Negotiation {
                 let Some(chosen) = clause.alternatives.remove(&label) else {
                     return Err(ReplayError::UnknownAlternative { clause_id, label });
                 };
+                // Recorded once every party agreed a proposed choice: their agreements carry
+                // over to the wording it makes. A choice recorded before choices were proposed
+                // took effect at once, and carries none.
+                let agreed = clause
+                    .proposed_choice
+                    .take()
+                    .filter(|c| c.label == label)
+                    .map(|c| c.agreed_by)
+                    .unwrap_or_default();
+                clause.alternatives.clear();
                 let base_text_hash = clause.text_hash.clone();
                 self.apply_checked(NegotiationEvent::ClauseAmended {
-                    clause_id,
+                    clause_id: clause_id.clone(),
                     base_text_hash,
                     heading: chosen.heading,
                     language: chosen.language,
                     text: chosen.text,
                     text_hash: chosen.text_hash,
+                    amended_by: Some(chosen.proposed_by),
                 })?;
+                let clause = self.clause_mut(&clause_id)?;
+                for (party, ad_referendum) in agreed {
+                    if ad_referendum {
+                        clause.agreed_ad_referendum.insert(party.clone());
+                    }
+                    clause.agreed_by.insert(party, clause.text_hash.clone());
+                }
+            }
+            NegotiationEvent::AlternativeChoiceProposed {
+                clause_id,
+                label,
+                text_hash,
+                proposed_by,
+                ..
+            } => {
+                let clause = self.clause_mut(&clause_id)?;
+                if !clause.alternatives.contains_key(&label) {
+                    return Err(ReplayError::UnknownAlternative { clause_id, label });
+                }
+                clause.proposed_choice = Some(ProposedChoice {
+                    label,
+                    text_hash,
+                    proposed_by,
+                    agreed_by: BTreeMap::new(),
+                });
+                clause.discussed = true;
+            }
+            NegotiationEvent::AlternativeWithdrawn {
+                clause_id, label, ..
+            } => {
+                let clause = self.clause_mut(&clause_id)?;
+                if clause.alternatives.remove(&label).is_none() {
+                    return Err(ReplayError::UnknownAlternative { clause_id, label });
+                }
+                if clause
+                    .proposed_choice
+                    .as_ref()
+                    .is_some_and(|c| c.label == label)
+                {
+                    clause.proposed_choice = None;
+                }
+                let preferred = Position::Alternative { label };
+                clause.positions.retain(|_, p| p.position != preferred);
+                clause.discussed = true;
             }
             NegotiationEvent::ClauseAgreementConfirmed { clause_id, party } => {
                 self.clause_mut(&clause_id)?

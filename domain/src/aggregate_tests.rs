@@ -30,6 +30,7 @@ pub(crate) fn command(actor: &str, action: Action) -> NegotiationCommand {
     NegotiationCommand {
         actor: actor.to_string(),
         action,
+        took_place: None,
     }
 }
 
@@ -288,7 +289,7 @@ pub(crate) fn amend(base: String, text: &str) -> Action {
     Action::AmendClause {
         clause_id: "art-1".into(),
         base_text_hash: base,
-        heading: "Objet".into(),
+        heading: Some("Objet".into()),
         language: "fr".into(),
         text: text.into(),
     }
@@ -737,6 +738,7 @@ pub(crate) fn art1_amended() -> NegotiationEvent {
         language: "fr".into(),
         text: ART1_AMENDED.into(),
         text_hash: clause_text_hash("Objet", "fr", ART1_AMENDED),
+        amended_by: Some("MAR".into()),
     }
 }
 
@@ -769,7 +771,7 @@ fn amendment_refusals() {
     let unknown = Action::AmendClause {
         clause_id: "art-9".into(),
         base_text_hash: art1_hash(),
-        heading: String::new(),
+        heading: Some(String::new()),
         language: "fr".into(),
         text: "x".into(),
     };
@@ -1090,6 +1092,7 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::ProposeAlternative
         | ActionKind::StatePosition
         | ActionKind::ChooseAlternative
+        | ActionKind::WithdrawAlternative
         | ActionKind::ConfirmClauseAgreement
         | ActionKind::ReopenClause
         | ActionKind::OpenRound
@@ -1189,6 +1192,7 @@ fn an_amendment_back_to_an_earlier_wording_still_needs_every_party_again() {
         language: "fr".into(),
         text: ART1_TEXT.into(),
         text_hash: art1_hash(),
+        amended_by: Some("CIV".into()),
     };
     events.push(back);
     events.push(agreed("art-1", "MAR", art1_hash()));

@@ -22,6 +22,11 @@ use crate::values::{
 pub struct NegotiationCommand {
     pub actor: String,
     pub action: Action,
+    /// When (and where) the act took place; absent, on the day it is recorded, or on the act's
+    /// own date (`signed_on`…). Left out when absent, so the fingerprint of a command that
+    /// states none is what it was before occasions existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub took_place: Option<crate::occasion::Occasion>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -98,8 +103,10 @@ pub enum Action {
     AmendClause {
         clause_id: String,
         base_text_hash: String,
+        /// The heading of the new wording. Absent: the clause keeps its heading in `language`
+        /// (refused when it has none in that language yet). Given empty: no heading.
         #[serde(default)]
-        heading: String,
+        heading: Option<String>,
         language: String,
         text: String,
     },
@@ -124,8 +131,9 @@ pub enum Action {
     ProposeAlternative {
         clause_id: String,
         label: String,
+        /// As for an amendment: absent keeps the clause's heading in `language`; empty is none.
         #[serde(default)]
-        heading: String,
+        heading: Option<String>,
         language: String,
         text: String,
     },
@@ -136,7 +144,16 @@ pub enum Action {
         #[serde(default)]
         rationale: String,
     },
-    /// Resolve the brackets: the alternative becomes the clause's wording.
+    /// Withdraw an alternative the actor's party proposed. With the last one gone, the
+    /// brackets lift and the standing wording remains.
+    WithdrawAlternative {
+        clause_id: String,
+        label: String,
+        reason: String,
+    },
+    /// Propose resolving the brackets with this alternative. Lifting brackets is a joint
+    /// decision: the alternative becomes the clause's wording only once every party has agreed
+    /// its text hash (`AgreeClause`); until then the choice is a proposal.
     ChooseAlternative {
         clause_id: String,
         label: String,
@@ -379,9 +396,11 @@ impl Action {
     /// The texts of the act that a text hash or a row hash covers.
     fn hashed_wordings(&mut self) -> Vec<&mut String> {
         match self {
+            Action::AmendClause { heading, text, .. }
+            | Action::ProposeAlternative { heading, text, .. } => {
+                heading.iter_mut().chain([text]).collect()
+            }
             Action::ProposeClause { heading, text, .. }
-            | Action::AmendClause { heading, text, .. }
-            | Action::ProposeAlternative { heading, text, .. }
             | Action::TranslateClause { heading, text, .. }
             | Action::ProposeCorrection { heading, text, .. } => vec![heading, text],
             Action::ProposeRow { content, .. } => vec![
@@ -420,6 +439,7 @@ pub enum ActionKind {
     ProposeAlternative,
     StatePosition,
     ChooseAlternative,
+    WithdrawAlternative,
     ConfirmClauseAgreement,
     ReopenClause,
     OpenRound,
@@ -441,7 +461,7 @@ pub enum ActionKind {
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 37] = [
+    pub const ALL: [ActionKind; 38] = [
         ActionKind::OpenNegotiation,
         ActionKind::AcceptNegotiation,
         ActionKind::AccreditDelegate,
@@ -461,6 +481,7 @@ impl ActionKind {
         ActionKind::ProposeAlternative,
         ActionKind::StatePosition,
         ActionKind::ChooseAlternative,
+        ActionKind::WithdrawAlternative,
         ActionKind::ConfirmClauseAgreement,
         ActionKind::ReopenClause,
         ActionKind::OpenRound,
@@ -494,6 +515,7 @@ impl ActionKind {
                 | ActionKind::ProposeAlternative
                 | ActionKind::StatePosition
                 | ActionKind::ChooseAlternative
+                | ActionKind::WithdrawAlternative
                 | ActionKind::ConfirmClauseAgreement
         )
     }
@@ -519,6 +541,7 @@ impl ActionKind {
             ActionKind::ProposeAlternative => "bracket a clause with an alternative",
             ActionKind::StatePosition => "state a position",
             ActionKind::ChooseAlternative => "choose an alternative",
+            ActionKind::WithdrawAlternative => "withdraw an alternative",
             ActionKind::ConfirmClauseAgreement => "confirm an agreement ad referendum",
             ActionKind::ReopenClause => "reopen a clause",
             ActionKind::OpenRound => "open a round",
@@ -569,6 +592,7 @@ impl Action {
             Action::ProposeAlternative { .. } => ActionKind::ProposeAlternative,
             Action::StatePosition { .. } => ActionKind::StatePosition,
             Action::ChooseAlternative { .. } => ActionKind::ChooseAlternative,
+            Action::WithdrawAlternative { .. } => ActionKind::WithdrawAlternative,
             Action::ConfirmClauseAgreement { .. } => ActionKind::ConfirmClauseAgreement,
             Action::ReopenClause { .. } => ActionKind::ReopenClause,
             Action::OpenRound { .. } => ActionKind::OpenRound,

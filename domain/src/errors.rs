@@ -98,8 +98,12 @@ pub enum NegotiationError {
     TooManyDelegates { max_delegates: usize },
     #[error("negotiation already has {max_clauses} clauses, the limit")]
     TooManyClauses { max_clauses: usize },
-    #[error("'{0}' is not an ISO 3166-1 alpha-3 country code (for example CIV, MAR)")]
+    #[error("'{0}' is not an ISO 3166-1 alpha-3 country code (for example CIV, MAR); if it names an international organisation, give the party the kind organisation")]
     UnknownCountryCode(String),
+    #[error("organisation code '{0}' must be 2 to 10 upper-case letters (for example IOM)")]
+    InvalidOrganisationCode(String),
+    #[error("'{0}' is the ISO 3166-1 alpha-3 code of a State: a party so named is a State; give an international organisation a code that no State has (for example IOM)")]
+    OrganisationCodeIsCountryCode(String),
     #[error(
         "facilitator code '{0}' must be 2 to 10 upper-case letters and must not be a party's code"
     )]
@@ -193,7 +197,7 @@ pub enum NegotiationError {
     },
     #[error("the entry-into-force rule is invalid: count at most ten years (3,653 days or 120 months) after the last consent, and at least one month in a first-of-month rule")]
     InvalidEntryIntoForceRule(crate::values::EntryIntoForceRule),
-    #[error("clause '{0}' is bracketed; choose an alternative or amend it before agreeing")]
+    #[error("clause '{0}' is bracketed: propose choosing an alternative (every party then agrees its wording), or have the alternatives withdrawn, before agreeing")]
     ClauseBracketed(String),
     #[error("'{0}' is not an alternative label: use one or two capital letters (A, B, … AA)")]
     InvalidAlternativeLabel(String),
@@ -208,6 +212,18 @@ pub enum NegotiationError {
     },
     #[error("the alternative repeats a wording clause '{0}' already has")]
     AlternativeRepeatsWording(String),
+    #[error("clause '{clause_id}' has no heading in {language} to keep; give the heading (an empty one for none)")]
+    HeadingRequired { clause_id: String, language: String },
+    #[error("alternative {label} of clause '{clause_id}' was proposed by {proposer}; only {proposer} may withdraw it")]
+    NotAlternativeProposer {
+        clause_id: String,
+        label: String,
+        proposer: String,
+    },
+    #[error("alternative {label} of clause '{clause_id}' is not proposed as the choice; propose choosing it before agreeing its wording")]
+    ChoiceNotProposed { clause_id: String, label: String },
+    #[error("choosing alternative {label} of clause '{clause_id}' is already proposed; each party now agrees its wording")]
+    ChoiceAlreadyProposed { clause_id: String, label: String },
     #[error("{party} has no agreement ad referendum to clause '{clause_id}' to confirm")]
     NoAgreementToConfirm { clause_id: String, party: String },
     #[error("clause '{0}' is not agreed; there is nothing to reopen")]
@@ -324,6 +340,10 @@ pub enum NegotiationError {
     SignatureUnconfirmed(String),
     #[error("an instrument of kind {0} binds on signature; no further consent is expressed")]
     ConsentNotRequired(crate::values::InstrumentKind),
+    #[error("{0} is an international organisation: it does not ratify, it consents to be bound by an act of formal confirmation (VCLT 1986 art. 14); use formal-confirmation, acceptance or approval")]
+    RatificationByOrganisation(String),
+    #[error("{0} is a State: an act of formal confirmation is an international organisation's (VCLT 1986 art. 2(1)(b bis)); use ratification, acceptance, approval or notification-of-completion")]
+    FormalConfirmationByState(String),
     #[error("{date} is before the signature of {signed_on}")]
     DateBeforeSignature {
         date: chrono::NaiveDate,
@@ -377,6 +397,38 @@ pub enum NegotiationError {
     UnknownCorrection(String),
     #[error("correction '{0}' is already made")]
     CorrectionAlreadyMade(String),
+
+    // When the act took place (occasion.rs).
+    #[error("the act is dated {date}, in the future: the latest date the recording clock allows is {latest} ({tolerance_hours} hours ahead of UTC, for time zones); record the act once it has taken place")]
+    ActDatedInFuture {
+        date: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+        tolerance_hours: i64,
+    },
+    #[error("the act is dated {date}, before the negotiation opened on {opened_on}")]
+    ActDatedBeforeOpening {
+        date: chrono::NaiveDate,
+        opened_on: chrono::NaiveDate,
+    },
+    #[error("the act is dated {date}, before {basis} it builds on, dated {basis_on}")]
+    ActDatedBeforeItsBasis {
+        date: chrono::NaiveDate,
+        basis: String,
+        basis_on: chrono::NaiveDate,
+    },
+    #[error("the act is dated {date}, outside round '{round_id}' ({starts_on} to {ends_on}), which is open: give the date it took place within the round, or mark it as intersessional work")]
+    ActDatedOutsideRound {
+        date: chrono::NaiveDate,
+        round_id: String,
+        starts_on: chrono::NaiveDate,
+        ends_on: chrono::NaiveDate,
+    },
+    #[error("the act's {field} is {own} but it is said to have taken place on {took_place_on}; give one date")]
+    OccasionContradictsAct {
+        field: &'static str,
+        own: chrono::NaiveDate,
+        took_place_on: chrono::NaiveDate,
+    },
 }
 
 impl NegotiationError {
@@ -408,7 +460,7 @@ pub enum ReplayError {
     UnknownClause { clause_id: String },
     #[error("it proposes clause '{clause_id}', which an earlier event already proposed")]
     ClauseExists { clause_id: String },
-    #[error("it chooses alternative {label} of clause '{clause_id}', which the clause does not have (no earlier event proposed it, or a change of wording cleared it)")]
+    #[error("it names alternative {label} of clause '{clause_id}', which the clause does not have (no earlier event proposed it, or a choice or withdrawal cleared it)")]
     UnknownAlternative { clause_id: String, label: String },
     #[error(
         "it names the {language} version of clause '{clause_id}', which no earlier event recorded"

@@ -63,6 +63,11 @@ pub enum NegotiationEvent {
         language: String,
         text: String,
         text_hash: String,
+        /// The party whose wording this is: the amender's, or for a chosen alternative its
+        /// proposer's. Absent in amendments recorded before it was stored (the amender's party
+        /// is in the metadata).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amended_by: Option<String>,
     },
     Commented {
         clause_id: Option<String>,
@@ -99,6 +104,22 @@ pub enum NegotiationEvent {
         label: String,
         base_text_hash: String,
         text_hash: String,
+    },
+    /// The party proposes lifting the brackets with this alternative. It is a proposal: the
+    /// alternative becomes the wording (`AlternativeChosen`) once every party agrees its text
+    /// hash. A later proposal replaces it; an amendment or the alternative's withdrawal ends it.
+    AlternativeChoiceProposed {
+        clause_id: String,
+        label: String,
+        base_text_hash: String,
+        text_hash: String,
+        proposed_by: String,
+    },
+    /// The party that proposed the alternative withdraws it.
+    AlternativeWithdrawn {
+        clause_id: String,
+        label: String,
+        reason: String,
     },
     ClauseAgreementConfirmed {
         clause_id: String,
@@ -312,6 +333,8 @@ impl NegotiationEvent {
             NegotiationEvent::AlternativeProposed { .. } => "AlternativeProposed",
             NegotiationEvent::PositionStated { .. } => "PositionStated",
             NegotiationEvent::AlternativeChosen { .. } => "AlternativeChosen",
+            NegotiationEvent::AlternativeChoiceProposed { .. } => "AlternativeChoiceProposed",
+            NegotiationEvent::AlternativeWithdrawn { .. } => "AlternativeWithdrawn",
             NegotiationEvent::ClauseAgreementConfirmed { .. } => "ClauseAgreementConfirmed",
             NegotiationEvent::ClauseReopened { .. } => "ClauseReopened",
             NegotiationEvent::RoundOpened { .. } => "RoundOpened",
@@ -339,6 +362,8 @@ impl NegotiationEvent {
             | NegotiationEvent::AlternativeProposed { clause_id, .. }
             | NegotiationEvent::PositionStated { clause_id, .. }
             | NegotiationEvent::AlternativeChosen { clause_id, .. }
+            | NegotiationEvent::AlternativeChoiceProposed { clause_id, .. }
+            | NegotiationEvent::AlternativeWithdrawn { clause_id, .. }
             | NegotiationEvent::ClauseAgreementConfirmed { clause_id, .. }
             | NegotiationEvent::ClauseReopened { clause_id, .. }
             | NegotiationEvent::ClauseWithdrawn { clause_id, .. }

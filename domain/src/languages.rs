@@ -172,6 +172,7 @@ mod tests {
             language: "ar".into(),
             text: ART1_AR_REVISED.into(),
             text_hash: clause_text_hash("الموضوع", "ar", ART1_AR_REVISED),
+            amended_by: Some("MAR".into()),
         }
     }
 

@@ -28,6 +28,9 @@ mod lifecycle;
 pub mod limits;
 mod matrices;
 pub mod metadata;
+mod occasion;
+#[cfg(all(test, feature = "cqrs"))]
+mod organisations_tests;
 mod permissions;
 mod positions;
 mod register;
@@ -40,7 +43,8 @@ mod text_hash;
 mod values;
 
 pub use aggregate::{
-    Alternative, Clause, ClauseStatus, LanguageStatus, Negotiation, StatedPosition, Translation,
+    Alternative, Clause, ClauseStatus, LanguageStatus, Negotiation, ProposedChoice, StatedPosition,
+    Translation,
 };
 pub use commands::{Action, ActionKind, NegotiationCommand};
 pub use corrections::{Correction, SupersededWording};
@@ -52,6 +56,7 @@ pub use lifecycle::{
 pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
 };
+pub use occasion::{stated_date, Occasion, MAX_DATE_AHEAD_OF_RECORDING_CLOCK_HOURS};
 pub use permissions::{is_permitted, PERMISSIONS};
 pub use register::{check_registration, is_party_code, Register, RegisteredPerson};
 
@@ -70,5 +75,5 @@ pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
 pub use values::variant_name;
 pub use values::{
     ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
-    Party, PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,
+    Party, PartyKind, PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,
 };

@@ -502,6 +502,9 @@ impl Negotiation {
         if !opened.instrument_kind.needs_consent_after_signature() {
             return Err(NegotiationError::ConsentNotRequired(opened.instrument_kind));
         }
+        if let Some(party) = opened.parties.iter().find(|p| p.code == actor.party) {
+            party.kind.check_consent(&party.code, mode)?;
+        }
         let Some(signature) = self.current.signatures.get(&actor.party) else {
             return Err(NegotiationError::NotSigned(actor.party.clone()));
         };
@@ -912,6 +915,10 @@ pub(crate) mod tests {
             ActionKind::ChooseAlternative => {
                 followed_by(negotiating(), [crate::positions::tests::alternative_b()])
             }
+            ActionKind::WithdrawAlternative => followed_by(
+                negotiating(),
+                [crate::positions::tests::civ_alternative_c()],
+            ),
             ActionKind::ConfirmClauseAgreement => {
                 followed_by(negotiating(), [art1_agreed_ad_referendum("CIV")])
             }
@@ -996,7 +1003,7 @@ pub(crate) mod tests {
             ActionKind::ProposeAlternative => Action::ProposeAlternative {
                 clause_id: "art-1".into(),
                 label: "B".into(),
-                heading: "Objet".into(),
+                heading: Some("Objet".into()),
                 language: "fr".into(),
                 text: "Texte alternatif.".into(),
             },
@@ -1009,6 +1016,11 @@ pub(crate) mod tests {
                 clause_id: "art-1".into(),
                 label: "B".into(),
                 base_text_hash: art1_hash(),
+            },
+            ActionKind::WithdrawAlternative => Action::WithdrawAlternative {
+                clause_id: "art-1".into(),
+                label: "C".into(),
+                reason: "Superseded".into(),
             },
             ActionKind::ConfirmClauseAgreement => Action::ConfirmClauseAgreement {
                 clause_id: "art-1".into(),

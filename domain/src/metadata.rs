@@ -16,6 +16,17 @@ pub const COMMAND_ID: &str = "command_id";
 /// records, so that a retry under the same command id can be told apart from a different
 /// command reusing the id. Absent on events recorded before it was introduced.
 pub const COMMAND_SHA256: &str = "command_sha256";
+/// The date the act took place (YYYY-MM-DD), as its command stated it (`took_place`, or the
+/// act's own date such as `signed_on`). Absent when the command stated none: the act took place
+/// on the day it was recorded, as did every act recorded before occasions existed.
+pub const TOOK_PLACE_ON: &str = "took_place_on";
+/// The time of day the act took place (HH:MM:SS), where stated.
+pub const TOOK_PLACE_AT: &str = "took_place_at";
+/// Where the act took place, where stated.
+pub const TOOK_PLACE_IN: &str = "took_place_in";
+/// `"true"` for an act recorded as intersessional work, outside the dates of the round open when
+/// it was recorded; absent otherwise.
+pub const INTERSESSIONAL: &str = "intersessional";
 /// Hex SHA-256 of the previous event in the negotiation's chain.
 pub const PREV_HASH: &str = "prev_hash";
 /// Hex SHA-256 of this event, chaining it to the previous one.
@@ -47,6 +58,22 @@ pub struct StoredMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "String", regex(pattern = r"^[0-9a-f]{64}$"))]
     pub command_sha256: Option<String>,
+    /// The date the act took place, as its command stated it; absent when it stated none (the
+    /// act took place on the day it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub took_place_on: Option<String>,
+    /// The time of day the act took place (HH:MM:SS), where stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^\d{2}:\d{2}:\d{2}$"))]
+    pub took_place_at: Option<String>,
+    /// Where the act took place, where stated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub took_place_in: Option<String>,
+    /// `"true"` for an act recorded as intersessional work; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String", regex(pattern = r"^true$"))]
+    pub intersessional: Option<String>,
     /// Lower-case hex of the previous event's chain hash (64 zeros for the first event).
     #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     pub prev_hash: String,

@@ -48,6 +48,10 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     ),
     (ActionKind::StatePosition, &[Negotiator, HeadOfDelegation]),
     (ActionKind::ChooseAlternative, &[HeadOfDelegation]),
+    (
+        ActionKind::WithdrawAlternative,
+        &[Negotiator, HeadOfDelegation],
+    ),
     (ActionKind::ConfirmClauseAgreement, &[HeadOfDelegation]),
     (ActionKind::ReopenClause, &[HeadOfDelegation]),
     (ActionKind::OpenRound, &[HeadOfDelegation, Secretariat]),

@@ -24,9 +24,24 @@ pub struct RegisteredPerson {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Register {
     persons: BTreeMap<String, RegisteredPerson>,
+    /// When the ledger records the command, by its clock: read by the application, like the
+    /// register, before the command is decided (the domain reads no clock). Unknown in the
+    /// rules' own tests, which then check dates only against one another.
+    recorded_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Register {
+    /// The register, for a command the ledger records at `recorded_at`.
+    pub fn at(mut self, recorded_at: chrono::DateTime<chrono::Utc>) -> Register {
+        self.recorded_at = Some(recorded_at);
+        self
+    }
+
+    /// When the command is recorded, if the application said.
+    pub fn recorded_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.recorded_at
+    }
+
     /// Adds `person`, or adds `parties` to the person already there (keeping their name).
     pub fn bind(&mut self, person: &str, name: &str, parties: impl IntoIterator<Item = String>) {
         let entry = self
@@ -122,7 +137,8 @@ pub fn is_party_code(code: &str) -> bool {
     isocountry::CountryCode::for_alpha3(code).is_ok() || is_organisation_code(code)
 }
 
-/// The rule an opening applies to a facilitator's code.
+/// The form of an organisation's code, a facilitator's or a party's (which must also not be a
+/// State's: `PartyKind::check_code`).
 pub(crate) fn is_organisation_code(code: &str) -> bool {
     (2..=10).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_uppercase())
 }

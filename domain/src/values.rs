@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A negotiating state, named by its ISO 3166-1 alpha-3 code (`CIV`, `MAR`).
+/// A party to the negotiation: a State, named by its ISO 3166-1 alpha-3 code (`CIV`, `MAR`),
+/// or an international organisation, named by a short code of its own (`IOM`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -11,9 +12,14 @@ pub struct Party {
     pub name: String,
     /// Head of delegation named when the negotiation opens; accredits the rest of the delegation.
     pub head_of_delegation: PersonName,
+    /// Absent for a State, so that openings recorded before organisations could be parties keep
+    /// their bytes and hashes.
+    #[serde(default, skip_serializing_if = "PartyKind::is_state")]
+    pub kind: PartyKind,
 }
 
 impl Party {
+    /// A State party.
     pub fn new(code: &str, name: &str, head_person: &str, head_name: &str) -> Party {
         Party {
             code: code.into(),
@@ -22,7 +28,83 @@ impl Party {
                 person: head_person.into(),
                 name: head_name.into(),
             },
+            kind: PartyKind::State,
         }
+    }
+
+    /// An international organisation as a party.
+    pub fn organisation(code: &str, name: &str, head_person: &str, head_name: &str) -> Party {
+        Party {
+            kind: PartyKind::Organisation,
+            ..Party::new(code, name, head_person, head_name)
+        }
+    }
+}
+
+/// Whether a party is a State or an international organisation. The law of treaties between
+/// States and international organisations (VCLT 1986) differs for organisations in its terms,
+/// and those differences are stated here, once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum PartyKind {
+    #[default]
+    State,
+    Organisation,
+}
+
+impl PartyKind {
+    pub fn is_state(&self) -> bool {
+        *self == PartyKind::State
+    }
+
+    /// Whether `code` may name a party of this kind: a State by its ISO 3166-1 alpha-3 code; an
+    /// organisation by 2 to 10 upper-case letters that are not such a code, so that no code
+    /// could name both a State and an organisation.
+    pub fn check_code(self, code: &str) -> Result<(), crate::NegotiationError> {
+        let is_country = isocountry::CountryCode::for_alpha3(code).is_ok();
+        match self {
+            PartyKind::State if !is_country => {
+                Err(crate::NegotiationError::UnknownCountryCode(code.into()))
+            }
+            PartyKind::Organisation if is_country => Err(
+                crate::NegotiationError::OrganisationCodeIsCountryCode(code.into()),
+            ),
+            PartyKind::Organisation if !crate::register::is_organisation_code(code) => Err(
+                crate::NegotiationError::InvalidOrganisationCode(code.into()),
+            ),
+            PartyKind::State | PartyKind::Organisation => Ok(()),
+        }
+    }
+
+    /// Whether a party of this kind may consent to be bound by `mode`. A State ratifies; an
+    /// organisation does not, it performs an act of formal confirmation (VCLT 1986 art. 2(1)(b
+    /// bis), 11(2) and 14). Acceptance, approval and a notification that internal procedures are
+    /// complete are open to both.
+    pub fn check_consent(
+        self,
+        party: &str,
+        mode: ConsentMode,
+    ) -> Result<(), crate::NegotiationError> {
+        match (self, mode) {
+            (PartyKind::Organisation, ConsentMode::Ratification) => Err(
+                crate::NegotiationError::RatificationByOrganisation(party.into()),
+            ),
+            (PartyKind::State, ConsentMode::FormalConfirmation) => Err(
+                crate::NegotiationError::FormalConfirmationByState(party.into()),
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Display for PartyKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            PartyKind::State => "State",
+            PartyKind::Organisation => "international organisation",
+        })
     }
 }
 
@@ -112,6 +194,21 @@ pub enum ConsentMode {
     Acceptance,
     /// Notification that the party's internal procedures are complete.
     NotificationOfCompletion,
+    /// An international organisation's counterpart of ratification (VCLT 1986 art. 14).
+    FormalConfirmation,
+}
+
+impl ConsentMode {
+    /// The act's name in a sentence ("ratification", "act of formal confirmation").
+    pub fn term(self) -> &'static str {
+        match self {
+            ConsentMode::Ratification => "ratification",
+            ConsentMode::Approval => "approval",
+            ConsentMode::Acceptance => "acceptance",
+            ConsentMode::NotificationOfCompletion => "notification of completion",
+            ConsentMode::FormalConfirmation => "act of formal confirmation",
+        }
+    }
 }
 
 /// When the instrument enters into force (or, for an MoU, takes effect), counted from the date
@@ -128,6 +225,42 @@ pub enum EntryIntoForceRule {
     /// On the first day of the n-th month after the last required act ("the first day of the
     /// second month following the date of the last notification").
     FirstDayOfMonthAfterLastConsent { months: u32 },
+}
+
+/// The rule in words, as a status line or final clause would put it: "30 days after the last
+/// consent to be bound".
+impl std::fmt::Display for EntryIntoForceRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let last = "the last consent to be bound";
+        match *self {
+            EntryIntoForceRule::OnLastConsent => write!(f, "on the date of {last}"),
+            EntryIntoForceRule::DaysAfterLastConsent { days: 1 } => write!(f, "1 day after {last}"),
+            EntryIntoForceRule::DaysAfterLastConsent { days } => {
+                write!(f, "{days} days after {last}")
+            }
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: 1 } => {
+                write!(f, "on the first day of the month following {last}")
+            }
+            EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months } => {
+                let suffix = match (months % 10, months % 100) {
+                    (_, 11..=13) => "th",
+                    (1, _) => "st",
+                    (2, _) => "nd",
+                    (3, _) => "rd",
+                    _ => "th",
+                };
+                let ordinal = match months {
+                    2 => "second".to_string(),
+                    3 => "third".to_string(),
+                    n => format!("{n}{suffix}"),
+                };
+                write!(
+                    f,
+                    "on the first day of the {ordinal} month following {last}"
+                )
+            }
+        }
+    }
 }
 
 /// Capacities in which a person acts. What each may do is the table in `permissions.rs`.
@@ -264,7 +397,7 @@ macro_rules! from_variant_name {
 
 from_variant_name! {
     SignatureCapacity: "signature capacity", expected "simple, definitive or ad-referendum";
-    ConsentMode: "consent mode", expected "ratification, approval, acceptance or notification-of-completion";
+    ConsentMode: "consent mode", expected "ratification, approval, acceptance, notification-of-completion or formal-confirmation";
     InstrumentKind: "instrument kind", expected "treaty, agreement, mou or exchange-of-notes";
     ClauseKind: "clause kind", expected "recital, article or annex";
     RoundKind: "kind of round", expected "negotiating-round, experts-meeting or joint-commission";
@@ -311,6 +444,41 @@ impl std::fmt::Display for Position {
 mod tests {
     use super::*;
     use crate::matrices::RowProgress;
+
+    #[test]
+    fn each_entry_into_force_rule_reads_in_words() {
+        use EntryIntoForceRule::*;
+        let cases = [
+            (OnLastConsent, "on the date of the last consent to be bound"),
+            (
+                DaysAfterLastConsent { days: 1 },
+                "1 day after the last consent to be bound",
+            ),
+            (
+                DaysAfterLastConsent { days: 30 },
+                "30 days after the last consent to be bound",
+            ),
+            (
+                FirstDayOfMonthAfterLastConsent { months: 1 },
+                "on the first day of the month following the last consent to be bound",
+            ),
+            (
+                FirstDayOfMonthAfterLastConsent { months: 2 },
+                "on the first day of the second month following the last consent to be bound",
+            ),
+            (
+                FirstDayOfMonthAfterLastConsent { months: 21 },
+                "on the first day of the 21st month following the last consent to be bound",
+            ),
+            (
+                FirstDayOfMonthAfterLastConsent { months: 12 },
+                "on the first day of the 12th month following the last consent to be bound",
+            ),
+        ];
+        for (rule, words) in cases {
+            assert_eq!(rule.to_string(), words);
+        }
+    }
 
     #[test]
     fn a_kind_parses_from_its_name_and_an_unknown_name_lists_the_names_expected() {

@@ -320,6 +320,7 @@ fn command_for(state: &Negotiation, kind: InstrumentKind, step: Step) -> Negotia
     NegotiationCommand {
         actor: actor.into(),
         action: resolve(state, actor, &intent),
+        took_place: None,
     }
 }
 
@@ -369,7 +370,7 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
         } => Action::AmendClause {
             clause_id: CLAUSES[clause].into(),
             base_text_hash: clause_hash(clause, current),
-            heading: String::new(),
+            heading: Some(String::new()),
             language: LANGUAGES[language].into(),
             text: TEXTS[text].into(),
         },
@@ -389,7 +390,7 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
         } => Action::ProposeAlternative {
             clause_id: CLAUSES[clause].into(),
             label: LABELS[label].into(),
-            heading: String::new(),
+            heading: Some(String::new()),
             language: "fr".into(),
             text: format!("{} [variante {}]", TEXTS[text], LABELS[label]),
         },
@@ -1055,6 +1056,7 @@ fn a_scripted_walk_through_the_intents_reaches_entry_into_force() {
         let command = NegotiationCommand {
             actor: actor.into(),
             action: resolve(&state, actor, &intent),
+            took_place: None,
         };
         let events = state
             .decide(&command, &Register::claimed_by(&command))
@@ -1382,4 +1384,115 @@ proptest! {
             }
         }
     }
+}
+
+// ---- When acts took place ---------------------------------------------------------------------
+
+/// One accepted act's event, the date its command stated (if any) and the recording clock's day.
+type Dated = (NegotiationEvent, Option<NaiveDate>, NaiveDate);
+
+/// Checks the log independently of the rules: every stated date is at most a day past the
+/// recording clock's (noon UTC plus the 14 hours' tolerance), not before the opening's, not before
+/// the latest stated date of an act on the same clause, and, for an act on the adopted text, not
+/// before the latest stated adoption.
+fn dates_hold(log: &[Dated]) -> Result<(), String> {
+    let opened_on = log.first().and_then(|(_, on, _)| *on);
+    let mut clauses: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    let mut adopted_on: Option<NaiveDate> = None;
+    for (event, on, clock) in log {
+        let Some(on) = *on else { continue };
+        if on > clock.succ_opt().unwrap() {
+            return Err(format!("{} dated {on}, recorded on {clock}", event.name()));
+        }
+        if opened_on.is_some_and(|o| on < o) {
+            return Err(format!("{} dated {on}, before the opening", event.name()));
+        }
+        if let Some(clause) = event.clause_id() {
+            let latest = clauses.entry(clause.to_string()).or_insert(on);
+            if on < *latest {
+                return Err(format!(
+                    "{} dated {on}, before {latest} on {clause}",
+                    event.name()
+                ));
+            }
+            *latest = on;
+        }
+        let on_adoption = matches!(
+            event,
+            NegotiationEvent::TextInitialled { .. }
+                | NegotiationEvent::InstrumentSigned { .. }
+                | NegotiationEvent::SignatureConfirmed { .. }
+                | NegotiationEvent::ConsentExpressed { .. }
+        );
+        if on_adoption && adopted_on.is_some_and(|a| on < a) {
+            return Err(format!("{} dated {on}, before the adoption", event.name()));
+        }
+        if let NegotiationEvent::TextAdopted { .. } = event {
+            adopted_on = adopted_on.max(Some(on));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Random runs whose commands state random dates (or none), recorded by a clock that moves
+    /// on: whatever the rules accept keeps every act after what it builds on, and none ahead of
+    /// the clock beyond the tolerance.
+    #[test]
+    fn no_act_is_dated_before_what_it_builds_on_nor_ahead_of_the_clock(
+        kind in instrument_kind(),
+        steps in prop::collection::vec((step(), prop::option::weighted(0.7, 0..60u64), 0..3u64), 1..120),
+    ) {
+        let mut state = Negotiation::default();
+        let mut log: Vec<Dated> = Vec::new();
+        let mut clock_day = 0;
+        for event in start(kind) {
+            let opening = matches!(event, NegotiationEvent::NegotiationOpened { .. });
+            let on = opening.then(|| day(0));
+            state.apply_recorded(event.clone(), on).unwrap();
+            log.push((event, on, day(0)));
+        }
+        for (step, stated, clock_moves) in steps {
+            clock_day += clock_moves;
+            let mut command = command_for(&state, kind, step);
+            if command.own_date().is_none() {
+                command.took_place = stated.map(|d| pacta_domain::Occasion::on(day(d)));
+            }
+            let noon = day(clock_day).and_hms_opt(12, 0, 0).unwrap().and_utc();
+            let register = Register::claimed_by(&command).at(noon);
+            // A refused command records nothing; the log holds only what the rules accepted.
+            if let Ok(events) = state.decide(&command, &register) {
+                let on = command.occasion().unwrap().map(|o| o.on);
+                for event in events {
+                    state.apply_recorded(event.clone(), on).unwrap();
+                    log.push((event, on, day(clock_day)));
+                }
+            }
+        }
+        prop_assert_eq!(dates_hold(&log), Ok(()));
+    }
+}
+
+#[test]
+fn the_dates_check_finds_acts_dated_out_of_order() {
+    let opened = start(InstrumentKind::Mou).remove(0);
+    let comment = NegotiationEvent::Commented {
+        clause_id: None,
+        text: "x".into(),
+        internal: false,
+    };
+    let early = [
+        (opened.clone(), Some(day(5)), day(5)),
+        (comment.clone(), Some(day(4)), day(5)),
+    ];
+    assert!(dates_hold(&early)
+        .unwrap_err()
+        .contains("before the opening"));
+    let ahead = [
+        (opened, Some(day(5)), day(5)),
+        (comment, Some(day(7)), day(5)),
+    ];
+    assert!(dates_hold(&ahead).unwrap_err().contains("recorded on"));
 }

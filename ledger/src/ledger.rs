@@ -15,7 +15,8 @@ use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventS
 use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
 use pacta_domain::metadata;
 use pacta_domain::{
-    Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent, Register,
+    Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent,
+    Occasion, Register,
 };
 use pacta_verify::chain::{ChainError, ChainHead};
 
@@ -246,10 +247,28 @@ pub fn stamp(
     command_id: &str,
     command_sha256: Option<&str>,
 ) -> HashMap<String, String> {
+    stamp_at(
+        acting_as,
+        command_id,
+        command_sha256,
+        chrono::Utc::now(),
+        None,
+    )
+}
+
+/// [`stamp`], for a command recorded at `recorded_at` (the instant its dates were checked
+/// against) that states `occasion`: when and where its act took place.
+pub fn stamp_at(
+    acting_as: Delegate,
+    command_id: &str,
+    command_sha256: Option<&str>,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    occasion: Option<&Occasion>,
+) -> HashMap<String, String> {
     let mut metadata = HashMap::from([
         (
             metadata::RECORDED_AT.to_string(),
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            recorded_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         ),
         (metadata::ACTOR.to_string(), acting_as.person),
         (metadata::PARTY.to_string(), acting_as.party),
@@ -258,6 +277,21 @@ pub fn stamp(
     ]);
     if let Some(fingerprint) = command_sha256 {
         metadata.insert(metadata::COMMAND_SHA256.to_string(), fingerprint.into());
+    }
+    if let Some(occasion) = occasion {
+        metadata.insert(metadata::TOOK_PLACE_ON.into(), occasion.on.to_string());
+        if let Some(at) = occasion.at {
+            metadata.insert(
+                metadata::TOOK_PLACE_AT.into(),
+                at.format("%H:%M:%S").to_string(),
+            );
+        }
+        if let Some(place) = &occasion.place {
+            metadata.insert(metadata::TOOK_PLACE_IN.into(), place.clone());
+        }
+        if occasion.intersessional {
+            metadata.insert(metadata::INTERSESSIONAL.into(), "true".into());
+        }
     }
     metadata
 }
@@ -359,8 +393,10 @@ async fn execute<R: PersistedEventRepository>(
         }
         let acting_as = aggregate.acting_as(&command);
         let sink = EventSink::default();
+        // Read once: the dates are checked against the instant the events are stamped with.
+        let recorded_at = chrono::Utc::now();
         aggregate
-            .handle(command.clone(), register, &sink)
+            .handle(command.clone(), &register.clone().at(recorded_at), &sink)
             .await
             .map_err(|reason| LedgerError::Refused {
                 negotiation_id: negotiation_id.to_string(),
@@ -374,7 +410,17 @@ async fn execute<R: PersistedEventRepository>(
             });
         }
         let acting_as = acting_as.expect("invariant: an accepted command has an accredited actor");
-        match commit_stamped(store, events, loaded, acting_as, &command_id, &fingerprint).await {
+        let occasion = command
+            .occasion()
+            .expect("invariant: an accepted command states one date");
+        let metadata = stamp_at(
+            acting_as,
+            &command_id,
+            Some(&fingerprint),
+            recorded_at,
+            occasion.as_ref(),
+        );
+        match store.commit(events, loaded, metadata).await {
             Ok(events) => {
                 return Ok(Executed {
                     events,

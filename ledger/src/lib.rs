@@ -21,6 +21,6 @@ pub mod verification;
 pub mod views;
 
 pub use ledger::{
-    command_sha256, commit_stamped, retry_pause, stamp, CommandContext, Executed, Ledger,
+    command_sha256, commit_stamped, retry_pause, stamp, stamp_at, CommandContext, Executed, Ledger,
     LedgerError, MAX_COMMAND_ID_BYTES, RETRY_BASE_MS, RETRY_BUDGET_MS, RETRY_MAX_PAUSE_MS,
 };

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{
     ConsentRecord, Correction, EntryIntoForceRule, InstrumentKind, InstrumentStatus, Matrix,
-    Negotiation, RevisionPeriod, SignatureRecord, SuspensionPeriod, TextInForce,
+    Negotiation, PartyKind, RevisionPeriod, SignatureRecord, SuspensionPeriod, TextInForce,
 };
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,9 @@ pub struct AgreementState {
 pub struct PartyState {
     pub code: String,
     pub name: String,
+    /// A State, or an international organisation (absent for a State).
+    #[serde(default, skip_serializing_if = "PartyKind::is_state")]
+    pub kind: PartyKind,
     /// Whether the party adopted the current text.
     pub adopted: bool,
     pub signature: Option<SignatureRecord>,
@@ -91,6 +94,7 @@ pub fn agreement_state_of(
         .map(|party| PartyState {
             code: party.code.clone(),
             name: party.name.clone(),
+            kind: party.kind,
             adopted: state.has_adopted_current_text(&party.code),
             signature: state.signature(&party.code).cloned(),
             consent: state.consent(&party.code).copied(),

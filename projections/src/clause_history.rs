@@ -58,6 +58,11 @@ impl VersionKind {
 pub struct ClauseVersion {
     pub sequence: usize,
     pub recorded_at: String,
+    /// The day the act took place (YYYY-MM-DD): its stated date, else the day it was recorded.
+    pub took_place_on: String,
+    /// Where the act took place, where its command said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_place_in: Option<String>,
     /// Who recorded the act, and for which party.
     pub actor: String,
     pub party: String,
@@ -91,6 +96,11 @@ pub struct ClauseVersion {
 pub struct ClauseAct {
     pub sequence: usize,
     pub recorded_at: String,
+    /// The day the act took place (YYYY-MM-DD): its stated date, else the day it was recorded.
+    pub took_place_on: String,
+    /// Where the act took place, where its command said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_place_in: Option<String>,
     pub actor: String,
     pub party: String,
     pub round: Option<String>,
@@ -145,10 +155,15 @@ pub fn clause_history(
     let mut acts = Vec::new();
     for (envelope, entry) in events.iter().zip(entries) {
         state.apply(envelope.payload.clone());
+        let took_place_on = entry
+            .took_place_on()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let crate::HistoryEntry {
             round,
             clause_id: about,
             internal_to,
+            took_place_in,
             ..
         } = entry;
         let about_this = about.as_deref() == Some(clause_id);
@@ -156,6 +171,8 @@ pub fn clause_history(
         let base = Wording {
             sequence: envelope.sequence,
             recorded_at: field(envelope, metadata::RECORDED_AT),
+            took_place_on,
+            took_place_in,
             actor: field(envelope, metadata::ACTOR),
             round,
             revision: state.revision(),
@@ -249,6 +266,8 @@ pub fn clause_history(
             acts.push(ClauseAct {
                 sequence: base.sequence,
                 recorded_at: base.recorded_at.clone(),
+                took_place_on: base.took_place_on.clone(),
+                took_place_in: base.took_place_in.clone(),
                 actor: base.actor.clone(),
                 party: party.clone(),
                 round: base.round.clone(),
@@ -292,6 +311,8 @@ pub fn clause_history(
             versions.push(ClauseVersion {
                 sequence: base.sequence,
                 recorded_at: base.recorded_at.clone(),
+                took_place_on: base.took_place_on.clone(),
+                took_place_in: base.took_place_in.clone(),
                 actor: base.actor.clone(),
                 party: party.clone(),
                 round: base.round.clone(),
@@ -323,6 +344,8 @@ pub fn clause_history(
 struct Wording {
     sequence: usize,
     recorded_at: String,
+    took_place_on: String,
+    took_place_in: Option<String>,
     actor: String,
     round: Option<String>,
     revision: u32,
@@ -429,6 +452,7 @@ fn why(event: &NegotiationEvent) -> Option<String> {
         }
         NegotiationEvent::ClauseReopened { reason, .. }
         | NegotiationEvent::ClauseWithdrawn { reason, .. }
+        | NegotiationEvent::AlternativeWithdrawn { reason, .. }
         | NegotiationEvent::CorrectionProposed { reason, .. } => Some(reason.clone()),
         NegotiationEvent::Commented { text, .. } => Some(text.clone()),
         _ => None,

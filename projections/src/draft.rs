@@ -35,14 +35,34 @@ pub struct DraftClause {
     pub text_hash: String,
     pub status: ClauseStatus,
     pub proposed_by: String,
+    /// The party whose wording stands (an amender, or a chosen alternative's proposer), when
+    /// the ledger names it: amendments recorded before they named their party do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worded_by: Option<String>,
     /// Parties that agreed the current wording.
     pub agreed_by: Vec<String>,
     /// Every authentic language: the reference wording, a translation of it, or what is missing.
     pub languages: Vec<LanguageVersion>,
     /// Bracketed alternatives to the current wording, by label.
     pub alternatives: Vec<DraftAlternative>,
+    /// The alternative a party proposed to lift the brackets with, until every party agrees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed_choice: Option<DraftChoice>,
     /// Each party's stated position on the current wording.
     pub positions: Vec<DraftPosition>,
+}
+
+impl DraftClause {
+    /// "proposed by CIV", or "proposed by CIV; wording of MAR" once another party's wording
+    /// stands: who tabled the clause is not who wrote the text it now has.
+    pub fn attribution(&self) -> String {
+        match &self.worded_by {
+            Some(author) if *author != self.proposed_by => {
+                format!("proposed by {}; wording of {author}", self.proposed_by)
+            }
+            _ => format!("proposed by {}", self.proposed_by),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +74,26 @@ pub struct DraftAlternative {
     pub text: String,
     pub text_hash: String,
     pub proposed_by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftChoice {
+    pub label: String,
+    pub proposed_by: String,
+    /// The parties that agreed the alternative's wording so far.
+    pub agreed_by: Vec<String>,
+}
+
+impl DraftChoice {
+    /// "choosing [B] proposed by CIV; agreed by CIV".
+    pub fn summary(&self) -> String {
+        let mut line = format!("choosing [{}] proposed by {}", self.label, self.proposed_by);
+        if !self.agreed_by.is_empty() {
+            line.push_str(&format!("; agreed by {}", self.agreed_by.join(", ")));
+        }
+        line
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -139,6 +179,7 @@ fn render(
                 text_hash: clause.text_hash.clone(),
                 status,
                 proposed_by: clause.proposed_by.clone(),
+                worded_by: clause.worded_by.clone(),
                 agreed_by: clause
                     .agreed_by
                     .iter()
@@ -162,6 +203,11 @@ fn render(
                         proposed_by: a.proposed_by.clone(),
                     })
                     .collect(),
+                proposed_choice: clause.proposed_choice.as_ref().map(|c| DraftChoice {
+                    label: c.label.clone(),
+                    proposed_by: c.proposed_by.clone(),
+                    agreed_by: c.agreed_by.keys().cloned().collect(),
+                }),
                 positions: clause
                     .positions
                     .iter()

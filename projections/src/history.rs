@@ -12,6 +12,14 @@ use crate::NegotiationFold;
 pub struct HistoryEntry {
     pub sequence: usize,
     pub recorded_at: String,
+    /// The day the act took place (YYYY-MM-DD): the date its command stated, or else the day
+    /// (UTC) it was recorded. Empty in rows stored before acts carried dates: read
+    /// [`HistoryEntry::took_place_on`].
+    #[serde(default)]
+    pub took_place_on: String,
+    /// Where the act took place, where its command said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub took_place_in: Option<String>,
     pub actor: String,
     pub party: String,
     pub role: String,
@@ -29,6 +37,15 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
+    /// The day the act took place; for a row stored before acts carried dates, the day it was
+    /// recorded.
+    pub fn took_place_on(&self) -> Option<NaiveDate> {
+        self.took_place_on
+            .parse()
+            .ok()
+            .or_else(|| crate::point::day_of(&self.recorded_at))
+    }
+
     /// Whether a reader acting for `party` may see this entry. A reader with no party (an
     /// auditor, say) sees no internal comment of any party.
     pub fn visible_to(&self, party: Option<&str>) -> bool {
@@ -60,8 +77,8 @@ pub(crate) fn internal_to(envelope: &EventEnvelope<Negotiation>) -> Option<Strin
     }
 }
 
-/// Which entries of the history to keep; every condition given must hold. Dates are days (UTC)
-/// of `recorded_at`, both ends included.
+/// Which entries of the history to keep; every condition given must hold. Dates are the days the
+/// acts took place (`took_place_on`, not the day they were recorded), both ends included.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TimelineFilter {
     /// The party the act was performed for (the `party` of its metadata).
@@ -75,11 +92,7 @@ pub struct TimelineFilter {
 
 impl TimelineFilter {
     pub fn matches(&self, entry: &HistoryEntry) -> bool {
-        let day = || {
-            chrono::DateTime::parse_from_rfc3339(&entry.recorded_at)
-                .ok()
-                .map(|t| t.with_timezone(&chrono::Utc).date_naive())
-        };
+        let day = || entry.took_place_on();
         self.party.as_ref().is_none_or(|p| *p == entry.party)
             && self
                 .clause
@@ -121,6 +134,10 @@ pub fn history_entry(
         clause_id,
         sequence: envelope.sequence,
         recorded_at: field(envelope, metadata::RECORDED_AT),
+        took_place_on: crate::point::took_place_on(envelope)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        took_place_in: envelope.metadata.get(metadata::TOOK_PLACE_IN).cloned(),
         actor: field(envelope, metadata::ACTOR),
         party: field(envelope, metadata::PARTY),
         role: field(envelope, metadata::ROLE),
@@ -253,6 +270,21 @@ pub fn summary(event: &NegotiationEvent) -> String {
             "alternative {label} chosen for {clause_id} [{}]",
             short(text_hash)
         ),
+        NegotiationEvent::AlternativeChoiceProposed {
+            clause_id,
+            label,
+            text_hash,
+            proposed_by,
+            ..
+        } => format!(
+            "{proposed_by} proposed choosing alternative {label} for {clause_id} [{}]",
+            short(text_hash)
+        ),
+        NegotiationEvent::AlternativeWithdrawn {
+            clause_id,
+            label,
+            reason,
+        } => because(format!("withdrew alternative {label} of {clause_id}"), reason),
         NegotiationEvent::ClauseAgreementConfirmed { clause_id, party } => {
             format!("{party} confirmed its agreement to {clause_id}")
         }
@@ -334,7 +366,7 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::ConsentExpressed { party, mode, on } => {
             format!(
                 "{party} expressed consent to be bound ({}) on {on}",
-                variant_name(mode)
+                mode.term()
             )
         }
         NegotiationEvent::EntryIntoForceFixed { date, revision, .. } => match revision {

@@ -22,8 +22,8 @@ pub use agreement::{
 };
 pub use clause_history::{clause_history, ClauseAct, ClauseHistory, ClauseVersion, VersionKind};
 pub use draft::{
-    draft, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftClause, DraftPosition,
-    LanguageVersion,
+    draft, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftChoice, DraftClause,
+    DraftPosition, LanguageVersion,
 };
 pub use fold::{NegotiationFold, OutOfSequence};
 pub use history::{
@@ -32,7 +32,7 @@ pub use history::{
 pub use index::{
     index_entry, matrix_status, ClauseCounts, IndexEntry, MatrixStatus, ProgressReport,
 };
-pub use point::{events_at, Point, PointError};
+pub use point::{events_at, took_place_on, Point, PointError};
 pub use redline::{
     phrases, redline, word_diff, ChangeAuthor, ChangeKind, ClauseChange, ClauseRedline, Redline,
     RedlineEnd, WordChange,

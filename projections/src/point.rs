@@ -6,7 +6,7 @@
 //! | Input          | The events up to and including…                                         |
 //! |----------------|-------------------------------------------------------------------------|
 //! | `42`           | event #42 (sequences start at 1)                                        |
-//! | `2026-03-05`   | the last event recorded on or before that day (UTC, by `recorded_at`)   |
+//! | `2026-03-05`   | the acts that took place on or before that day (`took_place_on`, else the day of `recorded_at`), up to the first dated later |
 //! | `round:ID`     | the close of round ID, or the last event if it is still open            |
 //! | `ID`           | the same, for a round id that is neither a number nor a date            |
 //! | `revision:N`   | the last event while revision N was current: just before revision N+1 opened, or the last event if N is current |
@@ -26,7 +26,7 @@ use serde::Serialize;
 pub enum Point {
     /// After the event with this sequence number.
     Sequence(usize),
-    /// After every event recorded on or before this day, UTC.
+    /// After every act that took place on or before this day (up to the first act dated later).
     Date(NaiveDate),
     /// After the round's close, or now if the round is still open.
     Round(String),
@@ -44,7 +44,7 @@ pub enum PointError {
         "event #{sequence} is beyond the last event, #{last}: use a sequence from 1 to {last}"
     )]
     SequenceBeyondEnd { sequence: usize, last: usize },
-    #[error("nothing was recorded on or before {date}: the first event was recorded on {first}; use that day or later")]
+    #[error("nothing took place on or before {date}: the first act took place on {first}; use that day or later")]
     DateBeforeFirstEvent { date: NaiveDate, first: NaiveDate },
     #[error("no round '{round}' on record (rounds: {known}); see pacta history")]
     UnknownRound { round: String, known: String },
@@ -121,10 +121,27 @@ fn looks_like_date(input: &str) -> bool {
 
 /// The day (UTC) the ledger recorded `envelope`, from its `recorded_at` metadata.
 pub(crate) fn recorded_on(envelope: &EventEnvelope<Negotiation>) -> Option<NaiveDate> {
-    let recorded_at = envelope.metadata.get(metadata::RECORDED_AT)?;
-    DateTime::parse_from_rfc3339(recorded_at)
+    day_of(envelope.metadata.get(metadata::RECORDED_AT)?)
+}
+
+/// The day (UTC) of an RFC 3339 instant.
+pub(crate) fn day_of(instant: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(instant)
         .ok()
         .map(|t| t.with_timezone(&Utc).date_naive())
+}
+
+/// The day the act `envelope` records took place: the date its command stated
+/// (`took_place_on`), or else the day the ledger recorded it, as for every event recorded before
+/// acts carried dates.
+pub fn took_place_on(envelope: &EventEnvelope<Negotiation>) -> Option<NaiveDate> {
+    pacta_domain::stated_date(
+        envelope
+            .metadata
+            .get(metadata::TOOK_PLACE_ON)
+            .map(String::as_str),
+    )
+    .or_else(|| recorded_on(envelope))
 }
 
 /// The events of the history up to `point`: a prefix of `events`, never empty.
@@ -149,7 +166,7 @@ pub fn events_at<'a>(
         Point::Date(date) => {
             let mut length = 0;
             for envelope in events {
-                let day = recorded_on(envelope).ok_or(PointError::NoRecordedTime {
+                let day = took_place_on(envelope).ok_or(PointError::NoRecordedTime {
                     sequence: envelope.sequence,
                 })?;
                 if day > *date {
@@ -158,7 +175,7 @@ pub fn events_at<'a>(
                 length += 1;
             }
             if length == 0 {
-                let first = recorded_on(&events[0]).expect("read in the loop above");
+                let first = took_place_on(&events[0]).expect("read in the loop above");
                 return Err(PointError::DateBeforeFirstEvent { date: *date, first });
             }
             length

@@ -156,6 +156,8 @@ pub struct ClauseRedline {
 pub struct ChangeAuthor {
     pub sequence: usize,
     pub recorded_at: String,
+    /// The day the act took place (YYYY-MM-DD): its stated date, else the day it was recorded.
+    pub took_place_on: String,
     /// The person who recorded the act, and the party they acted for.
     pub actor: String,
     pub party: String,
@@ -255,6 +257,7 @@ pub fn redline(
             .map(|v| ChangeAuthor {
                 sequence: v.sequence,
                 recorded_at: v.recorded_at.clone(),
+                took_place_on: v.took_place_on.clone(),
                 actor: v.actor.clone(),
                 party: v.party.clone(),
                 proposed_by: v.proposed_by.clone(),
@@ -271,6 +274,7 @@ pub fn redline(
                     .map(|a| ChangeAuthor {
                         sequence: a.sequence,
                         recorded_at: a.recorded_at.clone(),
+                        took_place_on: a.took_place_on.clone(),
                         actor: a.actor.clone(),
                         party: a.party.clone(),
                         proposed_by: a.party.clone(),

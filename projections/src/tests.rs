@@ -178,6 +178,8 @@ fn amended(clause_id: &str, old: &str, new: &str) -> NegotiationEvent {
         language: "fr".into(),
         text: new.into(),
         text_hash: clause_text_hash("", "fr", new),
+        // As recorded before amendments named their party.
+        amended_by: None,
     }
 }
 
@@ -294,6 +296,33 @@ fn points_parse_from_their_documented_syntax() {
             "{malformed:?} should be malformed"
         );
     }
+}
+
+#[test]
+fn the_draft_attributes_the_standing_wording_to_whoever_wrote_it() {
+    let events = two_rounds();
+    let draft = crate::draft("civ-mar-tip", &events);
+    let attribution = |id: &str| {
+        let clause = draft.clauses.iter().find(|c| c.clause_id == id).unwrap();
+        clause.attribution()
+    };
+    // MAR's alternative B was chosen for CIV's article: the wording is MAR's.
+    assert_eq!(attribution("art-2"), "proposed by CIV; wording of MAR");
+    // An amendment recorded before amendments named their party: only the proposer is known.
+    assert_eq!(attribution("art-1"), "proposed by CIV");
+    assert_eq!(attribution("art-3"), "proposed by MAR");
+    let mut amended_now = amended("art-1", TABLED, WIDENED);
+    if let NegotiationEvent::ClauseAmended { amended_by, .. } = &mut amended_now {
+        *amended_by = Some("MAR".into());
+    }
+    let draft = crate::draft(
+        "civ-mar-tip",
+        &envelopes(vec![opened(), article("art-1", TABLED), amended_now]),
+    );
+    assert_eq!(
+        draft.clauses[0].attribution(),
+        "proposed by CIV; wording of MAR"
+    );
 }
 
 #[test]

@@ -13,7 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use pacta_domain::{metadata, Action, Delegate, Matrix, NegotiationCommand, NegotiationError};
+use pacta_domain::{
+    metadata, Action, Delegate, Matrix, NegotiationCommand, NegotiationError, Occasion,
+};
 use pacta_projections::{
     AgreementState, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, Redline, TimelineFilter,
 };
@@ -41,6 +43,12 @@ pub struct CommandRequest {
     #[serde(default)]
     pub actor: Option<String>,
     pub action: Action,
+    /// When (and where) the act took place; absent, on the day it is recorded (or on the act's
+    /// own date, such as `signed_on`). Refused if in the future beyond the recording clock's
+    /// tolerance, before the opening or the act it builds on, or outside the round open unless
+    /// `intersessional`.
+    #[serde(default)]
+    pub took_place: Option<Occasion>,
 }
 
 /// What an accepted act recorded.
@@ -126,6 +134,7 @@ pub async fn post_command(
     let command = NegotiationCommand {
         actor: caller.person,
         action: request.action,
+        took_place: request.took_place,
     };
     let context = CommandContext {
         command_id: Some(request.command_id.clone()),

@@ -163,7 +163,7 @@ macro_rules! refusal_statuses {
 refusal_statuses! {
     FORBIDDEN ("refused: the person's role or party does not allow the act"):
         UnknownActor | NotPermitted | WrongParty | OpenerNotNamed | NotResponsibleForLanguage
-        | NotProposer | NotRegistered | NotBoundToParty | AwaitingAcceptance;
+        | NotProposer | NotAlternativeProposer | NotRegistered | NotBoundToParty | AwaitingAcceptance;
     CONFLICT ("refused: the act names a wording, text root, minutes or row that has since \
                changed, or opens a negotiation that is already open"):
         StaleTextHash | StaleTextRoot | StaleMinutes | StaleRowHash | AlreadyOpen;
@@ -176,6 +176,7 @@ refusal_statuses! {
         InvalidIdentifier | Empty | ControlCharacter | BidiControl | InvisibleCharacter
         | Noncharacter | UnassignedCodePoint | InvalidLanguageTag
         | InvalidAlternativeLabel | InvalidFacilitatorCode | UnknownCountryCode
+        | InvalidOrganisationCode | OrganisationCodeIsCountryCode
         | InvalidDocumentHash | NotASha256;
     UNPROCESSABLE_ENTITY ("refused by the rules of negotiation"):
         NotOpened | TooFewParties | TooManyParties | TooManyLanguages | TooManyDelegates
@@ -184,7 +185,8 @@ refusal_statuses! {
         | ClauseAlreadyAgreed | AlreadyAgreed | AmendmentChangesNothing | TranslationOfReference
         | NoTranslation | StaleTranslation | AlreadyConcordant | TranslationChangesNothing
         | InvalidEntryIntoForceRule | ClauseBracketed | AlternativeExists | TooManyAlternatives
-        | AlternativeRepeatsWording | NoAgreementToConfirm | NotAgreed | RoundExists
+        | AlternativeRepeatsWording | HeadingRequired | ChoiceNotProposed
+        | ChoiceAlreadyProposed | NoAgreementToConfirm | NotAgreed | RoundExists
         | RoundStillOpen | RoundClosed | TooManyRounds | EndsBeforeItStarts | MinutesUnchanged
         | NoMinutes | NotInForce | AlreadySuspended | NotSuspended | DateBeforeResumption
         | DateBeforeSuspension | TerminationAlreadyNotified | InvalidNoticePeriod | MatrixExists
@@ -193,12 +195,15 @@ refusal_statuses! {
         | AlreadyInForce | ReopenAfterAuthentication | MinutesAlreadyAdopted | Abandoned
         | TextFrozen | NothingToAdopt | NotReadyForAdoption | NotAdopted | AlreadyDone
         | CapacityNotAllowed | InvalidSignature | NotSigned | NothingToConfirm
-        | SignatureUnconfirmed | ConsentNotRequired | DateBeforeSignature | AlreadyAuthenticated
+        | SignatureUnconfirmed | ConsentNotRequired | RatificationByOrganisation
+        | FormalConfirmationByState | DateBeforeSignature | AlreadyAuthenticated
         | SignatoryWithoutKey | NoFullPowers | SigningKeyForNonSignatory
         | RevisionOfTextNotInForce | DateBeforeEntryIntoForce | DateBeforeRevision
         | TooManyRevisions | CorrectionBeforeAuthentication | CorrectionExists
         | TooManyCorrections | NoVersionToCorrect | CorrectionChangesNothing | CorrectionPending
-        | CorrectionAlreadyMade | NameDiffersFromRegister | NotAwaitingAcceptance;
+        | CorrectionAlreadyMade | NameDiffersFromRegister | NotAwaitingAcceptance
+        | ActDatedInFuture | ActDatedBeforeOpening | ActDatedBeforeItsBasis
+        | ActDatedOutsideRound | OccasionContradictsAct;
 }
 
 /// A code with its one status. Made only from a [`ServiceCode`] or from a refusal, so no code
@@ -571,6 +576,8 @@ mod tests {
             E::TooManyDelegates { max_delegates: 1 },
             E::TooManyClauses { max_clauses: 1 },
             E::UnknownCountryCode(s()),
+            E::InvalidOrganisationCode(s()),
+            E::OrganisationCodeIsCountryCode(s()),
             E::InvalidFacilitatorCode(s()),
             E::DuplicateParty(s()),
             E::InvalidLanguageTag(s()),
@@ -647,6 +654,23 @@ mod tests {
             },
             E::InvalidEntryIntoForceRule(EntryIntoForceRule::OnLastConsent),
             E::ClauseBracketed(s()),
+            E::HeadingRequired {
+                clause_id: s(),
+                language: s(),
+            },
+            E::NotAlternativeProposer {
+                clause_id: s(),
+                label: s(),
+                proposer: s(),
+            },
+            E::ChoiceNotProposed {
+                clause_id: s(),
+                label: s(),
+            },
+            E::ChoiceAlreadyProposed {
+                clause_id: s(),
+                label: s(),
+            },
             E::InvalidAlternativeLabel(s()),
             E::AlternativeExists {
                 clause_id: s(),
@@ -759,6 +783,8 @@ mod tests {
             E::NothingToConfirm(s()),
             E::SignatureUnconfirmed(s()),
             E::ConsentNotRequired(InstrumentKind::Treaty),
+            E::RatificationByOrganisation(s()),
+            E::FormalConfirmationByState(s()),
             E::DateBeforeSignature {
                 date: day(),
                 signed_on: day(),
@@ -797,6 +823,31 @@ mod tests {
             },
             E::UnknownCorrection(s()),
             E::CorrectionAlreadyMade(s()),
+            E::ActDatedInFuture {
+                date: day(),
+                latest: day(),
+                tolerance_hours: 14,
+            },
+            E::ActDatedBeforeOpening {
+                date: day(),
+                opened_on: day(),
+            },
+            E::ActDatedBeforeItsBasis {
+                date: day(),
+                basis: s(),
+                basis_on: day(),
+            },
+            E::ActDatedOutsideRound {
+                date: day(),
+                round_id: s(),
+                starts_on: day(),
+                ends_on: day(),
+            },
+            E::OccasionContradictsAct {
+                field: "signed_on",
+                own: day(),
+                took_place_on: day(),
+            },
         ]
     }
 

@@ -493,7 +493,7 @@ async fn draft(
                 h3 id={ "heading-" (clause.clause_id) } { (clause.label) @if !clause.heading.is_empty() { ": " } span lang=(clause.language) dir=(direction(&clause.language)) { (clause.heading) } }
                 p.meta {
                     "Status: " (clause_status_tag(clause.status))
-                    " · proposed by " (clause.proposed_by)
+                    " · " (clause.attribution())
                     @if !clause.agreed_by.is_empty() { " · agreed by " (clause.agreed_by.join(", ")) }
                     " · " a href={ "/negotiations/" (negotiation) "/clauses/" (clause.clause_id) } { "history of this clause" }
                 }
@@ -515,6 +515,7 @@ async fn draft(
                             }
                         }
                     }
+                    @if let Some(choice) = &clause.proposed_choice { p.choice { (choice.summary()) } }
                 }
                 @if !clause.positions.is_empty() {
                     p { strong { "Positions" } }
@@ -737,6 +738,7 @@ async fn agreement(
             dt { "Revision" } dd { (agreement.revision) " (" (instrument_status(&agreement.revision_status)) ")" }
             dt { "Text root" } dd { code #text-root { (agreement.text_root_hash) } }
             dt { "Entry into force" } dd { (agreement.entry_into_force.map(|d| d.to_string()).unwrap_or_else(|| "not yet".into())) }
+            @if let Some(rule) = &agreement.entry_into_force_rule { dt { "Enters into force" } dd #entry-into-force-rule { (rule) } }
             @if let Some((party, since)) = &agreement.suspended { dt { "Suspended" } dd { "by " (party) " since " (since) } }
             @if let Some(on) = agreement.terminates_on { dt { "Terminates on" } dd { (on) } }
         }
@@ -744,7 +746,11 @@ async fn agreement(
         (table(&["Party", "Adopted the text", "Signature", "Consent to be bound"], html! {
             @for party in &agreement.parties {
                 tr.party data-party=(party.code) {
-                    th scope="row" { (party.name) " (" (party.code) ")" }
+                    th scope="row" {
+                        (party.name) " (" (party.code)
+                        @if !party.kind.is_state() { ", " (party.kind) }
+                        ")"
+                    }
                     td { (yes_no(party.adopted)) }
                     td {
                         @if let Some(signature) = &party.signature {
@@ -754,7 +760,7 @@ async fn agreement(
                     }
                     td {
                         @if let Some(consent) = &party.consent {
-                            (words(&kebab(&consent.mode))) " on " (consent.on)
+                            (consent.mode.term()) " on " (consent.on)
                         } @else { "not yet" }
                         @if let Some(from) = party.provisionally_applied_from { br; "applied provisionally from " (from) }
                     }

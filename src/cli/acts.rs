@@ -151,7 +151,7 @@ pub(super) async fn action_of(
             let action = Action::ProposeClause {
                 clause_id: clause,
                 kind,
-                heading: wording.heading,
+                heading: wording.heading.unwrap_or_default(),
                 language: wording.language,
                 text,
             };
@@ -241,6 +241,19 @@ pub(super) async fn action_of(
                 base_text_hash: base,
             },
         ),
+        Act::WithdrawAlternative {
+            negotiation,
+            clause,
+            label,
+            reason,
+        } => (
+            negotiation,
+            Action::WithdrawAlternative {
+                clause_id: clause,
+                label,
+                reason,
+            },
+        ),
         Act::ConfirmAgreement {
             negotiation,
             clause,
@@ -295,7 +308,7 @@ pub(super) async fn action_of(
                 clause_id: clause,
                 language: wording.language,
                 base_text_hash: base,
-                heading: wording.heading,
+                heading: wording.heading.unwrap_or_default(),
                 text,
                 reason,
             };
@@ -322,7 +335,7 @@ pub(super) async fn action_of(
             let action = Action::TranslateClause {
                 clause_id: clause,
                 language: wording.language,
-                heading: wording.heading,
+                heading: wording.heading.unwrap_or_default(),
                 text,
                 source_text_hash: source,
             };

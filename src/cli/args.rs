@@ -37,6 +37,21 @@ pub struct Cli {
     /// Client-chosen id recorded with the act's events (default: a fresh UUID).
     #[arg(long, global = true)]
     pub command_id: Option<String>,
+    /// For an act: the date it took place (YYYY-MM-DD), when not the day it is recorded. An act
+    /// with its own date (sign/confirm/consent --on, terminate --notified-on, revise --on…)
+    /// took place on that date; this must then be the same.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub took_place_on: Option<NaiveDate>,
+    /// For an act: the time of day it took place (HH:MM), in the place's own time.
+    #[arg(long, global = true, value_name = "HH:MM", requires = "took_place_on", value_parser = time_of_day)]
+    pub took_place_at: Option<chrono::NaiveTime>,
+    /// For an act: where it took place (a city, a venue).
+    #[arg(long, global = true, value_name = "PLACE", requires = "took_place_on")]
+    pub took_place_in: Option<String>,
+    /// For an act recorded while a round is open: it was intersessional work, done between the
+    /// round's sessions, so it is not dated within the round.
+    #[arg(long, global = true, requires = "took_place_on")]
+    pub intersessional: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -95,10 +110,11 @@ pub enum Command {
         /// Only acts recorded while this round was open.
         #[arg(long)]
         round: Option<String>,
-        /// Only acts recorded on or after this day (UTC).
+        /// Only acts that took place on or after this day (the act's date, not the day it was
+        /// recorded; the two are the same for an act given no date).
         #[arg(long)]
         since: Option<NaiveDate>,
-        /// Only acts recorded on or before this day (UTC).
+        /// Only acts that took place on or before this day (the act's date).
         #[arg(long)]
         until: Option<NaiveDate>,
     },
@@ -113,7 +129,8 @@ pub enum Command {
         /// Show this revision's text instead of the current one (0 is the original instrument).
         #[arg(long)]
         revision: Option<u32>,
-        /// Show the draft as it stood at a point: SEQUENCE, DATE (YYYY-MM-DD), round:ID (or a bare
+        /// Show the draft as it stood at a point: SEQUENCE, DATE (YYYY-MM-DD: the acts that took place
+        /// by that day, by their own dates), round:ID (or a bare
         /// round id) or revision:N.
         #[arg(long, conflicts_with = "revision")]
         at: Option<String>,
@@ -280,7 +297,8 @@ pub enum Act {
         #[arg(long, default_value = "")]
         rationale: String,
     },
-    /// Resolve a bracketed clause: the alternative becomes its wording (--base: current hash).
+    /// Propose resolving a bracketed clause with an alternative (--base: current hash). It
+    /// becomes the wording once every party agrees the alternative's text hash (pacta agree).
     Choose {
         negotiation: String,
         clause: String,
@@ -288,6 +306,15 @@ pub enum Act {
         label: String,
         #[arg(long)]
         base: String,
+    },
+    /// Withdraw an alternative your party proposed; with the last one gone the brackets lift.
+    WithdrawAlternative {
+        negotiation: String,
+        clause: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long)]
+        reason: String,
     },
     /// Confirm your party's agreement ad referendum to a clause.
     ConfirmAgreement { negotiation: String, clause: String },
@@ -362,7 +389,8 @@ pub enum Act {
     /// Express your party's consent to be bound (competent authority).
     Consent {
         negotiation: String,
-        /// ratification, approval, acceptance or notification-of-completion.
+        /// ratification (a State), formal-confirmation (an international organisation),
+        /// approval, acceptance or notification-of-completion.
         #[arg(long)]
         mode: ConsentMode,
         #[arg(long)]
@@ -444,9 +472,11 @@ pub struct OpenArgs {
     /// treaty, agreement, mou or exchange-of-notes.
     #[arg(long)]
     pub kind: InstrumentKind,
-    /// A party and its head of delegation: 'CODE|Name|head-person-id' (ISO 3166 alpha-3), the
-    /// head bound to the party on the register; 'CODE|Name|head-person-id|Head Name' also
-    /// gives the head's name, which must be the register's.
+    /// A party and its head of delegation: 'CODE|Name|head-person-id' (a State, by its ISO
+    /// 3166 alpha-3 code) or 'organisation:CODE|Name|head-person-id' (an international
+    /// organisation, by a code of 2 to 10 upper-case letters that no State has), the head bound
+    /// to the party on the register; a fourth field '|Head Name' also gives the head's name,
+    /// which must be the register's.
     #[arg(long = "party", required = true, value_parser = parse_party)]
     pub parties: Vec<Party>,
     /// A facilitating organisation and its secretariat: 'CODE|Name|person-id' (or with
@@ -651,8 +681,10 @@ impl SigningArgs {
 
 #[derive(Args, Debug)]
 pub struct WordingArgs {
-    #[arg(long, default_value = "")]
-    pub heading: String,
+    /// The heading. Left out, `amend` and `bracket` keep the clause's heading in --language
+    /// (refused if it has none there yet) and other acts give none; --heading '' is none.
+    #[arg(long)]
+    pub heading: Option<String>,
     /// Authentic language of the text (BCP 47).
     #[arg(long)]
     pub language: String,
@@ -682,9 +714,20 @@ fn four_fields(spec: &str) -> Result<[String; 4], String> {
     }
 }
 
+/// A State's spec, or an international organisation's: the same fields, the code prefixed with
+/// 'organisation:' ('state:' may be written, and is what no prefix means).
 fn parse_party(spec: &str) -> Result<Party, String> {
     let [code, name, person, person_name] = four_fields(spec)?;
-    Ok(Party::new(&code, &name, &person, &person_name))
+    match code.split_once(':') {
+        None => Ok(Party::new(&code, &name, &person, &person_name)),
+        Some(("state", code)) => Ok(Party::new(code, &name, &person, &person_name)),
+        Some(("organisation", code)) => {
+            Ok(Party::organisation(code, &name, &person, &person_name))
+        }
+        Some((kind, _)) => Err(format!(
+            "'{kind}' is not a kind of party: write 'organisation:CODE' for an international organisation, 'CODE' (or 'state:CODE') for a State"
+        )),
+    }
 }
 
 fn parse_facilitator(spec: &str) -> Result<Facilitator, String> {
@@ -706,5 +749,33 @@ impl WordingArgs {
             (None, Some(path)) => Ok(read_bounded(path, MAX_TEXT_FILE_BYTES)?),
             (None, None) => unreachable!("clap requires --text or --text-file"),
         }
+    }
+}
+
+/// A time of day as HH:MM or HH:MM:SS.
+fn time_of_day(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .or_else(|_| chrono::NaiveTime::parse_from_str(text, "%H:%M:%S"))
+        .map_err(|_| format!("'{text}' is not a time of day: use HH:MM, e.g. 10:30"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_party_is_a_state_unless_its_spec_names_it_an_organisation() {
+        let civ = Party::new("CIV", "Côte d'Ivoire", "civ.head", "");
+        assert_eq!(parse_party("CIV|Côte d'Ivoire|civ.head"), Ok(civ.clone()));
+        assert_eq!(parse_party("state:CIV|Côte d'Ivoire|civ.head"), Ok(civ));
+        assert_eq!(
+            parse_party("organisation:IOM|OIM|iom.head|Chef OIM"),
+            Ok(Party::organisation("IOM", "OIM", "iom.head", "Chef OIM"))
+        );
+        let refused = parse_party("international:IOM|OIM|iom.head").unwrap_err();
+        assert!(
+            refused.starts_with("'international' is not a kind of party"),
+            "{refused}"
+        );
     }
 }

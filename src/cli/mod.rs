@@ -355,6 +355,12 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
     let command = NegotiationCommand {
         actor: actor()?,
         action,
+        took_place: cli.took_place_on.map(|on| pacta_domain::Occasion {
+            on,
+            at: cli.took_place_at,
+            place: cli.took_place_in.clone(),
+            intersessional: cli.intersessional,
+        }),
     };
     let executed = ledger.execute(&negotiation, command, &context).await?;
     print_recorded(&executed.events);

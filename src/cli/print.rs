@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use cqrs_es::EventEnvelope;
 use pacta_domain::variant_name;
-use pacta_domain::Negotiation;
+use pacta_domain::{Negotiation, PartyKind};
 use pacta_projections::Draft;
 
 /// `text` with every character that could steer a terminal made visible: C0 and C1 controls
@@ -110,10 +110,10 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
             .collect();
         println!();
         say(&format!(
-            "{}{heading}  [{}; proposed by {}{agreed}; {} {}]",
+            "{}{heading}  [{}; {}{agreed}; {} {}]",
             clause.label,
             variant_name(&clause.status),
-            clause.proposed_by,
+            clause.attribution(),
             clause.clause_id,
             &clause.text_hash[..12],
         ));
@@ -133,6 +133,9 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
                 &alternative.text_hash[..12]
             ));
             say_block("        ", &alternative.text);
+        }
+        if let Some(choice) = &clause.proposed_choice {
+            say(&format!("    {}", choice.summary()));
         }
         for stated in &clause.positions {
             let position = &stated.position;
@@ -210,10 +213,7 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         ));
     }
     if let Some(rule) = &state.entry_into_force_rule {
-        say(&format!(
-            "Entry into force: {}",
-            serde_json::to_string(rule).unwrap_or_default()
-        ));
+        say(&format!("Entry into force: {rule}"));
     }
     if let Some((party, from)) = &state.suspended {
         say(&format!("Operation suspended by {party} from {from}"));
@@ -239,7 +239,7 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
             ));
         }
         if let Some(c) = &party.consent {
-            acts.push(format!("{} on {}", variant_name(&c.mode), c.on));
+            acts.push(format!("{} on {}", c.mode.term(), c.on));
         }
         if let Some(from) = party.provisionally_applied_from {
             acts.push(format!("applies it provisionally from {from}"));
@@ -249,7 +249,11 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         } else {
             acts.join("; ")
         };
-        say(&format!("  {} ({}): {acts}", party.name, party.code));
+        let kind = match party.kind {
+            PartyKind::State => String::new(),
+            kind => format!(", {kind}"),
+        };
+        say(&format!("  {} ({}{kind}): {acts}", party.name, party.code));
     }
 }
 

@@ -208,11 +208,19 @@ pub(super) async fn list(database: &Database, json: bool) -> Result<(), CliError
     Ok(())
 }
 
+/// One act per line: the day it took place, then (where a reader could take one for the other)
+/// when the ledger recorded it.
 fn print_history_entry(e: &HistoryEntry) {
+    let took_place_on = e.took_place_on().map(|d| d.to_string()).unwrap_or_default();
+    let when = if e.recorded_at.starts_with(&took_place_on) {
+        e.recorded_at.clone()
+    } else {
+        format!("{took_place_on} (recorded {})", e.recorded_at)
+    };
     say(&format!(
         "{:>5}  {}  {:<18} {:<4} {:<10} {:<18} {}  {}{}",
         e.sequence,
-        e.recorded_at,
+        when,
         e.actor,
         e.party,
         e.round.as_deref().unwrap_or("-"),
@@ -313,9 +321,10 @@ fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> st
                 .as_ref()
                 .map_or(String::new(), |l| format!(" (alternative {l})"));
             let line = format!(
-                "    changed by #{} {}{label}, recorded {} by {} for {}; wording proposed by {}",
+                "    changed by #{} {}{label} on {}, recorded {} by {} for {}; wording proposed by {}",
                 author.sequence,
                 author.event,
+                long_date(&author.took_place_on),
                 author.recorded_at,
                 author.actor,
                 author.party,
@@ -325,6 +334,28 @@ fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> st
         }
     }
     Ok(())
+}
+
+/// "14 April 2026": how a reader writes an act's date.
+fn long_date(day: &str) -> String {
+    day.parse::<chrono::NaiveDate>()
+        .map_or_else(|_| day.to_string(), |d| d.format("%-d %B %Y").to_string())
+}
+
+/// "on 14 April 2026, Rabat, round round-2": when and where an act took place.
+fn occasion(took_place_on: &str, place: Option<&str>, round: Option<&str>) -> String {
+    let mut said = format!("on {}", long_date(took_place_on));
+    for part in [
+        place.map(str::to_string),
+        round.map(|r| format!("round {r}")),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        said.push_str(", ");
+        said.push_str(&part);
+    }
+    said
 }
 
 fn print_clause_history(view: &ClauseHistory) {
@@ -339,13 +370,13 @@ fn print_clause_history(view: &ClauseHistory) {
         let label = v.label.as_ref().map_or(String::new(), |l| format!(" {l}"));
         println!();
         say(&format!(
-            "#{} {} {}{label} [{}] revision {}, round {}: recorded by {} for {}; wording proposed by {} ({})",
+            "#{} {}{label} [{}] revision {}, {}: recorded {} by {} for {}; wording proposed by {} ({})",
             v.sequence,
-            v.recorded_at,
             variant_name(&v.kind),
             v.language,
             v.revision,
-            v.round.as_deref().unwrap_or("-"),
+            occasion(&v.took_place_on, v.took_place_in.as_deref(), v.round.as_deref()),
+            v.recorded_at,
             v.actor,
             v.party,
             v.proposed_by,
@@ -365,12 +396,16 @@ fn print_clause_history(view: &ClauseHistory) {
     }
     for a in &view.acts {
         say(&format!(
-            "#{} {} {} for {} (round {}): {}{}",
+            "#{} {} for {} ({}; recorded {}): {}{}",
             a.sequence,
-            a.recorded_at,
             a.actor,
             a.party,
-            a.round.as_deref().unwrap_or("-"),
+            occasion(
+                &a.took_place_on,
+                a.took_place_in.as_deref(),
+                a.round.as_deref()
+            ),
+            a.recorded_at,
             internal_mark(a.internal_to.as_deref()),
             a.summary
         ));

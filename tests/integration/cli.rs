@@ -68,8 +68,8 @@ async fn demo_loads_once_and_shows_the_draft(backend: Backend) {
         assert!(shown.contains(&recorded), "{shown}");
     }
     for line in [
-        "Article 3 — Échange d'informations  [agreed; proposed by CIV; agreed by CIV, MAR;",
-        "Article 1 — Objet  [agreed; proposed by CIV; agreed by CIV, MAR;",
+        "Article 3 — Échange d'informations  [agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR;",
+        "Article 1 — Objet  [agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR;",
         "civ-mar-tip-mou (mou): in force from 2026-05-28",
         "civ-mar-higher-education (agreement): in force from 2026-07-09",
     ] {
@@ -438,6 +438,10 @@ async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(back
         shown.contains("status: in force from 2026-06-05"),
         "{shown}"
     );
+    let rule = "Entry into force: 30 days after the last consent to be bound";
+    assert!(shown.contains(rule), "the rule in words: {shown}");
+    let rule_as_data = serde_json::json!({"rule": "days-after-last-consent", "days": 30});
+    assert_eq!(status["entry_into_force_rule"], rule_as_data);
 
     let office = "civ.treaty-office";
     neg.accredit("civ.head", office, "CIV", "competent-authority", &[]);
@@ -445,18 +449,18 @@ async fn an_agreement_goes_from_opening_to_entry_into_force_through_the_cli(back
     let expected = "not in force on 2026-06-01";
     neg.refused(office, "suspend", &early, Refused, expected)
         .await;
-    let reform = ["--from", "2027-01-01", "--reason", "Réforme universitaire"];
+    let reform = ["--from", "2026-07-01", "--reason", "Réforme universitaire"];
     neg.ok(office, "suspend", &reform);
     let shown = neg.read("status", &[]);
-    let suspended = "Operation suspended by CIV from 2027-01-01";
+    let suspended = "Operation suspended by CIV from 2026-07-01";
     assert!(shown.contains(suspended), "{shown}");
-    neg.ok(office, "resume", &["--from", "2027-03-01"]);
+    neg.ok(office, "resume", &["--from", "2026-09-01"]);
     let replaced = "Remplacé par un nouvel accord";
-    let notice = ["--notified-on", "2028-01-15", "--reason", replaced];
+    let notice = ["--notified-on", "2026-11-16", "--reason", replaced];
     neg.ok(office, "terminate", &notice);
     let status = neg.status();
     assert_eq!(
-        status["terminates_on"], "2028-07-15",
+        status["terminates_on"], "2027-05-16",
         "six months' notice by default"
     );
     assert_eq!(status["suspended"], serde_json::Value::Null);
@@ -499,11 +503,16 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
 
     let choice = [ART, "--label", "B", "--base", &neg.text_hash(ART)];
     neg.ok("youssef.benali", "choose", &choice);
-    let chosen = neg.text_hash(ART);
-    assert_eq!(chosen, alternative.hash());
+    assert_eq!(
+        neg.text_hash(ART),
+        DISPUTED.hash(),
+        "a choice is only proposed"
+    );
+    let chosen = alternative.hash();
     let ad_referendum = neg.agree("amina.kone", ART, &chosen, &["--ad-referendum"]);
     assert_ok(&ad_referendum);
     assert_ok(&neg.agree("youssef.benali", ART, &chosen, &[]));
+    assert_eq!(neg.text_hash(ART), chosen);
     let article = "Article 1 — Échange d'informations  [";
     let draft_shows = |status: &str| {
         let shown = neg.read("draft", &[]);
@@ -515,6 +524,108 @@ async fn a_disputed_clause_is_bracketed_resolved_and_reopened_through_the_cli(ba
     let reopen = [ART, "--reason", "Nouvelle loi"];
     neg.ok("youssef.benali", "reopen", &reopen);
     draft_shows("under-discussion");
+    ok(&store, &["verify"]);
+}
+
+on_both_stores!(brackets_lift_only_once_every_party_agrees_the_chosen_wording);
+
+/// Bracket, amend the standing wording without restating its heading, withdraw one alternative,
+/// propose choosing the other, and have every party agree it: the draft then shows Morocco's
+/// wording, agreed, and says whose it is.
+async fn brackets_lift_only_once_every_party_agrees_the_chosen_wording(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let neg = open_with_disputed_article(&store);
+    let safeguards = Wording {
+        text: "Les Parties échangent les informations utiles dans le respect de la loi n° 09-08.",
+        ..DISPUTED
+    };
+    let narrower = Wording {
+        text: "Les Parties échangent les seules informations nécessaires aux enquêtes.",
+        ..DISPUTED
+    };
+    assert_ok(&neg.table(
+        "salma.idrissi",
+        "bracket",
+        &[ART, "--label", "B"],
+        safeguards,
+    ));
+    assert_ok(&neg.table("salma.idrissi", "bracket", &[ART, "--label", "C"], narrower));
+
+    // Côte d'Ivoire amends its wording, bracketed as it is, leaving the heading out.
+    let amended_text = "Les Parties échangent les informations utiles à la lutte contre la traite.";
+    let amend = [
+        ART,
+        "--base",
+        &DISPUTED.hash(),
+        "--language",
+        "fr",
+        "--text",
+        amended_text,
+    ];
+    neg.ok("koffi.yao", "amend", &amend);
+    let amended = Wording {
+        text: amended_text,
+        ..DISPUTED
+    };
+    assert_eq!(neg.text_hash(ART), amended.hash(), "the heading is kept");
+    let shown = neg.read("draft", &[]);
+    assert!(
+        shown.contains("Article 1 — Échange d'informations  [bracketed;"),
+        "{shown}"
+    );
+    assert!(shown.contains("[B] proposed by MAR") && shown.contains("[C] proposed by MAR"));
+
+    // Only Morocco withdraws its alternative C.
+    let withdraw = [ART, "--label", "C", "--reason", "Retirée au profit de B"];
+    let count = store.event_count().await;
+    let not_theirs = neg.act("koffi.yao", "withdraw-alternative", &withdraw);
+    assert_fails(&not_theirs, Refused, "only MAR may withdraw it");
+    let no_arabic = [
+        ART,
+        "--base",
+        &amended.hash(),
+        "--language",
+        "ar",
+        "--text",
+        "نص",
+    ];
+    let headless = neg.act("salma.idrissi", "amend", &no_arabic);
+    assert_fails(&headless, Refused, "has no heading in ar to keep");
+    assert_eq!(store.event_count().await, count, "refusals write nothing");
+    neg.ok("salma.idrissi", "withdraw-alternative", &withdraw);
+    assert!(!neg.read("draft", &[]).contains("[C]"));
+
+    // Côte d'Ivoire's head proposes B; the brackets stay until Morocco agrees too.
+    let early = neg.agree("amina.kone", ART, &safeguards.hash(), &[]);
+    assert_fails(&early, Refused, "is not proposed as the choice");
+    let choice = [ART, "--label", "B", "--base", &amended.hash()];
+    neg.ok("amina.kone", "choose", &choice);
+    assert_ok(&neg.agree("amina.kone", ART, &safeguards.hash(), &[]));
+    assert_eq!(
+        neg.text_hash(ART),
+        amended.hash(),
+        "one party does not lift brackets"
+    );
+    let shown = neg.read("draft", &[]);
+    assert!(shown.contains("[bracketed;"), "{shown}");
+    let pending = "choosing [B] proposed by CIV; agreed by CIV";
+    assert!(shown.contains(pending), "{shown}");
+    assert_ok(&neg.agree("youssef.benali", ART, &safeguards.hash(), &[]));
+
+    assert_eq!(neg.text_hash(ART), safeguards.hash());
+    let shown = neg.read("draft", &[]);
+    let lifted =
+        "Article 1 — Échange d'informations  [agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR;";
+    assert!(shown.contains(lifted), "{shown}");
+    assert!(!shown.contains("[B]"), "{shown}");
+    let history = neg.read("history", &[]);
+    for line in [
+        "withdrew alternative C of art-donnees",
+        "CIV proposed choosing alternative B for art-donnees",
+        "alternative B chosen for art-donnees",
+    ] {
+        assert!(history.contains(line), "{line} in: {history}");
+    }
     ok(&store, &["verify"]);
 }
 
@@ -540,16 +651,36 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
     // A meeting of the joint technical committee the MoU sets up (art-comite).
     ok(&store, &["demo"]);
     let neg = Negotiation::new(&store, DEMO_NEGOTIATION);
+    // Recorded afterwards, so each act of the meeting states its date.
     let (round, committee) = ("comite-2027", ("joint-commission", "Abidjan"));
-    let days = ["2027-03-09", "2027-03-10"];
+    let days = ["2026-11-09", "2026-11-10"];
     assert_ok(&open_round(&neg, round, committee, days));
     let next_year = ("joint-commission", "Rabat");
-    let early = open_round(&neg, "comite-2028", next_year, ["2028-03-07", "2028-03-08"]);
+    let early = open_round(&neg, "comite-2028", next_year, ["2027-03-07", "2027-03-08"]);
     assert_fails(&early, Refused, "round 'comite-2027' is still open");
+    let on = |day: &'static str| ["--took-place-on", day];
     neg.ok(
         "salma.idrissi",
         "comment",
-        &["--text", "Proposition marocaine"],
+        &[&on("2026-11-09")[..], &["--text", "Proposition marocaine"]].concat(),
+    );
+    // Work between the sessions is dated outside the round only when marked as such.
+    let between = [&on("2026-11-20")[..], &["--text", "Note intersessions"]].concat();
+    let outside = "outside round 'comite-2027' (2026-11-09 to 2026-11-10)";
+    neg.refused("salma.idrissi", "comment", &between, Refused, outside)
+        .await;
+    neg.refused(
+        "salma.idrissi",
+        "comment",
+        &["--text", "Sans date"],
+        Refused,
+        outside,
+    )
+    .await;
+    neg.ok(
+        "salma.idrissi",
+        "comment",
+        &[&between[..], &["--intersessional"]].concat(),
     );
     let dir = tempfile::tempdir().unwrap();
     let minutes = dir.path().join("pv.pdf");
@@ -563,16 +694,20 @@ async fn acts_are_attributed_to_the_round_in_which_they_were_recorded(backend: B
     neg.ok(
         "iom.secretariat",
         "round minutes",
-        &[&[round][..], &file].concat(),
+        &[&[round][..], &file, &on("2026-11-10")].concat(),
     );
     let hash = pacta::keys::file_sha256(&minutes).unwrap();
-    let adopt = [round, "--hash", &hash];
+    let adopt = [round, "--hash", &hash, "--took-place-on", "2026-11-10"];
     neg.ok_by(
         &["amina.kone", "youssef.benali"],
         "round adopt-minutes",
         &adopt,
     );
-    neg.ok("iom.secretariat", "round close", &[round]);
+    neg.ok(
+        "iom.secretariat",
+        "round close",
+        &[&[round][..], &on("2026-11-10")].concat(),
+    );
     neg.ok("amina.kone", "comment", &["--text", "Entre deux sessions"]);
     let entries = neg.json("history", &[]);
     let round_of = |summary: &str| {
@@ -629,10 +764,11 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
     let (round, workshop) = ("atelier-frontieres", ("experts-meeting", "Abidjan"));
     let days = ["2026-05-20", "2026-05-21"];
     assert_ok(&open_round(&neg, round, workshop, days));
-    let validate = [MX, "--round", round];
+    // The workshop's acts are recorded afterwards, on its dates.
+    let validate = [MX, "--round", round, "--took-place-on", "2026-05-21"];
     let early = neg.act("iom.secretariat", "matrix validate", &validate);
     assert_fails(&early, Refused, "row 'r1' is not agreed by every party");
-    let agree = [MX, "r1", "--hash", hash];
+    let agree = [MX, "r1", "--hash", hash, "--took-place-on", "2026-05-20"];
     neg.ok_by(
         &["amina.kone", "youssef.benali"],
         "matrix agree-row",
@@ -655,7 +791,16 @@ async fn an_action_matrix_is_agreed_validated_at_a_workshop_and_reported_on(back
     let agreed = "on-track; agreed by CIV, MAR";
     assert!(row_r1(&shown).contains(agreed), "{shown}");
 
-    let changed = [MX, "r1", "--content-file", &row_file("200"), "--base", hash];
+    let changed = [
+        MX,
+        "r1",
+        "--content-file",
+        &row_file("200"),
+        "--base",
+        hash,
+        "--took-place-on",
+        "2026-05-21",
+    ];
     neg.ok("koffi.yao", "matrix row", &changed);
     let shown = neg.read("matrix show", &[]);
     let again = "a changed target needs both parties again";

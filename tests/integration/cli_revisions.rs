@@ -131,9 +131,9 @@ async fn a_signed_text_is_corrected_then_revised_through_the_cli(backend: Backen
     };
     let before_in_force = "before the text in force entered into force on 2026-05-06";
     refused_act(&store, Refused, before_in_force, || revise("2026-05-01")).await;
-    assert_ok(&revise("2027-01-10"));
+    assert_ok(&revise("2026-09-10"));
     let one_at_a_time = "one revision is negotiated at a time";
-    refused_act(&store, Refused, one_at_a_time, || revise("2027-01-11")).await;
+    refused_act(&store, Refused, one_at_a_time, || revise("2026-09-11")).await;
     neg.ok(
         "mar.head",
         "reopen",
@@ -144,10 +144,16 @@ async fn a_signed_text_is_corrected_then_revised_through_the_cli(backend: Backen
     neg.ok_by(&HEADS, "agree", &["art-1", "--hash", &REVISED.hash()]);
     let revised_root = neg.text_root();
     neg.ok_by(&HEADS, "adopt", &["--root", &revised_root]);
-    let too_soon = || signing.sign("CIV", &revised_root, "2027-01-01");
-    let before_revision = "before this revision was opened, on 2027-01-10";
+    let too_soon = || signing.sign("CIV", &revised_root, "2026-09-01");
+    let before_revision = "before this revision was opened, on 2026-09-10";
     refused_act(&store, Refused, before_revision, too_soon).await;
-    for (party, on) in [("CIV", "2027-03-01"), ("MAR", "2027-03-15")] {
+    // A signature dated next week has not taken place: refused, and nothing recorded.
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7))
+        .date_naive()
+        .to_string();
+    let ahead = || signing.sign("CIV", &revised_root, &next_week);
+    refused_act(&store, Refused, "in the future", ahead).await;
+    for (party, on) in [("CIV", "2026-10-01"), ("MAR", "2026-10-15")] {
         assert_ok(&signing.sign(party, &revised_root, on));
     }
 
@@ -157,16 +163,16 @@ async fn a_signed_text_is_corrected_then_revised_through_the_cli(backend: Backen
     };
     assert_eq!(in_force_on("2026-05-05"), serde_json::Value::Null);
     assert_eq!(
-        in_force_on("2027-03-14")["text_root_hash"],
+        in_force_on("2026-10-14")["text_root_hash"],
         corrected_root.as_str()
     );
     assert_eq!(
-        in_force_on("2027-03-15")["text_root_hash"],
+        in_force_on("2026-10-15")["text_root_hash"],
         revised_root.as_str()
     );
     let shown = neg.read("status", &[]);
     assert!(
-        shown.contains("revision 0: in force from 2026-05-06 until 2027-03-15"),
+        shown.contains("revision 0: in force from 2026-05-06 until 2026-10-15"),
         "{shown}"
     );
     let original = neg.read("draft", &["--revision", "0"]);

@@ -64,6 +64,11 @@ fn draft_at_a_sequence_and_a_round(store: &TestStore) {
         close["sequence"],
         "a bare round id is the same point"
     );
+    assert_eq!(
+        json(store, &["draft", MOU, "--at", "2026-03-05"])["as_of_sequence"],
+        close["sequence"],
+        "round 1 closed on 5 March 2026, the day of its last act"
+    );
 }
 
 fn redline_between_rounds(store: &TestStore) {
@@ -77,8 +82,8 @@ fn redline_between_rounds(store: &TestStore) {
     assert!(printed.contains("[-"), "deletions are marked: {printed}");
     assert!(
         printed.contains("AlternativeChosen (alternative B)")
-            && printed.contains("for CIV; wording proposed by MAR"),
-        "the proposer of the wording and the party that chose it: {printed}"
+            && printed.contains("by youssef.benali for MAR; wording proposed by MAR"),
+        "the proposer of the wording, and the party whose agreement (the last) chose it: {printed}"
     );
     assert!(printed.contains("(art-objet) — unchanged"), "{printed}");
 
@@ -86,7 +91,10 @@ fn redline_between_rounds(store: &TestStore) {
     let data = clause(&view, "art-donnees");
     assert_eq!(data["change"], "changed");
     assert_eq!(data["changed_by"][0]["proposed_by"], "MAR");
-    assert_eq!(data["changed_by"][0]["party"], "CIV");
+    assert_eq!(
+        data["changed_by"][0]["party"], "MAR",
+        "the last to agree the choice"
+    );
 }
 
 /// From the text signed to the revision, as `pacta redline` takes it.
@@ -192,17 +200,51 @@ fn history_filters(store: &TestStore) {
         .unwrap()
         .iter()
         .all(|e| e["round"] == "round-2"));
-    // The demo is recorded now: everything lies between the days of its first and last acts
-    // (one day, unless the run crossed midnight UTC), nothing before 2000.
+    // The demo is recorded now, on the story's own dates: --since/--until go by the day each
+    // act took place, not the day it was recorded.
     let all = json(store, &["history", MOU]);
-    let day = |e: &serde_json::Value| e["recorded_at"].as_str().unwrap()[..10].to_string();
+    let day = |e: &serde_json::Value| e["took_place_on"].as_str().unwrap().to_string();
     let entries = all.as_array().unwrap();
+    assert_eq!(
+        day(&entries[0]),
+        "2026-02-16",
+        "opened a fortnight before round 1"
+    );
+    assert_ne!(
+        entries[0]["recorded_at"].as_str().unwrap()[..10],
+        *"2026-02-16",
+        "recorded today, not on the day it took place"
+    );
     let (first, last) = (day(&entries[0]), day(&entries[entries.len() - 1]));
     let between = json(
         store,
         &["history", MOU, "--since", &first, "--until", &last],
     );
     assert_eq!(between.as_array().unwrap().len(), everything);
+    let abidjan = [
+        "history",
+        MOU,
+        "--since",
+        "2026-03-03",
+        "--until",
+        "2026-03-05",
+    ];
+    let round_1 = json(store, &abidjan);
+    let round_1 = round_1.as_array().unwrap();
+    assert!(!round_1.is_empty(), "round 1, Abidjan, 3 to 5 March 2026");
+    assert!(round_1
+        .iter()
+        .all(|e| e["round"] == "round-1" && e["took_place_in"] == "Abidjan"));
+    assert_eq!(
+        round_1.len(),
+        json(store, &["history", MOU, "--round", "round-1"])
+            .as_array()
+            .unwrap()
+            .len()
+    );
+    // Shown in text, both dates: a reader could take one for the other.
+    let printed = ok(store, &abidjan);
+    assert!(printed.contains("2026-03-03 (recorded "), "{printed}");
     let until_2000 = json(store, &["history", MOU, "--until", "2000-01-01"]);
     assert_eq!(until_2000.as_array().unwrap().len(), 0);
 }
@@ -219,7 +261,7 @@ fn list(store: &TestStore) {
     let mou = &index[1];
     assert_eq!(mou["clauses"]["agreed"], mou["clauses"]["total"]);
     assert_eq!(mou["matrices"].as_array().unwrap().len(), 3);
-    assert_eq!(mou["last_sequence"], 92, "the MoU's events");
+    assert_eq!(mou["last_sequence"], 93, "the MoU's events");
     let agreement = &index[0];
     assert_eq!(agreement["revision"], 1);
     assert_eq!(
@@ -310,7 +352,7 @@ async fn bad_input(store: &TestStore) {
         store,
         &["draft", MOU, "--at", "2000-01-01"],
         Refused,
-        "nothing was recorded on or before 2000-01-01",
+        "nothing took place on or before 2000-01-01",
     )
     .await;
 }

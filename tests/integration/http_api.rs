@@ -950,7 +950,62 @@ on_both_stores!(
     a_retried_command_is_recorded_once,
     who_may_read_and_act,
     internal_comments_stay_within_the_party,
+    an_act_says_when_and_where_it_took_place,
 );
+
+/// `took_place` beside `action`: a date ahead of the recording clock, or a misspelt field, is
+/// refused and writes nothing; a date in the past is recorded, and the history shows it beside
+/// the day it was recorded.
+async fn an_act_says_when_and_where_it_took_place(backend: Backend) {
+    let Small { server, civ, n } = small_negotiation(backend).await;
+    let comment = |command_id: &str, took_place: Value| {
+        let body = json!({
+            "command_id": command_id,
+            "action": {"type": "comment", "text": "Vu à Rabat"},
+            "took_place": took_place,
+        });
+        server
+            .client
+            .post(server.url(&format!("{n}/commands")))
+            .bearer_auth(&civ)
+            .json(&body)
+    };
+    let before = server.store.event_count().await;
+    let next_week = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive();
+    let ahead = server
+        .send(comment("ahead", json!({"on": next_week.to_string()})))
+        .await;
+    ahead.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "act-dated-in-future");
+    let misspelt = server
+        .send(comment(
+            "misspelt",
+            json!({"on": "2026-04-22", "plaec": "Rabat"}),
+        ))
+        .await;
+    assert_eq!(
+        misspelt.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        misspelt.text()
+    );
+    assert_eq!(server.store.event_count().await, before, "nothing recorded");
+
+    let stated = json!({"on": "2026-04-22", "at": "10:30", "place": "Rabat"});
+    server
+        .send(comment("dated", stated))
+        .await
+        .ok(StatusCode::CREATED);
+    let history = server.get(&format!("{n}/history"), Some(&civ)).await;
+    let history = history.ok(StatusCode::OK);
+    let entries = history["entries"].as_array().unwrap();
+    let last = entries
+        .iter()
+        .find(|e| e["event"] == "Commented")
+        .unwrap_or_else(|| panic!("the comment in {history}"));
+    assert_eq!(last["took_place_on"], "2026-04-22", "{last}");
+    assert_eq!(last["took_place_in"], "Rabat", "{last}");
+    assert_ne!(last["recorded_at"].as_str().unwrap()[..10], *"2026-04-22");
+}
 
 /// The real binary, stopped by SIGTERM while commands are in flight: it exits 0, every request
 /// got a whole answer or could not connect, and the store holds exactly the acts answered 201,
@@ -989,6 +1044,7 @@ async fn sigterm_lets_commands_in_flight_finish() {
         .register_named_in(&pacta_domain::NegotiationCommand {
             actor: CIV_HEAD.into(),
             action: named,
+            took_place: None,
         })
         .await;
     let opened = client

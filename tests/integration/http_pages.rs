@@ -214,6 +214,10 @@ async fn every_page_renders_for_a_delegate(backend: Backend) {
         .ok_page(&amina, &format!("/negotiations/{MOU}/agreement"))
         .await;
     assert!(page.contains(agreement["text_root_hash"].as_str().unwrap()));
+    let rule: pacta_domain::EntryIntoForceRule =
+        serde_json::from_value(agreement["entry_into_force_rule"].clone()).unwrap();
+    let in_words = format!("<dd id=\"entry-into-force-rule\">{rule}</dd>");
+    assert!(page.contains(&in_words), "the rule in words, not as data");
     for party in agreement["parties"].as_array().unwrap() {
         assert!(page.contains(&format!(
             "data-party=\"{}\"",

@@ -29,6 +29,7 @@ fn command(actor: &str, action: Action) -> NegotiationCommand {
     NegotiationCommand {
         actor: actor.into(),
         action,
+        took_place: None,
     }
 }
 
@@ -400,7 +401,7 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
                 Action::AmendClause {
                     clause_id: "art-1".into(),
                     base_text_hash: pacta_domain::clause_text_hash("Mobilité", "fr", ART_1),
-                    heading: "Mobilité".into(),
+                    heading: Some("Mobilité".into()),
                     language: "fr".into(),
                     text: "x".repeat(pacta_domain::limits::MAX_CLAUSE_TEXT_BYTES + 1),
                 },

@@ -527,6 +527,7 @@ async fn python_and_pacta_verify_a_clean_cosigned_ledger(backend: Backend) {
             text: "pas encore dans le journal".into(),
             internal: false,
         },
+        took_place: None,
     };
     setup
         .store

@@ -24,6 +24,7 @@ mod journal;
 mod ledger_conformance;
 mod ledger_format;
 mod openapi_schemas;
+mod organisations;
 mod register;
 mod reliability;
 mod strict_input;

@@ -254,6 +254,7 @@ fn sample_commands() -> Vec<NegotiationCommand> {
         .map(|action| NegotiationCommand {
             actor: "awa".into(),
             action,
+            took_place: None,
         })
         .collect()
 }

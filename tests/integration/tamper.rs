@@ -60,6 +60,7 @@ fn comment(text: &str) -> NegotiationCommand {
             text: text.into(),
             internal: false,
         },
+        took_place: None,
     }
 }
 

@@ -8,7 +8,6 @@ use std::process::Command;
 use crate::common::cli::{ok, open_civ_mar, pacta, stdout, PROPOSE_OBJET};
 use crate::common::kill::kill_at_failpoint;
 use crate::common::{open_civ_mar_command, Backend, Ledger, TestStore};
-use chrono::NaiveDate;
 use pacta_domain::{Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Position};
 use pacta_ledger::store::Database;
 use pacta_ledger::views::{self, Projector, View};
@@ -70,7 +69,9 @@ impl Walk {
         } else {
             current
         };
-        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        // Acts state no date, so they are dated by the recording clock: rounds span its day (a
+        // day either side, should the walk cross midnight UTC).
+        let today = chrono::Utc::now().date_naive();
         let action = match self.rng.u8(..12) {
             0 | 1 => Action::ProposeClause {
                 clause_id,
@@ -82,7 +83,7 @@ impl Walk {
             2 | 3 => Action::AmendClause {
                 clause_id,
                 base_text_hash: seen,
-                heading: String::new(),
+                heading: Some(String::new()),
                 language: "fr".into(),
                 text: self.text(),
             },
@@ -106,7 +107,7 @@ impl Walk {
             8 => Action::ProposeAlternative {
                 clause_id,
                 label: ["A", "B"][self.rng.usize(..2)].into(),
-                heading: String::new(),
+                heading: Some(String::new()),
                 language: "fr".into(),
                 text: self.text(),
             },
@@ -120,8 +121,8 @@ impl Walk {
                         round_id: format!("round-{}", self.round),
                         kind: pacta_domain::RoundKind::NegotiatingRound,
                         place: "Abidjan".into(),
-                        starts_on: day,
-                        ends_on: day,
+                        starts_on: today.pred_opt().unwrap(),
+                        ends_on: today.succ_opt().unwrap(),
                     }
                 }
             },
@@ -134,7 +135,11 @@ impl Walk {
                 reason: self.text(),
             },
         };
-        NegotiationCommand { actor, action }
+        NegotiationCommand {
+            actor,
+            action,
+            took_place: None,
+        }
     }
 }
 

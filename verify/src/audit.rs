@@ -127,6 +127,15 @@ struct Record<'a> {
     aggregate_id: Cow<'a, str>,
     sequence: usize,
     payload: NegotiationEvent,
+    #[serde(default)]
+    metadata: RecordDates,
+}
+
+/// The one metadata field the replay folds with the payload: the date the act took place.
+#[derive(Default, Deserialize)]
+struct RecordDates {
+    #[serde(default)]
+    took_place_on: Option<String>,
 }
 
 /// The same fields when the payload is not an event, to name the event in the finding.
@@ -635,7 +644,14 @@ fn replay_events(bundle: &Bundle, findings: &mut Findings) -> Replay {
             });
         }
         if let (true, Some(record)) = (replaying, record) {
-            replaying = replay_one(&mut replay, sequence, record.payload, findings);
+            let took_place_on = record.metadata.took_place_on;
+            replaying = replay_one(
+                &mut replay,
+                sequence,
+                record.payload,
+                took_place_on,
+                findings,
+            );
         }
     }
     replay
@@ -646,6 +662,7 @@ fn replay_one(
     replay: &mut Replay,
     sequence: usize,
     event: NegotiationEvent,
+    took_place_on: Option<String>,
     findings: &mut Findings,
 ) -> bool {
     if let NegotiationEvent::InstrumentSigned { signatory, .. } = &event {
@@ -659,7 +676,8 @@ fn replay_one(
     // A doctored bundle can hold a history no negotiation could have: the checked fold names
     // what is missing. A state left half-applied is never read for a verdict: the replay stops
     // at the first such event.
-    match replay.state.apply_checked(event) {
+    let took_place_on = pacta_domain::stated_date(took_place_on.as_deref());
+    match replay.state.apply_recorded(event, took_place_on) {
         Ok(()) => true,
         Err(reason) => {
             findings.add(

@@ -145,9 +145,31 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
     }
 }
 
+/// An aggregate that folds each stored event together with the metadata it was recorded with:
+/// a negotiation learns when each act took place (pacta-domain, occasion.rs).
+pub trait FoldsRecorded: Aggregate {
+    fn apply_recorded(&mut self, event: Self::Event, metadata: &HashMap<String, String>);
+}
+
+impl FoldsRecorded for pacta_domain::Negotiation {
+    /// The chain guarantees the events are the ones `decide` accepted: one that cannot follow is
+    /// a broken invariant, as in `apply`.
+    fn apply_recorded(&mut self, event: Self::Event, metadata: &HashMap<String, String>) {
+        let took_place_on = pacta_domain::stated_date(
+            metadata
+                .get(pacta_domain::metadata::TOOK_PLACE_ON)
+                .map(String::as_str),
+        );
+        if let Err(refusal) = pacta_domain::Negotiation::apply_recorded(self, event, took_place_on)
+        {
+            panic!("invariant: the store holds only events the domain decided, but {refusal}");
+        }
+    }
+}
+
 impl<A, R> EventStore<A> for ChainedEventStore<R>
 where
-    A: Aggregate,
+    A: FoldsRecorded,
     R: PersistedEventRepository,
 {
     type AC = ChainedContext<A>;
@@ -178,7 +200,7 @@ where
                     recorded.fingerprint = envelope.metadata.remove(metadata::COMMAND_SHA256);
                 }
             }
-            aggregate.apply(envelope.payload);
+            aggregate.apply_recorded(envelope.payload, &envelope.metadata);
         }
         Ok(ChainedContext {
             aggregate_id: aggregate_id.to_string(),

@@ -65,8 +65,9 @@ impl ClauseChanges {
     /// - `author`: the parties whose wording the acts between the points brought in
     ///   (`ChangeAuthor::proposed_by`, so a chosen alternative is its proposer's, not the chooser's),
     ///   each once, oldest first, joined by ", "; `UNATTRIBUTED` when no act accounts for it.
-    /// - `date`: the day (UTC) the last of those acts was recorded, when the wording shown as
-    ///   inserted came to stand; with no act, the day the later of the two points was recorded.
+    /// - `date`: the day the last of those acts took place (its stated date, else the day (UTC)
+    ///   it was recorded), when the wording shown as inserted came to stand; with no act, the
+    ///   day the later of the two points was recorded.
     /// - `heading`: the heading at `to`, or the one at `from` for a removed clause. Only the text
     ///   is diffed: `ClauseChanges` carries no heading changes.
     pub fn from_redline(redline: &Redline) -> Result<Vec<ClauseChanges>, ExportError> {
@@ -93,7 +94,11 @@ impl ClauseChanges {
                 let (author, date) = match clause.changed_by.last() {
                     Some(last) => (
                         proposers.join(", "),
-                        utc_day(&last.recorded_at).ok_or_else(|| undated(last.sequence))?,
+                        last.took_place_on
+                            .parse()
+                            .ok()
+                            .or_else(|| utc_day(&last.recorded_at))
+                            .ok_or_else(|| undated(last.sequence))?,
                     ),
                     None => (
                         UNATTRIBUTED.to_string(),
@@ -266,12 +271,12 @@ pub(crate) fn clause_title(label: &str, heading: &str) -> String {
     }
 }
 
-/// "agreed; proposed by CIV; agreed by CIV, MAR".
+/// "agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR".
 pub(crate) fn status_line(clause: &DraftClause) -> String {
     let mut line = format!(
-        "{}; proposed by {}",
+        "{}; {}",
         pacta_domain::variant_name(&clause.status),
-        clause.proposed_by
+        clause.attribution()
     );
     if !clause.agreed_by.is_empty() {
         line.push_str(&format!("; agreed by {}", clause.agreed_by.join(", ")));
@@ -319,6 +324,7 @@ mod tests {
         ChangeAuthor {
             sequence,
             recorded_at: recorded_at.into(),
+            took_place_on: String::new(),
             actor: format!("someone.{}", party.to_lowercase()),
             party: party.into(),
             proposed_by: proposed_by.into(),

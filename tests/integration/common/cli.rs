@@ -283,6 +283,8 @@ impl<'a> Negotiation<'a> {
             .filter_map(|pair| {
                 let fields: Vec<&str> = pair[1].split('|').map(str::trim).collect();
                 let (code, person) = (*fields.first()?, *fields.get(2)?);
+                // An organisation's spec names its kind first ('organisation:IOM').
+                let code = code.split_once(':').map_or(code, |(_, code)| code);
                 let name = fields
                     .get(3)
                     .copied()

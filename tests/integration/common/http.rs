@@ -243,6 +243,7 @@ impl Server {
                 let command = pacta_domain::NegotiationCommand {
                     actor: String::new(),
                     action: action.clone(),
+                    took_place: None,
                 };
                 self.store.register_named_in(&command).await;
                 match action {

@@ -292,6 +292,7 @@ impl Ledger {
                     let accept = NegotiationCommand {
                         actor: head.clone(),
                         action: Action::AcceptNegotiation,
+                        took_place: None,
                     };
                     self.0
                         .execute(negotiation_id, accept, &CommandContext::default())
@@ -361,6 +362,7 @@ pub fn open_command(
     NegotiationCommand {
         actor: opener.into(),
         action: serde_json::from_value(action).expect("an opening as a client writes it"),
+        took_place: None,
     }
 }
 
