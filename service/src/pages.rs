@@ -265,6 +265,28 @@ fn redlined(language: &str, heading: &[WordChange], text: &[WordChange]) -> Mark
     }
 }
 
+/// When an act took place and, where a reader could take one for the other, when it was
+/// recorded: a day stated by the act (a round's acts typed up afterwards) or a place is shown
+/// first, with the recording time beside it; an act recorded the day it took place shows only
+/// its recording time, as before acts carried dates.
+fn took_place(took_place_on: &str, took_place_in: Option<&str>, recorded_at: &str) -> Markup {
+    let recorded_on = chrono::DateTime::parse_from_rfc3339(recorded_at)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc).date_naive().to_string());
+    let stated_day = (!took_place_on.is_empty() && recorded_on.as_deref() != Some(took_place_on))
+        .then_some(took_place_on);
+    if stated_day.is_none() && took_place_in.is_none() {
+        return when(recorded_at);
+    }
+    let day = stated_day
+        .or(recorded_on.as_deref())
+        .unwrap_or(took_place_on);
+    html! {
+        span.took-place { time datetime=(day) { (day) } @if let Some(place) = took_place_in { ", " (place) } }
+        br; span.muted { "recorded " (when(recorded_at)) }
+    }
+}
+
 /// A recorded time to the minute, with the exact instant in the markup for those who need it.
 fn when(recorded_at: &str) -> Markup {
     let shown = chrono::DateTime::parse_from_rfc3339(recorded_at)
@@ -565,7 +587,7 @@ async fn clause_history(
                 p.meta {
                     "By " (version.actor) " for " (version.party)
                     " · wording of " (version.proposed_by)
-                    " · " (when(&version.recorded_at))
+                    " · " (took_place(&version.took_place_on, version.took_place_in.as_deref(), &version.recorded_at))
                     @if let Some(round) = &version.round { " · round " (round) }
                     " · revision " (version.revision)
                     " · language " (version.language)
@@ -579,7 +601,7 @@ async fn clause_history(
             @for act in &history.acts {
                 tr.act data-sequence=(act.sequence) {
                     th scope="row" { (act.sequence) }
-                    td { (when(&act.recorded_at)) }
+                    td { (took_place(&act.took_place_on, act.took_place_in.as_deref(), &act.recorded_at)) }
                     td { (act.actor) " (" (act.party) ")" }
                     td { (act.round.as_deref().unwrap_or("—")) }
                     td { (act.summary)
@@ -695,7 +717,7 @@ async fn timeline(
                 @let entry = &item.entry;
                 tr.event data-sequence=(entry.sequence) data-verified=(item.verified) {
                     th scope="row" { (entry.sequence) }
-                    td { (when(&entry.recorded_at)) }
+                    td { (took_place(&entry.took_place_on, entry.took_place_in.as_deref(), &entry.recorded_at)) }
                     td { (entry.actor) " (" (entry.party) ", " (words(&entry.role)) ")" }
                     td { (entry.round.as_deref().unwrap_or("—")) }
                     td { (entry.summary)

@@ -208,6 +208,22 @@ async fn every_page_renders_for_a_delegate(backend: Backend) {
     }
     assert!(page.contains("data-verified=\"true\""));
     assert!(!page.contains(">broken<"));
+    // The demo's acts took place months before they were recorded: each row gives the day it
+    // took place, and the recording time beside it so that neither is taken for the other.
+    let first_round_act = entries
+        .iter()
+        .find(|e| e["took_place_on"] == "2026-03-03")
+        .expect("the demo's first round opens on 2026-03-03");
+    assert_ne!(
+        &first_round_act["recorded_at"].as_str().unwrap()[..10],
+        "2026-03-03",
+        "the demo is recorded today, not on its own dates"
+    );
+    assert!(
+        page.contains("<time datetime=\"2026-03-03\">2026-03-03</time>"),
+        "{page}"
+    );
+    assert!(page.contains("recorded <time"), "{page}");
 
     let agreement = server.api(&amina, &format!("/{MOU}/agreement")).await;
     let page = server
