@@ -27,7 +27,7 @@ use super::error::{ApiError, ErrorBody, ServiceCode};
 use super::AppState;
 use pacta_ledger::views::{self, View};
 use pacta_ledger::{CommandContext, Executed};
-use pacta_projections::export::{render, Format, Selection};
+use pacta_projections::export::{render, Format, RenderError, Selection};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -448,15 +448,12 @@ pub async fn export(
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
-    let format = Format::ALL
-        .into_iter()
-        .find(|f| f.name() == format)
-        .ok_or_else(|| {
-            ApiError::new(
-                ServiceCode::UnknownFormat,
-                format!("no format '{format}': use markdown, html, docx, akoma-ntoso or json"),
-            )
-        })?;
+    let format: Format = format.parse().map_err(|_| {
+        ApiError::new(
+            ServiceCode::UnknownFormat,
+            format!("no format '{format}': use markdown, html, docx, akoma-ntoso or json"),
+        )
+    })?;
     if query.revision.is_some() && query.at.is_some() {
         return Err(revision_and_point());
     }
@@ -483,12 +480,9 @@ pub async fn export(
 }
 
 /// A request for both a revision's text and the text at a point: a bad request, whatever the
-/// view (the export's renderer would otherwise refuse it as a failed export).
+/// view, answered before the negotiation is read (the renderer's own refusal, so one message).
 fn revision_and_point() -> ApiError {
-    ApiError::new(
-        ServiceCode::RevisionAndPoint,
-        "choose either a revision or a point in time, not both",
-    )
+    RenderError::RevisionAndPoint.into()
 }
 
 impl AppState {
