@@ -155,14 +155,11 @@ pub fn clause_history(
     let mut acts = Vec::new();
     for (envelope, entry) in events.iter().zip(entries) {
         state.apply(envelope.payload.clone());
-        let took_place_on = entry
-            .took_place_on()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
         let crate::HistoryEntry {
             round,
             clause_id: about,
             internal_to,
+            took_place_on,
             took_place_in,
             ..
         } = entry;

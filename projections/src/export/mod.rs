@@ -97,12 +97,12 @@ impl ClauseChanges {
                         last.took_place_on
                             .parse()
                             .ok()
-                            .or_else(|| utc_day(&last.recorded_at))
+                            .or_else(|| crate::point::day_of(&last.recorded_at))
                             .ok_or_else(|| undated(last.sequence))?,
                     ),
                     None => (
                         UNATTRIBUTED.to_string(),
-                        utc_day(&later_end.recorded_at)
+                        crate::point::day_of(&later_end.recorded_at)
                             .ok_or_else(|| undated(later_end.as_of_sequence))?,
                     ),
                 };
@@ -129,13 +129,6 @@ impl ClauseChanges {
             })
             .collect()
     }
-}
-
-/// The UTC day of an RFC 3339 time, as the ledger stamps `recorded_at`.
-fn utc_day(recorded_at: &str) -> Option<NaiveDate> {
-    chrono::DateTime::parse_from_rfc3339(recorded_at)
-        .ok()
-        .map(|t| t.with_timezone(&chrono::Utc).date_naive())
 }
 
 /// What a document shows for one clause in the language asked for.
