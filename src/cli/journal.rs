@@ -64,13 +64,6 @@ fn now_unix_seconds() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-fn print_json(value: &serde_json::Value) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("invariant: JSON")
-    );
-}
-
 pub(super) async fn checkpoint(
     ledger: &Ledger,
     database: &Database,
@@ -115,11 +108,12 @@ fn print_checkpoint(shown: &ShownCheckpoint, json: bool) {
         cosignatures,
     } = shown;
     if json {
-        print_json(&json!({
+        let shown = json!({
             "checkpoint": checkpoint,
             "body": body.body(),
             "cosignatures": cosignatures,
-        }));
+        });
+        println!("{}", super::to_json(&shown));
         return;
     }
     print!("{}", body.body());
@@ -208,7 +202,7 @@ fn print_proof(json: bool, mut report: serde_json::Value, verified: &str, proof:
     let proof = journal::proof_hex(proof);
     if json {
         report["proof"] = json!(proof);
-        print_json(&report);
+        println!("{}", super::to_json(&report));
     } else {
         println!("{verified}");
         for hash in proof {

@@ -113,12 +113,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
                 content_file,
                 base,
             } => {
-                let text = read_bounded(&content_file, MAX_COMMAND_FILE_BYTES)?;
-                let content =
-                    serde_json::from_str(&text).map_err(|source| CliError::MalformedCommand {
-                        path: content_file.display().to_string(),
-                        source,
-                    })?;
+                let content = read_json_file(&content_file)?;
                 let action = Action::ProposeRow {
                     matrix_id: matrix,
                     row_id: row,
@@ -248,7 +243,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
             return Ok(());
         }
         Command::Submit { negotiation, file } => {
-            let command = read_command_file(&file)?;
+            let command: NegotiationCommand = read_json_file(&file)?;
             let executed = ledger.execute(&negotiation, command, &context).await?;
             print_recorded(&executed.events);
             projections::refresh_after_recording(database).await;
