@@ -337,6 +337,7 @@ async fn execute<ES: EventStore<Negotiation>>(
     let fingerprint = command_sha256(&command);
     let started = Instant::now();
     let budget = Duration::from_millis(pacta_ledger::RETRY_BUDGET_MS);
+    let register = cast_register();
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
@@ -345,7 +346,7 @@ async fn execute<ES: EventStore<Negotiation>>(
         let acting_as = aggregate.acting_as(&command);
         let sink = EventSink::default();
         aggregate
-            .handle(command.clone(), &cast_register(), &sink)
+            .handle(command.clone(), &register, &sink)
             .await
             .map_err(|reason| format!("negotiation '{negotiation_id}': refused: {reason}"))?;
         let events = sink.collect().await;

@@ -197,6 +197,7 @@ impl Seeder {
             role: Role::HeadOfDelegation,
             signing: None,
         };
+        let register = super::cast_register();
         let mut pending: Vec<NegotiationEvent> = Vec::new();
         while pending.len() < events {
             let command = act(
@@ -206,7 +207,7 @@ impl Seeder {
             self.step += 1;
             let decided = self
                 .state
-                .decide(&command, &super::cast_register())
+                .decide(&command, &register)
                 .map_err(|e| format!("seeding {}: {e}", self.id))?;
             for event in decided {
                 self.state.apply(event.clone());
