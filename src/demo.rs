@@ -7,17 +7,19 @@
 //! the article on exchanging personal data with an alternative; in Rabat the alternative is
 //! chosen, every clause is agreed and translated, and the text adopted. Both ministers sign it
 //! with Ed25519 keys and it takes effect; a closing workshop validates three action matrices.
-//! Beside it, the two governments conclude a cooperation agreement on higher education, which
-//! enters into force on signature.
+//! Beside it, the two governments conclude a cooperation agreement on higher education, signed
+//! subject to approval, which enters into force thirty days after the receipt of the last
+//! notification of approval.
 
 use std::future::Future;
 
 use chrono::NaiveDate;
 use cqrs_es::Aggregate;
 use pacta_domain::{
-    clause_text_hash, Action, ClauseKind, Facilitator, FullPowers, Indicator, InstrumentKind,
-    Negotiation, NegotiationCommand, Occasion, Party, PersonName, Position, Role, RoundKind,
-    RowContent, RowProgress, SignatureCapacity, SigningAuthority, SigningMessage,
+    clause_text_hash, Action, ClauseKind, ConsentMode, ConsentProcedure, EntryIntoForceRule,
+    Facilitator, FullPowers, Indicator, InstrumentKind, LegalEffect, Negotiation,
+    NegotiationCommand, Occasion, Party, PersonName, Position, Role, RoundKind, RowContent,
+    RowProgress, SignatureCapacity, SigningAuthority, SigningMessage, Transmission,
 };
 use sha2::{Digest, Sha256};
 
@@ -60,28 +62,74 @@ const MAR_LEGAL_LINGUIST: Person = person("karim.tazi", "Karim Tazi", MAR);
 const CIV_EDUCATION_HEAD: Person = person("awa.traore", "Awa Traoré", CIV);
 const MAR_EDUCATION_HEAD: Person = person("mehdi.chraibi", "Mehdi Chraïbi", MAR);
 
-/// A signatory and the reference of the full powers they present (art. 7 VCLT).
+/// A signatory, the title the signature block gives them, and the reference of the full powers
+/// they present (art. 7 VCLT), which the other party's head examines.
 struct Signatory {
     person: Person,
+    title: &'static str,
     full_powers: &'static str,
 }
 
 const CIV_MOU_SIGNATORY: Signatory = Signatory {
     person: person("adjoua.kouame", "Adjoua Kouamé", CIV),
+    title: "Ministre de la Solidarité et de la Lutte contre la Pauvreté",
     full_powers: "Pleins pouvoirs MAE-CI n° 2026/031",
 };
 const MAR_MOU_SIGNATORY: Signatory = Signatory {
     person: person("leila.bennani", "Leïla Bennani", MAR),
+    title: "Ambassadeur du Royaume du Maroc en République de Côte d'Ivoire",
     full_powers: "Pleins pouvoirs MAECAE n° 2026/112",
 };
 const CIV_AGREEMENT_SIGNATORY: Signatory = Signatory {
     person: person("serge.kouadio", "Serge Kouadio", CIV),
+    title: "Ministre de l'Enseignement supérieur et de la Recherche scientifique",
     full_powers: "Pleins pouvoirs MAE-CI n° 2026/047",
 };
 const MAR_AGREEMENT_SIGNATORY: Signatory = Signatory {
     person: person("samira.elamrani", "Samira El Amrani", MAR),
+    title: "Ministre de l'Enseignement supérieur, de la Recherche scientifique et de l'Innovation",
     full_powers: "Pleins pouvoirs MAECAE n° 2026/139",
 };
+
+// Each party's treaty office, which expresses its consent to the agreement (its approval).
+const CIV_TREATY_OFFICE: Person = person(
+    "daj.maeci",
+    "Direction des Affaires juridiques (MAE-CI)",
+    CIV,
+);
+const MAR_TREATY_OFFICE: Person = person(
+    "dajt.maec",
+    "Direction des Affaires juridiques et des Traités (MAEC)",
+    MAR,
+);
+
+/// A party's approval of the agreement: its instrument, and the date the other party received
+/// the notification of it.
+struct Approval {
+    authority: &'static Person,
+    reference: &'static str,
+    approved_on: NaiveDate,
+    /// The other party's head, who records the receipt.
+    received_by: &'static Person,
+    received_on: NaiveDate,
+}
+
+const APPROVALS: [Approval; 2] = [
+    Approval {
+        authority: &CIV_TREATY_OFFICE,
+        reference: "Décret n° 2026-612 du 19 août 2026 portant approbation de l'Accord",
+        approved_on: day(2026, 8, 20),
+        received_by: &MAR_EDUCATION_HEAD,
+        received_on: day(2026, 8, 27),
+    },
+    Approval {
+        authority: &MAR_TREATY_OFFICE,
+        reference: "Dahir n° 1-26-12",
+        approved_on: day(2026, 9, 3),
+        received_by: &CIV_EDUCATION_HEAD,
+        received_on: day(2026, 9, 10),
+    },
+];
 
 /// A calendar date, checked when the demo is compiled: the domain reads no clock, so every date
 /// of the story is fixed here.
@@ -475,6 +523,10 @@ pub async fn load(ledger: &Ledger) -> Result<[Loaded; 2], DemoError> {
 /// MoU, who sees its draft, positions and her own party's internal notes.
 pub const DEMO_TOKEN_PERSON: &str = CIV_HEAD.id;
 
+/// The person `pacta serve --demo` issues a second token to: Côte d'Ivoire's head of delegation
+/// on the higher-education agreement, which no one of the MoU is accredited in.
+pub const DEMO_AGREEMENT_TOKEN_PERSON: &str = CIV_EDUCATION_HEAD.id;
+
 /// Records one negotiation's story unless the store already holds that negotiation. `story` is
 /// not started (futures are lazy) when it is skipped.
 async fn record_unless_present(
@@ -503,7 +555,7 @@ pub async fn record_story(ledger: &Ledger) -> Result<Recorded, DemoError> {
 }
 
 /// Everyone in the story, as the operator's register binds them to their party.
-const CAST: [&Person; 13] = [
+const CAST: [&Person; 15] = [
     &CIV_HEAD,
     &CIV_NEGOTIATOR,
     &MAR_HEAD,
@@ -517,6 +569,8 @@ const CAST: [&Person; 13] = [
     &MAR_MOU_SIGNATORY.person,
     &CIV_AGREEMENT_SIGNATORY.person,
     &MAR_AGREEMENT_SIGNATORY.person,
+    &CIV_TREATY_OFFICE,
+    &MAR_TREATY_OFFICE,
 ];
 
 /// Puts the story's cast on the register of the ledger's store, as its operator would before
@@ -544,9 +598,10 @@ async fn record_mou(ledger: &Ledger) -> Result<usize, DemoError> {
     open_mou(&mut story).await?;
     first_round(&mut story).await?;
     second_round(&mut story).await?;
-    // An MoU takes effect on signature; no ratification follows.
+    // A non-binding MoU takes effect on signature; no ratification follows.
     let signatories = [&CIV_MOU_SIGNATORY, &MAR_MOU_SIGNATORY];
-    sign_for_both_parties(&mut story, signatories, MOU_SIGNED_ON).await?;
+    let capacity = SignatureCapacity::Definitive;
+    sign_for_both_parties(&mut story, signatories, MOU_SIGNED_ON, capacity, false).await?;
     closing_workshop(&mut story).await?;
     report_first_progress(&mut story).await?;
     Ok(story.recorded)
@@ -658,6 +713,14 @@ async fn open_mou(story: &mut Story<'_>) -> Result<(), DemoError> {
         entry_into_force_rule: None,
         termination_notice_months: None,
         provisional_application: false,
+        // A political commitment: signed, it takes effect; no one consents to be bound by it.
+        legal_effect: Some(LegalEffect {
+            legally_binding: false,
+            consent_procedure: ConsentProcedure::Signature,
+            consent_procedure_by_party: Default::default(),
+            open_to_accession: false,
+        }),
+        arabic_article_numbering: None,
     };
     story.on(MOU_OPENED_ON, Some("Abidjan"));
     story.act(&IOM_SECRETARIAT, open).await?;
@@ -846,10 +909,19 @@ async fn open_agreement(story: &mut Story<'_>) -> Result<(), DemoError> {
         facilitator: None,
         languages: vec!["fr".into(), "ar".into()],
         language_responsibility: language_responsibility(),
-        // In force on the date of the last signature, as its article on entry into force says.
-        entry_into_force_rule: None,
+        // "Le présent Accord entre en vigueur trente jours après la date de réception de la
+        // dernière notification de l'accomplissement des procédures d'approbation."
+        entry_into_force_rule: Some(EntryIntoForceRule::DaysAfterLastReceipt { days: 30 }),
         termination_notice_months: None,
         provisional_application: false,
+        // A treaty under international law, whatever its name: signed subject to approval.
+        legal_effect: Some(LegalEffect {
+            legally_binding: true,
+            consent_procedure: ConsentProcedure::Approval,
+            consent_procedure_by_party: Default::default(),
+            open_to_accession: false,
+        }),
+        arabic_article_numbering: None,
     };
     story.on(AGREEMENT_OPENED_ON, Some("Abidjan"));
     story.act(&CIV_EDUCATION_HEAD, open).await?;
@@ -886,10 +958,40 @@ async fn negotiate_agreement_text(story: &mut Story<'_>) -> Result<(), DemoError
     adopt_text(story).await
 }
 
-/// An agreement binds on definitive signature: the second one brings it into force.
+/// The agreement is signed subject to approval; each party's treaty office approves it and
+/// notifies the other through diplomatic channels, whose head records the date it received the
+/// notification: thirty days after the last receipt, it enters into force.
 async fn bring_agreement_into_force(story: &mut Story<'_>) -> Result<(), DemoError> {
     let signatories = [&CIV_AGREEMENT_SIGNATORY, &MAR_AGREEMENT_SIGNATORY];
-    sign_for_both_parties(story, signatories, AGREEMENT_SIGNED_ON).await
+    let capacity = SignatureCapacity::Simple;
+    sign_for_both_parties(story, signatories, AGREEMENT_SIGNED_ON, capacity, true).await?;
+    for (head, office) in story
+        .heads
+        .into_iter()
+        .zip([&CIV_TREATY_OFFICE, &MAR_TREATY_OFFICE])
+    {
+        story
+            .act(head, accredit(office, Role::CompetentAuthority, None))
+            .await?;
+    }
+    for approval in &APPROVALS {
+        story.on(approval.approved_on, None);
+        let consent = Action::ExpressConsent {
+            mode: ConsentMode::Approval,
+            on: approval.approved_on,
+            instrument_reference: Some(approval.reference.into()),
+            scan_sha256: Some(stand_in_document_hash(approval.reference)),
+            transmitted_by: Some(Transmission::DiplomaticNotification),
+        };
+        story.act(approval.authority, consent).await?;
+        story.on(approval.received_on, None);
+        let receipt = Action::RecordReceipt {
+            from_party: approval.authority.party.into(),
+            received_on: approval.received_on,
+        };
+        story.act(approval.received_by, receipt).await?;
+    }
+    Ok(())
 }
 
 /// Four months on, the parties revise the agreement in force to open mobility to doctoral students.
@@ -954,6 +1056,8 @@ async fn table(
         heading: wording.heading.into(),
         language: "fr".into(),
         text: wording.text.into(),
+        after: None,
+        before: None,
     };
     story.act(proposer, action).await
 }
@@ -1012,28 +1116,48 @@ async fn adopt_text(story: &mut Story<'_>) -> Result<(), DemoError> {
         .await
 }
 
-/// Each party's head accredits its signatory, who signs the adopted text on `signed_on`.
+/// Each party's head accredits its signatory; where `examined`, the other party's head examines
+/// the signatory's full powers and accepts them. Each signs the adopted text on `signed_on` in
+/// `capacity`.
 async fn sign_for_both_parties(
     story: &mut Story<'_>,
     signatories: [&Signatory; 2],
     signed_on: NaiveDate,
+    capacity: SignatureCapacity,
+    examined: bool,
 ) -> Result<(), DemoError> {
     story.on(signed_on, None);
+    let mut keys = Vec::new();
     for (head, signatory) in story.heads.into_iter().zip(signatories) {
-        accredit_and_sign(story, head, signatory, signed_on).await?;
+        keys.push(accredit_signatory(story, head, signatory).await?);
+    }
+    let [civ_head, mar_head] = story.heads;
+    let examiners = if examined {
+        [mar_head, civ_head].to_vec()
+    } else {
+        vec![]
+    };
+    for (examiner, signatory) in examiners.into_iter().zip(signatories) {
+        let examination = Action::ExamineFullPowers {
+            signatory: signatory.person.id.into(),
+            accepted: true,
+            reason: None,
+        };
+        story.act(examiner, examination).await?;
+    }
+    for (signatory, key) in signatories.into_iter().zip(keys) {
+        sign(story, signatory, &key, signed_on, capacity).await?;
     }
     Ok(())
 }
 
-/// The head accredits the signatory with a key made for this one signature; the signatory signs
-/// the adopted text. The private key lives only in this function: it is never written, and is
-/// wiped when dropped.
-async fn accredit_and_sign(
+/// The head accredits the signatory with a key made for this one signature, which is returned
+/// for the signature: it is never written, and is wiped when dropped.
+async fn accredit_signatory(
     story: &mut Story<'_>,
     head: &Person,
     signatory: &Signatory,
-    signed_on: NaiveDate,
-) -> Result<(), DemoError> {
+) -> Result<ed25519_dalek::SigningKey, DemoError> {
     let key = keys::new_signing_key()?;
     let member = &signatory.person;
     let authority = SigningAuthority {
@@ -1047,9 +1171,19 @@ async fn accredit_and_sign(
     story
         .act(head, accredit(member, Role::Signatory, Some(authority)))
         .await?;
+    Ok(key)
+}
+
+/// The signatory signs the adopted text, the signature block giving their title.
+async fn sign(
+    story: &mut Story<'_>,
+    signatory: &Signatory,
+    key: &ed25519_dalek::SigningKey,
+    signed_on: NaiveDate,
+    capacity: SignatureCapacity,
+) -> Result<(), DemoError> {
+    let member = &signatory.person;
     let text_root_hash = story.state.text_root_hash();
-    // Both instruments bind on signature, so every signature is definitive.
-    let capacity = SignatureCapacity::Definitive;
     let message = SigningMessage {
         negotiation_id: story.negotiation_id.into(),
         revision: story.state.revision(),
@@ -1061,10 +1195,11 @@ async fn accredit_and_sign(
         signed_on,
     };
     let signature = Action::SignInstrument {
-        signature: keys::signature_hex(&key, &message),
+        signature: keys::signature_hex(key, &message),
         text_root_hash,
         capacity,
         signed_on,
+        signatory_title: Some(signatory.title.into()),
     };
     story.act(member, signature).await
 }

@@ -323,6 +323,8 @@ fn act_of(client: usize, step: usize) -> Action {
             heading: HEADING.into(),
             language: "fr".into(),
             text: clause_text(clause, 0),
+            after: None,
+            before: None,
         },
         1 => Action::Comment {
             clause_id: Some(clause_id),

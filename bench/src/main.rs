@@ -172,6 +172,7 @@ async fn run(args: BenchArgs) -> Result<(), BenchError> {
         ];
         report(&label, &measured);
     }
+    register_cast(&Database::Postgres(databases[0].pool.clone())).await?;
     for (index, &size) in args.single_sizes.iter().enumerate() {
         let id = format!("single-{index}");
         seed(chained.as_ref(), &id, size).await?;
@@ -182,9 +183,15 @@ async fn run(args: BenchArgs) -> Result<(), BenchError> {
             single(plain.as_ref(), &id, args.single_commands).await?,
         ];
         report(&label, &measured);
+        let kept = single_kept(&databases[0], &id, args.single_commands).await?;
+        report_kept(&label, &kept, &measured[1]);
     }
     println!(
         "vs plain = throughput / plain postgres-es throughput on the same workload (target >= 0.8)"
+    );
+    println!(
+        "ledger, kept = Ledger::execute as the service runs it, keeping each negotiation's \
+         verified state between acts (reads and verifies only the events after the kept head)"
     );
     for database in databases {
         if args.keep {
@@ -295,6 +302,8 @@ fn open_action(id: &str) -> Action {
         entry_into_force_rule: None,
         termination_notice_months: None,
         provisional_application: false,
+        legal_effect: None,
+        arabic_article_numbering: None,
     }
 }
 
@@ -384,6 +393,8 @@ fn cycle_command(step: usize) -> NegotiationCommand {
                 heading: HEADING.into(),
                 language: "fr".into(),
                 text: CLAUSE_TEXT.into(),
+                after: None,
+                before: None,
             },
         ),
         1 => act(
@@ -534,6 +545,48 @@ async fn seed<ES: EventStore<Negotiation>>(
         seeded += batch;
     }
     Ok(())
+}
+
+/// The single-negotiation workload through the service's ledger (`Ledger::execute`, keeping
+/// verified states): after its first act, which verifies the whole chain as the service's first
+/// act on a negotiation does, each act reads and verifies only the events after the head it
+/// holds. Continues the cycle where `single` left it, on the chained database.
+async fn single_kept(
+    database: &BenchDatabase,
+    id: &str,
+    commands: usize,
+) -> Result<Measured, BenchError> {
+    let database = Database::Postgres(database.pool.clone());
+    let ledger = pacta_ledger::Ledger::on(&database)
+        .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS);
+    let context = pacta_ledger::CommandContext::default();
+    // One whole cycle after `single`'s commands, so the cycle's steps stay in order.
+    let first = commands.div_ceil(4) * 4;
+    ledger.execute(id, cycle_command(first), &context).await?;
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(commands);
+    for step in first + 1..=first + commands {
+        let begun = Instant::now();
+        ledger.execute(id, cycle_command(step), &context).await?;
+        latencies.push(begun.elapsed());
+    }
+    Ok(Measured {
+        commands,
+        elapsed: started.elapsed(),
+        latencies,
+    })
+}
+
+fn report_kept(label: &str, kept: &Measured, plain: &Measured) {
+    println!(
+        "{label:<40} {:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2}",
+        "ledger, kept",
+        kept.commands,
+        kept.per_second(),
+        kept.percentile_ms(50),
+        kept.percentile_ms(99),
+        kept.per_second() / plain.per_second(),
+    );
 }
 
 async fn single<ES: EventStore<Negotiation>>(

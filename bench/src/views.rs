@@ -238,6 +238,8 @@ fn seed_action(state: &Negotiation, step: usize, clauses: usize) -> Action {
             heading: HEADING.into(),
             language: "fr".into(),
             text: CLAUSE_TEXT.into(),
+            after: None,
+            before: None,
         };
     }
     let current = state

@@ -48,6 +48,9 @@ pub struct Negotiation {
     /// The stated dates of the acts later acts depend on (occasion.rs).
     #[serde(default)]
     pub(crate) dates: crate::occasion::Dates,
+    /// How the Arabic version numbers articles (structure.rs).
+    #[serde(default)]
+    pub(crate) arabic_numbering: crate::structure::ArabicArticleNumbering,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +69,9 @@ pub(crate) struct Opened {
     /// Parties (and the facilitator) named by the opener that have not accepted yet.
     #[serde(default)]
     pub(crate) awaiting_acceptance: BTreeSet<String>,
+    /// What the parties intend, where the opening stated it; otherwise the kind decides.
+    #[serde(default)]
+    pub(crate) legal_effect: Option<crate::values::LegalEffect>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -391,6 +397,7 @@ impl Negotiation {
                 capacity,
                 signed_on,
                 signature,
+                signatory_title,
             } => self.decide_signature(
                 opened,
                 actor,
@@ -398,11 +405,52 @@ impl Negotiation {
                 *capacity,
                 *signed_on,
                 signature,
+                signatory_title.as_deref(),
             ),
+            Action::ExamineFullPowers {
+                signatory,
+                accepted,
+                reason,
+            } => {
+                self.decide_full_powers_examination(actor, signatory, *accepted, reason.as_deref())
+            }
             Action::ConfirmSignature { confirmed_on } => {
                 self.decide_confirmation(opened, actor, *confirmed_on)
             }
-            Action::ExpressConsent { mode, on } => self.decide_consent(opened, actor, *mode, *on),
+            Action::ExpressConsent {
+                mode,
+                on,
+                instrument_reference,
+                scan_sha256,
+                transmitted_by,
+            } => self.decide_consent(
+                opened,
+                actor,
+                *mode,
+                *on,
+                crate::lifecycle::InstrumentOfConsent {
+                    reference: instrument_reference.as_deref(),
+                    scan_sha256: scan_sha256.as_deref(),
+                    transmitted_by: *transmitted_by,
+                },
+            ),
+            Action::RecordReceipt {
+                from_party,
+                received_on,
+            } => self.decide_receipt(opened, actor, from_party, *received_on),
+            Action::SendNote {
+                number,
+                sent_on,
+                text,
+                in_reply_to,
+            } => self.decide_note(
+                opened,
+                actor,
+                number,
+                *sent_on,
+                text,
+                in_reply_to.as_deref(),
+            ),
             Action::AbandonNegotiation { reason } => self.decide_abandonment(reason),
             Action::ProposeClause {
                 clause_id,
@@ -410,6 +458,8 @@ impl Negotiation {
                 heading,
                 language,
                 text,
+                after,
+                before,
             } => {
                 check_identifier("clause id", clause_id)?;
                 match self.current.clauses.get(clause_id) {
@@ -425,7 +475,10 @@ impl Negotiation {
                     });
                 }
                 check_wording(opened, clause_id, heading, language, text)?;
-                Ok(vec![NegotiationEvent::ClauseProposed {
+                let placement =
+                    self.check_placement(clause_id, *kind, after.as_deref(), before.as_deref())?;
+                self.check_cross_references(clause_id, text)?;
+                let mut events = vec![NegotiationEvent::ClauseProposed {
                     clause_id: clause_id.clone(),
                     kind: *kind,
                     heading: heading.clone(),
@@ -433,7 +486,15 @@ impl Negotiation {
                     text: text.clone(),
                     text_hash: clause_text_hash(heading, language, text),
                     proposed_by: actor.party.clone(),
-                }])
+                }];
+                if placement.is_some() {
+                    events.push(NegotiationEvent::ClausePlaced {
+                        clause_id: clause_id.clone(),
+                        after: after.clone(),
+                        before: before.clone(),
+                    });
+                }
+                Ok(events)
             }
             Action::AmendClause {
                 clause_id,
@@ -441,15 +502,19 @@ impl Negotiation {
                 heading,
                 language,
                 text,
-            } => self.decide_amendment(
-                opened,
-                actor,
-                clause_id,
-                base_text_hash,
-                heading.as_deref(),
-                language,
-                text,
-            ),
+            } => {
+                let events = self.decide_amendment(
+                    opened,
+                    actor,
+                    clause_id,
+                    base_text_hash,
+                    heading.as_deref(),
+                    language,
+                    text,
+                )?;
+                self.check_cross_references(clause_id, text)?;
+                Ok(events)
+            }
             Action::Comment {
                 clause_id,
                 text,
@@ -499,15 +564,19 @@ impl Negotiation {
                 heading,
                 language,
                 text,
-            } => self.decide_alternative(
-                opened,
-                actor,
-                clause_id,
-                label,
-                heading.as_deref(),
-                language,
-                text,
-            ),
+            } => {
+                let events = self.decide_alternative(
+                    opened,
+                    actor,
+                    clause_id,
+                    label,
+                    heading.as_deref(),
+                    language,
+                    text,
+                )?;
+                self.check_cross_references(clause_id, text)?;
+                Ok(events)
+            }
             Action::StatePosition {
                 clause_id,
                 position,
@@ -594,15 +663,26 @@ impl Negotiation {
                 heading,
                 text,
                 source_text_hash,
-            } => self.decide_translation(
-                opened,
-                actor,
-                clause_id,
-                language,
-                heading,
-                text,
-                source_text_hash,
-            ),
+            } => {
+                let events = self.decide_translation(
+                    opened,
+                    actor,
+                    clause_id,
+                    language,
+                    heading,
+                    text,
+                    source_text_hash,
+                )?;
+                self.check_cross_references(clause_id, text)?;
+                Ok(events)
+            }
+            Action::ProposeStructureChange {
+                proposal_id,
+                change,
+            } => self.decide_structure_change(actor, proposal_id, change),
+            Action::AgreeStructureChange { proposal_id } => {
+                self.decide_structure_agreement(actor, proposal_id)
+            }
             Action::VerifyConcordance {
                 clause_id,
                 language,
@@ -637,6 +717,8 @@ impl Negotiation {
             entry_into_force_rule,
             termination_notice_months,
             provisional_application,
+            legal_effect,
+            arabic_article_numbering,
         } = &command.action
         else {
             unreachable!("decide_open is called for OpenNegotiation only")
@@ -719,6 +801,9 @@ impl Negotiation {
         if let Some(rule) = entry_into_force_rule {
             rule.check()?;
         }
+        if let Some(legal_effect) = legal_effect {
+            crate::lifecycle::check_legal_effect(legal_effect, parties)?;
+        }
         if let Some(months) = termination_notice_months {
             if *months > MAX_ENTRY_INTO_FORCE_DELAY_MONTHS {
                 return Err(NegotiationError::InvalidNoticePeriod(*months));
@@ -767,6 +852,8 @@ impl Negotiation {
             ),
             provisional_application: *provisional_application,
             awaiting_acceptance,
+            legal_effect: legal_effect.clone(),
+            arabic_article_numbering: arabic_article_numbering.unwrap_or_default(),
         }])
     }
 
@@ -1012,7 +1099,7 @@ pub(crate) fn check_identifier(field: &'static str, value: &str) -> Result<(), N
     }
 }
 
-fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationError> {
+pub(crate) fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     if value.trim().is_empty() {
         return Err(NegotiationError::Empty { field });
     }
@@ -1188,7 +1275,10 @@ impl Negotiation {
                 termination_notice_months,
                 provisional_application,
                 awaiting_acceptance,
+                legal_effect,
+                arabic_article_numbering,
             } => {
+                self.arabic_numbering = arabic_article_numbering;
                 for founder in founding_delegates(&parties, facilitator.as_ref()) {
                     self.delegates.insert(founder.person.clone(), founder);
                 }
@@ -1206,6 +1296,7 @@ impl Negotiation {
                         .unwrap_or(DEFAULT_TERMINATION_NOTICE_MONTHS),
                     provisional_application,
                     awaiting_acceptance: awaiting_acceptance.into_iter().collect(),
+                    legal_effect,
                 });
             }
             NegotiationEvent::NegotiationAccepted { party } => {
@@ -1252,7 +1343,31 @@ impl Negotiation {
                     discussed: false,
                     withdrawn: false,
                 });
-                self.current.clause_order.push(clause_id);
+                // At the end of its section; a `ClausePlaced` that follows may move it.
+                let index = crate::structure::insertion_index(
+                    &self.current.clause_order,
+                    &self.current.clauses,
+                    kind,
+                    None,
+                )
+                .expect("invariant: a clause without placement goes at its section's end");
+                self.current.clause_order.insert(index, clause_id);
+            }
+            NegotiationEvent::ClausePlaced {
+                clause_id,
+                after,
+                before,
+            } => self.apply_placement(clause_id, after, before)?,
+            NegotiationEvent::StructureChangeProposed {
+                proposal_id,
+                change,
+                proposed_by,
+            } => self.apply_structure_proposed(proposal_id, change, proposed_by),
+            NegotiationEvent::StructureChangeAgreed { proposal_id, party } => {
+                self.apply_structure_agreed(proposal_id, party)?
+            }
+            NegotiationEvent::NumberingFrozen { numbers } => {
+                self.current.frozen_numbers = Some(numbers);
             }
             NegotiationEvent::ClauseAmended {
                 clause_id,
@@ -1470,6 +1585,7 @@ impl Negotiation {
                 capacity,
                 text_root_hash,
                 signed_on,
+                signatory_title,
                 ..
             } => {
                 let record = SignatureRecord {
@@ -1478,6 +1594,7 @@ impl Negotiation {
                     text_root_hash,
                     signed_on,
                     confirmed_on: None,
+                    signatory_title,
                 };
                 self.current.signatures.insert(party, record);
             }
@@ -1490,10 +1607,68 @@ impl Negotiation {
                 };
                 signature.confirmed_on = Some(confirmed_on);
             }
-            NegotiationEvent::ConsentExpressed { party, mode, on } => {
+            NegotiationEvent::ConsentExpressed {
+                party,
+                mode,
+                on,
+                instrument_reference,
+                scan_sha256,
+                transmitted_by,
+            } => {
+                let record = ConsentRecord {
+                    mode,
+                    on,
+                    instrument_reference,
+                    scan_sha256,
+                    transmitted_by,
+                    received: BTreeMap::new(),
+                };
+                self.current.consents.insert(party, record);
+            }
+            NegotiationEvent::FullPowersExamined {
+                signatory,
+                reference,
+                examined_by,
+                accepted,
+                reason,
+                ..
+            } => {
+                let examination = crate::lifecycle::FullPowersExamination {
+                    reference,
+                    examined_by,
+                    accepted,
+                    reason,
+                };
                 self.current
-                    .consents
-                    .insert(party, ConsentRecord { mode, on });
+                    .full_powers_examinations
+                    .entry(signatory)
+                    .or_default()
+                    .push(examination);
+            }
+            NegotiationEvent::NoteSent {
+                party,
+                number,
+                sent_on,
+                text,
+                text_hash,
+                in_reply_to,
+            } => self.current.notes.push(crate::lifecycle::Note {
+                party,
+                number,
+                sent_on,
+                text,
+                text_hash,
+                in_reply_to,
+            }),
+            NegotiationEvent::ConsentReceived {
+                party,
+                received_by,
+                received_on,
+            } => {
+                let Some(consent) = self.current.consents.get_mut(&party) else {
+                    return Err(ReplayError::UnknownConsent { party });
+                };
+                consent.received.insert(received_by, received_on);
             }
             NegotiationEvent::EntryIntoForceFixed { date, .. } => {
                 self.current.entry_into_force = Some(date);

@@ -99,6 +99,8 @@ pub(crate) fn open_action() -> Action {
         entry_into_force_rule: None,
         termination_notice_months: None,
         provisional_application: false,
+        legal_effect: None,
+        arabic_article_numbering: None,
     }
 }
 
@@ -282,6 +284,8 @@ pub(crate) fn propose(clause_id: &str, language: &str, text: &str) -> Action {
         heading: "Définitions".into(),
         language: language.into(),
         text: text.into(),
+        after: None,
+        before: None,
     }
 }
 
@@ -659,6 +663,8 @@ fn proposal_refusals() {
                 heading: "Titre\u{1b}[31m".into(),
                 language: "fr".into(),
                 text: "Texte\nsur deux lignes".into(),
+                after: None,
+                before: None,
             },
             NegotiationError::ControlCharacter {
                 field: "heading",
@@ -680,6 +686,8 @@ fn proposal_refusals() {
                 heading: "h".repeat(MAX_HEADING_BYTES + 1),
                 language: "fr".into(),
                 text: "Texte".into(),
+                after: None,
+                before: None,
             },
             NegotiationError::HeadingTooLong {
                 clause_id: "art-2".into(),
@@ -1110,7 +1118,15 @@ pub(crate) fn valid_action(kind: ActionKind) -> Action {
         | ActionKind::ApplyProvisionally
         | ActionKind::OpenRevision
         | ActionKind::ProposeCorrection
-        | ActionKind::AgreeCorrection => unreachable!("these acts come from lifecycle::tests"),
+        | ActionKind::AgreeCorrection
+        | ActionKind::RecordReceipt
+        | ActionKind::SendNote
+        | ActionKind::ExamineFullPowers => unreachable!("these acts come from lifecycle::tests"),
+        ActionKind::ProposeStructureChange => Action::ProposeStructureChange {
+            proposal_id: "freeze".into(),
+            change: crate::structure::StructureChange::FreezeNumbering,
+        },
+        ActionKind::AgreeStructureChange => crate::structure_tests::agree_freeze(),
     }
 }
 

@@ -72,6 +72,15 @@ pub enum Action {
         /// into force (art. 25 VCLT).
         #[serde(default)]
         provisional_application: bool,
+        /// Whether the instrument is intended to be legally binding, and how each party
+        /// consents to be bound. Absent: the kind of instrument decides (a treaty is ratified,
+        /// an agreement binds on signature, an MoU is not binding).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        legal_effect: Option<crate::values::LegalEffect>,
+        /// How the Arabic version numbers articles: `numerals` ("المادة 1", when absent) or
+        /// `ordinal-words` ("المادة الأولى"…).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        arabic_article_numbering: Option<crate::structure::ArabicArticleNumbering>,
     },
     /// Accredit a member of the actor's own delegation (or the facilitator's staff), whom the
     /// operator's register binds to that party. The name is the register's; one given here
@@ -90,6 +99,8 @@ pub enum Action {
     /// its head of delegation (or the facilitator's secretariat) named in the opening may
     /// accept, and until they do no one else of that party may act.
     AcceptNegotiation,
+    /// Propose a clause. It goes at the end of its section (recitals, articles, final clauses,
+    /// annexes) unless placed right `after` or `before` another clause of that section.
     ProposeClause {
         clause_id: String,
         kind: ClauseKind,
@@ -97,6 +108,10 @@ pub enum Action {
         heading: String,
         language: String,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<String>,
     },
     /// Replace a clause's wording. `base_text_hash` is the wording the author saw: if someone
     /// changed it since, the amendment is refused rather than silently overwriting theirs.
@@ -226,6 +241,20 @@ pub enum Action {
         capacity: SignatureCapacity,
         signed_on: NaiveDate,
         signature: String,
+        /// The signatory's title or function ("Ministre des Affaires étrangères"), as the
+        /// signature block shows it. Recorded, not part of the signing message.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signatory_title: Option<String>,
+    },
+    /// The actor, head of delegation of another party, examines the full powers a signatory was
+    /// accredited with (art. 7 VCLT): accepted, or not with a reason. A signatory whose full
+    /// powers were not accepted cannot sign.
+    ExamineFullPowers {
+        signatory: String,
+        accepted: bool,
+        /// Why they are not accepted; required when they are not.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// The competent authority confirms its party's signature ad referendum (art. 12(2)(b)).
     ConfirmSignature {
@@ -235,6 +264,37 @@ pub enum Action {
     ExpressConsent {
         mode: ConsentMode,
         on: NaiveDate,
+        /// The instrument's reference ("Dahir n° 1-26-12", a decree's number).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instrument_reference: Option<String>,
+        /// Lower-case hex SHA-256 of the instrument's scan (the CLI hashes the file given).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scan_sha256: Option<String>,
+        /// How the instrument reaches the other parties.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transmitted_by: Option<crate::values::Transmission>,
+    },
+    /// The actor's party sends a diplomatic note of an exchange of notes constituting the
+    /// agreement (art. 13): the proposal, or (with `in_reply_to`, the proposal's note text hash)
+    /// the reply, whose full text reproduces the proposal's. The agreement is concluded when
+    /// every other party has replied.
+    SendNote {
+        /// The note's number ("N° 0123/MAEIA/DAJ").
+        number: String,
+        sent_on: NaiveDate,
+        /// The note's full text.
+        text: String,
+        /// For a reply: the note text hash of the proposal it reproduces.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_reply_to: Option<String>,
+    },
+    /// The actor's party records the date it received another party's instrument of
+    /// ratification (approval, acceptance…) or its notification of completion: the date
+    /// entry-into-force rules counting from receipt count from.
+    RecordReceipt {
+        /// The party whose instrument or notification was received.
+        from_party: String,
+        received_on: NaiveDate,
     },
     /// Create an action matrix (an annex of actions, responsibilities and indicators).
     CreateMatrix {
@@ -315,6 +375,17 @@ pub enum Action {
     AgreeCorrection {
         correction_id: String,
         text_hash: String,
+    },
+    /// Propose a change of the text's structure: moving a clause, or freezing the numbering of
+    /// the articles. It takes effect once every party has agreed it (`AgreeStructureChange`).
+    ProposeStructureChange {
+        proposal_id: String,
+        change: crate::structure::StructureChange,
+    },
+    /// The actor's party agrees the proposed structure change; the last party's agreement
+    /// carries it out.
+    AgreeStructureChange {
+        proposal_id: String,
     },
 }
 
@@ -403,6 +474,7 @@ impl Action {
             Action::ProposeClause { heading, text, .. }
             | Action::TranslateClause { heading, text, .. }
             | Action::ProposeCorrection { heading, text, .. } => vec![heading, text],
+            Action::SendNote { text, .. } => vec![text],
             Action::ProposeRow { content, .. } => vec![
                 &mut content.objective,
                 &mut content.action,
@@ -458,10 +530,15 @@ pub enum ActionKind {
     OpenRevision,
     ProposeCorrection,
     AgreeCorrection,
+    ProposeStructureChange,
+    AgreeStructureChange,
+    RecordReceipt,
+    SendNote,
+    ExamineFullPowers,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 38] = [
+    pub const ALL: [ActionKind; 43] = [
         ActionKind::OpenNegotiation,
         ActionKind::AcceptNegotiation,
         ActionKind::AccreditDelegate,
@@ -500,6 +577,11 @@ impl ActionKind {
         ActionKind::OpenRevision,
         ActionKind::ProposeCorrection,
         ActionKind::AgreeCorrection,
+        ActionKind::ProposeStructureChange,
+        ActionKind::AgreeStructureChange,
+        ActionKind::RecordReceipt,
+        ActionKind::SendNote,
+        ActionKind::ExamineFullPowers,
     ];
 
     /// Acts that change the text, refused once every party has adopted it.
@@ -517,6 +599,8 @@ impl ActionKind {
                 | ActionKind::ChooseAlternative
                 | ActionKind::WithdrawAlternative
                 | ActionKind::ConfirmClauseAgreement
+                | ActionKind::ProposeStructureChange
+                | ActionKind::AgreeStructureChange
         )
     }
 
@@ -560,6 +644,11 @@ impl ActionKind {
             ActionKind::OpenRevision => "open a revision",
             ActionKind::ProposeCorrection => "propose a correction",
             ActionKind::AgreeCorrection => "agree a correction",
+            ActionKind::ProposeStructureChange => "propose a change of the text's structure",
+            ActionKind::AgreeStructureChange => "agree a change of the text's structure",
+            ActionKind::RecordReceipt => "record receipt of an instrument of consent",
+            ActionKind::SendNote => "send a note of an exchange of notes",
+            ActionKind::ExamineFullPowers => "examine a signatory's full powers",
         }
     }
 }
@@ -588,6 +677,9 @@ impl Action {
             Action::SignInstrument { .. } => ActionKind::SignInstrument,
             Action::ConfirmSignature { .. } => ActionKind::ConfirmSignature,
             Action::ExpressConsent { .. } => ActionKind::ExpressConsent,
+            Action::RecordReceipt { .. } => ActionKind::RecordReceipt,
+            Action::SendNote { .. } => ActionKind::SendNote,
+            Action::ExamineFullPowers { .. } => ActionKind::ExamineFullPowers,
             Action::AbandonNegotiation { .. } => ActionKind::AbandonNegotiation,
             Action::ProposeAlternative { .. } => ActionKind::ProposeAlternative,
             Action::StatePosition { .. } => ActionKind::StatePosition,
@@ -611,6 +703,8 @@ impl Action {
             Action::OpenRevision { .. } => ActionKind::OpenRevision,
             Action::ProposeCorrection { .. } => ActionKind::ProposeCorrection,
             Action::AgreeCorrection { .. } => ActionKind::AgreeCorrection,
+            Action::ProposeStructureChange { .. } => ActionKind::ProposeStructureChange,
+            Action::AgreeStructureChange { .. } => ActionKind::AgreeStructureChange,
         }
     }
 }

@@ -398,6 +398,42 @@ pub enum NegotiationError {
     #[error("correction '{0}' is already made")]
     CorrectionAlreadyMade(String),
 
+    // The structure of the text and its numbering (structure.rs).
+    #[error("clause '{clause_id}' is placed by naming exactly one other clause: give either `after` or `before` (--after or --before), not both and not neither")]
+    PlacementAmbiguous { clause_id: String },
+    #[error("clause '{clause_id}' cannot be placed after or before itself: name another clause")]
+    PlacementRelativeToItself { clause_id: String },
+    #[error("clause '{clause_id}' is to be placed by clause '{reference}', which the negotiation does not have: name a clause of the draft")]
+    UnknownPlacementClause {
+        clause_id: String,
+        reference: String,
+    },
+    #[error("clause '{clause_id}' is to be placed by clause '{reference}', which was withdrawn: name a clause still in the text")]
+    PlacementByWithdrawnClause {
+        clause_id: String,
+        reference: String,
+    },
+    #[error("clause '{clause_id}' belongs in {section} but '{reference}' is in {reference_section}: a clause is placed within its own section (recitals, articles, final clauses, annexes)")]
+    PlacementAcrossSections {
+        clause_id: String,
+        section: &'static str,
+        reference: String,
+        reference_section: &'static str,
+    },
+    #[error("the text of clause '{clause_id}' refers to [[{reference}]], which the negotiation does not have: refer to a clause by its id, or propose that clause first")]
+    UnknownCrossReference {
+        clause_id: String,
+        reference: String,
+    },
+    #[error("a structure change '{0}' was already proposed: choose another proposal id")]
+    StructureProposalExists(String),
+    #[error("no structure change '{0}' was proposed: check the proposal id")]
+    UnknownStructureProposal(String),
+    #[error("structure change '{0}' has taken effect already: every party agreed it")]
+    StructureChangeCarriedOut(String),
+    #[error("the numbering of the articles is frozen: articles keep their numbers and cannot be moved; place a new article instead, numbered \"bis\" after the one it follows")]
+    NumberingFrozen,
+
     // When the act took place (occasion.rs).
     #[error("the act is dated {date}, in the future: the latest date the recording clock allows is {latest} ({tolerance_hours} hours ahead of UTC, for time zones); record the act once it has taken place")]
     ActDatedInFuture {
@@ -428,6 +464,84 @@ pub enum NegotiationError {
         field: &'static str,
         own: chrono::NaiveDate,
         took_place_on: chrono::NaiveDate,
+    },
+
+    // What the parties intend, and how each consents (lifecycle.rs).
+    #[error("the instrument is not intended to be legally binding: it is signed and takes effect, and no party consents to be bound (no ratification, approval or acceptance); nothing more to record")]
+    NotLegallyBinding,
+    #[error("a non-binding instrument is concluded by signature alone; it cannot provide for {procedure}: state it as legally binding, or leave the consent procedure out")]
+    ConsentProcedureOfNonBinding {
+        procedure: crate::values::ConsentProcedure,
+    },
+    #[error("the instrument provides that {party} consents by {procedure}: no further act of consent is expressed")]
+    ConsentNotProvided {
+        party: String,
+        procedure: crate::values::ConsentProcedure,
+    },
+    #[error("the instrument provides that {party} consents by {procedure}, not by {}: express its {}", .given.term(), .procedure.consent_mode().map_or("consent as provided", |m| m.term()))]
+    ConsentModeNotProvided {
+        party: String,
+        given: crate::values::ConsentMode,
+        procedure: crate::values::ConsentProcedure,
+    },
+    #[error("the instrument is not concluded by an exchange of notes: its opening provides {procedure} for {party}; sign it instead")]
+    NotAnExchangeOfNotes { party: String, procedure: String },
+    #[error("an exchange of notes is every party's procedure or none's: {party} would consent by {procedure}")]
+    ExchangeOfNotesForSomeParties {
+        party: String,
+        procedure: crate::values::ConsentProcedure,
+    },
+    #[error("note {number} already proposes the agreement: reply to it, giving its note text hash {text_hash} with --in-reply-to")]
+    ProposalNoteExists { number: String, text_hash: String },
+    #[error("no note proposes the agreement yet: send the proposal first (without --in-reply-to)")]
+    NoProposalNote,
+    #[error("the reply does not reproduce the proposal: {reason}")]
+    ReplyDoesNotReproduceProposal { reason: String },
+    #[error("{party} sent the proposal: the reply comes from another party")]
+    ReplyToOwnNote { party: String },
+    #[error("the reply is dated {sent_on}, before the proposal of {proposed_on}")]
+    ReplyBeforeProposal {
+        sent_on: chrono::NaiveDate,
+        proposed_on: chrono::NaiveDate,
+    },
+    #[error(
+        "the text of note {number} is {bytes} bytes; the limit is {max_note_text_bytes} bytes"
+    )]
+    NoteTextTooLong {
+        number: String,
+        bytes: usize,
+        max_note_text_bytes: usize,
+    },
+    #[error("{signatory}'s full powers were examined by {examined_by} and not accepted: {reason}; {signatory} cannot sign until their head of delegation accredits them again with full powers that are accepted")]
+    FullPowersRefused {
+        signatory: String,
+        examined_by: String,
+        reason: String,
+    },
+    #[error("{0} signs ex officio (head of State or Government, minister for foreign affairs: VCLT art. 7(2)): there are no full powers to examine")]
+    FullPowersNotRequired(String),
+    #[error("{0} is not an accredited signatory: only a signatory's full powers are examined")]
+    NotASignatory(String),
+    #[error("{party}'s head of delegation cannot examine its own signatory's full powers: the other party examines them")]
+    ExamineOwnFullPowers { party: String },
+    #[error("{party} has expressed no consent to be bound: there is no instrument or notification of it to receive yet")]
+    NoConsentToReceive { party: String },
+    #[error("{party} cannot receive its own instrument of consent: the other party records the date it received it")]
+    ReceiptOfOwnConsent { party: String },
+    #[error("the instrument or notification is said to be received on {received_on}, before {party} expressed its consent on {consented_on}")]
+    ReceiptBeforeConsent {
+        party: String,
+        received_on: chrono::NaiveDate,
+        consented_on: chrono::NaiveDate,
+    },
+    #[error(
+        "a {capacity} signature does not fit {party}'s procedure, {procedure}: sign {expected}"
+    )]
+    CapacityNotProvided {
+        party: String,
+        capacity: crate::values::SignatureCapacity,
+        procedure: crate::values::ConsentProcedure,
+        expected: &'static str,
     },
 }
 
@@ -468,6 +582,8 @@ pub enum ReplayError {
     UnknownTranslation { clause_id: String, language: String },
     #[error("it confirms the signature of {party}, which no earlier event recorded")]
     UnknownSignature { party: String },
+    #[error("it records receipt of {party}'s consent, which no earlier event recorded")]
+    UnknownConsent { party: String },
     #[error("it resumes the instrument's operation, which no running suspension stopped")]
     NoRunningSuspension,
     #[error("it opens revision {revision}, but no earlier event put a text in force")]
@@ -486,6 +602,8 @@ pub enum ReplayError {
     RoundExists { round_id: String },
     #[error("it names correction '{correction_id}', which no earlier event proposed")]
     UnknownCorrection { correction_id: String },
+    #[error("it names structure change '{proposal_id}', which no earlier event proposed")]
+    UnknownStructureProposal { proposal_id: String },
     #[error("it proposes correction '{correction_id}', which an earlier event already proposed")]
     CorrectionExists { correction_id: String },
     #[error("it makes correction '{correction_id}', which an earlier event already made")]

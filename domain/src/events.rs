@@ -39,6 +39,17 @@ pub enum NegotiationEvent {
         /// openings recorded before acceptance existed, where every party takes part at once.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         awaiting_acceptance: Vec<String>,
+        /// Whether the instrument is intended to be legally binding, and each party's consent
+        /// procedure. Absent in openings recorded before it existed (and when the opener stated
+        /// none): the kind of instrument decides, as it did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        legal_effect: Option<crate::values::LegalEffect>,
+        /// How the Arabic version numbers articles; absent: numerals, as before it was stored.
+        #[serde(
+            default,
+            skip_serializing_if = "crate::structure::ArabicArticleNumbering::is_numerals"
+        )]
+        arabic_article_numbering: crate::structure::ArabicArticleNumbering,
     },
     /// The party, named in the opening, takes part in the negotiation from now on.
     NegotiationAccepted {
@@ -129,6 +140,31 @@ pub enum NegotiationEvent {
         clause_id: String,
         reason: String,
     },
+    /// The clause stands right after `after`, or right before `before`, in its section: with its
+    /// proposal when it was proposed there, or when every party agreed to move it there.
+    ClausePlaced {
+        clause_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<String>,
+    },
+    /// The party proposes a change of the text's structure (a move, freezing the numbering); it
+    /// takes effect once every party agrees it (`StructureChangeAgreed`).
+    StructureChangeProposed {
+        proposal_id: String,
+        change: crate::structure::StructureChange,
+        proposed_by: String,
+    },
+    StructureChangeAgreed {
+        proposal_id: String,
+        party: String,
+    },
+    /// Recorded with the last party's agreement to freeze the numbering: each article's number
+    /// from now on, by clause id.
+    NumberingFrozen {
+        numbers: BTreeMap<String, u32>,
+    },
     RoundOpened {
         round_id: String,
         kind: RoundKind,
@@ -186,6 +222,20 @@ pub enum NegotiationEvent {
         text_root_hash: String,
         signed_on: NaiveDate,
         signature: String,
+        /// The signatory's title or function, where recorded (not part of the signing message).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signatory_title: Option<String>,
+    },
+    /// `examined_by`'s head of delegation examined the full powers (`reference`) with which
+    /// `party`'s `signatory` was accredited: accepted, or not for `reason`.
+    FullPowersExamined {
+        party: String,
+        signatory: String,
+        reference: String,
+        examined_by: String,
+        accepted: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     SignatureConfirmed {
         party: String,
@@ -195,6 +245,32 @@ pub enum NegotiationEvent {
         party: String,
         mode: ConsentMode,
         on: NaiveDate,
+        /// The instrument's reference, its scan's SHA-256 and how it was transmitted, where
+        /// recorded (absent in consents recorded before they could be).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instrument_reference: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scan_sha256: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        transmitted_by: Option<crate::values::Transmission>,
+    },
+    /// `party` sent a note of the exchange of notes constituting the agreement: the proposal, or
+    /// a reply reproducing the proposal whose note text hash is `in_reply_to`.
+    NoteSent {
+        party: String,
+        number: String,
+        sent_on: NaiveDate,
+        text: String,
+        /// Lower-case hex SHA-256 of `text`'s UTF-8 bytes (in NFC).
+        text_hash: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_reply_to: Option<String>,
+    },
+    /// `received_by` received `party`'s instrument or notification of consent on `received_on`.
+    ConsentReceived {
+        party: String,
+        received_by: String,
+        received_on: NaiveDate,
     },
     /// Recorded with the act that completes every party's consent.
     EntryIntoForceFixed {
@@ -317,6 +393,9 @@ impl NegotiationEvent {
             NegotiationEvent::InstrumentSigned { .. } => "InstrumentSigned",
             NegotiationEvent::SignatureConfirmed { .. } => "SignatureConfirmed",
             NegotiationEvent::ConsentExpressed { .. } => "ConsentExpressed",
+            NegotiationEvent::ConsentReceived { .. } => "ConsentReceived",
+            NegotiationEvent::NoteSent { .. } => "NoteSent",
+            NegotiationEvent::FullPowersExamined { .. } => "FullPowersExamined",
             NegotiationEvent::EntryIntoForceFixed { .. } => "EntryIntoForceFixed",
             NegotiationEvent::NegotiationAbandoned { .. } => "NegotiationAbandoned",
             NegotiationEvent::OperationSuspended { .. } => "OperationSuspended",
@@ -337,6 +416,10 @@ impl NegotiationEvent {
             NegotiationEvent::AlternativeWithdrawn { .. } => "AlternativeWithdrawn",
             NegotiationEvent::ClauseAgreementConfirmed { .. } => "ClauseAgreementConfirmed",
             NegotiationEvent::ClauseReopened { .. } => "ClauseReopened",
+            NegotiationEvent::ClausePlaced { .. } => "ClausePlaced",
+            NegotiationEvent::StructureChangeProposed { .. } => "StructureChangeProposed",
+            NegotiationEvent::StructureChangeAgreed { .. } => "StructureChangeAgreed",
+            NegotiationEvent::NumberingFrozen { .. } => "NumberingFrozen",
             NegotiationEvent::RoundOpened { .. } => "RoundOpened",
             NegotiationEvent::RoundClosed { .. } => "RoundClosed",
             NegotiationEvent::MinutesRecorded { .. } => "MinutesRecorded",
@@ -366,14 +449,23 @@ impl NegotiationEvent {
             | NegotiationEvent::AlternativeWithdrawn { clause_id, .. }
             | NegotiationEvent::ClauseAgreementConfirmed { clause_id, .. }
             | NegotiationEvent::ClauseReopened { clause_id, .. }
+            | NegotiationEvent::ClausePlaced { clause_id, .. }
             | NegotiationEvent::ClauseWithdrawn { clause_id, .. }
             | NegotiationEvent::ClauseTranslated { clause_id, .. }
             | NegotiationEvent::ConcordanceVerified { clause_id, .. }
             | NegotiationEvent::CorrectionProposed { clause_id, .. } => Some(clause_id),
             NegotiationEvent::Commented { clause_id, .. } => clause_id.as_deref(),
+            // A proposed move is about the clause it moves; freezing the numbering about none.
+            NegotiationEvent::StructureChangeProposed {
+                change: crate::structure::StructureChange::Move { clause_id, .. },
+                ..
+            } => Some(clause_id),
             NegotiationEvent::NegotiationOpened { .. }
             | NegotiationEvent::NegotiationAccepted { .. }
             | NegotiationEvent::DelegateAccredited { .. }
+            | NegotiationEvent::StructureChangeProposed { .. }
+            | NegotiationEvent::StructureChangeAgreed { .. }
+            | NegotiationEvent::NumberingFrozen { .. }
             | NegotiationEvent::RoundOpened { .. }
             | NegotiationEvent::RoundClosed { .. }
             | NegotiationEvent::MinutesRecorded { .. }
@@ -383,6 +475,9 @@ impl NegotiationEvent {
             | NegotiationEvent::InstrumentSigned { .. }
             | NegotiationEvent::SignatureConfirmed { .. }
             | NegotiationEvent::ConsentExpressed { .. }
+            | NegotiationEvent::ConsentReceived { .. }
+            | NegotiationEvent::NoteSent { .. }
+            | NegotiationEvent::FullPowersExamined { .. }
             | NegotiationEvent::EntryIntoForceFixed { .. }
             | NegotiationEvent::NegotiationAbandoned { .. }
             | NegotiationEvent::MatrixCreated { .. }

@@ -24,6 +24,8 @@ mod corrections;
 mod errors;
 mod events;
 mod languages;
+#[cfg(all(test, feature = "cqrs"))]
+mod legal_effect_tests;
 mod lifecycle;
 pub mod limits;
 mod matrices;
@@ -39,6 +41,9 @@ mod rounds;
 mod signing;
 #[cfg(all(test, feature = "cqrs"))]
 mod strict_input_tests;
+mod structure;
+#[cfg(all(test, feature = "cqrs"))]
+mod structure_tests;
 mod text_hash;
 mod values;
 
@@ -51,7 +56,8 @@ pub use corrections::{Correction, SupersededWording};
 pub use errors::{NegotiationError, ReplayError};
 pub use events::NegotiationEvent;
 pub use lifecycle::{
-    ConsentRecord, InstrumentStatus, SignatureRecord, SuspensionPeriod, ORIGINAL_REVISION,
+    note_text_hash, ConsentRecord, FullPowersExamination, InstrumentStatus, Note, SignatureRecord,
+    SuspensionPeriod, ORIGINAL_REVISION,
 };
 pub use matrices::{
     row_hash, Indicator, Matrix, Row, RowContent, RowProgress, ROW_HASH_DOMAIN_TAG,
@@ -71,9 +77,14 @@ pub use signing::{
     text_root_hash, verify_signature, RootClause, RootText, RootWording, SignatureProblem,
     SigningMessage, SIGNATURE_DOMAIN_TAG, TEXT_ROOT_DOMAIN_TAG,
 };
+pub use structure::{
+    cross_references, kind_noun, number_clauses, numbered_paragraphs, render_cross_references,
+    ArabicArticleNumbering, ClauseNumber, StructureChange, StructureProposal, TextSection,
+};
 pub use text_hash::{clause_text_hash, TEXT_HASH_DOMAIN_TAG};
 pub use values::variant_name;
 pub use values::{
-    ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, Facilitator, FullPowers, InstrumentKind,
-    Party, PartyKind, PersonName, Position, Role, RoundKind, SignatureCapacity, SigningAuthority,
+    ClauseKind, ConsentMode, ConsentProcedure, Delegate, EntryIntoForceRule, Facilitator,
+    FullPowers, InstrumentKind, LegalEffect, Party, PartyKind, PersonName, Position, Role,
+    RoundKind, SignatureCapacity, SigningAuthority, Transmission,
 };

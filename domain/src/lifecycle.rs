@@ -3,8 +3,10 @@
 //! (art. 12), consent to be bound (art. 14, 16) and entry into force (art. 24).
 //!
 //! Every act names the text root hash it concerns, so no party adopts, initials or signs a text
-//! other than the one it read. The text is frozen once every party has adopted it. The kind of
-//! instrument decides which signatures are possible and whether consent needs a further act.
+//! other than the one it read. The text is frozen once every party has adopted it. What the
+//! parties intend decides which signatures are possible and whether consent needs a further act:
+//! the opening's `LegalEffect` (binding or not, each party's consent procedure), or for an opening
+//! that states none, the kind of instrument, as before.
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,8 @@ use crate::signing::{
     text_root_hash, verify_signature, RootClause, RootText, RootWording, SigningMessage,
 };
 use crate::values::{
-    ClauseKind, ConsentMode, Delegate, EntryIntoForceRule, InstrumentKind, SignatureCapacity,
+    ConsentMode, ConsentProcedure, Delegate, EntryIntoForceRule, InstrumentKind, LegalEffect,
+    SignatureCapacity,
 };
 
 /// The revision a text belongs to: 0 is the original instrument; revisions come later.
@@ -46,13 +49,61 @@ pub struct SignatureRecord {
     pub text_root_hash: String,
     pub signed_on: NaiveDate,
     pub confirmed_on: Option<NaiveDate>,
+    /// The signatory's title or function, where recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signatory_title: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// One examination of a signatory's full powers by another party's head of delegation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FullPowersExamination {
+    /// The reference of the full powers examined (those of the accreditation then in force).
+    pub reference: String,
+    pub examined_by: String,
+    pub accepted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentRecord {
     pub mode: ConsentMode,
     pub on: NaiveDate,
+    /// The instrument's reference ("Dahir n° 1-26-12"), where recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument_reference: Option<String>,
+    /// Lower-case hex SHA-256 of the instrument's scan, where recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transmitted_by: Option<crate::values::Transmission>,
+    /// The date each other party received the instrument or notification, by party.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub received: BTreeMap<String, NaiveDate>,
+}
+
+/// A note of an exchange of notes constituting the agreement, as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Note {
+    pub party: String,
+    pub number: String,
+    pub sent_on: NaiveDate,
+    pub text: String,
+    /// Lower-case hex SHA-256 of the text's UTF-8 bytes.
+    pub text_hash: String,
+    /// For a reply: the proposal's text hash, which it reproduces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+}
+
+/// The hash that names a note's text: lower-case hex SHA-256 of its UTF-8 bytes (in NFC), so
+/// that `sha256sum` of the note's text file gives it.
+pub fn note_text_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// Where the instrument as a whole stands.
@@ -100,16 +151,180 @@ impl InstrumentKind {
     }
 }
 
+/// The details of an instrument of consent a command may give.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct InstrumentOfConsent<'a> {
+    pub(crate) reference: Option<&'a str>,
+    pub(crate) scan_sha256: Option<&'a str>,
+    pub(crate) transmitted_by: Option<crate::values::Transmission>,
+}
+
+/// The last date on which a party other than `party` received its instrument of consent, once
+/// every other party has.
+fn received_by_every_other(
+    opened: &Opened,
+    party: &str,
+    received: &BTreeMap<String, NaiveDate>,
+) -> Option<NaiveDate> {
+    opened
+        .parties
+        .iter()
+        .filter(|p| p.code != party)
+        .map(|p| received.get(&p.code).copied())
+        .collect::<Option<Vec<NaiveDate>>>()?
+        .into_iter()
+        .max()
+}
+
+/// What the parties intend, checked at opening: every party named is a party; a non-binding
+/// instrument is concluded by signature alone; each party's consent act is one open to its kind
+/// (an organisation never ratifies, a State never formally confirms).
+pub(crate) fn check_legal_effect(
+    legal_effect: &LegalEffect,
+    parties: &[crate::values::Party],
+) -> Result<(), NegotiationError> {
+    for code in legal_effect.consent_procedure_by_party.keys() {
+        if !parties.iter().any(|p| &p.code == code) {
+            return Err(NegotiationError::UnknownParty(code.clone()));
+        }
+    }
+    let by_notes = |p: &crate::values::Party| {
+        legal_effect.procedure_of(&p.code) == ConsentProcedure::ExchangeOfNotes
+    };
+    if parties.iter().any(by_notes) {
+        if let Some(other) = parties.iter().find(|p| !by_notes(p)) {
+            return Err(NegotiationError::ExchangeOfNotesForSomeParties {
+                party: other.code.clone(),
+                procedure: legal_effect.procedure_of(&other.code),
+            });
+        }
+    }
+    for party in parties {
+        let procedure = legal_effect.procedure_of(&party.code);
+        if !legal_effect.legally_binding && procedure != ConsentProcedure::Signature {
+            return Err(NegotiationError::ConsentProcedureOfNonBinding { procedure });
+        }
+        if let Some(mode) = procedure.consent_mode() {
+            party.kind.check_consent(&party.code, mode)?;
+        }
+    }
+    Ok(())
+}
+
+/// The rules that follow from what the parties intend: the opening's stated legal effect, or
+/// for an opening that stated none (recorded before it existed), the kind of instrument, as it
+/// always decided.
+impl Opened {
+    /// Whether the instrument is intended to be legally binding, where the opening stated it.
+    pub(crate) fn legally_binding(&self) -> Option<bool> {
+        self.legal_effect.as_ref().map(|e| e.legally_binding)
+    }
+
+    /// Whether `party` may sign in `capacity`: a party bound by signature signs definitively
+    /// (or ad referendum); one that consents by a later act signs simply (or ad referendum); a
+    /// non-binding instrument is signed in any capacity, and binds no one.
+    pub(crate) fn check_capacity(
+        &self,
+        party: &str,
+        capacity: SignatureCapacity,
+    ) -> Result<(), NegotiationError> {
+        use SignatureCapacity::*;
+        let Some(legal_effect) = &self.legal_effect else {
+            return if self.instrument_kind.allows(capacity) {
+                Ok(())
+            } else {
+                Err(NegotiationError::CapacityNotAllowed {
+                    capacity,
+                    kind: self.instrument_kind,
+                })
+            };
+        };
+        if !legal_effect.legally_binding {
+            return Ok(());
+        }
+        let procedure = legal_effect.procedure_of(party);
+        let (fits, expected) = match procedure.consent_mode() {
+            None if procedure == ConsentProcedure::ExchangeOfNotes => (
+                false,
+                "nothing: an exchange of notes is concluded by its notes (pacta note)",
+            ),
+            None => (
+                matches!(capacity, Definitive | AdReferendum),
+                "definitive (or ad-referendum, then confirm the signature)",
+            ),
+            Some(_) => (
+                matches!(capacity, Simple | AdReferendum),
+                "simple (or ad-referendum), then express consent by the act provided",
+            ),
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(NegotiationError::CapacityNotProvided {
+                party: party.to_string(),
+                capacity,
+                procedure,
+                expected,
+            })
+        }
+    }
+
+    /// Whether `party`'s consent to be bound needs an act after its signature.
+    pub(crate) fn consents_after_signature(&self, party: &str) -> bool {
+        match &self.legal_effect {
+            None => self.instrument_kind.needs_consent_after_signature(),
+            Some(e) => e.legally_binding && e.procedure_of(party).consent_mode().is_some(),
+        }
+    }
+
+    /// Whether `party` may express consent by `mode`: only to an instrument meant to bind, by
+    /// the act its procedure provides.
+    pub(crate) fn check_consent_mode(
+        &self,
+        party: &str,
+        mode: ConsentMode,
+    ) -> Result<(), NegotiationError> {
+        let Some(legal_effect) = &self.legal_effect else {
+            return if self.instrument_kind.needs_consent_after_signature() {
+                Ok(())
+            } else {
+                Err(NegotiationError::ConsentNotRequired(self.instrument_kind))
+            };
+        };
+        if !legal_effect.legally_binding {
+            return Err(NegotiationError::NotLegallyBinding);
+        }
+        let procedure = legal_effect.procedure_of(party);
+        match procedure.consent_mode() {
+            None => Err(NegotiationError::ConsentNotProvided {
+                party: party.to_string(),
+                procedure,
+            }),
+            Some(provided) if provided != mode => Err(NegotiationError::ConsentModeNotProvided {
+                party: party.to_string(),
+                given: mode,
+                procedure,
+            }),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
 impl EntryIntoForceRule {
     /// A rule counts forward from the last consent, by at most ten years.
     pub fn check(self) -> Result<(), NegotiationError> {
-        let valid = match self {
+        let valid = match self.delay() {
             EntryIntoForceRule::OnLastConsent => true,
             EntryIntoForceRule::DaysAfterLastConsent { days } => {
                 days <= MAX_ENTRY_INTO_FORCE_DELAY_DAYS
             }
             EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months } => {
                 (1..=MAX_ENTRY_INTO_FORCE_DELAY_MONTHS).contains(&months)
+            }
+            EntryIntoForceRule::OnLastReceipt
+            | EntryIntoForceRule::DaysAfterLastReceipt { .. }
+            | EntryIntoForceRule::FirstDayOfMonthAfterLastReceipt { .. } => {
+                unreachable!("delay() counts every rule as from consent")
             }
         };
         if valid {
@@ -121,7 +336,7 @@ impl EntryIntoForceRule {
 
     /// The date of entry into force for a last consent on `last_consent`. Never earlier.
     pub fn date_after(self, last_consent: NaiveDate) -> NaiveDate {
-        let date = match self {
+        let date = match self.delay() {
             EntryIntoForceRule::OnLastConsent => Some(last_consent),
             EntryIntoForceRule::DaysAfterLastConsent { days } => {
                 last_consent.checked_add_days(Days::new(days.into()))
@@ -129,6 +344,11 @@ impl EntryIntoForceRule {
             EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months } => last_consent
                 .with_day(1)
                 .and_then(|first| first.checked_add_months(Months::new(months))),
+            EntryIntoForceRule::OnLastReceipt
+            | EntryIntoForceRule::DaysAfterLastReceipt { .. }
+            | EntryIntoForceRule::FirstDayOfMonthAfterLastReceipt { .. } => {
+                unreachable!("delay() counts every rule as from consent")
+            }
         };
         let date = date.unwrap_or(NaiveDate::MAX);
         assert!(
@@ -139,20 +359,19 @@ impl EntryIntoForceRule {
     }
 }
 
-/// Recitals, then articles, then annexes, each in the order proposed.
+/// Recitals, then articles (with their parts, chapters and sections), then final clauses, then
+/// annexes, each section in its order (structure.rs). A stable grouping by section: in texts
+/// recorded before placement existed, each section in the order proposed, as it always was.
 pub(crate) fn in_document_order<'a>(
     clauses: &'a BTreeMap<String, Clause>,
     clause_order: &'a [String],
 ) -> Vec<(&'a str, &'a Clause)> {
-    [ClauseKind::Recital, ClauseKind::Article, ClauseKind::Annex]
-        .into_iter()
-        .flat_map(|kind| {
-            clause_order
-                .iter()
-                .map(|id| (id.as_str(), &clauses[id]))
-                .filter(move |(_, clause)| clause.kind == kind)
-        })
-        .collect()
+    let mut ordered: Vec<(&str, &Clause)> = clause_order
+        .iter()
+        .map(|id| (id.as_str(), &clauses[id]))
+        .collect();
+    ordered.sort_by_key(|(_, clause)| crate::structure::TextSection::of(clause.kind));
+    ordered
 }
 
 impl Negotiation {
@@ -274,6 +493,22 @@ impl Negotiation {
 
     pub fn consent(&self, party: &str) -> Option<&ConsentRecord> {
         self.current.consents.get(party)
+    }
+
+    /// What the parties intend, where the opening stated it (see [`LegalEffect`]).
+    pub fn legal_effect(&self) -> Option<&LegalEffect> {
+        self.opened.as_ref().and_then(|o| o.legal_effect.as_ref())
+    }
+
+    /// Whether the instrument is intended to be legally binding, where the opening stated it:
+    /// `Some(false)` for a non-binding instrument, which is signed and takes effect.
+    pub fn legally_binding(&self) -> Option<bool> {
+        self.opened.as_ref().and_then(Opened::legally_binding)
+    }
+
+    /// `party`'s consent procedure, where the opening stated the legal effect.
+    pub fn consent_procedure(&self, party: &str) -> Option<ConsentProcedure> {
+        self.legal_effect().map(|e| e.procedure_of(party))
     }
 
     pub fn entry_into_force_rule(&self) -> Option<EntryIntoForceRule> {
@@ -403,6 +638,7 @@ impl Negotiation {
         self.check_root(text_root_hash)
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn decide_signature(
         &self,
         opened: &Opened,
@@ -411,13 +647,13 @@ impl Negotiation {
         capacity: SignatureCapacity,
         signed_on: NaiveDate,
         signature: &str,
+        signatory_title: Option<&str>,
     ) -> Decision {
         self.check_adopted_root(text_root_hash)?;
-        if !opened.instrument_kind.allows(capacity) {
-            return Err(NegotiationError::CapacityNotAllowed {
-                capacity,
-                kind: opened.instrument_kind,
-            });
+        opened.check_capacity(&actor.party, capacity)?;
+        self.check_full_powers_not_refused(actor)?;
+        if let Some(title) = signatory_title {
+            crate::aggregate::check_name("signatory title", title)?;
         }
         if self.current.signatures.contains_key(&actor.party) {
             return Err(already_done(actor, "signed"));
@@ -454,8 +690,9 @@ impl Negotiation {
             text_root_hash: text_root_hash.to_string(),
             signed_on,
             signature: signature.to_string(),
+            signatory_title: signatory_title.map(str::to_string),
         }];
-        let bound_by_signature = !opened.instrument_kind.needs_consent_after_signature()
+        let bound_by_signature = !opened.consents_after_signature(&actor.party)
             && capacity != SignatureCapacity::AdReferendum;
         if bound_by_signature {
             events.extend(self.entry_into_force_completed_by(opened, &actor.party, signed_on));
@@ -486,7 +723,7 @@ impl Negotiation {
             party: actor.party.clone(),
             confirmed_on,
         }];
-        if !opened.instrument_kind.needs_consent_after_signature() {
+        if !opened.consents_after_signature(&actor.party) {
             events.extend(self.entry_into_force_completed_by(opened, &actor.party, confirmed_on));
         }
         Ok(events)
@@ -498,10 +735,9 @@ impl Negotiation {
         actor: &Delegate,
         mode: ConsentMode,
         on: NaiveDate,
+        instrument: InstrumentOfConsent,
     ) -> Decision {
-        if !opened.instrument_kind.needs_consent_after_signature() {
-            return Err(NegotiationError::ConsentNotRequired(opened.instrument_kind));
-        }
+        opened.check_consent_mode(&actor.party, mode)?;
         if let Some(party) = opened.parties.iter().find(|p| p.code == actor.party) {
             party.kind.check_consent(&party.code, mode)?;
         }
@@ -522,12 +758,312 @@ impl Negotiation {
         if self.current.consents.contains_key(&actor.party) {
             return Err(already_done(actor, "expressed its consent to be bound"));
         }
+        if let Some(reference) = instrument.reference {
+            crate::aggregate::check_name("instrument reference", reference)?;
+        }
+        if let Some(scan) = instrument.scan_sha256 {
+            crate::aggregate::check_hash("scan SHA-256", scan)?;
+        }
         let mut events = vec![NegotiationEvent::ConsentExpressed {
             party: actor.party.clone(),
             mode,
             on,
+            instrument_reference: instrument.reference.map(str::to_string),
+            scan_sha256: instrument.scan_sha256.map(str::to_string),
+            transmitted_by: instrument.transmitted_by,
         }];
-        events.extend(self.entry_into_force_completed_by(opened, &actor.party, on));
+        // A rule counting from receipt is fixed when the other parties record receiving it.
+        if !opened.entry_into_force_rule.counts_from_receipt() {
+            events.extend(self.entry_into_force_completed_by(opened, &actor.party, on));
+        }
+        Ok(events)
+    }
+
+    /// A note of the exchange of notes: the proposal, or a reply reproducing it. The reply that
+    /// completes the exchange (every other party has replied) concludes the agreement, which
+    /// enters into force by its rule counted from that reply's date.
+    pub(crate) fn decide_note(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        number: &str,
+        sent_on: NaiveDate,
+        text: &str,
+        in_reply_to: Option<&str>,
+    ) -> Decision {
+        let procedure = opened
+            .legal_effect
+            .as_ref()
+            .map(|e| e.procedure_of(&actor.party));
+        if procedure != Some(ConsentProcedure::ExchangeOfNotes) {
+            return Err(NegotiationError::NotAnExchangeOfNotes {
+                party: actor.party.clone(),
+                procedure: procedure.map_or_else(
+                    || format!("the rules of its kind ({})", opened.instrument_kind),
+                    |p| p.to_string(),
+                ),
+            });
+        }
+        crate::aggregate::check_name("note number", number)?;
+        crate::aggregate::check_printable("note text", text)?;
+        crate::aggregate::check_non_empty("note text", text)?;
+        if text.len() > crate::limits::MAX_NOTE_TEXT_BYTES {
+            return Err(NegotiationError::NoteTextTooLong {
+                number: number.to_string(),
+                bytes: text.len(),
+                max_note_text_bytes: crate::limits::MAX_NOTE_TEXT_BYTES,
+            });
+        }
+        if self.current.entry_into_force.is_some() {
+            return Err(NegotiationError::AlreadyInForce);
+        }
+        let proposal = self.current.notes.iter().find(|n| n.in_reply_to.is_none());
+        let text_hash = note_text_hash(text);
+        let note = NegotiationEvent::NoteSent {
+            party: actor.party.clone(),
+            number: number.to_string(),
+            sent_on,
+            text: text.to_string(),
+            text_hash: text_hash.clone(),
+            in_reply_to: in_reply_to.map(str::to_string),
+        };
+        let Some(in_reply_to) = in_reply_to else {
+            return match proposal {
+                Some(proposal) => Err(NegotiationError::ProposalNoteExists {
+                    number: proposal.number.clone(),
+                    text_hash: proposal.text_hash.clone(),
+                }),
+                None => Ok(vec![note]),
+            };
+        };
+        let Some(proposal) = proposal else {
+            return Err(NegotiationError::NoProposalNote);
+        };
+        if proposal.party == actor.party {
+            return Err(NegotiationError::ReplyToOwnNote {
+                party: actor.party.clone(),
+            });
+        }
+        if in_reply_to != proposal.text_hash {
+            return Err(NegotiationError::ReplyDoesNotReproduceProposal {
+                reason: format!(
+                    "it names the note text hash {in_reply_to}, but the proposal, note {}, has {}",
+                    proposal.number, proposal.text_hash
+                ),
+            });
+        }
+        if !text.contains(proposal.text.as_str()) {
+            return Err(NegotiationError::ReplyDoesNotReproduceProposal {
+                reason: format!(
+                    "its text does not contain the full text of note {} word for word",
+                    proposal.number
+                ),
+            });
+        }
+        if sent_on < proposal.sent_on {
+            return Err(NegotiationError::ReplyBeforeProposal {
+                sent_on,
+                proposed_on: proposal.sent_on,
+            });
+        }
+        let replied = |party: &str| {
+            party == actor.party
+                || self
+                    .current
+                    .notes
+                    .iter()
+                    .any(|n| n.party == party && n.in_reply_to.is_some())
+        };
+        if self
+            .current
+            .notes
+            .iter()
+            .any(|n| n.party == actor.party && n.in_reply_to.is_some())
+        {
+            return Err(already_done(actor, "replied to the proposal note"));
+        }
+        let mut events = vec![note];
+        let others = opened.parties.iter().filter(|p| p.code != proposal.party);
+        if others.clone().all(|p| replied(&p.code)) {
+            let last_reply = self
+                .current
+                .notes
+                .iter()
+                .filter(|n| n.in_reply_to.is_some())
+                .map(|n| n.sent_on)
+                .chain([sent_on])
+                .max()
+                .unwrap_or(sent_on);
+            let rule = opened.entry_into_force_rule;
+            events.push(NegotiationEvent::EntryIntoForceFixed {
+                date: rule.date_after(last_reply),
+                rule,
+                revision: self.current.revision,
+            });
+        }
+        Ok(events)
+    }
+
+    /// Another party's head of delegation examines `signatory`'s full powers, as accredited.
+    /// A signatory ex officio has none to examine (VCLT art. 7(2)).
+    pub(crate) fn decide_full_powers_examination(
+        &self,
+        actor: &Delegate,
+        signatory: &str,
+        accepted: bool,
+        reason: Option<&str>,
+    ) -> Decision {
+        let Some((delegate, authority)) = self
+            .delegate(signatory)
+            .and_then(|d| Some((d, d.signing.as_ref()?)))
+        else {
+            return Err(NegotiationError::NotASignatory(signatory.to_string()));
+        };
+        if delegate.party == actor.party {
+            return Err(NegotiationError::ExamineOwnFullPowers {
+                party: actor.party.clone(),
+            });
+        }
+        let Some(full_powers) = authority
+            .full_powers
+            .as_ref()
+            .filter(|_| !authority.ex_officio)
+        else {
+            return Err(NegotiationError::FullPowersNotRequired(
+                signatory.to_string(),
+            ));
+        };
+        let examined = self
+            .current
+            .full_powers_examinations
+            .get(signatory)
+            .into_iter()
+            .flatten()
+            .any(|e| e.examined_by == actor.party && e.reference == full_powers.reference);
+        if examined {
+            return Err(already_done(actor, "examined these full powers"));
+        }
+        let reason = match (accepted, reason) {
+            (false, None) => {
+                return Err(NegotiationError::Empty {
+                    field: "reason for not accepting the full powers",
+                })
+            }
+            (_, Some(reason)) => {
+                crate::aggregate::check_comment("reason", reason)?;
+                Some(reason.to_string())
+            }
+            (true, None) => None,
+        };
+        Ok(vec![NegotiationEvent::FullPowersExamined {
+            party: delegate.party.clone(),
+            signatory: signatory.to_string(),
+            reference: full_powers.reference.clone(),
+            examined_by: actor.party.clone(),
+            accepted,
+            reason,
+        }])
+    }
+
+    /// Refuses a signature by a signatory whose full powers, as accredited, another party
+    /// examined and did not accept.
+    fn check_full_powers_not_refused(&self, actor: &Delegate) -> Result<(), NegotiationError> {
+        let Some(full_powers) = actor
+            .signing
+            .as_ref()
+            .filter(|a| !a.ex_officio)
+            .and_then(|a| a.full_powers.as_ref())
+        else {
+            return Ok(());
+        };
+        let refusal = self
+            .current
+            .full_powers_examinations
+            .get(&actor.person)
+            .into_iter()
+            .flatten()
+            .find(|e| !e.accepted && e.reference == full_powers.reference);
+        match refusal {
+            Some(refusal) => Err(NegotiationError::FullPowersRefused {
+                signatory: actor.person.clone(),
+                examined_by: refusal.examined_by.clone(),
+                reason: refusal.reason.clone().unwrap_or_default(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Every examination of full powers, by signatory, each signatory's in order.
+    pub fn every_full_powers_examination(
+        &self,
+    ) -> impl Iterator<Item = (&str, &FullPowersExamination)> {
+        self.current
+            .full_powers_examinations
+            .iter()
+            .flat_map(|(signatory, all)| all.iter().map(move |e| (signatory.as_str(), e)))
+    }
+
+    /// Each examination of `signatory`'s full powers, in order.
+    pub fn full_powers_examinations(&self, signatory: &str) -> &[FullPowersExamination] {
+        self.current
+            .full_powers_examinations
+            .get(signatory)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The notes of the exchange of notes, in the order sent.
+    pub fn notes(&self) -> &[Note] {
+        &self.current.notes
+    }
+
+    /// The actor's party records the date it received `from_party`'s instrument or notification
+    /// of consent. Once every other party has received it, `from_party`'s consent counts, for a
+    /// rule counting from receipt, from the last of those dates.
+    pub(crate) fn decide_receipt(
+        &self,
+        opened: &Opened,
+        actor: &Delegate,
+        from_party: &str,
+        received_on: NaiveDate,
+    ) -> Decision {
+        if from_party == actor.party {
+            return Err(NegotiationError::ReceiptOfOwnConsent {
+                party: actor.party.clone(),
+            });
+        }
+        if !opened.parties.iter().any(|p| p.code == from_party) {
+            return Err(NegotiationError::UnknownParty(from_party.to_string()));
+        }
+        let Some(consent) = self.current.consents.get(from_party) else {
+            return Err(NegotiationError::NoConsentToReceive {
+                party: from_party.to_string(),
+            });
+        };
+        if received_on < consent.on {
+            return Err(NegotiationError::ReceiptBeforeConsent {
+                party: from_party.to_string(),
+                received_on,
+                consented_on: consent.on,
+            });
+        }
+        if consent.received.contains_key(&actor.party) {
+            return Err(already_done(
+                actor,
+                "recorded receipt of that instrument of consent",
+            ));
+        }
+        let mut events = vec![NegotiationEvent::ConsentReceived {
+            party: from_party.to_string(),
+            received_by: actor.party.clone(),
+            received_on,
+        }];
+        if opened.entry_into_force_rule.counts_from_receipt() {
+            let mut received = consent.received.clone();
+            received.insert(actor.party.clone(), received_on);
+            if let Some(last) = received_by_every_other(opened, from_party, &received) {
+                events.extend(self.entry_into_force_completed_by(opened, from_party, last));
+            }
+        }
         Ok(events)
     }
 
@@ -540,7 +1076,7 @@ impl Negotiation {
     ) -> Option<NegotiationEvent> {
         let mut last = on;
         for other in opened.parties.iter().filter(|p| p.code != party) {
-            last = last.max(self.consent_date(opened.instrument_kind, &other.code)?);
+            last = last.max(self.consent_date(opened, &other.code)?);
         }
         let rule = opened.entry_into_force_rule;
         Some(NegotiationEvent::EntryIntoForceFixed {
@@ -550,10 +1086,15 @@ impl Negotiation {
         })
     }
 
-    /// The date on which `party`'s consent to be bound was complete, if it is.
-    fn consent_date(&self, kind: InstrumentKind, party: &str) -> Option<NaiveDate> {
-        if kind.needs_consent_after_signature() {
-            return self.current.consents.get(party).map(|c| c.on);
+    /// The date on which `party`'s consent to be bound was complete, if it is: for a rule
+    /// counting from receipt, the date the last other party received its instrument.
+    fn consent_date(&self, opened: &Opened, party: &str) -> Option<NaiveDate> {
+        if opened.consents_after_signature(party) {
+            let consent = self.current.consents.get(party)?;
+            if opened.entry_into_force_rule.counts_from_receipt() {
+                return received_by_every_other(opened, party, &consent.received);
+            }
+            return Some(consent.on);
         }
         let signature = self.current.signatures.get(party)?;
         match signature.capacity {
@@ -818,6 +1359,7 @@ pub(crate) mod tests {
             capacity,
             signed_on: date(on),
             signature: signature_by(seed, &message),
+            signatory_title: None,
         }
     }
 
@@ -869,6 +1411,9 @@ pub(crate) mod tests {
         Action::ExpressConsent {
             mode: ConsentMode::Ratification,
             on: date(on),
+            instrument_reference: None,
+            scan_sha256: None,
+            transmitted_by: None,
         }
     }
 
@@ -912,6 +1457,9 @@ pub(crate) mod tests {
                 signs(&mut events, "CIV", SignatureCapacity::Simple, "2026-02-01");
                 events
             }
+            ActionKind::RecordReceipt => crate::legal_effect_tests::ratified_by_mar(),
+            ActionKind::SendNote => crate::legal_effect_tests::exchange_of_notes(),
+            ActionKind::ExamineFullPowers => adopted_as(InstrumentKind::Treaty),
             ActionKind::ChooseAlternative => {
                 followed_by(negotiating(), [crate::positions::tests::alternative_b()])
             }
@@ -952,6 +1500,9 @@ pub(crate) mod tests {
             }
             ActionKind::AdoptMinutes => crate::rounds::tests::minutes_on_record(),
             ActionKind::AcceptNegotiation => vec![opened_awaiting(&["CIV"])],
+            ActionKind::AgreeStructureChange => {
+                followed_by(negotiating(), [crate::structure_tests::freeze_proposed()])
+            }
             _ => negotiating(),
         }
     }
@@ -982,15 +1533,29 @@ pub(crate) mod tests {
                     capacity: SignatureCapacity::Definitive,
                     signed_on: date("2026-02-01"),
                     signature: hex::encode(key(9).sign(&message.to_bytes()).to_bytes()),
+                    signatory_title: None,
                 }
             }
+            ActionKind::ExamineFullPowers => Action::ExamineFullPowers {
+                signatory: MAR_SIGNATORY.into(),
+                accepted: true,
+                reason: None,
+            },
             ActionKind::ConfirmSignature => Action::ConfirmSignature {
                 confirmed_on: date("2026-03-01"),
             },
             ActionKind::ExpressConsent => Action::ExpressConsent {
                 mode: ConsentMode::Ratification,
                 on: date("2026-03-01"),
+                instrument_reference: None,
+                scan_sha256: None,
+                transmitted_by: None,
             },
+            ActionKind::RecordReceipt => Action::RecordReceipt {
+                from_party: "MAR".into(),
+                received_on: date("2026-03-05"),
+            },
+            ActionKind::SendNote => crate::legal_effect_tests::proposal_note(),
             ActionKind::OpenRevision => Action::OpenRevision {
                 opened_on: date("2026-06-01"),
                 reason: "Élargir la coopération".into(),

@@ -15,6 +15,8 @@ pub const MAX_NAME_BYTES: usize = 200;
 pub const MAX_HEADING_BYTES: usize = 512;
 /// Text of one clause in one language (64 KiB).
 pub const MAX_CLAUSE_TEXT_BYTES: usize = 64 * 1024;
+/// A diplomatic note's full text: twice a clause's, as a reply reproduces the proposal whole.
+pub const MAX_NOTE_TEXT_BYTES: usize = 128 * 1024;
 /// A comment or a reason given for an act.
 pub const MAX_COMMENT_BYTES: usize = 16 * 1024;
 /// Parties to one instrument; bilateral is the common case, small plurilateral instruments fit.

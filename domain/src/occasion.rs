@@ -87,6 +87,8 @@ impl NegotiationCommand {
             Action::SignInstrument { signed_on, .. } => Some(("signed_on", *signed_on)),
             Action::ConfirmSignature { confirmed_on } => Some(("confirmed_on", *confirmed_on)),
             Action::ExpressConsent { on, .. } => Some(("on", *on)),
+            Action::RecordReceipt { received_on, .. } => Some(("received_on", *received_on)),
+            Action::SendNote { sent_on, .. } => Some(("sent_on", *sent_on)),
             Action::NotifyTermination { notified_on, .. } => Some(("notified_on", *notified_on)),
             Action::OpenRevision { opened_on, .. } => Some(("opened_on", *opened_on)),
             Action::ReportProgress { reported_on, .. } => Some(("reported_on", *reported_on)),
@@ -120,6 +122,7 @@ fn builds_on_adoption(event: &NegotiationEvent) -> bool {
             | NegotiationEvent::InstrumentSigned { .. }
             | NegotiationEvent::SignatureConfirmed { .. }
             | NegotiationEvent::ConsentExpressed { .. }
+            | NegotiationEvent::ConsentReceived { .. }
     )
 }
 

@@ -126,7 +126,13 @@ fn signed_by_both() -> Vec<NegotiationEvent> {
 }
 
 fn consent(mode: ConsentMode, on: &str) -> Action {
-    Action::ExpressConsent { mode, on: date(on) }
+    Action::ExpressConsent {
+        mode,
+        on: date(on),
+        instrument_reference: None,
+        scan_sha256: None,
+        transmitted_by: None,
+    }
 }
 
 #[test]
@@ -162,6 +168,9 @@ fn the_organisations_formal_confirmation_completes_consent_and_fixes_entry_into_
                 party: UNHCR.into(),
                 mode: ConsentMode::FormalConfirmation,
                 on: date("2026-04-20"),
+                instrument_reference: None,
+                scan_sha256: None,
+                transmitted_by: None,
             },
             NegotiationEvent::EntryIntoForceFixed {
                 date: date("2026-06-01"),
@@ -186,6 +195,9 @@ fn acceptance_and_approval_are_open_to_an_organisation_as_to_a_state() {
                 party: UNHCR.into(),
                 mode,
                 on: date("2026-03-01"),
+                instrument_reference: None,
+                scan_sha256: None,
+                transmitted_by: None,
             }]
         );
     }

@@ -41,6 +41,18 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
     (ActionKind::SignInstrument, &[Signatory]),
     (ActionKind::ConfirmSignature, &[CompetentAuthority]),
     (ActionKind::ExpressConsent, &[CompetentAuthority]),
+    // The receiving party's head of delegation or treaty office records the date of receipt.
+    (
+        ActionKind::RecordReceipt,
+        &[HeadOfDelegation, CompetentAuthority],
+    ),
+    // Notes are sent by the ministry or the embassy: the head of delegation or treaty office.
+    (
+        ActionKind::SendNote,
+        &[HeadOfDelegation, CompetentAuthority],
+    ),
+    // The other party's head of delegation examines a signatory's full powers.
+    (ActionKind::ExamineFullPowers, &[HeadOfDelegation]),
     (ActionKind::AbandonNegotiation, &[HeadOfDelegation]),
     (
         ActionKind::ProposeAlternative,
@@ -79,6 +91,11 @@ pub const PERMISSIONS: &[(ActionKind, &[Role])] = &[
         ActionKind::AgreeCorrection,
         &[HeadOfDelegation, LegalLinguist],
     ),
+    (
+        ActionKind::ProposeStructureChange,
+        &[Negotiator, HeadOfDelegation],
+    ),
+    (ActionKind::AgreeStructureChange, &[HeadOfDelegation]),
 ];
 
 pub fn is_permitted(role: Role, action: ActionKind) -> bool {

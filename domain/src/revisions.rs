@@ -36,8 +36,16 @@ pub(crate) struct RevisionState {
     /// When the revision was opened; `None` for the original instrument.
     pub(crate) opened_on: Option<NaiveDate>,
     pub(crate) clauses: BTreeMap<String, Clause>,
-    /// Clause ids in the order proposed.
+    /// Clause ids in document order: each section's (structure.rs) in the order its clauses
+    /// were placed, sections in order (before placement existed: the order proposed, which
+    /// `in_document_order` groups by section as it always did).
     pub(crate) clause_order: Vec<String>,
+    /// Each article's number once the parties froze the numbering, by clause id.
+    #[serde(default)]
+    pub(crate) frozen_numbers: Option<BTreeMap<String, u32>>,
+    /// Structure changes proposed, by proposal id.
+    #[serde(default)]
+    pub(crate) structure_proposals: BTreeMap<String, crate::structure::StructureProposal>,
     /// Each party's adoption, as the text root hash it adopted.
     pub(crate) adoptions: BTreeMap<String, String>,
     pub(crate) initials: BTreeMap<String, String>,
@@ -49,6 +57,13 @@ pub(crate) struct RevisionState {
     /// Root hashes of the text before each correction, oldest first.
     pub(crate) superseded_roots: Vec<String>,
     pub(crate) corrections: BTreeMap<String, crate::corrections::Correction>,
+    /// The notes of an exchange of notes constituting the agreement, in the order sent.
+    #[serde(default)]
+    pub(crate) notes: Vec<crate::lifecycle::Note>,
+    /// Each examination of a signatory's full powers, by signatory, in order.
+    #[serde(default)]
+    pub(crate) full_powers_examinations:
+        BTreeMap<String, Vec<crate::lifecycle::FullPowersExamination>>,
 }
 
 /// One revision and when its text was in force: what a legal team asks of an amended instrument.
@@ -194,6 +209,8 @@ impl Negotiation {
             opened_on: Some(opened_on),
             clauses: self.current.clauses.clone(),
             clause_order: self.current.clause_order.clone(),
+            // A revision keeps the numbers the text in force gave its articles.
+            frozen_numbers: self.current.frozen_numbers.clone(),
             ..RevisionState::default()
         };
         let base = std::mem::replace(&mut self.current, next);
@@ -495,6 +512,7 @@ mod tests {
                     capacity: SignatureCapacity::Definitive,
                     signed_on: date("2026-09-01"),
                     signature,
+                    signatory_title: None,
                 },
             ))
             .unwrap_err();

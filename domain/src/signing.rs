@@ -98,6 +98,8 @@ impl SigningMessage {
             text_root_hash,
             signed_on,
             signature,
+            // Recorded beside the signature, not signed: the message stays as published.
+            signatory_title: _,
         } = event
         else {
             return None;

@@ -152,6 +152,8 @@ fn proposal(heading: &str, language: &str, text: &str) -> Action {
         heading: heading.into(),
         language: language.into(),
         text: text.into(),
+        after: None,
+        before: None,
     }
 }
 

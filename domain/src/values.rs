@@ -211,6 +211,115 @@ impl ConsentMode {
     }
 }
 
+/// How a party's consent to be bound is expressed, as the instrument provides (VCLT arts. 11–16):
+/// by signature alone, by signature followed by a further act, or by an exchange of notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentProcedure {
+    /// Signature binds (art. 12): a definitive signature, or one ad referendum once confirmed.
+    Signature,
+    /// Signature subject to ratification (art. 14).
+    Ratification,
+    /// Signature subject to approval.
+    Approval,
+    /// Signature subject to acceptance.
+    Acceptance,
+    /// Signature, then notification that the party's internal procedures are complete.
+    NotificationOfCompletion,
+    /// Signature subject to an international organisation's act of formal confirmation.
+    FormalConfirmation,
+    /// The agreement is constituted by an exchange of notes (art. 13).
+    ExchangeOfNotes,
+}
+
+impl ConsentProcedure {
+    /// The act that completes consent after signature, for a procedure that needs one.
+    pub fn consent_mode(self) -> Option<ConsentMode> {
+        match self {
+            ConsentProcedure::Signature | ConsentProcedure::ExchangeOfNotes => None,
+            ConsentProcedure::Ratification => Some(ConsentMode::Ratification),
+            ConsentProcedure::Approval => Some(ConsentMode::Approval),
+            ConsentProcedure::Acceptance => Some(ConsentMode::Acceptance),
+            ConsentProcedure::NotificationOfCompletion => {
+                Some(ConsentMode::NotificationOfCompletion)
+            }
+            ConsentProcedure::FormalConfirmation => Some(ConsentMode::FormalConfirmation),
+        }
+    }
+
+    /// The procedure in a sentence: "signature subject to approval".
+    pub fn describe(self) -> String {
+        match (self, self.consent_mode()) {
+            (ConsentProcedure::Signature, _) => "signature alone".into(),
+            (ConsentProcedure::ExchangeOfNotes, _) => "exchange of notes".into(),
+            (_, Some(mode)) => format!("signature subject to {}", mode.term()),
+            (_, None) => unreachable!("every other procedure has a consent act"),
+        }
+    }
+}
+
+/// How a party's instrument of consent reached the other parties.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Transmission {
+    /// The instruments were exchanged (at a ceremony, by the parties' representatives).
+    ExchangeOfInstruments,
+    /// Notified to the other party through diplomatic channels (a note verbale).
+    DiplomaticNotification,
+}
+
+impl Transmission {
+    pub fn term(self) -> &'static str {
+        match self {
+            Transmission::ExchangeOfInstruments => "exchange of instruments",
+            Transmission::DiplomaticNotification => "notification through diplomatic channels",
+        }
+    }
+}
+
+/// What the parties intend the instrument to do, recorded at opening: whether it is legally
+/// binding (a treaty under international law, whatever its name: VCLT art. 2(1)(a)) and how
+/// each party consents to be bound. Absent in openings recorded before it existed: the kind of
+/// instrument then decides, as it did ([`crate::lifecycle`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LegalEffect {
+    /// `false` for a political commitment (a non-binding MoU): signed, takes effect, never
+    /// ratified, never "in force", not registrable under Article 102 of the UN Charter.
+    pub legally_binding: bool,
+    /// How every party consents, unless `consent_procedure_by_party` names another for it.
+    /// Only `signature` for a non-binding instrument.
+    #[serde(default = "ConsentProcedure::signature")]
+    pub consent_procedure: ConsentProcedure,
+    /// A party's own procedure where it differs (one party ratifies, the other approves).
+    #[serde(default)]
+    pub consent_procedure_by_party: std::collections::BTreeMap<String, ConsentProcedure>,
+    /// Whether other States may accede later (art. 15). Recorded and shown; no act follows yet.
+    #[serde(default)]
+    pub open_to_accession: bool,
+}
+
+impl ConsentProcedure {
+    fn signature() -> ConsentProcedure {
+        ConsentProcedure::Signature
+    }
+}
+
+impl LegalEffect {
+    /// How `party` consents to be bound.
+    pub fn procedure_of(&self, party: &str) -> ConsentProcedure {
+        self.consent_procedure_by_party
+            .get(party)
+            .copied()
+            .unwrap_or(self.consent_procedure)
+    }
+}
+
 /// When the instrument enters into force (or, for an MoU, takes effect), counted from the date
 /// of the last act that completes every party's consent (art. 24 VCLT).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,14 +334,70 @@ pub enum EntryIntoForceRule {
     /// On the first day of the n-th month after the last required act ("the first day of the
     /// second month following the date of the last notification").
     FirstDayOfMonthAfterLastConsent { months: u32 },
+    /// On the date the last instrument or notification of consent is received by the other
+    /// party ("on the date of receipt of the last notification").
+    OnLastReceipt,
+    /// A number of days after that receipt.
+    DaysAfterLastReceipt { days: u32 },
+    /// On the first day of the n-th month after that receipt.
+    FirstDayOfMonthAfterLastReceipt { months: u32 },
+}
+
+impl EntryIntoForceRule {
+    /// Whether the rule counts from the receipt of the last instrument or notification of
+    /// consent, rather than from the act of consent itself.
+    pub fn counts_from_receipt(self) -> bool {
+        matches!(
+            self,
+            EntryIntoForceRule::OnLastReceipt
+                | EntryIntoForceRule::DaysAfterLastReceipt { .. }
+                | EntryIntoForceRule::FirstDayOfMonthAfterLastReceipt { .. }
+        )
+    }
+
+    /// The same delay, counted from whichever date the rule counts from.
+    pub fn delay(self) -> EntryIntoForceRule {
+        match self {
+            EntryIntoForceRule::OnLastReceipt => EntryIntoForceRule::OnLastConsent,
+            EntryIntoForceRule::DaysAfterLastReceipt { days } => {
+                EntryIntoForceRule::DaysAfterLastConsent { days }
+            }
+            EntryIntoForceRule::FirstDayOfMonthAfterLastReceipt { months } => {
+                EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months }
+            }
+            other => other,
+        }
+    }
 }
 
 /// The rule in words, as a status line or final clause would put it: "30 days after the last
 /// consent to be bound".
 impl std::fmt::Display for EntryIntoForceRule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let last = "the last consent to be bound";
-        match *self {
+        self.write_counted_from(f, "the last consent to be bound")
+    }
+}
+
+impl EntryIntoForceRule {
+    /// The rule in words counted from `last` ("the last signature", for a non-binding
+    /// instrument, which no one consents to be bound by).
+    pub fn in_words_from(self, last: &str) -> String {
+        struct Words<'a>(EntryIntoForceRule, &'a str);
+        impl std::fmt::Display for Words<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.write_counted_from(f, self.1)
+            }
+        }
+        Words(self, last).to_string()
+    }
+
+    fn write_counted_from(self, f: &mut std::fmt::Formatter<'_>, last: &str) -> std::fmt::Result {
+        let last = if self.counts_from_receipt() {
+            "the receipt of the last instrument or notification of consent"
+        } else {
+            last
+        };
+        match self.delay() {
             EntryIntoForceRule::OnLastConsent => write!(f, "on the date of {last}"),
             EntryIntoForceRule::DaysAfterLastConsent { days: 1 } => write!(f, "1 day after {last}"),
             EntryIntoForceRule::DaysAfterLastConsent { days } => {
@@ -258,6 +423,11 @@ impl std::fmt::Display for EntryIntoForceRule {
                     f,
                     "on the first day of the {ordinal} month following {last}"
                 )
+            }
+            EntryIntoForceRule::OnLastReceipt
+            | EntryIntoForceRule::DaysAfterLastReceipt { .. }
+            | EntryIntoForceRule::FirstDayOfMonthAfterLastReceipt { .. } => {
+                unreachable!("delay() counts every rule as from consent")
             }
         }
     }
@@ -342,7 +512,7 @@ pub enum InstrumentKind {
     ExchangeOfNotes,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -351,6 +521,15 @@ pub enum ClauseKind {
     Recital,
     Article,
     Annex,
+    /// A final clause (entry into force, duration, termination, amendment, settlement of
+    /// disputes): always after the articles, numbered with them.
+    FinalClause,
+    /// Structural headings that group the articles after them, up to the next heading of the
+    /// same or a higher level: a part holds chapters, a chapter sections. Their text is the
+    /// heading's title; they are not numbered as articles.
+    Part,
+    Chapter,
+    Section,
 }
 
 /// A party's stated position on a clause's current wording.
@@ -399,7 +578,9 @@ from_variant_name! {
     SignatureCapacity: "signature capacity", expected "simple, definitive or ad-referendum";
     ConsentMode: "consent mode", expected "ratification, approval, acceptance, notification-of-completion or formal-confirmation";
     InstrumentKind: "instrument kind", expected "treaty, agreement, mou or exchange-of-notes";
-    ClauseKind: "clause kind", expected "recital, article or annex";
+    Transmission: "transmission", expected "exchange-of-instruments or diplomatic-notification";
+    ConsentProcedure: "consent procedure", expected "signature, ratification, approval, acceptance, notification-of-completion, formal-confirmation or exchange-of-notes";
+    ClauseKind: "clause kind", expected "recital, article, final-clause, annex, part, chapter or section";
     RoundKind: "kind of round", expected "negotiating-round, experts-meeting or joint-commission";
     crate::matrices::RowProgress: "progress", expected "not-started, on-track, delayed or completed";
 }
@@ -420,6 +601,12 @@ pub fn variant_name<T: Serialize>(value: &T) -> String {
 impl std::fmt::Display for SignatureCapacity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&variant_name(self))
+    }
+}
+
+impl std::fmt::Display for ConsentProcedure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
     }
 }
 

@@ -7,11 +7,11 @@
 //! under ordinary contention, however slow the machine.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use cqrs_es::event_sink::EventSink;
 use cqrs_es::persist::PersistedEventRepository;
-use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventEnvelope, EventStore};
+use cqrs_es::{AggregateContext, AggregateError, EventEnvelope, EventStore};
 use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
 use pacta_domain::metadata;
 use pacta_domain::{
@@ -21,6 +21,7 @@ use pacta_domain::{
 use pacta_verify::chain::{ChainError, ChainHead};
 
 use crate::store::{ChainedEventStore, Checked, Database, LoadError, RecordedCommand};
+use crate::verified::VerifiedStates;
 
 /// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
 /// to sit in every event's metadata.
@@ -134,6 +135,8 @@ pub struct Ledger {
     store: ChainedStore,
     /// For the operator's register of persons, which commands naming persons are decided against.
     database: Database,
+    /// Negotiations' states verified earlier, kept between acts by a long-running ledger.
+    verified: Option<Arc<VerifiedStates>>,
 }
 
 enum ChainedStore {
@@ -164,7 +167,30 @@ impl Ledger {
         Ledger {
             store,
             database: database.clone(),
+            verified: None,
         }
+    }
+
+    /// This ledger keeps the verified states of up to `max_negotiations` negotiations between
+    /// acts, so an act reads and verifies only the events after the head it holds (see
+    /// `crate::verified` for what that trusts). For a process that executes many acts: the
+    /// service. A one-shot process (the CLI) gains nothing by it.
+    pub fn keeping_verified_states(mut self, max_negotiations: usize) -> Ledger {
+        self.verified = Some(Arc::new(VerifiedStates::new(max_negotiations)));
+        self
+    }
+
+    /// Forgets every kept state: each negotiation's next act verifies its chain from the first
+    /// event. What the whole-ledger verification does when it finds damage.
+    pub fn forget_verified_states(&self) {
+        if let Some(verified) = &self.verified {
+            verified.forget_all();
+        }
+    }
+
+    /// How many negotiations' verified states this ledger holds.
+    pub fn verified_states_held(&self) -> usize {
+        self.verified.as_ref().map_or(0, |v| v.len())
     }
 
     /// Executes one command: load (every link verified), decide, stamp, commit, and retry from
@@ -183,8 +209,10 @@ impl Ledger {
             .register_of(&command.named_persons())
             .await
             .map_err(|e| LedgerError::Storage(Box::new(e)))?;
+        let verified = self.verified.as_deref();
         on_store!(self, |store| execute(
             store,
+            verified,
             negotiation_id,
             command,
             context,
@@ -338,6 +366,7 @@ pub fn retry_pause(attempt: u32) -> Duration {
 /// events.
 async fn execute<R: PersistedEventRepository>(
     store: &ChainedEventStore<R>,
+    verified: Option<&VerifiedStates>,
     negotiation_id: &str,
     command: NegotiationCommand,
     context: &CommandContext,
@@ -371,14 +400,23 @@ async fn execute<R: PersistedEventRepository>(
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let mut loaded = EventStore::<Negotiation>::load_aggregate(store, negotiation_id)
-            .await
-            .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        let held = verified.and_then(|v| v.copy_of(negotiation_id));
+        let mut loaded = match held {
+            Some(held) => store.load_after(held).await,
+            None => EventStore::<Negotiation>::load_aggregate(store, negotiation_id).await,
+        }
+        .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        let keep = |context| {
+            if let Some(verified) = verified {
+                verified.keep(context);
+            }
+        };
         if context.command_id.is_some() {
             if let Some(recorded) = loaded
                 .recorded_command(&command.actor, &command_id)
                 .cloned()
             {
+                keep(loaded);
                 let events =
                     replay(store, negotiation_id, &command_id, recorded, &fingerprint).await?;
                 return Ok(Executed {
@@ -392,17 +430,21 @@ async fn execute<R: PersistedEventRepository>(
             return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
         }
         let acting_as = aggregate.acting_as(&command);
-        let sink = EventSink::default();
         // Read once: the dates are checked against the instant the events are stamped with.
         let recorded_at = chrono::Utc::now();
-        aggregate
-            .handle(command.clone(), &register.clone().at(recorded_at), &sink)
-            .await
-            .map_err(|reason| LedgerError::Refused {
-                negotiation_id: negotiation_id.to_string(),
-                reason,
-            })?;
-        let events = sink.collect().await;
+        // `decide` rather than cqrs-es's `handle`, which applies each event to the aggregate as
+        // it writes it to the sink: the state kept for the next act must fold the events as
+        // stored, with the date their metadata states (`commit_advancing` does).
+        let events = match aggregate.decide(&command, &register.clone().at(recorded_at)) {
+            Ok(events) => events,
+            Err(reason) => {
+                keep(loaded);
+                return Err(LedgerError::Refused {
+                    negotiation_id: negotiation_id.to_string(),
+                    reason,
+                });
+            }
+        };
         if events.len() > MAX_EVENTS_PER_COMMAND {
             return Err(LedgerError::TooManyEvents {
                 count: events.len(),
@@ -420,12 +462,13 @@ async fn execute<R: PersistedEventRepository>(
             recorded_at,
             occasion.as_ref(),
         );
-        match store.commit(events, loaded, metadata).await {
-            Ok(events) => {
+        match store.commit_advancing(events, loaded, metadata).await {
+            Ok((events, advanced)) => {
+                keep(advanced);
                 return Ok(Executed {
                     events,
                     replayed: false,
-                })
+                });
             }
             Err(AggregateError::AggregateConflict) if started.elapsed() >= budget => {
                 return Err(LedgerError::Conflict {

@@ -5,6 +5,8 @@
 //!   journal's tables and the service's bearer tokens;
 //! - [`Ledger`]: executes a command (load, decide with the domain, stamp who and when, commit,
 //!   retry a lost race) and reads a negotiation's events back verified;
+//! - [`verified`]: the negotiations' verified states a long-running ledger keeps between acts,
+//!   so an act reads and verifies only the events after the head it holds;
 //! - [`views`]: the projector that keeps the stored views and the journal's leaves in commit
 //!   order, each batch with its checkpoint in one transaction;
 //! - [`journal`]: signed checkpoints, co-signatures, proofs and audit bundles over the store;
@@ -18,6 +20,7 @@ pub mod journal;
 mod ledger;
 pub mod store;
 pub mod verification;
+pub mod verified;
 pub mod views;
 
 pub use ledger::{

@@ -1,8 +1,12 @@
 //! The current draft: the clauses in document order, numbered, with their status and who agreed.
 
 use cqrs_es::EventEnvelope;
+use std::collections::BTreeMap;
+
 use pacta_domain::{
-    Clause, ClauseKind, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation, Party, Position,
+    cross_references, numbered_paragraphs, render_cross_references, ArabicArticleNumbering, Clause,
+    ClauseKind, ClauseNumber, ClauseStatus, InstrumentKind, LanguageStatus, Negotiation, Party,
+    Position,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,10 +20,38 @@ pub struct Draft {
     pub revision: u32,
     pub parties: Vec<Party>,
     pub languages: Vec<String>,
-    /// Recitals, then articles, then annexes, each in the order proposed.
+    /// In document order: recitals, articles (with parts, chapters and sections), final
+    /// clauses, annexes.
     pub clauses: Vec<DraftClause>,
     /// The sequence of the last event folded in.
     pub as_of_sequence: usize,
+    /// How the Arabic version numbers articles; absent: numerals.
+    #[serde(default, skip_serializing_if = "ArabicArticleNumbering::is_numerals")]
+    pub arabic_article_numbering: ArabicArticleNumbering,
+    /// Whether the parties froze the numbering of the articles.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub numbering_frozen: bool,
+    /// What a reader must know about the text: a cross-reference to a withdrawn clause.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Whether the instrument is intended to be legally binding, where its opening stated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legally_binding: Option<bool>,
+}
+
+impl Draft {
+    /// What a document's header says of its legal effect, where the opening stated it: "not
+    /// intended to be legally binding; not registrable under Article 102 of the UN Charter", or
+    /// "legally binding; registrable under Article 102 of the UN Charter once in force".
+    pub fn legal_effect_line(&self) -> Option<String> {
+        self.legally_binding.map(|binding| {
+            if binding {
+                format!("legally binding; {}", crate::REGISTRABLE)
+            } else {
+                "not intended to be legally binding; not registrable under Article 102 of the UN Charter".to_string()
+            }
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,8 +59,14 @@ pub struct Draft {
 pub struct DraftClause {
     pub clause_id: String,
     pub kind: ClauseKind,
-    /// "Article 2"; withdrawn clauses keep no number.
+    /// "Article 2", in English; withdrawn clauses keep no number.
     pub label: String,
+    /// The clause's number, the same in every language; none for a withdrawn clause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<ClauseNumber>,
+    /// The label in each authentic language: "Article premier", "Article 1", "المادة الأولى".
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
     pub heading: String,
     pub language: String,
     pub text: String,
@@ -155,24 +193,34 @@ fn render(
     state: &Negotiation,
     revision: u32,
 ) -> Option<Draft> {
-    let mut numbers = [0_usize; 3];
-    let clauses = state
+    let numbers = state.clause_numbers(revision)?;
+    let arabic = state.arabic_article_numbering();
+    let clauses: Vec<DraftClause> = state
         .revision_clauses(revision)?
         .into_iter()
         .map(|(clause_id, clause)| {
             let kind = clause.kind;
             let status = state.clause_status(clause);
-            let label = if status == ClauseStatus::Withdrawn {
-                format!("{} (withdrawn)", kind_name(kind))
-            } else {
-                let number = &mut numbers[kind as usize];
-                *number += 1;
-                format!("{} {number}", kind_name(kind))
+            let number = numbers.get(clause_id).copied();
+            let label = match number {
+                Some(number) => number.label("en", arabic),
+                None => format!("{} (withdrawn)", kind_name(kind)),
             };
+            let labels = number
+                .map(|number| {
+                    state
+                        .languages()
+                        .iter()
+                        .map(|l| (l.clone(), number.label(l, arabic)))
+                        .collect()
+                })
+                .unwrap_or_default();
             DraftClause {
                 clause_id: clause_id.to_string(),
                 kind,
                 label,
+                number,
+                labels,
                 heading: clause.heading.clone(),
                 language: clause.language.clone(),
                 text: clause.text.clone(),
@@ -220,6 +268,7 @@ fn render(
             }
         })
         .collect();
+    let warnings = withdrawn_references(&clauses);
     Some(Draft {
         negotiation_id: negotiation_id.to_string(),
         title: state.title().unwrap_or_default().to_string(),
@@ -229,7 +278,76 @@ fn render(
         languages: state.languages().to_vec(),
         clauses,
         as_of_sequence,
+        arabic_article_numbering: arabic,
+        numbering_frozen: state.numbering_frozen() && revision == state.revision(),
+        warnings,
+        legally_binding: state.legally_binding(),
     })
+}
+
+/// "art-2 refers to art-3, which was withdrawn", once per live clause and withdrawn target.
+fn withdrawn_references(clauses: &[DraftClause]) -> Vec<String> {
+    let withdrawn = |id: &str| {
+        clauses
+            .iter()
+            .any(|c| c.clause_id == id && c.status == ClauseStatus::Withdrawn)
+    };
+    let mut warnings = Vec::new();
+    for clause in clauses
+        .iter()
+        .filter(|c| c.status != ClauseStatus::Withdrawn)
+    {
+        let mut targets: Vec<&str> = std::iter::once(clause.text.as_str())
+            .chain(clause.languages.iter().map(|v| v.text.as_str()))
+            .flat_map(cross_references)
+            .filter(|id| withdrawn(id))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        for target in targets {
+            warnings.push(format!(
+                "{} ({}) refers to {target}, which was withdrawn: amend the reference",
+                clause.clause_id, clause.label
+            ));
+        }
+    }
+    warnings
+}
+
+impl Draft {
+    /// The clause's label in `language` ("Article premier"), or its English label.
+    pub fn label_in(&self, clause: &DraftClause, language: &str) -> String {
+        clause
+            .labels
+            .get(language)
+            .cloned()
+            .unwrap_or_else(|| clause.label.clone())
+    }
+
+    /// How `[[clause-id]]` reads in `language`: the clause's current number ("premier", "2 bis",
+    /// "I" for an annex), or "[withdrawn: art-3]" for a withdrawn one.
+    pub fn reference_in(&self, clause_id: &str, language: &str) -> String {
+        match self.clauses.iter().find(|c| c.clause_id == clause_id) {
+            Some(DraftClause {
+                number: Some(number),
+                ..
+            }) => number.reference(language, self.arabic_article_numbering),
+            Some(_) => format!("[withdrawn: {clause_id}]"),
+            None => format!("[unknown: {clause_id}]"),
+        }
+    }
+
+    /// A wording of `clause` as a reader sees it in `language`: each cross-reference as the
+    /// current number, and an article's paragraphs numbered "1.", "2." when it has two or more.
+    /// Only what is shown changes: the wording hashed and agreed is `text` as written.
+    pub fn rendered_text(&self, clause: &DraftClause, text: &str, language: &str) -> String {
+        let text = render_cross_references(text, |id| self.reference_in(id, language));
+        if matches!(clause.kind, ClauseKind::Article | ClauseKind::FinalClause) {
+            numbered_paragraphs(&text).join("\n\n")
+        } else {
+            text
+        }
+    }
 }
 
 fn language_version(clause: &Clause, language: &str) -> LanguageVersion {
@@ -254,9 +372,5 @@ fn language_version(clause: &Clause, language: &str) -> LanguageVersion {
 }
 
 fn kind_name(kind: ClauseKind) -> &'static str {
-    match kind {
-        ClauseKind::Recital => "Recital",
-        ClauseKind::Article => "Article",
-        ClauseKind::Annex => "Annex",
-    }
+    pacta_domain::kind_noun(kind, "en")
 }

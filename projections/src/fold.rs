@@ -113,7 +113,13 @@ impl NegotiationFold {
             self.last_recorded_at.clone_from(recorded_at);
         }
         let round = round_before.or_else(|| self.state.open_round().map(str::to_string));
-        Ok(history_entry(envelope, round, clause_id))
+        let mut entry = history_entry(envelope, round, clause_id);
+        if self.state.legally_binding() == Some(false) {
+            if let Some(words) = crate::history::non_binding_summary(&envelope.payload) {
+                entry.summary = words;
+            }
+        }
+        Ok(entry)
     }
 
     /// The clause an event is about; acts on a correction name the corrected clause.

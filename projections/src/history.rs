@@ -164,6 +164,28 @@ pub(crate) fn field(envelope: &EventEnvelope<Negotiation>, key: &str) -> String 
     envelope.metadata.get(key).cloned().unwrap_or_default()
 }
 
+/// The line of an event of a non-binding instrument, where it reads differently: its
+/// signatures bind no one (no capacity), and it takes effect, never enters into force.
+pub(crate) fn non_binding_summary(event: &NegotiationEvent) -> Option<String> {
+    Some(match event {
+        NegotiationEvent::InstrumentSigned {
+            party,
+            signatory,
+            text_root_hash,
+            signed_on,
+            ..
+        } => format!(
+            "{signatory} signed for {party} on {signed_on} [{}]",
+            short(text_root_hash)
+        ),
+        NegotiationEvent::EntryIntoForceFixed { date, revision, .. } => match revision {
+            0 => format!("takes effect on {date}"),
+            _ => format!("revision {revision} takes effect on {date}"),
+        },
+        _ => return None,
+    })
+}
+
 /// One line a delegate can read in a list.
 pub fn summary(event: &NegotiationEvent) -> String {
     match event {
@@ -291,6 +313,30 @@ pub fn summary(event: &NegotiationEvent) -> String {
         NegotiationEvent::ClauseReopened { clause_id, reason } => {
             because(format!("reopened {clause_id}"), reason)
         }
+        NegotiationEvent::ClausePlaced {
+            clause_id,
+            after,
+            before,
+        } => match (after, before) {
+            (Some(after), _) => format!("{clause_id} placed after {after}"),
+            (None, Some(before)) => format!("{clause_id} placed before {before}"),
+            (None, None) => format!("{clause_id} placed at the end of its section"),
+        },
+        NegotiationEvent::StructureChangeProposed {
+            proposal_id,
+            change,
+            proposed_by,
+        } => format!(
+            "{proposed_by} proposed to {} ({proposal_id})",
+            change.describe()
+        ),
+        NegotiationEvent::StructureChangeAgreed { proposal_id, party } => {
+            format!("{party} agreed structure change {proposal_id}")
+        }
+        NegotiationEvent::NumberingFrozen { numbers } => format!(
+            "numbering of the articles frozen ({} articles keep their numbers)",
+            numbers.len()
+        ),
         NegotiationEvent::RoundOpened {
             round_id,
             kind,
@@ -363,12 +409,70 @@ pub fn summary(event: &NegotiationEvent) -> String {
         } => {
             format!("{party} confirmed its signature ad referendum on {confirmed_on}")
         }
-        NegotiationEvent::ConsentExpressed { party, mode, on } => {
-            format!(
+        NegotiationEvent::ConsentExpressed {
+            party,
+            mode,
+            on,
+            instrument_reference,
+            scan_sha256,
+            transmitted_by,
+        } => {
+            let mut line = format!(
                 "{party} expressed consent to be bound ({}) on {on}",
                 mode.term()
-            )
+            );
+            if let Some(reference) = instrument_reference {
+                line.push_str(&format!(", instrument {reference}"));
+            }
+            if let Some(scan) = scan_sha256 {
+                line.push_str(&format!(" [scan {}]", short(scan)));
+            }
+            if let Some(transmission) = transmitted_by {
+                line.push_str(&format!(", by {}", transmission.term()));
+            }
+            line
         }
+        NegotiationEvent::FullPowersExamined {
+            party,
+            signatory,
+            reference,
+            examined_by,
+            accepted,
+            reason,
+        } => match (accepted, reason) {
+            (true, _) => format!(
+                "{examined_by} examined {party}'s full powers for {signatory} ({reference}): accepted"
+            ),
+            (false, reason) => format!(
+                "{examined_by} examined {party}'s full powers for {signatory} ({reference}): not accepted: {}",
+                reason.as_deref().unwrap_or_default()
+            ),
+        },
+        NegotiationEvent::NoteSent {
+            party,
+            number,
+            sent_on,
+            text_hash,
+            in_reply_to,
+            ..
+        } => match in_reply_to {
+            None => format!(
+                "{party} sent note {number} on {sent_on}, proposing the agreement [{}]",
+                short(text_hash)
+            ),
+            Some(proposal) => format!(
+                "{party} replied by note {number} on {sent_on}, reproducing the proposal [{}] [{}]",
+                short(proposal),
+                short(text_hash)
+            ),
+        },
+        NegotiationEvent::ConsentReceived {
+            party,
+            received_by,
+            received_on,
+        } => format!(
+            "{received_by} received {party}'s instrument or notification of consent on {received_on}"
+        ),
         NegotiationEvent::EntryIntoForceFixed { date, revision, .. } => match revision {
             0 => format!("entry into force fixed for {date}"),
             _ => format!("entry into force of revision {revision} fixed for {date}"),

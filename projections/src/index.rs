@@ -31,6 +31,27 @@ pub struct IndexEntry {
     pub last_recorded_at: String,
     pub last_sequence: usize,
     pub matrices: Vec<MatrixStatus>,
+    /// Whether the instrument is intended to be legally binding, where the opening stated it:
+    /// `false` for one that is signed and takes effect, never "in force".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legally_binding: Option<bool>,
+}
+
+impl IndexEntry {
+    /// The status in words: "in force from D", or "takes effect on D" for a non-binding
+    /// instrument; otherwise the status's name.
+    pub fn status_in_words(&self) -> String {
+        match self.status {
+            InstrumentStatus::InForce { on } if self.legally_binding == Some(false) => {
+                format!("takes effect on {on}")
+            }
+            InstrumentStatus::InForce { on } => format!("in force from {on}"),
+            other => serde_json::to_value(other)
+                .ok()
+                .and_then(|v| v["status"].as_str().map(str::to_string))
+                .unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +132,7 @@ impl NegotiationFold {
             last_recorded_at: self.last_recorded_at.clone(),
             last_sequence: self.last_sequence,
             matrices: self.matrix_status(),
+            legally_binding: state.legally_binding(),
         }
     }
 

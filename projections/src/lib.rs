@@ -18,7 +18,8 @@ mod point;
 mod redline;
 
 pub use agreement::{
-    action_matrices, agreement_state, agreement_state_of, AgreementState, PartyState,
+    action_matrices, agreement_state, agreement_state_of, AgreementState, FullPowersExamined,
+    PartyState, NOT_REGISTRABLE, REGISTRABLE,
 };
 pub use clause_history::{clause_history, ClauseAct, ClauseHistory, ClauseVersion, VersionKind};
 pub use draft::{
@@ -34,8 +35,8 @@ pub use index::{
 };
 pub use point::{events_at, took_place_on, Point, PointError};
 pub use redline::{
-    phrases, redline, word_diff, ChangeAuthor, ChangeKind, ClauseChange, ClauseRedline, Redline,
-    RedlineEnd, WordChange,
+    phrases, redline, redline_in, word_diff, ChangeAuthor, ChangeKind, ClauseChange, ClauseRedline,
+    Redline, RedlineEnd, WordChange,
 };
 
 /// The domain's state after a negotiation's stored events.
@@ -45,5 +46,7 @@ fn replay(
     pacta_domain::Negotiation::replay(events.iter().map(|e| &e.payload))
 }
 
+#[cfg(test)]
+mod structure_tests;
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use crate::clause_history::{clause_history, VersionKind};
-use crate::draft::{draft, DraftClause};
+use crate::draft::{draft, Draft, DraftClause};
 use crate::point::{events_at, Point, PointError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -114,6 +114,10 @@ pub enum ClauseChange {
 pub struct Redline {
     pub from: RedlineEnd,
     pub to: RedlineEnd,
+    /// The language compared and labelled in, when one was asked for; otherwise each clause is
+    /// compared in its reference language and labelled in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// In the `to` text's document order; clauses absent from it follow, in the `from` order.
     pub clauses: Vec<ClauseRedline>,
 }
@@ -138,6 +142,16 @@ pub struct ClauseRedline {
     pub clause_id: String,
     /// "Article 2" as numbered in the `to` text (or the `from` text, for a clause absent there).
     pub label: String,
+    /// The clause's label in the `from` text, when it was numbered differently there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_label: Option<String>,
+    /// The clause stands elsewhere among the other clauses than it did at `from`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moved: bool,
+    /// What a reader must be told beyond the words ("Article 3 becomes Article 2", "Moved"), in
+    /// the redline's language.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     pub change: ClauseChange,
     /// The language compared: the `to` text's reference language for the clause.
     pub language: String,
@@ -170,11 +184,24 @@ pub struct ChangeAuthor {
 
 /// The clauses' wording at `from` against their wording at `to`, word by word, with who changed
 /// each clause in between. Both texts are drafts of the prefixes `events_at` gives, so a
-/// revision point compares that revision's text.
+/// revision point compares that revision's text. Each clause is compared in its reference
+/// language and labelled in English: [`redline_in`] compares in one language.
 pub fn redline(
     events: &[EventEnvelope<Negotiation>],
     from: &Point,
     to: &Point,
+) -> Result<Redline, PointError> {
+    redline_in(events, from, to, None)
+}
+
+/// [`redline`] in `language`: each clause's version in that language (its reference wording
+/// where it has none), labelled and with its cross-references numbered by that language's
+/// convention, and each renumbering or move said in that language.
+pub fn redline_in(
+    events: &[EventEnvelope<Negotiation>],
+    from: &Point,
+    to: &Point,
+    language: Option<&str>,
 ) -> Result<Redline, PointError> {
     let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
     let (before_events, after_events) = (events_at(events, from)?, events_at(events, to)?);
@@ -182,9 +209,26 @@ pub fn redline(
     let after = draft(negotiation_id, after_events);
     let (from_sequence, to_sequence) = (before.as_of_sequence, after.as_of_sequence);
     let live = |c: &DraftClause| c.status != ClauseStatus::Withdrawn;
+    let label_language = language.unwrap_or("en");
+    let (low, high) = (
+        from_sequence.min(to_sequence),
+        from_sequence.max(to_sequence),
+    );
+    let placed_between: Vec<String> = events
+        .iter()
+        .filter(|e| low < e.sequence && e.sequence <= high)
+        .filter_map(|e| match &e.payload {
+            pacta_domain::NegotiationEvent::ClausePlaced { clause_id, .. } => {
+                Some(clause_id.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let moved = moved_clauses(&before, &after, &placed_between);
     let mut clauses: Vec<ClauseRedline> = Vec::new();
     for new in &after.clauses {
         let old = before.clauses.iter().find(|c| c.clause_id == new.clause_id);
+        let compared = language.unwrap_or(&new.language);
         let change = match old {
             // In neither text: proposed and withdrawn in between, or withdrawn at both points.
             None if !live(new) => continue,
@@ -193,49 +237,81 @@ pub fn redline(
             Some(old) if live(old) && !live(new) => ClauseChange::Removed,
             Some(old) if !live(old) && live(new) => ClauseChange::Added,
             Some(old) => {
-                let (heading, text, _) = wording_in(old, &new.language);
-                if heading == new.heading && text == new.text {
+                let (heading, text, _) = wording_in(old, compared);
+                let (new_heading, new_text, _) = wording_in(new, compared);
+                if heading == new_heading && text == new_text {
                     ClauseChange::Unchanged
                 } else {
                     ClauseChange::Changed
                 }
             }
         };
+        // Texts as a reader sees them at each point: cross-references numbered as there.
         let (old_heading, old_text, old_hash) = match (change, old) {
-            (ClauseChange::Added, _) | (_, None) => ("", "", None),
-            (_, Some(old)) => wording_in(old, &new.language),
+            (ClauseChange::Added, _) | (_, None) => ("", String::new(), None),
+            (_, Some(old)) => {
+                let (heading, text, hash) = wording_in(old, compared);
+                (heading, before.rendered_text(old, text, compared), hash)
+            }
         };
         let (new_heading, new_text, new_hash) = match change {
-            ClauseChange::Removed => ("", "", None),
-            _ => (
-                new.heading.as_str(),
-                new.text.as_str(),
-                Some(new.text_hash.clone()),
-            ),
+            ClauseChange::Removed => ("", String::new(), None),
+            _ => {
+                let (heading, text, hash) = wording_in(new, compared);
+                (heading, after.rendered_text(new, text, compared), hash)
+            }
         };
+        // A clause withdrawn between the points keeps the number it had.
+        let label = match (change, old) {
+            (ClauseChange::Removed, Some(old)) => before.label_in(old, label_language),
+            _ => after.label_in(new, label_language),
+        };
+        let old_label = old
+            .filter(|old| live(old) && live(new))
+            .map(|old| before.label_in(old, label_language))
+            .filter(|old_label| *old_label != label);
+        let moved = live(new) && moved.contains(&new.clause_id.as_str());
+        // The wording is the same but a clause it refers to was renumbered.
+        let references_renumbered = change == ClauseChange::Unchanged && old_text != new_text;
+        let notes = structure_notes(
+            old_label.as_deref(),
+            &label,
+            moved,
+            references_renumbered,
+            change,
+            label_language,
+        );
         clauses.push(ClauseRedline {
             clause_id: new.clause_id.clone(),
-            label: new.label.clone(),
+            label,
+            old_label,
+            moved,
+            notes,
             change,
-            language: new.language.clone(),
+            language: compared.to_string(),
             old_text_hash: old_hash,
             new_text_hash: new_hash,
             heading: word_diff(old_heading, new_heading),
-            text: word_diff(old_text, new_text),
+            text: word_diff(&old_text, &new_text),
             changed_by: Vec::new(),
         });
     }
     for old in &before.clauses {
         if after.clauses.iter().all(|c| c.clause_id != old.clause_id) && live(old) {
+            let compared = language.unwrap_or(&old.language);
+            let (heading, text, hash) = wording_in(old, compared);
             clauses.push(ClauseRedline {
                 clause_id: old.clause_id.clone(),
-                label: old.label.clone(),
+                label: before.label_in(old, label_language),
+                old_label: None,
+                moved: false,
+                notes: Vec::new(),
                 change: ClauseChange::Removed,
-                language: old.language.clone(),
-                old_text_hash: Some(old.text_hash.clone()),
+                language: compared.to_string(),
+                old_text_hash: hash,
                 new_text_hash: None,
-                heading: word_diff(&old.heading, ""),
-                text: word_diff(&old.text, ""),
+                heading: word_diff(heading, ""),
+                text: word_diff(&before.rendered_text(old, text, compared), ""),
                 changed_by: Vec::new(),
             });
         }
@@ -243,7 +319,7 @@ pub fn redline(
     let between = |sequence: usize| from_sequence < sequence && sequence <= to_sequence;
     for clause in clauses
         .iter_mut()
-        .filter(|c| c.change != ClauseChange::Unchanged)
+        .filter(|c| c.change != ClauseChange::Unchanged || c.moved)
     {
         let Some(history) = clause_history(events, &clause.clause_id) else {
             continue;
@@ -265,12 +341,20 @@ pub fn redline(
                 label: v.label.clone(),
             })
             .collect();
-        if clause.change == ClauseChange::Removed {
+        // A withdrawal removes the clause; a placement moves it.
+        let structural = if clause.change == ClauseChange::Removed {
+            Some("ClauseWithdrawn")
+        } else if clause.moved {
+            Some("ClausePlaced")
+        } else {
+            None
+        };
+        if let Some(structural) = structural {
             authors.extend(
                 history
                     .acts
                     .iter()
-                    .filter(|a| between(a.sequence) && a.event == "ClauseWithdrawn")
+                    .filter(|a| between(a.sequence) && a.event == structural)
                     .map(|a| ChangeAuthor {
                         sequence: a.sequence,
                         recorded_at: a.recorded_at.clone(),
@@ -299,8 +383,93 @@ pub fn redline(
             revision: after.revision,
             recorded_at: last_recorded_at(after_events),
         },
+        language: language.map(str::to_string),
         clauses,
     })
+}
+
+/// The clauses live at both points that an act between them placed (`ClausePlaced`) and that
+/// stand elsewhere among the clauses of both texts: the clause moved, not the ones it passed.
+fn moved_clauses<'a>(
+    before: &'a Draft,
+    after: &'a Draft,
+    placed_between: &[String],
+) -> Vec<&'a str> {
+    let live = |c: &&DraftClause| c.status != ClauseStatus::Withdrawn;
+    let in_both = |draft: &'a Draft, other: &'a Draft| -> Vec<&'a str> {
+        draft
+            .clauses
+            .iter()
+            .filter(live)
+            .filter(|c| {
+                other
+                    .clauses
+                    .iter()
+                    .filter(live)
+                    .any(|o| o.clause_id == c.clause_id)
+            })
+            .map(|c| c.clause_id.as_str())
+            .collect()
+    };
+    let (old, new) = (in_both(before, after), in_both(after, before));
+    new.iter()
+        .enumerate()
+        .filter(|(index, id)| {
+            placed_between.iter().any(|p| p == *id)
+                && old.iter().position(|o| o == *id) != Some(*index)
+        })
+        .map(|(_, id)| *id)
+        .collect()
+}
+
+/// "Article 3 becomes Article 2", "Moved; wording unchanged", in `language` (English for a
+/// language without these phrases here).
+fn structure_notes(
+    old_label: Option<&str>,
+    label: &str,
+    moved: bool,
+    references_renumbered: bool,
+    change: ClauseChange,
+    language: &str,
+) -> Vec<String> {
+    let primary = language.split('-').next().unwrap_or(language);
+    let mut notes = Vec::new();
+    if let Some(old_label) = old_label {
+        notes.push(match primary {
+            "fr" => format!("{old_label} devient {label}"),
+            "ar" => format!("{old_label} تصبح {label}"),
+            "es" => format!("{old_label} pasa a ser {label}"),
+            _ => format!("{old_label} becomes {label}"),
+        });
+    }
+    if moved {
+        let unchanged = change == ClauseChange::Unchanged;
+        notes.push(
+            match (primary, unchanged) {
+                ("fr", true) => "Déplacé ; libellé inchangé",
+                ("fr", false) => "Déplacé",
+                ("ar", true) => "نُقل دون تغيير في الصياغة",
+                ("ar", false) => "نُقل",
+                ("es", true) => "Desplazado; texto sin cambios",
+                ("es", false) => "Desplazado",
+                (_, true) => "Moved; wording unchanged",
+                (_, false) => "Moved",
+            }
+            .to_string(),
+        );
+    }
+    if references_renumbered {
+        notes.push(
+            match primary {
+                "fr" => "Renvois renumérotés ; libellé inchangé",
+                "ar" => "أعيد ترقيم الإحالات دون تغيير في الصياغة",
+                "es" => "Remisiones renumeradas; texto sin cambios",
+                _ => "Cross-references renumbered; wording unchanged",
+            }
+            .to_string(),
+        );
+    }
+    notes
 }
 
 /// The `recorded_at` stamp of the last of `events`, or "" if it has none.

@@ -100,7 +100,7 @@ fn the_draft_orders_recitals_articles_annexes_and_numbers_live_clauses() {
             ("r", "Recital 1", ClauseStatus::UnderDiscussion),
             ("a", "Article (withdrawn)", ClauseStatus::Withdrawn),
             ("b", "Article 1", ClauseStatus::Agreed),
-            ("annex", "Annex 1", ClauseStatus::Proposed),
+            ("annex", "Annex I", ClauseStatus::Proposed),
         ]
     );
     assert_eq!(view.clauses[2].agreed_by, vec!["CIV", "MAR"]);

@@ -448,6 +448,17 @@ pub async fn export(
     query: Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
+    export_document(&state, &caller, &negotiation, &format, query).await
+}
+
+/// The document `export` answers with, for the API and the pages' download links alike.
+pub async fn export_document(
+    state: &AppState,
+    caller: &Caller,
+    negotiation: &str,
+    format: &str,
+    query: ExportQuery,
+) -> Result<Response, ApiError> {
     let format: Format = format.parse().map_err(|_| {
         ApiError::new(
             ServiceCode::UnknownFormat,
@@ -457,14 +468,14 @@ pub async fn export(
     if query.revision.is_some() && query.at.is_some() {
         return Err(revision_and_point());
     }
-    let access = state.access(&caller, &negotiation).await?.verified()?;
+    let access = state.access(caller, negotiation).await?.verified()?;
     let selection = Selection {
         language: query.language,
         revision: query.revision,
         at: query.at,
         exported_on: chrono::Utc::now().date_naive(),
     };
-    let document = render(&negotiation, &access.events, format, selection)?;
+    let document = render(negotiation, &access.events, format, selection)?;
     let file_name = format!("{negotiation}.{}", format.file_extension());
     Ok((
         [

@@ -1,49 +1,41 @@
 //! Who is asking, and what they may see.
 //!
-//! A request names its person by a bearer token (`Authorization: Bearer …`, or the
-//! `pacta_token` cookie the web pages' sign-in sets). The service never decides what a person
-//! may *do*: it passes their commands to the domain as that person, and the domain's role table
-//! decides. It decides only what a person may *read*: a negotiation in which they are
-//! accredited, in any role, without the internal notes of another delegation.
+//! A request to the JSON API names its person by a bearer token (`Authorization: Bearer …`),
+//! never by a cookie: a cookie goes with every request a browser makes, even one another site
+//! causes. A page names its person by the session cookie that signing in sets (`Session`,
+//! `security`), never by a token. The service never decides what a person may *do*: it passes
+//! their commands to the domain as that person, and the domain's role table decides. It decides
+//! only what a person may *read*: a negotiation in which they are accredited, in any role,
+//! without the internal notes of another delegation.
 
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{Delegate, Negotiation};
 
 use super::error::{ApiError, ServiceCode};
+use super::security::{cookie, csrf_token, SESSION_COOKIE};
 use super::AppState;
 use pacta_verify::chain::ChainError;
 
-/// The cookie the sign-in page sets: HttpOnly, SameSite=Strict, so scripts and other sites
-/// cannot read or send it.
-pub const TOKEN_COOKIE: &str = "pacta_token";
-
-/// The person a valid, unrevoked token names.
+/// The person a valid, unrevoked token (or, on the pages, session) names.
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub person: String,
+    /// On the pages: the CSRF token of the reader's session, which every form of the page
+    /// carries. `None` for a caller of the API.
+    pub csrf_token: Option<String>,
 }
 
 fn presented_token(parts: &Parts) -> Option<String> {
-    if let Some(value) = parts.headers.get(AUTHORIZATION) {
-        let value = value.to_str().ok()?;
-        return value
-            .strip_prefix("Bearer ")
-            .map(|token| token.trim().to_string());
-    }
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .filter_map(|cookie| cookie.trim().split_once('='))
-        .find(|(name, _)| *name == TOKEN_COOKIE)
-        .map(|(_, token)| token.to_string())
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .map(|token| token.trim().to_string())
 }
 
 impl FromRequestParts<Arc<AppState>> for Caller {
@@ -53,19 +45,60 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Caller, ApiError> {
-        let token = presented_token(parts).ok_or_else(|| {
-            ApiError::new(
-                ServiceCode::MissingToken,
-                "send 'Authorization: Bearer TOKEN' (a token from `pacta token issue --person ID`)",
-            )
-        })?;
+        let Some(token) = presented_token(parts) else {
+            let message = if cookie(&parts.headers, SESSION_COOKIE).is_some() {
+                "the API takes no cookie, only 'Authorization: Bearer TOKEN' (a token from \
+                 `pacta token issue --person ID`); the sign-in cookie is for the web pages"
+            } else {
+                "send 'Authorization: Bearer TOKEN' (a token from `pacta token issue --person ID`)"
+            };
+            return Err(ApiError::new(ServiceCode::MissingToken, message));
+        };
         match state.database.person_of_token(&token).await? {
-            Some(person) => Ok(Caller { person }),
+            Some(person) => Ok(Caller {
+                person,
+                csrf_token: None,
+            }),
             None => Err(ApiError::new(
                 ServiceCode::InvalidToken,
                 "the token is unknown or has been revoked; ask for a new one (pacta token issue)",
             )),
         }
+    }
+}
+
+/// A signed-in reader of the pages: the session the cookie names, unrevoked and unexpired.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub caller: Caller,
+    /// The session's row (`pacta token list`), which signing out revokes.
+    pub token_id: String,
+}
+
+impl AppState {
+    /// The session the request's cookie names, if it is valid now.
+    pub async fn session(&self, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+        let Some(secret) = cookie(headers, SESSION_COOKIE) else {
+            return Ok(None);
+        };
+        let Some(record) = self.database.session(&secret).await? else {
+            return Ok(None);
+        };
+        // An expiry that does not parse is read as long past.
+        let expired = match chrono::DateTime::parse_from_rfc3339(&record.expires_at) {
+            Ok(expires_at) => chrono::Utc::now() >= expires_at,
+            Err(_) => true,
+        };
+        if expired {
+            return Ok(None);
+        }
+        Ok(Some(Session {
+            caller: Caller {
+                person: record.person,
+                csrf_token: Some(csrf_token(&secret)),
+            },
+            token_id: record.token_id,
+        }))
     }
 }
 

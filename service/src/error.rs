@@ -97,6 +97,12 @@ service_codes! {
         "the token is unknown or has been revoked"),
     ActingAsAnother => ("acting-as-another", FORBIDDEN,
         "the command names an actor other than the token's person"),
+    CsrfTokenInvalid => ("csrf-token-invalid", FORBIDDEN,
+        "a form of the web pages came without the CSRF token this browser's page carried (or \
+         with another); nothing was done: reload the page and send it again"),
+    ForeignOrigin => ("foreign-origin", FORBIDDEN,
+        "a form of the web pages was sent from another site (its Origin or Referer is not the \
+         service's own, or it has neither); nothing was done"),
     UnknownNegotiation => ("unknown-negotiation", NOT_FOUND,
         "no negotiation has this id, or it is not open to the token's person (the same answer)"),
     UnknownRevision => ("unknown-revision", NOT_FOUND,
@@ -115,6 +121,9 @@ service_codes! {
         "the request body is over the service's limit"),
     UnsupportedMediaType => ("unsupported-media-type", UNSUPPORTED_MEDIA_TYPE,
         "the body is not sent as application/json"),
+    TooManySignIns => ("too-many-sign-ins", TOO_MANY_REQUESTS,
+        "too many failed sign-ins from this address within the minute; wait the seconds \
+         Retry-After gives"),
     TooManyEvents => ("too-many-events", UNPROCESSABLE_ENTITY,
         "the command would record more events than one command may"),
     Export => ("export", UNPROCESSABLE_ENTITY,
@@ -168,10 +177,12 @@ refusal_statuses! {
                changed, or opens a negotiation that is already open"):
         StaleTextHash | StaleTextRoot | StaleMinutes | StaleRowHash | AlreadyOpen;
     PAYLOAD_TOO_LARGE ("refused: a text of the act is over its limit"):
-        TitleTooLong | NameTooLong | HeadingTooLong | ClauseTextTooLong | CommentTooLong;
+        TitleTooLong | NameTooLong | HeadingTooLong | ClauseTextTooLong | CommentTooLong
+        | NoteTextTooLong;
     NOT_FOUND ("refused: the act names something the negotiation does not have"):
         UnknownClause | UnknownRound | UnknownMatrix | UnknownRow | UnknownAlternative
-        | UnknownCorrection | UnknownParty | NotAuthenticLanguage;
+        | UnknownCorrection | UnknownParty | NotAuthenticLanguage | UnknownPlacementClause
+        | UnknownCrossReference | UnknownStructureProposal;
     BAD_REQUEST ("refused: a value of the act is not well formed"):
         InvalidIdentifier | Empty | ControlCharacter | BidiControl | InvisibleCharacter
         | Noncharacter | UnassignedCodePoint | InvalidLanguageTag
@@ -202,8 +213,16 @@ refusal_statuses! {
         | TooManyRevisions | CorrectionBeforeAuthentication | CorrectionExists
         | TooManyCorrections | NoVersionToCorrect | CorrectionChangesNothing | CorrectionPending
         | CorrectionAlreadyMade | NameDiffersFromRegister | NotAwaitingAcceptance
+        | PlacementAmbiguous | PlacementRelativeToItself | PlacementByWithdrawnClause
+        | PlacementAcrossSections | StructureProposalExists | StructureChangeCarriedOut
+        | NumberingFrozen
         | ActDatedInFuture | ActDatedBeforeOpening | ActDatedBeforeItsBasis
-        | ActDatedOutsideRound | OccasionContradictsAct;
+        | ActDatedOutsideRound | OccasionContradictsAct | NotLegallyBinding
+        | ConsentProcedureOfNonBinding | ConsentNotProvided | ConsentModeNotProvided
+        | CapacityNotProvided | NoConsentToReceive | ReceiptOfOwnConsent | ReceiptBeforeConsent
+        | NotAnExchangeOfNotes | ExchangeOfNotesForSomeParties | ProposalNoteExists
+        | NoProposalNote | ReplyDoesNotReproduceProposal | ReplyToOwnNote | ReplyBeforeProposal
+        | FullPowersRefused | FullPowersNotRequired | NotASignatory | ExamineOwnFullPowers;
 }
 
 /// A code with its one status. Made only from a [`ServiceCode`] or from a refusal, so no code
@@ -832,6 +851,30 @@ mod tests {
                 date: day(),
                 opened_on: day(),
             },
+            E::PlacementAmbiguous { clause_id: s() },
+            E::PlacementRelativeToItself { clause_id: s() },
+            E::UnknownPlacementClause {
+                clause_id: s(),
+                reference: s(),
+            },
+            E::PlacementByWithdrawnClause {
+                clause_id: s(),
+                reference: s(),
+            },
+            E::PlacementAcrossSections {
+                clause_id: s(),
+                section: "the preamble",
+                reference: s(),
+                reference_section: "the articles",
+            },
+            E::UnknownCrossReference {
+                clause_id: s(),
+                reference: s(),
+            },
+            E::StructureProposalExists(s()),
+            E::UnknownStructureProposal(s()),
+            E::StructureChangeCarriedOut(s()),
+            E::NumberingFrozen,
             E::ActDatedBeforeItsBasis {
                 date: day(),
                 basis: s(),
@@ -847,6 +890,64 @@ mod tests {
                 field: "signed_on",
                 own: day(),
                 took_place_on: day(),
+            },
+            E::NotLegallyBinding,
+            E::ConsentProcedureOfNonBinding {
+                procedure: pacta_domain::ConsentProcedure::Approval,
+            },
+            E::ConsentNotProvided {
+                party: s(),
+                procedure: pacta_domain::ConsentProcedure::Signature,
+            },
+            E::ConsentModeNotProvided {
+                party: s(),
+                given: pacta_domain::ConsentMode::Ratification,
+                procedure: pacta_domain::ConsentProcedure::Approval,
+            },
+            E::NoConsentToReceive { party: s() },
+            E::FullPowersRefused {
+                signatory: s(),
+                examined_by: s(),
+                reason: s(),
+            },
+            E::FullPowersNotRequired(s()),
+            E::NotASignatory(s()),
+            E::ExamineOwnFullPowers { party: s() },
+            E::NotAnExchangeOfNotes {
+                party: s(),
+                procedure: s(),
+            },
+            E::ExchangeOfNotesForSomeParties {
+                party: s(),
+                procedure: pacta_domain::ConsentProcedure::Approval,
+            },
+            E::ProposalNoteExists {
+                number: s(),
+                text_hash: s(),
+            },
+            E::NoProposalNote,
+            E::ReplyDoesNotReproduceProposal { reason: s() },
+            E::ReplyToOwnNote { party: s() },
+            E::ReplyBeforeProposal {
+                sent_on: day(),
+                proposed_on: day(),
+            },
+            E::NoteTextTooLong {
+                number: s(),
+                bytes: 1,
+                max_note_text_bytes: 1,
+            },
+            E::ReceiptOfOwnConsent { party: s() },
+            E::ReceiptBeforeConsent {
+                party: s(),
+                received_on: day(),
+                consented_on: day(),
+            },
+            E::CapacityNotProvided {
+                party: s(),
+                capacity: SignatureCapacity::Simple,
+                procedure: pacta_domain::ConsentProcedure::Signature,
+                expected: "definitive",
             },
         ]
     }

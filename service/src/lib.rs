@@ -13,6 +13,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod security;
 
 use std::future::Future;
 use std::pin::pin;
@@ -100,19 +101,33 @@ pub struct AppState {
     verification_interval: Duration,
     /// What the last whole-ledger verification found.
     verification: std::sync::Mutex<Verification>,
+    /// How sessions last and whether a TLS proxy's headers are trusted.
+    pub sessions: security::SessionSettings,
+    /// Failed sign-ins per client address.
+    pub sign_ins: security::SignInLimiter,
 }
 
 impl AppState {
     pub fn new(database: Database) -> AppState {
         AppState {
-            ledger: Ledger::on(&database),
+            ledger: Ledger::on(&database)
+                .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS),
             projector: Mutex::new(Projector::new(database.clone())),
             sqlite_write_turn: matches!(database, Database::Sqlite(_)).then(|| Mutex::new(())),
             refresh_queued: AtomicBool::new(false),
             verification_interval: Duration::from_millis(VERIFICATION_INTERVAL_MS),
             verification: std::sync::Mutex::new(Verification::pending(VERIFICATION_INTERVAL_MS)),
+            sessions: security::SessionSettings::default(),
+            sign_ins: security::SignInLimiter::default(),
             database,
         }
+    }
+
+    /// Sessions and sign-in as `settings` say instead of the defaults (`pacta serve
+    /// --behind-tls-proxy`; tests of expiry and of the rate limit).
+    pub fn with_sessions(mut self, settings: security::SessionSettings) -> AppState {
+        self.sessions = settings;
+        self
     }
 
     /// Verifies the whole ledger every `interval` instead of `VERIFICATION_INTERVAL_MS`.
@@ -176,6 +191,9 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         verification.record(outcome, started.elapsed());
         if !verification.findings.is_empty() {
+            // Fail closed: acts stop trusting the states held since they were verified, and
+            // verify each chain from its first event again, refusing a damaged one.
+            self.ledger.forget_verified_states();
             tracing::error!(
                 "the whole-ledger verification found {} problem(s): {}",
                 verification.findings_total,
@@ -419,23 +437,25 @@ fn documented_routes() -> OpenApiRouter<Arc<AppState>> {
 pub fn router(state: Arc<AppState>) -> Router {
     let (api, openapi) = documented_routes().split_for_parts();
     let openapi = Arc::new(openapi);
-    api.route(
-        "/openapi.json",
-        axum::routing::get(move || {
-            let openapi = openapi.clone();
-            async move { Json(openapi.as_ref().clone()).into_response() }
-        }),
-    )
-    .merge(pages::routes())
-    .fallback(unknown_route)
-    .method_not_allowed_fallback(method_not_allowed)
-    .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES))
-    .layer(
-        TraceLayer::new_for_http()
-            .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-            .on_response(DefaultOnResponse::new().level(Level::INFO)),
-    )
-    .with_state(state)
+    let router = api
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let openapi = openapi.clone();
+                async move { Json(openapi.as_ref().clone()).into_response() }
+            }),
+        )
+        .merge(pages::routes())
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY_BYTES));
+    security::with_security_headers(router)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
 }
 
 /// The OpenAPI document, as served at `/openapi.json`.
@@ -550,9 +570,9 @@ async fn serve_connections(
             }
             () = &mut shutdown => break,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) => {
                     wait_after_accept_error(error).await;
                     continue;
@@ -560,8 +580,17 @@ async fn serve_connections(
             },
             () = &mut shutdown => break,
         };
-        let connection =
-            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        // Each request learns the address of its connection (the sign-in rate limit counts by it).
+        let app = tower::ServiceExt::map_request(
+            app.clone(),
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(security::ClientAddress(peer));
+                request
+            },
+        );
+        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
         let mut stopping = stopping.clone();
         tokio::spawn(async move {
             let _permit = permit;

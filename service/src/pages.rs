@@ -1,17 +1,20 @@
 //! The web pages: what a delegate reads in a browser, rendered on the server.
 //!
-//! Every page is read-only (acts go through the API or the CLI), needs the `pacta_token`
-//! cookie the sign-in page sets, and shows exactly what the JSON API would show the same
+//! Every page is read-only (acts go through the API or the CLI), needs the session cookie that
+//! signing in sets (`security`: the only forms, sign-in and sign-out, carry a CSRF token and are
+//! refused from another origin), and shows exactly what the JSON API would show the same
 //! person. Templates are `maud` macros: every value is escaped unless it says otherwise, so a
-//! clause text cannot inject markup. There is no script; one inline stylesheet makes the pages
-//! readable on a laptop, a tablet and paper.
+//! clause text cannot inject markup. There is no script, and no inline style (the
+//! Content-Security-Policy forbids both): one stylesheet, served at `/static/pacta.css`, makes
+//! the pages readable on a laptop, a tablet and paper.
 
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,8 +26,13 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 
 use super::api::{clause_history_for, DraftQuery, HistoryQuery};
-use super::auth::{Caller, TOKEN_COOKIE};
+use super::api::{export_document, ExportQuery};
+use super::auth::Caller;
 use super::error::ApiError;
+use super::security::{
+    self, check_csrf, check_origin, check_sign_in_form, cookie, csrf_token, ClientAddress,
+    CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, SIGN_IN_FORM_LIFETIME_MINUTES,
+};
 use super::AppState;
 use pacta_projections::export::Format;
 
@@ -34,6 +42,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/", get(index))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .route("/static/pacta.css", get(stylesheet))
+        .route("/negotiations/{negotiation}/exports/{format}", get(export))
         .route("/negotiations/{negotiation}", get(draft))
         .route(
             "/negotiations/{negotiation}/clauses/{clause}",
@@ -44,8 +54,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/negotiations/{negotiation}/agreement", get(agreement))
 }
 
-/// A signed-in reader. Without a valid cookie a page sends the browser to the sign-in form
-/// rather than answering with the API's JSON error.
+/// A signed-in reader: the session cookie names a session that is neither revoked nor expired
+/// (a bearer token is not accepted here). Without one a page sends the browser to the sign-in
+/// form rather than answering with the API's JSON error.
 pub struct Reader(Caller);
 
 impl FromRequestParts<Arc<AppState>> for Reader {
@@ -55,11 +66,9 @@ impl FromRequestParts<Arc<AppState>> for Reader {
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Reader, Response> {
-        match Caller::from_request_parts(parts, state).await {
-            Ok(caller) => Ok(Reader(caller)),
-            Err(error) if error.status() == StatusCode::UNAUTHORIZED => {
-                Err(Redirect::to("/login").into_response())
-            }
+        match state.session(&parts.headers).await {
+            Ok(Some(session)) => Ok(Reader(session.caller)),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
             Err(error) => Err(PageError(error).into_response()),
         }
     }
@@ -93,7 +102,7 @@ impl IntoResponse for PageError {
             p { "Code: " code { (code) } }
             p { a href="/" { "Back to your negotiations" } }
         };
-        (status, layout(&title, true, body)).into_response()
+        (status, layout(&title, None, body)).into_response()
     }
 }
 
@@ -157,7 +166,20 @@ dl.agreement dd { margin: 0; }
 }
 "#;
 
-fn layout(title: &str, signed_in: bool, body: Markup) -> Markup {
+/// The stylesheet every page links to (the Content-Security-Policy allows no inline style).
+async fn stylesheet() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "no-cache"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// A page: `signed_in` is the reader, whose session's CSRF token the sign-out form carries.
+fn layout(title: &str, signed_in: Option<&Caller>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" dir="ltr" {
@@ -165,15 +187,16 @@ fn layout(title: &str, signed_in: bool, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Pacta" }
-                style { (maud::PreEscaped(STYLESHEET)) }
+                link rel="stylesheet" href="/static/pacta.css";
             }
             body {
                 header.site {
                     nav aria-label="Site" {
                         a href="/" { "Pacta" }
-                        @if signed_in {
+                        @if let Some(reader) = signed_in {
                             a href="/" { "Negotiations" }
                             form method="post" action="/logout" {
+                                input type="hidden" name=(CSRF_FIELD) value=(reader.csrf_token.as_deref().unwrap_or(""));
                                 button type="submit" { "Sign out" }
                             }
                         }
@@ -210,6 +233,18 @@ fn words(kebab_name: &str) -> String {
 fn clause_status_tag(status: ClauseStatus) -> Markup {
     let name = kebab(&status);
     html! { span class={ "tag " (name) } { (words(&name)) } }
+}
+
+/// The status as the agreement's page says it: a non-binding instrument "takes effect", never
+/// "in force".
+fn agreement_status(
+    agreement: &pacta_projections::AgreementState,
+    status: &InstrumentStatus,
+) -> String {
+    match status {
+        InstrumentStatus::InForce { .. } => agreement.status_in_words(status),
+        other => instrument_status(other),
+    }
 }
 
 fn instrument_status(status: &InstrumentStatus) -> String {
@@ -352,20 +387,34 @@ fn negotiation_links(negotiation: &str) -> Markup {
     }
 }
 
+/// The sign-in form. Each field defaults to empty, so a form without its CSRF token is refused
+/// as such (403 `csrf-token-invalid`), not as malformed.
 #[derive(Deserialize)]
 struct LoginForm {
+    #[serde(default)]
     token: String,
+    #[serde(default)]
+    csrf_token: String,
 }
 
-fn login_page(error: Option<&str>) -> Markup {
+/// The sign-out form.
+#[derive(Deserialize)]
+struct LogoutForm {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The sign-in page, its form carrying the CSRF token of `sign_in_secret` (the sign-in cookie).
+fn login_page(sign_in_secret: &str, error: Option<&str>) -> Markup {
     layout(
         "Sign in",
-        false,
+        None,
         html! {
             h1 { "Sign in" }
             p { "Paste the token your secretariat issued to you (" code { "pacta token issue" } ")." }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             form method="post" action="/login" {
+                input type="hidden" name=(CSRF_FIELD) value=(csrf_token(sign_in_secret));
                 label for="token" { "Token" }
                 input id="token" name="token" type="password" autocomplete="current-password" required;
                 p { button type="submit" { "Sign in" } }
@@ -374,54 +423,174 @@ fn login_page(error: Option<&str>) -> Markup {
     )
 }
 
-async fn login_form() -> Markup {
-    login_page(None)
-}
-
-async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) -> Response {
-    let token = form.token.trim();
-    match state.database.person_of_token(token).await {
-        Ok(Some(_)) => (
-            StatusCode::SEE_OTHER,
-            [
-                (
-                    SET_COOKIE,
-                    format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"),
-                ),
-                (axum::http::header::LOCATION, "/".to_string()),
-            ],
-        )
-            .into_response(),
-        Ok(None) => (
-            StatusCode::UNAUTHORIZED,
-            login_page(Some(
-                "This token is unknown or has been revoked; ask for a new one.",
-            )),
-        )
-            .into_response(),
-        Err(error) => PageError::from(error).into_response(),
+/// The sign-in cookie the browser holds if it is still fresh, else a new one to set.
+fn sign_in_secret(headers: &HeaderMap) -> Result<(String, bool), ApiError> {
+    match cookie(headers, SIGN_IN_COOKIE).filter(|secret| security::sign_in_secret_is_fresh(secret))
+    {
+        Some(secret) => Ok((secret, false)),
+        None => Ok((security::new_sign_in_secret()?, true)),
     }
 }
 
-async fn logout() -> Response {
+/// The sign-in page with `status`, setting the sign-in cookie when it is new.
+fn login_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    error: Option<&str>,
+) -> Response {
+    let (secret, new) = match sign_in_secret(headers) {
+        Ok(secret) => secret,
+        Err(error) => return PageError(error).into_response(),
+    };
+    let page = (status, login_page(&secret, error));
+    if !new {
+        return page.into_response();
+    }
+    let cookie = security::set_cookie(
+        SIGN_IN_COOKIE,
+        &secret,
+        "/login",
+        SIGN_IN_FORM_LIFETIME_MINUTES * 60,
+        security::over_https(headers, &state.sessions),
+    );
+    ([(SET_COOKIE, cookie)], page).into_response()
+}
+
+async fn login_form(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    login_response(&state, &headers, StatusCode::OK, None)
+}
+
+/// Signing in: the form must come from this service's own page with its CSRF token, from an
+/// address under its failed sign-in limit, with a valid token; then a session of its own starts,
+/// and the cookie holds the session's secret, never the token.
+async fn login(
+    State(state): State<Arc<AppState>>,
+    client: Option<axum::Extension<ClientAddress>>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let settings = state.sessions;
+    if let Err(refused) = check_origin(&headers, &settings)
+        .and_then(|()| check_sign_in_form(&headers, &form.csrf_token))
+    {
+        return PageError(refused).into_response();
+    }
+    let address = security::client_ip(&headers, client.map(|c| c.0), &settings);
+    let max_failures = settings.max_failed_sign_ins_per_minute;
+    if let Err(retry_after_seconds) = state.sign_ins.check(address, max_failures) {
+        let refused = security::too_many_sign_ins(retry_after_seconds, max_failures);
+        return (
+            [(RETRY_AFTER, retry_after_seconds.to_string())],
+            PageError(refused),
+        )
+            .into_response();
+    }
+    let person = match state.database.person_of_token(form.token.trim()).await {
+        Ok(Some(person)) => person,
+        Ok(None) => {
+            state.sign_ins.record_failure(address);
+            return login_response(
+                &state,
+                &headers,
+                StatusCode::UNAUTHORIZED,
+                Some("This token is unknown or has been revoked; ask for a new one."),
+            );
+        }
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let now = chrono::Utc::now();
+    let expires_at = now
+        + chrono::Duration::from_std(settings.session_lifetime).unwrap_or(chrono::Duration::MAX);
+    let rfc3339 =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let session = match state
+        .database
+        .issue_session(&person, "web sign-in", &rfc3339(now), &rfc3339(expires_at))
+        .await
+    {
+        Ok(session) => session,
+        Err(error) => return PageError::from(error).into_response(),
+    };
+    let secure = security::over_https(&headers, &settings);
+    let lifetime_seconds = settings.session_lifetime.as_secs();
+    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, "/")]).into_response();
+    for cookie in [
+        security::set_cookie(
+            SESSION_COOKIE,
+            &session.token,
+            "/",
+            lifetime_seconds,
+            secure,
+        ),
+        // The sign-in form's secret has served: a new form gets a new one.
+        security::set_cookie(SIGN_IN_COOKIE, "", "/login", 0, secure),
+    ] {
+        if let Ok(value) = cookie.parse() {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Signing out revokes the session (`pacta token list` shows when) and clears the cookie. The
+/// form must come from this service's page with the session's CSRF token, so another site
+/// cannot sign a reader out.
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    form: Result<Form<LogoutForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let settings = state.sessions;
+    if let Err(refused) = check_origin(&headers, &settings) {
+        return PageError(refused).into_response();
+    }
+    let sent = form.map(|Form(form)| form.csrf_token).unwrap_or_default();
+    let session = match state.session(&headers).await {
+        Ok(session) => session,
+        Err(error) => return PageError(error).into_response(),
+    };
+    if let Some(session) = session {
+        let secret = cookie(&headers, SESSION_COOKIE).unwrap_or_default();
+        if let Err(refused) = check_csrf(&secret, &sent) {
+            return PageError(refused).into_response();
+        }
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        if let Err(error) = state.database.revoke_token(&session.token_id, &now).await {
+            return PageError::from(error).into_response();
+        }
+    }
+    let secure = security::over_https(&headers, &settings);
     (
         StatusCode::SEE_OTHER,
         [
             (
                 SET_COOKIE,
-                format!("{TOKEN_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+                security::set_cookie(SESSION_COOKIE, "", "/", 0, secure),
             ),
-            (axum::http::header::LOCATION, "/login".to_string()),
+            (LOCATION, "/login".to_string()),
         ],
     )
         .into_response()
+}
+
+/// A document of the text, as the API's export gives it, for a signed-in reader (the pages'
+/// download links: the API takes no cookie).
+async fn export(
+    State(state): State<Arc<AppState>>,
+    Reader(caller): Reader,
+    Path((negotiation, format)): Path<(String, String)>,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let Query(query) = query?;
+    Ok(export_document(&state, &caller, &negotiation, &format, query).await?)
 }
 
 async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> PageResult {
     let negotiations = state.readable_negotiations(&caller).await?;
     Ok(layout(
         "Negotiations",
-        true,
+        Some(&caller),
         html! {
             h1 { "Your negotiations" }
             p.meta { "Signed in as " strong { (caller.person) } "." }
@@ -437,7 +606,7 @@ async fn index(State(state): State<Arc<AppState>>, Reader(caller): Reader) -> Pa
                                 br; code { (id) } " · " (entry.parties.join(", "))
                             }
                             td { (kind_name(entry.instrument_kind)) }
-                            td { (instrument_status(&entry.status))
+                            td { (if entry.legally_binding == Some(false) { entry.status_in_words() } else { instrument_status(&entry.status) })
                                 @if entry.revision > 0 { br; "revision " (entry.revision) }
                                 @if entry.awaiting_acceptance.contains(&reader.party) {
                                     br; strong.awaiting { "awaiting your acceptance" }
@@ -503,12 +672,13 @@ async fn draft(
             h2 #downloads { "Download the text" }
             ul.links {
                 @for format in Format::ALL {
-                    li { a href={ "/api/negotiations/" (negotiation) "/exports/" (format.name()) (point_query) }
+                    li { a href={ "/negotiations/" (negotiation) "/exports/" (format.name()) (point_query) }
                         download { (format.name()) } }
                 }
             }
         }
         h2 { "Clauses" }
+        @for warning in &draft.warnings { p.warning role="note" { "Warning: " (warning) } }
         @for clause in &draft.clauses {
             article.clause id={ "clause-" (clause.clause_id) } data-status=(kebab(&clause.status))
                 aria-labelledby={ "heading-" (clause.clause_id) } {
@@ -520,11 +690,13 @@ async fn draft(
                     " · " a href={ "/negotiations/" (negotiation) "/clauses/" (clause.clause_id) } { "history of this clause" }
                 }
                 @for version in &clause.languages {
-                    p.muted { (version.language) " — " (words(&kebab(&version.status))) }
+                    p.muted { (version.language) " — " (words(&kebab(&version.status)))
+                        @if let Some(label) = clause.labels.get(&version.language) { " — " (label) } }
                     @if version.status == LanguageStatus::Missing {
                         p.muted { "No version in this language yet." }
                     } @else {
-                        (wording(&version.language, &version.heading, &version.text))
+                        (wording(&version.language, &version.heading,
+                            &draft.rendered_text(clause, &version.text, &version.language)))
                     }
                 }
                 @if !clause.alternatives.is_empty() {
@@ -553,7 +725,7 @@ async fn draft(
             }
         }
     };
-    Ok(layout(&draft.title, true, body))
+    Ok(layout(&draft.title, Some(&caller), body))
 }
 
 fn kebab_position(position: &Position) -> String {
@@ -611,7 +783,7 @@ async fn clause_history(
             }
         }))
     };
-    Ok(layout(&title, true, body))
+    Ok(layout(&title, Some(&caller), body))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -652,10 +824,11 @@ async fn redline(
         .unwrap_or(default_to);
     let (from, to): (Point, Point) = (from_text.trim().parse()?, to_text.trim().parse()?);
     let redline = pacta_projections::redline(&access.events, &from, &to)?;
+    // A renumbered or moved clause is shown even when its wording is unchanged.
     let changed: Vec<_> = redline
         .clauses
         .iter()
-        .filter(|c| c.change != ClauseChange::Unchanged)
+        .filter(|c| c.change != ClauseChange::Unchanged || !c.notes.is_empty())
         .collect();
     let body = html! {
         h1 { "Redline" }
@@ -674,20 +847,21 @@ async fn redline(
         @for clause in &changed {
             section.change id={ "change-" (clause.clause_id) } data-change=(kebab(&clause.change)) {
                 h2 { (clause.label) " " code { (clause.clause_id) } " — " (words(&kebab(&clause.change))) }
+                @for note in &clause.notes { p.meta.structure-note { (note) } }
                 (redlined(&clause.language, &clause.heading, &clause.text))
                 @if !clause.changed_by.is_empty() {
                     ul {
                         @for author in &clause.changed_by {
                             li { "#" (author.sequence) " " (author.event) " by " (author.actor)
                                 " for " (author.party) " (wording of " (author.proposed_by) ") · "
-                                (when(&author.recorded_at)) }
+                                (took_place(&author.took_place_on, None, &author.recorded_at)) }
                         }
                     }
                 }
             }
         }
     };
-    Ok(layout("Redline", true, body))
+    Ok(layout("Redline", Some(&caller), body))
 }
 
 async fn timeline(
@@ -728,7 +902,7 @@ async fn timeline(
             }
         }))
     };
-    Ok(layout("Timeline", true, body))
+    Ok(layout("Timeline", Some(&caller), body))
 }
 
 /// A table that scrolls on a narrow screen: these column headings over `rows`.
@@ -752,20 +926,36 @@ async fn agreement(
 ) -> PageResult {
     let access = state.access(&caller, &negotiation).await?.verified()?;
     let agreement = pacta_projections::agreement_state(&negotiation, &access.events, None);
+    // A non-binding instrument is signed and takes effect: no "consent to be bound", no "in force".
+    let non_binding = agreement.is_non_binding();
+    let (consent_heading, in_force_from, in_force_until) = if non_binding {
+        ("Consent", "In effect from", "In effect until")
+    } else {
+        ("Consent to be bound", "In force from", "In force until")
+    };
     let body = html! {
         h1 { "Agreement: " (agreement.title) }
         (negotiation_links(&negotiation))
         dl.agreement {
-            dt { "Status" } dd #status { (instrument_status(&agreement.status)) }
-            dt { "Revision" } dd { (agreement.revision) " (" (instrument_status(&agreement.revision_status)) ")" }
+            dt { "Status" } dd #status { (agreement_status(&agreement, &agreement.status)) }
+            @if let Some(intent) = agreement.legal_effect_in_words() { dt { "Legal effect" } dd #legal-effect { (intent) } }
+            @if let Some(registration) = &agreement.registration { dt { "Registration" } dd #registration { (registration) } }
+            dt { "Revision" } dd { (agreement.revision) " (" (agreement_status(&agreement, &agreement.revision_status)) ")" }
             dt { "Text root" } dd { code #text-root { (agreement.text_root_hash) } }
-            dt { "Entry into force" } dd { (agreement.entry_into_force.map(|d| d.to_string()).unwrap_or_else(|| "not yet".into())) }
-            @if let Some(rule) = &agreement.entry_into_force_rule { dt { "Enters into force" } dd #entry-into-force-rule { (rule) } }
+            @if non_binding {
+                dt { "Takes effect" } dd { (agreement.entry_into_force.map(|d| d.to_string()).unwrap_or_else(|| "not yet".into())) }
+            } @else {
+                dt { "Entry into force" } dd { (agreement.entry_into_force.map(|d| d.to_string()).unwrap_or_else(|| "not yet".into())) }
+            }
+            @if let Some((_, rule)) = agreement.entry_into_force_in_words() {
+                dt { (if non_binding { "Takes effect by its rule" } else { "Enters into force" }) } dd #entry-into-force-rule { (rule) }
+            }
+            @for line in agreement.notes_in_words() { dt { "Exchange of notes" } dd.note { (line) } }
             @if let Some((party, since)) = &agreement.suspended { dt { "Suspended" } dd { "by " (party) " since " (since) } }
             @if let Some(on) = agreement.terminates_on { dt { "Terminates on" } dd { (on) } }
         }
         h2 { "Parties" }
-        (table(&["Party", "Adopted the text", "Signature", "Consent to be bound"], html! {
+        (table(&["Party", "Adopted the text", "Signature", consent_heading], html! {
             @for party in &agreement.parties {
                 tr.party data-party=(party.code) {
                     th scope="row" {
@@ -776,21 +966,25 @@ async fn agreement(
                     td { (yes_no(party.adopted)) }
                     td {
                         @if let Some(signature) = &party.signature {
-                            (signature.signatory) ", " (words(&kebab(&signature.capacity))) ", on " (signature.signed_on)
+                            (signature.signatory)
+                            @if let Some(title) = &signature.signatory_title { " (" span.signatory-title { (title) } ")" }
+                            @if !non_binding { ", " (words(&kebab(&signature.capacity))) }
+                            ", on " (signature.signed_on)
                             @if let Some(confirmed) = signature.confirmed_on { ", confirmed " (confirmed) }
                         } @else { "not signed" }
+                        @for examined in &party.full_powers_examined { br; span.full-powers { (examined.in_words()) } }
                     }
                     td {
                         @if let Some(consent) = &party.consent {
-                            (consent.mode.term()) " on " (consent.on)
-                        } @else { "not yet" }
+                            (agreement.consent_in_words(consent))
+                        } @else if non_binding { "none: not binding" } @else { "not yet" }
                         @if let Some(from) = party.provisionally_applied_from { br; "applied provisionally from " (from) }
                     }
                 }
             }
         }))
         h2 { "Revisions" }
-        (table(&["Revision", "Text root", "In force from", "In force until"], html! {
+        (table(&["Revision", "Text root", in_force_from, in_force_until], html! {
             @for period in &agreement.revisions {
                 tr.revision data-revision=(period.revision) {
                     th scope="row" { (period.revision) }
@@ -801,7 +995,7 @@ async fn agreement(
             }
         }))
     };
-    Ok(layout(&agreement.title, true, body))
+    Ok(layout(&agreement.title, Some(&caller), body))
 }
 
 #[cfg(test)]

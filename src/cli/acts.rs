@@ -17,6 +17,7 @@ pub(super) async fn action_of(
     let actor = || actor.map(str::to_string).ok_or(CliError::NoActor);
     Ok(match act {
         Act::Open(args) => {
+            let legal_effect = args.legal_effect();
             let mut languages = Vec::new();
             let mut language_responsibility = std::collections::BTreeMap::new();
             for spec in args.languages {
@@ -39,6 +40,8 @@ pub(super) async fn action_of(
                 entry_into_force_rule: args.entry_into_force,
                 termination_notice_months: args.termination_notice_months,
                 provisional_application: args.provisional_application,
+                legal_effect,
+                arabic_article_numbering: args.arabic_numbering,
             };
             (args.negotiation, action)
         }
@@ -79,9 +82,12 @@ pub(super) async fn action_of(
             root,
             capacity,
             on,
+            title,
         } => {
             let actor = actor()?;
             let events = ledger.events(&negotiation).await?;
+            // The key signs the full root: a prefix is resolved before the message is built.
+            let root = super::hashes::resolve_one("root", root, &negotiation, &events)?;
             let state = Negotiation::replay(events.iter().map(|e| &e.payload));
             let party = state
                 .delegate(&actor)
@@ -106,6 +112,20 @@ pub(super) async fn action_of(
                 capacity,
                 signed_on: on,
                 signature,
+                signatory_title: title,
+            };
+            (negotiation, action)
+        }
+        Act::ExamineFullPowers {
+            negotiation,
+            signatory,
+            accept,
+            refuse,
+        } => {
+            let action = Action::ExamineFullPowers {
+                signatory,
+                accepted: accept && refuse.is_none(),
+                reason: refuse,
             };
             (negotiation, action)
         }
@@ -116,7 +136,52 @@ pub(super) async fn action_of(
             negotiation,
             mode,
             on,
-        } => (negotiation, Action::ExpressConsent { mode, on }),
+            reference,
+            scan,
+            transmitted_by,
+        } => {
+            let scan_sha256 = scan.as_deref().map(crate::keys::file_sha256).transpose()?;
+            let action = Action::ExpressConsent {
+                mode,
+                on,
+                instrument_reference: reference,
+                scan_sha256,
+                transmitted_by,
+            };
+            (negotiation, action)
+        }
+        Act::Note {
+            negotiation,
+            number,
+            on,
+            text,
+            text_file,
+            in_reply_to,
+        } => {
+            let text = match (text, text_file) {
+                (Some(text), _) => text,
+                (None, Some(path)) => super::args::read_note_text(&path)?,
+                (None, None) => unreachable!("clap requires --text or --text-file"),
+            };
+            let action = Action::SendNote {
+                number,
+                sent_on: on,
+                text,
+                in_reply_to,
+            };
+            (negotiation, action)
+        }
+        Act::Receipt {
+            negotiation,
+            from,
+            on,
+        } => (
+            negotiation,
+            Action::RecordReceipt {
+                from_party: from,
+                received_on: on,
+            },
+        ),
         Act::Abandon {
             negotiation,
             reason,
@@ -145,6 +210,8 @@ pub(super) async fn action_of(
             negotiation,
             clause,
             kind,
+            after,
+            before,
             wording,
         } => {
             let text = wording.text()?;
@@ -154,9 +221,44 @@ pub(super) async fn action_of(
                 heading: wording.heading.unwrap_or_default(),
                 language: wording.language,
                 text,
+                after,
+                before,
             };
             (negotiation, action)
         }
+        Act::Move {
+            negotiation,
+            clause,
+            after,
+            before,
+            id,
+        } => (
+            negotiation,
+            Action::ProposeStructureChange {
+                proposal_id: id.unwrap_or_else(|| format!("move-{clause}")),
+                change: pacta_domain::StructureChange::Move {
+                    clause_id: clause,
+                    after,
+                    before,
+                },
+            },
+        ),
+        Act::FreezeNumbering { negotiation, id } => (
+            negotiation,
+            Action::ProposeStructureChange {
+                proposal_id: id.unwrap_or_else(|| "freeze-numbering".into()),
+                change: pacta_domain::StructureChange::FreezeNumbering,
+            },
+        ),
+        Act::AgreeStructure {
+            negotiation,
+            proposal,
+        } => (
+            negotiation,
+            Action::AgreeStructureChange {
+                proposal_id: proposal,
+            },
+        ),
         Act::Amend {
             negotiation,
             clause,

@@ -93,6 +93,11 @@ pub enum Command {
         /// Load the demo story first, and print a token to sign in with.
         #[arg(long)]
         demo: bool,
+        /// The service is reached only through a TLS-terminating reverse proxy: trust its
+        /// X-Forwarded-Proto (cookies get Secure; https is the origin forms must come from),
+        /// X-Forwarded-Host and X-Forwarded-For (the address sign-ins are counted against).
+        #[arg(long)]
+        behind_tls_proxy: bool,
     },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit { negotiation: String, file: PathBuf },
@@ -140,8 +145,13 @@ pub enum Command {
     /// html, or docx (Word tracked changes, authored by the proposing party; needs --out).
     Redline {
         negotiation: String,
+        /// The earlier point: an event number (--from 12), a date (--from 2026-03-05: the acts
+        /// that took place by that day), a round (--from round:round-1, the text as that round
+        /// closed, or now if it is open) or a revision (--from revision:0: the text as it stood just
+        /// before revision 1 opened, or now if revision 0 is current).
         #[arg(long)]
         from: String,
+        /// The later point, written as for --from, e.g. --to revision:1 or --to 2026-05-28.
         #[arg(long)]
         to: String,
         /// text (default), json, markdown, html or docx.
@@ -153,6 +163,10 @@ pub enum Command {
         /// Write the redline to this file (required for docx; the others default to stdout).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Compare each clause's version in this authentic language, labelled by its convention
+        /// ("Article premier"); default: each clause's reference language, labelled in English.
+        #[arg(long)]
+        language: Option<String>,
     },
     /// Every wording a clause had, each against the one before, and every other act on it.
     ClauseHistory {
@@ -240,14 +254,49 @@ pub enum Act {
         #[command(flatten)]
         signing: SigningArgs,
     },
-    /// Propose a new clause (recital, article or annex).
+    /// Propose a new clause: recital, article, final-clause, annex, or a part, chapter or section
+    /// heading. It goes at the end of its section unless placed --after or --before another
+    /// clause of that section. Refer to another clause in the text as [[clause-id]].
     Propose {
         negotiation: String,
         clause: String,
         #[arg(long, default_value = "article")]
         kind: ClauseKind,
+        /// Place the clause right after this clause of its section.
+        #[arg(long, conflicts_with = "before")]
+        after: Option<String>,
+        /// Place the clause right before this clause of its section.
+        #[arg(long)]
+        before: Option<String>,
         #[command(flatten)]
         wording: WordingArgs,
+    },
+    /// Propose moving a clause right after or before another clause of its section. It moves
+    /// once every party agrees (pacta agree-structure); its agreements stand.
+    Move {
+        negotiation: String,
+        clause: String,
+        #[arg(long, conflicts_with = "before", required_unless_present = "before")]
+        after: Option<String>,
+        #[arg(long)]
+        before: Option<String>,
+        /// The proposal's id, for agree-structure (default: move-CLAUSE).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Propose freezing the numbering of the articles: once every party agrees, articles keep
+    /// their numbers and a new one is numbered "bis", "ter"… after the one it follows.
+    FreezeNumbering {
+        negotiation: String,
+        /// The proposal's id, for agree-structure (default: freeze-numbering).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Agree, for your party, to a proposed structure change (move or freeze); the last
+    /// party's agreement carries it out.
+    AgreeStructure {
+        negotiation: String,
+        proposal: String,
     },
     /// Replace a clause's wording; --base is the text hash you are amending.
     Amend {
@@ -379,6 +428,23 @@ pub enum Act {
         /// Date of signature (YYYY-MM-DD).
         #[arg(long)]
         on: NaiveDate,
+        /// Your title or function, as the signature block shows it (e.g. 'Ministre des
+        /// Affaires étrangères'). Recorded with the signature, not signed.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Examine another party's signatory's full powers, as accredited (head of delegation):
+    /// --accept, or --refuse REASON. A signatory whose full powers are refused cannot sign.
+    ExamineFullPowers {
+        negotiation: String,
+        /// The signatory whose full powers you examined.
+        #[arg(long)]
+        signatory: String,
+        #[arg(long, conflicts_with = "refuse", required_unless_present = "refuse")]
+        accept: bool,
+        /// Why the full powers are not accepted.
+        #[arg(long, value_name = "REASON")]
+        refuse: Option<String>,
     },
     /// Confirm your party's signature ad referendum (competent authority).
     Confirm {
@@ -393,6 +459,50 @@ pub enum Act {
         /// approval, acceptance or notification-of-completion.
         #[arg(long)]
         mode: ConsentMode,
+        #[arg(long)]
+        on: NaiveDate,
+        /// The instrument's reference (e.g. 'Dahir n° 1-26-12').
+        #[arg(long)]
+        reference: Option<String>,
+        /// The scan of the instrument: its SHA-256 is recorded, not the file.
+        #[arg(long, value_name = "FILE")]
+        scan: Option<std::path::PathBuf>,
+        /// How the instrument reaches the other party: exchange-of-instruments or
+        /// diplomatic-notification.
+        #[arg(long)]
+        transmitted_by: Option<pacta_domain::Transmission>,
+    },
+    /// Send a note of an exchange of notes constituting the agreement (head of delegation or
+    /// competent authority): the proposal, or with --in-reply-to the reply, whose text must
+    /// reproduce the proposal's word for word. The reply concludes the agreement.
+    Note {
+        negotiation: String,
+        /// The note's number (e.g. 'N° 0123/MAEIA/DAJ').
+        #[arg(long)]
+        number: String,
+        #[arg(long)]
+        on: NaiveDate,
+        /// The note's full text.
+        #[arg(
+            long,
+            required_unless_present = "text_file",
+            conflicts_with = "text_file"
+        )]
+        text: Option<String>,
+        /// A file holding the note's full text (UTF-8).
+        #[arg(long, value_name = "FILE")]
+        text_file: Option<PathBuf>,
+        /// For a reply: the proposal's note text hash (SHA-256 of its text, as status shows).
+        #[arg(long, value_name = "HASH")]
+        in_reply_to: Option<String>,
+    },
+    /// Record the date your party received another party's instrument of ratification
+    /// (approval, acceptance…) or its notification (head of delegation or competent authority).
+    Receipt {
+        negotiation: String,
+        /// The party whose instrument or notification was received.
+        #[arg(long)]
+        from: String,
         #[arg(long)]
         on: NaiveDate,
     },
@@ -488,7 +598,9 @@ pub struct OpenArgs {
     #[arg(long = "language", required = true)]
     pub languages: Vec<String>,
     /// When the instrument enters into force: on-last-consent, days:N (N days after the last
-    /// consent) or first-of-month:N (first day of the N-th month after). Default: by kind.
+    /// consent) or first-of-month:N (first day of the N-th month after); counted from the
+    /// receipt of the last instrument or notification instead: on-last-receipt, receipt-days:N,
+    /// receipt-first-of-month:N. Default: by kind.
     #[arg(long, value_parser = parse_entry_into_force_rule)]
     pub entry_into_force: Option<EntryIntoForceRule>,
     /// Months between a notice of termination and its effect (default 6).
@@ -497,6 +609,54 @@ pub struct OpenArgs {
     /// The instrument provides for provisional application pending entry into force (art. 25).
     #[arg(long)]
     pub provisional_application: bool,
+    /// How the Arabic version numbers articles: numerals ("المادة 1", the default) or
+    /// ordinal-words ("المادة الأولى"… up to the twentieth, numerals beyond).
+    #[arg(long = "arabic-numbering", value_name = "STYLE")]
+    pub arabic_numbering: Option<pacta_domain::ArabicArticleNumbering>,
+    /// The parties intend the instrument to be legally binding (a treaty, whatever its name).
+    /// With none of the legal-effect flags, the kind decides, as before.
+    #[arg(long, conflicts_with = "not_legally_binding")]
+    pub legally_binding: bool,
+    /// The parties do not intend it to be legally binding (a political commitment, such as most
+    /// MoUs): it is signed and takes effect; no ratification, never "in force".
+    #[arg(long)]
+    pub not_legally_binding: bool,
+    /// How every party consents to be bound: signature, ratification, approval, acceptance,
+    /// notification-of-completion, formal-confirmation or exchange-of-notes.
+    #[arg(long, value_name = "PROCEDURE")]
+    pub consent: Option<pacta_domain::ConsentProcedure>,
+    /// One party's own consent procedure, where it differs: 'CODE=PROCEDURE' (repeatable).
+    #[arg(long = "consent-of", value_name = "CODE=PROCEDURE", value_parser = parse_consent_of)]
+    pub consent_of: Vec<(String, pacta_domain::ConsentProcedure)>,
+    /// Other States may accede later (recorded and shown).
+    #[arg(long)]
+    pub open_to_accession: bool,
+}
+
+impl OpenArgs {
+    /// The legal effect the flags state; `None` when none is given (the kind then decides).
+    pub fn legal_effect(&self) -> Option<pacta_domain::LegalEffect> {
+        let stated = self.legally_binding
+            || self.not_legally_binding
+            || self.consent.is_some()
+            || !self.consent_of.is_empty()
+            || self.open_to_accession;
+        stated.then(|| pacta_domain::LegalEffect {
+            legally_binding: !self.not_legally_binding,
+            consent_procedure: self
+                .consent
+                .unwrap_or(pacta_domain::ConsentProcedure::Signature),
+            consent_procedure_by_party: self.consent_of.iter().cloned().collect(),
+            open_to_accession: self.open_to_accession,
+        })
+    }
+}
+
+fn parse_consent_of(spec: &str) -> Result<(String, pacta_domain::ConsentProcedure), String> {
+    let (party, procedure) = spec
+        .split_once('=')
+        .ok_or_else(|| format!("'{spec}' is not CODE=PROCEDURE (e.g. MAR=approval)"))?;
+    Ok((party.to_string(), procedure.parse()?))
 }
 
 pub(crate) fn parse_head(spec: &str) -> Result<(usize, String), String> {
@@ -530,12 +690,19 @@ fn parse_entry_into_force_rule(spec: &str) -> Result<EntryIntoForceRule, String>
     let number = |n: &str| n.parse::<u32>().map_err(|e| format!("'{spec}': {e}"));
     match spec.split_once(':') {
         None if spec == "on-last-consent" => Ok(EntryIntoForceRule::OnLastConsent),
+        None if spec == "on-last-receipt" => Ok(EntryIntoForceRule::OnLastReceipt),
         Some(("days", n)) => Ok(EntryIntoForceRule::DaysAfterLastConsent { days: number(n)? }),
         Some(("first-of-month", n)) => {
             Ok(EntryIntoForceRule::FirstDayOfMonthAfterLastConsent { months: number(n)? })
         }
+        Some(("receipt-days", n)) => {
+            Ok(EntryIntoForceRule::DaysAfterLastReceipt { days: number(n)? })
+        }
+        Some(("receipt-first-of-month", n)) => {
+            Ok(EntryIntoForceRule::FirstDayOfMonthAfterLastReceipt { months: number(n)? })
+        }
         _ => Err(format!(
-            "'{spec}' is not a rule: use on-last-consent, days:N or first-of-month:N"
+            "'{spec}' is not a rule: use on-last-consent, days:N, first-of-month:N, on-last-receipt, receipt-days:N or receipt-first-of-month:N"
         )),
     }
 }
@@ -624,12 +791,19 @@ pub enum RoundCommand {
         #[arg(long)]
         reference: String,
     },
-    /// Adopt, for your party, the minutes with this hash.
+    /// Adopt, for your party, the minutes: name them by the file you read (its SHA-256 is
+    /// computed here) or by their hash as `round minutes` printed it (a prefix of 8 or more hex
+    /// digits will do).
+    #[command(group(clap::ArgGroup::new("minutes").required(true).args(["hash", "file"])))]
     AdoptMinutes {
         negotiation: String,
         round: String,
+        /// The minutes' SHA-256 or a prefix of it, e.g. --hash 3f2a9c41d07e.
         #[arg(long)]
-        hash: String,
+        hash: Option<String>,
+        /// The minutes file you read, e.g. --file minutes-round-1.pdf.
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
 }
 
@@ -740,6 +914,11 @@ fn parse_facilitator(spec: &str) -> Result<Facilitator, String> {
             name: person_name,
         },
     })
+}
+
+/// A note's text from a file, bounded as a clause's text file is.
+pub(super) fn read_note_text(path: &std::path::Path) -> Result<String, CliError> {
+    Ok(read_bounded(path, MAX_TEXT_FILE_BYTES)?)
 }
 
 impl WordingArgs {

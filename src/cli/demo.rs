@@ -2,7 +2,7 @@
 
 use pacta_ledger::Ledger;
 
-use super::{print_draft, status_line, CliError};
+use super::{print_draft, CliError};
 use crate::demo::{Loaded, DEMO_AGREEMENT, DEMO_NEGOTIATION};
 
 /// One line per negotiation of the story: recorded now, or found already in the store.
@@ -38,7 +38,7 @@ pub(super) async fn run(ledger: &Ledger) -> Result<(), CliError> {
             format!(
                 "; revision {}: {}",
                 state.revision,
-                status_line(&state.revision_status)
+                state.status_in_words(&state.revision_status)
             )
         } else {
             String::new()
@@ -46,7 +46,7 @@ pub(super) async fn run(ledger: &Ledger) -> Result<(), CliError> {
         println!(
             "{negotiation} ({}): {}{revision}",
             state.instrument_kind,
-            status_line(&state.status)
+            state.status_in_words(&state.status)
         );
     }
     println!("\nTry next:");

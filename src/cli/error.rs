@@ -13,6 +13,7 @@ use pacta_projections::PointError;
 use pacta_verify::audit::Finding;
 
 use super::export::ExportFailure;
+use super::hashes::PrefixError;
 use super::tokens::TokenFailure;
 use crate::demo::DemoError;
 use crate::files::FileError;
@@ -94,6 +95,8 @@ pub enum CliError {
     Serve(std::io::Error),
     #[error("the service cannot start: {0}")]
     ServiceStart(#[source] ViewError),
+    #[error(transparent)]
+    HashPrefix(#[from] PrefixError),
 }
 
 fn lines(findings: &[Finding]) -> String {
@@ -149,6 +152,10 @@ impl CliError {
             | CliError::MalformedCheckpoint { .. } => Usage,
             CliError::Listen { .. } | CliError::Serve(_) => Environment,
             CliError::UnknownClause { .. } => Refused,
+            CliError::HashPrefix(PrefixError::TooShort { .. }) => Usage,
+            CliError::HashPrefix(PrefixError::Unknown { .. } | PrefixError::Ambiguous { .. }) => {
+                Refused
+            }
             CliError::HeadMismatch { .. } | CliError::AuditFindings(_) => Integrity,
         }
     }

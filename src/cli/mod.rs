@@ -7,6 +7,7 @@ mod demo;
 mod error;
 pub mod export;
 mod files;
+mod hashes;
 mod journal;
 mod persons;
 mod print;
@@ -90,8 +91,12 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
     let actor = || cli.actor.clone().ok_or(CliError::NoActor);
     let (negotiation, action) = match cli.command {
         Command::Act(act) => acts::action_of(ledger, cli.actor.as_deref(), act).await?,
-        Command::Serve { listen, demo } => {
-            return serve::run(database.clone(), &listen, demo).await;
+        Command::Serve {
+            listen,
+            demo,
+            behind_tls_proxy,
+        } => {
+            return serve::run(database.clone(), &listen, demo, behind_tls_proxy).await;
         }
         Command::Key { .. } => unreachable!("`run` generates keys before any store is opened"),
         Command::Matrix { command } => match command {
@@ -213,13 +218,19 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
                 negotiation,
                 round,
                 hash,
-            } => (
-                negotiation,
-                Action::AdoptMinutes {
+                file,
+            } => {
+                let minutes_hash = match (hash, file) {
+                    (_, Some(file)) => crate::keys::file_sha256(&file)?,
+                    (Some(hash), None) => hash,
+                    (None, None) => unreachable!("clap requires --hash or --file"),
+                };
+                let action = Action::AdoptMinutes {
                     round_id: round,
-                    minutes_hash: hash,
-                },
-            ),
+                    minutes_hash,
+                };
+                (negotiation, action)
+            }
         },
         Command::Status {
             negotiation,
@@ -244,6 +255,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
         }
         Command::Submit { negotiation, file } => {
             let command: NegotiationCommand = read_json_file(&file)?;
+            let command = with_full_hashes(ledger, &negotiation, command).await?;
             let executed = ledger.execute(&negotiation, command, &context).await?;
             print_recorded(&executed.events);
             projections::refresh_after_recording(database).await;
@@ -275,13 +287,15 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
             format,
             json,
             out,
+            language,
         } => {
             let format = match (format, json) {
                 (Some(format), _) => format,
                 (None, true) => reads::RedlineFormat::Json,
                 (None, false) => reads::RedlineFormat::Text,
             };
-            return reads::redline(ledger, &negotiation, &from, &to, format, out).await;
+            let language = language.as_deref();
+            return reads::redline(ledger, &negotiation, &from, &to, format, out, language).await;
         }
         Command::ClauseHistory {
             negotiation,
@@ -357,10 +371,25 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
             intersessional: cli.intersessional,
         }),
     };
+    let command = with_full_hashes(ledger, &negotiation, command).await?;
     let executed = ledger.execute(&negotiation, command, &context).await?;
     print_recorded(&executed.events);
     projections::refresh_after_recording(database).await;
     Ok(())
+}
+
+/// `command` with every hash it names by a prefix replaced by the negotiation's one full hash
+/// that starts so; the negotiation is read only when some hash is a prefix.
+async fn with_full_hashes(
+    ledger: &Ledger,
+    negotiation: &str,
+    mut command: NegotiationCommand,
+) -> Result<NegotiationCommand, CliError> {
+    if hashes::has_prefix(&command.action) {
+        let events = ledger.events(negotiation).await?;
+        command.action = hashes::resolve(command.action, negotiation, &events)?;
+    }
+    Ok(command)
 }
 
 /// A negotiation's document in a stored view, once the views have caught up with the ledger.

@@ -50,6 +50,26 @@ fn say_block(indent: &str, text: &str) {
     }
 }
 
+/// Every `…_hash` field of an event's payload, at any depth, as (field name, hash).
+fn recorded_hashes(value: &serde_json::Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (name, field) in fields {
+                match field {
+                    serde_json::Value::String(hash) if name.ends_with("_hash") => {
+                        found.push((name.clone(), hash.clone()));
+                    }
+                    other => found.extend(recorded_hashes(other)),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => found.extend(items.iter().flat_map(recorded_hashes)),
+        _ => {}
+    }
+    found
+}
+
 pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
     for event in events {
         let hash = event
@@ -63,10 +83,10 @@ pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
             pacta_projections::summary(&event.payload),
             hash
         ));
-        if let pacta_domain::NegotiationEvent::ClauseProposed { text_hash, .. }
-        | pacta_domain::NegotiationEvent::ClauseAmended { text_hash, .. } = &event.payload
-        {
-            say(&format!("text hash {text_hash}"));
+        // In full, whatever the act recorded, so the next act can name it without a look-up.
+        let payload = serde_json::to_value(&event.payload).expect("invariant: events serialise");
+        for (field, hash) in recorded_hashes(&payload) {
+            say(&format!("{} {hash}", field.replace('_', " ")));
         }
     }
 }
@@ -87,6 +107,12 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
         say(&format!("Revision {}", view.revision));
     }
     say(&format!("As of event #{}", view.as_of_sequence));
+    if view.numbering_frozen {
+        say("Numbering frozen: new articles are numbered \"bis\", \"ter\"… after the one they follow");
+    }
+    for warning in &view.warnings {
+        say(&format!("Warning: {warning}"));
+    }
     for clause in &view.clauses {
         let agreed = if clause.agreed_by.is_empty() {
             String::new()
@@ -98,6 +124,14 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
             Some(version) => (&version.heading, &version.text),
             None => (&clause.heading, &clause.text),
         };
+        // With --language, labels follow that language's convention ("Article premier");
+        // without, the English labels as before. Cross-references read in the wording's language.
+        let shown_language = language.unwrap_or(&clause.language);
+        let label = match language {
+            Some(language) => view.label_in(clause, language),
+            None => clause.label.clone(),
+        };
+        let text = &view.rendered_text(clause, text, shown_language);
         let heading = if heading.is_empty() {
             String::new()
         } else {
@@ -111,7 +145,7 @@ pub fn print_draft(view: &Draft, language: Option<&str>) {
         println!();
         say(&format!(
             "{}{heading}  [{}; {}{agreed}; {} {}]",
-            clause.label,
+            label,
             variant_name(&clause.status),
             clause.attribution(),
             clause.clause_id,
@@ -154,13 +188,19 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
     say(&format!(
         "Instrument: {}; status: {}",
         variant_name(&state.instrument_kind),
-        status_line(&state.status)
+        state.status_in_words(&state.status)
     ));
+    if let Some(intent) = state.legal_effect_in_words() {
+        say(&format!("Legal effect: {intent}"));
+    }
+    if let Some(registration) = &state.registration {
+        say(&format!("Registration: {registration}"));
+    }
     if state.revision > 0 {
         say(&format!(
             "Revision {}: {}",
             state.revision,
-            status_line(&state.revision_status)
+            state.status_in_words(&state.revision_status)
         ));
     }
     say(&format!("Text root: {}", state.text_root_hash));
@@ -173,10 +213,11 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
     if state.revisions.len() > 1 {
         println!("Revisions:");
         for period in &state.revisions {
+            let in_force = state.in_force_words();
             let span = match (period.in_force_from, period.in_force_until) {
-                (None, _) => "not in force".to_string(),
-                (Some(from), None) => format!("in force from {from}"),
-                (Some(from), Some(until)) => format!("in force from {from} until {until}"),
+                (None, _) => format!("not {in_force}"),
+                (Some(from), None) => format!("{in_force} from {from}"),
+                (Some(from), Some(until)) => format!("{in_force} from {from} until {until}"),
             };
             say(&format!(
                 "  revision {}: {span} [{}]",
@@ -185,12 +226,17 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
         }
     }
     if let Some((date, text)) = &state.text_in_force_on {
+        let in_force = if state.is_non_binding() {
+            "In effect"
+        } else {
+            "In force"
+        };
         match text {
             Some(text) => say(&format!(
-                "In force on {date}: revision {} [{}]",
+                "{in_force} on {date}: revision {} [{}]",
                 text.revision, text.text_root_hash
             )),
-            None => say(&format!("In force on {date}: no text")),
+            None => say(&format!("{in_force} on {date}: no text")),
         }
     }
     for (id, correction) in &state.corrections {
@@ -212,8 +258,11 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
             correction.clause_id, correction.language, correction.text_hash
         ));
     }
-    if let Some(rule) = &state.entry_into_force_rule {
-        say(&format!("Entry into force: {rule}"));
+    if let Some((label, rule)) = state.entry_into_force_in_words() {
+        say(&format!("{label}: {rule}"));
+    }
+    for line in state.notes_in_words() {
+        say(&format!("Exchange of notes: {line}"));
     }
     if let Some((party, from)) = &state.suspended {
         say(&format!("Operation suspended by {party} from {from}"));
@@ -227,23 +276,15 @@ pub fn print_agreement_state(state: &pacta_projections::AgreementState) {
             acts.push("adopted the current text".to_string());
         }
         if let Some(s) = &party.signature {
-            let confirmed = s
-                .confirmed_on
-                .map(|d| format!(", confirmed {d}"))
-                .unwrap_or_default();
-            acts.push(format!(
-                "signed {} by {} on {}{confirmed}",
-                variant_name(&s.capacity),
-                s.signatory,
-                s.signed_on
-            ));
+            acts.push(state.signature_in_words(s));
         }
         if let Some(c) = &party.consent {
-            acts.push(format!("{} on {}", c.mode.term(), c.on));
+            acts.push(state.consent_in_words(c));
         }
         if let Some(from) = party.provisionally_applied_from {
             acts.push(format!("applies it provisionally from {from}"));
         }
+        acts.extend(party.full_powers_examined.iter().map(|e| e.in_words()));
         let acts = if acts.is_empty() {
             "no act yet".to_string()
         } else {
@@ -292,16 +333,6 @@ pub(super) fn print_matrices(matrices: &std::collections::BTreeMap<String, pacta
                 &row.row_hash[..12]
             ));
         }
-    }
-}
-
-pub(crate) fn status_line(status: &pacta_domain::InstrumentStatus) -> String {
-    match status {
-        pacta_domain::InstrumentStatus::InForce { on } => format!("in force from {on}"),
-        other => serde_json::to_value(other)
-            .ok()
-            .and_then(|v| v["status"].as_str().map(str::to_string))
-            .unwrap_or_default(),
     }
 }
 

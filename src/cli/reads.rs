@@ -15,7 +15,7 @@ use pacta_projections::{
 
 use super::export::{write, ExportFailure};
 use super::print::{escaped, say};
-use super::{status_line, to_json, CliError};
+use super::{to_json, CliError};
 use pacta_ledger::store::Database;
 use pacta_ledger::views::View;
 use pacta_ledger::{Ledger, LedgerError};
@@ -56,13 +56,24 @@ pub(super) async fn redline(
     to: &str,
     format: RedlineFormat,
     out: Option<PathBuf>,
+    language: Option<&str>,
 ) -> Result<(), CliError> {
     if format == RedlineFormat::Docx && out.is_none() {
         return Err(ExportFailure::DocxNeedsOut.into());
     }
     let (from, to): (Point, Point) = (from.parse()?, to.parse()?);
     let events = ledger.events(negotiation).await?;
-    let view = pacta_projections::redline(&events, &from, &to)?;
+    if let Some(language) = language {
+        let authentic = pacta_projections::draft(negotiation, &events).languages;
+        if !authentic.iter().any(|l| l == language) {
+            let refusal = pacta_projections::export::ExportError::NotAuthenticLanguage {
+                language: language.to_string(),
+                authentic: authentic.join(", "),
+            };
+            return Err(ExportFailure::from(refusal).into());
+        }
+    }
+    let view = pacta_projections::redline_in(&events, &from, &to, language)?;
     let document: Vec<u8> = match format {
         RedlineFormat::Text => redline_text(negotiation, &view).into_bytes(),
         RedlineFormat::Json => format!("{}\n", to_json(&view)).into_bytes(),
@@ -72,9 +83,9 @@ pub(super) async fn redline(
             // Each clause is compared in its reference language, the same for every clause
             // unless a negotiation changed it; the page's direction follows the first.
             let language = view
-                .clauses
-                .first()
-                .map(|c| c.language.clone())
+                .language
+                .clone()
+                .or_else(|| view.clauses.first().map(|c| c.language.clone()))
                 .or_else(|| now.languages.first().cloned())
                 .unwrap_or_default();
             let clauses = ClauseChanges::from_redline(&view).map_err(ExportFailure::from)?;
@@ -303,7 +314,13 @@ fn write_redline_text(out: &mut String, negotiation: &str, view: &Redline) -> st
             clause.language
         );
         writeln!(out, "{}", escaped(&line))?;
-        if clause.change == ClauseChange::Unchanged {
+        for note in &clause.notes {
+            writeln!(out, "{}", escaped(&format!("    {note}")))?;
+        }
+        // An unchanged wording is shown only when a cross-reference in it was renumbered.
+        if clause.change == ClauseChange::Unchanged
+            && clause.text.iter().all(|c| c.kind == ChangeKind::Unchanged)
+        {
             continue;
         }
         if clause
@@ -425,7 +442,7 @@ fn print_index_entry(entry: &IndexEntry) {
         entry.title,
         variant_name(&entry.instrument_kind),
         entry.parties.join(", "),
-        status_line(&entry.status),
+        entry.status_in_words(),
         c.total,
         c.agreed,
         c.agreed_ad_referendum,

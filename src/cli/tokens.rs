@@ -23,9 +23,11 @@ pub enum TokenCommand {
         #[arg(long, default_value = "")]
         label: String,
     },
-    /// Revoke a token by its id (see pacta token list): requests presenting it are refused.
+    /// Revoke a token or a web-page session by its id (see pacta token list): requests
+    /// presenting it are refused.
     Revoke { token_id: String },
-    /// Every token issued, revoked ones included; never a token's secret.
+    /// Every token issued and every web-page session signed in, revoked ones included, sessions
+    /// with their expiry; never a secret.
     List {
         #[arg(long)]
         json: bool,
@@ -96,16 +98,18 @@ fn print_tokens(tokens: &[TokenRecord]) {
         return;
     }
     println!(
-        "{:<12}  {:<24}  {:<20}  {:<20}  label",
-        "token", "person", "issued", "revoked"
+        "{:<12}  {:<7}  {:<24}  {:<20}  {:<20}  {:<20}  label",
+        "token", "kind", "person", "issued", "expires", "revoked"
     );
     for token in tokens {
         // The label and person are free text typed by whoever issued the token.
         super::print::say(&format!(
-            "{:<12}  {:<24}  {:<20}  {:<20}  {}",
+            "{:<12}  {:<7}  {:<24}  {:<20}  {:<20}  {:<20}  {}",
             token.token_id,
+            token.kind,
             token.person,
             token.issued_at,
+            token.expires_at.as_deref().unwrap_or("-"),
             token.revoked_at.as_deref().unwrap_or("-"),
             token.label
         ));

@@ -326,6 +326,28 @@ async fn a_delegate_reads_the_draft_in_chromium() {
             .unwrap();
         shots.take(&browser, page).await;
     }
+
+    // Sign out: the form carries its CSRF token and the browser its own Origin, so it is done;
+    // the session is revoked and the pages send the browser back to sign in.
+    browser
+        .find(Locator::Css("form[action='/logout'] button[type=submit]"))
+        .await
+        .expect("the sign-out button")
+        .click()
+        .await
+        .unwrap();
+    shots
+        .take_once_shown(&browser, "input#token", "signed-out")
+        .await;
+    assert_eq!(browser.current_url().await.unwrap().path(), "/login");
+    browser.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(browser.current_url().await.unwrap().path(), "/login");
+    let sessions = server.store.database.tokens().await.unwrap();
+    let session = sessions
+        .iter()
+        .find(|t| t.kind == "session")
+        .expect("a session");
+    assert!(session.revoked_at.is_some(), "signing out revoked it");
     browser.close().await.expect("end the browser session");
     assert!(shots.taken.iter().all(|path| path.exists()));
 }

@@ -23,7 +23,18 @@ async fn the_demo_story_ends_with_both_instruments_in_force(backend: Backend) {
     let mou_events = ledger.events(DEMO_NEGOTIATION).await.unwrap();
     let mou = state_of(&mou_events);
     assert_eq!(mou.instrument_kind(), Some(InstrumentKind::Mou));
-    assert_in_force_with_verified_signatures(DEMO_NEGOTIATION, &mou, &mou_events);
+    assert_eq!(mou.legally_binding(), Some(false), "a political commitment");
+    let mou_signed = assert_signatures_verify(
+        DEMO_NEGOTIATION,
+        &mou,
+        &mou_events,
+        SignatureCapacity::Definitive,
+    );
+    assert_eq!(
+        mou.instrument_status(),
+        InstrumentStatus::InForce { on: mou_signed },
+        "the MoU takes effect on the last signature"
+    );
     assert_text_agreed_and_concordant(&mou);
     assert_the_bracket_was_resolved(&mou, &mou_events);
     for round in ["round-1", "round-2"] {
@@ -44,7 +55,18 @@ async fn the_demo_story_ends_with_both_instruments_in_force(backend: Backend) {
     let concluded = &agreement_events[..revision_opened];
     let agreement = state_of(concluded);
     assert_eq!(agreement.instrument_kind(), Some(InstrumentKind::Agreement));
-    assert_in_force_with_verified_signatures(DEMO_AGREEMENT, &agreement, concluded);
+    assert_eq!(
+        agreement.legally_binding(),
+        Some(true),
+        "a treaty, whatever its name"
+    );
+    assert_signatures_verify(
+        DEMO_AGREEMENT,
+        &agreement,
+        concluded,
+        SignatureCapacity::Simple,
+    );
+    assert_approved_and_in_force_from_the_last_receipt(&agreement);
     assert_text_agreed_and_concordant(&agreement);
     assert_under_revision_with_the_signed_text_in_force(&agreement, &state_of(&agreement_events));
 }
@@ -81,13 +103,38 @@ fn state_of(events: &[EventEnvelope<Negotiation>]) -> Negotiation {
     Negotiation::replay(events.iter().map(|e| &e.payload))
 }
 
-/// In force, and each party's signature verifies against the key its signatory was accredited
-/// with, over the signing message of the adopted text.
-fn assert_in_force_with_verified_signatures(
+/// Signed subject to approval by both, each approval received by the other party: in force 30
+/// days after the last receipt, not from the last signature or approval.
+fn assert_approved_and_in_force_from_the_last_receipt(agreement: &Negotiation) {
+    let mut last_receipt = NaiveDate::MIN;
+    for (party, other) in [("CIV", "MAR"), ("MAR", "CIV")] {
+        let consent = agreement.consent(party).expect("approved");
+        assert_eq!(consent.mode, pacta_domain::ConsentMode::Approval, "{party}");
+        assert!(
+            consent.instrument_reference.is_some(),
+            "{party}'s instrument"
+        );
+        let received = consent.received[other];
+        assert!(received >= consent.on, "{party}: received after approval");
+        last_receipt = last_receipt.max(received);
+    }
+    assert_eq!(
+        agreement.instrument_status(),
+        InstrumentStatus::InForce {
+            on: last_receipt + chrono::Days::new(30)
+        }
+    );
+}
+
+/// In force, and each party's signature (in `capacity`) verifies against the key its signatory
+/// was accredited with, over the signing message of the adopted text; returns the date of the
+/// last signature.
+fn assert_signatures_verify(
     negotiation: &str,
     state: &Negotiation,
     events: &[EventEnvelope<Negotiation>],
-) {
+    capacity: SignatureCapacity,
+) -> NaiveDate {
     assert!(
         matches!(state.instrument_status(), InstrumentStatus::InForce { .. }),
         "{negotiation}: {:?}",
@@ -107,7 +154,7 @@ fn assert_in_force_with_verified_signatures(
         } = message;
         assert_eq!(message.negotiation_id, negotiation);
         assert_eq!(message.revision, ORIGINAL_REVISION);
-        assert_eq!(message.capacity, SignatureCapacity::Definitive);
+        assert_eq!(message.capacity, capacity);
         assert!(!message.ad_referendum);
         let text_root_hash = &message.text_root_hash;
         assert_eq!(*text_root_hash, state.text_root_hash(), "the adopted text");
@@ -123,11 +170,7 @@ fn assert_in_force_with_verified_signatures(
             .unwrap_or_else(|e| panic!("{negotiation}: {signatory}'s signature: {e}"));
         last_signed = last_signed.max(message.signed_on);
     }
-    assert_eq!(
-        state.instrument_status(),
-        InstrumentStatus::InForce { on: last_signed },
-        "{negotiation} binds from the last signature"
-    );
+    last_signed
 }
 
 fn assert_text_agreed_and_concordant(state: &Negotiation) {

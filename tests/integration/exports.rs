@@ -88,7 +88,7 @@ async fn every_akoma_ntoso_export_of_the_demo_is_valid_against_the_oasis_schema(
     assert_eq!(validated, 6);
 }
 
-fn assert_valid_akoma_ntoso(file: &Path) {
+pub(crate) fn assert_valid_akoma_ntoso(file: &Path) {
     let output = Command::new("xmllint")
         .args(["--noout", "--schema", SCHEMA])
         .arg(file)
@@ -166,6 +166,7 @@ async fn a_redline_of_the_revision_is_word_tracked_changes() {
         author: "CIV".into(),
         date: NaiveDate::from_ymd_opt(2026, 10, 5).unwrap(),
         changes: word_diff(old, new),
+        notes: Vec::new(),
     };
     // The revision adds doctoral students; read backwards, the same change is a deletion.
     let forward = changes(&mobility(&signed), &mobility(&revised));

@@ -142,13 +142,21 @@ async fn outsiders_cannot_tell_forbidden_from_unknown(backend: Backend) {
         .await
         .ok(StatusCode::OK);
 
+    let sessions = [
+        (outsider.clone(), server.sign_in(&outsider).await),
+        (member.clone(), server.sign_in(&member).await),
+    ];
     let get = |path: String, token: &str| {
         let request = server.client.get(server.url(&path));
-        // The API takes the bearer token, the pages the sign-in cookie.
+        // The API takes the bearer token, the pages the cookie of a session signed in with it.
         let request = if path.starts_with("/api/") {
             request.bearer_auth(token)
         } else {
-            request.header(COOKIE, format!("pacta_token={token}"))
+            let (_, session) = sessions
+                .iter()
+                .find(|(t, _)| t == token)
+                .expect("signed in");
+            request.header(COOKIE, session.clone())
         };
         async move { read(request.send().await.expect("the server answers")).await }
     };

@@ -36,9 +36,9 @@ trait Pages {
 }
 
 impl Pages for Server {
-    /// Sends `request` with the cookie that signing in as `token` sets.
+    /// Sends `request` with the session cookie that signing in with `token` sets.
     async fn signed_in(&self, request: reqwest::RequestBuilder, token: &str) -> reqwest::Response {
-        let request = request.header(COOKIE, format!("pacta_token={token}"));
+        let request = request.header(COOKIE, self.sign_in(token).await);
         request.send().await.expect("the server answers")
     }
 
@@ -148,9 +148,10 @@ async fn every_page_renders_for_a_delegate(backend: Backend) {
             positions_seen += 1;
         }
     }
-    // The downloads are of the text shown, and the sign-in cookie is enough to fetch them.
+    // The downloads are of the text shown, and the session cookie is enough to fetch them (from
+    // the pages' own route: the API takes no cookie).
     for format in ["markdown", "html", "docx", "akoma-ntoso", "json"] {
-        let href = format!("/api/negotiations/{MOU}/exports/{format}?at=round%3Around-1");
+        let href = format!("/negotiations/{MOU}/exports/{format}?at=round%3Around-1");
         assert!(page.contains(&format!("href=\"{href}\"")), "{format}");
         let response = server
             .signed_in(server.client.get(server.url(&href)), &amina)
@@ -232,8 +233,23 @@ async fn every_page_renders_for_a_delegate(backend: Backend) {
     assert!(page.contains(agreement["text_root_hash"].as_str().unwrap()));
     let rule: pacta_domain::EntryIntoForceRule =
         serde_json::from_value(agreement["entry_into_force_rule"].clone()).unwrap();
-    let in_words = format!("<dd id=\"entry-into-force-rule\">{rule}</dd>");
-    assert!(page.contains(&in_words), "the rule in words, not as data");
+    // The demo's MoU is not legally binding: it takes effect, counted from the last signature,
+    // and is never "in force" nor consented to.
+    let in_words = format!(
+        "<dd id=\"entry-into-force-rule\">{}</dd>",
+        rule.in_words_from("the last signature")
+    );
+    assert!(
+        page.contains(&in_words),
+        "the rule in words, not as data: {page}"
+    );
+    assert!(
+        page.contains("not registrable under Article 102 of the UN Charter: not intended to be legally binding"),
+        "{page}"
+    );
+    for never in ["in force", "consent to be bound", "Consent to be bound"] {
+        assert!(!page.contains(never), "'{never}' in {page}");
+    }
     for party in agreement["parties"].as_array().unwrap() {
         assert!(page.contains(&format!(
             "data-party=\"{}\"",
@@ -254,11 +270,27 @@ async fn pages_need_a_valid_token(backend: Backend) {
     let server = start(backend).await;
     let mut paths = pages_of(MOU);
     paths.push("/".into());
+    // A page takes only a session's cookie: not a made-up one, not a token in its place, not a
+    // bearer token.
+    let amina = server.token("amina.kone").await;
     for path in &paths {
-        for token in [None, Some("pacta_not-a-token")] {
-            let page = server.page(token, path).await;
-            assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
-            assert_eq!(page.location.as_deref(), Some("/login"), "{path}");
+        let page = server.page(None, path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location.as_deref(), Some("/login"), "{path}");
+        for request in [
+            server
+                .client
+                .get(server.url(path))
+                .header(COOKIE, "pacta_session=pacta_session_not-a-session"),
+            server
+                .client
+                .get(server.url(path))
+                .header(COOKIE, format!("pacta_session={amina}")),
+            server.client.get(server.url(path)).bearer_auth(&amina),
+        ] {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(response.headers()[LOCATION], "/login", "{path}");
         }
     }
     let login = server.page(None, "/login").await;
@@ -270,38 +302,65 @@ async fn pages_need_a_valid_token(backend: Backend) {
 async fn sign_in_sets_the_cookie_and_sign_out_clears_it(backend: Backend) {
     let server = start(backend).await;
     let amina = server.token("amina.kone").await;
-    let post = |token: String| {
-        server
-            .client
-            .post(server.url("/login"))
-            .form(&[("token", token)])
-            .send()
-    };
 
-    let response = post(amina.clone()).await.unwrap();
+    let response = server.sign_in_request(&amina).await.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/");
-    let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
+    let cookies: Vec<&str> = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|c| c.to_str().unwrap())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("pacta_session="))
+        .unwrap_or_else(|| panic!("{cookies:?}"));
+    // The cookie holds a session of its own, never the token.
+    assert!(!session.contains(&amina), "{session}");
     assert!(
-        cookie.starts_with(&format!("pacta_token={amina};")),
-        "{cookie}"
+        session.starts_with("pacta_session=pacta_session_"),
+        "{session}"
     );
-    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
-        assert!(cookie.contains(attribute), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] {
+        assert!(session.contains(attribute), "{session}");
     }
+    // Served over plain HTTP, with no TLS proxy vouched for: not Secure.
+    assert!(!session.contains("Secure"), "{session}");
 
-    let response = post("pacta_wrong".into()).await.unwrap();
-    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    assert!(response.headers().get(SET_COOKIE).is_none());
-    let body = response.text().await.unwrap();
+    let wrong = server
+        .sign_in_request("pacta_wrong")
+        .await
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(crate::common::http::set_cookie(&wrong, "pacta_session").is_none());
+    let body = wrong.text().await.unwrap();
     assert!(body.contains("role=\"alert\"") && body.contains("name=\"token\""));
 
-    let logout = server.client.post(server.url("/logout"));
-    let response = server.signed_in(logout, &amina).await;
+    let session = server.sign_in(&amina).await;
+    let page = server
+        .client
+        .get(server.url("/"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    let csrf = crate::common::http::csrf_token_in(&page.text().await.unwrap());
+    let response = server
+        .client
+        .post(server.url("/logout"))
+        .header(COOKIE, &session)
+        .header(reqwest::header::ORIGIN, server.origin())
+        .form(&[("csrf_token", csrf)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], "/login");
     let cookie = response.headers()[SET_COOKIE].to_str().unwrap();
-    assert!(cookie.starts_with("pacta_token=;") && cookie.contains("Max-Age=0"));
+    assert!(cookie.starts_with("pacta_session=;") && cookie.contains("Max-Age=0"));
 }
 
 async fn strangers_get_an_error_page(backend: Backend) {

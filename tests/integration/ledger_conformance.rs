@@ -339,6 +339,8 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
         heading: "Mobilité".into(),
         language: "fr".into(),
         text: ART_1.into(),
+        after: None,
+        before: None,
     };
     ledger
         .execute(DRAFTING, command("civ.head", tabled))

@@ -203,6 +203,8 @@ fn sample_commands() -> Vec<NegotiationCommand> {
             entry_into_force_rule: Some(EntryIntoForceRule::DaysAfterLastConsent { days: 30 }),
             termination_notice_months: None,
             provisional_application: true,
+            legal_effect: None,
+            arabic_article_numbering: None,
         },
         Action::ProposeClause {
             clause_id: "art-1".into(),
@@ -210,6 +212,8 @@ fn sample_commands() -> Vec<NegotiationCommand> {
             heading: "Objet".into(),
             language: "fr".into(),
             text: "Le présent mémorandum…".into(),
+            after: None,
+            before: None,
         },
         Action::StatePosition {
             clause_id: "art-1".into(),
@@ -221,6 +225,7 @@ fn sample_commands() -> Vec<NegotiationCommand> {
             capacity: SignatureCapacity::AdReferendum,
             signed_on: day(5),
             signature: "cd".repeat(64),
+            signatory_title: Some("Ministre des Affaires étrangères".into()),
         },
         Action::ProposeRow {
             matrix_id: "m-1".into(),
@@ -291,7 +296,7 @@ fn the_command_schema_refuses_what_serde_refuses() {
             c["action"].as_object_mut().unwrap().remove("text");
         }),
         ("an unknown clause kind", |c| {
-            c["action"]["kind"] = json!("chapter")
+            c["action"]["kind"] = json!("paragraph")
         }),
         ("a text that is not a string", |c| {
             c["action"]["text"] = json!(42)

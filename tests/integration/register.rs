@@ -221,7 +221,12 @@ async fn a_negotiation_is_live_for_another_party_once_its_head_accepts(backend: 
         .get(&format!("/api/negotiations/{NEG}/draft"), Some(&youssef))
         .await
         .ok(StatusCode::OK);
-    let page = server.get("/", Some(&youssef)).await;
+    // The pages take the cookie of a session signed in with the token.
+    let session = server.sign_in(&youssef).await;
+    let index = server.client.get(server.url("/"));
+    let page = server
+        .send(index.header(reqwest::header::COOKIE, session))
+        .await;
     assert!(
         page.text().contains("awaiting your acceptance"),
         "{}",

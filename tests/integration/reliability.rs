@@ -357,6 +357,27 @@ async fn healthz_reports_view_lag_and_what_the_verification_found(backend: Backe
     let views = reply["views"].as_array().unwrap();
     assert!(views.iter().all(|v| v["lag_events"] == 0), "{reply}");
 
+    // An act: the service now holds the negotiation's verified state, with its head.
+    let comment = |command_id: &str, text: &str| {
+        client
+            .post(format!(
+                "{base}/api/negotiations/{DEMO_NEGOTIATION}/commands"
+            ))
+            .bearer_auth(&token)
+            .json(
+                &json!({ "command_id": command_id, "action": { "type": "comment", "text": text } }),
+            )
+            .send()
+    };
+    read(
+        comment("before", "Prochaine réunion en avril")
+            .await
+            .unwrap(),
+    )
+    .await
+    .ok(StatusCode::CREATED);
+    let events = events + 1;
+
     // Someone with the database's keys rewrites an event; the next verification finds it.
     let first_proposal = format!(
         "aggregate_id = '{DEMO_NEGOTIATION}' AND sequence = (SELECT min(sequence) FROM events
@@ -385,6 +406,12 @@ async fn healthz_reports_view_lag_and_what_the_verification_found(backend: Backe
         "{message}"
     );
     assert!(message.contains(DEMO_NEGOTIATION), "{message}");
+
+    // The held state was verified before the damage; the verification that found it made the
+    // service forget it, so the next act verifies the chain from the first event and is refused.
+    let refused = read(comment("after", "Encore").await.unwrap()).await;
+    refused.assert_error(StatusCode::INTERNAL_SERVER_ERROR, "integrity");
+    assert_eq!(store.event_count().await as u64, events, "nothing recorded");
 }
 
 /// A request that takes longer than the limit is answered `request-timeout` as JSON.
@@ -496,23 +523,27 @@ impl Drop for Immutable {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn verify_writes_nothing_to_a_sqlite_store() {
     let store = TestStore::with_demo(Backend::Sqlite).await;
-    let path = PathBuf::from(store.url.trim_start_matches("sqlite://"));
-    let Database::Sqlite(pool) = &store.database else {
-        unreachable!()
-    };
-    // The last connection to close folds the -wal into the file and removes it.
-    pool.close().await;
+    // Verified here is a copy that no connection has ever had open, so no `-wal` or `-shm` file
+    // can be left over from the store's pool: sqlx closes SQLite connections on their worker
+    // threads, and whether the last one has removed its `-wal` by the time the pool's `close()`
+    // returns is not something this test should depend on.
+    let copy = tempfile::tempdir().expect("a temporary directory");
+    let path = copy.path().join("pacta.db");
+    store
+        .raw(&format!("VACUUM INTO '{}'", path.display()))
+        .await;
+    let url = format!("sqlite://{}", path.display());
     let before = snapshot(&path);
-    assert_eq!(before.2, Vec::<PathBuf>::new(), "closed cleanly");
+    assert_eq!(before.2, Vec::<PathBuf>::new(), "a fresh copy stands alone");
 
     for args in [&["verify"][..], &["verify", DEMO_NEGOTIATION]] {
-        let printed = assert_ok(&pacta_at(&store.url, args));
+        let printed = assert_ok(&pacta_at(&url, args));
         assert!(printed.contains("every link intact"), "{printed}");
         assert_eq!(snapshot(&path), before, "pacta {args:?} changed nothing");
     }
     // A redline reads events only, and opens the store the same way.
     assert_ok(&pacta_at(
-        &store.url,
+        &url,
         &["redline", DEMO_NEGOTIATION, "--from", "1", "--to", "5"],
     ));
     assert_eq!(snapshot(&path), before);
@@ -535,7 +566,7 @@ async fn verify_writes_nothing_to_a_sqlite_store() {
     };
     // The directory is truly read-only: an act, which opens the store to write, fails.
     let act = pacta_at(
-        &store.url,
+        &url,
         &[
             "--as",
             "amina.kone",
@@ -546,7 +577,7 @@ async fn verify_writes_nothing_to_a_sqlite_store() {
         ],
     );
     assert!(!act.status.success(), "an act in a read-only directory");
-    let printed = assert_ok(&pacta_at(&store.url, &["verify"]));
+    let printed = assert_ok(&pacta_at(&url, &["verify"]));
     assert!(printed.contains("every link intact"), "{printed}");
     assert_eq!(snapshot(&path), before);
     println!(

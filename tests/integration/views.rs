@@ -79,6 +79,8 @@ impl Walk {
                 heading: String::new(),
                 language: "fr".into(),
                 text: self.text(),
+                after: None,
+                before: None,
             },
             2 | 3 => Action::AmendClause {
                 clause_id,

@@ -1236,7 +1236,7 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("unknown field `note`"));
-        let bad_kind = line.replace("\"article\"", "\"chapter\"");
+        let bad_kind = line.replace("\"article\"", "\"paragraph\"");
         assert!(serde_json::from_str::<SignedText>(&bad_kind).is_err());
     }
 

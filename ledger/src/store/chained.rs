@@ -26,6 +26,7 @@ pub struct ChainedEventStore<R> {
 /// commands its events record, so a retry is recognised from this one read of the stream.
 /// Command ids are scoped to the person who sent them (the `actor` of the events): one person's
 /// id can neither be taken nor replayed by another.
+#[derive(Clone)]
 pub struct ChainedContext<A> {
     aggregate_id: String,
     aggregate: A,
@@ -51,6 +52,11 @@ impl<A: Aggregate> AggregateContext<A> for ChainedContext<A> {
 impl<A> ChainedContext<A> {
     pub fn head(&self) -> ChainHead {
         self.head
+    }
+
+    /// The negotiation this context holds.
+    pub fn aggregate_id(&self) -> &str {
+        &self.aggregate_id
     }
 
     /// What the stream recorded under `command_id` sent by `actor`, if anything.
@@ -186,28 +192,16 @@ where
         aggregate_id: &str,
     ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
         let (envelopes, head) = self.load_envelopes::<A>(aggregate_id).await?;
-        let mut aggregate = A::default();
-        let mut commands: HashMap<(String, String), RecordedCommand> = HashMap::new();
-        for mut envelope in envelopes {
-            if let Some(command_id) = envelope.metadata.remove(metadata::COMMAND_ID) {
-                let actor = envelope
-                    .metadata
-                    .remove(metadata::ACTOR)
-                    .unwrap_or_default();
-                let recorded = commands.entry((actor, command_id)).or_default();
-                recorded.sequences.push(envelope.sequence);
-                if recorded.fingerprint.is_none() {
-                    recorded.fingerprint = envelope.metadata.remove(metadata::COMMAND_SHA256);
-                }
-            }
-            aggregate.apply_recorded(envelope.payload, &envelope.metadata);
-        }
-        Ok(ChainedContext {
+        let mut context = ChainedContext {
             aggregate_id: aggregate_id.to_string(),
-            aggregate,
+            aggregate: A::default(),
             head,
-            commands,
-        })
+            commands: HashMap::new(),
+        };
+        for envelope in envelopes {
+            context.fold(envelope);
+        }
+        Ok(context)
     }
 
     async fn commit(
@@ -216,10 +210,90 @@ where
         context: ChainedContext<A>,
         metadata: HashMap<String, String>,
     ) -> Result<Vec<EventEnvelope<A>>, AggregateError<A::Error>> {
+        // cqrs-es's `handle` has already applied the events to `context`'s aggregate.
+        Ok(self.seal_and_persist(events, &context, metadata).await?.0)
+    }
+}
+
+impl<A: FoldsRecorded> ChainedContext<A> {
+    /// Folds one verified event, stored or just committed, into the aggregate and the commands
+    /// it records. The caller has checked its link; `head` is advanced by whoever checked it.
+    fn fold(&mut self, mut envelope: EventEnvelope<A>) {
+        if let Some(command_id) = envelope.metadata.remove(metadata::COMMAND_ID) {
+            let actor = envelope
+                .metadata
+                .remove(metadata::ACTOR)
+                .unwrap_or_default();
+            let recorded = self.commands.entry((actor, command_id)).or_default();
+            recorded.sequences.push(envelope.sequence);
+            if recorded.fingerprint.is_none() {
+                recorded.fingerprint = envelope.metadata.remove(metadata::COMMAND_SHA256);
+            }
+        }
+        self.aggregate
+            .apply_recorded(envelope.payload, &envelope.metadata);
+    }
+}
+
+impl<R: PersistedEventRepository> ChainedEventStore<R> {
+    /// `held`, a context this process verified earlier, brought up to the stored head: only the
+    /// events after its head are read (one indexed query), and each is verified as a link from
+    /// the head `held` kept, so an act costs the same whatever the length of the negotiation.
+    /// What `held` was built from is not read again: it was verified when it entered the process
+    /// (see ARCHITECTURE.md, "Verified states").
+    pub async fn load_after<A: FoldsRecorded>(
+        &self,
+        mut held: ChainedContext<A>,
+    ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
+        let newer = self
+            .repo
+            .get_last_events::<A>(&held.aggregate_id, held.head.sequence)
+            .await?;
+        for event in newer {
+            let head = chain::verify_next(&held.aggregate_id, held.head, &event)
+                .map_err(|e| AggregateError::UnexpectedError(Box::new(e)))?;
+            let envelope = EventEnvelope::<A>::try_from(event)?;
+            held.fold(envelope);
+            held.head = head;
+        }
+        Ok(held)
+    }
+
+    /// Seals and commits `events` after `context`'s head, and returns them with `context`
+    /// advanced past them: the state a process may keep for its next act on the negotiation.
+    /// `events` must have been decided on `context` without being applied to it (the domain's
+    /// `decide`, not cqrs-es's `handle`, which applies them as it goes).
+    pub async fn commit_advancing<A: FoldsRecorded>(
+        &self,
+        events: Vec<A::Event>,
+        mut context: ChainedContext<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<(Vec<EventEnvelope<A>>, ChainedContext<A>), AggregateError<A::Error>> {
+        let (envelopes, head) = self.seal_and_persist(events, &context, metadata).await?;
+        for envelope in &envelopes {
+            context.fold(EventEnvelope {
+                aggregate_id: envelope.aggregate_id.clone(),
+                sequence: envelope.sequence,
+                payload: envelope.payload.clone(),
+                metadata: envelope.metadata.clone(),
+            });
+        }
+        context.head = head;
+        Ok((envelopes, context))
+    }
+
+    /// Seals `events` into the chain after `context`'s head and stores them; a head another
+    /// writer took first fails on the store's uniqueness (`AggregateConflict`).
+    async fn seal_and_persist<A: FoldsRecorded>(
+        &self,
+        events: Vec<A::Event>,
+        context: &ChainedContext<A>,
+        metadata: HashMap<String, String>,
+    ) -> Result<(Vec<EventEnvelope<A>>, ChainHead), AggregateError<A::Error>> {
         let metadata_value = serde_json::to_value(&metadata)?;
         let mut head = context.head;
         let mut sealed = Vec::with_capacity(events.len());
-        let mut envelopes = Vec::with_capacity(events.len());
+        let mut envelopes: Vec<EventEnvelope<A>> = Vec::with_capacity(events.len());
         for payload in events {
             let sequence = head.sequence + 1;
             let mut event = SerializedEvent::new(
@@ -244,6 +318,6 @@ where
         if !sealed.is_empty() {
             self.repo.persist::<A>(&sealed, None).await?;
         }
-        Ok(envelopes)
+        Ok((envelopes, head))
     }
 }

@@ -33,6 +33,6 @@ pub use database::{
 pub use journal::LeafRow;
 pub use persons::{PartyBinding, PersonAdded, PersonRecord, PersonRefusal};
 pub use tokens::{
-    IssuedToken, TokenRecord, MAX_TOKEN_LABEL_BYTES, TOKEN_ID_BYTES, TOKEN_PREFIX,
-    TOKEN_SECRET_BYTES,
+    IssuedToken, SessionRecord, TokenRecord, KIND_SESSION, KIND_TOKEN, MAX_TOKEN_LABEL_BYTES,
+    SESSION_PREFIX, TOKEN_ID_BYTES, TOKEN_PREFIX, TOKEN_SECRET_BYTES,
 };

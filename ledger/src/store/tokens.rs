@@ -2,6 +2,11 @@
 //! issued; the table keeps only its SHA-256, so a copy of the database lets nobody act. A
 //! presented token is hashed and looked up by that hash: the secret is never compared, so the
 //! comparison cannot leak it through timing.
+//!
+//! The same table keeps the web pages' sessions (`kind` 'session'): signing in with a token
+//! starts a session of its own, a new secret that expires (`expires_at`) and that signing out
+//! revokes. A session is not a token: `person_of_token` never accepts one, and
+//! `person_of_session` never accepts a token.
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -14,6 +19,12 @@ pub const TOKEN_PREFIX: &str = "pacta_";
 pub const TOKEN_SECRET_BYTES: usize = 32;
 /// Random bytes behind each public token id, written as twice as many hex digits.
 pub const TOKEN_ID_BYTES: usize = 6;
+/// Every session secret starts with this, so a leaked one is told from a token at a glance.
+pub const SESSION_PREFIX: &str = "pacta_session_";
+/// What `kind` says of a bearer token for the API.
+pub const KIND_TOKEN: &str = "token";
+/// What `kind` says of a web-page session.
+pub const KIND_SESSION: &str = "session";
 /// A label says what a token is for ("laptop", "CI"); a short line, not a document.
 pub const MAX_TOKEN_LABEL_BYTES: usize = 200;
 
@@ -45,9 +56,30 @@ pub struct TokenRecord {
     pub issued_at: String,
     /// RFC 3339, UTC; `None` while the token is valid.
     pub revoked_at: Option<String>,
+    /// `token` (a bearer token for the API) or `session` (a sign-in on the web pages).
+    pub kind: String,
+    /// RFC 3339, UTC: when a session stops being accepted; `None` for a token.
+    pub expires_at: Option<String>,
 }
 
-type TokenRow = (String, String, String, String, Option<String>);
+/// A session a presented secret names, whether or not it has expired (the caller's clock says).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_id: String,
+    pub person: String,
+    /// RFC 3339, UTC.
+    pub expires_at: String,
+}
+
+type TokenRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+);
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
     let mut bytes = [0u8; N];
@@ -85,14 +117,44 @@ impl Database {
         label: &str,
         issued_at: &str,
     ) -> Result<IssuedToken, StoreError> {
-        const INSERT: &str =
-            "INSERT INTO api_tokens (token_id, token_sha256, person, label, issued_at)
-                              VALUES ($1, $2, $3, $4, $5)";
+        self.insert_secret(person, label, issued_at, KIND_TOKEN, None)
+            .await
+    }
+
+    /// Starts a web-page session acting as `person` until `expires_at` (RFC 3339, UTC), or until
+    /// it is revoked. The secret goes into the sign-in cookie and nowhere else.
+    pub async fn issue_session(
+        &self,
+        person: &str,
+        label: &str,
+        issued_at: &str,
+        expires_at: &str,
+    ) -> Result<IssuedToken, StoreError> {
+        self.insert_secret(person, label, issued_at, KIND_SESSION, Some(expires_at))
+            .await
+    }
+
+    async fn insert_secret(
+        &self,
+        person: &str,
+        label: &str,
+        issued_at: &str,
+        kind: &str,
+        expires_at: Option<&str>,
+    ) -> Result<IssuedToken, StoreError> {
+        const INSERT: &str = "INSERT INTO api_tokens
+                (token_id, token_sha256, person, label, issued_at, kind, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)";
         check_label(label)?;
         let token_id = hex::encode(random_bytes::<TOKEN_ID_BYTES>()?);
         let secret = random_bytes::<TOKEN_SECRET_BYTES>()?;
+        let prefix = if kind == KIND_SESSION {
+            SESSION_PREFIX
+        } else {
+            TOKEN_PREFIX
+        };
         let token = format!(
-            "{TOKEN_PREFIX}{}",
+            "{prefix}{}",
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret)
         );
         on_pool!(self, |pool| sqlx::query(INSERT)
@@ -101,6 +163,8 @@ impl Database {
             .bind(person)
             .bind(label)
             .bind(issued_at)
+            .bind(kind)
+            .bind(expires_at)
             .execute(pool)
             .await
             .map(|_| ())?);
@@ -111,15 +175,54 @@ impl Database {
         })
     }
 
-    /// The person a presented token acts as; `None` if no token has this secret or it is revoked.
+    /// The person a presented token acts as; `None` if no token has this secret or it is
+    /// revoked. A session's secret is not a token: `None` for it too.
     pub async fn person_of_token(&self, token: &str) -> Result<Option<String>, StoreError> {
-        const QUERY: &str =
-            "SELECT person FROM api_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL";
+        const QUERY: &str = "SELECT person FROM api_tokens
+                              WHERE token_sha256 = $1 AND revoked_at IS NULL AND kind = 'token'";
         Ok(fetch!(
             self,
             fetch_optional,
             sqlx::query_scalar(QUERY).bind(token_sha256(token))
         ))
+    }
+
+    /// The unrevoked session a presented secret names, with its expiry for the caller to check
+    /// against its clock; `None` if no session has this secret (a token's is not one) or it is
+    /// revoked.
+    pub async fn session(&self, secret: &str) -> Result<Option<SessionRecord>, StoreError> {
+        const QUERY: &str = "SELECT token_id, person, expires_at FROM api_tokens
+                              WHERE token_sha256 = $1 AND revoked_at IS NULL AND kind = 'session'";
+        let row: Option<(String, String, Option<String>)> = fetch!(
+            self,
+            fetch_optional,
+            sqlx::query_as(QUERY).bind(token_sha256(secret))
+        );
+        Ok(row.map(|(token_id, person, expires_at)| SessionRecord {
+            token_id,
+            person,
+            // A session row always has one; an empty one is read as long expired.
+            expires_at: expires_at.unwrap_or_default(),
+        }))
+    }
+
+    /// Revokes every unrevoked token of `person` labelled `label`; returns how many.
+    pub async fn revoke_tokens_labelled(
+        &self,
+        person: &str,
+        label: &str,
+        revoked_at: &str,
+    ) -> Result<u64, StoreError> {
+        const UPDATE: &str = "UPDATE api_tokens SET revoked_at = $3
+                               WHERE person = $1 AND label = $2 AND kind = 'token'
+                                 AND revoked_at IS NULL";
+        Ok(on_pool!(self, |pool| sqlx::query(UPDATE)
+            .bind(person)
+            .bind(label)
+            .bind(revoked_at)
+            .execute(pool)
+            .await?
+            .rows_affected()))
     }
 
     /// Revokes a token from `revoked_at` on; false (and nothing changed) if no token has this id
@@ -136,20 +239,23 @@ impl Database {
         Ok(revoked == 1)
     }
 
-    /// Every token ever issued, revoked ones included, oldest first.
+    /// Every token and session ever issued, revoked ones included, oldest first.
     pub async fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
-        const QUERY: &str = "SELECT token_id, person, label, issued_at, revoked_at FROM api_tokens
-                              ORDER BY issued_at, token_id";
+        const QUERY: &str = "SELECT token_id, person, label, issued_at, revoked_at, kind,
+                                    expires_at
+                               FROM api_tokens ORDER BY issued_at, token_id";
         let rows: Vec<TokenRow> = fetch!(self, fetch_all, sqlx::query_as(QUERY));
         Ok(rows
             .into_iter()
             .map(
-                |(token_id, person, label, issued_at, revoked_at)| TokenRecord {
+                |(token_id, person, label, issued_at, revoked_at, kind, expires_at)| TokenRecord {
                     token_id,
                     person,
                     label,
                     issued_at,
                     revoked_at,
+                    kind,
+                    expires_at,
                 },
             )
             .collect())

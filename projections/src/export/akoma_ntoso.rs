@@ -76,7 +76,7 @@ pub fn akoma_ntoso(source: &AkomaNtosoSource, language: &str) -> Result<String, 
         xml.open("preamble", &[]);
         xml.open("recitals", &[("eId", "recs"), ("wId", "recs")]);
         for clause in recitals {
-            write_clause(&mut xml, "recital", clause, language);
+            write_clause(&mut xml, "recital", source.draft, clause, language);
         }
         xml.close("recitals");
         xml.close("preamble");
@@ -84,11 +84,14 @@ pub fn akoma_ntoso(source: &AkomaNtosoSource, language: &str) -> Result<String, 
     xml.open("body", &[]);
     let mut body_is_empty = true;
     for clause in live.iter().filter(|c| c.kind != ClauseKind::Recital) {
+        // Parts, chapters and sections are headings in the flat sequence of the body.
         let element = match clause.kind {
-            ClauseKind::Annex => "hcontainer",
+            ClauseKind::Annex | ClauseKind::Part | ClauseKind::Chapter | ClauseKind::Section => {
+                "hcontainer"
+            }
             _ => "article",
         };
-        write_clause(&mut xml, element, clause, language);
+        write_clause(&mut xml, element, source.draft, clause, language);
         body_is_empty = false;
     }
     if body_is_empty {
@@ -358,19 +361,26 @@ fn write_preface(xml: &mut Xml, draft: &Draft) {
 
 /// A recital, article or annex, identified by its clause id; its wording in `language`, or the
 /// reference wording with an editorial remark when that version is missing or out of date.
-fn write_clause(xml: &mut Xml, element: &str, clause: &DraftClause, language: &str) {
+fn write_clause(xml: &mut Xml, element: &str, draft: &Draft, clause: &DraftClause, language: &str) {
     let prefix = match clause.kind {
         ClauseKind::Recital => "rec",
-        ClauseKind::Article => "art",
+        ClauseKind::Article | ClauseKind::FinalClause => "art",
         ClauseKind::Annex => "annex",
+        ClauseKind::Part => "part",
+        ClauseKind::Chapter => "chp",
+        ClauseKind::Section => "sec",
     };
     let id = format!("{prefix}_{}", clause.clause_id);
     let mut attributes = vec![("eId", id.as_str()), ("wId", id.as_str())];
-    if clause.kind == ClauseKind::Annex {
-        attributes.push(("name", "annex"));
+    match clause.kind {
+        ClauseKind::Annex => attributes.push(("name", "annex")),
+        ClauseKind::Part => attributes.push(("name", "part")),
+        ClauseKind::Chapter => attributes.push(("name", "chapter")),
+        ClauseKind::Section => attributes.push(("name", "section")),
+        _ => {}
     }
     xml.open(element, &attributes);
-    let shown = wording(clause, language);
+    let shown = wording(draft, clause, language);
     let paragraphs = |xml: &mut Xml| {
         if let Some(note) = &shown.note {
             xml.open("p", &[]);
@@ -390,7 +400,7 @@ fn write_clause(xml: &mut Xml, element: &str, clause: &DraftClause, language: &s
     if clause.kind == ClauseKind::Recital {
         paragraphs(xml);
     } else {
-        xml.text_element("num", &[], &clause.label);
+        xml.text_element("num", &[], &shown.label);
         if !shown.heading.is_empty() {
             xml.text_element("heading", &[], shown.heading);
         }
@@ -445,13 +455,18 @@ fn write_conclusions(xml: &mut Xml, source: &AkomaNtosoSource) {
         );
         xml.text(", signed on ");
         xml.text_element("date", &[("date", &date)], &date);
-        xml.text(" (");
-        xml.text_element(
-            "inline",
-            &[("name", "capacity")],
-            &pacta_domain::variant_name(&signature.capacity),
-        );
-        xml.text("), binding text root ");
+        if source.agreement.is_non_binding() {
+            // A signature of a non-binding instrument binds no one: no capacity, no "binding".
+            xml.text(", text root ");
+        } else {
+            xml.text(" (");
+            xml.text_element(
+                "inline",
+                &[("name", "capacity")],
+                &pacta_domain::variant_name(&signature.capacity),
+            );
+            xml.text("), binding text root ");
+        }
         xml.text_element(
             "inline",
             &[("name", "textRootHash")],
@@ -462,6 +477,12 @@ fn write_conclusions(xml: &mut Xml, source: &AkomaNtosoSource) {
     }
     if !signed {
         xml.text_element("p", &[], "No signature binds this text yet.");
+    }
+    if let Some(registration) = &source.agreement.registration {
+        xml.open("p", &[]);
+        xml.text("Registration: ");
+        xml.text_element("inline", &[("name", "registration")], registration);
+        xml.close("p");
     }
     xml.close("conclusions");
 }

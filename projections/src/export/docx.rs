@@ -36,14 +36,17 @@ pub fn draft_docx(draft: &Draft, language: &str) -> Result<Vec<u8>, ExportError>
             draft.languages.join(", ")
         ),
     ];
-    for fact in facts {
+    let legal_effect = draft
+        .legal_effect_line()
+        .map(|line| format!("Legal effect: {line}"));
+    for fact in facts.into_iter().chain(legal_effect) {
         document = document.add_paragraph(Paragraph::new().add_run(Run::new().add_text(fact)));
     }
     for clause in &draft.clauses {
-        let shown = wording(clause, language);
+        let shown = wording(draft, clause, language);
         let shown_rtl = is_right_to_left(shown.language);
         document = document
-            .add_paragraph(heading(&clause_title(&clause.label, shown.heading), rtl))
+            .add_paragraph(heading(&clause_title(&shown.label, shown.heading), rtl))
             .add_paragraph(
                 Paragraph::new().add_run(
                     Run::new()
@@ -56,7 +59,7 @@ pub fn draft_docx(draft: &Draft, language: &str) -> Result<Vec<u8>, ExportError>
                 Paragraph::new().add_run(Run::new().italic().add_text(format!("Note: {note}"))),
             );
         }
-        for line in lines(shown.text) {
+        for line in lines(&shown.text) {
             document = document.add_paragraph(text_paragraph(line, shown_rtl));
         }
         for alternative in &clause.alternatives {
@@ -128,8 +131,14 @@ pub fn redline_docx(
                         .italic()
                         .add_text(format!("Proposed by {} on {}", clause.author, clause.date)),
                 ),
-            )
-            .add_paragraph(direction(paragraph, rtl));
+            );
+        for note in &clause.notes {
+            document = document.add_paragraph(direction(
+                Paragraph::new().add_run(Run::new().bold().add_text(note)),
+                rtl,
+            ));
+        }
+        document = document.add_paragraph(direction(paragraph, rtl));
     }
     pack(document)
 }
@@ -226,7 +235,10 @@ mod tests {
     #[test]
     fn the_draft_document_holds_every_clause_escaped() {
         let xml = document_xml(&draft_docx(&views().draft, "fr").unwrap());
-        assert!(xml.contains("Article 1 — Objet &amp; portée"));
+        assert!(
+            xml.contains("Article premier — Objet &amp; portée"),
+            "{xml}"
+        );
         assert!(xml.contains("si &lt;seuil&gt; &amp;"), "{xml}");
         assert!(!xml.contains(TRICKY_TEXT), "raw text would break the XML");
         assert!(xml.contains("Alternative [B], proposed by MAR:"));
@@ -249,6 +261,7 @@ mod tests {
             heading: "Mobilité".into(),
             author: "MAR".into(),
             date: date(2026, 9, 1),
+            notes: Vec::new(),
             changes: word_diff(
                 "Les étudiants de licence peuvent postuler.",
                 "Les étudiants & doctorants peuvent postuler.",

@@ -78,13 +78,14 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
             ),
         ),
     ];
-    for (term, value) in facts {
+    let legal_effect = draft.legal_effect_line().map(|line| ("Legal effect", line));
+    for (term, value) in facts.into_iter().chain(legal_effect) {
         writeln!(out, "<dt>{term}</dt><dd dir=\"auto\">{}</dd>", text(&value))?;
     }
     writeln!(out, "</dl>")?;
     writeln!(out, "</header>")?;
     for clause in &draft.clauses {
-        let shown = wording(clause, language);
+        let shown = wording(draft, clause, language);
         let heading_id = format!("clause-{}", clause.clause_id);
         writeln!(
             out,
@@ -96,7 +97,7 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
             out,
             "<h2 id=\"{}-heading\">{}</h2>",
             attr(&heading_id),
-            text(&clause_title(&clause.label, shown.heading))
+            text(&clause_title(&shown.label, shown.heading))
         )?;
         writeln!(
             out,
@@ -110,7 +111,7 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
                 text(note)
             )?;
         }
-        write_wording(out, shown.text, shown.language, language)?;
+        write_wording(out, &shown.text, shown.language, language)?;
         if !clause.alternatives.is_empty() {
             writeln!(out, "<h3>Bracketed alternatives</h3>")?;
             for alternative in &clause.alternatives {
@@ -185,6 +186,13 @@ fn write_redline(
             clause.date,
             clause.date
         )?;
+        for note in &clause.notes {
+            writeln!(
+                out,
+                "<p class=\"structure-note\"><em>{}</em></p>",
+                text(note)
+            )?;
+        }
         write!(out, "<p>")?;
         for change in &clause.changes {
             let run = text(&change.text).replace('\n', "<br>");
@@ -269,8 +277,9 @@ mod tests {
         assert!(page.contains("<title>Mémorandum \"TIP\" &lt;CIV &amp; MAR&gt;</title>"));
         assert!(page.contains("si &lt;seuil&gt; &amp; \"urgence\" le justifient."));
         assert!(!page.contains("<seuil>"));
-        assert!(page
-            .contains("<h2 id=\"clause-art-objet-heading\">Article 1 — Objet &amp; portée</h2>"));
+        assert!(page.contains(
+            "<h2 id=\"clause-art-objet-heading\">Article premier — Objet &amp; portée</h2>"
+        ));
         assert!(page.contains(
             "<section id=\"clause-art-objet\" aria-labelledby=\"clause-art-objet-heading\">"
         ));
@@ -307,6 +316,7 @@ mod tests {
             heading: "Mobilité".into(),
             author: "CIV".into(),
             date: date(2026, 9, 1),
+            notes: Vec::new(),
             changes: word_diff(
                 "Les étudiants <L> peuvent",
                 "Les étudiants & doctorants peuvent",

@@ -29,6 +29,9 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
         instrument_name(draft.instrument_kind)
     )?;
     writeln!(out, "- Parties: {}", escape(&parties_line(draft)))?;
+    if let Some(line) = draft.legal_effect_line() {
+        writeln!(out, "- Legal effect: {line}")?;
+    }
     writeln!(out, "- {}", revision_line(draft.revision))?;
     writeln!(
         out,
@@ -43,12 +46,12 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
         draft.as_of_sequence
     )?;
     for clause in &draft.clauses {
-        let shown = wording(clause, language);
+        let shown = wording(draft, clause, language);
         writeln!(out)?;
         writeln!(
             out,
             "## {}",
-            escape(&clause_title(&clause.label, shown.heading))
+            escape(&clause_title(&shown.label, shown.heading))
         )?;
         writeln!(out)?;
         writeln!(out, "*Status: {}*", escape(&status_line(clause)))?;
@@ -57,7 +60,7 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
             writeln!(out, "> **Note:** {}", escape(note))?;
         }
         writeln!(out)?;
-        write_paragraphs(out, shown.text, "")?;
+        write_paragraphs(out, &shown.text, "")?;
         for alternative in &clause.alternatives {
             writeln!(out)?;
             writeln!(
@@ -124,6 +127,10 @@ fn write_redline(out: &mut String, title: &str, clauses: &[ClauseChanges]) -> st
             escape(&clause.author),
             clause.date
         )?;
+        for note in &clause.notes {
+            writeln!(out)?;
+            writeln!(out, "> {}", escape(note))?;
+        }
         for line in marked_lines(&crate::phrases(&clause.changes))
             .iter()
             .filter(|l| !l.trim().is_empty())
@@ -229,8 +236,8 @@ mod tests {
             headings,
             [
                 "# Mémorandum \"TIP\" \\<CIV \\& MAR\\>",
-                "## Recital 1",
-                "## Article 1 — Objet \\& portée",
+                "## Considérant 1",
+                "## Article premier — Objet \\& portée",
                 "## Article 2 — Points focaux",
             ]
         );
@@ -254,7 +261,7 @@ mod tests {
     fn the_arabic_version_is_shown_and_a_missing_one_falls_back_with_a_note() {
         let markdown = draft_markdown(&views().draft, "ar").unwrap();
         assert!(markdown.contains(&escape(ARABIC_TEXT)));
-        assert!(markdown.contains("## Article 1 — الهدف"));
+        assert!(markdown.contains("## المادة 1 — الهدف"), "{markdown}");
         assert!(markdown.contains(
             "> **Note:** This clause has no version yet in Arabic; the French reference wording is shown."
         ));
@@ -280,6 +287,7 @@ mod tests {
             heading: "Mobilité".into(),
             author: "MAR".into(),
             date: crate::export::test_support::date(2026, 10, 5),
+            notes: Vec::new(),
             changes: crate::word_diff(
                 "1. Les étudiants de licence <L3> peuvent postuler.\nLes enseignants aussi.",
                 "1. Les étudiants & doctorants peuvent postuler.\nLes enseignants aussi.",

@@ -50,6 +50,8 @@ pub struct ClauseChanges {
     pub author: String,
     pub date: NaiveDate,
     pub changes: Vec<WordChange>,
+    /// "Article 3 becomes Article 2", "Moved; wording unchanged": what changed beyond the words.
+    pub notes: Vec<String>,
 }
 
 /// Shown as the author of a change no act between the two points accounts for, as in a redline
@@ -79,7 +81,8 @@ impl ClauseChanges {
         redline
             .clauses
             .iter()
-            .filter(|clause| clause.change != ClauseChange::Unchanged)
+            // A renumbered or moved clause is shown even when its wording is unchanged.
+            .filter(|clause| clause.change != ClauseChange::Unchanged || !clause.notes.is_empty())
             .map(|clause| {
                 let undated = |sequence| ExportError::UndatedChange {
                     label: clause.label.clone(),
@@ -125,6 +128,7 @@ impl ClauseChanges {
                     date,
                     // Phrases, so every format marks a rewritten phrase the same way.
                     changes: crate::phrases(&clause.text),
+                    notes: clause.notes.clone(),
                 })
             })
             .collect()
@@ -134,8 +138,11 @@ impl ClauseChanges {
 /// What a document shows for one clause in the language asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Wording<'a> {
+    /// The clause's label in the language asked for ("Article premier").
+    pub label: String,
     pub heading: &'a str,
-    pub text: &'a str,
+    /// As a reader sees it: cross-references as current numbers, paragraphs numbered.
+    pub text: String,
     /// The language of `text`: the one asked for, or the reference language on fallback.
     pub language: &'a str,
     /// Set when the reference wording stands in for a version that is missing or out of date,
@@ -145,10 +152,13 @@ pub(crate) struct Wording<'a> {
 
 /// The clause's wording in `language`. A missing or stale version (one that translates an older
 /// reference wording) is never shown as if it were current: the reference wording is, with a note.
-pub(crate) fn wording<'a>(clause: &'a DraftClause, language: &str) -> Wording<'a> {
+/// Its label and cross-references follow `language`'s numbering convention whichever wording is
+/// shown.
+pub(crate) fn wording<'a>(draft: &Draft, clause: &'a DraftClause, language: &str) -> Wording<'a> {
     let reference = Wording {
+        label: draft.label_in(clause, language),
         heading: &clause.heading,
-        text: &clause.text,
+        text: draft.rendered_text(clause, &clause.text, language),
         language: &clause.language,
         note: None,
     };
@@ -162,8 +172,9 @@ pub(crate) fn wording<'a>(clause: &'a DraftClause, language: &str) -> Wording<'a
             with_fallback_note(reference, language, "a version of an earlier wording only")
         }
         LanguageStatus::AwaitingConcordance | LanguageStatus::Concordant => Wording {
+            label: reference.label,
             heading: &version.heading,
-            text: &version.text,
+            text: draft.rendered_text(clause, &version.text, language),
             language: &version.language,
             note: (version.status == LanguageStatus::AwaitingConcordance).then(|| {
                 format!(
@@ -336,6 +347,9 @@ mod tests {
         ClauseRedline {
             clause_id: id.into(),
             label: format!("Article {id}"),
+            old_label: None,
+            moved: false,
+            notes: Vec::new(),
             change,
             language: "fr".into(),
             old_text_hash: None,
@@ -347,7 +361,12 @@ mod tests {
     }
 
     fn redline(from: RedlineEnd, to: RedlineEnd, clauses: Vec<ClauseRedline>) -> Redline {
-        Redline { from, to, clauses }
+        Redline {
+            from,
+            to,
+            language: None,
+            clauses,
+        }
     }
 
     /// The changes a redline of one clause between `from` and `to` maps to.

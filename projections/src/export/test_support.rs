@@ -157,6 +157,7 @@ fn events() -> Vec<NegotiationEvent> {
             text_root_hash: "ab".repeat(32),
             signed_on: date(2026, 5, 28),
             signature: "00".repeat(64),
+            signatory_title: None,
         },
         NegotiationEvent::MatrixCreated {
             matrix_id: "mx-protection".into(),

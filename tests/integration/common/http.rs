@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use pacta_service::security::SessionSettings;
 use pacta_service::{spawn_on_loopback, AppState};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
@@ -134,7 +135,12 @@ impl Server {
     }
 
     pub async fn on(store: TestStore) -> Server {
-        let state = Arc::new(AppState::new(store.database.clone()));
+        Server::with_sessions(store, SessionSettings::default()).await
+    }
+
+    /// A service whose sessions and sign-in follow `settings`.
+    pub async fn with_sessions(store: TestStore, settings: SessionSettings) -> Server {
+        let state = Arc::new(AppState::new(store.database.clone()).with_sessions(settings));
         let (base, _server) = spawn_on_loopback(state).await.expect("bind 127.0.0.1:0");
         Server {
             store,
@@ -167,6 +173,57 @@ impl Server {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// What a browser on the service's own pages sends as `Origin`.
+    pub fn origin(&self) -> &str {
+        &self.base
+    }
+
+    /// Opens the sign-in form as a browser does: the sign-in cookie (`name=value`, to send back
+    /// in `Cookie`) and the CSRF token the form carries.
+    pub async fn sign_in_form(&self) -> (String, String) {
+        let response = self
+            .client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .expect("GET /login");
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie =
+            set_cookie(&response, "pacta_sign_in").expect("the sign-in form sets its cookie");
+        let page = response.text().await.expect("the sign-in page");
+        (cookie, csrf_token_in(&page))
+    }
+
+    /// The sign-in POST a browser sends from the form: cookie, CSRF token, own origin.
+    pub async fn sign_in_request(&self, token: &str) -> reqwest::RequestBuilder {
+        let (cookie, csrf) = self.sign_in_form().await;
+        self.client
+            .post(self.url("/login"))
+            .header(reqwest::header::COOKIE, cookie)
+            .header(reqwest::header::ORIGIN, self.origin())
+            .form(&[("token", token), ("csrf_token", &csrf)])
+    }
+
+    /// Signs in with `token` as a browser does; the session cookie (`pacta_session=…`) the
+    /// pages then take.
+    pub async fn sign_in(&self, token: &str) -> String {
+        let request = self.sign_in_request(token).await;
+        let no_redirect = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client");
+        let response = no_redirect
+            .execute(request.build().expect("a sign-in request"))
+            .await
+            .expect("POST /login");
+        assert_eq!(
+            response.status(),
+            StatusCode::SEE_OTHER,
+            "sign in as {token:.12}…"
+        );
+        set_cookie(&response, "pacta_session").expect("signing in sets the session cookie")
     }
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
@@ -351,6 +408,29 @@ impl Server {
             .unwrap()
             .to_string()
     }
+}
+
+/// The `name=value` of the cookie `name` a response sets (not one it deletes).
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.starts_with(&format!("{name}=")) && pair.len() > name.len() + 1)
+        .map(str::to_string)
+}
+
+/// The CSRF token a page's form carries.
+pub fn csrf_token_in(page: &str) -> String {
+    let field = "name=\"csrf_token\" value=\"";
+    let start = page
+        .find(field)
+        .unwrap_or_else(|| panic!("no CSRF token in the page: {page}"))
+        + field.len();
+    let end = page[start..].find('"').expect("the value is closed");
+    page[start..start + end].to_string()
 }
 
 /// `request`, with `token` as its bearer token if given.
