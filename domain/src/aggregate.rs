@@ -801,9 +801,21 @@ impl Negotiation {
         if let Some(rule) = entry_into_force_rule {
             rule.check()?;
         }
-        if let Some(legal_effect) = legal_effect {
-            crate::lifecycle::check_legal_effect(legal_effect, parties)?;
+        // An MoU whose opening states nothing is what the name means in practice: a political
+        // commitment, signed and taking effect. Recorded as such, so the event says it; openings
+        // recorded before legal effects existed keep the rules of their kind.
+        let legal_effect = legal_effect.clone().or_else(|| {
+            (*instrument_kind == InstrumentKind::Mou).then(crate::values::LegalEffect::non_binding)
+        });
+        if let Some(legal_effect) = &legal_effect {
+            crate::lifecycle::check_legal_effect(legal_effect, parties, *provisional_application)?;
         }
+        crate::lifecycle::check_receipt_rule(
+            entry_into_force_rule.unwrap_or(instrument_kind.default_entry_into_force_rule()),
+            legal_effect.as_ref(),
+            *instrument_kind,
+            parties,
+        )?;
         if let Some(months) = termination_notice_months {
             if *months > MAX_ENTRY_INTO_FORCE_DELAY_MONTHS {
                 return Err(NegotiationError::InvalidNoticePeriod(*months));
@@ -852,7 +864,7 @@ impl Negotiation {
             ),
             provisional_application: *provisional_application,
             awaiting_acceptance,
-            legal_effect: legal_effect.clone(),
+            legal_effect,
             arabic_article_numbering: arabic_article_numbering.unwrap_or_default(),
         }])
     }

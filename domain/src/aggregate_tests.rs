@@ -129,6 +129,20 @@ pub(crate) fn opened() -> NegotiationEvent {
 
 /// `opened()` as an opening records it now: `parties` (and the facilitator) named by the opener
 /// await acceptance.
+/// `event`, an opening of an MoU that states no legal effect, as `decide` records it: with the
+/// legal effect of a political commitment (given events keep the older shape, with none).
+pub(crate) fn as_decided(mut event: NegotiationEvent) -> NegotiationEvent {
+    if let NegotiationEvent::NegotiationOpened {
+        instrument_kind: InstrumentKind::Mou,
+        legal_effect: legal_effect @ None,
+        ..
+    } = &mut event
+    {
+        *legal_effect = Some(crate::LegalEffect::non_binding());
+    }
+    event
+}
+
 pub(crate) fn opened_awaiting(parties: &[&str]) -> NegotiationEvent {
     let mut event = opened();
     if let NegotiationEvent::NegotiationOpened {
@@ -316,7 +330,7 @@ fn a_head_of_delegation_opens_a_negotiation() {
         vec![],
         CIV_HEAD,
         open_action(),
-        vec![opened_awaiting(&["MAR", "IOM"])],
+        vec![as_decided(opened_awaiting(&["MAR", "IOM"]))],
     );
 }
 
@@ -326,7 +340,7 @@ fn the_facilitators_secretariat_opens_a_negotiation() {
         vec![],
         IOM_SECRETARIAT,
         open_action(),
-        vec![opened_awaiting(&["CIV", "MAR"])],
+        vec![as_decided(opened_awaiting(&["CIV", "MAR"]))],
     );
 }
 

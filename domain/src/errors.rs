@@ -433,6 +433,8 @@ pub enum NegotiationError {
     StructureChangeCarriedOut(String),
     #[error("the numbering of the articles is frozen: articles keep their numbers and cannot be moved; place a new article instead, numbered \"bis\" after the one it follows")]
     NumberingFrozen,
+    #[error("article '{clause_id}' would stand before the first article, but the numbering is frozen: a new article is numbered \"bis\" after the one it follows, and none precedes it; place it after an article (--after)")]
+    PlacementBeforeFirstFrozenArticle { clause_id: String },
 
     // When the act took place (occasion.rs).
     #[error("the act is dated {date}, in the future: the latest date the recording clock allows is {latest} ({tolerance_hours} hours ahead of UTC, for time zones); record the act once it has taken place")]
@@ -473,6 +475,12 @@ pub enum NegotiationError {
     ConsentProcedureOfNonBinding {
         procedure: crate::values::ConsentProcedure,
     },
+    #[error("entry into force {rule} needs an instrument or notification of consent to receive, but no party consents by one (by signature or an exchange of notes there is nothing to receive): count from the last consent instead (--entry-into-force on-last-consent, days:N or first-of-month:N)")]
+    ReceiptRuleWithoutInstruments {
+        rule: crate::values::EntryIntoForceRule,
+    },
+    #[error("a non-binding instrument is not applied provisionally pending entry into force (art. 25 VCLT): it takes effect as its text says; leave out provisional application, or state it as legally binding")]
+    ProvisionalApplicationOfNonBinding,
     #[error("the instrument provides that {party} consents by {procedure}: no further act of consent is expressed")]
     ConsentNotProvided {
         party: String,

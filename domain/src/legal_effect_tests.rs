@@ -789,3 +789,77 @@ fn a_signature_records_the_signatorys_title() {
         Some("Ministre des Affaires étrangères")
     );
 }
+
+#[test]
+fn an_mou_that_states_no_legal_effect_is_recorded_as_not_binding() {
+    let mut expected = opened_awaiting(&["MAR", "IOM"]);
+    if let NegotiationEvent::NegotiationOpened { legal_effect, .. } = &mut expected {
+        *legal_effect = Some(LegalEffect::non_binding());
+    }
+    expect_events(vec![], CIV_HEAD, open_action(), vec![expected]);
+}
+
+#[test]
+fn entry_into_force_counted_from_receipt_needs_an_instrument_to_receive() {
+    use crate::EntryIntoForceRule::OnLastReceipt;
+    let counting_from_receipt = |kind: InstrumentKind, effect: Option<LegalEffect>| {
+        move |action: &mut Action| {
+            if let Action::OpenNegotiation {
+                instrument_kind,
+                entry_into_force_rule,
+                legal_effect,
+                ..
+            } = action
+            {
+                *instrument_kind = kind;
+                *entry_into_force_rule = Some(OnLastReceipt);
+                *legal_effect = effect;
+            }
+        }
+    };
+    let refused = NegotiationError::ReceiptRuleWithoutInstruments {
+        rule: OnLastReceipt,
+    };
+    for (kind, effect) in [
+        (InstrumentKind::Mou, None),
+        (InstrumentKind::Agreement, None),
+        (
+            InstrumentKind::Treaty,
+            Some(binding(ConsentProcedure::Signature)),
+        ),
+        (
+            InstrumentKind::ExchangeOfNotes,
+            Some(binding(ConsentProcedure::ExchangeOfNotes)),
+        ),
+    ] {
+        expect_opening_refused(counting_from_receipt(kind, effect), refused.clone());
+    }
+    // Where a party ratifies, approves or notifies, there is an instrument to receive.
+    for (kind, effect) in [
+        (InstrumentKind::Treaty, None),
+        (
+            InstrumentKind::Agreement,
+            Some(binding(ConsentProcedure::Approval)),
+        ),
+    ] {
+        let opening = command(CIV_HEAD, with_open(counting_from_receipt(kind, effect)));
+        let recorded = crate::Negotiation::default().decide_as_claimed(&opening);
+        assert!(recorded.is_ok(), "{kind:?}: {recorded:?}");
+    }
+}
+
+#[test]
+fn a_non_binding_instrument_is_not_applied_provisionally() {
+    expect_opening_refused(
+        |action: &mut Action| {
+            if let Action::OpenNegotiation {
+                provisional_application,
+                ..
+            } = action
+            {
+                *provisional_application = true;
+            }
+        },
+        NegotiationError::ProvisionalApplicationOfNonBinding,
+    );
+}

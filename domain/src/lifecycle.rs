@@ -182,7 +182,11 @@ fn received_by_every_other(
 pub(crate) fn check_legal_effect(
     legal_effect: &LegalEffect,
     parties: &[crate::values::Party],
+    provisional_application: bool,
 ) -> Result<(), NegotiationError> {
+    if !legal_effect.legally_binding && provisional_application {
+        return Err(NegotiationError::ProvisionalApplicationOfNonBinding);
+    }
     for code in legal_effect.consent_procedure_by_party.keys() {
         if !parties.iter().any(|p| &p.code == code) {
             return Err(NegotiationError::UnknownParty(code.clone()));
@@ -209,6 +213,34 @@ pub(crate) fn check_legal_effect(
         }
     }
     Ok(())
+}
+
+/// An entry-into-force rule counted from the receipt of instruments of consent is refused where
+/// no party consents by an instrument or notification that another party receives: by
+/// signature, or by an exchange of notes, there is nothing to receive.
+pub(crate) fn check_receipt_rule(
+    rule: EntryIntoForceRule,
+    legal_effect: Option<&LegalEffect>,
+    kind: InstrumentKind,
+    parties: &[crate::values::Party],
+) -> Result<(), NegotiationError> {
+    if !rule.counts_from_receipt() {
+        return Ok(());
+    }
+    let someone_sends_an_instrument = match legal_effect {
+        Some(effect) => {
+            effect.legally_binding
+                && parties
+                    .iter()
+                    .any(|p| effect.procedure_of(&p.code).consent_mode().is_some())
+        }
+        None => kind.needs_consent_after_signature(),
+    };
+    if someone_sends_an_instrument {
+        Ok(())
+    } else {
+        Err(NegotiationError::ReceiptRuleWithoutInstruments { rule })
+    }
 }
 
 /// The rules that follow from what the parties intend: the opening's stated legal effect, or

@@ -34,7 +34,7 @@ fn second_party(party: Party) -> impl FnOnce(&mut Action) {
 #[test]
 fn an_organisation_is_a_party_and_its_head_accepts_like_a_states() {
     let unhcr = organisation(UNHCR);
-    let mut expected = opened_awaiting(&[UNHCR, "IOM"]);
+    let mut expected = as_decided(opened_awaiting(&[UNHCR, "IOM"]));
     if let NegotiationEvent::NegotiationOpened { parties, .. } = &mut expected {
         parties[1] = unhcr.clone();
     }

@@ -242,7 +242,8 @@ impl std::str::FromStr for ArabicArticleNumbering {
 pub struct ClauseNumber {
     pub kind: ClauseKind,
     /// 1, 2, 3… in the clause's sequence (articles and final clauses share one). 0 only for an
-    /// article placed before the first one after the numbering was frozen.
+    /// article placed before the first one after the freeze, which is now refused (a ledger
+    /// recorded before the refusal may still hold one).
     pub number: u32,
     /// 0, or for an article placed after the numbering was frozen: 1 for "bis", 2 for "ter"…
     pub insertion: u32,
@@ -371,7 +372,15 @@ pub fn number_clauses(
     let mut counters: BTreeMap<ClauseKind, u32> = BTreeMap::new();
     let (mut last_article, mut insertions) = (0_u32, 0_u32);
     let mut numbers = BTreeMap::new();
-    for (clause_id, clause) in clauses.iter().filter(|(_, c)| !c.withdrawn) {
+    for (clause_id, clause) in clauses {
+        if clause.withdrawn {
+            // A frozen article withdrawn later leaves its number unused, but the articles
+            // inserted after it still follow it: "2 bis" stays "2 bis" once article 2 goes.
+            if let Some(number) = frozen.and_then(|f| f.get(*clause_id)) {
+                (last_article, insertions) = (*number, 0);
+            }
+            continue;
+        }
         let number = if matches!(clause.kind, ClauseKind::Article | ClauseKind::FinalClause) {
             match frozen {
                 Some(frozen) => match frozen.get(*clause_id) {
@@ -445,13 +454,15 @@ pub fn render_cross_references(text: &str, mut render: impl FnMut(&str) -> Strin
 
 /// An article's text as numbered paragraphs: split on blank lines, numbered "1.", "2." when
 /// there are two or more; lines within a paragraph (sub-paragraphs "(a)"…) stay as written.
+/// When the drafters numbered the paragraphs themselves (the first begins "1.", "1)", "(1)"
+/// or "1°"), the text stays as written rather than reading "1. 1. …".
 pub fn numbered_paragraphs(text: &str) -> Vec<String> {
     let paragraphs: Vec<&str> = text
         .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .collect();
-    if paragraphs.len() < 2 {
+    if paragraphs.len() < 2 || starts_with_paragraph_number(paragraphs[0]) {
         return paragraphs.into_iter().map(str::to_string).collect();
     }
     paragraphs
@@ -459,6 +470,26 @@ pub fn numbered_paragraphs(text: &str) -> Vec<String> {
         .enumerate()
         .map(|(i, p)| format!("{}. {p}", i + 1))
         .collect()
+}
+
+/// Whether a paragraph begins with a number its drafters typed: "1.", "1)", "(1)", "1°"
+/// (any number of digits), followed by a space or the paragraph's end.
+fn starts_with_paragraph_number(paragraph: &str) -> bool {
+    let rest = paragraph.strip_prefix('(').unwrap_or(paragraph);
+    let opened = rest.len() != paragraph.len();
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 {
+        return false;
+    }
+    let rest = &rest[digits..];
+    let rest = if opened {
+        rest.strip_prefix(')')
+    } else {
+        rest.strip_prefix('.')
+            .or_else(|| rest.strip_prefix(')'))
+            .or_else(|| rest.strip_prefix('°'))
+    };
+    rest.is_some_and(|r| r.is_empty() || r.starts_with(char::is_whitespace))
 }
 
 impl Negotiation {
@@ -530,7 +561,35 @@ impl Negotiation {
                 reference_section: other_section.as_str(),
             });
         }
+        self.check_placement_after_frozen_article(clause_id, kind, placement)?;
         Ok(Some(placement))
+    }
+
+    /// Once the numbering is frozen, a new article is numbered after the frozen article it
+    /// follows ("2 bis"), so it must follow one: before the first there is no number to give
+    /// ("Article premier A" is rare practice; the parties can place it after article 1).
+    fn check_placement_after_frozen_article(
+        &self,
+        clause_id: &str,
+        kind: ClauseKind,
+        placement: Placement,
+    ) -> Result<(), NegotiationError> {
+        let Some(frozen) = &self.current.frozen_numbers else {
+            return Ok(());
+        };
+        if !matches!(kind, ClauseKind::Article | ClauseKind::FinalClause) {
+            return Ok(());
+        }
+        let order = &self.current.clause_order;
+        let index = insertion_index(order, &self.current.clauses, kind, Some(placement))
+            .unwrap_or(order.len());
+        if order[..index].iter().any(|id| frozen.contains_key(id)) {
+            Ok(())
+        } else {
+            Err(NegotiationError::PlacementBeforeFirstFrozenArticle {
+                clause_id: clause_id.to_string(),
+            })
+        }
     }
 
     /// Every `[[clause-id]]` of `text` names a clause on record.

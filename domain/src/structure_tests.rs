@@ -612,7 +612,7 @@ fn the_parties_choose_ordinal_words_for_the_arabic_articles_at_opening() {
             *arabic_article_numbering = Some(ArabicArticleNumbering::OrdinalWords);
         }
     });
-    let mut opening = opened_awaiting(&["MAR", "IOM"]);
+    let mut opening = as_decided(opened_awaiting(&["MAR", "IOM"]));
     if let NegotiationEvent::NegotiationOpened {
         arabic_article_numbering,
         ..
@@ -628,4 +628,88 @@ fn the_parties_choose_ordinal_words_for_the_arabic_articles_at_opening() {
     // Without the choice, numerals, as in every opening recorded before it existed.
     let numerals = state_of(&negotiating()).arabic_article_numbering();
     assert_eq!(numbers["art-1"].label("ar", numerals), "المادة 1");
+}
+
+#[test]
+fn withdrawing_a_frozen_article_leaves_the_articles_inserted_after_it_their_numbers() {
+    // Given the numbering frozen, "2 bis" inserted after article 2 and article 2 withdrawn,
+    let events = followed_by(
+        frozen(),
+        [
+            proposed("art-2-bis", ClauseKind::Article, "Inséré."),
+            placed("art-2-bis", Some("art-2"), None),
+            NegotiationEvent::ClauseWithdrawn {
+                clause_id: "art-2".into(),
+                reason: "merged".into(),
+            },
+        ],
+    );
+    // when the articles are numbered,
+    let numbers = state_of(&events).clause_numbers(0).expect("the original");
+    let label = |id: &str| numbers[id].label("en", ArabicArticleNumbering::Numerals);
+    // then the inserted article still follows article 2's unused number.
+    assert_eq!(label("art-1"), "Article 1");
+    assert_eq!(label("art-2-bis"), "Article 2 bis");
+    assert_eq!(label("final-eif"), "Article 3");
+    assert!(!numbers.contains_key("art-2"));
+}
+
+#[test]
+fn after_the_freeze_an_article_is_not_placed_before_the_first_article() {
+    // Given the numbering frozen, when an article is proposed before article 1, then it is
+    // refused: it would have no number to follow.
+    expect_refusal(
+        frozen(),
+        CIV_NEGOTIATOR,
+        propose_placed("art-0", ClauseKind::Article, "Zéro.", None, Some("art-1")),
+        NegotiationError::PlacementBeforeFirstFrozenArticle {
+            clause_id: "art-0".into(),
+        },
+    );
+    // Given the numbering frozen and article 1 withdrawn, when an article is proposed before
+    // article 2, then it is placed there and numbered "1 bis": the withdrawn article 1 still
+    // precedes it.
+    let art_1_withdrawn = followed_by(
+        frozen(),
+        [NegotiationEvent::ClauseWithdrawn {
+            clause_id: "art-1".into(),
+            reason: "merged".into(),
+        }],
+    );
+    let inserted = vec![
+        proposed("art-x", ClauseKind::Article, "X."),
+        placed("art-x", None, Some("art-2")),
+    ];
+    expect_events(
+        art_1_withdrawn.clone(),
+        CIV_NEGOTIATOR,
+        propose_placed("art-x", ClauseKind::Article, "X.", None, Some("art-2")),
+        inserted.clone(),
+    );
+    let numbers = state_of(&followed_by(art_1_withdrawn, inserted))
+        .clause_numbers(0)
+        .expect("the original");
+    let en = |id: &str| numbers[id].label("en", ArabicArticleNumbering::Numerals);
+    assert_eq!(en("art-x"), "Article 1 bis");
+    assert_eq!(en("art-2"), "Article 2");
+}
+
+#[test]
+fn paragraphs_the_drafters_numbered_are_not_numbered_again() {
+    // Given article texts whose paragraphs carry their own numbers, when they are laid out as
+    // paragraphs, then each stays as written;
+    for text in [
+        "1. Premier.\n\n2. Second.",
+        "1) Premier.\n\n2) Second.",
+        "(1) Premier.\n\n(2) Second.",
+        "1° Premier.\n\n2° Second.",
+    ] {
+        let paragraphs: Vec<String> = text.split("\n\n").map(str::to_string).collect();
+        assert_eq!(crate::numbered_paragraphs(text), paragraphs, "{text}");
+    }
+    // and given paragraphs that merely begin with a figure, they are numbered.
+    assert_eq!(
+        crate::numbered_paragraphs("1.5 % des recettes.\n\n10 jours après."),
+        vec!["1. 1.5 % des recettes.", "2. 10 jours après."]
+    );
 }

@@ -311,6 +311,16 @@ impl ConsentProcedure {
 }
 
 impl LegalEffect {
+    /// A political commitment: signed by every party, takes effect, binds no one.
+    pub fn non_binding() -> LegalEffect {
+        LegalEffect {
+            legally_binding: false,
+            consent_procedure: ConsentProcedure::Signature,
+            consent_procedure_by_party: std::collections::BTreeMap::new(),
+            open_to_accession: false,
+        }
+    }
+
     /// How `party` consents to be bound.
     pub fn procedure_of(&self, party: &str) -> ConsentProcedure {
         self.consent_procedure_by_party

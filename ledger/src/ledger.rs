@@ -400,15 +400,21 @@ async fn execute<R: PersistedEventRepository>(
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let held = verified.and_then(|v| v.copy_of(negotiation_id));
+        let (held, generation) = match verified {
+            Some(verified) => {
+                let (held, generation) = verified.copy_of(negotiation_id);
+                (held, Some(generation))
+            }
+            None => (None, None),
+        };
         let mut loaded = match held {
             Some(held) => store.load_after(held).await,
             None => EventStore::<Negotiation>::load_aggregate(store, negotiation_id).await,
         }
         .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
         let keep = |context| {
-            if let Some(verified) = verified {
-                verified.keep(context);
+            if let (Some(verified), Some(generation)) = (verified, generation) {
+                verified.keep(context, generation);
             }
         };
         if context.command_id.is_some() {

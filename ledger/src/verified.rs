@@ -5,7 +5,10 @@
 //! ledger that keeps verified states (`Ledger::keeping_verified_states`, which `pacta serve`
 //! uses) holds, for the negotiations acted on most recently, the folded state with the head
 //! (sequence and hash) it was verified up to. The next act reads only the events after that
-//! head and verifies each as a link from the held hash (`ChainedEventStore::load_after`).
+//! head and verifies each as a link from the held hash (`ChainedEventStore::load_after`), after
+//! checking that the held head itself is still stored with the hash held: events are only ever
+//! appended, so a head that is gone or changed means the stream was cut short or rewritten, an
+//! integrity failure.
 //!
 //! The trust model: a decision is made only on history that was verified when it entered this
 //! process — read and checked link by link, or sealed and committed by this process itself.
@@ -33,8 +36,21 @@ pub const DEFAULT_MAX_VERIFIED_NEGOTIATIONS: usize = 1_000;
 
 /// The verified states of at most `max_negotiations` negotiations, least recently used evicted.
 pub struct VerifiedStates {
-    states: Mutex<LruCache<String, ChainedContext<Negotiation>>>,
+    states: Mutex<Held>,
 }
+
+/// The states, and how many times they were all forgotten: a state loaded before the last
+/// `forget_all` is never kept after it (an act in flight when damage is found must not put back
+/// what the verification made the ledger forget).
+struct Held {
+    states: LruCache<String, ChainedContext<Negotiation>>,
+    generation: u64,
+}
+
+/// When a state was taken from (or, absent, loaded beside) the kept ones: `keep` takes it back
+/// only if nothing was forgotten since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Generation(u64);
 
 impl VerifiedStates {
     pub fn new(max_negotiations: usize) -> VerifiedStates {
@@ -43,48 +59,106 @@ impl VerifiedStates {
             "keep at least one negotiation's state"
         );
         VerifiedStates {
-            states: Mutex::new(LruCache::new(max_negotiations)),
+            states: Mutex::new(Held {
+                states: LruCache::new(max_negotiations),
+                generation: 0,
+            }),
         }
     }
 
-    /// A copy of the state held for `negotiation_id`, if any, to build the next act on.
-    pub fn copy_of(&self, negotiation_id: &str) -> Option<ChainedContext<Negotiation>> {
-        self.lock().get(negotiation_id).cloned()
+    /// A copy of the state held for `negotiation_id`, if any, to build the next act on, and the
+    /// generation to give back to `keep` with what is built on it (or on a fresh load).
+    pub fn copy_of(
+        &self,
+        negotiation_id: &str,
+    ) -> (Option<ChainedContext<Negotiation>>, Generation) {
+        let mut held = self.lock();
+        let generation = Generation(held.generation);
+        (held.states.get(negotiation_id).cloned(), generation)
     }
 
-    /// Keeps `context`, unless it names no negotiation yet (nothing was opened: a probe of an
-    /// unknown id must not take room) or a state further along is already held.
-    pub fn keep(&self, context: ChainedContext<Negotiation>) {
+    /// Keeps `context`, loaded or advanced in `generation`, unless every state was forgotten
+    /// since, it names no negotiation yet (nothing was opened: a probe of an unknown id must not
+    /// take room), or a state further along is already held.
+    pub fn keep(&self, context: ChainedContext<Negotiation>, generation: Generation) {
         if context.head().sequence == 0 {
             return;
         }
-        let mut states = self.lock();
-        let further = states
+        let mut held = self.lock();
+        if held.generation != generation.0 {
+            return;
+        }
+        let further = held
+            .states
             .get(context.aggregate_id())
-            .is_some_and(|held| held.head().sequence > context.head().sequence);
+            .is_some_and(|kept| kept.head().sequence > context.head().sequence);
         if !further {
-            states.insert(context.aggregate_id().to_string(), context);
+            held.states
+                .insert(context.aggregate_id().to_string(), context);
         }
     }
 
-    /// Forgets every state: the next act on each negotiation verifies its chain from the start.
+    /// Forgets every state: the next act on each negotiation verifies its chain from the start,
+    /// and no act already under way keeps what it loaded before.
     pub fn forget_all(&self) {
-        self.lock().clear();
+        let mut held = self.lock();
+        held.states.clear();
+        held.generation += 1;
     }
 
     /// How many negotiations' states are held.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().states.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<String, ChainedContext<Negotiation>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
         // A panic while holding the lock leaves a cache that is at worst missing an entry.
         self.states
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ChainedContext;
+
+    fn context(id: &str, sequence: usize) -> ChainedContext<Negotiation> {
+        ChainedContext::for_tests(id, sequence)
+    }
+
+    #[test]
+    fn a_state_loaded_before_everything_was_forgotten_is_not_kept() {
+        let states = VerifiedStates::new(4);
+        let (_, before) = states.copy_of("n");
+        states.forget_all();
+        states.keep(context("n", 3), before);
+        assert!(states.is_empty());
+        let (_, now) = states.copy_of("n");
+        states.keep(context("n", 3), now);
+        assert_eq!(states.len(), 1);
+    }
+
+    #[test]
+    fn a_state_behind_the_one_held_does_not_replace_it_and_the_bound_holds() {
+        let states = VerifiedStates::new(2);
+        let (_, generation) = states.copy_of("a");
+        states.keep(context("a", 5), generation);
+        states.keep(context("a", 4), generation);
+        assert_eq!(states.copy_of("a").0.unwrap().head().sequence, 5);
+        states.keep(context("b", 1), generation);
+        states.keep(context("c", 1), generation);
+        assert_eq!(states.len(), 2);
+        assert!(
+            states.copy_of("a").0.is_none(),
+            "the least recently used went first"
+        );
+        states.keep(context("never-opened", 0), generation);
+        assert!(states.copy_of("never-opened").0.is_none());
     }
 }

@@ -215,10 +215,11 @@ refusal_statuses! {
         | CorrectionAlreadyMade | NameDiffersFromRegister | NotAwaitingAcceptance
         | PlacementAmbiguous | PlacementRelativeToItself | PlacementByWithdrawnClause
         | PlacementAcrossSections | StructureProposalExists | StructureChangeCarriedOut
-        | NumberingFrozen
+        | NumberingFrozen | PlacementBeforeFirstFrozenArticle
         | ActDatedInFuture | ActDatedBeforeOpening | ActDatedBeforeItsBasis
         | ActDatedOutsideRound | OccasionContradictsAct | NotLegallyBinding
-        | ConsentProcedureOfNonBinding | ConsentNotProvided | ConsentModeNotProvided
+        | ConsentProcedureOfNonBinding | ReceiptRuleWithoutInstruments
+        | ProvisionalApplicationOfNonBinding | ConsentNotProvided | ConsentModeNotProvided
         | CapacityNotProvided | NoConsentToReceive | ReceiptOfOwnConsent | ReceiptBeforeConsent
         | NotAnExchangeOfNotes | ExchangeOfNotesForSomeParties | ProposalNoteExists
         | NoProposalNote | ReplyDoesNotReproduceProposal | ReplyToOwnNote | ReplyBeforeProposal
@@ -875,6 +876,7 @@ mod tests {
             E::UnknownStructureProposal(s()),
             E::StructureChangeCarriedOut(s()),
             E::NumberingFrozen,
+            E::PlacementBeforeFirstFrozenArticle { clause_id: s() },
             E::ActDatedBeforeItsBasis {
                 date: day(),
                 basis: s(),
@@ -895,6 +897,10 @@ mod tests {
             E::ConsentProcedureOfNonBinding {
                 procedure: pacta_domain::ConsentProcedure::Approval,
             },
+            E::ReceiptRuleWithoutInstruments {
+                rule: pacta_domain::EntryIntoForceRule::OnLastReceipt,
+            },
+            E::ProvisionalApplicationOfNonBinding,
             E::ConsentNotProvided {
                 party: s(),
                 procedure: pacta_domain::ConsentProcedure::Signature,

@@ -21,6 +21,7 @@ use crate::common::{Backend, TestStore};
 on_both_stores!(
     a_session_reads_the_pages_and_never_the_api,
     signing_out_revokes_the_session,
+    revoking_a_token_ends_the_sessions_it_could_have_started,
     an_expired_session_is_refused,
     a_form_without_its_csrf_token_or_from_another_origin_is_refused,
     a_cross_site_sign_in_is_refused,
@@ -207,6 +208,35 @@ async fn signing_out_revokes_the_session(backend: Backend) {
         .filter(|row| row["kind"] == "session" && !row["revoked_at"].is_null())
         .count();
     assert_eq!(revoked, 1);
+}
+
+/// A leaked token is revoked: the sessions signed in with it end too, not in eight hours.
+async fn revoking_a_token_ends_the_sessions_it_could_have_started(backend: Backend) {
+    let server = start(backend).await;
+    let amina = server.token("amina.kone").await;
+    let session = server.sign_in(&amina).await;
+    let youssef = server.token("youssef.benali").await;
+    let unrelated = server.sign_in(&youssef).await;
+    assert!(reads_pages(&server, &session).await);
+    let rows = token_rows(&server).await;
+    let token_id = rows
+        .iter()
+        .find(|row| row["kind"] == "token" && row["person"] == "amina.kone")
+        .and_then(|row| row["token_id"].as_str())
+        .expect("amina's token is listed")
+        .to_string();
+    let revoked = server
+        .store
+        .database
+        .revoke_token(&token_id, "2026-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    assert!(revoked);
+    assert!(!reads_pages(&server, &session).await);
+    assert!(
+        reads_pages(&server, &unrelated).await,
+        "another person's session"
+    );
 }
 
 async fn an_expired_session_is_refused(backend: Backend) {

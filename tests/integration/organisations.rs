@@ -101,8 +101,13 @@ async fn a_state_and_the_iom_record_an_mou_through_to_signature(backend: Backend
         civ.get("kind").is_none(),
         "a State's kind is left out: {civ}"
     );
+    // An MoU that states no legal effect is a political commitment: signed, never "definitive".
     let shown = neg.read("status", &[]);
-    let iom_line = "Organisation internationale pour les migrations (IOM, international organisation): adopted the current text; signed definitive by iom.dg on 2026-05-06";
+    assert!(
+        shown.contains("not registrable under Article 102"),
+        "{shown}"
+    );
+    let iom_line = "Organisation internationale pour les migrations (IOM, international organisation): adopted the current text; signed by iom.dg on 2026-05-06";
     assert!(shown.contains(iom_line), "{shown}");
     assert!(shown.contains("  Côte d'Ivoire (CIV): "), "{shown}");
     let verified = pacta(&store, &["verify"]);

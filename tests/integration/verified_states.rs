@@ -17,6 +17,7 @@ on_both_stores!(
     a_held_state_decides_on_what_another_process_recorded_since,
     a_bound_of_one_negotiation_evicts_and_still_decides_on_the_stored_history,
     forgetting_held_states_makes_the_next_act_verify_the_whole_chain,
+    a_history_cut_short_under_a_held_head_is_refused,
 );
 
 fn keeping(store: &TestStore, max_negotiations: usize) -> Ledger {
@@ -187,5 +188,35 @@ async fn forgetting_held_states_makes_the_next_act_verify_the_whole_chain(backen
         matches!(refused, Err(LedgerError::Integrity(_))),
         "{refused:?}"
     );
+    assert_eq!(store.event_count().await, before);
+}
+
+async fn a_history_cut_short_under_a_held_head_is_refused(backend: Backend) {
+    let store = TestStore::with_demo(backend).await;
+    let service = keeping(&store, 8);
+    let comment = |text: &str| act("amina.kone", json!({ "type": "comment", "text": text }));
+    let recorded = service
+        .execute(DEMO_NEGOTIATION, comment("Dernière"))
+        .await
+        .unwrap();
+    let head = recorded.last().unwrap().sequence;
+
+    // The act the service holds as the head is deleted underneath. What remains still chains
+    // from the first event, but it is not the history the service verified: refused, nothing
+    // recorded, however often it is tried.
+    store.lift_append_only_guards(&["events"]).await;
+    store
+        .raw(&format!(
+            "DELETE FROM events WHERE aggregate_id = '{DEMO_NEGOTIATION}' AND sequence = {head}"
+        ))
+        .await;
+    let before = store.event_count().await;
+    for attempt in ["Encore", "Et encore"] {
+        let refused = service.execute(DEMO_NEGOTIATION, comment(attempt)).await;
+        assert!(
+            matches!(refused, Err(LedgerError::Integrity(ref e)) if e.sequence == head),
+            "{refused:?}"
+        );
+    }
     assert_eq!(store.event_count().await, before);
 }

@@ -16,7 +16,7 @@ use cqrs_es::{
 
 use pacta_domain::metadata;
 
-use pacta_verify::chain::{self, ChainError, ChainHead};
+use pacta_verify::chain::{self, ChainError, ChainHead, ChainProblem};
 
 pub struct ChainedEventStore<R> {
     repo: R,
@@ -52,6 +52,23 @@ impl<A: Aggregate> AggregateContext<A> for ChainedContext<A> {
 impl<A> ChainedContext<A> {
     pub fn head(&self) -> ChainHead {
         self.head
+    }
+
+    /// An empty state at `sequence`, for tests of what holds contexts.
+    #[cfg(test)]
+    pub(crate) fn for_tests(aggregate_id: &str, sequence: usize) -> ChainedContext<A>
+    where
+        A: Default,
+    {
+        ChainedContext {
+            aggregate_id: aggregate_id.to_string(),
+            aggregate: A::default(),
+            head: ChainHead {
+                sequence,
+                hash: [0; 32],
+            },
+            commands: HashMap::new(),
+        }
     }
 
     /// The negotiation this context holds.
@@ -241,15 +258,42 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
     /// the head `held` kept, so an act costs the same whatever the length of the negotiation.
     /// What `held` was built from is not read again: it was verified when it entered the process
     /// (see ARCHITECTURE.md, "Verified states").
+    ///
+    /// The held head's own event is read too, and must still be stored with the hash held. Events
+    /// are only ever appended, so if it is not, the stream was cut short or rewritten underneath:
+    /// an integrity failure, as a kept head that no longer matches is for `pacta verify
+    /// --expect-head`, and no act is decided on what is stored now.
     pub async fn load_after<A: FoldsRecorded>(
         &self,
         mut held: ChainedContext<A>,
     ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
-        let newer = self
+        let mut stored = self
             .repo
-            .get_last_events::<A>(&held.aggregate_id, held.head.sequence)
-            .await?;
-        for event in newer {
+            .get_last_events::<A>(&held.aggregate_id, held.head.sequence.saturating_sub(1))
+            .await?
+            .into_iter();
+        let head = stored
+            .next()
+            .filter(|head| head.sequence == held.head.sequence);
+        let problem = match head.as_ref().map(chain::hash_field) {
+            None => Some(ChainProblem::SequenceGap {
+                expected: held.head.sequence,
+            }),
+            Some(stored) if stored != Some(held.head.hash) => Some(ChainProblem::ContentAltered {
+                stored: stored.map(hex::encode).unwrap_or_default(),
+                computed: hex::encode(held.head.hash),
+            }),
+            Some(_) => None,
+        };
+        if let Some(problem) = problem {
+            let error = ChainError {
+                aggregate_id: held.aggregate_id.clone(),
+                sequence: held.head.sequence,
+                problem,
+            };
+            return Err(AggregateError::UnexpectedError(Box::new(error)));
+        }
+        for event in stored {
             let head = chain::verify_next(&held.aggregate_id, held.head, &event)
                 .map_err(|e| AggregateError::UnexpectedError(Box::new(e)))?;
             let envelope = EventEnvelope::<A>::try_from(event)?;

@@ -216,17 +216,33 @@ impl Database {
         const UPDATE: &str = "UPDATE api_tokens SET revoked_at = $3
                                WHERE person = $1 AND label = $2 AND kind = 'token'
                                  AND revoked_at IS NULL";
-        Ok(on_pool!(self, |pool| sqlx::query(UPDATE)
+        // As for `revoke_token`: the person's sessions end with the tokens they could have
+        // been signed in with.
+        const END_SESSIONS: &str = "UPDATE api_tokens SET revoked_at = $2
+                                     WHERE person = $1 AND kind = 'session'
+                                       AND revoked_at IS NULL";
+        let revoked = on_pool!(self, |pool| sqlx::query(UPDATE)
             .bind(person)
             .bind(label)
             .bind(revoked_at)
             .execute(pool)
             .await?
-            .rows_affected()))
+            .rows_affected());
+        if revoked > 0 {
+            on_pool!(self, |pool| sqlx::query(END_SESSIONS)
+                .bind(person)
+                .bind(revoked_at)
+                .execute(pool)
+                .await?
+                .rows_affected());
+        }
+        Ok(revoked)
     }
 
-    /// Revokes a token from `revoked_at` on; false (and nothing changed) if no token has this id
-    /// or it is revoked already.
+    /// Revokes a token (or a session) from `revoked_at` on; false (and nothing changed) if no
+    /// token has this id or it is revoked already. Revoking a bearer token also ends every live
+    /// session of its person: a session does not record the token it was signed in with, and
+    /// the sessions a leaked token started must not outlive it.
     pub async fn revoke_token(&self, token_id: &str, revoked_at: &str) -> Result<bool, StoreError> {
         const UPDATE: &str =
             "UPDATE api_tokens SET revoked_at = $2 WHERE token_id = $1 AND revoked_at IS NULL";
@@ -236,7 +252,30 @@ impl Database {
             .execute(pool)
             .await?
             .rows_affected());
+        if revoked == 1 {
+            self.end_sessions_of_token_person(token_id, revoked_at)
+                .await?;
+        }
         Ok(revoked == 1)
+    }
+
+    /// Ends the live sessions of the person whose bearer token `token_id` is (none if it names a
+    /// session itself).
+    async fn end_sessions_of_token_person(
+        &self,
+        token_id: &str,
+        revoked_at: &str,
+    ) -> Result<u64, StoreError> {
+        const UPDATE: &str = "UPDATE api_tokens SET revoked_at = $2
+                               WHERE kind = 'session' AND revoked_at IS NULL
+                                 AND person = (SELECT person FROM api_tokens
+                                                WHERE token_id = $1 AND kind = 'token')";
+        Ok(on_pool!(self, |pool| sqlx::query(UPDATE)
+            .bind(token_id)
+            .bind(revoked_at)
+            .execute(pool)
+            .await?
+            .rows_affected()))
     }
 
     /// Every token and session ever issued, revoked ones included, oldest first.
