@@ -532,6 +532,11 @@ pub enum NegotiationError {
     NotASignatory(String),
     #[error("{party}'s head of delegation cannot examine its own signatory's full powers: the other party examines them")]
     ExamineOwnFullPowers { party: String },
+    #[error("{signatory} already signed this text on {signed_on}: full powers are examined before the signature; a party that doubts them raises it with the other party's head of delegation")]
+    FullPowersExaminedAfterSignature {
+        signatory: String,
+        signed_on: chrono::NaiveDate,
+    },
     #[error("{party} has expressed no consent to be bound: there is no instrument or notification of it to receive yet")]
     NoConsentToReceive { party: String },
     #[error("{party} cannot receive its own instrument of consent: the other party records the date it received it")]

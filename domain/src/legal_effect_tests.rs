@@ -459,8 +459,8 @@ fn a_receipt_is_recorded_by_another_party_after_the_consent_once() {
 const PROPOSAL: &str = "J'ai l'honneur de vous proposer que nos deux Gouvernements coopèrent en matière de formation diplomatique. Si cette proposition recueille l'agrément de votre Gouvernement, la présente note et votre réponse constitueront un accord entre nos deux Gouvernements, qui entrera en vigueur à la date de votre réponse.";
 
 /// An exchange of notes opened between Côte d'Ivoire and Morocco, entering into force on the
-/// date of the reply: no clause, no signature.
-pub(crate) fn exchange_of_notes() -> Vec<NegotiationEvent> {
+/// date of the reply, whose text is agreed but not yet adopted.
+fn exchange_of_notes_negotiated() -> Vec<NegotiationEvent> {
     let mut events = ready();
     if let NegotiationEvent::NegotiationOpened {
         instrument_kind,
@@ -470,6 +470,19 @@ pub(crate) fn exchange_of_notes() -> Vec<NegotiationEvent> {
     {
         *instrument_kind = InstrumentKind::ExchangeOfNotes;
         *legal_effect = Some(binding(ConsentProcedure::ExchangeOfNotes));
+    }
+    events
+}
+
+/// The exchange of notes whose text both parties adopted: the notes may be sent (no signature).
+pub(crate) fn exchange_of_notes() -> Vec<NegotiationEvent> {
+    let mut events = exchange_of_notes_negotiated();
+    let text_root_hash = state_of(&events).text_root_hash();
+    for party in ["CIV", "MAR"] {
+        events.push(NegotiationEvent::TextAdopted {
+            party: party.into(),
+            text_root_hash: text_root_hash.clone(),
+        });
     }
     events
 }
@@ -530,6 +543,31 @@ fn an_exchange_of_notes_is_concluded_by_the_reply_reproducing_the_proposal() {
             on: date("2026-04-10")
         }
     );
+}
+
+#[test]
+fn a_proposal_note_waits_until_every_party_has_adopted_the_text() {
+    // Given the text agreed but adopted by Côte d'Ivoire alone,
+    let mut adopted_by_civ = exchange_of_notes_negotiated();
+    let text_root_hash = state_of(&adopted_by_civ).text_root_hash();
+    adopted_by_civ.push(NegotiationEvent::TextAdopted {
+        party: "CIV".into(),
+        text_root_hash,
+    });
+    // when either party proposes the notes, then it is refused until every party adopts the
+    // text (which freezes it), so the notes conclude the text negotiated.
+    for given in [exchange_of_notes_negotiated(), adopted_by_civ] {
+        expect_refusal(
+            given,
+            CIV_HEAD,
+            proposal_note(),
+            NegotiationError::NotAdopted,
+        );
+    }
+    // Once adopted, the text can no longer change under the notes.
+    let mut proposed = exchange_of_notes();
+    perform(&mut proposed, CIV_HEAD, proposal_note());
+    assert!(state_of(&proposed).is_adopted());
 }
 
 #[test]
@@ -735,6 +773,37 @@ fn the_other_partys_head_examines_a_signatorys_full_powers() {
     for (given, actor, action, error) in cases {
         expect_refusal(given, actor, action, error);
     }
+}
+
+#[test]
+fn full_powers_are_not_examined_after_their_signatory_signed() {
+    use crate::lifecycle::tests::{CIV_SIGNATORY, MAR_SIGNATORY};
+    // Given Morocco's signatory has signed the adopted text,
+    let mut signed = adopted_as(InstrumentKind::Treaty);
+    signs(&mut signed, "MAR", SignatureCapacity::Simple, "2026-02-01");
+    // when Côte d'Ivoire examines those full powers, accepting them or not, then it is refused
+    // and the signature stands on powers no one has questioned in the record.
+    for (accepted, reason) in [(false, Some(NOT_ORIGINAL)), (true, None)] {
+        expect_refusal(
+            signed.clone(),
+            CIV_HEAD,
+            examine(MAR_SIGNATORY, accepted, reason),
+            NegotiationError::FullPowersExaminedAfterSignature {
+                signatory: MAR_SIGNATORY.into(),
+                signed_on: date("2026-02-01"),
+            },
+        );
+    }
+    // The signatory of the party that has not signed is still examined.
+    let recorded = perform(
+        &mut signed,
+        MAR_HEAD,
+        examine(CIV_SIGNATORY, false, Some(NOT_ORIGINAL)),
+    );
+    assert!(matches!(
+        &recorded[..],
+        [NegotiationEvent::FullPowersExamined { signatory, accepted: false, .. }] if signatory == CIV_SIGNATORY
+    ));
 }
 
 #[test]

@@ -865,6 +865,10 @@ impl Negotiation {
                     number: proposal.number.clone(),
                     text_hash: proposal.text_hash.clone(),
                 }),
+                // The notes conclude the negotiated text: it must be adopted by every party
+                // (which freezes it) before it is proposed. Replies to a proposal recorded
+                // before this rule are not refused, so an exchange under way can complete.
+                None if !self.is_adopted() => Err(NegotiationError::NotAdopted),
                 None => Ok(vec![note]),
             };
         };
@@ -965,6 +969,19 @@ impl Negotiation {
                 signatory.to_string(),
             ));
         };
+        // Full powers are examined before the signature they authorise: a refusal after it
+        // would leave the signature standing on powers another party did not accept.
+        if let Some(signature) = self
+            .current
+            .signatures
+            .get(&delegate.party)
+            .filter(|s| s.signatory == signatory)
+        {
+            return Err(NegotiationError::FullPowersExaminedAfterSignature {
+                signatory: signatory.to_string(),
+                signed_on: signature.signed_on,
+            });
+        }
         let examined = self
             .current
             .full_powers_examinations

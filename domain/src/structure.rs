@@ -719,20 +719,22 @@ impl Negotiation {
         let Some(kind) = self.current.clauses.get(&clause_id).map(|c| c.kind) else {
             return Err(ReplayError::UnknownClause { clause_id });
         };
-        let order = &mut self.current.clause_order;
+        // Worked out on a copy: a placement that cannot follow leaves the state as it was.
+        let mut order = self.current.clause_order.clone();
         order.retain(|id| *id != clause_id);
         let placement = match (&after, &before) {
             (Some(after), _) => Some(Placement::After(after)),
             (None, Some(before)) => Some(Placement::Before(before)),
             (None, None) => None,
         };
-        let Some(index) = insertion_index(order, &self.current.clauses, kind, placement) else {
+        let Some(index) = insertion_index(&order, &self.current.clauses, kind, placement) else {
             let reference = after.or(before).unwrap_or_default();
             return Err(ReplayError::UnknownClause {
                 clause_id: reference,
             });
         };
         order.insert(index, clause_id);
+        self.current.clause_order = order;
         Ok(())
     }
 

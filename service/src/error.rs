@@ -223,7 +223,8 @@ refusal_statuses! {
         | CapacityNotProvided | NoConsentToReceive | ReceiptOfOwnConsent | ReceiptBeforeConsent
         | NotAnExchangeOfNotes | ExchangeOfNotesForSomeParties | ProposalNoteExists
         | NoProposalNote | ReplyDoesNotReproduceProposal | ReplyToOwnNote | ReplyBeforeProposal
-        | FullPowersRefused | FullPowersNotRequired | NotASignatory | ExamineOwnFullPowers;
+        | FullPowersRefused | FullPowersNotRequired | NotASignatory | ExamineOwnFullPowers
+        | FullPowersExaminedAfterSignature;
 }
 
 /// A code with its one status. Made only from a [`ServiceCode`] or from a refusal, so no code
@@ -919,6 +920,10 @@ mod tests {
             E::FullPowersNotRequired(s()),
             E::NotASignatory(s()),
             E::ExamineOwnFullPowers { party: s() },
+            E::FullPowersExaminedAfterSignature {
+                signatory: s(),
+                signed_on: day(),
+            },
             E::NotAnExchangeOfNotes {
                 party: s(),
                 procedure: s(),

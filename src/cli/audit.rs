@@ -16,27 +16,31 @@ pub enum AuditCommand {
     /// Write one negotiation's audit bundle: its stored events, their inclusion proofs in a
     /// signed checkpoint, the co-signatures, keys and draft signatures.
     Export {
+        /// The negotiation's id, e.g. civ-mar-tip-mou.
         negotiation: String,
-        /// The checkpoint's tree size (default: the latest checkpoint).
+        /// The tree size of the checkpoint to prove the events in (default: the latest
+        /// checkpoint), e.g. --checkpoint 90.
         #[arg(long)]
         checkpoint: Option<u64>,
         /// Add a consistency proof from this older checkpoint, for an auditor who kept it
-        /// (repeatable).
+        /// (repeatable), e.g. --consistent-with 40.
         #[arg(long = "consistent-with")]
         consistent_with: Vec<u64>,
-        /// Write the bundle here (default: standard output).
+        /// Write the bundle here (default: standard output), e.g. --out mou.audit.
         #[arg(long)]
         out: Option<PathBuf>,
     },
     /// Verify an audit bundle offline: the chain, every proof and every signature.
     Verify {
+        /// The audit bundle's file (from `pacta audit export`), e.g. mou.audit.
         file: PathBuf,
         /// A checkpoint you kept earlier (`pacta checkpoint show SIZE --json`): the bundle must
-        /// extend it.
+        /// extend it, e.g. --trusted-checkpoint kept.json.
         #[arg(long)]
         trusted_checkpoint: Option<PathBuf>,
         /// The negotiation's head you kept (SEQUENCE:HASH, as `pacta verify NEG` prints it):
-        /// the bundle must reach it, so events cut from its end are found.
+        /// the bundle must reach it, so events cut from its end are found, e.g. --trusted-head
+        /// 90:HASH, with the full 64-hex-digit hash verify printed.
         #[arg(long, value_parser = super::parse_head)]
         trusted_head: Option<(usize, String)>,
     },

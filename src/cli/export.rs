@@ -13,21 +13,25 @@ use pacta_ledger::Ledger;
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
+    /// The negotiation's id, e.g. civ-mar-tip-mou.
     pub negotiation: String,
-    /// markdown, html, docx, akoma-ntoso or json.
+    /// markdown, html, docx, akoma-ntoso or json, e.g. --format docx.
     #[arg(long, value_parser = parse_format)]
     pub format: Format,
-    /// The authentic language of the document (default: the negotiation's first language).
+    /// The authentic language of the document (default: the negotiation's first language),
+    /// e.g. --language fr.
     #[arg(long)]
     pub language: Option<String>,
-    /// Export this revision's text instead of the current one (0 is the original instrument).
+    /// Export this revision's text instead of the current one (0 is the original instrument),
+    /// e.g. --revision 0.
     #[arg(long)]
     pub revision: Option<u32>,
     /// Export the text, agreement state and matrices as they stood at a point: SEQUENCE, DATE
-    /// (YYYY-MM-DD), round:ID (or a bare round id) or revision:N.
+    /// (YYYY-MM-DD), round:ID (or a bare round id) or revision:N, e.g. --at round:round-1.
     #[arg(long, conflicts_with = "revision")]
     pub at: Option<String>,
-    /// Write the document to this file (required for docx; text formats default to stdout).
+    /// Write the document to this file (required for docx; text formats default to stdout),
+    /// e.g. --out mou-fr.docx.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

@@ -19,21 +19,27 @@ pub enum CheckpointCommand {
     /// Sign the journal's current size and root with the ledger's key. The first checkpoint
     /// fixes the ledger's key: every later one must be signed with the same key.
     Create {
-        /// The ledger operator's private key (a file from `pacta key generate`).
+        /// The ledger operator's private key (a file from `pacta key generate`), e.g. --key
+        /// ledger.key.
         #[arg(long)]
         key: PathBuf,
     },
     /// Show a checkpoint (the latest when no size is given) and its co-signatures, each verified.
     Show {
+        /// The checkpoint's tree size, in leaves (left out: the latest checkpoint), e.g. 90.
         size: Option<u64>,
+        /// Print JSON instead of text (what `pacta audit verify --trusted-checkpoint` reads),
+        /// e.g. --json.
         #[arg(long)]
         json: bool,
     },
     /// Co-sign a checkpoint for your party, with your accredited signing key (pass --as), after
     /// checking it matches the journal and extends the last checkpoint your party co-signed.
     Cosign {
+        /// The tree size, in leaves, of the checkpoint to co-sign, e.g. 90.
         size: u64,
-        /// Your private key (a file from `pacta key generate`), the one you are accredited with.
+        /// Your private key (a file from `pacta key generate`), the one you are accredited with,
+        /// e.g. --key civ.key.
         #[arg(long)]
         key: PathBuf,
     },
@@ -43,18 +49,24 @@ pub enum CheckpointCommand {
 pub enum ProofCommand {
     /// Prove that an event is a leaf of a checkpoint's tree.
     Inclusion {
+        /// The negotiation's id, e.g. civ-mar-tip-mou.
         negotiation: String,
+        /// The event's sequence number within the negotiation, e.g. 1.
         sequence: u64,
-        /// The checkpoint's tree size.
+        /// The tree size, in leaves, of the checkpoint to prove against, e.g. --checkpoint 90.
         #[arg(long)]
         checkpoint: u64,
+        /// Print JSON (with the proof's hashes under "proof") instead of text, e.g. --json.
         #[arg(long)]
         json: bool,
     },
     /// Prove that a checkpoint's tree is a prefix of a later checkpoint's tree.
     Consistency {
+        /// The earlier checkpoint's tree size, in leaves, e.g. 40.
         old_size: u64,
+        /// The later checkpoint's tree size, in leaves, e.g. 90.
         new_size: u64,
+        /// Print JSON (with the proof's hashes under "proof") instead of text, e.g. --json.
         #[arg(long)]
         json: bool,
     },

@@ -13,26 +13,29 @@ use pacta_ledger::store::{Database, PersonRecord};
 pub enum PersonCommand {
     /// Register PERSON under their full name, or bind a registered person to more parties.
     Add {
-        /// The person id, e.g. youssef.benali: what tokens and commands name them by.
+        /// The person id, what tokens and commands name them by, e.g. youssef.benali.
         person: String,
-        /// Their full name, recorded in every event that names them. Needed the first time;
-        /// afterwards it may be left out, and may not differ.
+        /// Their full name, recorded in every event that names them: needed the first time, then
+        /// it may be left out and may not differ, e.g. --name "Youssef Benali".
         #[arg(long)]
         name: Option<String>,
-        /// A party they may act for: a State's ISO 3166-1 alpha-3 code (MAR) or an
-        /// organisation's code (IOM). Repeat for several.
+        /// A party they may act for: a State's ISO 3166-1 alpha-3 code or an organisation's
+        /// code; repeat for several, e.g. --party MAR --party IOM.
         #[arg(long = "party", required = true)]
         parties: Vec<String>,
     },
     /// End PERSON's binding to a party: they can no longer be named for it. The record of the
     /// binding is kept, and negotiations that named them before keep them.
     Unbind {
+        /// The person id, e.g. amina.kone.
         person: String,
+        /// The party, by code, they may no longer be named for, e.g. --party IOM.
         #[arg(long)]
         party: String,
     },
     /// Everyone on the register, with every binding ever made.
     List {
+        /// Print JSON instead of text, e.g. --json.
         #[arg(long)]
         json: bool,
     },

@@ -14,16 +14,16 @@ pub enum ProjectionsCommand {
     Status,
     /// Bring every view up to date with the ledger.
     CatchUp {
-        /// Events read and written per transaction.
+        /// Events read and written per transaction, e.g. --batch-events 500.
         #[arg(long, default_value_t = views::CATCH_UP_BATCH_EVENTS)]
         batch_events: usize,
     },
     /// Empty a view (or every view) and replay the whole ledger into it.
     Rebuild {
-        /// index, draft, agreement or timeline; all four when absent. The journal is never
-        /// rebuilt: checkpoints sign its roots.
+        /// index, draft, agreement or timeline; all four when absent (never the journal:
+        /// checkpoints sign its roots), e.g. draft.
         view: Option<String>,
-        /// Events read and written per transaction.
+        /// Events read and written per transaction, e.g. --batch-events 500.
         #[arg(long, default_value_t = views::CATCH_UP_BATCH_EVENTS)]
         batch_events: usize,
     },

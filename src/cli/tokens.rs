@@ -16,19 +16,24 @@ pub enum TokenCommand {
     /// Only the token's SHA-256 is kept, so it cannot be shown again: a lost token is revoked
     /// and a new one issued.
     Issue {
-        /// The person id the token acts as, e.g. koffi.yao.
+        /// The person id the token acts as, e.g. --person koffi.yao.
         #[arg(long)]
         person: String,
-        /// What the token is for (which machine or script holds it): one line.
+        /// What the token is for (which machine or script holds it): one line, e.g. --label
+        /// "laptop, Abidjan".
         #[arg(long, default_value = "")]
         label: String,
     },
     /// Revoke a token or a web-page session by its id (see pacta token list): requests
     /// presenting it are refused.
-    Revoke { token_id: String },
+    Revoke {
+        /// The token's or session's id, as `pacta token list` shows it, e.g. 3f9a1c07b2de.
+        token_id: String,
+    },
     /// Every token issued and every web-page session signed in, revoked ones included, sessions
     /// with their expiry; never a secret.
     List {
+        /// Print JSON instead of text, e.g. --json.
         #[arg(long)]
         json: bool,
     },

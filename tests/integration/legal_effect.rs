@@ -32,11 +32,18 @@ async fn an_exchange_of_notes_is_concluded_by_the_reply_reproducing_the_proposal
         &terms,
     );
     let proposal = ["--number", "N° 0123/MAEIA/DAJ", "--on", "2026-04-02"];
-    neg.ok(
+    let proposal_args = [&proposal[..], &["--text", PROPOSAL]].concat();
+    // The notes conclude the negotiated text: none is proposed before every party adopts it.
+    neg.refused(
         "civ.head",
         "note",
-        &[&proposal[..], &["--text", PROPOSAL]].concat(),
-    );
+        &proposal_args,
+        ExitCode::Refused,
+        "every party must adopt the text first",
+    )
+    .await;
+    agree_and_adopt(&neg, ["civ.head", "mar.head"]);
+    neg.ok("civ.head", "note", &proposal_args);
     let proposal_hash = pacta_domain::note_text_hash(PROPOSAL);
     let status = neg.read("status", &[]);
     assert!(
