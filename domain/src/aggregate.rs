@@ -310,6 +310,10 @@ impl Negotiation {
         register: &Register,
     ) -> Result<Vec<NegotiationEvent>, NegotiationError> {
         let events = self.decide_by_the_rules(command, register)?;
+        // A clause text refers only to clauses that exist (structure.rs), whatever act writes it.
+        if let Some((clause_id, text)) = command.action.clause_wording() {
+            self.check_cross_references(clause_id, text)?;
+        }
         // When the act took place, checked against what it records (occasion.rs).
         self.check_dates(command, register.recorded_at(), &events)?;
         Ok(events)
@@ -477,7 +481,6 @@ impl Negotiation {
                 check_wording(opened, clause_id, heading, language, text)?;
                 let placement =
                     self.check_placement(clause_id, *kind, after.as_deref(), before.as_deref())?;
-                self.check_cross_references(clause_id, text)?;
                 let mut events = vec![NegotiationEvent::ClauseProposed {
                     clause_id: clause_id.clone(),
                     kind: *kind,
@@ -502,19 +505,15 @@ impl Negotiation {
                 heading,
                 language,
                 text,
-            } => {
-                let events = self.decide_amendment(
-                    opened,
-                    actor,
-                    clause_id,
-                    base_text_hash,
-                    heading.as_deref(),
-                    language,
-                    text,
-                )?;
-                self.check_cross_references(clause_id, text)?;
-                Ok(events)
-            }
+            } => self.decide_amendment(
+                opened,
+                actor,
+                clause_id,
+                base_text_hash,
+                heading.as_deref(),
+                language,
+                text,
+            ),
             Action::Comment {
                 clause_id,
                 text,
@@ -564,19 +563,15 @@ impl Negotiation {
                 heading,
                 language,
                 text,
-            } => {
-                let events = self.decide_alternative(
-                    opened,
-                    actor,
-                    clause_id,
-                    label,
-                    heading.as_deref(),
-                    language,
-                    text,
-                )?;
-                self.check_cross_references(clause_id, text)?;
-                Ok(events)
-            }
+            } => self.decide_alternative(
+                opened,
+                actor,
+                clause_id,
+                label,
+                heading.as_deref(),
+                language,
+                text,
+            ),
             Action::StatePosition {
                 clause_id,
                 position,
@@ -663,19 +658,15 @@ impl Negotiation {
                 heading,
                 text,
                 source_text_hash,
-            } => {
-                let events = self.decide_translation(
-                    opened,
-                    actor,
-                    clause_id,
-                    language,
-                    heading,
-                    text,
-                    source_text_hash,
-                )?;
-                self.check_cross_references(clause_id, text)?;
-                Ok(events)
-            }
+            } => self.decide_translation(
+                opened,
+                actor,
+                clause_id,
+                language,
+                heading,
+                text,
+                source_text_hash,
+            ),
             Action::ProposeStructureChange {
                 proposal_id,
                 change,

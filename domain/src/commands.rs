@@ -464,6 +464,29 @@ impl NegotiationCommand {
 }
 
 impl Action {
+    /// The clause text the act writes, with its clause: where cross-references (`[[id]]`) may
+    /// stand, all checked by one rule (`Negotiation::check_cross_references`).
+    pub fn clause_wording(&self) -> Option<(&str, &str)> {
+        match self {
+            Action::ProposeClause {
+                clause_id, text, ..
+            }
+            | Action::AmendClause {
+                clause_id, text, ..
+            }
+            | Action::ProposeAlternative {
+                clause_id, text, ..
+            }
+            | Action::TranslateClause {
+                clause_id, text, ..
+            }
+            | Action::ProposeCorrection {
+                clause_id, text, ..
+            } => Some((clause_id, text)),
+            _ => None,
+        }
+    }
+
     /// The texts of the act that a text hash or a row hash covers.
     fn hashed_wordings(&mut self) -> Vec<&mut String> {
         match self {

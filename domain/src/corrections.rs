@@ -450,6 +450,15 @@ pub(crate) mod tests {
                 propose_ar_correction(),
                 NegotiationError::CorrectionExists("corr-1".into()),
             ),
+            // A corrected wording refers only to clauses that exist, as any wording does.
+            (
+                signed_by_civ(),
+                correction("corr-1", "ar", art1_ar_hash(), "انظر [[art-9]]."),
+                NegotiationError::UnknownCrossReference {
+                    clause_id: "art-1".into(),
+                    reference: "art-9".into(),
+                },
+            ),
         ];
         for (given, proposal, error) in cases {
             expect_refusal(given, CIV_LINGUIST, proposal, error);

@@ -46,7 +46,8 @@ pub(crate) fn adopted_with(
     events
 }
 
-fn consent(mode: ConsentMode, on: &str) -> Action {
+/// `ExpressConsent` by `mode` on `on`, with no instrument details.
+pub(crate) fn consent(mode: ConsentMode, on: &str) -> Action {
     Action::ExpressConsent {
         mode,
         on: date(on),

@@ -3,6 +3,7 @@
 //! still read as openings between States.
 
 use crate::aggregate::tests::*;
+use crate::legal_effect_tests::consent;
 use crate::lifecycle::tests::{date, perform, ready, sign, signs, MAR_SIGNATORY};
 use crate::{
     Action, ConsentMode, InstrumentKind, NegotiationError, NegotiationEvent, Party, PartyKind,
@@ -123,16 +124,6 @@ fn signed_by_both() -> Vec<NegotiationEvent> {
     );
     perform(&mut events, MAR_SIGNATORY, unhcr_signs);
     events
-}
-
-fn consent(mode: ConsentMode, on: &str) -> Action {
-    Action::ExpressConsent {
-        mode,
-        on: date(on),
-        instrument_reference: None,
-        scan_sha256: None,
-        transmitted_by: None,
-    }
 }
 
 #[test]

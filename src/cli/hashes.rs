@@ -38,16 +38,10 @@ pub enum PrefixError {
 
 /// Whether `action` names some hash by a prefix, so the negotiation's hashes must be read.
 pub fn has_prefix(action: &Action) -> bool {
-    let mut found = false;
-    let never_fails = visit_hash_fields::<std::convert::Infallible>(
-        &mut serde_json::to_value(action).expect("invariant: actions serialise"),
-        &mut |_, value| {
-            found |= is_prefix(value);
-            Ok(())
-        },
-    );
-    let Ok(()) = never_fails;
-    found
+    let action = serde_json::to_value(action).expect("invariant: actions serialise");
+    hash_fields(&action)
+        .iter()
+        .any(|(_, value)| is_prefix(value))
 }
 
 /// `action` with every hash given as a prefix replaced by the one hash of `events` it starts.
@@ -154,6 +148,19 @@ fn visit_hash_fields<E>(
     Ok(())
 }
 
+/// Every field of `value` that [`names_a_hash`], at any depth, as (field name, value): what an
+/// event records as hashes, for the look-up above and for printing what an act recorded.
+pub fn hash_fields(value: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let never_fails =
+        visit_hash_fields::<std::convert::Infallible>(&mut value.clone(), &mut |field, hash| {
+            found.push((field.to_string(), hash.clone()));
+            Ok(())
+        });
+    let Ok(()) = never_fails;
+    found
+}
+
 /// Every full hash the negotiation's events record, with where it first appears
 /// ("text_hash of ClauseProposed #5"), and the root of its current text, which no event records
 /// until the text is adopted; in hex order, so the hashes a prefix starts are a range.
@@ -162,18 +169,15 @@ fn known_hashes(events: &[EventEnvelope<Negotiation>]) -> BTreeMap<String, Strin
     let state = Negotiation::replay(events.iter().map(|e| &e.payload));
     known.insert(state.text_root_hash(), "the current text root".to_string());
     for event in events {
-        let mut payload =
-            serde_json::to_value(&event.payload).expect("invariant: events serialise");
-        let kind = event.payload.name();
-        let sequence = event.sequence;
-        let _ = visit_hash_fields::<()>(&mut payload, &mut |field, hash| {
+        let payload = serde_json::to_value(&event.payload).expect("invariant: events serialise");
+        let (kind, sequence) = (event.payload.name(), event.sequence);
+        for (field, hash) in hash_fields(&payload) {
             if hash.len() == HASH_HEX_DIGITS {
                 known
-                    .entry(hash.clone())
+                    .entry(hash)
                     .or_insert_with(|| format!("{field} of {kind} #{sequence}"));
             }
-            Ok(())
-        });
+        }
     }
     known
 }

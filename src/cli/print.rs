@@ -50,26 +50,6 @@ fn say_block(indent: &str, text: &str) {
     }
 }
 
-/// Every `…_hash` field of an event's payload, at any depth, as (field name, hash).
-fn recorded_hashes(value: &serde_json::Value) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    match value {
-        serde_json::Value::Object(fields) => {
-            for (name, field) in fields {
-                match field {
-                    serde_json::Value::String(hash) if name.ends_with("_hash") => {
-                        found.push((name.clone(), hash.clone()));
-                    }
-                    other => found.extend(recorded_hashes(other)),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => found.extend(items.iter().flat_map(recorded_hashes)),
-        _ => {}
-    }
-    found
-}
-
 pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
     for event in events {
         let hash = event
@@ -85,7 +65,7 @@ pub fn print_recorded(events: &[EventEnvelope<Negotiation>]) {
         ));
         // In full, whatever the act recorded, so the next act can name it without a look-up.
         let payload = serde_json::to_value(&event.payload).expect("invariant: events serialise");
-        for (field, hash) in recorded_hashes(&payload) {
+        for (field, hash) in super::hashes::hash_fields(&payload) {
             say(&format!("{} {hash}", field.replace('_', " ")));
         }
     }

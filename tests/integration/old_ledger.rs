@@ -1,8 +1,9 @@
 //! A ledger recorded by an earlier release (`tests/fixtures/ledger-bcff745`: the demo story on
 //! SQLite, recorded at commit bcff745) opens with the current release, verifies with the same
-//! chain heads, and reads the same: every field the earlier release printed is printed with the
-//! same value, except the few whose wording the later release deliberately changed, listed in
-//! `CHANGED_ON_PURPOSE` with the reason. New fields are welcome; lost or altered ones are not.
+//! chain heads, and reads the same: its history line for line, and every field the earlier
+//! release printed as JSON is printed with the same value, except the few whose wording the later
+//! release deliberately changed, listed in `CHANGED_ON_PURPOSE` with the reason. New fields are
+//! welcome; lost or altered ones are not.
 
 use std::path::Path;
 
@@ -46,6 +47,10 @@ fn a_ledger_recorded_by_an_earlier_release_verifies_and_reads_the_same() {
         assert!(printed.contains("every link intact"), "{when}: {printed}");
 
         for negotiation in NEGOTIATIONS {
+            // The history as people read it, line for line.
+            let history = assert_ok(&pacta_at(&url, &["history", negotiation]));
+            let recorded = expected(&format!("history-{negotiation}.txt"));
+            assert_eq!(history, recorded, "{when}: pacta history {negotiation}");
             for (file, args) in [
                 ("draft", vec!["draft", negotiation, "--json"]),
                 ("status", vec!["status", negotiation, "--json"]),
