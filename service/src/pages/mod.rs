@@ -1,0 +1,199 @@
+//! The web pages: what a delegate reads in a browser, rendered on the server.
+//!
+//! Every page is read-only (acts go through the API or the CLI), needs the session cookie that
+//! signing in sets (`security`: the only forms, sign-in and sign-out, carry a CSRF token and are
+//! refused from another origin), and shows exactly what the JSON API would show the same
+//! person. Templates are `maud` macros: every value is escaped unless it says otherwise, so a
+//! clause text cannot inject markup. There is no script, and no inline style (the
+//! Content-Security-Policy forbids both): one stylesheet, served at `/static/pacta.css`, makes
+//! the pages readable on a laptop, a tablet and paper.
+
+pub mod i18n;
+mod render;
+mod sign_in;
+mod views;
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use maud::{html, Markup, DOCTYPE};
+use pacta_domain::{ClauseStatus, InstrumentKind, InstrumentStatus, LanguageStatus, Position};
+use pacta_projections::{ChangeKind, ClauseChange, Point, WordChange};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::{Deserialize, Serialize};
+
+use super::api::{clause_history_for, DraftQuery, HistoryQuery};
+use super::api::{export_document, ExportQuery};
+use super::auth::{Access, Caller};
+use super::error::ApiError;
+use super::security::{
+    self, check_csrf, check_origin, check_sign_in_form, cookie, csrf_token, ClientAddress,
+    CSRF_FIELD, SESSION_COOKIE, SIGN_IN_COOKIE, SIGN_IN_FORM_LIFETIME_MINUTES,
+};
+use super::AppState;
+use i18n::Ui;
+use pacta_projections::export::Format;
+
+/// The pages' routes; `router()` merges them with the API's.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/", get(views::index))
+        .route("/login", get(sign_in::login_form).post(sign_in::login))
+        .route("/logout", post(sign_in::logout))
+        .route("/static/{asset}", get(asset))
+        .route("/language/{code}", get(i18n::choose))
+        .route(
+            "/negotiations/{negotiation}/exports/{format}",
+            get(views::export),
+        )
+        .route("/negotiations/{negotiation}", get(views::draft))
+        .route(
+            "/negotiations/{negotiation}/clauses/{clause}",
+            get(views::clause_history),
+        )
+        .route("/negotiations/{negotiation}/redline", get(views::redline))
+        .route("/negotiations/{negotiation}/timeline", get(views::timeline))
+        .route(
+            "/negotiations/{negotiation}/agreement",
+            get(views::agreement),
+        )
+}
+
+/// A signed-in reader: the session cookie names a session that is neither revoked nor expired
+/// (a bearer token is not accepted here). Without one a page sends the browser to the sign-in
+/// form rather than answering with the API's JSON error.
+pub struct Reader(Caller);
+
+impl FromRequestParts<Arc<AppState>> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Reader, Response> {
+        match state.session(&parts.headers).await {
+            Ok(Some(session)) => Ok(Reader(session.caller)),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(error) => Err(PageError(error).into_response()),
+        }
+    }
+}
+
+/// An `ApiError` shown as a page, with the same status and message.
+pub struct PageError(ApiError);
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(error: E) -> PageError {
+        PageError(error.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let ApiError { code, message } = self.0;
+        let code = code.as_str();
+        if status.is_server_error() {
+            tracing::error!(%code, "{message}");
+        }
+        let title = format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error")
+        );
+        let body = html! {
+            h1 { (title) }
+            p.error role="alert" { (message) }
+            p { "Code: " code { (code) } }
+            p { a href="/" { "Back to your negotiations" } }
+        };
+        (status, layout(&Ui::english(), "/", &title, None, body)).into_response()
+    }
+}
+
+type PageResult = Result<Markup, PageError>;
+
+/// A page's own address with its query, where the language switch brings the reader back.
+pub(super) fn here(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
+}
+
+/// The files under `/static/`: name, content type, content. The Content-Security-Policy allows
+/// no inline script or style, so whatever a page runs or looks like comes from here.
+const ASSETS: &[(&str, &str, &str)] = &[(
+    "pacta.css",
+    "text/css; charset=utf-8",
+    include_str!("../../static/pacta.css"),
+)];
+
+/// The scripts every page loads, in this order (each is an entry of `ASSETS`). A page works
+/// without them: they add, never replace.
+const SCRIPTS: &[&str] = &[];
+
+async fn asset(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(file, _, _)| *file == name) {
+        Some((_, content_type, content)) => (
+            [(CONTENT_TYPE, *content_type), (CACHE_CONTROL, "no-cache")],
+            *content,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// A page in the reader's language (`ui`): `signed_in` is the reader, whose session's CSRF
+/// token the sign-out form carries. `path` is the page's own address, where the language
+/// switch comes back to.
+pub(super) fn layout(
+    ui: &Ui,
+    path: &str,
+    title: &str,
+    signed_in: Option<&Caller>,
+    body: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(ui.code()) dir=(ui.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Pacta" }
+                link rel="stylesheet" href="/static/pacta.css";
+                @for script in SCRIPTS { script src={ "/static/" (script) } defer {} }
+            }
+            body {
+                header.site {
+                    nav aria-label=(ui.t("site-nav")) {
+                        a href="/" { (ui.t("site-name")) }
+                        @if signed_in.is_some() {
+                            a href="/" { (ui.t("site-negotiations")) }
+                        }
+                        ul.languages aria-label=(ui.t("site-language")) {
+                            @for (code, name) in i18n::INTERFACE_LANGUAGES {
+                                li { a href={ "/language/" (code) "?back=" (render::query_value(path)) }
+                                    lang=(code) dir=(Ui::new(code).dir())
+                                    aria-current=[(code == ui.code()).then_some("true")] { (name) } }
+                            }
+                        }
+                        @if let Some(reader) = signed_in {
+                            form method="post" action="/logout" {
+                                input type="hidden" name=(CSRF_FIELD) value=(reader.csrf_token.as_deref().unwrap_or(""));
+                                button type="submit" { (ui.t("site-sign-out")) }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
