@@ -97,6 +97,11 @@ pub enum CliError {
     ServiceStart(#[source] ViewError),
     #[error(transparent)]
     HashPrefix(#[from] PrefixError),
+    #[error("cannot keep the demo's tokens in {path}: {source} (is the store's folder writable?)")]
+    DemoSignInFile {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 fn lines(findings: &[Finding]) -> String {
@@ -150,7 +155,9 @@ impl CliError {
             CliError::NoActor
             | CliError::MalformedCommand { .. }
             | CliError::MalformedCheckpoint { .. } => Usage,
-            CliError::Listen { .. } | CliError::Serve(_) => Environment,
+            CliError::Listen { .. } | CliError::Serve(_) | CliError::DemoSignInFile { .. } => {
+                Environment
+            }
             CliError::UnknownClause { .. } => Refused,
             CliError::HashPrefix(PrefixError::TooShort { .. }) => Usage,
             CliError::HashPrefix(PrefixError::Unknown { .. } | PrefixError::Ambiguous { .. }) => {

@@ -268,3 +268,71 @@ async fn bad_requests_write_nothing(backend: Backend) {
     assert!(refusal.to_string().contains("the limit is"), "{refusal}");
     assert!(raw_rows(&store).await.is_empty());
 }
+
+/// Starts `pacta serve --demo` on `store`, reads what it prints until it is serving, stops it,
+/// and returns the tokens it printed (the lines starting with the token prefix).
+fn demo_tokens_printed(store: &TestStore) -> Vec<String> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .args([
+            "--store",
+            &store.url,
+            "serve",
+            "--demo",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start pacta serve --demo");
+    let stdout = std::io::BufReader::new(child.stdout.take().expect("its stdout"));
+    let mut tokens = Vec::new();
+    for line in stdout.lines() {
+        let line = line.expect("a line of output");
+        if let Some(token) = line.trim().strip_prefix(TOKEN_PREFIX) {
+            tokens.push(format!("{TOKEN_PREFIX}{token}"));
+        }
+        if line.starts_with("Stop with Ctrl-C") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    tokens
+}
+
+/// `serve --demo` keeps its tokens beside the embedded store: a second start prints the same
+/// way in and issues nothing; once one is revoked, the next start replaces that one only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_demo_reuses_its_tokens_until_revoked() {
+    let store = TestStore::new(Backend::Sqlite).await;
+    let first = demo_tokens_printed(&store);
+    assert_eq!(first.len(), 2, "one token per demo negotiation: {first:?}");
+    let kept = format!("{}.demo-sign-in", store.url.trim_start_matches("sqlite://"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kept)
+            .expect("the kept tokens")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "readable by its owner only: {mode:o}");
+    }
+    let issued = tokens(&store).await.len();
+    assert_eq!(demo_tokens_printed(&store), first, "the same way in");
+    assert_eq!(tokens(&store).await.len(), issued, "no new token");
+
+    let first_sha256 = sha256_hex(&first[0]);
+    let (revoked, ..) = raw_rows(&store)
+        .await
+        .into_iter()
+        .find(|row| row.1 == first_sha256)
+        .expect("the first demo token's row");
+    ok(&store, &["token", "revoke", &revoked]);
+    let third = demo_tokens_printed(&store);
+    assert_ne!(third[0], first[0], "a revoked token is replaced");
+    assert_eq!(third[1], first[1], "the other is kept");
+    assert_eq!(person_of(&store, &first[0]).await, None);
+    assert!(person_of(&store, &third[0]).await.is_some());
+}
