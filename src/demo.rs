@@ -688,7 +688,10 @@ impl<'a> Story<'a> {
                 } else {
                     MAR_NAME
                 };
-                Party::new(head.party, name, head.id, head.name)
+                Party {
+                    names: names_in_the_instrument(head.party),
+                    ..Party::new(head.party, name, head.id, head.name)
+                }
             })
             .collect()
     }
@@ -698,6 +701,12 @@ async fn open_mou(story: &mut Story<'_>) -> Result<(), DemoError> {
     let open = Action::OpenNegotiation {
         negotiation_id: DEMO_NEGOTIATION.into(),
         title: "Mémorandum d'entente entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc relatif à la prévention et à la lutte contre la traite des personnes".into(),
+        // ⚠ The Arabic title follows EXAMPLE-MOU's wording; the treaty offices confirm it.
+        titles: [(
+            "ar".into(),
+            "مذكرة تفاهم بين حكومة جمهورية كوت ديفوار وحكومة المملكة المغربية بشأن الوقاية من الاتجار بالبشر ومكافحته".into(),
+        )]
+        .into(),
         instrument_kind: InstrumentKind::Mou,
         parties: story.parties(),
         facilitator: Some(Facilitator {
@@ -904,6 +913,12 @@ async fn open_agreement(story: &mut Story<'_>) -> Result<(), DemoError> {
     let open = Action::OpenNegotiation {
         negotiation_id: DEMO_AGREEMENT.into(),
         title: "Accord de coopération entre le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du Royaume du Maroc dans le domaine de l'enseignement supérieur et de la recherche scientifique".into(),
+        // ⚠ The Arabic title follows ANATOMY.md §1's pattern; the treaty offices confirm it.
+        titles: [(
+            "ar".into(),
+            "اتفاق تعاون بين حكومة جمهورية كوت ديفوار وحكومة المملكة المغربية في مجال التعليم العالي والبحث العلمي".into(),
+        )]
+        .into(),
         instrument_kind: InstrumentKind::Agreement,
         parties: story.parties(),
         facilitator: None,
@@ -1029,6 +1044,19 @@ async fn open_agreement_revision(story: &mut Story<'_>) -> Result<(), DemoError>
 
 /// Côte d'Ivoire keeps the French reference version and Morocco the Arabic one, so only
 /// Morocco's legal-linguists may verify the Arabic.
+/// The party's name as each language version writes it after «Gouvernement» / «حكومة»: with
+/// its article in French («le Gouvernement du Royaume du Maroc»). ⚠ Côte d'Ivoire in Arabic: UN
+/// usage «جمهورية كوت ديفوار»; Moroccan usage writes «الكوت ديفوار» (ANATOMY.md §1): the
+/// parties' treaty offices must agree one.
+fn names_in_the_instrument(party: &str) -> std::collections::BTreeMap<String, String> {
+    let (french, arabic) = if party == CIV {
+        ("la République de Côte d'Ivoire", "جمهورية كوت ديفوار")
+    } else {
+        ("le Royaume du Maroc", "المملكة المغربية")
+    };
+    [("fr".into(), french.into()), ("ar".into(), arabic.into())].into()
+}
+
 fn language_responsibility() -> std::collections::BTreeMap<String, String> {
     [("fr".into(), CIV.into()), ("ar".into(), MAR.into())].into()
 }

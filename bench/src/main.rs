@@ -294,6 +294,7 @@ fn open_action(id: &str) -> Action {
     Action::OpenNegotiation {
         negotiation_id: id.into(),
         title: "Benchmark memorandum".into(),
+        titles: Default::default(),
         instrument_kind: InstrumentKind::Mou,
         parties: vec![party("CIV", "civ.head"), party("MAR", "mar.head")],
         facilitator: None,

@@ -57,6 +57,9 @@ pub struct Negotiation {
 pub(crate) struct Opened {
     pub(crate) negotiation_id: String,
     pub(crate) title: String,
+    /// The title in other authentic languages, where the opening gave it.
+    #[serde(default)]
+    pub(crate) titles: BTreeMap<String, String>,
     pub(crate) instrument_kind: InstrumentKind,
     pub(crate) parties: Vec<Party>,
     pub(crate) facilitator: Option<Facilitator>,
@@ -228,6 +231,11 @@ impl Negotiation {
 
     pub fn title(&self) -> Option<&str> {
         self.opened.as_ref().map(|o| o.title.as_str())
+    }
+
+    /// The title in other authentic languages, by BCP 47 tag, where the opening gave it.
+    pub fn titles(&self) -> Option<&BTreeMap<String, String>> {
+        self.opened.as_ref().map(|o| &o.titles)
     }
 
     pub fn instrument_kind(&self) -> Option<InstrumentKind> {
@@ -700,6 +708,7 @@ impl Negotiation {
         let Action::OpenNegotiation {
             negotiation_id,
             title,
+            titles,
             instrument_kind,
             parties,
             facilitator,
@@ -715,13 +724,7 @@ impl Negotiation {
             unreachable!("decide_open is called for OpenNegotiation only")
         };
         check_identifier("negotiation id", negotiation_id)?;
-        check_non_empty("title", title)?;
-        if title.len() > MAX_TITLE_BYTES {
-            return Err(NegotiationError::TitleTooLong {
-                bytes: title.len(),
-                max_title_bytes: MAX_TITLE_BYTES,
-            });
-        }
+        check_title(title)?;
         if parties.len() < 2 {
             return Err(NegotiationError::TooFewParties {
                 count: parties.len(),
@@ -789,6 +792,28 @@ impl Negotiation {
                 return Err(NegotiationError::UnknownParty(party.clone()));
             }
         }
+        // Titles and party names per language name the language versions of the instrument:
+        // only authentic languages have one, and each is held to the limits of the main one.
+        let authentic = |language: &String| {
+            if languages.contains(language) {
+                Ok(())
+            } else {
+                Err(NegotiationError::NotAuthenticLanguage {
+                    language: language.clone(),
+                    authentic: languages.join(", "),
+                })
+            }
+        };
+        for (language, title) in titles {
+            authentic(language)?;
+            check_title(title)?;
+        }
+        for party in parties {
+            for (language, name) in &party.names {
+                authentic(language)?;
+                check_name("party name", name)?;
+            }
+        }
         if let Some(rule) = entry_into_force_rule {
             rule.check()?;
         }
@@ -842,6 +867,7 @@ impl Negotiation {
         Ok(vec![NegotiationEvent::NegotiationOpened {
             negotiation_id: negotiation_id.clone(),
             title: title.clone(),
+            titles: titles.clone(),
             instrument_kind: *instrument_kind,
             parties,
             facilitator,
@@ -1102,6 +1128,18 @@ pub(crate) fn check_identifier(field: &'static str, value: &str) -> Result<(), N
     }
 }
 
+/// An instrument's title, in any of its languages: not blank, at most [`MAX_TITLE_BYTES`].
+fn check_title(title: &str) -> Result<(), NegotiationError> {
+    check_non_empty("title", title)?;
+    if title.len() > MAX_TITLE_BYTES {
+        return Err(NegotiationError::TitleTooLong {
+            bytes: title.len(),
+            max_title_bytes: MAX_TITLE_BYTES,
+        });
+    }
+    Ok(())
+}
+
 pub(crate) fn check_non_empty(field: &'static str, value: &str) -> Result<(), NegotiationError> {
     if value.trim().is_empty() {
         return Err(NegotiationError::Empty { field });
@@ -1269,6 +1307,7 @@ impl Negotiation {
             NegotiationEvent::NegotiationOpened {
                 negotiation_id,
                 title,
+                titles,
                 instrument_kind,
                 parties,
                 facilitator,
@@ -1288,6 +1327,7 @@ impl Negotiation {
                 self.opened = Some(Opened {
                     negotiation_id,
                     title,
+                    titles,
                     instrument_kind,
                     parties,
                     facilitator,

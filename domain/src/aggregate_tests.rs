@@ -81,6 +81,7 @@ pub(crate) fn open_action() -> Action {
     Action::OpenNegotiation {
         negotiation_id: "civ-mar-tip".into(),
         title: "Memorandum of Understanding on combating trafficking in persons".into(),
+        titles: Default::default(),
         instrument_kind: InstrumentKind::Mou,
         parties: vec![
             party("CIV", "Côte d'Ivoire", CIV_HEAD),
@@ -1904,4 +1905,80 @@ fn an_acceptance_carries_nothing_else() {
         .unwrap_err()
         .to_string();
     assert!(refusal.contains("party"), "{refusal}");
+}
+
+/// `open_action()` giving the title in Arabic and each party's name in `language`.
+fn open_in_languages(language: &str, title: &str, name: &str) -> Action {
+    with_open(|a| {
+        if let Action::OpenNegotiation {
+            titles, parties, ..
+        } = a
+        {
+            titles.insert(language.into(), title.into());
+            for party in parties {
+                party.names.insert(language.into(), name.into());
+            }
+        }
+    })
+}
+
+#[test]
+fn an_opening_records_titles_and_party_names_in_authentic_languages_only() {
+    let action = open_in_languages("ar", "مذكرة تفاهم", "المملكة المغربية");
+    let events = state_of(&[])
+        .decide_as_claimed(&command(CIV_HEAD, action))
+        .unwrap();
+    let NegotiationEvent::NegotiationOpened {
+        titles, parties, ..
+    } = &events[0]
+    else {
+        panic!("an opening: {events:?}");
+    };
+    assert_eq!(titles["ar"], "مذكرة تفاهم");
+    assert_eq!(parties[1].name_in("ar"), "المملكة المغربية");
+    assert_eq!(parties[1].name_in("fr"), "Kingdom of Morocco");
+    let state = state_of(&events);
+    assert_eq!(state.titles().unwrap()["ar"], "مذكرة تفاهم");
+    let not_authentic = NegotiationError::NotAuthenticLanguage {
+        language: "en".into(),
+        authentic: "fr, ar".into(),
+    };
+    let cases = [
+        (
+            open_in_languages("en", "MoU", "Morocco"),
+            not_authentic.clone(),
+        ),
+        (
+            with_open(|a| {
+                if let Action::OpenNegotiation { parties, .. } = a {
+                    parties[0].names.insert("en".into(), "Côte d'Ivoire".into());
+                }
+            }),
+            not_authentic,
+        ),
+        (
+            open_in_languages("ar", &"ع".repeat(MAX_TITLE_BYTES), "المغرب"),
+            NegotiationError::TitleTooLong {
+                bytes: 2 * MAX_TITLE_BYTES,
+                max_title_bytes: MAX_TITLE_BYTES,
+            },
+        ),
+        (
+            open_in_languages("ar", "مذكرة", " "),
+            NegotiationError::Empty {
+                field: "party name",
+            },
+        ),
+    ];
+    for (action, error) in cases {
+        expect_refusal(vec![], CIV_HEAD, action, error);
+    }
+}
+
+#[test]
+fn an_opening_without_titles_or_names_keeps_its_recorded_shape() {
+    let json = serde_json::to_value(opened()).unwrap();
+    let fields = &json["NegotiationOpened"];
+    assert!(fields.get("titles").is_none());
+    assert!(fields["parties"][0].get("names").is_none());
 }

@@ -52,6 +52,10 @@ pub enum Action {
     OpenNegotiation {
         negotiation_id: String,
         title: String,
+        /// The title in authentic languages other than the one `title` is written in, by BCP 47
+        /// tag, as each language version heads the instrument.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        titles: BTreeMap<String, String>,
         instrument_kind: InstrumentKind,
         parties: Vec<Party>,
         #[serde(default)]

@@ -21,6 +21,10 @@ pub enum NegotiationEvent {
     NegotiationOpened {
         negotiation_id: String,
         title: String,
+        /// The title in other authentic languages, by BCP 47 tag. Absent in openings recorded
+        /// before it existed, and when none was given.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        titles: BTreeMap<String, String>,
         instrument_kind: InstrumentKind,
         parties: Vec<Party>,
         facilitator: Option<Facilitator>,

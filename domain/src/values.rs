@@ -16,6 +16,13 @@ pub struct Party {
     /// their bytes and hashes.
     #[serde(default, skip_serializing_if = "PartyKind::is_state")]
     pub kind: PartyKind,
+    /// The party's name as each language version of the instrument writes it after "the
+    /// Government of" («le Royaume du Maroc», «المملكة المغربية», "the Kingdom of Morocco"), by
+    /// BCP 47 tag of an authentic language; `name` stands in for a language without one. Absent
+    /// when none was given, so that openings recorded before it existed keep their bytes and
+    /// hashes.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub names: std::collections::BTreeMap<String, String>,
 }
 
 impl Party {
@@ -29,7 +36,15 @@ impl Party {
                 name: head_name.into(),
             },
             kind: PartyKind::State,
+            names: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The party's name in `language`: the one given for it, else `name`.
+    pub fn name_in(&self, language: &str) -> &str {
+        self.names
+            .get(language)
+            .map_or(self.name.as_str(), String::as_str)
     }
 
     /// An international organisation as a party.

@@ -70,6 +70,7 @@ fn start(kind: InstrumentKind) -> Vec<NegotiationEvent> {
     let mut events = vec![NegotiationEvent::NegotiationOpened {
         negotiation_id: NEGOTIATION.into(),
         title: "Propriétés".into(),
+        titles: Default::default(),
         instrument_kind: kind,
         parties: vec![
             Party::new("CIV", "Côte d'Ivoire", "civ.head", "Chef CIV"),

@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 pub struct AgreementState {
     pub negotiation_id: String,
     pub title: String,
+    /// The title in other authentic languages, by BCP 47 tag, where the opening gave it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: BTreeMap<String, String>,
     pub instrument_kind: InstrumentKind,
     /// Where the instrument as a whole stands; in force from its first entry into force.
     pub status: InstrumentStatus,
@@ -314,6 +317,7 @@ pub fn agreement_state_of(
     AgreementState {
         negotiation_id: negotiation_id.to_string(),
         title: state.title().unwrap_or_default().to_string(),
+        titles: state.titles().cloned().unwrap_or_default(),
         instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
         status: state.instrument_status(),
         revision: state.revision(),

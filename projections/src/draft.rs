@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub struct Draft {
     pub negotiation_id: String,
     pub title: String,
+    /// The title in other authentic languages, by BCP 47 tag, where the opening gave it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub titles: BTreeMap<String, String>,
     pub instrument_kind: InstrumentKind,
     /// The revision whose text this is: 0 is the original instrument.
     pub revision: u32,
@@ -272,6 +275,7 @@ fn render(
     Some(Draft {
         negotiation_id: negotiation_id.to_string(),
         title: state.title().unwrap_or_default().to_string(),
+        titles: state.titles().cloned().unwrap_or_default(),
         instrument_kind: state.instrument_kind().unwrap_or(InstrumentKind::Mou),
         revision,
         parties: state.parties().to_vec(),

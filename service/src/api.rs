@@ -131,24 +131,15 @@ pub async fn post_command(
             ),
         ));
     }
-    let command = NegotiationCommand {
-        actor: caller.person,
-        action: request.action,
-        took_place: request.took_place,
-    };
-    let context = CommandContext {
-        command_id: Some(request.command_id.clone()),
-    };
-    let turn = state.write_turn().await;
     let executed = state
-        .ledger
-        .execute(&negotiation, command, &context)
+        .perform(
+            &caller,
+            &negotiation,
+            request.action,
+            request.took_place,
+            &request.command_id,
+        )
         .await?;
-    drop(turn);
-    if !executed.replayed {
-        // Answered once committed: the views catch up after, and every read catches up first.
-        state.refresh_views_in_background();
-    }
     let status = if executed.replayed {
         StatusCode::OK
     } else {
@@ -421,6 +412,10 @@ pub struct ExportQuery {
     pub revision: Option<u32>,
     /// SEQUENCE, YYYY-MM-DD, round:ID (or a bare round id), revision:N.
     pub at: Option<String>,
+    /// `working` (default: statuses, proposers, brackets) or `instrument` (the text to sign).
+    pub form: Option<pacta_projections::export::Form>,
+    /// In the instrument form, the party named first (the alternat), e.g. `MAR`.
+    pub alternat: Option<String>,
 }
 
 /// The text as a document: markdown, html, docx, akoma-ntoso or json.
@@ -474,6 +469,8 @@ pub async fn export_document(
         revision: query.revision,
         at: query.at,
         exported_on: chrono::Utc::now().date_naive(),
+        form: query.form.unwrap_or_default(),
+        alternat: query.alternat,
     };
     let document = render(negotiation, &access.events, format, selection)?;
     let file_name = format!("{negotiation}.{}", format.file_extension());
@@ -497,6 +494,36 @@ fn revision_and_point() -> ApiError {
 }
 
 impl AppState {
+    /// Performs `action` in `negotiation` as `caller`, under `command_id`: the one way an act is
+    /// recorded, for the API and the pages' forms alike, so that both take the same write turn,
+    /// answer a retry under a used command id as a replay (recording nothing), and refresh the
+    /// views the same way. The domain decides; the caller is only who acts.
+    pub async fn perform(
+        self: &Arc<Self>,
+        caller: &Caller,
+        negotiation: &str,
+        action: Action,
+        took_place: Option<Occasion>,
+        command_id: &str,
+    ) -> Result<Executed, ApiError> {
+        let command = NegotiationCommand {
+            actor: caller.person.clone(),
+            action,
+            took_place,
+        };
+        let context = CommandContext {
+            command_id: Some(command_id.to_string()),
+        };
+        let turn = self.write_turn().await;
+        let executed = self.ledger.execute(negotiation, command, &context).await?;
+        drop(turn);
+        if !executed.replayed {
+            // Answered once committed: the views catch up after, and every read catches up first.
+            self.refresh_views_in_background();
+        }
+        Ok(executed)
+    }
+
     /// The index entries of the negotiations `caller` may read. A negotiation another party
     /// opened is among them for the head of delegation it names, whose party is listed in its
     /// `awaiting_acceptance` until they accept; no one else of that party is accredited before.

@@ -79,6 +79,9 @@ service_codes! {
         "the body is not well-formed JSON"),
     InvalidBody => ("invalid-body", BAD_REQUEST,
         "the body is JSON but not a command: an unknown act, a missing, extra or mistyped field"),
+    InvalidForm => ("invalid-form", BAD_REQUEST,
+        "a form of the web pages lacks a field its act needs, or a field is ill-formed (an \
+         unknown act, a date, a choice); nothing was done"),
     InvalidCommandId => ("invalid-command-id", BAD_REQUEST,
         "the command id is not 1 to 128 printable ASCII characters without spaces"),
     WrongNegotiation => ("wrong-negotiation", BAD_REQUEST,
@@ -142,6 +145,9 @@ service_codes! {
     RequestTimeout => ("request-timeout", SERVICE_UNAVAILABLE,
         "the request took longer than the service's limit and was abandoned; a command \
          abandoned before its commit wrote nothing: send it again under the same command id"),
+    TooManyLiveStreams => ("too-many-live-streams", SERVICE_UNAVAILABLE,
+        "the service follows as many live pages as it may at once; the page still works, and \
+         follows again after the seconds Retry-After gives"),
 }
 
 /// Declares the status of every refusal by the rules, in groups that share a status and a

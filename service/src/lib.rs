@@ -105,6 +105,8 @@ pub struct AppState {
     pub sessions: security::SessionSettings,
     /// Failed sign-ins per client address.
     pub sign_ins: security::SignInLimiter,
+    /// The live streams open on the pages (`pages::live`), at most so many at once.
+    pub live_streams: pages::live::LiveStreams,
 }
 
 impl AppState {
@@ -119,6 +121,7 @@ impl AppState {
             verification: std::sync::Mutex::new(Verification::pending(VERIFICATION_INTERVAL_MS)),
             sessions: security::SessionSettings::default(),
             sign_ins: security::SignInLimiter::default(),
+            live_streams: pages::live::LiveStreams::default(),
             database,
         }
     }

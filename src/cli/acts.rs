@@ -29,11 +29,20 @@ pub(super) async fn action_of(
                     None => languages.push(spec),
                 }
             }
+            let mut parties = args.parties;
+            for (code, language, name) in args.party_names {
+                let party = parties
+                    .iter_mut()
+                    .find(|p| p.code == code)
+                    .ok_or(CliError::NameForUnknownParty(code))?;
+                party.names.insert(language, name);
+            }
             let action = Action::OpenNegotiation {
                 negotiation_id: args.negotiation.clone(),
                 title: args.title,
+                titles: args.titles_in.into_iter().collect(),
                 instrument_kind: args.kind,
-                parties: args.parties,
+                parties,
                 facilitator: args.facilitator,
                 languages,
                 language_responsibility,

@@ -724,6 +724,16 @@ pub struct OpenArgs {
     /// persons'.
     #[arg(long)]
     pub title: String,
+    /// The title in another authentic language, as that language version heads the instrument:
+    /// 'LANG=TEXT' (repeatable; --title is taken to be in the first --language), e.g.
+    /// --title-in 'ar=مذكرة تفاهم بشأن الاتجار بالبشر'.
+    #[arg(long = "title-in", value_name = "LANG=TEXT", value_parser = parse_in_language)]
+    pub titles_in: Vec<(String, String)>,
+    /// A party's name in another authentic language, as that version names it after "the
+    /// Government of": 'CODE:LANG=NAME' (repeatable), e.g. --party-name 'MAR:ar=المملكة المغربية'
+    /// or --party-name 'MAR:en=the Kingdom of Morocco'.
+    #[arg(long = "party-name", value_name = "CODE:LANG=NAME", value_parser = parse_party_name)]
+    pub party_names: Vec<(String, String, String)>,
     /// treaty, agreement, mou or exchange-of-notes, e.g. --kind mou.
     #[arg(long)]
     pub kind: InstrumentKind,
@@ -802,6 +812,21 @@ impl OpenArgs {
             open_to_accession: self.open_to_accession,
         })
     }
+}
+
+/// 'LANG=TEXT', for --title-in.
+fn parse_in_language(spec: &str) -> Result<(String, String), String> {
+    spec.split_once('=')
+        .map(|(language, text)| (language.to_string(), text.to_string()))
+        .ok_or_else(|| format!("'{spec}' is not LANG=TEXT (e.g. 'ar=مذكرة تفاهم')"))
+}
+
+/// 'CODE:LANG=NAME', for --party-name.
+fn parse_party_name(spec: &str) -> Result<(String, String, String), String> {
+    let malformed = || format!("'{spec}' is not CODE:LANG=NAME (e.g. 'MAR:ar=المملكة المغربية')");
+    let (code, rest) = spec.split_once(':').ok_or_else(malformed)?;
+    let (language, name) = parse_in_language(rest).map_err(|_| malformed())?;
+    Ok((code.to_string(), language, name))
 }
 
 fn parse_consent_of(spec: &str) -> Result<(String, pacta_domain::ConsentProcedure), String> {
@@ -1180,6 +1205,20 @@ mod tests {
             offenders.len(),
             offenders.join("\n")
         );
+    }
+
+    #[test]
+    fn titles_and_party_names_in_other_languages_are_parsed() {
+        assert_eq!(
+            parse_in_language("ar=مذكرة تفاهم = نص"),
+            Ok(("ar".into(), "مذكرة تفاهم = نص".into()))
+        );
+        assert_eq!(
+            parse_party_name("MAR:ar=المملكة المغربية"),
+            Ok(("MAR".into(), "ar".into(), "المملكة المغربية".into()))
+        );
+        assert!(parse_in_language("مذكرة").is_err());
+        assert!(parse_party_name("MAR=ar:Maroc").is_err());
     }
 
     #[test]

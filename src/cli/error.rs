@@ -63,6 +63,8 @@ pub enum CliError {
     Demo(#[from] DemoError),
     #[error("say who is acting: pass --as PERSON or set PACTA_ACTOR")]
     NoActor,
+    #[error("--party-name names '{0}', which no --party opens with")]
+    NameForUnknownParty(String),
     #[error(transparent)]
     File(#[from] FileError),
     #[error("{path} is not a valid command: {source}")]
@@ -153,6 +155,7 @@ impl CliError {
             },
             CliError::File(error) => file_exit_code(error),
             CliError::NoActor
+            | CliError::NameForUnknownParty(_)
             | CliError::MalformedCommand { .. }
             | CliError::MalformedCheckpoint { .. } => Usage,
             CliError::Listen { .. } | CliError::Serve(_) | CliError::DemoSignInFile { .. } => {

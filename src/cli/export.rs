@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use pacta_projections::export::{self as exporters, render, Format, Selection};
+use pacta_projections::export::{self as exporters, render, Form, Format, Selection};
 
 use super::CliError;
 use pacta_ledger::Ledger;
@@ -30,6 +30,16 @@ pub struct ExportArgs {
     /// (YYYY-MM-DD), round:ID (or a bare round id) or revision:N, e.g. --at round:round-1.
     #[arg(long, conflicts_with = "revision")]
     pub at: Option<String>,
+    /// working (default: every clause with its status, proposer, bracketed alternatives and
+    /// positions) or instrument (the text to sign: title, opening formula, preamble, articles,
+    /// testimonium and signature blocks, in the language's own words, marked as a draft until
+    /// every party adopted it), e.g. --form instrument.
+    #[arg(long, value_parser = parse_form, default_value = "working")]
+    pub form: Form,
+    /// In the instrument form, the party whose original this is, named first in the opening
+    /// formula and the signature blocks (the alternat), e.g. --alternat MAR.
+    #[arg(long, value_name = "PARTY")]
+    pub alternat: Option<String>,
     /// Write the document to this file (required for docx; text formats default to stdout),
     /// e.g. --out mou-fr.docx.
     #[arg(long)]
@@ -55,6 +65,11 @@ pub fn parse_format(name: &str) -> Result<Format, String> {
     name.parse::<Format>().map_err(|e| e.to_string())
 }
 
+/// clap's parser for `--form`: the names `Form` answers to.
+fn parse_form(name: &str) -> Result<Form, String> {
+    name.parse::<Form>().map_err(|e| e.to_string())
+}
+
 /// Reads the negotiation, makes the document in full, and only then writes it: a refused request
 /// writes nothing.
 pub async fn run(ledger: &Ledger, args: ExportArgs) -> Result<(), CliError> {
@@ -67,6 +82,8 @@ pub async fn run(ledger: &Ledger, args: ExportArgs) -> Result<(), CliError> {
         revision: args.revision,
         at: args.at,
         exported_on: chrono::Utc::now().date_naive(),
+        form: args.form,
+        alternat: args.alternat,
     };
     let document = render(&args.negotiation, &all_events, args.format, selection)?;
     write(args.out, &document)

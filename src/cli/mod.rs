@@ -96,7 +96,14 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
             demo,
             behind_tls_proxy,
         } => {
-            return serve::run(database.clone(), &cli.store, &listen, demo, behind_tls_proxy).await;
+            return serve::run(
+                database.clone(),
+                &cli.store,
+                &listen,
+                demo,
+                behind_tls_proxy,
+            )
+            .await;
         }
         Command::Key { .. } => unreachable!("`run` generates keys before any store is opened"),
         Command::Matrix { command } => match command {

@@ -12,7 +12,7 @@ use std::process::Command;
 use chrono::NaiveDate;
 use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
 use pacta_domain::NegotiationEvent;
-use pacta_projections::export::{redline_docx, ClauseChanges};
+use pacta_projections::export::{redline_docx, signings, ClauseChanges};
 use pacta_projections::{agreement_state, draft, draft_of_revision, word_diff, ChangeKind, Draft};
 use quick_xml::events::Event;
 
@@ -342,6 +342,10 @@ async fn bad_requests_are_refused_with_one_line_and_write_nothing() {
                     "has no revision 7 on record",
                 ),
                 (
+                    html_export(&["--form", "instrument", "--alternat", "SEN"]),
+                    "the alternat names 'SEN', which is not a party (parties: CIV, MAR)",
+                ),
+                (
                     html_export(&["--at", "9999"]),
                     "event #9999 is beyond the last event",
                 ),
@@ -355,6 +359,10 @@ async fn bad_requests_are_refused_with_one_line_and_write_nothing() {
             Usage,
             vec![
                 (export(DEMO_NEGOTIATION, "docx", &[]), "pass --out FILE"),
+                (
+                    html_export(&["--form", "clean"]),
+                    "'clean' is not a document form (working or instrument)",
+                ),
                 (
                     html_export(&["--at", "round:"]),
                     "'round:' is not a point in the history (the round id is missing)",
@@ -437,4 +445,126 @@ fn document_text(docx: &[u8]) -> String {
         }
     }
     text
+}
+
+on_both_stores!(the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabic);
+
+/// `pacta export --form instrument` of the demo's MoU and agreement, in French and Arabic, as
+/// Markdown, HTML, .docx and Akoma Ntoso (valid against the schema): the formulas in each
+/// language's words, the articles numbered in its convention, the testimonium and each party's
+/// signature block with its signatory's name and title, and none of the negotiation's apparatus.
+async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabic(
+    backend: Backend,
+) {
+    let store = TestStore::with_demo(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    for negotiation in [DEMO_NEGOTIATION, DEMO_AGREEMENT] {
+        let events = store.ledger().events(negotiation).await.unwrap();
+        // The agreement's revision 1 is being negotiated: its signed original is revision 0.
+        let revision = if negotiation == DEMO_AGREEMENT {
+            "0"
+        } else {
+            ""
+        };
+        let view = draft_of_revision(negotiation, &events, 0).unwrap();
+        let signed = signings(&events, 0);
+        assert_eq!(signed.len(), 2, "{negotiation}: both parties signed");
+        let binding = negotiation == DEMO_AGREEMENT;
+        for language in ["fr", "ar"] {
+            let (title, formulas, first_article): (&str, Vec<&str>, &str) = if language == "fr" {
+                (
+                    &view.title,
+                    vec![
+                        "Le Gouvernement de la République de Côte d'Ivoire et le Gouvernement du \
+                         Royaume du Maroc, ci-après dénommés « les Parties »,",
+                        "Sont convenus de ce qui suit :",
+                        "les deux textes faisant également foi.",
+                        "Pour le Gouvernement du Royaume du Maroc",
+                        "Pour le Gouvernement de la République de Côte d'Ivoire",
+                    ],
+                    "Article premier",
+                )
+            } else {
+                (
+                    &view.titles["ar"],
+                    vec![
+                        "إن حكومة جمهورية كوت ديفوار وحكومة المملكة المغربية، المشار إليهما فيما بعد بـ«الطرفين»،",
+                        if binding {
+                            "قد اتفقتا على ما يلي:"
+                        } else {
+                            "قد توافقتا على ما يلي:"
+                        },
+                        "ولكل من النصين الحجية نفسها.",
+                        "عن حكومة المملكة المغربية",
+                        "عن حكومة جمهورية كوت ديفوار",
+                    ],
+                    "المادة 1",
+                )
+            };
+            let instrument: Vec<&str> = ["--language", language, "--form", "instrument"]
+                .into_iter()
+                .chain(
+                    (!revision.is_empty())
+                        .then_some(["--revision", revision])
+                        .into_iter()
+                        .flatten(),
+                )
+                .collect();
+            let markdown = ok(&store, &export(negotiation, "markdown", &instrument));
+            let html = ok(&store, &export(negotiation, "html", &instrument));
+            let docx_file = dir.path().join(format!("{negotiation}-{language}.docx"));
+            let docx_out = [&instrument[..], &["--out", docx_file.to_str().unwrap()]].concat();
+            ok(&store, &export(negotiation, "docx", &docx_out));
+            let docx = document_text(&std::fs::read(&docx_file).unwrap());
+            let xml = ok(&store, &export(negotiation, "akoma-ntoso", &instrument));
+            let xml_file = dir.path().join(format!("{negotiation}-{language}.akn.xml"));
+            std::fs::write(&xml_file, &xml).unwrap();
+            assert_valid_akoma_ntoso(&xml_file);
+            for (format, document) in [("markdown", &markdown), ("html", &html), ("docx", &docx)] {
+                let said = format!("{negotiation} {language} {format}");
+                assert!(document.contains(title), "{said}: title");
+                for formula in &formulas {
+                    assert!(document.contains(formula), "{said}: {formula}\n{document}");
+                }
+                assert!(document.contains(first_article), "{said}: {first_article}");
+                for signing in &signed {
+                    assert!(document.contains(&signing.name), "{said}: {}", signing.name);
+                    let title = signing.title.as_deref().expect("the demo records titles");
+                    assert!(document.contains(title), "{said}: {title}");
+                }
+                for apparatus in ["Status", "proposed by", "Positions", "Alternative"] {
+                    assert!(!document.contains(apparatus), "{said}: {apparatus}");
+                }
+            }
+            let escaped = |text: &str| quick_xml::escape::escape(text).into_owned();
+            assert!(xml.contains(&format!("<docTitle>{}</docTitle>", escaped(title))));
+            assert!(xml.contains(&format!("<num>{first_article}</num>")));
+            assert!(xml.contains("<formula name=\"openingFormula\">"));
+            for signing in &signed {
+                let party = signing.party.to_lowercase();
+                assert!(xml.contains(&format!("<signature refersTo=\"#party-{party}\">")));
+                assert!(xml.contains(&format!(
+                    "<person eId=\"sig_{party}__person\" refersTo=\"#person-{}\" as=\"#role-signatory\">{}</person>",
+                    signing.signatory,
+                    escaped(&signing.name)
+                )));
+                assert!(xml.contains(&format!("<date date=\"{}\">", signing.on)));
+            }
+        }
+    }
+    // The alternat: Morocco's original names Morocco first.
+    let moroccan = ok(
+        &store,
+        &export(
+            DEMO_NEGOTIATION,
+            "markdown",
+            &["--form", "instrument", "--alternat", "MAR"],
+        ),
+    );
+    assert!(moroccan.contains(
+        "Le Gouvernement du Royaume du Maroc et le Gouvernement de la République de Côte d'Ivoire"
+    ));
+    // The working form stays the default.
+    let working = ok(&store, &export(DEMO_NEGOTIATION, "markdown", &[]));
+    assert!(working.contains("*Status: "));
 }

@@ -188,6 +188,7 @@ fn sample_commands() -> Vec<NegotiationCommand> {
         Action::OpenNegotiation {
             negotiation_id: "civ-mar".into(),
             title: "MoU".into(),
+            titles: Default::default(),
             instrument_kind: InstrumentKind::Mou,
             parties: vec![Party::new("CIV", "Côte d'Ivoire", "awa", "Awa")],
             facilitator: Some(Facilitator {

@@ -316,6 +316,27 @@ SELECT 0 AS transaction_id, global_position,
         Ok(fetch!(self, fetch_one, sqlx::query_scalar(QUERY)))
     }
 
+    /// The sequence of the last committed event of one aggregate; 0 when it has none. One
+    /// lookup in the events' primary key, cheap enough to poll: a live page asks it several
+    /// times a second and loads the events only when it changes. Sequences of one aggregate
+    /// commit in order (each writer appends after the last it read), so the answer only grows.
+    pub async fn last_sequence(
+        &self,
+        aggregate_type: &str,
+        aggregate_id: &str,
+    ) -> Result<usize, StoreError> {
+        const QUERY: &str = "SELECT CAST(COALESCE(MAX(sequence), 0) AS BIGINT) FROM events \
+                             WHERE aggregate_type = $1 AND aggregate_id = $2";
+        let last: i64 = fetch!(
+            self,
+            fetch_one,
+            sqlx::query_scalar(QUERY)
+                .bind(aggregate_type)
+                .bind(aggregate_id)
+        );
+        Ok(usize::try_from(last).unwrap_or(0))
+    }
+
     /// The number a `SELECT count(*)` query without parameters returns.
     pub(super) async fn count(&self, query: &'static str) -> Result<u64, StoreError> {
         let count: i64 = fetch!(self, fetch_one, sqlx::query_scalar(query));

@@ -18,6 +18,13 @@
 //!   of signature.
 //! - Action matrices are `<attachments>`, one `<doc name="actionMatrix">` each, reproduced in
 //!   the language they were recorded in.
+//!
+//! In the instrument form ([`super::Form::Instrument`]) the document is the [`Instrument`] in
+//! words: `<docTitle>` in the document's language, `<docStatus>` marking a draft, the opening
+//! formula and "agreed as follows" as `<formula>`s around the recitals, each `<num>` in the
+//! language's numbering ("المادة 2"), the testimonium in `<conclusions>` followed by one
+//! `<signature>` per party with its `<person>`, `<role>`, `<location>` and `<date>`. Action
+//! matrices are not part of the instrument and are left out.
 
 use std::collections::BTreeMap;
 
@@ -26,7 +33,7 @@ use pacta_domain::{ClauseKind, ClauseStatus, Matrix};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
-use super::{check_authentic, wording, ExportError};
+use super::{check_authentic, wording, ExportError, Instrument, Passage};
 use crate::{AgreementState, Draft, DraftClause};
 
 /// The namespace of Akoma Ntoso 3.0.
@@ -43,6 +50,8 @@ pub struct AkomaNtosoSource<'a> {
     /// The day the document is made: the manifestation's date, and the work's while the
     /// instrument is neither signed nor in force.
     pub exported_on: NaiveDate,
+    /// The instrument form's words, in the language asked for; `None`: the working form.
+    pub instrument: Option<&'a Instrument>,
 }
 
 /// The draft's text in `language`, one of its authentic languages, as one Akoma Ntoso document.
@@ -60,6 +69,12 @@ pub fn akoma_ntoso(source: &AkomaNtosoSource, language: &str) -> Result<String, 
     xml.open("act", &[("name", &kind), ("contains", contains)]);
     let names = Names::new(source, language);
     write_meta(&mut xml, source, &names);
+    if let Some(instrument) = source.instrument {
+        write_instrument(&mut xml, instrument);
+        xml.close("act");
+        xml.close("akomaNtoso");
+        return Ok(xml.finish());
+    }
     write_preface(&mut xml, source.draft);
     let live: Vec<&DraftClause> = source
         .draft
@@ -108,6 +123,179 @@ pub fn akoma_ntoso(source: &AkomaNtosoSource, language: &str) -> Result<String, 
     xml.close("act");
     xml.close("akomaNtoso");
     Ok(xml.finish())
+}
+
+/// The instrument form after the metadata: preface, preamble, body, conclusions.
+fn write_instrument(xml: &mut Xml, instrument: &Instrument) {
+    let language = instrument.language.as_str();
+    xml.open("preface", &[]);
+    if let Some(marking) = &instrument.draft_marking {
+        xml.open("p", &[]);
+        xml.text_element("docStatus", &[], marking);
+        xml.close("p");
+    }
+    xml.open("p", &[]);
+    xml.text_element("docTitle", &[], &instrument.title);
+    xml.close("p");
+    for note in &instrument.notes {
+        xml.open("p", &[]);
+        xml.text_element("remark", &[("status", "editorial")], note);
+        xml.close("p");
+    }
+    xml.close("preface");
+    xml.open("preamble", &[]);
+    xml.open("formula", &[("name", "openingFormula")]);
+    xml.text_element("p", &[], &instrument.opening);
+    xml.close("formula");
+    if !instrument.recitals.is_empty() {
+        xml.open("recitals", &[("eId", "recs"), ("wId", "recs")]);
+        for recital in &instrument.recitals {
+            write_passage(xml, recital, language);
+        }
+        xml.close("recitals");
+    }
+    xml.open("formula", &[("name", "agreedAsFollows")]);
+    xml.text_element("p", &[], &instrument.agreed);
+    xml.close("formula");
+    xml.close("preamble");
+    xml.open("body", &[]);
+    for passage in instrument.body.iter().chain(&instrument.annexes) {
+        write_passage(xml, passage, language);
+    }
+    if instrument.body.is_empty() && instrument.annexes.is_empty() {
+        // The schema requires a body with at least one element: an empty one, unnamed.
+        xml.open("hcontainer", &[("name", "noArticles")]);
+        xml.open("content", &[]);
+        xml.text_element("p", &[], "");
+        xml.close("content");
+        xml.close("hcontainer");
+    }
+    xml.close("body");
+    xml.open("conclusions", &[]);
+    xml.text_element("p", &[], &instrument.witness);
+    xml.text_element("p", &[], &instrument.done);
+    for block in &instrument.signature_blocks {
+        let code = block.party.to_lowercase();
+        let party_ref = format!("#party-{code}");
+        let id = |what: &str| format!("sig_{code}__{what}");
+        xml.open("p", &[]);
+        xml.open("signature", &[("refersTo", &party_ref)]);
+        xml.text_element(
+            "party",
+            &[("refersTo", &party_ref), ("as", "#role-party")],
+            &block.for_party,
+        );
+        xml.empty("eol", &[]);
+        match &block.signatory {
+            Some(signatory) => xml.text_element(
+                "person",
+                &[
+                    ("eId", &id("person")),
+                    ("refersTo", &format!("#person-{signatory}")),
+                    ("as", "#role-signatory"),
+                ],
+                &block.name,
+            ),
+            None => xml.text(&block.name),
+        }
+        xml.empty("eol", &[]);
+        match &block.signatory {
+            Some(_) => xml.text_element(
+                "role",
+                &[
+                    ("eId", &id("role")),
+                    ("refersTo", &format!("#title-{code}")),
+                ],
+                &block.title,
+            ),
+            None => xml.text(&block.title),
+        }
+        xml.empty("eol", &[]);
+        match (&block.place, block.date) {
+            (Some(place), Some(date)) => {
+                xml.text_element(
+                    "location",
+                    &[
+                        ("eId", &id("location")),
+                        ("refersTo", &format!("#place-{code}")),
+                    ],
+                    place,
+                );
+                xml.text(" ");
+                xml.text_element(
+                    "date",
+                    &[("date", &date.to_string())],
+                    &block.place_and_date,
+                );
+            }
+            (None, Some(date)) => xml.text_element(
+                "date",
+                &[("date", &date.to_string())],
+                &block.place_and_date,
+            ),
+            _ => xml.text(&block.place_and_date),
+        }
+        xml.close("signature");
+        xml.close("p");
+    }
+    xml.close("conclusions");
+}
+
+/// A recital, article or annex of the instrument form, identified by its clause id.
+fn write_passage(xml: &mut Xml, passage: &Passage, language: &str) {
+    let (element, prefix, name) = element_of(passage.kind);
+    let id = format!("{prefix}_{}", passage.clause_id);
+    let mut attributes = vec![("eId", id.as_str()), ("wId", id.as_str())];
+    if let Some(name) = name {
+        attributes.push(("name", name));
+    }
+    xml.open(element, &attributes);
+    let paragraphs = |xml: &mut Xml| {
+        if let Some(note) = &passage.note {
+            xml.open("p", &[]);
+            xml.text_element("remark", &[("status", "editorial")], note);
+            xml.close("p");
+        }
+        let own_language = [("xml:lang", passage.language.as_str())];
+        let attributes: &[(&str, &str)] = if passage.language == language {
+            &[]
+        } else {
+            &own_language
+        };
+        for line in passage
+            .text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            xml.text_element("p", attributes, line);
+        }
+    };
+    if passage.kind == ClauseKind::Recital {
+        paragraphs(xml);
+    } else {
+        xml.text_element("num", &[], &passage.label);
+        if !passage.heading.is_empty() {
+            xml.text_element("heading", &[], &passage.heading);
+        }
+        xml.open("content", &[]);
+        paragraphs(xml);
+        xml.close("content");
+    }
+    xml.close(element);
+}
+
+/// The element a clause of this kind is, its `eId` prefix, and its `name` where the element is
+/// a generic `hcontainer`.
+fn element_of(kind: ClauseKind) -> (&'static str, &'static str, Option<&'static str>) {
+    match kind {
+        ClauseKind::Recital => ("recital", "rec", None),
+        ClauseKind::Article | ClauseKind::FinalClause => ("article", "art", None),
+        ClauseKind::Annex => ("hcontainer", "annex", Some("annex")),
+        ClauseKind::Part => ("hcontainer", "part", Some("part")),
+        ClauseKind::Chapter => ("hcontainer", "chp", Some("chapter")),
+        ClauseKind::Section => ("hcontainer", "sec", Some("section")),
+    }
 }
 
 /// The FRBR identifiers of the work, of this language's expression and of this manifestation.
@@ -238,6 +426,33 @@ fn write_meta(xml: &mut Xml, source: &AkomaNtosoSource, names: &Names) {
                     ("showAs", &signature.signatory),
                 ],
             );
+        }
+    }
+    if let Some(instrument) = source.instrument {
+        for block in instrument
+            .signature_blocks
+            .iter()
+            .filter(|b| b.signatory.is_some())
+        {
+            let code = block.party.to_lowercase();
+            xml.empty(
+                "TLCRole",
+                &[
+                    ("eId", &format!("title-{code}")),
+                    ("href", &format!("/ontology/role/signatory-title/{code}")),
+                    ("showAs", &block.title),
+                ],
+            );
+            if let Some(place) = &block.place {
+                xml.empty(
+                    "TLCLocation",
+                    &[
+                        ("eId", &format!("place-{code}")),
+                        ("href", &format!("/ontology/location/signature/{code}")),
+                        ("showAs", place),
+                    ],
+                );
+            }
         }
     }
     xml.empty(
@@ -690,6 +905,7 @@ mod tests {
             agreement: &views.agreement,
             matrices: &views.matrices,
             exported_on: date(2026, 6, 1),
+            instrument: None,
         };
         akoma_ntoso(&source, language).unwrap()
     }

@@ -7,7 +7,11 @@ use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
 use pacta_domain::Negotiation;
 
-use super::{akoma_ntoso, draft_docx, draft_html, draft_markdown, AkomaNtosoSource, ExportError};
+use super::{
+    akoma_ntoso, draft_docx, draft_html, draft_markdown, instrument_docx, instrument_html,
+    instrument_markdown, signings, AkomaNtosoSource, ExportError, Form, Instrument,
+    InstrumentSource,
+};
 use crate::{
     action_matrices, agreement_state, draft, draft_of_revision, events_at, Draft, Point, PointError,
 };
@@ -94,6 +98,10 @@ pub struct Selection {
     /// The day the document is made, for the formats that record it (Akoma Ntoso's FRBR
     /// dates): passed in, since a fold reads no clock.
     pub exported_on: NaiveDate,
+    /// The working document, or the instrument to sign (JSON is the views either way).
+    pub form: Form,
+    /// In the instrument form, the party whose original this is: named first (the alternat).
+    pub alternat: Option<String>,
 }
 
 /// Why a document cannot be made; each names what to ask for instead.
@@ -142,20 +150,37 @@ pub fn render(
     let language = chosen_language(&view, selection.language)?;
     let agreement = agreement_state(negotiation, events, None);
     let matrices = action_matrices(events);
-    let document: Vec<u8> = match format {
-        Format::Markdown => draft_markdown(&view, &language)?.into_bytes(),
-        Format::Html => draft_html(&view, &language)?.into_bytes(),
-        Format::Docx => draft_docx(&view, &language)?,
-        Format::AkomaNtoso => {
+    let signed = signings(events, view.revision);
+    let instrument = match selection.form {
+        Form::Working => None,
+        Form::Instrument => {
+            let source = InstrumentSource {
+                draft: &view,
+                agreement: &agreement,
+                signings: &signed,
+                alternat: selection.alternat.as_deref(),
+            };
+            Some(Instrument::new(&source, &language)?)
+        }
+    };
+    let document: Vec<u8> = match (format, &instrument) {
+        (Format::Markdown, Some(instrument)) => instrument_markdown(instrument).into_bytes(),
+        (Format::Markdown, None) => draft_markdown(&view, &language)?.into_bytes(),
+        (Format::Html, Some(instrument)) => instrument_html(instrument).into_bytes(),
+        (Format::Html, None) => draft_html(&view, &language)?.into_bytes(),
+        (Format::Docx, Some(instrument)) => instrument_docx(instrument)?,
+        (Format::Docx, None) => draft_docx(&view, &language)?,
+        (Format::AkomaNtoso, _) => {
             let source = AkomaNtosoSource {
                 draft: &view,
                 agreement: &agreement,
                 matrices: &matrices,
                 exported_on: selection.exported_on,
+                instrument: instrument.as_ref(),
             };
             akoma_ntoso(&source, &language)?.into_bytes()
         }
-        Format::Json => {
+        (Format::Json, _) => {
             let json = serde_json::json!({
                 "draft": view,
                 "agreement": agreement,

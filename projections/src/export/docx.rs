@@ -12,6 +12,7 @@ use super::{
     check_authentic, clause_title, instrument_name, is_right_to_left, language_name, parties_line,
     revision_line, status_line, wording, ClauseChanges, ExportError,
 };
+use super::{Instrument, Passage};
 use crate::{ChangeKind, Draft};
 
 /// Half-points, as Word measures font sizes: 16 pt title, 13 pt clause headings, 11 pt text.
@@ -91,6 +92,75 @@ pub fn draft_docx(draft: &Draft, language: &str) -> Result<Vec<u8>, ExportError>
         }
     }
     pack(document)
+}
+
+/// The instrument form ([`Instrument`]) as the bytes of a .docx file: title, opening formula,
+/// preamble, articles, testimonium, one signature block after another (the first party's
+/// first), then the annexes. Every paragraph in a right-to-left language is marked `w:bidi`.
+pub fn instrument_docx(instrument: &Instrument) -> Result<Vec<u8>, ExportError> {
+    let rtl = instrument.is_right_to_left();
+    let plain = |line: &str| text_paragraph(line, rtl);
+    let mut document = new_document();
+    if let Some(marking) = &instrument.draft_marking {
+        document = document.add_paragraph(title(marking, rtl));
+    }
+    document = document.add_paragraph(title(&instrument.title, rtl));
+    for note in &instrument.notes {
+        document = document.add_paragraph(direction(
+            Paragraph::new().add_run(Run::new().italic().add_text(note)),
+            rtl,
+        ));
+    }
+    document = document.add_paragraph(plain(&instrument.opening));
+    for recital in &instrument.recitals {
+        document = add_passage(document, recital, rtl);
+    }
+    document = document.add_paragraph(plain(&instrument.agreed));
+    for passage in &instrument.body {
+        document = add_passage(document, passage, rtl);
+    }
+    document = document
+        .add_paragraph(plain(&instrument.witness))
+        .add_paragraph(plain(&instrument.done));
+    for block in &instrument.signature_blocks {
+        document = document
+            .add_paragraph(direction(
+                Paragraph::new()
+                    .keep_next(true)
+                    .add_run(Run::new().bold().add_text(&block.for_party)),
+                rtl,
+            ))
+            // Room for the signature itself.
+            .add_paragraph(Paragraph::new().keep_next(true))
+            .add_paragraph(plain(&block.name).keep_next(true))
+            .add_paragraph(plain(&block.title).keep_next(true))
+            .add_paragraph(plain(&block.place_and_date));
+    }
+    for annex in &instrument.annexes {
+        document = add_passage(document, annex, rtl);
+    }
+    pack(document)
+}
+
+/// A recital as its paragraphs; an article (or annex) under its numbered heading.
+fn add_passage(mut document: Docx, passage: &Passage, rtl: bool) -> Docx {
+    if !passage.label.is_empty() {
+        document = document.add_paragraph(heading(
+            &clause_title(&passage.label, &passage.heading),
+            rtl,
+        ));
+    }
+    if let Some(note) = &passage.note {
+        document = document.add_paragraph(direction(
+            Paragraph::new().add_run(Run::new().italic().add_text(note)),
+            rtl,
+        ));
+    }
+    let shown_rtl = is_right_to_left(&passage.language);
+    for line in lines(&passage.text) {
+        document = document.add_paragraph(text_paragraph(line, shown_rtl));
+    }
+    document
 }
 
 /// A redline as a .docx whose changes are Word tracked changes: each inserted run a `w:ins`, each

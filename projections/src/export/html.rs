@@ -11,6 +11,7 @@ use super::{
     check_authentic, clause_title, direction, instrument_name, language_name, parties_line,
     revision_line, status_line, wording, ClauseChanges, ExportError,
 };
+use super::{Instrument, Passage};
 use crate::{ChangeKind, Draft};
 
 /// Shared by the draft and the redline: readable on screen, and on paper without the screen's
@@ -28,6 +29,11 @@ dl.facts dt{font-weight:bold}
 blockquote{margin-inline-start:1.5rem;border-inline-start:3px solid #999;padding-inline-start:.75rem}
 del{color:#a00;text-decoration:line-through}
 ins{color:#060;text-decoration:underline}
+.marking{text-align:center;font-weight:bold;letter-spacing:.2em}
+.formula{margin:1rem 0}
+table.signatures{width:100%;margin-top:2rem;border-collapse:collapse}
+table.signatures td{vertical-align:top;padding:.5rem;width:50%}
+.signature-space{height:4rem}
 @media print{body{max-width:none;margin:0;padding:0;font-size:11pt}.note{background:none}h2{break-after:avoid}section{break-inside:avoid-page}del,ins{color:#000}a{color:#000;text-decoration:none}}
 ";
 
@@ -38,6 +44,89 @@ pub fn draft_html(draft: &Draft, language: &str) -> Result<String, ExportError> 
     // Writing to a String cannot fail.
     let _ = write_draft(&mut out, draft, language);
     Ok(out)
+}
+
+/// The instrument form ([`Instrument`]) as a standalone HTML page: title, opening formula,
+/// preamble, articles, testimonium, the signature blocks side by side (the first party at the
+/// start of the line: on the right in a right-to-left document), then the annexes.
+pub fn instrument_html(instrument: &Instrument) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_instrument(&mut out, instrument);
+    out
+}
+
+fn write_instrument(out: &mut String, instrument: &Instrument) -> std::fmt::Result {
+    let language = instrument.language.as_str();
+    open_page(out, &instrument.title, language)?;
+    writeln!(out, "<article>")?;
+    writeln!(out, "<header>")?;
+    if let Some(marking) = &instrument.draft_marking {
+        writeln!(out, "<p class=\"marking\">{}</p>", text(marking))?;
+    }
+    writeln!(out, "<h1>{}</h1>", text(&instrument.title))?;
+    for note in &instrument.notes {
+        writeln!(out, "<p class=\"note\" role=\"note\">{}</p>", text(note))?;
+    }
+    writeln!(out, "</header>")?;
+    writeln!(
+        out,
+        "<p class=\"formula\">{}</p>",
+        text(&instrument.opening)
+    )?;
+    for recital in &instrument.recitals {
+        write_passage(out, recital, language)?;
+    }
+    writeln!(out, "<p class=\"formula\">{}</p>", text(&instrument.agreed))?;
+    for passage in &instrument.body {
+        write_passage(out, passage, language)?;
+    }
+    writeln!(
+        out,
+        "<p class=\"formula\">{}</p>",
+        text(&instrument.witness)
+    )?;
+    writeln!(out, "<p class=\"formula\">{}</p>", text(&instrument.done))?;
+    writeln!(out, "<table class=\"signatures\"><tr>")?;
+    for block in &instrument.signature_blocks {
+        writeln!(
+            out,
+            "<td><p><strong>{}</strong></p><div class=\"signature-space\"></div><p>{}</p><p>{}</p><p>{}</p></td>",
+            text(&block.for_party),
+            text(&block.name),
+            text(&block.title),
+            text(&block.place_and_date)
+        )?;
+    }
+    writeln!(out, "</tr></table>")?;
+    for annex in &instrument.annexes {
+        write_passage(out, annex, language)?;
+    }
+    writeln!(out, "</article>")?;
+    close_page(out)
+}
+
+/// A recital as its paragraphs; an article (or annex) as a section under its numbered heading.
+fn write_passage(out: &mut String, passage: &Passage, language: &str) -> std::fmt::Result {
+    let section = !passage.label.is_empty();
+    if section {
+        writeln!(out, "<section id=\"clause-{}\">", attr(&passage.clause_id))?;
+        writeln!(
+            out,
+            "<h2>{}</h2>",
+            text(&clause_title(&passage.label, &passage.heading))
+        )?;
+    }
+    if let Some(note) = &passage.note {
+        writeln!(out, "<p class=\"note\" role=\"note\">{}</p>", text(note))?;
+    }
+    if !passage.text.trim().is_empty() {
+        write_wording(out, &passage.text, &passage.language, language)?;
+    }
+    if section {
+        writeln!(out, "</section>")?;
+    }
+    Ok(())
 }
 
 /// A redline as a standalone HTML page: each clause's deleted words in `<del>`, inserted words in

@@ -8,6 +8,7 @@ use super::{
     check_authentic, clause_title, instrument_name, language_name, parties_line, revision_line,
     status_line, wording, ClauseChanges, ExportError,
 };
+use super::{Instrument, Passage};
 use crate::{ChangeKind, Draft, WordChange};
 
 /// The draft in `language`, one of its authentic languages: title, instrument, parties and
@@ -91,6 +92,93 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
                 )?;
             }
         }
+    }
+    Ok(())
+}
+
+/// The instrument form ([`Instrument`]): title, opening formula, preamble, articles,
+/// testimonium, the signature blocks side by side as a table, then the annexes.
+pub fn instrument_markdown(instrument: &Instrument) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_instrument(&mut out, instrument);
+    out
+}
+
+fn write_instrument(out: &mut String, instrument: &Instrument) -> std::fmt::Result {
+    if let Some(marking) = &instrument.draft_marking {
+        writeln!(out, "**{}**", escape(marking))?;
+        writeln!(out)?;
+    }
+    writeln!(out, "# {}", escape(&instrument.title))?;
+    for note in &instrument.notes {
+        writeln!(out)?;
+        writeln!(out, "> {}", escape(note))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", escape_line(&instrument.opening))?;
+    for recital in &instrument.recitals {
+        write_passage(out, recital)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", escape_line(&instrument.agreed))?;
+    for passage in &instrument.body {
+        write_passage(out, passage)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", escape_line(&instrument.witness))?;
+    writeln!(out)?;
+    writeln!(out, "{}", escape_line(&instrument.done))?;
+    writeln!(out)?;
+    let blocks = &instrument.signature_blocks;
+    let row = |cells: Vec<&str>| {
+        let cells: Vec<String> = cells.into_iter().map(escape).collect();
+        format!("| {} |", cells.join(" | "))
+    };
+    writeln!(
+        out,
+        "{}",
+        row(blocks.iter().map(|b| b.for_party.as_str()).collect())
+    )?;
+    writeln!(out, "|{}", "---|".repeat(blocks.len()))?;
+    writeln!(
+        out,
+        "{}",
+        row(blocks.iter().map(|b| b.name.as_str()).collect())
+    )?;
+    writeln!(
+        out,
+        "{}",
+        row(blocks.iter().map(|b| b.title.as_str()).collect())
+    )?;
+    writeln!(
+        out,
+        "{}",
+        row(blocks.iter().map(|b| b.place_and_date.as_str()).collect())
+    )?;
+    for annex in &instrument.annexes {
+        write_passage(out, annex)?;
+    }
+    Ok(())
+}
+
+/// A recital as its paragraphs; an article (or annex) under its numbered heading.
+fn write_passage(out: &mut String, passage: &Passage) -> std::fmt::Result {
+    if !passage.label.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "## {}",
+            escape(&clause_title(&passage.label, &passage.heading))
+        )?;
+    }
+    if let Some(note) = &passage.note {
+        writeln!(out)?;
+        writeln!(out, "> {}", escape(note))?;
+    }
+    if !passage.text.trim().is_empty() {
+        writeln!(out)?;
+        write_paragraphs(out, &passage.text, "")?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod akoma_ntoso;
 mod document;
 pub mod docx;
 pub mod html;
+pub mod instrument;
 pub mod markdown;
 
 use chrono::NaiveDate;
@@ -20,9 +21,12 @@ use crate::{ChangeKind, ClauseChange, Draft, DraftClause, Redline, WordChange};
 
 pub use akoma_ntoso::{akoma_ntoso, AkomaNtosoSource};
 pub use document::{render, Format, RenderError, Selection, UnknownFormat};
-pub use docx::{draft_docx, redline_docx};
-pub use html::{draft_html, redline_html};
-pub use markdown::{draft_markdown, redline_markdown};
+pub use docx::{draft_docx, instrument_docx, redline_docx};
+pub use html::{draft_html, instrument_html, redline_html};
+pub use instrument::{
+    signings, Form, Instrument, InstrumentSource, Passage, SignatureBlock, Signing, UnknownForm,
+};
+pub use markdown::{draft_markdown, instrument_markdown, redline_markdown};
 
 /// Why a document could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,6 +35,8 @@ pub enum ExportError {
         "'{language}' is not an authentic language of this negotiation (authentic: {authentic})"
     )]
     NotAuthenticLanguage { language: String, authentic: String },
+    #[error("the alternat names '{party}', which is not a party (parties: {parties})")]
+    AlternatNotAParty { party: String, parties: String },
     #[error("the .docx could not be assembled: {0}")]
     Docx(String),
     #[error(

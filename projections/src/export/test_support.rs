@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{
-    clause_text_hash, metadata, row_hash, ClauseKind, Indicator, InstrumentKind, Matrix,
-    Negotiation, NegotiationEvent, Party, Position, RowContent, SignatureCapacity,
+    clause_text_hash, metadata, row_hash, ClauseKind, Delegate, Indicator, InstrumentKind, Matrix,
+    Negotiation, NegotiationEvent, Party, Position, Role, RowContent, SignatureCapacity,
 };
 
 use crate::{action_matrices, agreement_state, draft, AgreementState, Draft};
@@ -42,6 +42,76 @@ pub fn views() -> Views {
         agreement: agreement_state("neg-1", &events, None),
         matrices: action_matrices(&events),
     }
+}
+
+/// The signatories' names and titles, and the place of signature, of [`instrument_events`].
+pub const CIV_SIGNATORY: &str = "Kandia Camara";
+pub const CIV_TITLE: &str = "Ministre d'État, ministre des Affaires étrangères";
+pub const MAR_SIGNATORY: &str = "Nasser Bourita";
+pub const MAR_TITLE: &str = "Ministre des Affaires étrangères";
+pub const PLACE: &str = "Rabat";
+pub const ARABIC_TITLE: &str = "مذكرة تفاهم بشأن الاتجار بالأشخاص";
+
+/// The sample as an instrument: its opening also gives the Arabic title and each party's name
+/// in French (with its article) and Arabic, both parties' signatories are accredited by name,
+/// and both sign at Rabat on 28 May 2026 with their titles; `adopted`: both adopted the text
+/// first.
+pub fn instrument_events(adopted: bool) -> Vec<EventEnvelope<Negotiation>> {
+    let mut events = events();
+    let mut opening = serde_json::to_value(&events[0]).expect("an event serialises");
+    let opened = &mut opening["NegotiationOpened"];
+    opened["titles"] = serde_json::json!({ "ar": ARABIC_TITLE });
+    opened["parties"][0]["names"] =
+        serde_json::json!({ "fr": "la République de Côte d'Ivoire", "ar": "جمهورية كوت ديفوار" });
+    opened["parties"][1]["names"] =
+        serde_json::json!({ "fr": "le Royaume du Maroc", "ar": "المملكة المغربية" });
+    events[0] = serde_json::from_value(opening).expect("an opening");
+    // The sample's own signature is replaced by the two below.
+    events.retain(|e| !matches!(e, NegotiationEvent::InstrumentSigned { .. }));
+    let accredited = |person: &str, name: &str, party: &str| NegotiationEvent::DelegateAccredited {
+        delegate: Delegate {
+            person: person.into(),
+            name: name.into(),
+            party: party.into(),
+            role: Role::Signatory,
+            signing: None,
+        },
+    };
+    events.push(accredited("minister.civ", CIV_SIGNATORY, "CIV"));
+    events.push(accredited("minister.mar", MAR_SIGNATORY, "MAR"));
+    let root = Negotiation::replay(events.iter()).text_root_hash();
+    if adopted {
+        for party in ["CIV", "MAR"] {
+            events.push(NegotiationEvent::TextAdopted {
+                party: party.into(),
+                text_root_hash: root.clone(),
+            });
+        }
+    }
+    for (party, signatory, title) in [
+        ("CIV", "minister.civ", CIV_TITLE),
+        ("MAR", "minister.mar", MAR_TITLE),
+    ] {
+        events.push(NegotiationEvent::InstrumentSigned {
+            party: party.into(),
+            signatory: signatory.into(),
+            revision: 0,
+            capacity: SignatureCapacity::Definitive,
+            text_root_hash: root.clone(),
+            signed_on: date(2026, 5, 28),
+            signature: "00".repeat(64),
+            signatory_title: Some(title.into()),
+        });
+    }
+    let mut envelopes = envelopes(events);
+    for envelope in &mut envelopes {
+        if matches!(envelope.payload, NegotiationEvent::InstrumentSigned { .. }) {
+            envelope
+                .metadata
+                .insert(metadata::TOOK_PLACE_IN.into(), PLACE.into());
+        }
+    }
+    envelopes
 }
 
 fn envelopes(events: Vec<NegotiationEvent>) -> Vec<EventEnvelope<Negotiation>> {

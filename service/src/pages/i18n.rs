@@ -96,6 +96,13 @@ impl Ui {
         LOCALES.lookup(&self.language, key)
     }
 
+    /// The message `key`, or `None` when no message has that id: for ids built from data (an
+    /// event type, a role in an event's metadata), which may name something newer than the
+    /// message files.
+    pub fn try_t(&self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.language, key)
+    }
+
     /// The message `key` with its placeables (`{ $name }`) filled in.
     pub fn t_with(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         let args: std::collections::HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = args

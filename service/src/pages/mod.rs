@@ -8,7 +8,9 @@
 //! Content-Security-Policy forbids both): one stylesheet, served at `/static/pacta.css`, makes
 //! the pages readable on a laptop, a tablet and paper.
 
+pub mod acts;
 pub mod i18n;
+pub mod live;
 mod render;
 mod sign_in;
 mod views;
@@ -55,16 +57,27 @@ pub fn routes() -> Router<Arc<AppState>> {
             get(views::export),
         )
         .route("/negotiations/{negotiation}", get(views::draft))
+        .route("/negotiations/{negotiation}/acts", post(acts::post_act))
+        .route(
+            "/negotiations/{negotiation}/minutes",
+            post(acts::post_minutes).layer(axum::extract::DefaultBodyLimit::max(
+                acts::MAX_MINUTES_FORM_BYTES,
+            )),
+        )
         .route(
             "/negotiations/{negotiation}/clauses/{clause}",
             get(views::clause_history),
         )
         .route("/negotiations/{negotiation}/redline", get(views::redline))
         .route("/negotiations/{negotiation}/timeline", get(views::timeline))
+        .route("/negotiations/{negotiation}/live", get(live::stream))
         .route(
             "/negotiations/{negotiation}/agreement",
             get(views::agreement),
         )
+        .route("/negotiations/{negotiation}/matrices", get(views::matrices))
+        // Every route above answers its error pages in the reader's language.
+        .layer(axum::middleware::from_fn(error_pages_in_readers_language))
 }
 
 /// A signed-in reader: the session cookie names a session that is neither revoked nor expired
@@ -87,7 +100,9 @@ impl FromRequestParts<Arc<AppState>> for Reader {
     }
 }
 
-/// An `ApiError` shown as a page, with the same status and message.
+/// An `ApiError` shown as a page, with the same status and message. The page is rendered in
+/// English here, where the reader is not known (`?` converts errors anywhere); the
+/// [`error_pages_in_readers_language`] layer renders it again in the reader's language.
 pub struct PageError(ApiError);
 
 impl<E: Into<ApiError>> From<E> for PageError {
@@ -96,27 +111,70 @@ impl<E: Into<ApiError>> From<E> for PageError {
     }
 }
 
+/// What an error page says, kept in the response's extensions so that the layer can say it again
+/// in the reader's language.
+#[derive(Clone, Debug)]
+struct ErrorPage {
+    status: StatusCode,
+    code: String,
+    message: String,
+}
+
+impl ErrorPage {
+    /// The page: its title is the status in the reader's language; the error's own message
+    /// stays as the service words it, with its code for whoever looks it up.
+    fn render(&self, ui: &Ui) -> Markup {
+        let status = self.status.as_u16();
+        let title = match ui.try_t(&format!("error-{status}")) {
+            Some(name) => format!("{status} {name}"),
+            None => ui.t_with("error-title", &[("status", status.into())]),
+        };
+        let body = html! {
+            h1 { (title) }
+            p.error role="alert" { (self.message) }
+            p { (ui.t("error-code")) " " code { (self.code) } }
+            p { a href="/" { (ui.t("error-back")) } }
+        };
+        layout(ui, "/", &title, None, body)
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let ApiError { code, message } = self.0;
-        let code = code.as_str();
-        if status.is_server_error() {
-            tracing::error!(%code, "{message}");
-        }
-        let title = format!(
-            "{} {}",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or("Error")
-        );
-        let body = html! {
-            h1 { (title) }
-            p.error role="alert" { (message) }
-            p { "Code: " code { (code) } }
-            p { a href="/" { "Back to your negotiations" } }
+        let page = ErrorPage {
+            status,
+            code: code.as_str().to_string(),
+            message,
         };
-        (status, layout(&Ui::english(), "/", &title, None, body)).into_response()
+        if status.is_server_error() {
+            tracing::error!(code = %page.code, "{}", page.message);
+        }
+        let mut response = (status, page.render(&Ui::english())).into_response();
+        response.extensions_mut().insert(page);
+        response
     }
+}
+
+/// Renders the error pages of the routes it wraps in the reader's language (the `Ui` of the
+/// request), keeping the status and every other header (a `Retry-After`, a cookie).
+async fn error_pages_in_readers_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let ui = Ui::of(request.headers());
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
+        return response;
+    };
+    if ui.code() == Ui::english().code() {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    let body = page.render(&ui).into_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 type PageResult = Result<Markup, PageError>;
@@ -129,15 +187,27 @@ pub(super) fn here(uri: &Uri) -> String {
 
 /// The files under `/static/`: name, content type, content. The Content-Security-Policy allows
 /// no inline script or style, so whatever a page runs or looks like comes from here.
-const ASSETS: &[(&str, &str, &str)] = &[(
-    "pacta.css",
-    "text/css; charset=utf-8",
-    include_str!("../../static/pacta.css"),
-)];
+const ASSETS: &[(&str, &str, &str)] = &[
+    (
+        "pacta.css",
+        "text/css; charset=utf-8",
+        include_str!("../../static/pacta.css"),
+    ),
+    (
+        "copy.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/copy.js"),
+    ),
+    (
+        "live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../static/live.js"),
+    ),
+];
 
 /// The scripts every page loads, in this order (each is an entry of `ASSETS`). A page works
 /// without them: they add, never replace.
-const SCRIPTS: &[&str] = &[];
+const SCRIPTS: &[&str] = &["copy.js", "live.js"];
 
 async fn asset(Path(name): Path<String>) -> Response {
     match ASSETS.iter().find(|(file, _, _)| *file == name) {
@@ -192,7 +262,10 @@ pub(super) fn layout(
                         }
                     }
                 }
-                main { (body) }
+                main {
+                    @if signed_in.is_some() { (live::region(ui)) }
+                    (body)
+                }
             }
         }
     }

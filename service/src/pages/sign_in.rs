@@ -19,22 +19,39 @@ pub(super) struct LogoutForm {
     csrf_token: String,
 }
 
+/// Why the sign-in form is shown again.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum SignInProblem {
+    /// No person holds the token, or it was revoked.
+    UnknownToken,
+}
+
+impl SignInProblem {
+    /// The message that says it, in `pages.ftl`.
+    fn message_id(self) -> &'static str {
+        match self {
+            SignInProblem::UnknownToken => "sign-in-unknown-token",
+        }
+    }
+}
+
 /// The sign-in page, its form carrying the CSRF token of `sign_in_secret` (the sign-in cookie).
-pub(super) fn login_page(ui: &Ui, sign_in_secret: &str, error: Option<&str>) -> Markup {
+pub(super) fn login_page(ui: &Ui, sign_in_secret: &str, error: Option<SignInProblem>) -> Markup {
+    let title = ui.t("sign-in-title");
     layout(
         ui,
         "/login",
-        "Sign in",
+        &title,
         None,
         html! {
-            h1 { "Sign in" }
-            p { "Paste the token your secretariat issued to you (" code { "pacta token issue" } ")." }
-            @if let Some(error) = error { p.error role="alert" { (error) } }
+            h1 { (title) }
+            p { (ui.t("sign-in-help")) " " code { "pacta token issue" } }
+            @if let Some(error) = error { p.error role="alert" { (ui.t(error.message_id())) } }
             form method="post" action="/login" {
                 input type="hidden" name=(CSRF_FIELD) value=(csrf_token(sign_in_secret));
-                label for="token" { "Token" }
+                label for="token" { (ui.t("sign-in-token")) }
                 input id="token" name="token" type="password" autocomplete="current-password" required;
-                p { button type="submit" { "Sign in" } }
+                p { button type="submit" { (ui.t("sign-in-button")) } }
             }
         },
     )
@@ -54,7 +71,7 @@ pub(super) fn login_response(
     state: &AppState,
     headers: &HeaderMap,
     status: StatusCode,
-    error: Option<&str>,
+    error: Option<SignInProblem>,
 ) -> Response {
     let (secret, new) = match sign_in_secret(headers) {
         Ok(secret) => secret,
@@ -111,7 +128,7 @@ pub(super) async fn login(
                 &state,
                 &headers,
                 StatusCode::UNAUTHORIZED,
-                Some("This token is unknown or has been revoked; ask for a new one."),
+                Some(SignInProblem::UnknownToken),
             );
         }
         Err(error) => return PageError::from(error).into_response(),
