@@ -72,8 +72,11 @@ struct Screenshots {
 }
 
 impl Screenshots {
-    fn new() -> Screenshots {
-        let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser");
+    /// Screenshots in `browser/{test}` under the tests' output folder.
+    fn new(test: &str) -> Screenshots {
+        let folder = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("browser")
+            .join(test);
         std::fs::create_dir_all(&folder).expect("the screenshot folder");
         Screenshots {
             folder,
@@ -174,13 +177,9 @@ fn drafted_clauses(draft: &Value) -> Vec<ShownClause> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_delegate_reads_the_draft_in_chromium() {
-    let driver = ChromeDriver::start();
-    let server = Server::on(TestStore::with_demo(Backend::Sqlite).await).await;
-    let token = server.token("koffi.yao").await;
-    let base = &server.base;
-
+/// A headless Chromium session through `driver`, with a profile of its own (kept as long as the
+/// returned folder lives), so two sessions hold two different sign-ins.
+async fn chromium(driver: &ChromeDriver) -> (Client, tempfile::TempDir) {
     let profile = tempfile::tempdir().expect("a browser profile folder");
     let capabilities = json!({
         "browserName": "chrome",
@@ -193,12 +192,24 @@ async fn a_delegate_reads_the_draft_in_chromium() {
             ],
         },
     });
-    let browser = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(capabilities.as_object().unwrap().clone())
-        .connect(&driver.url)
-        .await
-        .expect("a Chromium session through chromedriver");
-    let mut shots = Screenshots::new();
+    let browser: Client =
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.as_object().unwrap().clone())
+            .connect(&driver.url)
+            .await
+            .expect("a Chromium session through chromedriver");
+    (browser, profile)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_delegate_reads_the_draft_in_chromium() {
+    let driver = ChromeDriver::start();
+    let server = Server::on(TestStore::with_demo(Backend::Sqlite).await).await;
+    let token = server.token("koffi.yao").await;
+    let base = &server.base;
+
+    let (browser, _profile) = chromium(&driver).await;
+    let mut shots = Screenshots::new("a-delegate-reads");
 
     // Sign in with the token, as a delegate would.
     browser.goto(&format!("{base}/login")).await.unwrap();
@@ -350,4 +361,410 @@ async fn a_delegate_reads_the_draft_in_chromium() {
     assert!(session.revoked_at.is_some(), "signing out revoked it");
     browser.close().await.expect("end the browser session");
     assert!(shots.taken.iter().all(|path| path.exists()));
+}
+
+const ROOM: &str = "civ-mar-salle";
+const CIV_HEAD: &str = "civ.head";
+const MAR_HEAD: &str = "mar.head";
+const MAR_LINGUIST: &str = "mar.linguist";
+
+/// Signs `browser` in with `token` and switches its pages to `language` (the header's switch).
+async fn sign_in(browser: &Client, base: &str, token: &str, language: &str) {
+    browser.goto(&format!("{base}/login")).await.unwrap();
+    browser
+        .find(Locator::Css("input#token"))
+        .await
+        .expect("the token field")
+        .send_keys(token)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form[action='/login'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("nav[aria-label] a[href='/']"))
+        .await
+        .expect("signed in");
+    browser
+        .goto(&format!("{base}/language/{language}?back=/"))
+        .await
+        .unwrap();
+    let html = browser.find(Locator::Css("html")).await.unwrap();
+    assert_eq!(attr(&html, "lang").await, language);
+}
+
+/// The form of `act` (on `clause`, if given) on the page, its acts opened if they are folded.
+async fn form(browser: &Client, act: &str, clause: Option<&str>) -> Element {
+    let css = match clause {
+        Some(clause) => {
+            // A clause's acts are folded under its "act on this clause".
+            let fold = format!("details.acts[data-clause='{clause}']");
+            browser
+                .execute(
+                    "const d = document.querySelector(arguments[0]); if (d) d.open = true;",
+                    vec![json!(fold)],
+                )
+                .await
+                .unwrap();
+            format!("form.act[data-act='{act}'][data-clause='{clause}']")
+        }
+        None => format!("form.act[data-act='{act}']"),
+    };
+    browser
+        .wait()
+        .for_element(Locator::Css(&css))
+        .await
+        .unwrap_or_else(|e| panic!("no form {css}: {e}"))
+}
+
+/// Types `text` into `form`'s field `name`, replacing what it held.
+async fn fill(form: &Element, name: &str, text: &str) {
+    let field = form
+        .find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap_or_else(|e| panic!("no field {name}: {e}"));
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn submit(form: &Element) {
+    form.find(Locator::Css("button[type=submit]"))
+        .await
+        .expect("the form's button")
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Opens the draft page of ROOM and waits for it.
+async fn open_draft(browser: &Client, base: &str) {
+    browser
+        .goto(&format!("{base}/negotiations/{ROOM}"))
+        .await
+        .unwrap();
+    browser
+        .wait()
+        .for_element(Locator::Css("nav.negotiation"))
+        .await
+        .expect("the draft page");
+}
+
+/// The clause's wording and status as the API gives them to `token`'s person.
+async fn clause_now(server: &Server, token: &str, clause: &str) -> Value {
+    let draft = server
+        .json(&format!("/api/negotiations/{ROOM}/draft"), token)
+        .await;
+    draft["clauses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clause_id"] == clause)
+        .unwrap_or_else(|| panic!("{clause} in {draft}"))
+        .clone()
+}
+
+/// Two delegations in two browsers: Côte d'Ivoire (in French) proposes an article, Morocco (in
+/// Arabic) sees it arrive without reloading and brackets an alternative, both agree the chosen
+/// wording, Morocco's legal-linguist records the Arabic and attests its concordance, and an
+/// amendment made on a stale page shows the conflict, keeps what was typed and re-applies. Every
+/// act is then in `pacta history`, by the person and party who did it in the browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_delegations_negotiate_an_article_in_two_browsers() {
+    let driver = ChromeDriver::start();
+    let server = Server::on(TestStore::new(Backend::Sqlite).await).await;
+    let base = server.base.clone();
+    let civ = server.token(CIV_HEAD).await;
+    let mar = server.token(MAR_HEAD).await;
+    let opening = json!({
+        "type": "open-negotiation",
+        "negotiation_id": ROOM,
+        "title": "Mémorandum d'entente sur la lutte contre la traite des personnes",
+        "instrument_kind": "mou",
+        "parties": [
+            {"code": "CIV", "name": "République de Côte d'Ivoire",
+             "head_of_delegation": {"person": CIV_HEAD, "name": "Awa Koné"}},
+            {"code": "MAR", "name": "Royaume du Maroc",
+             "head_of_delegation": {"person": MAR_HEAD, "name": "Youssef Benali"}},
+        ],
+        "languages": ["fr", "ar"],
+        "language_responsibility": {"ar": "MAR"},
+    });
+    server.act(ROOM, &civ, opening).await;
+    let linguist = json!({"type": "accredit-delegate", "person": MAR_LINGUIST,
+        "name": "Karim Tazi", "party": "MAR", "role": "legal-linguist"});
+    server.act(ROOM, &mar, linguist).await;
+    let linguist = server.token(MAR_LINGUIST).await;
+
+    let (civ_browser, _civ_profile) = chromium(&driver).await;
+    let (mar_browser, _mar_profile) = chromium(&driver).await;
+    let mut shots_fr = Screenshots::new("two-delegations-fr");
+    let mut shots_ar = Screenshots::new("two-delegations-ar");
+    sign_in(&civ_browser, &base, &civ, "fr").await;
+    sign_in(&mar_browser, &base, &mar, "ar").await;
+    open_draft(&civ_browser, &base).await;
+    open_draft(&mar_browser, &base).await;
+    let html = mar_browser.find(Locator::Css("html")).await.unwrap();
+    assert_eq!(
+        attr(&html, "dir").await,
+        "rtl",
+        "the Arabic page reads right to left"
+    );
+    // A mark on Morocco's page: still there later, the page was not reloaded.
+    mar_browser
+        .execute("window.pactaNotReloaded = true;", vec![])
+        .await
+        .unwrap();
+
+    // Côte d'Ivoire proposes an article.
+    let clause = "art-cooperation";
+    let proposed = "Les Parties coopèrent pour prévenir la traite des personnes.";
+    let propose = form(&civ_browser, "propose-clause", None).await;
+    fill(&propose, "new_clause_id", clause).await;
+    propose
+        .find(Locator::Css("select[name=kind]"))
+        .await
+        .unwrap()
+        .select_by_value("article")
+        .await
+        .unwrap();
+    fill(&propose, "heading", "Coopération").await;
+    fill(&propose, "text", proposed).await;
+    shots_fr.take(&civ_browser, "civ-types-an-article").await;
+    submit(&propose).await;
+    shots_fr
+        .take_once_shown(
+            &civ_browser,
+            &format!("article#clause-{clause}"),
+            "civ-proposed",
+        )
+        .await;
+
+    // Morocco sees it arrive, without reloading.
+    let arrived = shots_ar
+        .take_once_shown(&mar_browser, "section.live-acts li", "mar-sees-it-live")
+        .await;
+    assert!(
+        arrived.text().await.unwrap().contains(clause),
+        "the live act names the clause"
+    );
+    let not_reloaded = mar_browser
+        .execute("return window.pactaNotReloaded === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(not_reloaded, json!(true), "it came without a reload");
+
+    // Morocco brackets an alternative.
+    open_draft(&mar_browser, &base).await;
+    let alternative =
+        "Les Parties coopèrent étroitement pour prévenir et combattre la traite des personnes.";
+    let bracket = form(&mar_browser, "propose-alternative", Some(clause)).await;
+    fill(&bracket, "label", "A").await;
+    fill(&bracket, "text", alternative).await;
+    submit(&bracket).await;
+    shots_ar
+        .take_once_shown(
+            &mar_browser,
+            &format!("#clause-{clause} li.alternative[data-label='A']"),
+            "mar-brackets-an-alternative",
+        )
+        .await;
+
+    // Côte d'Ivoire proposes choosing it and agrees it; Morocco agrees it too.
+    open_draft(&civ_browser, &base).await;
+    submit(&form(&civ_browser, "choose-alternative", Some(clause)).await).await;
+    open_draft(&civ_browser, &base).await;
+    let agree_chosen =
+        format!("form.act[data-act='agree-clause'][data-clause='{clause}']:has(p.chosen)");
+    form(&civ_browser, "agree-clause", Some(clause)).await;
+    let agree = civ_browser.find(Locator::Css(&agree_chosen)).await.unwrap();
+    submit(&agree).await;
+    shots_fr
+        .take_once_shown(
+            &civ_browser,
+            &format!("#clause-{clause}"),
+            "civ-agrees-the-choice",
+        )
+        .await;
+    open_draft(&mar_browser, &base).await;
+    form(&mar_browser, "agree-clause", Some(clause)).await;
+    let agree = mar_browser.find(Locator::Css(&agree_chosen)).await.unwrap();
+    submit(&agree).await;
+    shots_ar
+        .take_once_shown(
+            &mar_browser,
+            &format!("article#clause-{clause}[data-status='agreed']"),
+            "mar-agrees-the-choice",
+        )
+        .await;
+    let agreed = clause_now(&server, &civ, clause).await;
+    assert_eq!(agreed["status"], "agreed");
+    assert_eq!(agreed["text"], alternative, "the chosen wording stands");
+
+    // Morocco's legal-linguist records the Arabic version and attests its concordance.
+    mar_browser
+        .find(Locator::Css("form[action='/logout'] button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    mar_browser
+        .wait()
+        .for_element(Locator::Css("input#token"))
+        .await
+        .unwrap();
+    sign_in(&mar_browser, &base, &linguist, "ar").await;
+    open_draft(&mar_browser, &base).await;
+    let arabic = "يتعاون الطرفان بشكل وثيق على منع الاتجار بالأشخاص ومكافحته.";
+    let translate = form(&mar_browser, "translate-clause", Some(clause)).await;
+    fill(&translate, "heading", "التعاون").await;
+    fill(&translate, "text", arabic).await;
+    submit(&translate).await;
+    open_draft(&mar_browser, &base).await;
+    submit(&form(&mar_browser, "verify-concordance", Some(clause)).await).await;
+    shots_ar
+        .take_once_shown(
+            &mar_browser,
+            &format!("#clause-{clause}"),
+            "linguist-attests-concordance",
+        )
+        .await;
+    let versions = clause_now(&server, &civ, clause).await["languages"].clone();
+    let arabic_version = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["language"] == "ar")
+        .expect("an Arabic version");
+    assert_eq!(arabic_version["text"], arabic);
+    assert_eq!(arabic_version["status"], "concordant", "{arabic_version}");
+
+    // A stale edit: Côte d'Ivoire's page shows a clause Morocco then amends (through the API).
+    let second = "art-echanges";
+    let first_wording = "Les Parties échangent des informations.";
+    server
+        .act(
+            ROOM,
+            &civ,
+            json!({"type": "propose-clause", "clause_id": second, "kind": "article",
+            "heading": "Échanges", "language": "fr", "text": first_wording}),
+        )
+        .await;
+    open_draft(&civ_browser, &base).await;
+    let typed = "Les Parties échangent des informations dans le respect des données personnelles.";
+    let amend = form(&civ_browser, "amend-clause", Some(second)).await;
+    fill(&amend, "text", typed).await;
+    let moroccan = "Les Parties échangent des informations par les canaux diplomatiques.";
+    let base_hash = clause_now(&server, &mar, second).await["text_hash"].clone();
+    server
+        .act(
+            ROOM,
+            &mar,
+            json!({"type": "amend-clause", "clause_id": second,
+            "base_text_hash": base_hash, "language": "fr", "text": moroccan}),
+        )
+        .await;
+    // The page flags the form it is being typed in, live.
+    shots_fr
+        .take_once_shown(
+            &civ_browser,
+            &format!("form.act.changed-live[data-clause='{second}']"),
+            "civ-form-flagged-live",
+        )
+        .await;
+    submit(&amend).await;
+    shots_fr
+        .take_once_shown(
+            &civ_browser,
+            ".redline del, .redline ins",
+            "civ-sees-the-conflict",
+        )
+        .await;
+    let kept = civ_browser
+        .find(Locator::Css(&format!(
+            "form.act[data-act='amend-clause'][data-clause='{second}'] textarea[name=text]"
+        )))
+        .await
+        .expect("the form again")
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(typed), "what was typed is kept");
+    let page_text = civ_browser
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page_text.contains("canaux diplomatiques"),
+        "the wording that now stands"
+    );
+    // Re-applied in one step, on the wording that now stands.
+    submit(
+        &civ_browser
+            .find(Locator::Css(&format!(
+                "form.act[data-act='amend-clause'][data-clause='{second}']"
+            )))
+            .await
+            .unwrap(),
+    )
+    .await;
+    shots_fr
+        .take_once_shown(
+            &civ_browser,
+            &format!("article#clause-{second}"),
+            "civ-re-applied",
+        )
+        .await;
+    assert_eq!(clause_now(&server, &civ, second).await["text"], typed);
+
+    // Every act, in `pacta history`, by whom and for whom it was done.
+    let history = crate::common::cli::json(&server.store, &["history", ROOM]);
+    let acts: Vec<(String, String, String)> = history
+        .as_array()
+        .expect("history entries")
+        .iter()
+        .map(|e| {
+            let field = |name: &str| e[name].as_str().unwrap_or_default().to_string();
+            (field("event"), field("actor"), field("party"))
+        })
+        .collect();
+    let by = |event: &str, actor: &str, party: &str| (event.into(), actor.into(), party.into());
+    let expected: Vec<(String, String, String)> = vec![
+        by("ClauseProposed", CIV_HEAD, "CIV"),
+        by("AlternativeProposed", MAR_HEAD, "MAR"),
+        by("AlternativeChoiceProposed", CIV_HEAD, "CIV"),
+        by("ClauseAgreed", CIV_HEAD, "CIV"),
+        by("ClauseAgreed", MAR_HEAD, "MAR"),
+        by("ClauseTranslated", MAR_LINGUIST, "MAR"),
+        by("ConcordanceVerified", MAR_LINGUIST, "MAR"),
+        by("ClauseProposed", CIV_HEAD, "CIV"),
+        by("ClauseAmended", MAR_HEAD, "MAR"),
+        by("ClauseAmended", CIV_HEAD, "CIV"),
+    ];
+    let recorded: Vec<_> = acts
+        .iter()
+        .filter(|(event, ..)| {
+            !matches!(
+                event.as_str(),
+                "NegotiationOpened"
+                    | "NegotiationAccepted"
+                    | "DelegateAccredited"
+                    | "AlternativeChosen"
+            )
+        })
+        .cloned()
+        .collect();
+    assert_eq!(recorded, expected, "{history}");
+    for browser in [civ_browser, mar_browser] {
+        browser.close().await.expect("end the browser session");
+    }
+    assert!(shots_fr.taken.len() >= 5 && shots_ar.taken.len() >= 4);
 }

@@ -90,3 +90,4 @@ acts-conflict-redline = ما تغيّر منذ الصياغة التي قرأت�
 acts-conflict-seen-unknown = الصياغة التي قرأتموها ليست من بين صياغات هذا البند المسجلة.
 acts-conflict-changed-by = غيّره منذ ذلك
 acts-conflict-see-redline = انظر المقارنة
+acts-agree-chosen = صياغة البديل [{ $label }] المقترح اختياره: تُرفع الأقواس حين يوافق عليه جميع الأطراف.

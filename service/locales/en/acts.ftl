@@ -90,3 +90,4 @@ acts-conflict-redline = What changed since the wording you saw
 acts-conflict-seen-unknown = The wording you saw is not among this clause's wordings on record.
 acts-conflict-changed-by = Changed since by
 acts-conflict-see-redline = see the redline
+acts-agree-chosen = The wording of alternative [{ $label }], proposed as the choice: the brackets lift once every party agrees it.

@@ -90,3 +90,4 @@ acts-conflict-redline = Ce qui a changé depuis le libellé que vous aviez lu
 acts-conflict-seen-unknown = Le libellé que vous aviez lu ne figure pas parmi les libellés enregistrés de cette clause.
 acts-conflict-changed-by = Modifié depuis par
 acts-conflict-see-redline = voir la comparaison
+acts-agree-chosen = Le libellé de la variante [{ $label }], proposée comme choix : les crochets sont levés lorsque toutes les Parties l’ont accepté.

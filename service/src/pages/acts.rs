@@ -775,14 +775,35 @@ impl<'a> Forms<'a> {
                     },
                 )
             }
-            ActionKind::AgreeClause => one(
-                &[("text_hash", values.or("text_hash", &clause.text_hash))],
-                self.checkbox(
-                    "ad_referendum",
-                    &self.t("acts-field-ad-referendum"),
-                    values.checked("ad_referendum"),
-                ),
-            ),
+            ActionKind::AgreeClause => {
+                // With a choice among the brackets proposed, agreeing means agreeing the chosen
+                // alternative's wording (its hash): the brackets lift with the last party's.
+                let chosen = clause.proposed_choice.as_ref().and_then(|choice| {
+                    clause.alternatives.iter().find(|a| a.label == choice.label)
+                });
+                let agree = |text_hash: &str, what: Markup| {
+                    self.form(
+                        kind,
+                        id,
+                        &[("text_hash", values.or("text_hash", text_hash))],
+                        html! {
+                            (what)
+                            (self.checkbox("ad_referendum", &self.t("acts-field-ad-referendum"),
+                                values.checked("ad_referendum")))
+                        },
+                    )
+                };
+                let mut forms = Vec::new();
+                if let Some(alternative) = chosen {
+                    let what = self.ui.t_with(
+                        "acts-agree-chosen",
+                        &[("label", alternative.label.clone().into())],
+                    );
+                    forms.push(agree(&alternative.text_hash, html! { p.chosen { (what) } }));
+                }
+                forms.push(agree(&clause.text_hash, html! {}));
+                forms
+            }
             ActionKind::ConfirmClauseAgreement => one(&[], html! {}),
             ActionKind::ChooseAlternative => one(
                 &[("base_text_hash", values.or("base_text_hash", &clause.text_hash))],
