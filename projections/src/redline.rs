@@ -2,11 +2,11 @@
 //! text at two points of the history compared clause by clause.
 
 use cqrs_es::EventEnvelope;
-use pacta_domain::{metadata, ClauseStatus, Negotiation};
+use pacta_domain::{metadata, ClauseStatus, Negotiation, NegotiationEvent};
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use crate::clause_history::{clause_history, VersionKind};
+use crate::clause_history::{clause_history, ClauseVersion, VersionKind};
 use crate::draft::{draft, Draft, DraftClause};
 use crate::point::{events_at, Point, PointError};
 
@@ -159,8 +159,10 @@ pub struct ClauseRedline {
     pub new_text_hash: Option<String>,
     pub heading: Vec<WordChange>,
     pub text: Vec<WordChange>,
-    /// The acts between the two points that changed this wording, oldest first; empty for an
-    /// unchanged clause, and when `from` is later than `to`.
+    /// The acts between the two points that changed this wording, oldest first; for a
+    /// correction made between them, also its proposal and each agreement to it (which may
+    /// precede `from`). Empty for an unchanged clause whose other language versions stand too,
+    /// and when `from` is later than `to`.
     pub changed_by: Vec<ChangeAuthor>,
 }
 
@@ -197,6 +199,11 @@ pub fn redline(
 /// [`redline`] in `language`: each clause's version in that language (its reference wording
 /// where it has none), labelled and with its cross-references numbered by that language's
 /// convention, and each renumbering or move said in that language.
+///
+/// A correction (art. 79) changes one language version, not the reference wording: compared in
+/// that language, the clause is changed and attributed to the correction's proposal, each
+/// agreement to it and its making; compared in any other language, it stands unchanged with a
+/// note naming the language whose version changed, attributed to the same acts.
 pub fn redline_in(
     events: &[EventEnvelope<Negotiation>],
     from: &Point,
@@ -218,14 +225,14 @@ pub fn redline_in(
         .iter()
         .filter(|e| low < e.sequence && e.sequence <= high)
         .filter_map(|e| match &e.payload {
-            pacta_domain::NegotiationEvent::ClausePlaced { clause_id, .. } => {
-                Some(clause_id.clone())
-            }
+            NegotiationEvent::ClausePlaced { clause_id, .. } => Some(clause_id.clone()),
             _ => None,
         })
         .collect();
     let moved = moved_clauses(&before, &after, &placed_between);
     let mut clauses: Vec<ClauseRedline> = Vec::new();
+    // Clauses whose compared wording stands while other languages' versions changed, by id.
+    let mut changed_elsewhere: Vec<(String, Vec<String>)> = Vec::new();
     for new in &after.clauses {
         let old = before.clauses.iter().find(|c| c.clause_id == new.clause_id);
         let compared = language.unwrap_or(&new.language);
@@ -273,7 +280,7 @@ pub fn redline_in(
         let moved = live(new) && moved.contains(&new.clause_id.as_str());
         // The wording is the same but a clause it refers to was renumbered.
         let references_renumbered = change == ClauseChange::Unchanged && old_text != new_text;
-        let notes = structure_notes(
+        let mut notes = structure_notes(
             old_label.as_deref(),
             &label,
             moved,
@@ -281,6 +288,20 @@ pub fn redline_in(
             change,
             label_language,
         );
+        // The compared wording stands, but another language's did not: a correction of the
+        // Arabic version leaves the French reference as it was, and the reader must be told.
+        let other_languages = match (change, old) {
+            (ClauseChange::Unchanged, Some(old)) => other_versions_changed(old, new, compared),
+            _ => Vec::new(),
+        };
+        notes.extend(
+            other_languages
+                .iter()
+                .map(|other| other_version_note(other, label_language)),
+        );
+        if !other_languages.is_empty() {
+            changed_elsewhere.push((new.clause_id.clone(), other_languages));
+        }
         clauses.push(ClauseRedline {
             clause_id: new.clause_id.clone(),
             label,
@@ -317,19 +338,28 @@ pub fn redline_in(
         }
     }
     let between = |sequence: usize| from_sequence < sequence && sequence <= to_sequence;
-    for clause in clauses
-        .iter_mut()
-        .filter(|c| c.change != ClauseChange::Unchanged || c.moved)
-    {
+    for clause in clauses.iter_mut() {
+        let elsewhere: &[String] = changed_elsewhere
+            .iter()
+            .find(|(id, _)| *id == clause.clause_id)
+            .map_or(&[], |(_, languages)| languages);
+        if clause.change == ClauseChange::Unchanged && !clause.moved && elsewhere.is_empty() {
+            continue;
+        }
         let Some(history) = clause_history(events, &clause.clause_id) else {
             continue;
         };
-        let mut authors: Vec<ChangeAuthor> = history
+        let wordings: Vec<&ClauseVersion> = history
             .versions
             .iter()
             .filter(|v| {
-                between(v.sequence) && v.kind.changes_wording() && v.language == clause.language
+                between(v.sequence)
+                    && v.kind.changes_wording()
+                    && (v.language == clause.language || elsewhere.contains(&v.language))
             })
+            .collect();
+        let mut authors: Vec<ChangeAuthor> = wordings
+            .iter()
             .map(|v| ChangeAuthor {
                 sequence: v.sequence,
                 recorded_at: v.recorded_at.clone(),
@@ -341,6 +371,31 @@ pub fn redline_in(
                 label: v.label.clone(),
             })
             .collect();
+        // A correction is made by every party's agreement to one party's proposal: the proposal
+        // and each agreement are acts behind the change, even when they precede `from`.
+        for correction in wordings.iter().filter(|v| v.kind == VersionKind::Corrected) {
+            let Some(correction_id) = correction.correction_id.as_deref() else {
+                continue;
+            };
+            let steps = correction_steps(events, correction_id);
+            authors.extend(
+                history
+                    .acts
+                    .iter()
+                    .filter(|a| steps.contains(&a.sequence))
+                    .map(|a| ChangeAuthor {
+                        sequence: a.sequence,
+                        recorded_at: a.recorded_at.clone(),
+                        took_place_on: a.took_place_on.clone(),
+                        actor: a.actor.clone(),
+                        party: a.party.clone(),
+                        proposed_by: correction.proposed_by.clone(),
+                        event: a.event.clone(),
+                        label: None,
+                    }),
+            );
+        }
+        authors.sort_by_key(|a| a.sequence);
         // A withdrawal removes the clause; a placement moves it.
         let structural = if clause.change == ClauseChange::Removed {
             Some("ClauseWithdrawn")
@@ -472,6 +527,52 @@ fn structure_notes(
     notes
 }
 
+/// The authentic languages other than `compared` whose version `old` had and `new` words
+/// differently: a correction or a retranslation that left the compared wording as it was. A first
+/// translation is not among them: it adds a version rather than changing one.
+fn other_versions_changed(old: &DraftClause, new: &DraftClause, compared: &str) -> Vec<String> {
+    new.languages
+        .iter()
+        .filter(|version| version.language != compared)
+        .filter(|version| {
+            old.languages.iter().any(|before| {
+                before.language == version.language
+                    && !before.text.is_empty()
+                    && (before.heading != version.heading || before.text != version.text)
+            })
+        })
+        .map(|version| version.language.clone())
+        .collect()
+}
+
+/// "The ar version changed; see the redline in ar", in `language` (English for a language
+/// without this phrase here).
+fn other_version_note(other: &str, language: &str) -> String {
+    match language.split('-').next().unwrap_or(language) {
+        "fr" => format!("Version {other} modifiée ; voir le redline en {other}"),
+        "ar" => format!("تغيرت صيغة {other}؛ انظر المقارنة باللغة {other}"),
+        "es" => format!("Versión {other} modificada; véase la comparación en {other}"),
+        _ => format!("The {other} version changed; see the redline in {other}"),
+    }
+}
+
+/// The sequences of the proposal of correction `correction_id` and of each agreement to it.
+fn correction_steps(events: &[EventEnvelope<Negotiation>], correction_id: &str) -> Vec<usize> {
+    events
+        .iter()
+        .filter(|e| match &e.payload {
+            NegotiationEvent::CorrectionProposed {
+                correction_id: id, ..
+            }
+            | NegotiationEvent::CorrectionAgreed {
+                correction_id: id, ..
+            } => id == correction_id,
+            _ => false,
+        })
+        .map(|e| e.sequence)
+        .collect()
+}
+
 /// The `recorded_at` stamp of the last of `events`, or "" if it has none.
 fn last_recorded_at(events: &[EventEnvelope<Negotiation>]) -> String {
     events
@@ -519,6 +620,58 @@ fn event_name(kind: VersionKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pacta_domain::clause_text_hash;
+
+    use crate::tests::{agreed, article, envelopes};
+
+    const FRENCH: &str = "Les Parties encouragent la mobilité des étudiants.";
+    const ARABIC: &str = "يشجع الطرفان تنقل الطلاب.";
+    const CORRECTED_ARABIC: &str = "يشجع الطرفان تنقل الطلاب والأساتذة.";
+
+    /// A French and Arabic agreement whose article 1 is agreed and translated, then corrected in
+    /// Arabic: proposed by MAR (event 6), agreed by CIV (7) and MAR (8), made (9).
+    fn corrected_in_arabic() -> Vec<EventEnvelope<Negotiation>> {
+        let mut opening = serde_json::to_value(crate::tests::opened()).unwrap();
+        opening["NegotiationOpened"]["languages"] = serde_json::json!(["fr", "ar"]);
+        let corrected_hash = clause_text_hash("", "ar", CORRECTED_ARABIC);
+        let agreement = |party: &str| NegotiationEvent::CorrectionAgreed {
+            correction_id: "corr-ar".into(),
+            party: party.into(),
+            text_hash: corrected_hash.clone(),
+        };
+        envelopes(vec![
+            serde_json::from_value(opening).unwrap(), // 1
+            article("art-1", FRENCH),                 // 2
+            agreed("art-1", "CIV", FRENCH),           // 3
+            agreed("art-1", "MAR", FRENCH),           // 4
+            NegotiationEvent::ClauseTranslated {
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                heading: String::new(),
+                text: ARABIC.into(),
+                text_hash: clause_text_hash("", "ar", ARABIC),
+                source_text_hash: clause_text_hash("", "fr", FRENCH),
+            }, // 5
+            NegotiationEvent::CorrectionProposed {
+                correction_id: "corr-ar".into(),
+                clause_id: "art-1".into(),
+                language: "ar".into(),
+                base_text_hash: clause_text_hash("", "ar", ARABIC),
+                heading: String::new(),
+                text: CORRECTED_ARABIC.into(),
+                text_hash: corrected_hash.clone(),
+                reason: "Les enseignants ont été omis en arabe".into(),
+                proposed_by: "MAR".into(),
+            }, // 6
+            agreement("CIV"),                         // 7
+            agreement("MAR"),                         // 8
+            NegotiationEvent::TextCorrected {
+                correction_id: "corr-ar".into(),
+                previous_text_root_hash: "root-0".into(),
+                text_root_hash: "root-1".into(),
+            }, // 9
+        ])
+    }
 
     fn side(changes: &[WordChange], skip: ChangeKind) -> String {
         changes
@@ -526,6 +679,85 @@ mod tests {
             .filter(|c| c.kind != skip)
             .map(|c| c.text.as_str())
             .collect()
+    }
+
+    fn at(sequence: &str) -> Point {
+        sequence.parse().expect("a sequence point")
+    }
+
+    #[test]
+    fn a_redline_in_arabic_shows_the_corrected_arabic_words_and_the_correction_acts() {
+        let events = corrected_in_arabic();
+        let view = redline_in(&events, &at("5"), &at("9"), Some("ar")).unwrap();
+        let clause = &view.clauses[0];
+        assert_eq!(
+            (clause.change, clause.language.as_str()),
+            (ClauseChange::Changed, "ar")
+        );
+        assert_eq!(side(&clause.text, ChangeKind::Deleted), CORRECTED_ARABIC);
+        assert_eq!(side(&clause.text, ChangeKind::Inserted), ARABIC);
+        let inserted: String = clause
+            .text
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Inserted)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert!(inserted.contains("والأساتذة"), "{inserted}");
+        let acts: Vec<(usize, &str, &str)> = clause
+            .changed_by
+            .iter()
+            .map(|a| (a.sequence, a.event.as_str(), a.proposed_by.as_str()))
+            .collect();
+        assert_eq!(
+            acts,
+            vec![
+                (6, "CorrectionProposed", "MAR"),
+                (7, "CorrectionAgreed", "MAR"),
+                (8, "CorrectionAgreed", "MAR"),
+                (9, "TextCorrected", "MAR"),
+            ],
+            "the wording is MAR's, made by both parties' agreements"
+        );
+        assert!(clause.notes.is_empty(), "{:?}", clause.notes);
+    }
+
+    #[test]
+    fn a_redline_in_the_reference_language_says_another_version_was_corrected() {
+        let events = corrected_in_arabic();
+        for (language, note) in [
+            (None, "The ar version changed; see the redline in ar"),
+            (Some("fr"), "Version ar modifiée ; voir le redline en ar"),
+        ] {
+            let view = redline_in(&events, &at("5"), &at("9"), language).unwrap();
+            let clause = &view.clauses[0];
+            assert_eq!(
+                (clause.change, clause.language.as_str()),
+                (ClauseChange::Unchanged, "fr")
+            );
+            assert_eq!(clause.notes, vec![note.to_string()]);
+            let events: Vec<&str> = clause.changed_by.iter().map(|a| a.event.as_str()).collect();
+            assert_eq!(
+                events,
+                vec![
+                    "CorrectionProposed",
+                    "CorrectionAgreed",
+                    "CorrectionAgreed",
+                    "TextCorrected"
+                ]
+            );
+        }
+        // Before the correction was made, nothing changed in any language.
+        let view = redline_in(&events, &at("5"), &at("8"), None).unwrap();
+        assert!(view.clauses[0].notes.is_empty());
+        assert!(view.clauses[0].changed_by.is_empty());
+    }
+
+    #[test]
+    fn a_first_translation_is_not_a_change_of_another_version() {
+        let events = corrected_in_arabic();
+        let view = redline_in(&events, &at("4"), &at("5"), None).unwrap();
+        assert_eq!(view.clauses[0].change, ClauseChange::Unchanged);
+        assert!(view.clauses[0].notes.is_empty());
     }
 
     #[test]

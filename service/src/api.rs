@@ -26,8 +26,8 @@ use super::auth::{Access, Caller};
 use super::error::{ApiError, ErrorBody, ServiceCode};
 use super::AppState;
 use pacta_ledger::views::{self, View};
-use pacta_ledger::{CommandContext, Executed};
-use pacta_projections::export::{render, Format, RenderError, Selection};
+use pacta_ledger::{CommandContext, Executed, LedgerError};
+use pacta_projections::export::{Format, RenderError, Selection};
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -314,6 +314,10 @@ pub struct RedlineQuery {
     /// SEQUENCE, YYYY-MM-DD, round:ID (or a bare round id), revision:N.
     pub from: String,
     pub to: String,
+    /// Compare each clause's version in this authentic language, corrections to it included,
+    /// labelled by its convention, e.g. `ar` (default: each clause's reference language,
+    /// labelled in English).
+    pub language: Option<String>,
 }
 
 /// What changed between two points, word by word, and who proposed each change.
@@ -339,11 +343,34 @@ pub async fn redline(
     let Query(query) = query?;
     let access = state.access(&caller, &negotiation).await?.verified()?;
     let (from, to): (Point, Point) = (query.from.parse()?, query.to.parse()?);
-    Ok(Json(pacta_projections::redline(
+    let language = query.language.as_deref();
+    if let Some(language) = language {
+        check_redline_language(&negotiation, &access.events, language)?;
+    }
+    Ok(Json(pacta_projections::redline_in(
         &access.events,
         &from,
         &to,
+        language,
     )?))
+}
+
+/// Refuses a redline language that is not one of the negotiation's authentic languages, with
+/// the refusal (and so the code) of an export in such a language.
+pub(crate) fn check_redline_language(
+    negotiation: &str,
+    events: &[cqrs_es::EventEnvelope<pacta_domain::Negotiation>],
+    language: &str,
+) -> Result<(), ApiError> {
+    let authentic = pacta_projections::draft(negotiation, events).languages;
+    if authentic.iter().any(|l| l == language) {
+        return Ok(());
+    }
+    Err(RenderError::NotAuthenticLanguage {
+        language: language.to_string(),
+        authentic: authentic.join(", "),
+    }
+    .into())
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -416,16 +443,19 @@ pub struct ExportQuery {
     pub form: Option<pacta_projections::export::Form>,
     /// In the instrument form, the party named first (the alternat), e.g. `MAR`.
     pub alternat: Option<String>,
+    /// Another authentic language set beside the document's, passage by passage, in two
+    /// columns (markdown, html or docx), e.g. `ar`.
+    pub with: Option<String>,
 }
 
-/// The text as a document: markdown, html, docx, akoma-ntoso or json.
+/// The text as a document: markdown, html, docx, pdf (PDF/A-2a), akoma-ntoso or json.
 #[utoipa::path(
     get,
     path = "/api/negotiations/{negotiation}/exports/{format}",
     tag = "documents",
     params(
         ("negotiation" = String, Path),
-        ("format" = String, Path, description = "markdown, html, docx, akoma-ntoso or json"),
+        ("format" = String, Path, description = "markdown, html, docx, pdf, akoma-ntoso or json"),
         ExportQuery
     ),
     responses(
@@ -457,13 +487,14 @@ pub async fn export_document(
     let format: Format = format.parse().map_err(|_| {
         ApiError::new(
             ServiceCode::UnknownFormat,
-            format!("no format '{format}': use markdown, html, docx, akoma-ntoso or json"),
+            format!("no format '{format}': use markdown, html, docx, pdf, akoma-ntoso or json"),
         )
     })?;
     if query.revision.is_some() && query.at.is_some() {
         return Err(revision_and_point());
     }
     let access = state.access(caller, negotiation).await?.verified()?;
+    let with = query.with;
     let selection = Selection {
         language: query.language,
         revision: query.revision,
@@ -472,7 +503,26 @@ pub async fn export_document(
         form: query.form.unwrap_or_default(),
         alternat: query.alternat,
     };
-    let document = render(negotiation, &access.events, format, selection)?;
+    let document = match with {
+        Some(with) => pacta_projections::export::render_bilingual(
+            negotiation,
+            &access.events,
+            format,
+            selection,
+            &with,
+        )?,
+        None => {
+            // Typesetting a PDF takes a while of CPU: done on tokio's blocking threads, not a
+            // worker's.
+            let events = access.events;
+            let name = negotiation.to_string();
+            tokio::task::spawn_blocking(move || {
+                pacta_pdf::render(&name, &events, format, selection)
+            })
+            .await
+            .map_err(|error| ApiError::new(ServiceCode::Internal, error.to_string()))??
+        }
+    };
     let file_name = format!("{negotiation}.{}", format.file_extension());
     Ok((
         [
@@ -515,7 +565,20 @@ impl AppState {
             command_id: Some(command_id.to_string()),
         };
         let turn = self.write_turn().await;
-        let executed = self.ledger.execute(negotiation, command, &context).await?;
+        let executed = self
+            .ledger
+            .execute(negotiation, command, &context)
+            .await
+            .map_err(|error| match error {
+                // An act in a negotiation one is not accredited in is answered as one in a
+                // negotiation that does not exist, as reads are: outsiders learn neither.
+                LedgerError::UnknownNegotiation(_)
+                | LedgerError::Refused {
+                    reason: NegotiationError::UnknownActor(_),
+                    ..
+                } => crate::auth::not_readable(),
+                other => ApiError::from(other),
+            })?;
         drop(turn);
         if !executed.replayed {
             // Answered once committed: the views catch up after, and every read catches up first.

@@ -129,7 +129,7 @@ impl Access {
 /// What a reader is told of a negotiation they may not read, whether or not it exists: the same
 /// code, status and message for both (the message does not even repeat the id), so that an
 /// outsider cannot learn which ids exist.
-fn not_readable() -> ApiError {
+pub(crate) fn not_readable() -> ApiError {
     ApiError::new(
         ServiceCode::UnknownNegotiation,
         "no negotiation with this id is open to you: it does not exist, or you are not accredited \

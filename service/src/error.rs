@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pacta_domain::NegotiationError;
+use pacta_pdf::{DocumentError, PdfError};
 use pacta_projections::export::RenderError;
 use pacta_projections::PointError;
 use serde::Serialize;
@@ -474,6 +475,26 @@ impl From<RenderError> for ApiError {
                 ApiError::new(ServiceCode::UnknownRevision, message)
             }
             RenderError::Export(_) => ApiError::new(ServiceCode::Export, message),
+            // The service has pacta-pdf typeset PDFs: never asked of the pure exporters.
+            RenderError::NeedsTypesetter => ApiError::new(ServiceCode::Internal, message),
+        }
+    }
+}
+
+impl From<DocumentError> for ApiError {
+    fn from(error: DocumentError) -> ApiError {
+        match error {
+            DocumentError::Render(error) => error.into(),
+            // What the document holds cannot be typeset (a character no font has).
+            DocumentError::Pdf(error @ PdfError::Typeset(_)) => {
+                ApiError::new(ServiceCode::Export, error.to_string())
+            }
+            // The server lacks its fonts: the message names the package to install.
+            DocumentError::Pdf(
+                error @ (PdfError::FontMissing { .. }
+                | PdfError::FontUnreadable { .. }
+                | PdfError::FontInvalid { .. }),
+            ) => ApiError::new(ServiceCode::Internal, error.to_string()),
         }
     }
 }

@@ -6,7 +6,7 @@
 //!   random secret, kept only as its SHA-256, that acts as the token's person for a fixed
 //!   `SESSION_LIFETIME_MINUTES` from the sign-in (not extended by use), until signing out revokes
 //!   it. The pages accept only the session cookie; the JSON API only `Authorization: Bearer`.
-//! - Every form that changes something (sign-in, sign-out) carries a **CSRF token** derived from
+//! - Every form that changes something (sign-in, sign-out, every act) carries a **CSRF token** derived from
 //!   a secret the browser holds in an HttpOnly cookie: the session's secret once signed in, a
 //!   short-lived sign-in form secret (`SIGN_IN_COOKIE`) before. Another site can make a browser
 //!   send the cookie (not with SameSite=Strict, but older browsers ignore it) yet cannot read the
@@ -114,6 +114,19 @@ pub fn set_cookie(
     format!(
         "{name}={value}; HttpOnly; SameSite=Strict; Path={path}; Max-Age={max_age_seconds}{secure}"
     )
+}
+
+/// A `Set-Cookie` value for a preference that grants nothing (the interface language):
+/// `SameSite=Lax`, so it also applies when a reader arrives by a link from elsewhere (an
+/// e-mail), where a Strict cookie would not be sent.
+pub fn set_preference_cookie(
+    name: &str,
+    value: &str,
+    max_age_seconds: u64,
+    secure: bool,
+) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_seconds}{secure}")
 }
 
 fn trusted_forwarded<'a>(
@@ -369,8 +382,52 @@ pub fn with_security_headers<S: Clone + Send + Sync + 'static>(router: Router<S>
         ))
 }
 
+/// `path` if it is a path of this service a browser may be sent back to, else `None`: it starts
+/// with one `/`, and has no backslash, no whitespace or control character (browsers drop a tab
+/// or newline, turning `/\t/evil` into `//evil`), no `.`/`..` segment (plain or percent-encoded,
+/// which browsers also resolve) and no fragment.
+pub fn local_path(path: &str) -> Option<&str> {
+    let plain = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains(['\\', '#'])
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !path.to_ascii_lowercase().contains("%2e")
+        && !path
+            .split(['/', '?', '&', '='])
+            .any(|segment| segment == "." || segment == "..");
+    plain.then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_plain_paths_of_this_service_are_local() {
+        for local in [
+            "/",
+            "/negotiations/n",
+            "/negotiations/n/timeline?party=CIV&page=2",
+        ] {
+            assert_eq!(local_path(local), Some(local));
+        }
+        for foreign in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example",
+            "evil",
+            "",
+            "/negotiations/n/../other",
+            "/a/%2e%2e/b",
+            "/a/%2E./b",
+            "/a/./b",
+            "/a#x",
+            "/a b",
+        ] {
+            assert_eq!(local_path(foreign), None, "{foreign:?}");
+        }
+    }
+
     use super::*;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {

@@ -94,11 +94,30 @@
     }
   }
 
+  // The stream open now, if any. Over HTTP/1.1 a browser keeps about six connections to a
+  // site: a hidden tab gives its stream up, so that open tabs never hold every connection, and
+  // follows again (from the last act it showed) when it is shown.
+  var source = null;
+  var retryTimer = null;
+
+  function stop() {
+    if (source) {
+      source.close();
+      source = null;
+    }
+    if (retryTimer) {
+      window.clearTimeout(retryTimer);
+      retryTimer = null;
+    }
+  }
+
   function follow() {
-    var source = new EventSource(
+    stop();
+    var current = new EventSource(
       "/negotiations/" + encodeURIComponent(negotiation) + "/live?after=" + encodeURIComponent(after)
     );
-    source.addEventListener("act", function (message) {
+    source = current;
+    current.addEventListener("act", function (message) {
       var act;
       try {
         act = JSON.parse(message.data);
@@ -111,15 +130,32 @@
       retries = 0;
       show(act);
     });
-    source.addEventListener("error", function () {
+    current.addEventListener("error", function () {
       // The browser reconnects by itself unless the answer was not a stream (a refusal, a
-      // session that ended): then the connection is closed.
-      if (source.readyState === EventSource.CLOSED && retries < MAX_RETRIES) {
+      // session that ended: 204): then the connection is closed.
+      if (current === source && current.readyState === EventSource.CLOSED && retries < MAX_RETRIES) {
         retries += 1;
-        window.setTimeout(follow, RETRY_AFTER_MS);
+        retryTimer = window.setTimeout(follow, RETRY_AFTER_MS);
       }
     });
   }
 
-  follow();
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") {
+      stop();
+    } else if (!source) {
+      follow();
+    }
+  });
+  window.addEventListener("pagehide", stop);
+  // A page restored from the browser's back-forward cache follows again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && !source) {
+      follow();
+    }
+  });
+
+  if (document.visibilityState !== "hidden") {
+    follow();
+  }
 })();

@@ -185,9 +185,9 @@ pub enum Command {
         /// --out redline.docx.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Compare each clause's version in this authentic language, labelled by its convention
-        /// ("Article premier"); default: each clause's reference language, labelled in English,
-        /// e.g. --language fr.
+        /// Compare each clause's version in this authentic language (a correction to it
+        /// included), labelled by its convention ("Article premier"); default: each clause's
+        /// reference language, labelled in English, e.g. --language fr or --language ar.
         #[arg(long)]
         language: Option<String>,
     },

@@ -8,6 +8,7 @@ use pacta_ledger::journal::JournalFailure;
 use pacta_ledger::store::{PersonRefusal, StoreError, TokenRefusal};
 use pacta_ledger::views::ViewError;
 use pacta_ledger::LedgerError;
+use pacta_pdf::PdfError;
 use pacta_projections::export::RenderError;
 use pacta_projections::PointError;
 use pacta_verify::audit::Finding;
@@ -132,12 +133,20 @@ impl CliError {
                 RenderError::UnknownRevision { .. }
                 | RenderError::NotAuthenticLanguage { .. }
                 | RenderError::Export(_) => Refused,
+                // `pacta export` has pacta-pdf typeset PDFs: never asked of the pure exporters.
+                RenderError::NeedsTypesetter => Refused,
             },
             CliError::Point(error) => point_exit_code(error),
             CliError::Export(error) => match error {
-                ExportFailure::DocxNeedsOut => Usage,
+                ExportFailure::DocxNeedsOut | ExportFailure::PdfNeedsOut => Usage,
                 ExportFailure::Write { .. } => Environment,
                 ExportFailure::Export(_) => Refused,
+                ExportFailure::Pdf(error) => match error {
+                    PdfError::FontMissing { .. }
+                    | PdfError::FontUnreadable { .. }
+                    | PdfError::FontInvalid { .. } => Environment,
+                    PdfError::Typeset(_) => Refused,
+                },
             },
             CliError::Token(error) => match error {
                 TokenFailure::Person(_) => Usage,

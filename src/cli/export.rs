@@ -1,12 +1,14 @@
-//! `pacta export`: a negotiation's text as a document (Markdown, HTML, Word .docx, Akoma Ntoso
-//! XML or JSON), made by the pure exporters of `pacta_projections::export`. This file only reads
-//! the ledger, checks the request, and writes the bytes to stdout or to `--out`.
+//! `pacta export`: a negotiation's text as a document (Markdown, HTML, Word .docx, PDF/A, Akoma
+//! Ntoso XML or JSON), made by the pure exporters of `pacta_projections::export` (PDF typeset by
+//! `pacta-pdf` from their views). This file only reads the ledger, checks the request, and writes
+//! the bytes to stdout or to `--out`.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use pacta_projections::export::{self as exporters, render, Form, Format, Selection};
+use pacta_pdf::{render, DocumentError};
+use pacta_projections::export::{self as exporters, Form, Format, Selection};
 
 use super::CliError;
 use pacta_ledger::Ledger;
@@ -15,7 +17,8 @@ use pacta_ledger::Ledger;
 pub struct ExportArgs {
     /// The negotiation's id, e.g. civ-mar-tip-mou.
     pub negotiation: String,
-    /// markdown, html, docx, akoma-ntoso or json, e.g. --format docx.
+    /// markdown, html, docx, pdf (PDF/A-2a, fonts embedded), akoma-ntoso or json, e.g.
+    /// --format pdf.
     #[arg(long, value_parser = parse_format)]
     pub format: Format,
     /// The authentic language of the document (default: the negotiation's first language),
@@ -40,8 +43,13 @@ pub struct ExportArgs {
     /// formula and the signature blocks (the alternat), e.g. --alternat MAR.
     #[arg(long, value_name = "PARTY")]
     pub alternat: Option<String>,
-    /// Write the document to this file (required for docx; text formats default to stdout),
-    /// e.g. --out mou-fr.docx.
+    /// Set this other authentic language beside the document's, passage by passage in two
+    /// columns, each numbered and worded in its own language (markdown, html or docx; working
+    /// or instrument form), e.g. --with ar, or --language ar --with fr.
+    #[arg(long, value_name = "LANGUAGE")]
+    pub with: Option<String>,
+    /// Write the document to this file (required for docx and pdf; text formats default to
+    /// stdout), e.g. --out mou-fr.pdf.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -51,6 +59,8 @@ pub struct ExportArgs {
 pub enum ExportFailure {
     #[error("a .docx is binary: pass --out FILE to say where to write it")]
     DocxNeedsOut,
+    #[error("a PDF is binary: pass --out FILE to say where to write it")]
+    PdfNeedsOut,
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -58,6 +68,17 @@ pub enum ExportFailure {
     },
     #[error(transparent)]
     Export(#[from] exporters::ExportError),
+    #[error(transparent)]
+    Pdf(#[from] pacta_pdf::PdfError),
+}
+
+impl From<DocumentError> for CliError {
+    fn from(error: DocumentError) -> CliError {
+        match error {
+            DocumentError::Render(error) => error.into(),
+            DocumentError::Pdf(error) => ExportFailure::Pdf(error).into(),
+        }
+    }
 }
 
 /// clap's parser for `--format`: the names `Format` answers to.
@@ -74,7 +95,11 @@ fn parse_form(name: &str) -> Result<Form, String> {
 /// writes nothing.
 pub async fn run(ledger: &Ledger, args: ExportArgs) -> Result<(), CliError> {
     if args.format.is_binary() && args.out.is_none() {
-        return Err(ExportFailure::DocxNeedsOut.into());
+        return Err(match args.format {
+            Format::Pdf => ExportFailure::PdfNeedsOut,
+            _ => ExportFailure::DocxNeedsOut,
+        }
+        .into());
     }
     let all_events = ledger.events(&args.negotiation).await?;
     let selection = Selection {
@@ -85,7 +110,16 @@ pub async fn run(ledger: &Ledger, args: ExportArgs) -> Result<(), CliError> {
         form: args.form,
         alternat: args.alternat,
     };
-    let document = render(&args.negotiation, &all_events, args.format, selection)?;
+    let document = match &args.with {
+        Some(with) => exporters::render_bilingual(
+            &args.negotiation,
+            &all_events,
+            args.format,
+            selection,
+            with,
+        )?,
+        None => render(&args.negotiation, &all_events, args.format, selection)?,
+    };
     write(args.out, &document)
 }
 

@@ -96,7 +96,9 @@ pub(super) async fn redline(
                 RedlineFormat::Html => {
                     exporters::redline_html(&title, &language, &clauses).into_bytes()
                 }
-                _ => exporters::redline_docx(&title, &language, &clauses)
+                // The whole text with its changes tracked, by delegate, and the shared comments.
+                _ => exporters::RedlineDocument::new(&events, &view, &language)
+                    .and_then(|document| exporters::redline_docx(&document))
                     .map_err(ExportFailure::from)?,
             }
         }

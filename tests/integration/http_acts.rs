@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use pacta_domain::{Negotiation, NegotiationEvent, Role, PERMISSIONS};
-use pacta_service::pages::acts::{act_name, DRAFT_PAGE_ACTS, MAX_MINUTES_FILE_BYTES};
+use pacta_service::pages::acts::{act_name, draft_page_acts, MAX_MINUTES_FILE_BYTES};
 use reqwest::header::{CONTENT_TYPE, COOKIE, LOCATION, ORIGIN};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
@@ -324,7 +324,7 @@ async fn a_form_without_its_csrf_token_or_from_another_origin_records_nothing(ba
 
 /// The kebab names of the acts the draft page offers to `role`, by the role table.
 fn permitted_on_the_draft_page(role: Role) -> BTreeSet<String> {
-    DRAFT_PAGE_ACTS
+    draft_page_acts()
         .iter()
         .filter(|kind| {
             PERMISSIONS

@@ -220,6 +220,7 @@ async fn every_endpoint_answers(backend: Backend) {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
         ),
+        ("pdf", "application/pdf", "pdf"),
         ("akoma-ntoso", "application/akn+xml", "akn.xml"),
         ("json", "application/json", "json"),
     ] {
@@ -238,6 +239,9 @@ async fn every_endpoint_answers(backend: Backend) {
         );
         if format == "docx" {
             assert!(reply.body.starts_with(b"PK"), "a docx is a zip");
+        } else if format == "pdf" {
+            let text = crate::pdf_exports::pdf_text(&reply.body);
+            assert!(text.contains("Le texte amendé."), "{format}: {text}");
         } else {
             assert!(reply.text().contains("Le texte amendé."), "{format}");
         }
@@ -450,9 +454,11 @@ async fn every_error_is_json_and_writes_nothing(backend: Backend) {
             vec![post(json!({"command_id": "c-as", "actor": MAR_HEAD, "action": propose("art-3", "Texte.")}),
             )],
         ),
+        // An outsider's act is answered as one in a negotiation that does not exist: outsiders
+        // learn nothing of which negotiations exist.
         (
-            StatusCode::FORBIDDEN,
-            "unknown-actor",
+            StatusCode::NOT_FOUND,
+            "unknown-negotiation",
             vec![act(&outsider, propose("art-4", "Texte."))],
         ),
         (
@@ -483,7 +489,7 @@ async fn every_error_is_json_and_writes_nothing(backend: Backend) {
         (
             StatusCode::NOT_FOUND,
             "unknown-format",
-            vec![get("exports/pdf")],
+            vec![get("exports/odt")],
         ),
         (
             StatusCode::NOT_FOUND,

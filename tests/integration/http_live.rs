@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use pacta_service::pages::live::LiveLimits;
 use pacta_service::security::SessionSettings;
 use pacta_service::{spawn_on_loopback, AppState};
-use reqwest::header::{ACCEPT, COOKIE, LOCATION, RETRY_AFTER};
+use reqwest::header::{ACCEPT, COOKIE, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -28,6 +28,7 @@ on_both_stores!(
     after_and_last_event_id_resume_without_repeating,
     only_a_signed_in_accredited_reader_follows,
     streams_beyond_the_limit_are_refused,
+    one_person_cannot_take_every_stream,
     a_stream_ends_with_its_session,
     the_pages_carry_what_the_script_needs,
 );
@@ -406,16 +407,16 @@ async fn only_a_signed_in_accredited_reader_follows(backend: Backend) {
     } = small(start(backend).await).await;
     let path = live_path(0);
 
-    // No session: sent to sign in, as from any page.
+    // No session: 204, on which an EventSource stops (a redirect to the sign-in form would be
+    // followed, fail, and be tried again).
     let anonymous = server.send(server.client.get(server.url(&path))).await;
     assert_eq!(
         anonymous.status,
-        StatusCode::SEE_OTHER,
+        StatusCode::NO_CONTENT,
         "{}",
         anonymous.text()
     );
-    let to_sign_in = server.client.get(server.url(&path)).send().await.unwrap();
-    assert_eq!(to_sign_in.headers()[LOCATION], "/login");
+    assert!(anonymous.text().is_empty());
     // A bearer token is not a session, however valid.
     for token in [&civ, &mar] {
         let with_token = server
@@ -423,7 +424,7 @@ async fn only_a_signed_in_accredited_reader_follows(backend: Backend) {
             .await;
         assert_eq!(
             with_token.status,
-            StatusCode::SEE_OTHER,
+            StatusCode::NO_CONTENT,
             "{}",
             with_token.text()
         );
@@ -525,6 +526,45 @@ async fn streams_beyond_the_limit_are_refused(backend: Backend) {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// One person's streams are bounded apart from the process's: at their limit, others still
+/// follow.
+async fn one_person_cannot_take_every_stream(backend: Backend) {
+    let limits = LiveLimits {
+        max_streams: 4,
+        max_streams_per_person: 1,
+        ..LiveLimits::default()
+    };
+    let Small {
+        server,
+        civ,
+        mar_session,
+        ..
+    } = small(start_with(TestStore::new(backend).await, limits).await).await;
+    let path = live_path(0);
+    let _held = Live::open(&server, &mar_session, &path, &[]).await;
+    let refused = server
+        .client
+        .get(server.url(&path))
+        .header(COOKIE, &mar_session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // Another session of the same person is the same person.
+    let mar = server.token(MAR_HEAD).await;
+    let second_session = server.sign_in(&mar).await;
+    let refused = server
+        .client
+        .get(server.url(&path))
+        .header(COOKIE, &second_session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let civ_session = server.sign_in(&civ).await;
+    let _followed = Live::open(&server, &civ_session, &path, &[]).await;
 }
 
 async fn a_stream_ends_with_its_session(backend: Backend) {

@@ -150,7 +150,7 @@ async fn every_page_renders_for_a_delegate(backend: Backend) {
     }
     // The downloads are of the text shown, and the session cookie is enough to fetch them (from
     // the pages' own route: the API takes no cookie).
-    for format in ["markdown", "html", "docx", "akoma-ntoso", "json"] {
+    for format in ["markdown", "html", "docx", "pdf", "akoma-ntoso", "json"] {
         let href = format!("/negotiations/{MOU}/exports/{format}?at=round%3Around-1");
         assert!(page.contains(&format!("href=\"{href}\"")), "{format}");
         let response = server

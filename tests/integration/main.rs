@@ -8,6 +8,7 @@
 mod common;
 
 mod audit;
+mod bilingual;
 mod browser;
 mod cli;
 mod cli_hashes;
@@ -18,6 +19,7 @@ mod cli_views;
 mod demo_story;
 mod event_schemas;
 mod exports;
+mod exports_docx;
 mod http_acts;
 mod http_api;
 mod http_hardening;
@@ -33,6 +35,7 @@ mod legal_effect;
 mod old_ledger;
 mod openapi_schemas;
 mod organisations;
+mod pdf_exports;
 mod register;
 mod reliability;
 mod strict_input;

@@ -1,19 +1,21 @@
 //! A whole document of a negotiation's text, in any export format, from its verified events:
 //! what `pacta export` writes and the service's export endpoints answer.
 
+use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
-use pacta_domain::Negotiation;
+use pacta_domain::{Matrix, Negotiation};
 
 use super::{
     akoma_ntoso, draft_docx, draft_html, draft_markdown, instrument_docx, instrument_html,
     instrument_markdown, signings, AkomaNtosoSource, ExportError, Form, Instrument,
-    InstrumentSource,
+    InstrumentSource, Provenance,
 };
 use crate::{
-    action_matrices, agreement_state, draft, draft_of_revision, events_at, Draft, Point, PointError,
+    action_matrices, agreement_state, draft, draft_of_revision, events_at, AgreementState, Draft,
+    Point, PointError,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,13 +25,18 @@ pub enum Format {
     Docx,
     AkomaNtoso,
     Json,
+    /// PDF/A, typeset by the `pacta-pdf` crate from [`prepare`]'s views: named here so that
+    /// every list of formats (the CLI's, the API's, the pages' links) has it, and made there so
+    /// that this pure crate pulls in no typesetter and no fonts.
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Markdown,
         Format::Html,
         Format::Docx,
+        Format::Pdf,
         Format::AkomaNtoso,
         Format::Json,
     ];
@@ -41,6 +48,7 @@ impl Format {
             Format::Docx => "docx",
             Format::AkomaNtoso => "akoma-ntoso",
             Format::Json => "json",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -53,6 +61,7 @@ impl Format {
             }
             Format::AkomaNtoso => "application/akn+xml",
             Format::Json => "application/json",
+            Format::Pdf => "application/pdf",
         }
     }
 
@@ -63,18 +72,19 @@ impl Format {
             Format::Docx => "docx",
             Format::AkomaNtoso => "akn.xml",
             Format::Json => "json",
+            Format::Pdf => "pdf",
         }
     }
 
     /// Binary formats cannot go to a terminal.
     pub fn is_binary(self) -> bool {
-        self == Format::Docx
+        matches!(self, Format::Docx | Format::Pdf)
     }
 }
 
 /// A name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not an export format (markdown, html, docx, akoma-ntoso or json)")]
+#[error("'{0}' is not an export format (markdown, html, docx, pdf, akoma-ntoso or json)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for Format {
@@ -119,15 +129,46 @@ pub enum RenderError {
     NotAuthenticLanguage { language: String, authentic: String },
     #[error(transparent)]
     Export(#[from] ExportError),
+    /// [`render`] was asked for a PDF, which only `pacta-pdf` typesets (from [`prepare`]).
+    #[error("a PDF is typeset by pacta-pdf, not by the pure exporters: call pacta_pdf::render")]
+    NeedsTypesetter,
 }
 
-/// The document in full, from the negotiation's verified events.
+/// The views a document is laid out from, once the request is checked: what every format
+/// starts from, PDF included (typeset by `pacta-pdf` outside this crate).
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub draft: Draft,
+    /// The authentic language asked for, or the negotiation's first.
+    pub language: String,
+    pub agreement: AgreementState,
+    pub matrices: BTreeMap<String, Matrix>,
+    /// The instrument form's words; `None`: the working form.
+    pub instrument: Option<Instrument>,
+    pub exported_on: NaiveDate,
+    /// Where the text stands in the ledger: a .docx's properties and running header.
+    pub provenance: Provenance,
+}
+
+/// The document in full, from the negotiation's verified events, in every format but
+/// [`Format::Pdf`] (refused with [`RenderError::NeedsTypesetter`]).
 pub fn render(
     negotiation: &str,
     all_events: &[EventEnvelope<Negotiation>],
     format: Format,
     selection: Selection,
 ) -> Result<Vec<u8>, RenderError> {
+    let prepared = prepare(negotiation, all_events, selection)?;
+    lay_out(&prepared, format)
+}
+
+/// The views of the document `selection` asks for, from the negotiation's verified events:
+/// the request checked (revision or point, authentic language, alternat) before any format.
+pub fn prepare(
+    negotiation: &str,
+    all_events: &[EventEnvelope<Negotiation>],
+    selection: Selection,
+) -> Result<Prepared, RenderError> {
     if selection.revision.is_some() && selection.at.is_some() {
         return Err(RenderError::RevisionAndPoint);
     }
@@ -163,22 +204,45 @@ pub fn render(
             Some(Instrument::new(&source, &language)?)
         }
     };
-    let document: Vec<u8> = match (format, &instrument) {
+    Ok(Prepared {
+        provenance: Provenance::of(&view, all_events),
+        draft: view,
+        language,
+        agreement,
+        matrices,
+        instrument,
+        exported_on: selection.exported_on,
+    })
+}
+
+/// `prepared` in a text or office format.
+fn lay_out(prepared: &Prepared, format: Format) -> Result<Vec<u8>, RenderError> {
+    let Prepared {
+        draft: view,
+        language,
+        agreement,
+        matrices,
+        instrument,
+        exported_on,
+        provenance,
+    } = prepared;
+    let document: Vec<u8> = match (format, instrument) {
+        (Format::Pdf, _) => return Err(RenderError::NeedsTypesetter),
         (Format::Markdown, Some(instrument)) => instrument_markdown(instrument).into_bytes(),
-        (Format::Markdown, None) => draft_markdown(&view, &language)?.into_bytes(),
+        (Format::Markdown, None) => draft_markdown(view, language)?.into_bytes(),
         (Format::Html, Some(instrument)) => instrument_html(instrument).into_bytes(),
-        (Format::Html, None) => draft_html(&view, &language)?.into_bytes(),
-        (Format::Docx, Some(instrument)) => instrument_docx(instrument)?,
-        (Format::Docx, None) => draft_docx(&view, &language)?,
+        (Format::Html, None) => draft_html(view, language)?.into_bytes(),
+        (Format::Docx, Some(instrument)) => instrument_docx(instrument, provenance)?,
+        (Format::Docx, None) => draft_docx(view, language, provenance)?,
         (Format::AkomaNtoso, _) => {
             let source = AkomaNtosoSource {
-                draft: &view,
-                agreement: &agreement,
-                matrices: &matrices,
-                exported_on: selection.exported_on,
+                draft: view,
+                agreement,
+                matrices,
+                exported_on: *exported_on,
                 instrument: instrument.as_ref(),
             };
-            akoma_ntoso(&source, &language)?.into_bytes()
+            akoma_ntoso(&source, language)?.into_bytes()
         }
         (Format::Json, _) => {
             let json = serde_json::json!({

@@ -1,32 +1,69 @@
-//! A draft, or a redline, as a Word document (.docx, Office Open XML) written by `docx-rs`.
+//! A draft, an instrument or a redline as a Word document (.docx, Office Open XML) written by
+//! `docx-rs` and finished by the `word` module: every run names its languages (`w:lang`), and
+//! right-to-left text is marked `w:rtl` in right-to-left (`w:bidi`) paragraphs; the core
+//! properties carry the instrument's title, the document's language and the ledger's dates;
+//! every page has a header naming the instrument and its state, and a footer numbering pages.
 //!
-//! A redline becomes tracked changes (`w:ins`/`w:del`) whose author is whoever proposed the
-//! change, so a legal adviser can accept or reject each one in Word. Paragraphs in a
-//! right-to-left language are marked `w:bidi`.
+//! A redline is the whole text at its later point, each change since the earlier point a Word
+//! tracked change (`w:ins`/`w:del`) by the delegates who made it, so "accept all" in Word gives
+//! the later text and "reject all" the earlier; the shared comments made on a clause in between
+//! are Word comments on it.
 
-use std::io::Cursor;
+use chrono::NaiveDate;
+use cqrs_es::EventEnvelope;
+use docx_rs::{
+    AlignmentType, BreakType, Comment, Delete, Docx, Footer, Header, Insert, NumPages, PageNum,
+    Paragraph, Run, RunFonts,
+};
+use fluent_templates::fluent_bundle::FluentValue;
+use pacta_domain::{metadata, Negotiation, NegotiationEvent};
 
-use docx_rs::{AlignmentType, BreakType, Delete, Docx, Insert, Paragraph, Run, RunFonts};
-
+use super::instrument::Words;
+use super::word::{self, has_right_to_left, Properties, Provenance};
 use super::{
     check_authentic, clause_title, instrument_name, is_right_to_left, language_name, parties_line,
-    revision_line, status_line, wording, ClauseChanges, ExportError,
+    revision_line, status_line, wording, ExportError, UNATTRIBUTED,
 };
 use super::{Instrument, Passage};
-use crate::{ChangeKind, Draft};
+use crate::point::day_of;
+use crate::{phrases, word_diff, ChangeKind, ClauseChange, Draft, Redline, WordChange};
 
-/// Half-points, as Word measures font sizes: 16 pt title, 13 pt clause headings, 11 pt text.
+/// Half-points, as Word measures font sizes: 16 pt title, 13 pt clause headings, 11 pt text,
+/// 9 pt running header and footer.
 const TITLE_SIZE_HALF_POINTS: usize = 32;
 const HEADING_SIZE_HALF_POINTS: usize = 26;
 const TEXT_SIZE_HALF_POINTS: usize = 22;
+const RUNNING_SIZE_HALF_POINTS: usize = 18;
 /// A face with Latin and Arabic glyphs that Word and LibreOffice both know.
 const FONT: &str = "Times New Roman";
+/// The author of the comments that say what changed beyond the words ("Article 3 becomes
+/// Article 2"): the ledger, not a delegate.
+const NOTE_AUTHOR: &str = "Pacta";
+/// Stand-ins for the page number and page count in the footer's message, where the PAGE and
+/// NUMPAGES fields go: private-use characters, which no message contains.
+const PAGE_FIELD: &str = "\u{E000}";
+const PAGES_FIELD: &str = "\u{E001}";
 
-/// The draft in `language`, one of its authentic languages, as the bytes of a .docx file.
-pub fn draft_docx(draft: &Draft, language: &str) -> Result<Vec<u8>, ExportError> {
+/// The draft in `language`, one of its authentic languages, as the bytes of a .docx file; its
+/// `provenance` gives its properties' dates and its header's "as at".
+pub fn draft_docx(
+    draft: &Draft,
+    language: &str,
+    provenance: &Provenance,
+) -> Result<Vec<u8>, ExportError> {
     check_authentic(draft, language)?;
     let rtl = is_right_to_left(language);
-    let mut document = new_document().add_paragraph(title(&draft.title, rtl));
+    let words = Words::new(language);
+    let title_text = draft.titles.get(language).unwrap_or(&draft.title);
+    let header = header_line(
+        &words,
+        &words.get("docx-working"),
+        title_text,
+        revision_words(&words, provenance.revision),
+        &provenance.as_of_at,
+    );
+    let mut document =
+        running(new_document(), &header, language).add_paragraph(title(title_text, rtl));
     let facts = [
         format!("Instrument: {}", instrument_name(draft.instrument_kind)),
         format!("Parties: {}", parties_line(draft)),
@@ -91,16 +128,37 @@ pub fn draft_docx(draft: &Draft, language: &str) -> Result<Vec<u8>, ExportError>
             )));
         }
     }
-    pack(document)
+    let properties = Properties {
+        title: title_text,
+        language,
+        provenance,
+    };
+    word::package(document, &properties)
 }
 
 /// The instrument form ([`Instrument`]) as the bytes of a .docx file: title, opening formula,
 /// preamble, articles, testimonium, one signature block after another (the first party's
 /// first), then the annexes. Every paragraph in a right-to-left language is marked `w:bidi`.
-pub fn instrument_docx(instrument: &Instrument) -> Result<Vec<u8>, ExportError> {
+/// Its header says "PROJET" until every party adopted the text.
+pub fn instrument_docx(
+    instrument: &Instrument,
+    provenance: &Provenance,
+) -> Result<Vec<u8>, ExportError> {
     let rtl = instrument.is_right_to_left();
+    let words = Words::new(&instrument.language);
+    let marking = instrument
+        .draft_marking
+        .clone()
+        .unwrap_or_else(|| words.get("docx-adopted"));
+    let header = header_line(
+        &words,
+        &marking,
+        &instrument.title,
+        revision_words(&words, provenance.revision),
+        &provenance.as_of_at,
+    );
     let plain = |line: &str| text_paragraph(line, rtl);
-    let mut document = new_document();
+    let mut document = running(new_document(), &header, &instrument.language);
     if let Some(marking) = &instrument.draft_marking {
         document = document.add_paragraph(title(marking, rtl));
     }
@@ -139,7 +197,12 @@ pub fn instrument_docx(instrument: &Instrument) -> Result<Vec<u8>, ExportError> 
     for annex in &instrument.annexes {
         document = add_passage(document, annex, rtl);
     }
-    pack(document)
+    let properties = Properties {
+        title: &instrument.title,
+        language: &instrument.language,
+        provenance,
+    };
+    word::package(document, &properties)
 }
 
 /// A recital as its paragraphs; an article (or annex) under its numbered heading.
@@ -163,54 +226,395 @@ fn add_passage(mut document: Docx, passage: &Passage, rtl: bool) -> Docx {
     document
 }
 
-/// A redline as a .docx whose changes are Word tracked changes: each inserted run a `w:ins`, each
-/// deleted run a `w:del`, authored by the clause's `author` on its `date`. `language` is the
-/// language of the wordings and decides the paragraphs' direction.
-pub fn redline_docx(
-    title_text: &str,
-    language: &str,
-    clauses: &[ClauseChanges],
-) -> Result<Vec<u8>, ExportError> {
-    let rtl = is_right_to_left(language);
-    let mut document = new_document().add_paragraph(title(title_text, rtl));
-    for clause in clauses {
-        // Word's w:date is an ISO 8601 date-time; a change is dated by the day it was proposed.
-        let date = format!("{}T00:00:00Z", clause.date);
-        let mut paragraph = Paragraph::new();
-        for change in &clause.changes {
-            paragraph = match change.kind {
-                ChangeKind::Unchanged => paragraph.add_run(run_with_breaks(&change.text, false)),
-                ChangeKind::Inserted => paragraph.add_insert(
-                    Insert::new(run_with_breaks(&change.text, false))
-                        .author(&clause.author)
-                        .date(&date),
-                ),
-                ChangeKind::Deleted => paragraph.add_delete(
-                    Delete::new()
-                        .add_run(run_with_breaks(&change.text, true))
-                        .author(&clause.author)
-                        .date(&date),
+/// A redline as a Word document shows it: the whole text at the later point, clause by clause,
+/// each change since the earlier point tracked and attributed, and the shared comments made on
+/// each clause in between.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedlineDocument {
+    /// The instrument's title in the redline's language.
+    pub title: String,
+    /// The language of the wordings compared; decides the paragraphs' direction.
+    pub language: String,
+    /// The revisions compared: the earlier point's, then the later's.
+    pub revisions: (u32, u32),
+    /// Its `as_of_at` is when the ledger recorded the later point's last event.
+    pub provenance: Provenance,
+    /// Every clause of either text, in the redline's order: unchanged ones too.
+    pub clauses: Vec<TrackedClause>,
+}
+
+/// One clause of a [`RedlineDocument`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrackedClause {
+    pub change: ClauseChange,
+    /// "Article 2 — Mobilité" at the earlier point against the same at the later one: a
+    /// renumbering or a new heading is a tracked change too.
+    pub title: Vec<WordChange>,
+    pub text: Vec<WordChange>,
+    /// The language of the wording compared.
+    pub language: String,
+    /// Who made the changes, and when; `None` when there is none to attribute.
+    pub changed_by: Option<Reviser>,
+    /// What changed beyond the words ("Article 3 becomes Article 2"): comments by Pacta.
+    pub notes: Vec<String>,
+    /// The shared comments made on the clause between the two points, oldest first.
+    pub comments: Vec<SharedComment>,
+}
+
+/// The author and date Word shows for a clause's tracked changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reviser {
+    /// "Koffi Yao (CIV)": each delegate who recorded an act that changed the wording, by the
+    /// name the register accredited them under, with the party they acted for; oldest first,
+    /// joined by ", ". [`UNATTRIBUTED`] when no act between the points accounts for the change.
+    pub author: String,
+    /// The day the last of those acts took place (its stated date, else the day it was
+    /// recorded); with no act, the day the later point was recorded.
+    pub date: NaiveDate,
+}
+
+/// A comment every party may read (never one internal to a party), as Word shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedComment {
+    /// "Amina Benali (MAR)", as for a [`Reviser`].
+    pub author: String,
+    /// The day the comment was made: its stated date, else the day it was recorded.
+    pub date: NaiveDate,
+    pub text: String,
+}
+
+impl RedlineDocument {
+    /// The redline `view` of the negotiation whose events are `events` (all of them, from the
+    /// first), in `language` (the language its wordings are compared in).
+    pub fn new(
+        events: &[EventEnvelope<Negotiation>],
+        view: &Redline,
+        language: &str,
+    ) -> Result<RedlineDocument, ExportError> {
+        let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
+        let (earlier, later) = if view.from.as_of_sequence > view.to.as_of_sequence {
+            (&view.to, &view.from)
+        } else {
+            (&view.from, &view.to)
+        };
+        // Delegates stay in the register once accredited, so the whole history names them all.
+        let register = crate::replay(events);
+        let who = |person: &str, party: &str| {
+            let name = register
+                .delegate(person)
+                .map_or(person, |d| d.name.as_str());
+            format!("{name} ({party})")
+        };
+        let between =
+            |sequence: usize| earlier.as_of_sequence < sequence && sequence <= later.as_of_sequence;
+        let mut clauses = Vec::with_capacity(view.clauses.len());
+        for clause in &view.clauses {
+            let undated = |sequence| ExportError::UndatedChange {
+                label: clause.label.clone(),
+                sequence,
+            };
+            let side = |left_out: ChangeKind| -> String {
+                clause
+                    .heading
+                    .iter()
+                    .filter(|run| run.kind != left_out)
+                    .map(|run| run.text.as_str())
+                    .collect()
+            };
+            let old_title = match clause.change {
+                ClauseChange::Added => String::new(),
+                _ => clause_title(
+                    clause.old_label.as_deref().unwrap_or(&clause.label),
+                    &side(ChangeKind::Inserted),
                 ),
             };
+            let new_title = match clause.change {
+                ClauseChange::Removed => String::new(),
+                _ => clause_title(&clause.label, &side(ChangeKind::Deleted)),
+            };
+            let title = phrases(&word_diff(&old_title, &new_title));
+            let text = phrases(&clause.text);
+            let changed =
+                |runs: &[WordChange]| runs.iter().any(|r| r.kind != ChangeKind::Unchanged);
+            let changed_by = if changed(&title) || changed(&text) || !clause.notes.is_empty() {
+                let mut authors: Vec<String> = Vec::new();
+                for act in &clause.changed_by {
+                    let author = who(&act.actor, &act.party);
+                    if !authors.contains(&author) {
+                        authors.push(author);
+                    }
+                }
+                Some(match clause.changed_by.last() {
+                    Some(last) => Reviser {
+                        author: authors.join(", "),
+                        date: last
+                            .took_place_on
+                            .parse()
+                            .ok()
+                            .or_else(|| day_of(&last.recorded_at))
+                            .ok_or_else(|| undated(last.sequence))?,
+                    },
+                    None => Reviser {
+                        author: UNATTRIBUTED.to_string(),
+                        date: day_of(&later.recorded_at)
+                            .ok_or_else(|| undated(later.as_of_sequence))?,
+                    },
+                })
+            } else {
+                None
+            };
+            let mut comments = Vec::new();
+            for event in events.iter().filter(|e| between(e.sequence)) {
+                let NegotiationEvent::Commented {
+                    clause_id: Some(on),
+                    text,
+                    internal: false,
+                } = &event.payload
+                else {
+                    continue;
+                };
+                if *on != clause.clause_id {
+                    continue;
+                }
+                let field = |key: &str| event.metadata.get(key).map_or("", String::as_str);
+                comments.push(SharedComment {
+                    author: who(field(metadata::ACTOR), field(metadata::PARTY)),
+                    date: crate::took_place_on(event).ok_or_else(|| undated(event.sequence))?,
+                    text: text.clone(),
+                });
+            }
+            clauses.push(TrackedClause {
+                change: clause.change,
+                title,
+                text,
+                language: clause.language.clone(),
+                changed_by,
+                notes: clause.notes.clone(),
+                comments,
+            });
         }
-        document = document
-            .add_paragraph(heading(&clause_title(&clause.label, &clause.heading), rtl))
-            .add_paragraph(
-                Paragraph::new().add_run(
-                    Run::new()
-                        .italic()
-                        .add_text(format!("Proposed by {} on {}", clause.author, clause.date)),
-                ),
-            );
-        for note in &clause.notes {
-            document = document.add_paragraph(direction(
-                Paragraph::new().add_run(Run::new().bold().add_text(note)),
-                rtl,
-            ));
-        }
-        document = document.add_paragraph(direction(paragraph, rtl));
+        let now = crate::draft(negotiation_id, events);
+        let opened_at = events
+            .first()
+            .and_then(|e| e.metadata.get(metadata::RECORDED_AT))
+            .cloned()
+            .unwrap_or_default();
+        Ok(RedlineDocument {
+            title: now.titles.get(language).unwrap_or(&now.title).clone(),
+            language: language.to_string(),
+            revisions: (view.from.revision, view.to.revision),
+            provenance: Provenance {
+                negotiation_id: negotiation_id.to_string(),
+                languages: now.languages,
+                revision: later.revision,
+                opened_at,
+                as_of_at: later.recorded_at.clone(),
+            },
+            clauses,
+        })
     }
-    pack(document)
+}
+
+/// A redline as a .docx: the title, then each clause's title and text, its changes as Word
+/// tracked changes (each inserted run a `w:ins`, each deleted run a `w:del` holding
+/// `w:delText`) by its [`Reviser`]; a clause added or removed has its paragraphs' marks tracked
+/// too, so accepting or rejecting every change leaves no empty paragraph behind. Each shared
+/// comment is a Word comment on its clause's text, each note a comment by Pacta on its title.
+pub fn redline_docx(redline: &RedlineDocument) -> Result<Vec<u8>, ExportError> {
+    let rtl = is_right_to_left(&redline.language);
+    let words = Words::new(&redline.language);
+    let (from, to) = redline.revisions;
+    let revisions = if from == to {
+        revision_words(&words, to)
+    } else {
+        format!(
+            "{} → {}",
+            revision_words(&words, from),
+            revision_words(&words, to)
+        )
+    };
+    let header = header_line(
+        &words,
+        &words.get("docx-redline"),
+        &redline.title,
+        revisions,
+        &redline.provenance.as_of_at,
+    );
+    let mut document = running(new_document(), &header, &redline.language)
+        .add_paragraph(title(&redline.title, rtl));
+    let mut next_comment = 0;
+    let mut comment = |author: &str, date: NaiveDate, text: &str| {
+        next_comment += 1;
+        Comment::new(next_comment)
+            .author(author)
+            .date(word_date(date))
+            .add_paragraph(text_paragraph(text, has_right_to_left(text)))
+    };
+    for clause in &redline.clauses {
+        let clause_rtl = is_right_to_left(&clause.language);
+        let revision = clause
+            .changed_by
+            .as_ref()
+            .map(|r| (r.author.as_str(), word_date(r.date)));
+        let notes: Vec<Comment> = match &clause.changed_by {
+            Some(reviser) => clause
+                .notes
+                .iter()
+                .map(|note| comment(NOTE_AUTHOR, reviser.date, note))
+                .collect(),
+            None => Vec::new(),
+        };
+        let comments: Vec<Comment> = clause
+            .comments
+            .iter()
+            .map(|c| comment(&c.author, c.date, &c.text))
+            .collect();
+        let heading_run = |run: Run| run.bold().size(HEADING_SIZE_HALF_POINTS);
+        let title_paragraph = anchored(
+            Paragraph::new().keep_next(true).outline_lvl(1),
+            notes,
+            |p| tracked(p, &clause.title, heading_run, revision.as_ref()),
+        );
+        let text_paragraph = anchored(Paragraph::new(), comments, |p| {
+            tracked(p, &clause.text, |run| run, revision.as_ref())
+        });
+        for paragraph in [title_paragraph, text_paragraph] {
+            let paragraph = match (clause.change, &revision) {
+                (ClauseChange::Added, Some((author, date))) => paragraph.insert(*author, date),
+                (ClauseChange::Removed, Some((author, date))) => paragraph.delete(*author, date),
+                _ => paragraph,
+            };
+            document = document.add_paragraph(direction(paragraph, clause_rtl));
+        }
+    }
+    let properties = Properties {
+        title: &redline.title,
+        language: &redline.language,
+        provenance: &redline.provenance,
+    };
+    word::package(document, &properties)
+}
+
+/// `paragraph` with `comments` anchored around what `content` adds to it.
+fn anchored(
+    mut paragraph: Paragraph,
+    comments: Vec<Comment>,
+    content: impl FnOnce(Paragraph) -> Paragraph,
+) -> Paragraph {
+    let ids: Vec<usize> = comments.iter().map(Comment::id).collect();
+    for comment in comments {
+        paragraph = paragraph.add_comment_start(comment);
+    }
+    paragraph = content(paragraph);
+    for id in ids {
+        paragraph = paragraph.add_comment_end(id);
+    }
+    paragraph
+}
+
+/// `paragraph` with `changes` as runs styled by `style`: unchanged runs plain, the others
+/// tracked by `revision` (author, date).
+fn tracked(
+    mut paragraph: Paragraph,
+    changes: &[WordChange],
+    style: impl Fn(Run) -> Run,
+    revision: Option<&(&str, String)>,
+) -> Paragraph {
+    let (author, date) = revision.map_or((UNATTRIBUTED, ""), |(a, d)| (*a, d.as_str()));
+    for change in changes {
+        paragraph = match change.kind {
+            ChangeKind::Unchanged => paragraph.add_run(style(run_with_breaks(&change.text, false))),
+            ChangeKind::Inserted => paragraph.add_insert(
+                Insert::new(style(run_with_breaks(&change.text, false)))
+                    .author(author)
+                    .date(date),
+            ),
+            ChangeKind::Deleted => paragraph.add_delete(
+                Delete::new()
+                    .add_run(style(run_with_breaks(&change.text, true)))
+                    .author(author)
+                    .date(date),
+            ),
+        };
+    }
+    paragraph
+}
+
+/// Word's `w:date` is an ISO 8601 date-time; changes and comments are dated by the day.
+fn word_date(date: NaiveDate) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// "texte original", "révision 1".
+fn revision_words(words: &Words, revision: u32) -> String {
+    words.with(
+        "docx-revision",
+        &[("revision", FluentValue::from(revision))],
+    )
+}
+
+/// "Document de travail — Mémorandum …, révision 1, état au 28 mai 2026": what the document is
+/// and how the text stood; without the date where the ledger did not stamp one.
+fn header_line(
+    words: &Words,
+    marking: &str,
+    title: &str,
+    revision: String,
+    as_of_at: &str,
+) -> String {
+    let mut args: Vec<(&str, FluentValue)> = vec![
+        ("marking", marking.to_string().into()),
+        ("title", title.to_string().into()),
+        ("revision", revision.into()),
+    ];
+    match day_of(as_of_at) {
+        Some(day) => {
+            args.push(("date", words.date(day).into()));
+            words.with("docx-header", &args)
+        }
+        None => words.with("docx-header-undated", &args),
+    }
+}
+
+/// `document` with `header` at the top of every page and the page number ("Page 2 sur 5") at
+/// the bottom, as Word's PAGE and NUMPAGES fields, in `language`'s words.
+fn running(document: Docx, header: &str, language: &str) -> Docx {
+    let rtl = is_right_to_left(language);
+    let small = |text: &str| Run::new().size(RUNNING_SIZE_HALF_POINTS).add_text(text);
+    let header = Header::new().add_paragraph(direction(
+        Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(small(header)),
+        rtl,
+    ));
+    let page = Words::new(language).with(
+        "docx-page",
+        &[("page", PAGE_FIELD.into()), ("pages", PAGES_FIELD.into())],
+    );
+    let mut footer = Paragraph::new().align(AlignmentType::Center);
+    let mut rest = page.as_str();
+    while !rest.is_empty() {
+        let field = [PAGE_FIELD, PAGES_FIELD]
+            .into_iter()
+            .filter_map(|f| rest.find(f).map(|at| (at, f)))
+            .min();
+        let (text, field) = match field {
+            Some((at, f)) => (&rest[..at], Some(f)),
+            None => (rest, None),
+        };
+        if !text.is_empty() {
+            footer = footer.add_run(small(text));
+        }
+        footer = match field {
+            Some(PAGE_FIELD) => footer.add_page_num(PageNum::new()),
+            Some(_) => footer.add_num_pages(NumPages::new()),
+            None => footer,
+        };
+        rest = &rest[text.len() + field.map_or(0, str::len)..];
+    }
+    document
+        .header(header)
+        .footer(Footer::new().add_paragraph(direction(footer, rtl)))
 }
 
 fn new_document() -> Docx {
@@ -278,33 +682,106 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
-fn pack(document: Docx) -> Result<Vec<u8>, ExportError> {
-    let mut bytes = Cursor::new(Vec::new());
-    document
-        .build()
-        .pack(&mut bytes)
-        .map_err(|e| ExportError::Docx(e.to_string()))?;
-    Ok(bytes.into_inner())
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::export::test_support::{date, views, ARABIC_TEXT, TRICKY_TEXT};
-    use crate::word_diff;
+    use std::collections::BTreeMap;
+    use std::io::Cursor;
 
-    /// `word/document.xml` of a .docx, as text.
-    fn document_xml(docx: &[u8]) -> String {
+    use cqrs_es::EventEnvelope;
+    use pacta_domain::{clause_text_hash, Delegate, Role};
+    use quick_xml::events::Event;
+
+    use super::*;
+    use crate::export::test_support::{date, instrument_events, views, ARABIC_TEXT, TRICKY_TEXT};
+    use crate::Point;
+
+    /// One part of a .docx, as text.
+    fn part(docx: &[u8], name: &str) -> String {
         let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("a zip archive");
-        let document = archive
-            .by_name("word/document.xml")
-            .expect("word/document.xml");
-        std::io::read_to_string(document).expect("UTF-8 XML")
+        let part = archive.by_name(name).unwrap_or_else(|_| panic!("{name}"));
+        std::io::read_to_string(part).expect("UTF-8 XML")
+    }
+
+    fn document_xml(docx: &[u8]) -> String {
+        part(docx, "word/document.xml")
+    }
+
+    /// A run as a parser reads it: its text (`w:t` and `w:delText`), whether its properties
+    /// hold `w:rtl`, and its `w:lang` attributes.
+    #[derive(Debug, Default)]
+    struct ReadRun {
+        text: String,
+        rtl: bool,
+        lang: Option<BTreeMap<String, String>>,
+    }
+
+    /// Every `w:r` of `xml`, read by an XML parser (so `xml` must be well-formed).
+    fn runs(xml: &str) -> Vec<ReadRun> {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        reader.config_mut().check_end_names = true;
+        let mut runs = Vec::new();
+        let mut current: Option<ReadRun> = None;
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) if e.name().as_ref() == b"w:r" => {
+                    current = Some(ReadRun::default())
+                }
+                Event::End(e) if e.name().as_ref() == b"w:r" => runs.extend(current.take()),
+                Event::Empty(e) if e.name().as_ref() == b"w:rtl" => {
+                    current.as_mut().expect("w:rtl in a run").rtl = true;
+                }
+                Event::Empty(e) if e.name().as_ref() == b"w:lang" => {
+                    if let Some(run) = current.as_mut() {
+                        let attributes = e
+                            .attributes()
+                            .map(|a| {
+                                let a = a.unwrap();
+                                let key = String::from_utf8(a.key.as_ref().to_vec()).unwrap();
+                                (key, String::from_utf8(a.value.to_vec()).unwrap())
+                            })
+                            .collect();
+                        run.lang = Some(attributes);
+                    }
+                }
+                Event::Text(t) => {
+                    if let Some(run) = current.as_mut() {
+                        run.text.push_str(&t.decode().unwrap());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    if let Some(run) = current.as_mut() {
+                        let name = r.decode().unwrap();
+                        run.text
+                            .push_str(quick_xml::escape::resolve_xml_entity(&name).unwrap());
+                    }
+                }
+                Event::Eof => return runs,
+                _ => {}
+            }
+        }
+    }
+
+    fn lang(val: &str, bidi: &str) -> Option<BTreeMap<String, String>> {
+        Some(BTreeMap::from([
+            ("w:val".to_string(), val.to_string()),
+            ("w:bidi".to_string(), bidi.to_string()),
+        ]))
+    }
+
+    /// The sample's provenance, as the ledger would have stamped it.
+    fn provenance() -> Provenance {
+        Provenance {
+            negotiation_id: "neg-1".into(),
+            languages: vec!["fr".into(), "ar".into()],
+            revision: 0,
+            opened_at: "2026-03-02T09:15:00+01:00".into(),
+            as_of_at: "2026-05-28T16:40:05.123Z".into(),
+        }
     }
 
     #[test]
     fn the_draft_document_holds_every_clause_escaped() {
-        let xml = document_xml(&draft_docx(&views().draft, "fr").unwrap());
+        let xml = document_xml(&draft_docx(&views().draft, "fr", &provenance()).unwrap());
         assert!(
             xml.contains("Article premier — Objet &amp; portée"),
             "{xml}"
@@ -317,32 +794,304 @@ mod tests {
     }
 
     #[test]
-    fn the_arabic_document_is_right_to_left() {
-        let xml = document_xml(&draft_docx(&views().draft, "ar").unwrap());
-        assert!(xml.contains(ARABIC_TEXT));
-        assert!(xml.contains("<w:bidi"));
-        assert!(xml.contains("no version yet in Arabic"));
+    fn every_run_names_its_languages_and_arabic_runs_are_right_to_left() {
+        // The Latin-script language, then the complex-script one, whichever the document's.
+        for language in ["ar", "fr"] {
+            let docx = draft_docx(&views().draft, language, &provenance()).unwrap();
+            let xml = document_xml(&docx);
+            let read = runs(&xml);
+            for run in &read {
+                assert_eq!(run.lang, lang("fr", "ar"), "{language}: {run:?}");
+                assert_eq!(run.rtl, has_right_to_left(&run.text), "{language}: {run:?}");
+            }
+            // The Arabic version shows French fallbacks, in left-to-right runs.
+            let arabic = read.iter().any(|r| r.text.contains(ARABIC_TEXT) && r.rtl);
+            assert_eq!(arabic, language == "ar", "{xml}");
+            assert!(read.iter().any(|r| !r.rtl));
+            assert_eq!(xml.contains("<w:bidi"), language == "ar");
+            // Text typed into the document in Word is in the same languages.
+            let styles = part(&docx, "word/styles.xml");
+            assert!(
+                styles.contains("<w:lang w:val=\"fr\" w:bidi=\"ar\"/></w:rPr></w:rPrDefault>"),
+                "{styles}"
+            );
+        }
+        let arabic = draft_docx(&views().draft, "ar", &provenance()).unwrap();
+        assert!(document_xml(&arabic).contains("no version yet in Arabic"));
     }
 
     #[test]
-    fn a_redline_is_tracked_changes_by_their_author() {
-        let clauses = [ClauseChanges {
-            label: "Article 2".into(),
-            heading: "Mobilité".into(),
-            author: "MAR".into(),
-            date: date(2026, 9, 1),
+    fn the_core_properties_are_the_ledger_s() {
+        let docx = draft_docx(&views().draft, "ar", &provenance()).unwrap();
+        let core = part(&docx, "docProps/core.xml");
+        for expected in [
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2026-03-02T08:15:00Z</dcterms:created>",
+            "<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2026-05-28T16:40:05Z</dcterms:modified>",
+            "<dc:creator>Pacta — neg-1</dc:creator>",
+            "<cp:lastModifiedBy>Pacta — neg-1</cp:lastModifiedBy>",
+            "<dc:language>ar</dc:language>",
+            // No Arabic title in the sample: the reference one, escaped.
+            "<dc:title>Mémorandum &quot;TIP&quot; &lt;CIV &amp; MAR&gt;</dc:title>",
+        ] {
+            assert!(core.contains(expected), "{expected} in {core}");
+        }
+        let unstamped = draft_docx(&views().draft, "fr", &Provenance::default()).unwrap();
+        let core = part(&unstamped, "docProps/core.xml");
+        assert!(
+            !core.contains("dcterms:created"),
+            "no date is invented: {core}"
+        );
+    }
+
+    #[test]
+    fn every_page_has_a_header_naming_the_text_and_a_numbered_footer() {
+        let docx = draft_docx(&views().draft, "fr", &provenance()).unwrap();
+        let header = runs(&part(&docx, "word/header1.xml"));
+        let header_text: String = header.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(
+            header_text,
+            "Document de travail — Mémorandum \"TIP\" <CIV & MAR>, texte original, \
+             état au 28 mai 2026"
+        );
+        let footer_xml = part(&docx, "word/footer1.xml");
+        assert!(
+            footer_xml.contains("<w:instrText>PAGE</w:instrText>"),
+            "{footer_xml}"
+        );
+        assert!(
+            footer_xml.contains("<w:instrText>NUMPAGES</w:instrText>"),
+            "{footer_xml}"
+        );
+        let footer: String = runs(&footer_xml).iter().map(|r| r.text.as_str()).collect();
+        // Each field's code, then its cached value ("1"), where Word puts the numbers.
+        assert_eq!(footer, "Page PAGE1 sur NUMPAGES1");
+        let arabic = draft_docx(&views().draft, "ar", &provenance()).unwrap();
+        let footer = runs(&part(&arabic, "word/footer1.xml"));
+        assert!(footer.iter().any(|r| r.text.contains("الصفحة") && r.rtl));
+        assert!(footer.iter().all(|r| r.lang == lang("fr", "ar")));
+        let header: String = runs(&part(&arabic, "word/header1.xml"))
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        assert!(header.starts_with("وثيقة عمل — "), "{header}");
+        assert!(header.ends_with("الحالة في 28 ماي 2026"), "{header}");
+    }
+
+    /// The document's text with Word's "accept all" (`accept`) or "reject all" applied: the
+    /// deleted or the inserted runs left out, one paragraph a line.
+    fn resolved(xml: &str, accept: bool) -> String {
+        let left_out: &[u8] = if accept { b"w:del" } else { b"w:ins" };
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let (mut text, mut skipping, mut marked) = (String::new(), 0usize, false);
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) if e.name().as_ref() == left_out => skipping += 1,
+                Event::End(e) if e.name().as_ref() == left_out => skipping -= 1,
+                // A paragraph mark tracked as the side left out goes with its paragraph.
+                Event::Empty(e) if e.name().as_ref() == left_out => marked = true,
+                Event::Empty(e) if e.name().as_ref() == b"w:br" && skipping == 0 => text.push('\n'),
+                Event::Text(t) if skipping == 0 => text.push_str(&t.decode().unwrap()),
+                Event::GeneralRef(r) if skipping == 0 => text
+                    .push_str(quick_xml::escape::resolve_xml_entity(&r.decode().unwrap()).unwrap()),
+                Event::End(e) if e.name().as_ref() == b"w:p" => {
+                    let gone = std::mem::take(&mut marked);
+                    if !gone {
+                        text.push('\n');
+                    }
+                }
+                Event::Eof => return text,
+                _ => {}
+            }
+        }
+    }
+
+    fn tracked_clause(
+        change: ClauseChange,
+        (old_title, new_title): (&str, &str),
+        (old, new): (&str, &str),
+    ) -> TrackedClause {
+        TrackedClause {
+            change,
+            title: phrases(&word_diff(old_title, new_title)),
+            text: phrases(&word_diff(old, new)),
+            language: "fr".into(),
+            changed_by: (old_title != new_title || old != new).then(|| Reviser {
+                author: "Koffi Yao (CIV)".into(),
+                date: date(2026, 9, 1),
+            }),
             notes: Vec::new(),
-            changes: word_diff(
-                "Les étudiants de licence peuvent postuler.",
-                "Les étudiants & doctorants peuvent postuler.",
+            comments: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_redline_is_the_whole_text_with_tracked_changes_by_their_author() {
+        let mut mobility = tracked_clause(
+            ClauseChange::Changed,
+            ("Article 2 — Mobilité", "Article 2 — Mobilité"),
+            (
+                "Les étudiants de licence peuvent postuler.\nLes bourses sont annuelles.",
+                "Les étudiants & doctorants peuvent postuler.\nLes bourses sont annuelles.",
             ),
-        }];
-        let xml = document_xml(&redline_docx("Révision", "fr", &clauses).unwrap());
-        assert!(xml.contains("<w:ins w:id="), "{xml}");
-        assert!(xml.contains("<w:del w:id="), "{xml}");
-        assert!(xml.contains("w:author=\"MAR\" w:date=\"2026-09-01T00:00:00Z\""));
-        assert!(xml.contains("<w:delText xml:space=\"preserve\">licence</w:delText>"));
-        assert!(xml.contains("<w:t xml:space=\"preserve\">&amp;</w:t></w:r></w:ins>"));
+        );
+        mobility.comments.push(SharedComment {
+            author: "Amina Benali (MAR)".into(),
+            date: date(2026, 9, 2),
+            text: "تحفظ على الصياغة".into(),
+        });
+        let redline = RedlineDocument {
+            title: "Accord <ES>".into(),
+            language: "fr".into(),
+            revisions: (0, 1),
+            provenance: provenance(),
+            clauses: vec![
+                tracked_clause(
+                    ClauseChange::Unchanged,
+                    ("Article premier — Objet", "Article premier — Objet"),
+                    ("Les Parties coopèrent.", "Les Parties coopèrent."),
+                ),
+                mobility,
+                tracked_clause(
+                    ClauseChange::Added,
+                    ("", "Article 3 — Durée"),
+                    ("", "Cinq ans."),
+                ),
+                tracked_clause(
+                    ClauseChange::Removed,
+                    ("Article 4 — Fin", ""),
+                    ("Dénonciation.", ""),
+                ),
+            ],
+        };
+        let docx = redline_docx(&redline).unwrap();
+        let xml = document_xml(&docx);
+        assert_eq!(
+            resolved(&xml, true),
+            "Accord <ES>\nArticle premier — Objet\nLes Parties coopèrent.\nArticle 2 — Mobilité\n\
+             Les étudiants & doctorants peuvent postuler.\nLes bourses sont annuelles.\n\
+             Article 3 — Durée\nCinq ans.\n"
+        );
+        assert_eq!(
+            resolved(&xml, false),
+            "Accord <ES>\nArticle premier — Objet\nLes Parties coopèrent.\nArticle 2 — Mobilité\n\
+             Les étudiants de licence peuvent postuler.\nLes bourses sont annuelles.\n\
+             Article 4 — Fin\nDénonciation.\n"
+        );
+        assert!(xml.contains("w:author=\"Koffi Yao (CIV)\" w:date=\"2026-09-01T00:00:00Z\""));
+        assert!(xml.contains("<w:delText xml:space=\"preserve\">de licence</w:delText>"));
         assert!(!xml.contains("<w:bidi"), "French is left to right");
+        // The shared comment, on the clause's text, by its author; right to left as Arabic.
+        let comments = part(&docx, "word/comments.xml");
+        assert!(
+            comments.contains("w:author=\"Amina Benali (MAR)\" w:date=\"2026-09-02T00:00:00Z\""),
+            "{comments}"
+        );
+        assert!(runs(&comments)
+            .iter()
+            .any(|r| r.text == "تحفظ على الصياغة" && r.rtl));
+        assert!(xml.contains("<w:commentRangeStart w:id=\"1\""), "{xml}");
+        assert!(xml.contains("<w:commentReference w:id=\"1\""), "{xml}");
+        let header: String = runs(&part(&docx, "word/header1.xml"))
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(
+            header,
+            "Comparaison — Accord <ES>, texte original → révision 1, état au 28 mai 2026"
+        );
+    }
+
+    /// The sample instrument, then Koffi Yao, accredited for CIV, amends its first article and
+    /// comments on it (once for everyone, once for his own delegation only), each act stamped.
+    fn amended() -> (Vec<EventEnvelope<Negotiation>>, usize) {
+        let mut events = instrument_events(true);
+        let before = events.len();
+        let heading = "Objet & portée";
+        let text = "Les Parties coopèrent étroitement.";
+        let comment = |text: &str, internal| NegotiationEvent::Commented {
+            clause_id: Some("art-objet".into()),
+            text: text.into(),
+            internal,
+        };
+        let acts = [
+            NegotiationEvent::DelegateAccredited {
+                delegate: Delegate {
+                    person: "koffi.yao".into(),
+                    name: "Koffi Yao".into(),
+                    party: "CIV".into(),
+                    role: Role::Negotiator,
+                    signing: None,
+                },
+            },
+            NegotiationEvent::ClauseAmended {
+                clause_id: "art-objet".into(),
+                base_text_hash: clause_text_hash(heading, "fr", TRICKY_TEXT),
+                heading: heading.into(),
+                language: "fr".into(),
+                text: text.into(),
+                text_hash: clause_text_hash(heading, "fr", text),
+                amended_by: Some("CIV".into()),
+            },
+            comment("Pour tous.", false),
+            comment("Pour la délégation ivoirienne seulement.", true),
+        ];
+        for (index, payload) in acts.into_iter().enumerate() {
+            events.push(EventEnvelope {
+                aggregate_id: "neg-1".into(),
+                sequence: events.len() + 1,
+                payload,
+                metadata: [
+                    (metadata::ACTOR, "koffi.yao".to_string()),
+                    (metadata::PARTY, "CIV".to_string()),
+                    (metadata::RECORDED_AT, format!("2026-09-1{index}T10:00:00Z")),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            });
+        }
+        (events, before)
+    }
+
+    #[test]
+    fn a_redline_document_names_the_delegate_and_keeps_shared_comments_only() {
+        let (events, before) = amended();
+        let view = crate::redline(
+            &events,
+            &Point::Sequence(before),
+            &Point::Sequence(events.len()),
+        )
+        .unwrap();
+        let document = RedlineDocument::new(&events, &view, "fr").unwrap();
+        assert_eq!(document.clauses.len(), view.clauses.len(), "the whole text");
+        let purpose = document
+            .clauses
+            .iter()
+            .find(|c| c.change == ClauseChange::Changed)
+            .expect("the amended article");
+        assert_eq!(
+            purpose.changed_by,
+            Some(Reviser {
+                author: "Koffi Yao (CIV)".into(),
+                date: date(2026, 9, 11),
+            })
+        );
+        assert_eq!(
+            purpose.comments,
+            [SharedComment {
+                author: "Koffi Yao (CIV)".into(),
+                date: date(2026, 9, 12),
+                text: "Pour tous.".into(),
+            }]
+        );
+        let untouched = document.clauses.iter().filter(|c| c.changed_by.is_none());
+        assert_eq!(untouched.count(), document.clauses.len() - 1);
+        assert_eq!(document.provenance.as_of_at, "2026-09-13T10:00:00Z");
+        let comments = part(&redline_docx(&document).unwrap(), "word/comments.xml");
+        assert!(comments.contains("Pour tous."));
+        assert!(
+            !comments.contains("seulement"),
+            "an internal comment stays internal"
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::{ChangeKind, Draft};
 /// Shared by the draft and the redline: readable on screen, and on paper without the screen's
 /// colours and margins (`@media print`). Logical properties (`margin-inline-start`, `border-inline-start`)
 /// keep the layout right for right-to-left documents.
-const STYLE: &str = "\
+pub(super) const STYLE: &str = "\
 body{font-family:'Noto Serif','Times New Roman',serif;line-height:1.5;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#111}
 h1{font-size:1.6rem;text-align:center}
 h2{font-size:1.15rem;margin-top:2rem}

@@ -459,14 +459,14 @@ fn sentence(text: &str) -> String {
     }
 }
 
-/// The messages of one language.
-struct Words {
+/// The messages of one language (the instrument's words, and the .docx header and footer's).
+pub(crate) struct Words {
     language: LanguageIdentifier,
 }
 
 impl Words {
     /// By the primary subtag (`ar-MA` speaks `ar`); a tag without messages gets English's.
-    fn new(language: &str) -> Words {
+    pub(crate) fn new(language: &str) -> Words {
         let primary = language.split(['-', '_']).next().unwrap_or(language);
         Words {
             language: primary
@@ -476,11 +476,11 @@ impl Words {
         }
     }
 
-    fn get(&self, id: &str) -> String {
+    pub(crate) fn get(&self, id: &str) -> String {
         MESSAGES.lookup(&self.language, id)
     }
 
-    fn with(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    pub(crate) fn with(&self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
             .iter()
             .map(|(name, value)| (Cow::Owned(name.to_string()), value.clone()))
@@ -500,7 +500,7 @@ impl Words {
     }
 
     /// "le 1er mars 2026" without its article: "1er mars 2026", "1 مارس 2026".
-    fn date(&self, date: NaiveDate) -> String {
+    pub(crate) fn date(&self, date: NaiveDate) -> String {
         self.with(
             "date",
             &[
@@ -564,7 +564,7 @@ mod tests {
         assert_contains, instrument_events, ARABIC_TEXT, ARABIC_TITLE, CIV_SIGNATORY, CIV_TITLE,
         MAR_SIGNATORY, MAR_TITLE, MISSING_IN_ARABIC, PLACE, TRICKY_TEXT,
     };
-    use crate::export::{instrument_docx, instrument_html, instrument_markdown};
+    use crate::export::{instrument_docx, instrument_html, instrument_markdown, Provenance};
     use crate::{agreement_state, draft};
 
     fn instrument_of(
@@ -689,7 +689,7 @@ mod tests {
         }
         let latin: Vec<char> = rest.chars().filter(char::is_ascii_alphabetic).collect();
         assert!(latin.is_empty(), "Latin letters {latin:?} in {rest}");
-        let docx = docx_text(&instrument_docx(&arabic).unwrap());
+        let docx = docx_text(&instrument_docx(&arabic, &Provenance::default()).unwrap());
         assert_contains(
             &docx,
             &[
@@ -725,7 +725,7 @@ mod tests {
         assert!(instrument_html(&french).contains("<p class=\"marking\">PROJET</p>"));
         let arabic = instrument_of(false, "ar", None).unwrap();
         assert_eq!(arabic.draft_marking.as_deref(), Some("مشروع"));
-        let docx = docx_text(&instrument_docx(&arabic).unwrap());
+        let docx = docx_text(&instrument_docx(&arabic, &Provenance::default()).unwrap());
         assert!(docx.contains("مشروع"));
     }
 

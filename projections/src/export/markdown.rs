@@ -283,7 +283,7 @@ fn write_paragraphs(out: &mut String, text: &str, prefix: &str) -> std::fmt::Res
 
 /// Backslash-escapes the characters that make inline markup in CommonMark (emphasis, code,
 /// links, raw HTML, entities, tables), so clause text is never rendered as markup.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     const INLINE_MARKUP: &str = "\\`*_[]<>|~&";
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -297,7 +297,7 @@ fn escape(text: &str) -> String {
 
 /// `escape`, and a line that would open a block (heading, list, quotation, rule) has its
 /// marker escaped: "1. Les Parties" stays text rather than becoming a numbered list.
-fn escape_line(line: &str) -> String {
+pub(super) fn escape_line(line: &str) -> String {
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     let opens_block = line.starts_with(['#', '-', '+', '=', '>'])
         || (digits > 0 && line[digits..].starts_with(['.', ')']));

@@ -7,11 +7,13 @@
 //! current version in that language the reference wording is shown, and the document says so.
 
 pub mod akoma_ntoso;
+pub mod bilingual;
 mod document;
 pub mod docx;
 pub mod html;
 pub mod instrument;
 pub mod markdown;
+mod word;
 
 use chrono::NaiveDate;
 use pacta_domain::{InstrumentKind, LanguageStatus};
@@ -20,13 +22,21 @@ use serde::Serialize;
 use crate::{ChangeKind, ClauseChange, Draft, DraftClause, Redline, WordChange};
 
 pub use akoma_ntoso::{akoma_ntoso, AkomaNtosoSource};
-pub use document::{render, Format, RenderError, Selection, UnknownFormat};
-pub use docx::{draft_docx, instrument_docx, redline_docx};
+pub use bilingual::{
+    bilingual_docx, bilingual_html, bilingual_markdown, render_bilingual, Bilingual,
+    BILINGUAL_FORMATS,
+};
+pub use document::{prepare, render, Format, Prepared, RenderError, Selection, UnknownFormat};
+pub use docx::{
+    draft_docx, instrument_docx, redline_docx, RedlineDocument, Reviser, SharedComment,
+    TrackedClause,
+};
 pub use html::{draft_html, instrument_html, redline_html};
 pub use instrument::{
     signings, Form, Instrument, InstrumentSource, Passage, SignatureBlock, Signing, UnknownForm,
 };
 pub use markdown::{draft_markdown, instrument_markdown, redline_markdown};
+pub use word::Provenance;
 
 /// Why a document could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +53,10 @@ pub enum ExportError {
         "the change to {label} cannot be dated: event #{sequence} has no readable recorded_at"
     )]
     UndatedChange { label: String, sequence: usize },
+    #[error("a bilingual document is made as markdown, html or docx, not {format}")]
+    NotBilingual { format: String },
+    #[error("'{language}' is already the document's language: name another authentic language to set beside it")]
+    SameLanguage { language: String },
 }
 
 /// One clause of a redline: the changes that turn one wording into another, and who proposed
@@ -143,7 +157,7 @@ impl ClauseChanges {
 
 /// What a document shows for one clause in the language asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Wording<'a> {
+pub struct Wording<'a> {
     /// The clause's label in the language asked for ("Article premier").
     pub label: String,
     pub heading: &'a str,
@@ -160,7 +174,7 @@ pub(crate) struct Wording<'a> {
 /// reference wording) is never shown as if it were current: the reference wording is, with a note.
 /// Its label and cross-references follow `language`'s numbering convention whichever wording is
 /// shown.
-pub(crate) fn wording<'a>(draft: &Draft, clause: &'a DraftClause, language: &str) -> Wording<'a> {
+pub fn wording<'a>(draft: &Draft, clause: &'a DraftClause, language: &str) -> Wording<'a> {
     let reference = Wording {
         label: draft.label_in(clause, language),
         heading: &clause.heading,
@@ -242,7 +256,7 @@ pub(crate) fn direction(language: &str) -> &'static str {
 }
 
 /// The English name of common languages of treaty practice, for notes; otherwise the code.
-pub(crate) fn language_name(language: &str) -> String {
+pub fn language_name(language: &str) -> String {
     let primary = language.split(['-', '_']).next().unwrap_or(language);
     let name = match primary.to_ascii_lowercase().as_str() {
         "ar" => "Arabic",
@@ -263,7 +277,7 @@ pub(crate) fn language_name(language: &str) -> String {
     name.to_string()
 }
 
-pub(crate) fn instrument_name(kind: InstrumentKind) -> &'static str {
+pub fn instrument_name(kind: InstrumentKind) -> &'static str {
     match kind {
         InstrumentKind::Treaty => "Treaty",
         InstrumentKind::Agreement => "Agreement",
@@ -273,7 +287,7 @@ pub(crate) fn instrument_name(kind: InstrumentKind) -> &'static str {
 }
 
 /// "Article 2 — Objet", or the label alone when the clause has no heading.
-pub(crate) fn clause_title(label: &str, heading: &str) -> String {
+pub fn clause_title(label: &str, heading: &str) -> String {
     if heading.is_empty() {
         label.to_string()
     } else {
@@ -282,7 +296,7 @@ pub(crate) fn clause_title(label: &str, heading: &str) -> String {
 }
 
 /// "agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR".
-pub(crate) fn status_line(clause: &DraftClause) -> String {
+pub fn status_line(clause: &DraftClause) -> String {
     let mut line = format!(
         "{}; {}",
         pacta_domain::variant_name(&clause.status),
@@ -295,7 +309,7 @@ pub(crate) fn status_line(clause: &DraftClause) -> String {
 }
 
 /// "République de Côte d'Ivoire (CIV) and Royaume du Maroc (MAR)".
-pub(crate) fn parties_line(draft: &Draft) -> String {
+pub fn parties_line(draft: &Draft) -> String {
     let parties: Vec<String> = draft
         .parties
         .iter()
@@ -305,7 +319,7 @@ pub(crate) fn parties_line(draft: &Draft) -> String {
 }
 
 /// "Revision 1", or "Original text" for revision 0.
-pub(crate) fn revision_line(revision: u32) -> String {
+pub fn revision_line(revision: u32) -> String {
     if revision == 0 {
         "Original text (revision 0)".to_string()
     } else {

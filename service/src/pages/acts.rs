@@ -61,7 +61,8 @@ const SEEN_HASH_FIELDS: [&str; 6] = [
     "minutes_hash",
 ];
 /// The refusals that mean the text (or row, root, minutes) moved under the person: the domain's
-/// codes, kebab case, answered 409 (`StaleTranslation`: the version translates an older wording).
+/// codes, kebab case (a unit test checks that the service answers each), 409 but for
+/// `stale-translation` (422: the version translates an older wording).
 const CONFLICT_CODES: [&str; 5] = [
     "stale-text-hash",
     "stale-translation",
@@ -70,29 +71,17 @@ const CONFLICT_CODES: [&str; 5] = [
     "stale-minutes",
 ];
 
-/// The acts the draft page offers, to the roles that may perform them.
-pub const DRAFT_PAGE_ACTS: &[ActionKind] = &[
-    ActionKind::AmendClause,
-    ActionKind::Comment,
-    ActionKind::ProposeAlternative,
-    ActionKind::StatePosition,
-    ActionKind::AgreeClause,
-    ActionKind::ConfirmClauseAgreement,
-    ActionKind::ChooseAlternative,
-    ActionKind::WithdrawAlternative,
-    ActionKind::WithdrawClause,
-    ActionKind::ReopenClause,
-    ActionKind::TranslateClause,
-    ActionKind::VerifyConcordance,
-    ActionKind::ProposeClause,
-    ActionKind::OpenRound,
-    ActionKind::CloseRound,
-    ActionKind::RecordMinutes,
-    ActionKind::AdoptMinutes,
-    ActionKind::AdoptText,
-    ActionKind::InitialText,
-    ActionKind::AccreditDelegate,
-];
+/// The acts the draft page offers (to the roles that may perform them): those on a clause and
+/// those on the negotiation, each once.
+pub fn draft_page_acts() -> Vec<ActionKind> {
+    let mut acts: Vec<ActionKind> = CLAUSE_ACTS.to_vec();
+    acts.extend(
+        NEGOTIATION_ACTS
+            .iter()
+            .filter(|kind| !CLAUSE_ACTS.contains(kind)),
+    );
+    acts
+}
 
 /// The acts on one clause, in the order its forms are listed.
 const CLAUSE_ACTS: &[ActionKind] = &[
@@ -1289,16 +1278,14 @@ fn row_summary(matrix_id: &str, row_id: &str, content: &RowContent) -> Markup {
 /// negotiation (never another site, nor another negotiation's page); else the draft.
 fn return_path(negotiation: &str, sent: Option<&str>) -> String {
     let draft = format!("/negotiations/{negotiation}");
-    let Some(path) = sent else { return draft };
+    let Some(path) = sent.and_then(crate::security::local_path) else {
+        return draft;
+    };
     let ours = path == draft
         || path
             .strip_prefix(&draft)
             .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('?'));
-    let plain = !path.contains("//")
-        && !path.contains('\\')
-        && !path.contains('#')
-        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
-    if ours && plain {
+    if ours {
         path.to_string()
     } else {
         draft
@@ -1345,7 +1332,10 @@ pub(super) async fn post_minutes(
     if let Err(refused) = check_origin(&headers, &state.sessions) {
         return PageError(refused).into_response();
     }
-    let (fields, minutes_hash) = match read_minutes_form(multipart).await {
+    // The CSRF token comes before the file (the form's hidden fields come first): checked as
+    // soon as the file begins, so a forged upload is refused before it is read.
+    let guard_before_file = |fields: &Fields| guard(&state, &headers, fields);
+    let (fields, minutes_hash) = match read_minutes_form(multipart, guard_before_file).await {
         Ok(read) => read,
         Err(error) => {
             // A form that cannot be read has no CSRF token to check: refused as such, unless
@@ -1383,9 +1373,11 @@ fn too_large() -> ApiError {
 }
 
 /// The minutes form's fields, and the SHA-256 of its file when one was chosen. The file is
-/// hashed as it arrives, never held whole.
+/// hashed as it arrives, never held whole, and only once `before_file` accepts the fields sent
+/// before it; every other field is held to `MINUTES_FORM_OVERHEAD_BYTES`.
 async fn read_minutes_form(
     multipart: Result<Multipart, MultipartRejection>,
+    before_file: impl Fn(&Fields) -> Result<(), ApiError>,
 ) -> Result<(Fields, Option<String>), ApiError> {
     let unreadable = |error: &dyn Display| invalid(format!("the form cannot be read: {error}"));
     let mut multipart = multipart.map_err(|e| unreadable(&e))?;
@@ -1401,6 +1393,7 @@ async fn read_minutes_form(
     while let Some(mut field) = multipart.next_field().await.map_err(failed)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == MINUTES_FILE_FIELD {
+            before_file(&Fields::from_pairs(pairs.clone()))?;
             let mut hasher = Sha256::new();
             let mut size = 0usize;
             while let Some(chunk) = field.chunk().await.map_err(failed)? {
@@ -1415,7 +1408,18 @@ async fn read_minutes_form(
                 minutes_hash = Some(hex::encode(hasher.finalize()));
             }
         } else if name != "minutes_hash" {
-            pairs.push((name, field.text().await.map_err(failed)?));
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(failed)? {
+                if bytes.len() + chunk.len() > MINUTES_FORM_OVERHEAD_BYTES {
+                    return Err(invalid(format!(
+                        "the form's field {name} is over {MINUTES_FORM_OVERHEAD_BYTES} bytes"
+                    )));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| invalid(format!("the form's field {name} is not UTF-8 text")))?;
+            pairs.push((name, text));
         }
     }
     Ok((Fields::from_pairs(pairs), minutes_hash))
@@ -1431,6 +1435,13 @@ async fn perform_and_answer(
     fields: &Fields,
     action: Result<Action, ApiError>,
 ) -> Response {
+    // The clause the act was on, or the one it proposed: only an act on a clause names one
+    // (a field sent with another act names nothing, and never reaches the Location header).
+    let clause = match action.as_ref().map(Action::kind) {
+        Ok(ActionKind::ProposeClause) => fields.get("new_clause_id"),
+        Ok(kind) if CLAUSE_ACTS.contains(&kind) => fields.get("clause_id"),
+        _ => None,
+    };
     let performed = match action {
         Ok(action) => match fields.required(COMMAND_ID_FIELD) {
             Ok(command_id) => {
@@ -1445,11 +1456,9 @@ async fn perform_and_answer(
     let back = return_path(negotiation, fields.get(RETURN_TO_FIELD));
     match performed {
         Ok(_) => {
-            // A clause acted on, or the clause just proposed.
-            let anchor = fields
-                .get("clause_id")
-                .or(fields.get("new_clause_id"))
-                .map(|clause| format!("#clause-{clause}"))
+            // Recorded, so the domain accepted the clause's id; encoded all the same.
+            let anchor = clause
+                .map(|clause| format!("#clause-{}", query_value(clause)))
                 .unwrap_or_default();
             Redirect::to(&format!("{back}{anchor}")).into_response()
         }
@@ -1572,10 +1581,20 @@ mod tests {
     fn every_form_has_its_title_in_every_language() {
         for (code, _) in i18n::INTERFACE_LANGUAGES {
             let ui = Ui::new(code);
-            for kind in DRAFT_PAGE_ACTS.iter().chain(MATRIX_ACTS) {
+            for kind in draft_page_acts().iter().chain(MATRIX_ACTS) {
                 let key = format!("act-{}", act_name(*kind));
                 assert!(ui.try_t(&key).is_some(), "{code}: {key}");
             }
+        }
+    }
+
+    /// A renamed refusal would silently stop showing the conflict view: each code named here
+    /// must be one the service answers.
+    #[test]
+    fn conflict_codes_are_refusals_the_service_answers() {
+        let codes = crate::error::error_codes();
+        for conflict in CONFLICT_CODES {
+            assert!(codes.iter().any(|row| row.code == conflict), "{conflict}");
         }
     }
 
@@ -1587,7 +1606,7 @@ mod tests {
 
     #[test]
     fn every_form_of_the_pages_builds_its_act() {
-        for kind in DRAFT_PAGE_ACTS.iter().chain(MATRIX_ACTS) {
+        for kind in draft_page_acts().iter().chain(MATRIX_ACTS) {
             let error = action_of(*kind, &Fields::default()).unwrap_err();
             let no_form = format!("the pages have no form to {kind}");
             assert!(!error.message.starts_with(&no_form), "{kind}");

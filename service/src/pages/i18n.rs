@@ -133,7 +133,8 @@ fn preferred(accept_language: &str) -> Option<&'static str> {
             let quality = parts
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-            (quality > 0.0).then_some((quality, position, tag))
+            // RFC 9110: a weight is between 0 and 1; "inf" or "NaN" is not one.
+            (quality > 0.0 && quality <= 1.0).then_some((quality, position, tag))
         })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -162,7 +163,7 @@ pub(super) async fn choose(
     let ui = Ui::new(&code);
     let back = back
         .back
-        .filter(|path| path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'))
+        .filter(|path| crate::security::local_path(path).is_some())
         .unwrap_or_else(|| "/".to_string());
     let secure = crate::security::over_https(&headers, &state.sessions);
     (
@@ -170,10 +171,9 @@ pub(super) async fn choose(
         [
             (
                 SET_COOKIE,
-                crate::security::set_cookie(
+                crate::security::set_preference_cookie(
                     LANGUAGE_COOKIE,
                     ui.code(),
-                    "/",
                     LANGUAGE_COOKIE_MAX_AGE_SECONDS,
                     secure,
                 ),
@@ -196,6 +196,8 @@ mod tests {
         assert_eq!(preferred("de, ja"), None);
         assert_eq!(preferred("fr;q=0"), None);
         assert_eq!(preferred(""), None);
+        assert_eq!(preferred("ar;q=inf, fr"), Some("fr"));
+        assert_eq!(preferred("ar;q=NaN, en;q=0.5"), Some("en"));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! (`Last-Event-ID`) or a page (`?after=SEQ`, the sequence it was rendered at) gets every act
 //! after that one, once.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use axum::http::header::COOKIE;
@@ -40,6 +40,9 @@ pub const LIVE_SESSION_CHECK_MS: u64 = 30_000;
 /// The streams one process keeps open at once. Each holds a connection (of `MAX_CONNECTIONS`)
 /// and polls the store; beyond this, a page is refused with 503 and works without live acts.
 pub const MAX_LIVE_STREAMS: usize = 256;
+/// The streams one person may hold at once (several tabs, a laptop and a tablet): one person's
+/// session cannot take the places of everyone else.
+pub const MAX_LIVE_STREAMS_PER_PERSON: usize = 8;
 /// What a refused stream is told to wait (`Retry-After`) before trying again.
 pub const LIVE_RETRY_AFTER_SECONDS: u64 = 30;
 
@@ -48,6 +51,7 @@ pub const LIVE_RETRY_AFTER_SECONDS: u64 = 30;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LiveLimits {
     pub max_streams: usize,
+    pub max_streams_per_person: usize,
     pub keep_alive: Duration,
     pub session_check: Duration,
 }
@@ -56,34 +60,64 @@ impl Default for LiveLimits {
     fn default() -> LiveLimits {
         LiveLimits {
             max_streams: MAX_LIVE_STREAMS,
+            max_streams_per_person: MAX_LIVE_STREAMS_PER_PERSON,
             keep_alive: Duration::from_millis(LIVE_KEEP_ALIVE_MS),
             session_check: Duration::from_millis(LIVE_SESSION_CHECK_MS),
         }
     }
 }
 
-/// The live streams a process has open, at most `limits.max_streams` at once.
+/// The live streams a process has open: at most `limits.max_streams` at once, and
+/// `limits.max_streams_per_person` for any one person.
 pub struct LiveStreams {
     open: Arc<Semaphore>,
+    per_person: Arc<std::sync::Mutex<HashMap<String, usize>>>,
     limits: LiveLimits,
+}
+
+/// One stream's place, given back when the stream is dropped.
+struct StreamPlace {
+    _permit: OwnedSemaphorePermit,
+    person: String,
+    per_person: Arc<std::sync::Mutex<HashMap<String, usize>>>,
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
+        let mut counts = self.per_person.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = counts.get_mut(&self.person) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.person);
+            }
+        }
+    }
 }
 
 impl LiveStreams {
     pub fn new(limits: LiveLimits) -> LiveStreams {
         LiveStreams {
             open: Arc::new(Semaphore::new(limits.max_streams)),
+            per_person: Arc::default(),
             limits,
         }
     }
 
-    /// A place for one more stream, held until the stream is dropped; `None` at the limit.
-    fn try_open(&self) -> Option<OwnedSemaphorePermit> {
-        self.open.clone().try_acquire_owned().ok()
-    }
-
-    /// How many streams are open now.
-    pub fn open(&self) -> usize {
-        self.limits.max_streams - self.open.available_permits()
+    /// A place for one more stream of `person`, held until the stream is dropped; `None` at
+    /// either limit.
+    fn try_open(&self, person: &str) -> Option<StreamPlace> {
+        let mut counts = self.per_person.lock().unwrap_or_else(|e| e.into_inner());
+        let held = counts.get(person).copied().unwrap_or(0);
+        if held >= self.limits.max_streams_per_person {
+            return None;
+        }
+        let permit = self.open.clone().try_acquire_owned().ok()?;
+        counts.insert(person.to_string(), held + 1);
+        Some(StreamPlace {
+            _permit: permit,
+            person: person.to_string(),
+            per_person: self.per_person.clone(),
+        })
     }
 }
 
@@ -133,22 +167,31 @@ struct LiveAct {
 
 /// `GET /negotiations/{n}/live`: the acts recorded after `Last-Event-ID` (a browser
 /// reconnecting) or else `?after=`, then each new one as it is recorded.
+///
+/// Without a valid session the answer is `204 No Content`, not the pages' redirect to the
+/// sign-in form: an `EventSource` stops on a 204, where it would follow the redirect, fail on
+/// the form and try again.
 pub(super) async fn stream(
     State(state): State<Arc<AppState>>,
-    Reader(caller): Reader,
     Path(negotiation): Path<String>,
     query: Result<Query<LiveQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
+    let caller = match state.session(&headers).await? {
+        Some(session) => session.caller,
+        None => return Ok(StatusCode::NO_CONTENT.into_response()),
+    };
     let Query(query) = query?;
-    let access = state.access(&caller, &negotiation).await?;
-    let Some(permit) = state.live_streams.try_open() else {
+    // The place first: a refused stream costs no read of the negotiation.
+    let Some(place) = state.live_streams.try_open(&caller.person) else {
         let refused = ApiError::new(
             ServiceCode::TooManyLiveStreams,
             format!(
-                "the service follows {} live pages at once, its limit; the page works without \
-                 following, and follows again in {LIVE_RETRY_AFTER_SECONDS} seconds",
-                state.live_streams.limits.max_streams
+                "the service follows at most {} live pages at once, and {} of one person; the \
+                 page works without following, and follows again in \
+                 {LIVE_RETRY_AFTER_SECONDS} seconds",
+                state.live_streams.limits.max_streams,
+                state.live_streams.limits.max_streams_per_person
             ),
         );
         return Ok((
@@ -157,6 +200,7 @@ pub(super) async fn stream(
         )
             .into_response());
     };
+    let access = state.access(&caller, &negotiation).await?;
     // The browser's own record of what it received outranks the address it first opened.
     let after = last_event_id(&headers).or(query.after).unwrap_or(0);
     let mut poll = tokio::time::interval(Duration::from_millis(LIVE_POLL_INTERVAL_MS));
@@ -172,7 +216,7 @@ pub(super) async fn stream(
         queue: VecDeque::new(),
         poll,
         session_checked: Instant::now(),
-        _permit: permit,
+        _place: place,
     };
     follower.queue_after(&access);
     let events = futures_util::stream::unfold(follower, Follower::next);
@@ -215,8 +259,9 @@ struct Follower {
     queue: VecDeque<LiveAct>,
     poll: Interval,
     session_checked: Instant,
-    /// The stream's place among `MAX_LIVE_STREAMS`, given back when the browser goes.
-    _permit: OwnedSemaphorePermit,
+    /// The stream's place among `MAX_LIVE_STREAMS` (and its person's), given back when the
+    /// browser goes.
+    _place: StreamPlace,
 }
 
 impl Follower {
@@ -242,11 +287,18 @@ impl Follower {
                 // The stream ends rather than logging every poll while the store is down: the
                 // browser reconnects after its last event id, and that request is checked (and
                 // refused, while the store fails) like any other.
-                tracing::warn!(
-                    negotiation = %self.negotiation,
-                    "a live stream ends: it could not read the store: {}",
-                    error.message
-                );
+                if error.code == ServiceCode::UnknownNegotiation.into() {
+                    tracing::info!(
+                        negotiation = %self.negotiation,
+                        "a live stream ends: its reader is no longer accredited"
+                    );
+                } else {
+                    tracing::warn!(
+                        negotiation = %self.negotiation,
+                        "a live stream ends: it could not read the store: {}",
+                        error.message
+                    );
+                }
                 return None;
             }
         }

@@ -1,12 +1,14 @@
-//! The web pages: what a delegate reads in a browser, rendered on the server.
+//! The web pages: where a delegate reads the negotiation and acts in it, rendered on the server.
 //!
-//! Every page is read-only (acts go through the API or the CLI), needs the session cookie that
-//! signing in sets (`security`: the only forms, sign-in and sign-out, carry a CSRF token and are
-//! refused from another origin), and shows exactly what the JSON API would show the same
-//! person. Templates are `maud` macros: every value is escaped unless it says otherwise, so a
-//! clause text cannot inject markup. There is no script, and no inline style (the
-//! Content-Security-Policy forbids both): one stylesheet, served at `/static/pacta.css`, makes
-//! the pages readable on a laptop, a tablet and paper.
+//! Every page needs the session cookie that signing in sets (`security`) and shows exactly what
+//! the JSON API would show the same person, in the reader's language (`i18n`: French, Arabic
+//! right to left, English). `views` reads; `acts` offers a form for each act the reader's role
+//! allows and performs it as the API does (every form carries a CSRF token and is refused from
+//! another origin); `live` streams the acts others record while a page is open. Templates are
+//! `maud` macros: every value is escaped unless it says otherwise, so a clause text cannot
+//! inject markup. No script or style is inline (the Content-Security-Policy forbids both): the
+//! stylesheet and two small scripts (`live.js`, `copy.js`; a page works without them) are files
+//! under `service/static/`, served from `ASSETS`.
 
 pub mod acts;
 pub mod i18n;

@@ -250,6 +250,8 @@ pub(super) async fn clause_history(
 pub(super) struct RedlinePoints {
     from: Option<String>,
     to: Option<String>,
+    /// An authentic language to compare in; empty or absent: each clause's reference language.
+    language: Option<String>,
 }
 
 pub(super) async fn redline(
@@ -285,7 +287,12 @@ pub(super) async fn redline(
         .filter(|s| !s.trim().is_empty())
         .unwrap_or(default_to);
     let (from, to): (Point, Point) = (from_text.trim().parse()?, to_text.trim().parse()?);
-    let redline = pacta_projections::redline(&access.events, &from, &to)?;
+    let language = query.language.filter(|l| !l.trim().is_empty());
+    if let Some(language) = language.as_deref() {
+        crate::api::check_redline_language(&negotiation, &access.events, language)?;
+    }
+    let redline = pacta_projections::redline_in(&access.events, &from, &to, language.as_deref())?;
+    let authentic = pacta_projections::draft(&negotiation, &access.events).languages;
     // A renumbered or moved clause is shown even when its wording is unchanged.
     let changed: Vec<_> = redline
         .clauses
@@ -309,6 +316,14 @@ pub(super) async fn redline(
         form.points method="get" {
             div { label for="from" { (ui.t("redline-from")) } input #from name="from" type="text" value=(from_text); }
             div { label for="to" { (ui.t("redline-to")) } input #to name="to" type="text" value=(to_text); }
+            div { label for="language" { (ui.t("redline-language")) }
+                select #language name="language" {
+                    option value="" selected[language.is_none()] { (ui.t("redline-language-reference")) }
+                    @for code in &authentic {
+                        option value=(code) lang=(code) selected[language.as_deref() == Some(code.as_str())] { (code) }
+                    }
+                }
+            }
             div { button type="submit" { (ui.t("redline-compare")) } }
         }
         p.muted { (ui.t("redline-help"))
