@@ -108,6 +108,9 @@ pub struct Access {
     pub reader: Delegate,
     pub events: Vec<EventEnvelope<Negotiation>>,
     pub broken: Option<ChainError>,
+    /// The negotiation those events make, replayed once to find the reader: what the pages'
+    /// forms read (open round, minutes, text root) instead of replaying it again.
+    pub state: Negotiation,
 }
 
 impl Access {
@@ -158,6 +161,7 @@ impl AppState {
             reader,
             events: checked.events,
             broken: checked.broken,
+            state,
         })
     }
 }

@@ -551,7 +551,7 @@ pub struct Forms<'a> {
     return_to: String,
     /// False for a past text (a draft at a point or of a revision): one acts on the text now.
     offered: bool,
-    state: Negotiation,
+    state: &'a Negotiation,
 }
 
 impl<'a> Forms<'a> {
@@ -573,7 +573,7 @@ impl<'a> Forms<'a> {
             access,
             return_to: return_to.to_string(),
             offered,
-            state: Negotiation::replay(access.events.iter().map(|e| &e.payload)),
+            state: &access.state,
         }
     }
 
@@ -1017,9 +1017,9 @@ impl<'a> Forms<'a> {
         }
     }
 
+    /// The root the domain checks adoption, initialling and signature against.
     fn text_root_hash(&self) -> String {
-        pacta_projections::agreement_state(self.negotiation, &self.access.events, None)
-            .text_root_hash
+        self.state.text_root_hash()
     }
 
     /// What the agreement page offers: how to sign, which is never done here. The command
