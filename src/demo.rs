@@ -5,11 +5,12 @@
 //! understanding on preventing and combating trafficking in persons over two rounds, in French
 //! and Arabic. In Abidjan, Côte d'Ivoire tables the text, Morocco widens its purpose and brackets
 //! the article on exchanging personal data with an alternative; in Rabat the alternative is
-//! chosen, every clause is agreed and translated, and the text adopted. Both ministers sign it
-//! with Ed25519 keys and it takes effect; a closing workshop validates three action matrices.
-//! Beside it, the two governments conclude a cooperation agreement on higher education, signed
-//! subject to approval, which enters into force thirty days after the receipt of the last
-//! notification of approval.
+//! chosen, every clause is agreed and translated, and the text adopted. Both signatories sign it
+//! in Rabat with Ed25519 keys and it takes effect; a closing workshop validates three action
+//! matrices. Beside it, the two governments conclude a cooperation agreement on higher
+//! education, signed in Abidjan subject to approval, which enters into force thirty days after
+//! the receipt of the last notification of approval. Each signature records the signatory's
+//! title and the place in French and in Arabic, as each version's signature blocks show them.
 
 use std::future::Future;
 
@@ -62,33 +63,59 @@ const MAR_LEGAL_LINGUIST: Person = person("karim.tazi", "Karim Tazi", MAR);
 const CIV_EDUCATION_HEAD: Person = person("awa.traore", "Awa Traoré", CIV);
 const MAR_EDUCATION_HEAD: Person = person("mehdi.chraibi", "Mehdi Chraïbi", MAR);
 
-/// A signatory, the title the signature block gives them, and the reference of the full powers
-/// they present (art. 7 VCLT), which the other party's head examines.
+/// A signatory, the title the signature block gives them in the French and the Arabic
+/// version, and the reference of the full powers they present (art. 7 VCLT), which the other
+/// party's head examines.
 struct Signatory {
     person: Person,
     title: &'static str,
+    title_ar: &'static str,
     full_powers: &'static str,
 }
 
+// ⚠ The Arabic titles follow each ministry's usual Arabic name (a woman's in the feminine, as
+// Arabic protocol writes it); the treaty offices confirm them.
 const CIV_MOU_SIGNATORY: Signatory = Signatory {
     person: person("adjoua.kouame", "Adjoua Kouamé", CIV),
     title: "Ministre de la Solidarité et de la Lutte contre la Pauvreté",
+    title_ar: "وزيرة التضامن ومكافحة الفقر",
     full_powers: "Pleins pouvoirs MAE-CI n° 2026/031",
 };
 const MAR_MOU_SIGNATORY: Signatory = Signatory {
     person: person("leila.bennani", "Leïla Bennani", MAR),
     title: "Ambassadeur du Royaume du Maroc en République de Côte d'Ivoire",
+    title_ar: "سفيرة المملكة المغربية لدى جمهورية كوت ديفوار",
     full_powers: "Pleins pouvoirs MAECAE n° 2026/112",
 };
 const CIV_AGREEMENT_SIGNATORY: Signatory = Signatory {
     person: person("serge.kouadio", "Serge Kouadio", CIV),
     title: "Ministre de l'Enseignement supérieur et de la Recherche scientifique",
+    title_ar: "وزير التعليم العالي والبحث العلمي",
     full_powers: "Pleins pouvoirs MAE-CI n° 2026/047",
 };
 const MAR_AGREEMENT_SIGNATORY: Signatory = Signatory {
     person: person("samira.elamrani", "Samira El Amrani", MAR),
     title: "Ministre de l'Enseignement supérieur, de la Recherche scientifique et de l'Innovation",
+    title_ar: "وزيرة التعليم العالي والبحث العلمي والابتكار",
     full_powers: "Pleins pouvoirs MAECAE n° 2026/139",
+};
+
+/// A place of signature: its name as recorded (the French version's), and the Arabic
+/// version's.
+struct Place {
+    name: &'static str,
+    ar: &'static str,
+}
+
+/// The MoU is signed in Rabat, where its text was settled at the second round.
+const MOU_SIGNED_IN: Place = Place {
+    name: "Rabat",
+    ar: "الرباط",
+};
+/// The agreement, settled in Rabat, is signed in Abidjan: each capital hosts a signing.
+const AGREEMENT_SIGNED_IN: Place = Place {
+    name: "Abidjan",
+    ar: "أبيدجان",
 };
 
 // Each party's treaty office, which expresses its consent to the agreement (its approval).
@@ -601,7 +628,12 @@ async fn record_mou(ledger: &Ledger) -> Result<usize, DemoError> {
     // A non-binding MoU takes effect on signature; no ratification follows.
     let signatories = [&CIV_MOU_SIGNATORY, &MAR_MOU_SIGNATORY];
     let capacity = SignatureCapacity::Definitive;
-    sign_for_both_parties(&mut story, signatories, MOU_SIGNED_ON, capacity, false).await?;
+    let signing = Signing {
+        on: MOU_SIGNED_ON,
+        place: &MOU_SIGNED_IN,
+        capacity,
+    };
+    sign_for_both_parties(&mut story, signatories, &signing, false).await?;
     closing_workshop(&mut story).await?;
     report_first_progress(&mut story).await?;
     Ok(story.recorded)
@@ -979,7 +1011,12 @@ async fn negotiate_agreement_text(story: &mut Story<'_>) -> Result<(), DemoError
 async fn bring_agreement_into_force(story: &mut Story<'_>) -> Result<(), DemoError> {
     let signatories = [&CIV_AGREEMENT_SIGNATORY, &MAR_AGREEMENT_SIGNATORY];
     let capacity = SignatureCapacity::Simple;
-    sign_for_both_parties(story, signatories, AGREEMENT_SIGNED_ON, capacity, true).await?;
+    let signing = Signing {
+        on: AGREEMENT_SIGNED_ON,
+        place: &AGREEMENT_SIGNED_IN,
+        capacity,
+    };
+    sign_for_both_parties(story, signatories, &signing, true).await?;
     for (head, office) in story
         .heads
         .into_iter()
@@ -1144,17 +1181,23 @@ async fn adopt_text(story: &mut Story<'_>) -> Result<(), DemoError> {
         .await
 }
 
+/// When, where and in what capacity both parties sign.
+struct Signing {
+    on: NaiveDate,
+    place: &'static Place,
+    capacity: SignatureCapacity,
+}
+
 /// Each party's head accredits its signatory; where `examined`, the other party's head examines
-/// the signatory's full powers and accepts them. Each signs the adopted text on `signed_on` in
-/// `capacity`.
+/// the signatory's full powers and accepts them. Each signs the adopted text as `signing` says,
+/// together, so the testimonium states one place and date.
 async fn sign_for_both_parties(
     story: &mut Story<'_>,
     signatories: [&Signatory; 2],
-    signed_on: NaiveDate,
-    capacity: SignatureCapacity,
+    signing: &Signing,
     examined: bool,
 ) -> Result<(), DemoError> {
-    story.on(signed_on, None);
+    story.on(signing.on, Some(signing.place.name));
     let mut keys = Vec::new();
     for (head, signatory) in story.heads.into_iter().zip(signatories) {
         keys.push(accredit_signatory(story, head, signatory).await?);
@@ -1174,7 +1217,7 @@ async fn sign_for_both_parties(
         story.act(examiner, examination).await?;
     }
     for (signatory, key) in signatories.into_iter().zip(keys) {
-        sign(story, signatory, &key, signed_on, capacity).await?;
+        sign(story, signatory, &key, signing).await?;
     }
     Ok(())
 }
@@ -1202,14 +1245,19 @@ async fn accredit_signatory(
     Ok(key)
 }
 
-/// The signatory signs the adopted text, the signature block giving their title.
+/// The signatory signs the adopted text, the signature blocks giving their title and the place
+/// in each language version.
 async fn sign(
     story: &mut Story<'_>,
     signatory: &Signatory,
     key: &ed25519_dalek::SigningKey,
-    signed_on: NaiveDate,
-    capacity: SignatureCapacity,
+    signing: &Signing,
 ) -> Result<(), DemoError> {
+    let Signing {
+        on: signed_on,
+        place,
+        capacity,
+    } = *signing;
     let member = &signatory.person;
     let text_root_hash = story.state.text_root_hash();
     let message = SigningMessage {
@@ -1228,6 +1276,8 @@ async fn sign(
         capacity,
         signed_on,
         signatory_title: Some(signatory.title.into()),
+        signatory_title_in: [("ar".into(), signatory.title_ar.into())].into(),
+        place_in: [("ar".into(), place.ar.into())].into(),
     };
     story.act(member, signature).await
 }

@@ -410,6 +410,8 @@ impl Negotiation {
                 signed_on,
                 signature,
                 signatory_title,
+                signatory_title_in,
+                place_in,
             } => self.decide_signature(
                 opened,
                 actor,
@@ -417,7 +419,11 @@ impl Negotiation {
                 *capacity,
                 *signed_on,
                 signature,
-                signatory_title.as_deref(),
+                &crate::lifecycle::SignatureWords {
+                    title: signatory_title.as_deref(),
+                    title_in: signatory_title_in,
+                    place_in,
+                },
             ),
             Action::ExamineFullPowers {
                 signatory,

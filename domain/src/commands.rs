@@ -249,6 +249,15 @@ pub enum Action {
         /// signature block shows it. Recorded, not part of the signing message.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signatory_title: Option<String>,
+        /// The title in authentic languages (language → title), as each language version's
+        /// signature block shows it; a version without one shows `signatory_title`.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        signatory_title_in: BTreeMap<String, String>,
+        /// The place of signature as authentic languages name it (language → name, "ar" →
+        /// "الرباط"), where it differs from the place the act states (`took_place`); the
+        /// testimonium and signature block of that language version show it.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        place_in: BTreeMap<String, String>,
     },
     /// The actor, head of delegation of another party, examines the full powers a signatory was
     /// accredited with (art. 7 VCLT): accepted, or not with a reason. A signatory whose full

@@ -556,6 +556,12 @@ pub enum NegotiationError {
         procedure: crate::values::ConsentProcedure,
         expected: &'static str,
     },
+    #[error("the {field} is given in '{language}', which is not an authentic language of this negotiation (authentic: {authentic}): only the language versions of the instrument have signature blocks to show it")]
+    NotAnInstrumentLanguage {
+        field: &'static str,
+        language: String,
+        authentic: String,
+    },
 }
 
 impl NegotiationError {

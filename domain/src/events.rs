@@ -229,6 +229,15 @@ pub enum NegotiationEvent {
         /// The signatory's title or function, where recorded (not part of the signing message).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signatory_title: Option<String>,
+        /// The title in authentic languages (language → title), where recorded: each language
+        /// version's signature block shows its own, else `signatory_title`. Absent from every
+        /// event recorded without one, so those keep their bytes and hashes.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        signatory_title_in: BTreeMap<String, String>,
+        /// The place of signature as authentic languages name it (language → name), where it
+        /// differs from the place stated in the metadata (`took_place_in`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        place_in: BTreeMap<String, String>,
     },
     /// `examined_by`'s head of delegation examined the full powers (`reference`) with which
     /// `party`'s `signatory` was accredited: accepted, or not for `reason`.

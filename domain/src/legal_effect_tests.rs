@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use crate::aggregate::tests::*;
 use crate::lifecycle::tests::{adopted_as, date, perform, ready, signature, signs};
+use crate::limits::MAX_NAME_BYTES;
 use crate::{
     Action, ConsentMode, ConsentProcedure, InstrumentKind, LegalEffect, NegotiationError,
     NegotiationEvent, SignatureCapacity,
@@ -858,6 +859,108 @@ fn a_signature_records_the_signatorys_title() {
             .and_then(|s| s.signatory_title.as_deref()),
         Some("Ministre des Affaires étrangères")
     );
+}
+
+/// `party`'s signature of the adopted text, with its title and place of signature given in
+/// `title_in` and `place_in` (language → words).
+fn signature_in_languages(
+    events: &[NegotiationEvent],
+    title_in: &[(&str, &str)],
+    place_in: &[(&str, &str)],
+) -> Action {
+    let mut signing = signature(events, "CIV", SignatureCapacity::Simple, "2026-02-01");
+    if let Action::SignInstrument {
+        signatory_title,
+        signatory_title_in,
+        place_in: places,
+        ..
+    } = &mut signing
+    {
+        *signatory_title = Some("Ministre des Affaires étrangères".into());
+        *signatory_title_in = title_in
+            .iter()
+            .map(|(l, t)| (l.to_string(), t.to_string()))
+            .collect();
+        *places = place_in
+            .iter()
+            .map(|(l, p)| (l.to_string(), p.to_string()))
+            .collect();
+    }
+    signing
+}
+
+#[test]
+fn a_signature_records_the_title_and_place_in_each_authentic_language() {
+    let mut events = adopted_as(InstrumentKind::Treaty);
+    let title = "وزير الشؤون الخارجية";
+    let signing = signature_in_languages(&events, &[("ar", title)], &[("ar", "الرباط")]);
+    let recorded = perform(&mut events, crate::lifecycle::tests::CIV_SIGNATORY, signing);
+    let NegotiationEvent::InstrumentSigned {
+        signatory_title_in,
+        place_in,
+        ..
+    } = &recorded[0]
+    else {
+        panic!("a signature: {recorded:?}");
+    };
+    assert_eq!(signatory_title_in["ar"], title);
+    assert_eq!(place_in["ar"], "الرباط");
+}
+
+#[test]
+fn a_title_or_place_in_a_language_the_instrument_is_not_written_in_is_refused() {
+    let events = adopted_as(InstrumentKind::Treaty);
+    let not_authentic = |field, language: &str| NegotiationError::NotAnInstrumentLanguage {
+        field,
+        language: language.into(),
+        authentic: "fr, ar".into(),
+    };
+    let cases = [
+        (
+            signature_in_languages(&events, &[("en", "Minister for Foreign Affairs")], &[]),
+            not_authentic("signatory title", "en"),
+        ),
+        (
+            signature_in_languages(&events, &[], &[("AR", "الرباط")]),
+            not_authentic("place of signature", "AR"),
+        ),
+        (
+            signature_in_languages(&events, &[("ar", " ")], &[]),
+            NegotiationError::Empty {
+                field: "signatory title",
+            },
+        ),
+        (
+            signature_in_languages(&events, &[], &[("ar", &"ع".repeat(MAX_NAME_BYTES))]),
+            NegotiationError::NameTooLong {
+                field: "place of signature",
+                bytes: 2 * MAX_NAME_BYTES,
+                max_name_bytes: MAX_NAME_BYTES,
+            },
+        ),
+    ];
+    for (action, error) in cases {
+        expect_refusal(
+            events.clone(),
+            crate::lifecycle::tests::CIV_SIGNATORY,
+            action,
+            error,
+        );
+    }
+}
+
+#[test]
+fn a_signature_without_titles_or_places_in_other_languages_keeps_its_recorded_shape() {
+    let mut events = adopted_as(InstrumentKind::Treaty);
+    let recorded = signs(&mut events, "CIV", SignatureCapacity::Simple, "2026-02-01");
+    let json = serde_json::to_value(&recorded[0]).unwrap();
+    let fields = json["InstrumentSigned"].as_object().unwrap();
+    // The hash chain hashes each payload's JSON: a field every earlier signature lacks must not
+    // appear in it empty, or the same signature would hash differently.
+    assert!(!fields.contains_key("signatory_title_in"), "{json}");
+    assert!(!fields.contains_key("place_in"), "{json}");
+    let read: NegotiationEvent = serde_json::from_value(json).unwrap();
+    assert_eq!(read, recorded[0]);
 }
 
 #[test]

@@ -40,6 +40,41 @@ pub struct SuspensionPeriod {
     pub until: Option<NaiveDate>,
 }
 
+/// What a signature records beside the message it signs, for the signature blocks of the
+/// instrument: the signatory's title, and the title and the place of signature as each
+/// authentic language version words them.
+pub(crate) struct SignatureWords<'a> {
+    pub(crate) title: Option<&'a str>,
+    pub(crate) title_in: &'a BTreeMap<String, String>,
+    pub(crate) place_in: &'a BTreeMap<String, String>,
+}
+
+impl SignatureWords<'_> {
+    /// Each wording is a name, and each language one of the instrument's: a language version
+    /// that does not exist has no signature block to show it.
+    fn check(&self, opened: &Opened) -> Result<(), NegotiationError> {
+        if let Some(title) = self.title {
+            crate::aggregate::check_name("signatory title", title)?;
+        }
+        for (field, by_language) in [
+            ("signatory title", self.title_in),
+            ("place of signature", self.place_in),
+        ] {
+            for (language, words) in by_language {
+                if !opened.languages.contains(language) {
+                    return Err(NegotiationError::NotAnInstrumentLanguage {
+                        field,
+                        language: language.clone(),
+                        authentic: opened.languages.join(", "),
+                    });
+                }
+                crate::aggregate::check_name(field, words)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A party's signature as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -679,14 +714,12 @@ impl Negotiation {
         capacity: SignatureCapacity,
         signed_on: NaiveDate,
         signature: &str,
-        signatory_title: Option<&str>,
+        words: &SignatureWords<'_>,
     ) -> Decision {
         self.check_adopted_root(text_root_hash)?;
         opened.check_capacity(&actor.party, capacity)?;
         self.check_full_powers_not_refused(actor)?;
-        if let Some(title) = signatory_title {
-            crate::aggregate::check_name("signatory title", title)?;
-        }
+        words.check(opened)?;
         if self.current.signatures.contains_key(&actor.party) {
             return Err(already_done(actor, "signed"));
         }
@@ -722,7 +755,9 @@ impl Negotiation {
             text_root_hash: text_root_hash.to_string(),
             signed_on,
             signature: signature.to_string(),
-            signatory_title: signatory_title.map(str::to_string),
+            signatory_title: words.title.map(str::to_string),
+            signatory_title_in: words.title_in.clone(),
+            place_in: words.place_in.clone(),
         }];
         let bound_by_signature = !opened.consents_after_signature(&actor.party)
             && capacity != SignatureCapacity::AdReferendum;
@@ -1409,6 +1444,8 @@ pub(crate) mod tests {
             signed_on: date(on),
             signature: signature_by(seed, &message),
             signatory_title: None,
+            signatory_title_in: BTreeMap::new(),
+            place_in: BTreeMap::new(),
         }
     }
 
@@ -1583,6 +1620,8 @@ pub(crate) mod tests {
                     signed_on: date("2026-02-01"),
                     signature: hex::encode(key(9).sign(&message.to_bytes()).to_bytes()),
                     signatory_title: None,
+                    signatory_title_in: BTreeMap::new(),
+                    place_in: BTreeMap::new(),
                 }
             }
             ActionKind::ExamineFullPowers => Action::ExamineFullPowers {

@@ -513,6 +513,8 @@ mod tests {
                     signed_on: date("2026-09-01"),
                     signature,
                     signatory_title: None,
+                    signatory_title_in: Default::default(),
+                    place_in: Default::default(),
                 },
             ))
             .unwrap_err();

@@ -100,6 +100,8 @@ impl SigningMessage {
             signature,
             // Recorded beside the signature, not signed: the message stays as published.
             signatory_title: _,
+            signatory_title_in: _,
+            place_in: _,
         } = event
         else {
             return None;

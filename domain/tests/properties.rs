@@ -558,6 +558,8 @@ fn resolve(state: &Negotiation, actor: &str, intent: &Intent) -> Action {
                 signed_on: day(d),
                 signature: hex::encode(signer.sign(&message.to_bytes()).to_bytes()),
                 signatory_title: None,
+                signatory_title_in: Default::default(),
+                place_in: Default::default(),
             }
         }
         Intent::Confirm { day: d } => Action::ConfirmSignature {

@@ -20,7 +20,10 @@ use pacta_domain::{
 };
 use pacta_verify::chain::{ChainError, ChainHead};
 
-use crate::store::{ChainedEventStore, Checked, Database, LoadError, RecordedCommand};
+use crate::patrol::Quarantine;
+use crate::store::{
+    ChainedContext, ChainedEventStore, Checked, Database, LoadError, RecordedCommand,
+};
 use crate::verified::VerifiedStates;
 
 /// A client-chosen command id: long enough for a UUID or a client's own scheme, short enough
@@ -72,6 +75,11 @@ pub enum LedgerError {
     },
     #[error("{0}; the negotiation is not acted on until the ledger is restored from a verified copy (run pacta verify)")]
     Integrity(ChainError),
+    #[error("negotiation '{negotiation_id}' is not acted on: the background verification found its history damaged: {finding}; restore the ledger from a verified copy (run pacta verify) and restart the service")]
+    Quarantined {
+        negotiation_id: String,
+        finding: Box<crate::verification::LedgerFinding>,
+    },
     #[error("command id '{command_id}' was already used by you in negotiation '{negotiation_id}' for a different command; choose a new command id")]
     CommandIdReused {
         negotiation_id: String,
@@ -137,6 +145,8 @@ pub struct Ledger {
     database: Database,
     /// Negotiations' states verified earlier, kept between acts by a long-running ledger.
     verified: Option<Arc<VerifiedStates>>,
+    /// Negotiations the patrol found damaged: no act on them is decided.
+    quarantine: Option<Arc<Quarantine>>,
 }
 
 enum ChainedStore {
@@ -168,6 +178,7 @@ impl Ledger {
             store,
             database: database.clone(),
             verified: None,
+            quarantine: None,
         }
     }
 
@@ -177,6 +188,13 @@ impl Ledger {
     /// service. A one-shot process (the CLI) gains nothing by it.
     pub fn keeping_verified_states(mut self, max_negotiations: usize) -> Ledger {
         self.verified = Some(Arc::new(VerifiedStates::new(max_negotiations)));
+        self
+    }
+
+    /// This ledger refuses every act on a negotiation `quarantine` holds (`crate::patrol`): the
+    /// background verification found its history damaged.
+    pub fn with_quarantine(mut self, quarantine: Arc<Quarantine>) -> Ledger {
+        self.quarantine = Some(quarantine);
         self
     }
 
@@ -202,6 +220,16 @@ impl Ledger {
         command: NegotiationCommand,
         context: &CommandContext,
     ) -> Result<Executed, LedgerError> {
+        if let Some(finding) = self
+            .quarantine
+            .as_ref()
+            .and_then(|quarantine| quarantine.finding(negotiation_id))
+        {
+            return Err(LedgerError::Quarantined {
+                negotiation_id: negotiation_id.to_string(),
+                finding: Box::new(finding),
+            });
+        }
         // Looked up once, before any attempt: the register is operator data outside the chain,
         // and a command is decided against it as it stands when the command arrives.
         let register = self
@@ -225,6 +253,49 @@ impl Ledger {
     /// against.
     pub fn database(&self) -> &Database {
         &self.database
+    }
+
+    /// The negotiation as it stands now, verified, without its events: what a read of the
+    /// present needs (who is accredited, the text root, the head). A ledger keeping verified
+    /// states answers from the one it holds when nothing was stored after its head (one lookup
+    /// of the last sequence), else reads and verifies only the events after it; otherwise the
+    /// chain is loaded and verified from its first event. Unknown negotiations are an error.
+    pub async fn current(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Arc<ChainedContext<Negotiation>>, LedgerError> {
+        let (held, generation) = match &self.verified {
+            Some(verified) => verified.copy_of(negotiation_id),
+            None => (None, Default::default()),
+        };
+        let context = match held {
+            Some(held) => {
+                let stored = self
+                    .database
+                    .last_sequence(<Negotiation as cqrs_es::Aggregate>::TYPE, negotiation_id)
+                    .await
+                    .map_err(|e| LedgerError::Storage(Box::new(e)))?;
+                if stored == held.head().sequence {
+                    return Ok(held);
+                }
+                on_store!(self, |store| store
+                    .load_after(Arc::unwrap_or_clone(held))
+                    .await)
+            }
+            None => on_store!(self, |store| EventStore::<Negotiation>::load_aggregate(
+                store,
+                negotiation_id
+            )
+            .await),
+        }
+        .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
+        if context.head().sequence == 0 {
+            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+        }
+        Ok(match &self.verified {
+            Some(verified) => verified.keep(context, generation),
+            None => Arc::new(context),
+        })
     }
 
     /// The negotiation's events, every link verified. Unknown negotiations are an error.
@@ -408,7 +479,7 @@ async fn execute<R: PersistedEventRepository>(
             None => (None, None),
         };
         let mut loaded = match held {
-            Some(held) => store.load_after(held).await,
+            Some(held) => store.load_after(Arc::unwrap_or_clone(held)).await,
             None => EventStore::<Negotiation>::load_aggregate(store, negotiation_id).await,
         }
         .map_err(|e| LedgerError::from_store(negotiation_id, e))?;

@@ -10,6 +10,8 @@
 //! - [`views`]: the projector that keeps the stored views and the journal's leaves in commit
 //!   order, each batch with its checkpoint in one transaction;
 //! - [`journal`]: signed checkpoints, co-signatures, proofs and audit bundles over the store;
+//! - [`patrol`]: the whole ledger verified again and again in the background, at a bounded
+//!   rate, putting a negotiation whose history it finds damaged in quarantine;
 //! - [`verification`]: the whole ledger verified at once: chains, journal, checkpoints,
 //!   co-signatures and the events the latest checkpoint covers.
 //!
@@ -18,6 +20,7 @@
 
 pub mod journal;
 mod ledger;
+pub mod patrol;
 pub mod store;
 pub mod verification;
 pub mod verified;

@@ -329,7 +329,7 @@ async fn read_all(database: &Database) -> Result<Vec<SerializedEvent>, StoreErro
     }
 }
 
-fn event_ref(event: &SerializedEvent) -> EventRef {
+pub(crate) fn event_ref(event: &SerializedEvent) -> EventRef {
     EventRef {
         negotiation: event.aggregate_id.clone(),
         sequence: event.sequence as u64,
@@ -417,7 +417,7 @@ fn roots_at(leaves: &[Hash], mut sizes: Vec<u64>) -> HashMap<u64, Hash> {
 }
 
 /// A checkpoint's identity, signature and root; its body when the signature verifies.
-fn check_checkpoint(
+pub(crate) fn check_checkpoint(
     checkpoint: &SignedCheckpoint,
     identity: Option<&(String, String)>,
     root_at: &impl Fn(u64) -> Option<String>,
@@ -464,7 +464,7 @@ fn check_checkpoint(
 
 /// The body a co-signature signs: the checkpoint's, as the ledger signed it (or as stored, when
 /// the ledger's signature did not verify: that is its own finding).
-fn checkpoint_body(
+pub(crate) fn checkpoint_body(
     checkpoints: &[SignedCheckpoint],
     bodies: &HashMap<u64, CheckpointBody>,
     tree_size: u64,
@@ -505,7 +505,7 @@ fn accredited_signatories(
 }
 
 /// The key a delegate signs with, if they are accredited as a signatory with one.
-fn signatory_key(delegate: &Delegate) -> Option<String> {
+pub(crate) fn signatory_key(delegate: &Delegate) -> Option<String> {
     (delegate.role == Role::Signatory)
         .then_some(delegate.signing.as_ref())
         .flatten()

@@ -22,7 +22,7 @@
 //! state is never wrong, only older: another writer's events are read after its head, and a
 //! commit on a head another writer took still loses on the store's uniqueness and is retried.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use hashlink::LruCache;
 use pacta_domain::Negotiation;
@@ -43,13 +43,14 @@ pub struct VerifiedStates {
 /// `forget_all` is never kept after it (an act in flight when damage is found must not put back
 /// what the verification made the ledger forget).
 struct Held {
-    states: LruCache<String, ChainedContext<Negotiation>>,
+    /// Shared, so a read of the present takes a state without copying it.
+    states: LruCache<String, Arc<ChainedContext<Negotiation>>>,
     generation: u64,
 }
 
 /// When a state was taken from (or, absent, loaded beside) the kept ones: `keep` takes it back
 /// only if nothing was forgotten since.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Generation(u64);
 
 impl VerifiedStates {
@@ -66,12 +67,13 @@ impl VerifiedStates {
         }
     }
 
-    /// A copy of the state held for `negotiation_id`, if any, to build the next act on, and the
-    /// generation to give back to `keep` with what is built on it (or on a fresh load).
+    /// The state held for `negotiation_id`, if any, to build the next act on (a copy, by
+    /// `Arc::unwrap_or_clone`) or to read, and the generation to give back to `keep` with what
+    /// is built on it (or on a fresh load).
     pub fn copy_of(
         &self,
         negotiation_id: &str,
-    ) -> (Option<ChainedContext<Negotiation>>, Generation) {
+    ) -> (Option<Arc<ChainedContext<Negotiation>>>, Generation) {
         let mut held = self.lock();
         let generation = Generation(held.generation);
         (held.states.get(negotiation_id).cloned(), generation)
@@ -80,13 +82,19 @@ impl VerifiedStates {
     /// Keeps `context`, loaded or advanced in `generation`, unless every state was forgotten
     /// since, it names no negotiation yet (nothing was opened: a probe of an unknown id must not
     /// take room), or a state further along is already held.
-    pub fn keep(&self, context: ChainedContext<Negotiation>, generation: Generation) {
+    /// Returns it, shared.
+    pub fn keep(
+        &self,
+        context: ChainedContext<Negotiation>,
+        generation: Generation,
+    ) -> Arc<ChainedContext<Negotiation>> {
+        let context = Arc::new(context);
         if context.head().sequence == 0 {
-            return;
+            return context;
         }
         let mut held = self.lock();
         if held.generation != generation.0 {
-            return;
+            return context;
         }
         let further = held
             .states
@@ -94,8 +102,9 @@ impl VerifiedStates {
             .is_some_and(|kept| kept.head().sequence > context.head().sequence);
         if !further {
             held.states
-                .insert(context.aggregate_id().to_string(), context);
+                .insert(context.aggregate_id().to_string(), context.clone());
         }
+        context
     }
 
     /// Forgets every state: the next act on each negotiation verifies its chain from the start,

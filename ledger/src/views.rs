@@ -315,6 +315,14 @@ impl Projector {
     /// takes no lock, so readers never queue behind each other or behind writers.
     pub async fn catch_up_to_now(&mut self) -> Result<u64, ViewError> {
         let target_position = self.database.last_position().await?;
+        self.catch_up_to(target_position).await
+    }
+
+    /// Catches up with at least every event at or before `target_position` (a
+    /// `Database::last_position` read earlier): when this returns, every such event is in the
+    /// views, and any committed later has a later position (events commit in the order of their
+    /// positions as far as the projector sees them: `Database::read_committed`'s horizon).
+    pub async fn catch_up_to(&mut self, target_position: i64) -> Result<u64, ViewError> {
         let mut total = 0;
         // Only waiting counts against the timeout: a long backlog that is being applied (a
         // first catch-up over a large ledger) is progress, not a transaction holding it back.

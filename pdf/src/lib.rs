@@ -6,21 +6,26 @@
 //! and the service call [`render`] here for every format.
 //!
 //! Typst shapes Arabic (joining forms, ligatures) and orders mixed text by the Unicode
-//! bidirectional algorithm; the layout sets `dir: rtl` for right-to-left languages. The PDF is
+//! bidirectional algorithm; the layout sets `dir: rtl` for right-to-left languages. A bilingual
+//! document ([`render_bilingual`]) is one two-column table, each cell with its own language and
+//! direction. The PDF is
 //! PDF/A-2a (archival, tagged: PDF/A-2b plus Unicode text and a logical structure), so its
 //! text extracts in logical order.
 
+mod bilingual;
 mod model;
 mod world;
 
 use cqrs_es::EventEnvelope;
 use pacta_domain::Negotiation;
-use pacta_projections::export::{prepare, Format, Prepared, RenderError, Selection};
+use pacta_projections::export::bilingual::{prepare_bilingual, Bilingual};
+use pacta_projections::export::{prepare, Form, Format, Prepared, RenderError, Selection};
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
 use typst::layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+pub use bilingual::{bilingual_layout, ColumnCell, ColumnRow};
 pub use model::{draft_layout, instrument_layout, Block, Layout};
 pub use world::{FONT_DIRECTORIES, FONT_FILES, FONT_PACKAGE};
 
@@ -82,6 +87,42 @@ pub fn render(
     Ok(pdf(negotiation, &prepared)?)
 }
 
+/// The document `selection` asks for beside its version in `with`, in two columns, in any
+/// bilingual format: PDF typeset here, the others by
+/// `pacta_projections::export::render_bilingual` (which refuses the same requests).
+pub fn render_bilingual(
+    negotiation: &str,
+    all_events: &[EventEnvelope<Negotiation>],
+    format: Format,
+    selection: Selection,
+    with: &str,
+) -> Result<Vec<u8>, DocumentError> {
+    if format != Format::Pdf {
+        return Ok(pacta_projections::export::render_bilingual(
+            negotiation,
+            all_events,
+            format,
+            selection,
+            with,
+        )?);
+    }
+    let (form, exported_on) = (selection.form, selection.exported_on);
+    let document = prepare_bilingual(negotiation, all_events, selection, with)?;
+    Ok(bilingual_pdf(negotiation, &document, form, exported_on)?)
+}
+
+/// The bilingual `document` as a PDF/A document, dated `exported_on`.
+pub fn bilingual_pdf(
+    negotiation: &str,
+    document: &Bilingual,
+    form: Form,
+    exported_on: chrono::NaiveDate,
+) -> Result<Vec<u8>, PdfError> {
+    let [first, second] = &document.languages;
+    let ident = format!("{negotiation}/{}/{first}+{second}", form.name());
+    typeset(&bilingual_layout(document), &ident, exported_on)
+}
+
 /// `prepared` as a PDF/A document: the instrument where it holds one, else the working form.
 pub fn pdf(negotiation: &str, prepared: &Prepared) -> Result<Vec<u8>, PdfError> {
     let (layout, form) = match &prepared.instrument {
@@ -139,6 +180,8 @@ fn typeset_error(errors: &[SourceDiagnostic]) -> PdfError {
 #[cfg(test)]
 mod tests {
     use std::process::Command;
+
+    use pacta_projections::export::bilingual::{Cell, Row};
 
     use super::*;
 
@@ -203,6 +246,123 @@ mod tests {
         // Each hostile line is there verbatim: no markup was applied, no code ran.
         assert_eq!(extracted.matches(HOSTILE).count(), 3, "{extracted}");
         assert!(extracted.contains("#{ 1 + 1 }\" ] ) } #let"), "{extracted}");
+    }
+
+    /// Short enough not to wrap in a column, so each is found whole in the extracted text.
+    const HOSTILE_PIECES: [&str; 6] = [
+        r#"#panic("injected")"#,
+        "*bold* _em_ $x^2$",
+        r"[link] \ <label> @ref",
+        "`raw` // = Heading",
+        "#{ 1 + 1 }\" ] ) } #let",
+        "#set text(size: 40pt)",
+    ];
+
+    fn cell(lang: &str, rtl: bool, heading: &str, paragraphs: &[&str]) -> ColumnCell {
+        ColumnCell {
+            lang: lang.to_string(),
+            rtl,
+            heading: heading.to_string(),
+            note: None,
+            paragraphs: paragraphs.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn ledger_text_in_the_bilingual_columns_is_typeset_as_text_never_as_typst_markup_or_code() {
+        let [call, emphasis, link, raw, code, set] = HOSTILE_PIECES;
+        let hostile = layout(
+            "fr",
+            false,
+            vec![Block::Columns {
+                rows: vec![
+                    ColumnRow {
+                        title: true,
+                        cells: [
+                            cell("fr", false, call, &[]),
+                            cell("fr", false, emphasis, &[]),
+                        ],
+                        status: None,
+                    },
+                    ColumnRow {
+                        title: false,
+                        cells: [
+                            ColumnCell {
+                                note: Some(link.to_string()),
+                                ..cell("fr", false, raw, &[code])
+                            },
+                            cell("fr", false, "", &[set]),
+                        ],
+                        status: Some(call.to_string()),
+                    },
+                ],
+            }],
+        );
+        // Latin words in both columns: in a right-to-left cell the bidirectional algorithm would
+        // rightly move the pieces' leading and trailing punctuation.
+        let extracted = text_of(&typeset(&hostile, "columns", exported_on()).unwrap());
+        for piece in HOSTILE_PIECES {
+            assert!(extracted.contains(piece), "{piece} in {extracted}");
+        }
+        assert_eq!(extracted.matches(call).count(), 2, "{extracted}");
+    }
+
+    /// Whitespace collapsed, without the bidirectional controls pdftotext puts around the runs
+    /// of a right-to-left line: where lines wrap depends on the layout, not on the text.
+    fn words(text: &str) -> String {
+        let text: String = text
+            .chars()
+            .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+            .collect();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn a_bilingual_document_sets_french_and_arabic_side_by_side_each_extracting_in_order() {
+        let french = "Fait à Rabat, le 28 mai 2026, en deux exemplaires originaux, en langues \
+                      française et arabe, les deux textes faisant également foi.";
+        let arabic = "حُرِّرت في الرباط بتاريخ 28 ماي 2026، في نظيرين أصليين باللغتين الفرنسية \
+                      والعربية، ولكل من النصين الحجية نفسها.";
+        let formula = |language: &str, text: &str| Cell {
+            language: language.to_string(),
+            heading: String::new(),
+            text: text.to_string(),
+            note: None,
+        };
+        let document = Bilingual {
+            languages: ["fr".into(), "ar".into()],
+            titles: ["Mémorandum d'entente".into(), "مذكرة تفاهم".into()],
+            rows: vec![Row {
+                key: "done".into(),
+                status: None,
+                cells: [formula("fr", french), formula("ar", arabic)],
+            }],
+        };
+        let layout = bilingual_layout(&document);
+        assert_eq!((layout.lang.as_str(), layout.rtl), ("fr", false));
+        let Block::Columns { rows } = &layout.blocks[0] else {
+            panic!("one table: {layout:?}");
+        };
+        assert_eq!(
+            (rows[1].cells[1].lang.as_str(), rows[1].cells[1].rtl),
+            ("ar", true)
+        );
+        let pdf = bilingual_pdf("neg", &document, Form::Instrument, exported_on()).unwrap();
+        let extracted = words(&text_of(&pdf));
+        // pdftotext orders the runs of a line by the page's main direction (here French's, left
+        // to right): the words of each right-to-left run come in logical order, but a run split
+        // by digits or punctuation may be placed after the next one. Hence Arabic runs without
+        // them.
+        for expected in [
+            "Mémorandum d'entente",
+            "مذكرة تفاهم",
+            &words(french),
+            "في الرباط بتاريخ",
+            "باللغتين الفرنسية والعربية",
+            "ولكل من النصين",
+        ] {
+            assert!(extracted.contains(expected), "«{expected}» in {extracted}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::clause_history::{clause_history, ClauseVersion, VersionKind};
 use crate::draft::{draft, Draft, DraftClause};
+use crate::export::RedlineWords;
 use crate::point::{events_at, Point, PointError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -478,7 +479,7 @@ fn moved_clauses<'a>(
 }
 
 /// "Article 3 becomes Article 2", "Moved; wording unchanged", in `language` (English for a
-/// language without these phrases here).
+/// language without these messages: `locales/*/redline.ftl`).
 fn structure_notes(
     old_label: Option<&str>,
     label: &str,
@@ -487,42 +488,16 @@ fn structure_notes(
     change: ClauseChange,
     language: &str,
 ) -> Vec<String> {
-    let primary = language.split('-').next().unwrap_or(language);
+    let words = RedlineWords::new(language);
     let mut notes = Vec::new();
     if let Some(old_label) = old_label {
-        notes.push(match primary {
-            "fr" => format!("{old_label} devient {label}"),
-            "ar" => format!("{old_label} تصبح {label}"),
-            "es" => format!("{old_label} pasa a ser {label}"),
-            _ => format!("{old_label} becomes {label}"),
-        });
+        notes.push(words.renumbered(old_label, label));
     }
     if moved {
-        let unchanged = change == ClauseChange::Unchanged;
-        notes.push(
-            match (primary, unchanged) {
-                ("fr", true) => "Déplacé ; libellé inchangé",
-                ("fr", false) => "Déplacé",
-                ("ar", true) => "نُقل دون تغيير في الصياغة",
-                ("ar", false) => "نُقل",
-                ("es", true) => "Desplazado; texto sin cambios",
-                ("es", false) => "Desplazado",
-                (_, true) => "Moved; wording unchanged",
-                (_, false) => "Moved",
-            }
-            .to_string(),
-        );
+        notes.push(words.moved(change == ClauseChange::Unchanged));
     }
     if references_renumbered {
-        notes.push(
-            match primary {
-                "fr" => "Renvois renumérotés ; libellé inchangé",
-                "ar" => "أعيد ترقيم الإحالات دون تغيير في الصياغة",
-                "es" => "Remisiones renumeradas; texto sin cambios",
-                _ => "Cross-references renumbered; wording unchanged",
-            }
-            .to_string(),
-        );
+        notes.push(words.references_renumbered());
     }
     notes
 }
@@ -546,14 +521,9 @@ fn other_versions_changed(old: &DraftClause, new: &DraftClause, compared: &str) 
 }
 
 /// "The ar version changed; see the redline in ar", in `language` (English for a language
-/// without this phrase here).
+/// without this message).
 fn other_version_note(other: &str, language: &str) -> String {
-    match language.split('-').next().unwrap_or(language) {
-        "fr" => format!("Version {other} modifiée ; voir le redline en {other}"),
-        "ar" => format!("تغيرت صيغة {other}؛ انظر المقارنة باللغة {other}"),
-        "es" => format!("Versión {other} modificada; véase la comparación en {other}"),
-        _ => format!("The {other} version changed; see the redline in {other}"),
-    }
+    RedlineWords::new(language).other_version(other)
 }
 
 /// The sequences of the proposal of correction `correction_id` and of each agreement to it.

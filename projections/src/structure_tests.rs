@@ -179,7 +179,7 @@ fn a_redline_says_which_article_became_which_in_its_language() {
     assert_eq!(english.clauses[1].old_label.as_deref(), Some("Article 1"));
     // Every document format carries the note, though the wording is unchanged.
     let changes = ClauseChanges::from_redline(&english).unwrap();
-    let markdown = redline_markdown("Redline", &changes);
+    let markdown = redline_markdown("Redline", "en", &changes);
     assert!(
         markdown.contains("> Article 1 becomes Article 2"),
         "{markdown}"

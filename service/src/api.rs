@@ -22,12 +22,13 @@ use pacta_projections::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{Access, Caller};
+use super::auth::{Access, Caller, Present};
 use super::error::{ApiError, ErrorBody, ServiceCode};
 use super::AppState;
 use pacta_ledger::views::{self, View};
 use pacta_ledger::{CommandContext, Executed, LedgerError};
 use pacta_projections::export::{Format, RenderError, Selection};
+use pacta_verify::chain::ChainError;
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
@@ -203,6 +204,10 @@ pub async fn draft(
     query: Result<Query<DraftQuery>, QueryRejection>,
 ) -> ApiResult<Draft> {
     let Query(query) = query?;
+    if query.at.is_none() && query.revision.is_none() {
+        state.present(&caller, &negotiation).await?;
+        return Ok(Json(state.draft_now(&negotiation).await?));
+    }
     let access = state.access(&caller, &negotiation).await?.verified()?;
     Ok(Json(state.draft(&negotiation, &access, &query).await?))
 }
@@ -267,6 +272,14 @@ pub async fn history(
     query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> ApiResult<Timeline> {
     let Query(query) = query?;
+    // The stored timeline, on the verified state held: no chain is loaded. A negotiation the
+    // background verification quarantined, or whose stored timeline lags, is read from its
+    // events, each act marked verified or not.
+    if let Ok(present) = state.present(&caller, &negotiation).await {
+        if let Some(timeline) = state.timeline_now(&negotiation, &present, &query).await? {
+            return Ok(Json(timeline));
+        }
+    }
     let access = state.access(&caller, &negotiation).await?;
     Ok(Json(state.timeline(&negotiation, &access, query).await?))
 }
@@ -444,7 +457,7 @@ pub struct ExportQuery {
     /// In the instrument form, the party named first (the alternat), e.g. `MAR`.
     pub alternat: Option<String>,
     /// Another authentic language set beside the document's, passage by passage, in two
-    /// columns (markdown, html or docx), e.g. `ar`.
+    /// columns (markdown, html, docx or pdf), e.g. `ar`.
     pub with: Option<String>,
 }
 
@@ -503,26 +516,16 @@ pub async fn export_document(
         form: query.form.unwrap_or_default(),
         alternat: query.alternat,
     };
-    let document = match with {
-        Some(with) => pacta_projections::export::render_bilingual(
-            negotiation,
-            &access.events,
-            format,
-            selection,
-            &with,
-        )?,
-        None => {
-            // Typesetting a PDF takes a while of CPU: done on tokio's blocking threads, not a
-            // worker's.
-            let events = access.events;
-            let name = negotiation.to_string();
-            tokio::task::spawn_blocking(move || {
-                pacta_pdf::render(&name, &events, format, selection)
-            })
-            .await
-            .map_err(|error| ApiError::new(ServiceCode::Internal, error.to_string()))??
-        }
-    };
+    // Typesetting a PDF takes a while of CPU: done on tokio's blocking threads, not a
+    // worker's.
+    let events = access.events;
+    let name = negotiation.to_string();
+    let document = tokio::task::spawn_blocking(move || match with {
+        Some(with) => pacta_pdf::render_bilingual(&name, &events, format, selection, &with),
+        None => pacta_pdf::render(&name, &events, format, selection),
+    })
+    .await
+    .map_err(|error| ApiError::new(ServiceCode::Internal, error.to_string()))??;
     let file_name = format!("{negotiation}.{}", format.file_extension());
     Ok((
         [
@@ -605,11 +608,24 @@ impl AppState {
         let index: Vec<IndexEntry> = views::documents(&self.database, View::Index).await?;
         let mut readable = Vec::with_capacity(index.len());
         for entry in index {
-            if let Ok(access) = self.access(caller, &entry.negotiation_id).await {
-                readable.push((entry, access.reader));
+            if let Ok(present) = self.present(caller, &entry.negotiation_id).await {
+                readable.push((entry, present.reader));
             }
         }
         Ok(readable)
+    }
+
+    /// The draft as it stands, from the stored view.
+    pub async fn draft_now(&self, negotiation: &str) -> Result<Draft, ApiError> {
+        self.catch_up().await?;
+        views::document(&self.database, View::Draft, negotiation)
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    ServiceCode::Views,
+                    "the draft view has no row for a negotiation that exists",
+                )
+            })
     }
 
     /// The draft now (from the stored view), at a point, or of a revision.
@@ -637,17 +653,7 @@ impl AppState {
                         )
                     })
             }
-            (None, None) => {
-                self.catch_up().await?;
-                views::document(&self.database, View::Draft, negotiation)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::new(
-                            ServiceCode::Views,
-                            "the draft view has no row for a negotiation that exists",
-                        )
-                    })
-            }
+            (None, None) => self.draft_now(negotiation).await,
         }
     }
 
@@ -667,31 +673,72 @@ impl AppState {
         if entries.len() < access.events.len() {
             entries = pacta_projections::history(&access.events);
         }
-        let filter = TimelineFilter {
-            party: query.party,
-            clause: query.clause,
-            round: query.round,
-            from_date: query.since,
-            to_date: query.until,
-        };
-        let verified_events = access.events.len();
-        let broken_at = access.broken.as_ref().map(|e| e.sequence);
-        let entries = entries
-            .into_iter()
-            .filter(|e| e.visible_to(Some(access.party())) && filter.matches(e))
-            .map(|entry| TimelineEntry {
-                verified: broken_at.is_none_or(|broken| entry.sequence < broken),
-                entry,
-            })
-            .collect();
-        Ok(Timeline {
-            chain: ChainCheck {
-                verified: access.broken.is_none(),
-                verified_events,
-                broken_at,
-                problem: access.broken.as_ref().map(|e| e.problem.to_string()),
-            },
+        Ok(timeline_of(
             entries,
+            &query,
+            access.party(),
+            access.events.len(),
+            access.broken.as_ref(),
+        ))
+    }
+
+    /// The stored timeline of a negotiation whose verified state is held (`present`): every
+    /// act up to its head is verified. `None` when the stored timeline does not reach the head
+    /// yet (read it from the events).
+    pub async fn timeline_now(
+        &self,
+        negotiation: &str,
+        present: &Present,
+        query: &HistoryQuery,
+    ) -> Result<Option<Timeline>, ApiError> {
+        self.catch_up().await?;
+        let entries = views::timeline(&self.database, negotiation).await?;
+        let head = present.negotiation.head().sequence;
+        if entries.len() < head {
+            return Ok(None);
+        }
+        Ok(Some(timeline_of(
+            entries,
+            query,
+            &present.reader.party,
+            head,
+            None,
+        )))
+    }
+}
+
+/// The entries `party`'s reader may see that `query` keeps, each marked verified unless at or
+/// after `broken`'s link.
+fn timeline_of(
+    entries: Vec<HistoryEntry>,
+    query: &HistoryQuery,
+    party: &str,
+    verified_events: usize,
+    broken: Option<&ChainError>,
+) -> Timeline {
+    let filter = TimelineFilter {
+        party: query.party.clone(),
+        clause: query.clause.clone(),
+        round: query.round.clone(),
+        from_date: query.since,
+        to_date: query.until,
+    };
+    let broken_at = broken.map(|e| e.sequence);
+    let entries = entries
+        .into_iter()
+        .filter(|e| e.visible_to(Some(party)) && filter.matches(e))
+        .map(|entry| TimelineEntry {
+            verified: broken_at.is_none_or(|broken| entry.sequence < broken),
+            entry,
         })
+        .collect();
+    Timeline {
+        chain: ChainCheck {
+            verified: broken.is_none(),
+            verified_events,
+            broken_at,
+            problem: broken.map(|e| e.problem.to_string()),
+        },
+        entries,
     }
 }

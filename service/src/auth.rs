@@ -16,9 +16,10 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{Delegate, Negotiation};
+use pacta_ledger::store::ChainedContext;
 
 use super::error::{ApiError, ServiceCode};
-use super::security::{cookie, csrf_token, SESSION_COOKIE};
+use super::security::{cookie, csrf_token, PersonTurn, SESSION_COOKIE};
 use super::AppState;
 use pacta_verify::chain::ChainError;
 
@@ -29,6 +30,9 @@ pub struct Caller {
     /// On the pages: the CSRF token of the reader's session, which every form of the page
     /// carries. `None` for a caller of the API.
     pub csrf_token: Option<String>,
+    /// One of the person's turns (`security::PersonTurns`), held while the request is served;
+    /// given back early by a response that lasts (a live stream).
+    pub turn: Option<PersonTurn>,
 }
 
 fn presented_token(parts: &Parts) -> Option<String> {
@@ -56,6 +60,7 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         };
         match state.database.person_of_token(&token).await? {
             Some(person) => Ok(Caller {
+                turn: Some(state.person_turns.take(&person).await?),
                 person,
                 csrf_token: None,
             }),
@@ -94,6 +99,7 @@ impl AppState {
         }
         Ok(Some(Session {
             caller: Caller {
+                turn: Some(self.person_turns.take(&record.person).await?),
                 person: record.person,
                 csrf_token: Some(csrf_token(&secret)),
             },
@@ -129,6 +135,13 @@ impl Access {
     }
 }
 
+/// A reader of a negotiation as it stands now: who they are in it, and its verified state,
+/// without its events (`AppState::present`).
+pub struct Present {
+    pub reader: Delegate,
+    pub negotiation: Arc<ChainedContext<Negotiation>>,
+}
+
 /// What a reader is told of a negotiation they may not read, whether or not it exists: the same
 /// code, status and message for both (the message does not even repeat the id), so that an
 /// outsider cannot learn which ids exist.
@@ -141,6 +154,44 @@ pub(crate) fn not_readable() -> ApiError {
 }
 
 impl AppState {
+    /// The negotiation as it stands now, if `caller` is accredited in it: for reads of the
+    /// present (stored views), which need no events. The ledger's verified state answers, so no
+    /// chain is loaded; one the background verification found damaged is refused, as an act on
+    /// it is. Whatever cannot be vouched for this way (a chain broken after the state held) is
+    /// answered as `access` answers it, so an outsider still learns nothing.
+    pub async fn present(
+        &self,
+        caller: &Caller,
+        negotiation_id: &str,
+    ) -> Result<Present, ApiError> {
+        let context = match self.ledger.current(negotiation_id).await {
+            Ok(context) => context,
+            Err(pacta_ledger::LedgerError::UnknownNegotiation(_)) => return Err(not_readable()),
+            Err(error @ pacta_ledger::LedgerError::Integrity(_)) => {
+                // A reader learns of the damage; an outsider, only that they may not read.
+                self.access(caller, negotiation_id).await?.verified()?;
+                return Err(error.into());
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let reader = context
+            .state()
+            .delegate(&caller.person)
+            .cloned()
+            .ok_or_else(not_readable)?;
+        if let Some(finding) = self.patrol.quarantine().finding(negotiation_id) {
+            return Err(pacta_ledger::LedgerError::Quarantined {
+                negotiation_id: negotiation_id.to_string(),
+                finding: Box::new(finding),
+            }
+            .into());
+        }
+        Ok(Present {
+            reader,
+            negotiation: context,
+        })
+    }
+
     /// The negotiation, if `caller` is accredited in it. Accreditation is read from the verified
     /// part of the chain only, so an event slipped into the database cannot grant access.
     ///

@@ -128,6 +128,9 @@ service_codes! {
     TooManySignIns => ("too-many-sign-ins", TOO_MANY_REQUESTS,
         "too many failed sign-ins from this address within the minute; wait the seconds \
          Retry-After gives"),
+    TooManyRequests => ("too-many-requests", TOO_MANY_REQUESTS,
+        "the person already has as many requests being served as one person may, and none \
+         finished in time; wait for their answers, then send the request again"),
     TooManyEvents => ("too-many-events", UNPROCESSABLE_ENTITY,
         "the command would record more events than one command may"),
     Export => ("export", UNPROCESSABLE_ENTITY,
@@ -188,8 +191,8 @@ refusal_statuses! {
         | NoteTextTooLong;
     NOT_FOUND ("refused: the act names something the negotiation does not have"):
         UnknownClause | UnknownRound | UnknownMatrix | UnknownRow | UnknownAlternative
-        | UnknownCorrection | UnknownParty | NotAuthenticLanguage | UnknownPlacementClause
-        | UnknownCrossReference | UnknownStructureProposal;
+        | UnknownCorrection | UnknownParty | NotAuthenticLanguage | NotAnInstrumentLanguage
+        | UnknownPlacementClause | UnknownCrossReference | UnknownStructureProposal;
     BAD_REQUEST ("refused: a value of the act is not well formed"):
         InvalidIdentifier | Empty | ControlCharacter | BidiControl | InvisibleCharacter
         | Noncharacter | UnassignedCodePoint | InvalidLanguageTag
@@ -391,7 +394,9 @@ impl From<LedgerError> for ApiError {
             LedgerError::TooManyEvents { .. } => ServiceCode::TooManyEvents.into(),
             LedgerError::Conflict { .. } => ServiceCode::Conflict.into(),
             LedgerError::CommandIdReused { .. } => ServiceCode::CommandIdReused.into(),
-            LedgerError::Integrity(_) => ServiceCode::Integrity.into(),
+            LedgerError::Integrity(_) | LedgerError::Quarantined { .. } => {
+                ServiceCode::Integrity.into()
+            }
             LedgerError::Storage(_) => ServiceCode::Storage.into(),
         };
         ApiError::new(code, message)
@@ -986,6 +991,11 @@ mod tests {
                 capacity: SignatureCapacity::Simple,
                 procedure: pacta_domain::ConsentProcedure::Signature,
                 expected: "definitive",
+            },
+            E::NotAnInstrumentLanguage {
+                field: "signatory title",
+                language: s(),
+                authentic: s(),
             },
         ]
     }

@@ -17,7 +17,7 @@ pub mod security;
 
 use std::future::Future;
 use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use error::{ApiError, ErrorBody, ServiceCode};
+use pacta_ledger::patrol::{Patrol, PatrolSettings, Quarantine};
 use pacta_ledger::store::Database;
 use pacta_ledger::views::{self, Projector};
 use pacta_ledger::Ledger;
@@ -58,12 +59,9 @@ pub const REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// memory or tasks.
 pub const MAX_CONNECTIONS: u32 = 1_024;
 
-/// How often the service verifies the whole ledger in the background, after once at start-up
-/// (`pacta_ledger::verification::verify_ledger`, reported on `/healthz`). It reads every event:
-/// too costly for every health probe, cheap once in a quarter of an hour.
-pub const VERIFICATION_INTERVAL_MS: u64 = 15 * 60 * 1_000;
-/// The findings of the last verification `/healthz` names one by one; the rest are counted.
-pub const MAX_HEALTH_FINDINGS: usize = 20;
+/// The findings of the background verification `/healthz` names one by one; the rest are
+/// counted.
+pub const MAX_HEALTH_FINDINGS: usize = pacta_ledger::patrol::MAX_REPORTED_FINDINGS;
 
 /// What a connection and a request may hold of the server. `ServeLimits::default()` is what
 /// `pacta serve` uses: the constants above.
@@ -98,32 +96,50 @@ pub struct AppState {
     /// A background refresh of the views is spawned and has not started yet: the acts that
     /// commit meanwhile need no refresh of their own, that one will cover them.
     refresh_queued: AtomicBool,
-    verification_interval: Duration,
-    /// What the last whole-ledger verification found.
-    verification: std::sync::Mutex<Verification>,
+    /// Every event at or before this position is in the stored views: what the last catch-up
+    /// of this process established (-1: none yet).
+    views_cover_through: AtomicI64,
+    /// The background verifier, whose quarantine the ledger honours (`spawn_patrol`).
+    pub patrol: Arc<Patrol>,
     /// How sessions last and whether a TLS proxy's headers are trusted.
     pub sessions: security::SessionSettings,
     /// Failed sign-ins per client address.
     pub sign_ins: security::SignInLimiter,
+    /// Each person's requests served at once, at most so many.
+    pub person_turns: security::PersonTurns,
     /// The live streams open on the pages (`pages::live`), at most so many at once.
     pub live_streams: pages::live::LiveStreams,
 }
 
 impl AppState {
     pub fn new(database: Database) -> AppState {
+        let quarantine = Arc::new(Quarantine::default());
         AppState {
             ledger: Ledger::on(&database)
-                .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS),
+                .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS)
+                .with_quarantine(quarantine.clone()),
             projector: Mutex::new(Projector::new(database.clone())),
             sqlite_write_turn: matches!(database, Database::Sqlite(_)).then(|| Mutex::new(())),
             refresh_queued: AtomicBool::new(false),
-            verification_interval: Duration::from_millis(VERIFICATION_INTERVAL_MS),
-            verification: std::sync::Mutex::new(Verification::pending(VERIFICATION_INTERVAL_MS)),
+            views_cover_through: AtomicI64::new(-1),
+            patrol: Arc::new(Patrol::new(
+                database.clone(),
+                PatrolSettings::default(),
+                quarantine,
+            )),
             sessions: security::SessionSettings::default(),
             sign_ins: security::SignInLimiter::default(),
             live_streams: pages::live::LiveStreams::default(),
+            person_turns: security::PersonTurns::default(),
             database,
         }
+    }
+
+    /// Each person served at most `per_person` requests at once, waiting at most `wait` for a
+    /// turn (tests of the limit).
+    pub fn with_person_turns(mut self, per_person: usize, wait: Duration) -> AppState {
+        self.person_turns = security::PersonTurns::new(per_person, wait);
+        self
     }
 
     /// Sessions and sign-in as `settings` say instead of the defaults (`pacta serve
@@ -133,12 +149,11 @@ impl AppState {
         self
     }
 
-    /// Verifies the whole ledger every `interval` instead of `VERIFICATION_INTERVAL_MS`.
-    pub fn with_verification_interval(mut self, interval: Duration) -> AppState {
-        self.verification_interval = interval;
-        self.verification = std::sync::Mutex::new(Verification::pending(
-            u64::try_from(interval.as_millis()).unwrap_or(u64::MAX),
-        ));
+    /// The background verification at another rate than `pacta_ledger::patrol`'s defaults
+    /// (`pacta serve --verify-events-per-second`; tests that must see a pass soon).
+    pub fn with_patrol(mut self, settings: PatrolSettings) -> AppState {
+        let quarantine = self.patrol.quarantine().clone();
+        self.patrol = Arc::new(Patrol::new(self.database.clone(), settings, quarantine));
         self
     }
 
@@ -151,13 +166,19 @@ impl AppState {
     }
 
     /// Brings the stored views up to every event committed before this call.
+    ///
+    /// Most reads find the views current, and learn it from one lookup of the last event's
+    /// position, compared with the position this process last saw the views cover: no scan, no
+    /// lock, so reads do not queue behind each other or behind every act's catch-up. Another
+    /// process's acts (the CLI's) have later positions, so they are caught up with too
+    /// (read-your-writes across processes).
     pub async fn catch_up(&self) -> Result<(), ApiError> {
-        // Most reads find the views current. Checking before taking the projector keeps them
-        // from queueing behind each other and behind every act's catch-up (`pacta-bench http`).
-        if views::are_current(&self.database).await? {
+        let latest = self.database.last_position().await?;
+        if latest <= self.views_cover_through.load(Ordering::Acquire) {
             return Ok(());
         }
-        self.projector.lock().await.catch_up_to_now().await?;
+        self.projector.lock().await.catch_up_to(latest).await?;
+        self.views_cover_through.fetch_max(latest, Ordering::AcqRel);
         Ok(())
     }
 
@@ -183,47 +204,13 @@ impl AppState {
             state.refresh_views().await;
         });
     }
-
-    /// Verifies the whole ledger now, and keeps what it found for `/healthz`.
-    pub async fn verify_ledger(&self) {
-        let started = std::time::Instant::now();
-        let outcome = pacta_ledger::verification::verify_ledger(&self.database).await;
-        let mut verification = self
-            .verification
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        verification.record(outcome, started.elapsed());
-        if !verification.findings.is_empty() {
-            // Fail closed: acts stop trusting the states held since they were verified, and
-            // verify each chain from its first event again, refusing a damaged one.
-            self.ledger.forget_verified_states();
-            tracing::error!(
-                "the whole-ledger verification found {} problem(s): {}",
-                verification.findings_total,
-                verification.findings.join("; ")
-            );
-        }
-    }
-
-    fn verification(&self) -> Verification {
-        self.verification
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
 }
 
-/// Verifies the whole ledger at once and then every `state`'s verification interval, until the
-/// returned task is aborted.
-pub fn spawn_verification(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(state.verification_interval);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            every.tick().await;
-            state.verify_ledger().await;
-        }
-    })
+/// The background verification (`pacta_ledger::patrol`), pass after pass, until the returned
+/// task is aborted.
+pub fn spawn_patrol(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    let patrol = state.patrol.clone();
+    tokio::spawn(async move { patrol.run().await })
 }
 
 /// A background task that ends with its owner (a served loopback task aborted by a test).
@@ -235,75 +222,62 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// The last whole-ledger verification, as `/healthz` reports it.
+/// The background verification, as `/healthz` reports it.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Verification {
-    /// `pending` (not run yet), `passed`, `failed` (it found damage: see `findings`) or
-    /// `unavailable` (the store could not be read: see `error`).
+    /// `pending` (no pass completed yet, nothing found), `passed` (the last pass found nothing),
+    /// `failed` (damage found: see `findings` and `quarantined`) or `unavailable` (the store
+    /// cannot be read now: see `error`; the pass resumes where it was).
     #[schema(example = "passed")]
     pub state: &'static str,
-    /// When it last finished, RFC 3339 UTC.
+    /// The rate it reads the ledger at: events and journal leaves per second.
+    pub events_per_second: u32,
+    /// Passes over the whole ledger completed since the service started.
+    pub passes: u64,
+    /// Events read so far by the pass under way.
+    pub events_this_pass: u64,
+    /// When the last pass finished, RFC 3339 UTC.
     pub last_run_at: Option<String>,
     pub duration_ms: Option<u64>,
-    /// How often it runs.
-    pub interval_ms: u64,
-    /// Events it read in commit order.
+    /// Events the last pass read in commit order.
     pub events: Option<u64>,
     /// What it found, one line each, at most `MAX_HEALTH_FINDINGS` (20).
     pub findings: Vec<String>,
-    /// How many findings there were in all.
+    /// How many distinct findings there were in all.
     pub findings_total: usize,
+    /// The negotiations no act is decided on, because their history was found damaged.
+    pub quarantined: Vec<String>,
     pub error: Option<String>,
 }
 
-type VerificationOutcome = Result<
-    Result<
-        pacta_ledger::verification::LedgerReport,
-        Vec<pacta_ledger::verification::LedgerFinding>,
-    >,
-    pacta_ledger::store::StoreError,
->;
-
 impl Verification {
-    fn pending(interval_ms: u64) -> Verification {
-        Verification {
-            state: "pending",
-            last_run_at: None,
-            duration_ms: None,
-            interval_ms,
-            events: None,
-            findings: Vec::new(),
-            findings_total: 0,
-            error: None,
-        }
-    }
-
-    fn record(&mut self, outcome: VerificationOutcome, took: Duration) {
-        *self = Verification {
-            last_run_at: Some(
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ),
-            duration_ms: Some(u64::try_from(took.as_millis()).unwrap_or(u64::MAX)),
-            ..Verification::pending(self.interval_ms)
+    fn of(patrol: &Patrol) -> Verification {
+        let report = patrol.report();
+        let state = if report.findings_total > 0 {
+            "failed"
+        } else if report.store_error.is_some() {
+            "unavailable"
+        } else if report.passes == 0 {
+            "pending"
+        } else {
+            "passed"
         };
-        match outcome {
-            Ok(Ok(report)) => {
-                self.state = "passed";
-                self.events = Some(report.events);
-            }
-            Ok(Err(findings)) => {
-                self.state = "failed";
-                self.findings_total = findings.len();
-                self.findings = findings
-                    .iter()
-                    .take(MAX_HEALTH_FINDINGS)
-                    .map(ToString::to_string)
-                    .collect();
-            }
-            Err(error) => {
-                self.state = "unavailable";
-                self.error = Some(error.to_string());
-            }
+        let last = report.last_pass.as_ref();
+        Verification {
+            state,
+            events_per_second: report.settings.map_or(0, |s| s.events_per_second),
+            passes: report.passes,
+            events_this_pass: report.events_this_pass,
+            last_run_at: last.map(|pass| {
+                pass.finished_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }),
+            duration_ms: last.map(|pass| pass.took_ms),
+            events: last.map(|pass| pass.events),
+            findings: report.findings.iter().map(ToString::to_string).collect(),
+            findings_total: report.findings_total,
+            quarantined: patrol.quarantine().negotiations(),
+            error: report.store_error,
         }
     }
 }
@@ -346,7 +320,7 @@ struct Health {
     events: u64,
     /// Each stored view (and the journal), with the committed events it does not cover yet.
     views: Vec<ViewLag>,
-    /// The last whole-ledger verification (run at start-up, then every `interval_ms`).
+    /// The background verification: its rate, passes and findings.
     verification: Verification,
 }
 
@@ -356,8 +330,8 @@ struct ViewLag {
     lag_events: u64,
 }
 
-/// Ready when the store answers and the last whole-ledger verification found no damage; the
-/// views' lag and that verification are reported. When it found damage, the answer is the
+/// Ready when the store answers and the background verification found no damage; the views'
+/// lag and that verification are reported. When it found damage, the answer is the
 /// `integrity` error, its message naming the findings (at most `MAX_HEALTH_FINDINGS`), one per
 /// line: a damaged ledger is not healthy, whatever else holds.
 #[utoipa::path(
@@ -366,13 +340,13 @@ struct ViewLag {
     tag = "views",
     responses(
         (status = 200, body = Health),
-        (status = 500, description = "`integrity`: the last whole-ledger verification found damage, named in the message", body = ErrorBody),
+        (status = 500, description = "`integrity`: the background verification found damage, named in the message with the negotiations acts are refused on", body = ErrorBody),
         (status = 503, body = ErrorBody),
     )
 )]
 async fn healthz(State(state): State<Arc<AppState>>) -> Result<Json<Health>, ApiError> {
     let events = state.database.count_events().await?;
-    let verification = state.verification();
+    let verification = Verification::of(&state.patrol);
     if verification.state == "failed" {
         let more = verification.findings_total - verification.findings.len();
         let more = if more > 0 {
@@ -380,11 +354,18 @@ async fn healthz(State(state): State<Arc<AppState>>) -> Result<Json<Health>, Api
         } else {
             String::new()
         };
+        let refused = if verification.quarantined.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "\nacts are refused on: {}",
+                verification.quarantined.join(", ")
+            )
+        };
         return Err(ApiError::new(
             ServiceCode::Integrity,
             format!(
-                "the whole-ledger verification at {} found {} problem(s):\n{}{more}",
-                verification.last_run_at.as_deref().unwrap_or("?"),
+                "the background verification found {} problem(s):\n{}{more}{refused}",
                 verification.findings_total,
                 verification.findings.join("\n"),
             ),
@@ -519,7 +500,7 @@ pub async fn spawn_on_loopback_with(
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let base_url = format!("http://{}", listener.local_addr()?);
     let app = router(state.clone());
-    let verification = AbortOnDrop(spawn_verification(state));
+    let verification = AbortOnDrop(spawn_patrol(state));
     let task = tokio::spawn(async move {
         let _verification = verification;
         serve_connections(listener, app, limits, std::future::pending()).await
@@ -530,7 +511,7 @@ pub async fn spawn_on_loopback_with(
 /// Serves until SIGTERM or Ctrl-C, then waits for requests in flight.
 pub async fn serve(state: Arc<AppState>, listener: TcpListener) -> std::io::Result<()> {
     let app = router(state.clone());
-    let verification = AbortOnDrop(spawn_verification(state.clone()));
+    let verification = AbortOnDrop(spawn_patrol(state.clone()));
     serve_connections(listener, app, ServeLimits::default(), shutdown_signal()).await?;
     drop(verification);
     // Acts are committed; the views catch up one last time so the next start finds them current.

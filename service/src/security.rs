@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::http::header::{
@@ -27,6 +28,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::Router;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::error::{ApiError, ServiceCode};
@@ -345,6 +347,76 @@ impl SignInLimiter {
     }
 }
 
+/// Requests one person may have served at once, the API and the pages together: a person's
+/// burst (a script looping over every negotiation, eight list calls at once) waits for that
+/// person's own turns instead of taking the workers and database connections every other
+/// delegate's requests need.
+pub const MAX_REQUESTS_IN_FLIGHT_PER_PERSON: usize = 4;
+/// How long a request waits for one of its person's turns before it is refused
+/// (`too-many-requests`): longer than any ordinary request, so only a runaway client meets it.
+pub const PERSON_TURN_WAIT_MS: u64 = 10_000;
+/// Persons whose turns are remembered at once; those with none taken are forgotten first.
+const MAX_TRACKED_PERSONS: usize = 10_000;
+
+/// Each person's turns: at most `per_person` of their requests are served at once.
+#[derive(Debug)]
+pub struct PersonTurns {
+    per_person: usize,
+    wait: Duration,
+    turns: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl Default for PersonTurns {
+    fn default() -> PersonTurns {
+        PersonTurns::new(
+            MAX_REQUESTS_IN_FLIGHT_PER_PERSON,
+            Duration::from_millis(PERSON_TURN_WAIT_MS),
+        )
+    }
+}
+
+/// One of a person's turns, held until the request that took it is answered (dropped with the
+/// `Caller` that carries it).
+#[derive(Clone, Debug)]
+pub struct PersonTurn(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
+
+impl PersonTurns {
+    pub fn new(per_person: usize, wait: Duration) -> PersonTurns {
+        assert!(per_person >= 1, "a person must be served");
+        PersonTurns {
+            per_person,
+            wait,
+            turns: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits for one of `person`'s turns; refused after the wait.
+    pub async fn take(&self, person: &str) -> Result<PersonTurn, ApiError> {
+        let semaphore = {
+            let mut turns = self.turns.lock().unwrap_or_else(|p| p.into_inner());
+            if turns.len() >= MAX_TRACKED_PERSONS && !turns.contains_key(person) {
+                // A semaphore no request holds or waits on is one only this map refers to.
+                turns.retain(|_, semaphore| Arc::strong_count(semaphore) > 1);
+            }
+            turns
+                .entry(person.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(self.per_person)))
+                .clone()
+        };
+        match tokio::time::timeout(self.wait, semaphore.acquire_owned()).await {
+            Ok(Ok(permit)) => Ok(PersonTurn(Arc::new(permit))),
+            _ => Err(ApiError::new(
+                ServiceCode::TooManyRequests,
+                format!(
+                    "you already have {} requests being served, and none finished within {} ms;                      wait for their answers, then send this one again",
+                    self.per_person,
+                    self.wait.as_millis()
+                ),
+            )),
+        }
+    }
+}
+
 /// The refusal of a sign-in from an address over its limit, with the seconds to wait.
 pub fn too_many_sign_ins(retry_after_seconds: u64, max_failures: u32) -> ApiError {
     ApiError::new(
@@ -400,6 +472,37 @@ pub fn local_path(path: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_person_waits_for_their_own_turns_and_no_one_else_does() {
+        let turns = PersonTurns::new(2, Duration::from_millis(50));
+        let first = turns.take("amina.kone").await.unwrap();
+        let second = turns.take("amina.kone").await.unwrap();
+        let refused = turns.take("amina.kone").await.unwrap_err();
+        assert_eq!(refused.code, ServiceCode::TooManyRequests.into());
+        assert!(
+            refused.message.contains("2 requests"),
+            "{}",
+            refused.message
+        );
+        // Another person is served at once, whatever the first has in flight.
+        turns.take("youssef.alaoui").await.unwrap();
+        drop(first);
+        let third = turns.take("amina.kone").await.unwrap();
+        drop((second, third));
+        // A waiting request is served as soon as a turn is given back.
+        let held = turns.take("amina.kone").await.unwrap();
+        let _other = turns.take("amina.kone").await.unwrap();
+        let waiting = tokio::spawn({
+            let turns = std::sync::Arc::new(turns);
+            async move { turns.take("amina.kone").await.map(|_| ()) }
+        });
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        drop(held);
+        waiting.await.unwrap().unwrap();
+    }
+
     #[test]
     fn only_plain_paths_of_this_service_are_local() {
         for local in [
@@ -427,8 +530,6 @@ mod tests {
             assert_eq!(local_path(foreign), None, "{foreign:?}");
         }
     }
-
-    use super::*;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -92,6 +92,8 @@ pub(super) async fn action_of(
             capacity,
             on,
             title,
+            titles_in,
+            places_in,
         } => {
             let actor = actor()?;
             let events = ledger.events(&negotiation).await?;
@@ -122,6 +124,8 @@ pub(super) async fn action_of(
                 signed_on: on,
                 signature,
                 signatory_title: title,
+                signatory_title_in: titles_in.into_iter().collect(),
+                place_in: places_in.into_iter().collect(),
             };
             (negotiation, action)
         }

@@ -106,6 +106,12 @@ pub enum Command {
         /// --behind-tls-proxy.
         #[arg(long)]
         behind_tls_proxy: bool,
+        /// How many events (and journal leaves) a second the background verification re-reads,
+        /// pass after pass over the whole ledger: higher finds damage sooner, lower leaves more
+        /// of the machine to acts, e.g. --verify-events-per-second 20000.
+        #[arg(long, default_value_t = pacta_ledger::patrol::DEFAULT_PATROL_EVENTS_PER_SECOND,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        verify_events_per_second: u32,
     },
     /// Submit a command as JSON ({"actor": …, "action": {"type": …}}) from a file, or - for stdin.
     Submit {
@@ -536,6 +542,16 @@ pub enum Act {
         /// Affaires étrangères'). Recorded with the signature, not signed.
         #[arg(long)]
         title: Option<String>,
+        /// Your title in another authentic language, as that language version's signature
+        /// block shows it: 'LANG=TITLE' (repeatable; a version without one shows --title),
+        /// e.g. --title-in 'ar=وزير الشؤون الخارجية'.
+        #[arg(long = "title-in", value_name = "LANG=TITLE", value_parser = parse_in_language)]
+        titles_in: Vec<(String, String)>,
+        /// The place of signature as another authentic language names it, for that language
+        /// version's testimonium and signature block: 'LANG=PLACE' (repeatable; the others show
+        /// --took-place-in), e.g. --took-place-in Rabat --place-in 'ar=الرباط'.
+        #[arg(long = "place-in", value_name = "LANG=PLACE", value_parser = parse_in_language)]
+        places_in: Vec<(String, String)>,
     },
     /// Examine another party's signatory's full powers, as accredited (head of delegation):
     /// --accept, or --refuse REASON. A signatory whose full powers are refused cannot sign.

@@ -189,7 +189,7 @@ fn file_exit_code(error: &FileError) -> ExitCode {
 
 fn ledger_exit_code(error: &LedgerError) -> ExitCode {
     match error {
-        LedgerError::Integrity(_) => ExitCode::Integrity,
+        LedgerError::Integrity(_) | LedgerError::Quarantined { .. } => ExitCode::Integrity,
         LedgerError::Storage(_) => ExitCode::StoreUnavailable,
         LedgerError::InvalidCommandId(_) => ExitCode::Usage,
         LedgerError::Refused { .. }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
-use pacta_pdf::{render, DocumentError};
+use pacta_pdf::{render, render_bilingual, DocumentError};
 use pacta_projections::export::{self as exporters, Form, Format, Selection};
 
 use super::CliError;
@@ -44,8 +44,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "PARTY")]
     pub alternat: Option<String>,
     /// Set this other authentic language beside the document's, passage by passage in two
-    /// columns, each numbered and worded in its own language (markdown, html or docx; working
-    /// or instrument form), e.g. --with ar, or --language ar --with fr.
+    /// columns, each numbered and worded in its own language (markdown, html, docx or pdf;
+    /// working or instrument form), e.g. --with ar, or --language ar --with fr.
     #[arg(long, value_name = "LANGUAGE")]
     pub with: Option<String>,
     /// Write the document to this file (required for docx and pdf; text formats default to
@@ -111,13 +111,9 @@ pub async fn run(ledger: &Ledger, args: ExportArgs) -> Result<(), CliError> {
         alternat: args.alternat,
     };
     let document = match &args.with {
-        Some(with) => exporters::render_bilingual(
-            &args.negotiation,
-            &all_events,
-            args.format,
-            selection,
-            with,
-        )?,
+        Some(with) => {
+            render_bilingual(&args.negotiation, &all_events, args.format, selection, with)?
+        }
         None => render(&args.negotiation, &all_events, args.format, selection)?,
     };
     write(args.out, &document)

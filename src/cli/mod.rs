@@ -95,6 +95,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
             listen,
             demo,
             behind_tls_proxy,
+            verify_events_per_second,
         } => {
             return serve::run(
                 database.clone(),
@@ -102,6 +103,7 @@ async fn run_with(ledger: &Ledger, database: &Database, cli: Cli) -> Result<(), 
                 &listen,
                 demo,
                 behind_tls_proxy,
+                verify_events_per_second,
             )
             .await;
         }

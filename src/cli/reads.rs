@@ -79,19 +79,19 @@ pub(super) async fn redline(
         RedlineFormat::Json => format!("{}\n", to_json(&view)).into_bytes(),
         RedlineFormat::Markdown | RedlineFormat::Html | RedlineFormat::Docx => {
             let now = pacta_projections::draft(negotiation, &events);
-            let title = format!("{} — redline from {}", now.title, span(&view));
-            // Each clause is compared in its reference language, the same for every clause
-            // unless a negotiation changed it; the page's direction follows the first.
-            let language = view
-                .language
-                .clone()
-                .or_else(|| view.clauses.first().map(|c| c.language.clone()))
-                .or_else(|| now.languages.first().cloned())
-                .unwrap_or_default();
+            // The language asked for, else each clause's reference language, the same for every
+            // clause unless a negotiation changed it: the first's gives the document's words and
+            // direction.
+            let language = exporters::redline_language(&view)
+                .or_else(|| now.languages.first().map(String::as_str))
+                .unwrap_or_default()
+                .to_string();
+            let instrument = now.titles.get(&language).unwrap_or(&now.title);
+            let title = exporters::RedlineWords::new(&language).title(instrument, &view);
             let clauses = ClauseChanges::from_redline(&view).map_err(ExportFailure::from)?;
             match format {
                 RedlineFormat::Markdown => {
-                    exporters::redline_markdown(&title, &clauses).into_bytes()
+                    exporters::redline_markdown(&title, &language, &clauses).into_bytes()
                 }
                 RedlineFormat::Html => {
                     exporters::redline_html(&title, &language, &clauses).into_bytes()

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::CliError;
+use pacta_ledger::patrol::PatrolSettings;
 use pacta_ledger::store::{Database, IssuedToken};
 use pacta_ledger::views::Projector;
 use pacta_ledger::Ledger;
@@ -115,6 +116,7 @@ pub async fn run(
     listen: &str,
     demo: bool,
     behind_tls_proxy: bool,
+    verify_events_per_second: u32,
 ) -> Result<(), CliError> {
     pacta_service::init_logging();
     let mut tokens = Vec::new();
@@ -136,10 +138,17 @@ pub async fn run(
         .catch_up_to_now()
         .await
         .map_err(CliError::ServiceStart)?;
-    let state = Arc::new(AppState::new(database).with_sessions(SessionSettings {
-        behind_tls_proxy,
-        ..SessionSettings::default()
-    }));
+    let state = Arc::new(
+        AppState::new(database)
+            .with_sessions(SessionSettings {
+                behind_tls_proxy,
+                ..SessionSettings::default()
+            })
+            .with_patrol(PatrolSettings {
+                events_per_second: verify_events_per_second,
+                ..PatrolSettings::default()
+            }),
+    );
     println!("Pacta is serving http://{address}/ (API description: http://{address}/openapi.json)");
     if !tokens.is_empty() {
         println!(

@@ -295,13 +295,14 @@ async fn pacta_redline_as_html_and_markdown_marks_the_insertion() {
         insertions.iter().any(|ins| ins.contains("doctorants")),
         "an <ins> holds the doctoral students:\n{page}"
     );
-    assert!(page.contains("Proposed by MAR on <time"), "{page}");
+    // No language asked for: the document speaks its wordings' reference language, French.
+    assert!(page.contains("Proposé par MAR le <time"), "{page}");
     let markdown = ok(&store, &revision_redline(&["--format", "markdown"]));
     assert!(
         markdown.contains("**y compris des doctorants,**"),
         "{markdown}"
     );
-    assert!(markdown.contains("*Proposed by MAR on "), "{markdown}");
+    assert!(markdown.contains("*Proposé par MAR le "), "{markdown}");
     // --json stays an alias of --format json; text stays the default.
     let json = ok(&store, &revision_redline(&["--json"]));
     assert_eq!(json, ok(&store, &revision_redline(&["--format", "json"])));
@@ -419,7 +420,7 @@ async fn markdown_and_json_go_to_stdout() {
     let store = demo_store().await;
     let markdown = ok(&store, &export(DEMO_AGREEMENT, "markdown", &[]));
     assert!(markdown.starts_with("# Accord de coopération"));
-    assert!(markdown.contains("- Revision 1"));
+    assert!(markdown.contains("- Révision 1"));
     assert!(markdown.contains("## Article 2 — Mobilité"));
     let printed = ok(&store, &export(DEMO_NEGOTIATION, "json", &[]));
     let json: serde_json::Value = serde_json::from_str(&printed).unwrap();
@@ -466,8 +467,10 @@ on_both_stores!(the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_an
 
 /// `pacta export --form instrument` of the demo's MoU and agreement, in French and Arabic, as
 /// Markdown, HTML, .docx and Akoma Ntoso (valid against the schema): the formulas in each
-/// language's words, the articles numbered in its convention, the testimonium and each party's
-/// signature block with its signatory's name and title, and none of the negotiation's apparatus.
+/// language's words, the articles numbered in its convention, the testimonium with the place and
+/// date of signature as each language names them, and each party's signature block with its
+/// signatory's name and title in the document's language, and none of the negotiation's
+/// apparatus.
 async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabic(
     backend: Backend,
 ) {
@@ -486,6 +489,14 @@ async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabi
         assert_eq!(signed.len(), 2, "{negotiation}: both parties signed");
         let binding = negotiation == DEMO_AGREEMENT;
         for language in ["fr", "ar"] {
+            // The MoU is signed in Rabat, the agreement in Abidjan, each place named in each
+            // version's own words.
+            let done = match (binding, language) {
+                (false, "fr") => "Fait à Rabat, le 28 mai 2026, en deux exemplaires originaux",
+                (true, "fr") => "Fait à Abidjan, le 9 juillet 2026, en deux exemplaires originaux",
+                (false, _) => "حُرِّرت في الرباط بتاريخ 28 ماي 2026، في نظيرين أصليين",
+                (true, _) => "حُرِّر في أبيدجان بتاريخ 9 يوليوز 2026، في نظيرين أصليين",
+            };
             let (title, formulas, first_article): (&str, Vec<&str>, &str) = if language == "fr" {
                 (
                     &view.title,
@@ -516,6 +527,7 @@ async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabi
                     "المادة 1",
                 )
             };
+            let formulas = [&formulas[..], &[done]].concat();
             let instrument: Vec<&str> = ["--language", language, "--form", "instrument"]
                 .into_iter()
                 .chain(
@@ -544,10 +556,26 @@ async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabi
                 assert!(document.contains(first_article), "{said}: {first_article}");
                 for signing in &signed {
                     assert!(document.contains(&signing.name), "{said}: {}", signing.name);
-                    let title = signing.title.as_deref().expect("the demo records titles");
+                    let title = signing
+                        .title_for(language)
+                        .expect("the demo records titles");
                     assert!(document.contains(title), "{said}: {title}");
+                    let recorded = signing.title.as_deref().expect("and in French");
+                    if language == "ar" {
+                        // The Arabic signature block gives the title in Arabic, not the French.
+                        assert_ne!(title, recorded, "{said}");
+                        assert!(!document.contains(recorded), "{said}: {recorded}");
+                    }
                 }
-                for apparatus in ["Status", "proposed by", "Positions", "Alternative"] {
+                for apparatus in [
+                    "Status",
+                    "proposed by",
+                    "Positions",
+                    "Alternative",
+                    "Statut",
+                    "proposé par",
+                    "Variante",
+                ] {
                     assert!(!document.contains(apparatus), "{said}: {apparatus}");
                 }
             }
@@ -564,6 +592,17 @@ async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabi
                     escaped(&signing.name)
                 )));
                 assert!(xml.contains(&format!("<date date=\"{}\">", signing.on)));
+                let place = signing
+                    .place_for(language)
+                    .expect("the demo records places");
+                assert!(xml.contains(&format!(">{place}</location>")), "{place}");
+                let title = signing
+                    .title_for(language)
+                    .expect("the demo records titles");
+                assert!(
+                    xml.contains(&format!(">{}</role>", escaped(title))),
+                    "{title}"
+                );
             }
         }
     }
@@ -581,5 +620,5 @@ async fn the_instrument_form_of_the_demo_is_the_text_to_sign_in_french_and_arabi
     ));
     // The working form stays the default.
     let working = ok(&store, &export(DEMO_NEGOTIATION, "markdown", &[]));
-    assert!(working.contains("*Status: "));
+    assert!(working.contains("*Statut : "));
 }

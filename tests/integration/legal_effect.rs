@@ -244,7 +244,7 @@ async fn a_non_binding_mou_with_the_iom_is_signed_and_takes_effect(backend: Back
 
     let markdown = neg.read("export", &["--format", "markdown"]);
     assert!(
-        markdown.contains("- Legal effect: not intended to be legally binding; not registrable under Article 102 of the UN Charter"),
+        markdown.contains("- Effet juridique : sans effet juridique contraignant ; non enregistrable au titre de l'Article 102 de la Charte des Nations Unies"),
         "{markdown}"
     );
     let xml = neg.read("export", &["--format", "akoma-ntoso"]);

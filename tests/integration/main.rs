@@ -35,6 +35,7 @@ mod legal_effect;
 mod old_ledger;
 mod openapi_schemas;
 mod organisations;
+mod patrol;
 mod pdf_exports;
 mod register;
 mod reliability;

@@ -227,6 +227,8 @@ fn sample_commands() -> Vec<NegotiationCommand> {
             signed_on: day(5),
             signature: "cd".repeat(64),
             signatory_title: Some("Ministre des Affaires étrangères".into()),
+            signatory_title_in: [("ar".into(), "وزير الشؤون الخارجية".into())].into(),
+            place_in: [("ar".into(), "الرباط".into())].into(),
         },
         Action::ProposeRow {
             matrix_id: "m-1".into(),

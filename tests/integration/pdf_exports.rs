@@ -1,16 +1,19 @@
 //! `pacta export --format pdf`: the demo's instrument as PDF/A in French and Arabic, checked with
 //! the tools an archivist would use (qpdf's structural check, poppler's pdffonts, pdfinfo and
 //! pdftotext; scripts/test installs them, and these tests never skip): a sound file, every font
-//! embedded, PDF/A-2 metadata, and the words of the text extracted in logical order.
+//! embedded, PDF/A-2 metadata, and the words of the text extracted in logical order; in one
+//! language, and in two side by side.
 
 use std::path::Path;
 use std::process::Command;
 
-use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION};
+use pacta::demo::{DEMO_AGREEMENT, DEMO_NEGOTIATION, DEMO_TOKEN_PERSON};
 use pacta_projections::export::signings;
+use reqwest::StatusCode;
 
 use crate::common::cli::ExitCode::Usage;
 use crate::common::cli::{assert_fails, ok, pacta};
+use crate::common::http::Server;
 use crate::common::{Backend, TestStore};
 
 /// What `tool ARGS… FILE` prints; the tool must succeed.
@@ -163,7 +166,92 @@ async fn the_working_draft_is_a_pdf_a_too_and_a_pdf_needs_out() {
     );
     assert_pdf_a(&file);
     let text = pdf_text(&std::fs::read(&file).unwrap());
-    assert!(text.contains("Status: agreed"), "{text}");
+    assert!(text.contains("Statut : agréé"), "{text}");
     let refused = pacta(&store, &["export", DEMO_NEGOTIATION, "--format", "pdf"]);
     assert_fails(&refused, Usage, "a PDF is binary: pass --out FILE");
+}
+
+/// `pacta export --format pdf --with ar` and the export endpoint's `with=ar`: the demo's MoU as
+/// signed, French and Arabic side by side, is PDF/A with every font embedded, and its text holds
+/// both testimonia (the place of signature named in each language's words, the Arabic in
+/// logical order) and the signatories' titles in both languages; the API makes the same bytes.
+/// The working document in Arabic first, with French beside it, is one too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_instrument_is_a_bilingual_pdf_a_in_french_and_arabic() {
+    let store = TestStore::with_demo(Backend::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mou-fr-ar.pdf");
+    let out = file.to_str().unwrap();
+    let signed = ["--form", "instrument", "--with", "ar", "--out", out];
+    ok(
+        &store,
+        &[
+            &["export", DEMO_NEGOTIATION, "--format", "pdf"][..],
+            &signed,
+        ]
+        .concat(),
+    );
+    let fonts = assert_pdf_a(&file);
+    assert!(
+        fonts.iter().any(|f| f.contains("NotoNaskhArabic")),
+        "{fonts:?}"
+    );
+    assert!(fonts.iter().any(|f| f.contains("NotoSerif")), "{fonts:?}");
+    let pdf = std::fs::read(&file).unwrap();
+    let text = pdf_text(&pdf);
+    // pdftotext orders the runs of a line by the page's main direction (the French, left to
+    // right): each right-to-left run's words come in logical order, but a run that digits or
+    // punctuation split may be placed after the next. Hence Arabic runs without them.
+    for expected in [
+        "Fait à Rabat, le 28 mai 2026, en deux exemplaires originaux",
+        "في الرباط بتاريخ",
+        "باللغتين الفرنسية والعربية",
+        "Article premier",
+        "المادة",
+        "Ministre de la Solidarité et de la Lutte contre la Pauvreté",
+        "وزيرة التضامن ومكافحة الفقر",
+        "Pour le Gouvernement du Royaume du Maroc",
+        "عن حكومة المملكة المغربية",
+    ] {
+        let expected = words(expected);
+        assert!(text.contains(&expected), "«{expected}» in\n{text}");
+    }
+
+    let working = dir.path().join("mou-ar-fr.pdf");
+    let args = [
+        "export",
+        DEMO_NEGOTIATION,
+        "--format",
+        "pdf",
+        "--language",
+        "ar",
+        "--with",
+        "fr",
+        "--out",
+        working.to_str().unwrap(),
+    ];
+    ok(&store, &args);
+    assert_pdf_a(&working);
+    let text = pdf_text(&std::fs::read(&working).unwrap());
+    for expected in [
+        "Article premier",
+        "يتعاون الطرفان على وجه الخصوص في المجالات التالية",
+    ] {
+        assert!(text.contains(expected), "«{expected}» in\n{text}");
+    }
+
+    let server = Server::on(store).await;
+    let token = server.token(DEMO_TOKEN_PERSON).await;
+    let reply = server
+        .get(
+            &format!("/api/negotiations/{DEMO_NEGOTIATION}/exports/pdf?form=instrument&with=ar"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.content_type, "application/pdf");
+    assert_eq!(
+        reply.body, pdf,
+        "the API and the CLI make the same document"
+    );
 }

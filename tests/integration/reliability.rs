@@ -1,13 +1,15 @@
 //! Reliability (issue 13, §7): an act never waits on a transaction that writes no events, and the
-//! commit-order reader still skips nothing; `/healthz` reports the views' lag and the whole-ledger
-//! verification; command ids belong to the person who sends them; `pacta verify` reads a SQLite
-//! store without writing a byte; a request over the time limit is answered as JSON.
+//! commit-order reader still skips nothing; `/healthz` reports the views' lag and the background
+//! verification, which refuses acts on a negotiation it finds damaged; command ids belong to the
+//! person who sends them; `pacta verify` reads a SQLite store without writing a byte; a request
+//! over the time limit is answered as JSON.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use pacta::demo::DEMO_NEGOTIATION;
+use pacta::demo::{DEMO_AGREEMENT, DEMO_AGREEMENT_TOKEN_PERSON, DEMO_NEGOTIATION};
+use pacta_ledger::patrol::PatrolSettings;
 use pacta_ledger::store::{CommitCursor, CommittedEvent, Database};
 use pacta_service::{spawn_on_loopback_with, AppState, ServeLimits};
 use reqwest::StatusCode;
@@ -300,13 +302,18 @@ async fn command_ids_belong_to_the_person_who_sends_them(backend: Backend) {
     assert_eq!(actors, [CIV_HEAD, MAR_HEAD]);
 }
 
-/// The whole-ledger verification runs at start-up and then every so often; `/healthz` reports
-/// it and each view's lag, and answers `integrity` with the findings once the ledger is damaged.
+/// The background verification re-reads the ledger pass after pass at its configured rate;
+/// `/healthz` reports it and each view's lag. A tampered event is found within one pass: then
+/// `/healthz` answers `integrity` naming it, and acts on that negotiation are refused while the
+/// other negotiation goes on.
 async fn healthz_reports_view_lag_and_what_the_verification_found(backend: Backend) {
     let store = TestStore::with_demo(backend).await;
     let events = store.event_count().await as u64;
-    let state = AppState::new(store.database.clone())
-        .with_verification_interval(Duration::from_millis(200));
+    let settings = PatrolSettings {
+        events_per_second: PATROL_EVENTS_PER_SECOND,
+        min_pass_ms: PATROL_MIN_PASS_MS,
+    };
+    let state = AppState::new(store.database.clone()).with_patrol(settings);
     let (base, _server) = spawn_on_loopback_with(Arc::new(state), ServeLimits::default())
         .await
         .unwrap();
@@ -339,7 +346,8 @@ async fn healthz_reports_view_lag_and_what_the_verification_found(backend: Backe
     assert_eq!(verification["state"], "passed", "{verified}");
     assert_eq!(verification["events"], events);
     assert_eq!(verification["findings"], json!([]));
-    assert_eq!(verification["interval_ms"], 200);
+    assert_eq!(verification["events_per_second"], PATROL_EVENTS_PER_SECOND);
+    assert!(verification["passes"].as_u64().unwrap() >= 1);
     assert!(verification["last_run_at"]
         .as_str()
         .is_some_and(|t| t.ends_with('Z')));
@@ -397,22 +405,63 @@ async fn healthz_reports_view_lag_and_what_the_verification_found(backend: Backe
             "{}",
             reply.text()
         );
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     };
+    // A pass reads every event and leaf at the configured rate (at least its minimum time); the
+    // damage is found by the pass under way or the next, so within two passes, with room for a
+    // loaded machine.
+    let pass_ms =
+        (2 * events * 1_000 / u64::from(PATROL_EVENTS_PER_SECOND)).max(PATROL_MIN_PASS_MS);
+    let found_ms = started.elapsed().as_millis();
+    println!("the tampered event was found in {found_ms} ms (one pass: {pass_ms} ms)");
+    assert!(
+        found_ms <= u128::from(2 * pass_ms + SLACK_MS),
+        "found after {found_ms} ms; a pass takes {pass_ms} ms"
+    );
     damaged.assert_error(StatusCode::INTERNAL_SERVER_ERROR, "integrity");
     let message = damaged.json()["message"].as_str().unwrap().to_string();
     assert!(
-        message.contains("the whole-ledger verification at"),
+        message.contains("the background verification found 1 problem(s)"),
         "{message}"
     );
-    assert!(message.contains(DEMO_NEGOTIATION), "{message}");
+    assert!(message.contains("the event was altered"), "{message}");
+    assert!(
+        message.contains(&format!("acts are refused on: {DEMO_NEGOTIATION}")),
+        "{message}"
+    );
 
-    // The held state was verified before the damage; the verification that found it made the
-    // service forget it, so the next act verifies the chain from the first event and is refused.
+    // The held state was verified before the damage: the act is refused all the same, naming
+    // what was found, and nothing is written.
     let refused = read(comment("after", "Encore").await.unwrap()).await;
     refused.assert_error(StatusCode::INTERNAL_SERVER_ERROR, "integrity");
+    let message = refused.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("the background verification found its history damaged"),
+        "{message}"
+    );
+    assert!(message.contains("the event was altered"), "{message}");
     assert_eq!(store.event_count().await as u64, events, "nothing recorded");
+
+    // The other negotiation's history is intact: its delegates go on.
+    let agreement_head = store.issue_token(DEMO_AGREEMENT_TOKEN_PERSON).await.token;
+    let accepted = client
+        .post(format!("{base}/api/negotiations/{DEMO_AGREEMENT}/commands"))
+        .bearer_auth(&agreement_head)
+        .json(&json!({
+            "command_id": "agreement-goes-on",
+            "action": { "type": "comment", "text": "La révision suit son cours." }
+        }))
+        .send()
+        .await
+        .unwrap();
+    read(accepted).await.ok(StatusCode::CREATED);
 }
+
+/// The background verification's rate in the tests: a pass over the demo takes about 0.1 s.
+const PATROL_EVENTS_PER_SECOND: u32 = 5_000;
+const PATROL_MIN_PASS_MS: u64 = 200;
+/// What a loaded two-core machine may add to a pass.
+const SLACK_MS: u64 = 3_000;
 
 /// A request that takes longer than the limit is answered `request-timeout` as JSON.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

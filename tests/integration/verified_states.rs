@@ -18,6 +18,7 @@ on_both_stores!(
     a_bound_of_one_negotiation_evicts_and_still_decides_on_the_stored_history,
     forgetting_held_states_makes_the_next_act_verify_the_whole_chain,
     a_history_cut_short_under_a_held_head_is_refused,
+    a_read_of_the_present_answers_from_the_held_state_and_sees_another_process_s_acts,
 );
 
 fn keeping(store: &TestStore, max_negotiations: usize) -> Ledger {
@@ -219,4 +220,45 @@ async fn a_history_cut_short_under_a_held_head_is_refused(backend: Backend) {
         );
     }
     assert_eq!(store.event_count().await, before);
+}
+
+/// `Ledger::current`, what the service's reads of the present take the reader's accreditation
+/// from: the held state itself while nothing was stored after its head, and the acts another
+/// process recorded since once there are some; an unknown negotiation is one.
+async fn a_read_of_the_present_answers_from_the_held_state_and_sees_another_process_s_acts(
+    backend: Backend,
+) {
+    let store = TestStore::new(backend).await;
+    let service = keeping(&store, 8);
+    open(&service, "present").await;
+    service
+        .execute("present", propose("art-1", "Texte de la Côte d'Ivoire."))
+        .await
+        .unwrap();
+    let held = service.0.current("present").await.unwrap();
+    let again = service.0.current("present").await.unwrap();
+    assert!(
+        std::sync::Arc::ptr_eq(&held, &again),
+        "nothing new: the held state itself answers"
+    );
+    let head = held.head().sequence;
+    assert!(held.state().clause("art-1").is_some());
+
+    let other_process = pacta_ledger::Ledger::on(&store.database);
+    other_process
+        .execute(
+            "present",
+            propose("art-2", "Texte du Maroc."),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+    let now = service.0.current("present").await.unwrap();
+    assert_eq!(now.head().sequence, head + 1);
+    assert!(now.state().clause("art-2").is_some());
+
+    assert!(matches!(
+        service.0.current("never-opened").await,
+        Err(LedgerError::UnknownNegotiation(_))
+    ));
 }

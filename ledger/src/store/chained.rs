@@ -54,6 +54,11 @@ impl<A> ChainedContext<A> {
         self.head
     }
 
+    /// The state the verified events fold to.
+    pub fn state(&self) -> &A {
+        &self.aggregate
+    }
+
     /// An empty state at `sequence`, for tests of what holds contexts.
     #[cfg(test)]
     pub(crate) fn for_tests(aggregate_id: &str, sequence: usize) -> ChainedContext<A>

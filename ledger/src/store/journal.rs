@@ -51,6 +51,15 @@ pub struct LeafRow {
     pub chain_hash: String,
 }
 
+fn leaf_row((index, negotiation_id, sequence, chain_hash): (i64, String, i64, String)) -> LeafRow {
+    LeafRow {
+        leaf_index: index.max(0) as u64,
+        negotiation_id,
+        sequence: sequence.max(0) as u64,
+        chain_hash,
+    }
+}
+
 fn size_param(size: u64) -> i64 {
     i64::try_from(size).unwrap_or(i64::MAX)
 }
@@ -155,15 +164,27 @@ impl Database {
         const QUERY: &str = "SELECT leaf_index, negotiation_id, sequence, chain_hash
                                FROM journal_leaves ORDER BY leaf_index";
         let rows: Vec<(i64, String, i64, String)> = fetch!(self, fetch_all, sqlx::query_as(QUERY));
-        Ok(rows
-            .into_iter()
-            .map(|(index, negotiation_id, sequence, chain_hash)| LeafRow {
-                leaf_index: index.max(0) as u64,
-                negotiation_id,
-                sequence: sequence.max(0) as u64,
-                chain_hash,
-            })
-            .collect())
+        Ok(rows.into_iter().map(leaf_row).collect())
+    }
+
+    /// At most `limit` leaves from index `from` on, in leaf order: the patrol reads the journal
+    /// a slice at a time.
+    pub async fn journal_leaf_rows_from(
+        &self,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<LeafRow>, StoreError> {
+        const QUERY: &str = "SELECT leaf_index, negotiation_id, sequence, chain_hash
+                               FROM journal_leaves WHERE leaf_index >= $1
+                              ORDER BY leaf_index LIMIT $2";
+        let rows: Vec<(i64, String, i64, String)> = fetch!(
+            self,
+            fetch_all,
+            sqlx::query_as(QUERY)
+                .bind(size_param(from))
+                .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        );
+        Ok(rows.into_iter().map(leaf_row).collect())
     }
 
     /// Every stored frontier, by size: (tree size, nodes as concatenated hex), unchecked.

@@ -944,7 +944,8 @@ mod tests {
                 &format!("<p>{ARABIC_TEXT}</p>"),
                 // No Arabic version: the French reference, marked as French, with a remark.
                 "<p xml:lang=\"fr\">Chaque Partie désigne un point focal.</p>",
-                "<remark status=\"editorial\">This clause has no version yet in Arabic",
+                // The remark is in the expression's language.
+                "<remark status=\"editorial\">لا توجد بعد صيغة لهذا البند باللغة العربية",
             ],
         );
     }

@@ -11,31 +11,38 @@
 //!   between rows. A Markdown table cannot hold several paragraphs, and CommonMark has no
 //!   direction mark, so a table of Arabic beside French reads badly in every renderer; blocks
 //!   one after the other read well and diff well.
-//! - Word: a two-column table; every paragraph of a right-to-left cell is marked `w:bidi`.
+//! - Word: a two-column table; every paragraph of a right-to-left cell is marked `w:bidi`, and
+//!   the document is packaged as the one-language ones are (`w:lang` on every run, `w:rtl` on
+//!   right-to-left runs, the ledger's core properties, a running header and numbered pages).
+//! - PDF: typeset by `pacta-pdf` from [`prepare_bilingual`]'s document (a two-column table,
+//!   each cell in its own language and direction); [`render_bilingual`] here refuses it with
+//!   [`RenderError::NeedsTypesetter`], as the one-language [`super::render`] does.
 //!
 //! Each column labels and numbers clauses by its own language's convention ("Article premier",
 //! "المادة الأولى"), and a passage with no current version in a column's language shows the
-//! reference wording there, marked with its language and a note.
+//! reference wording there, marked with its language and a note. The words around the text
+//! (column headings, statuses) are in the document's language, each column's heading and notes
+//! in the column's.
 
 use std::fmt::Write;
-use std::io::Cursor;
 
 use cqrs_es::EventEnvelope;
-use docx_rs::{
-    AlignmentType, Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
-};
+use docx_rs::{AlignmentType, Paragraph, Run, Table, TableCell, TableRow, WidthType};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use pacta_domain::Negotiation;
 
 use super::document::{prepare, Format, Prepared, RenderError, Selection};
+use super::instrument::Words;
+use super::word::{self, Properties, Provenance};
 use super::{
-    check_authentic, clause_title, direction, is_right_to_left, language_name, status_line,
-    wording, ExportError, Instrument, Passage,
+    check_authentic, clause_title, direction, docx, is_right_to_left, status_line, wording,
+    ExportError, Instrument, Passage, WorkingWords,
 };
 use crate::Draft;
 
-/// The formats a bilingual document is laid out in.
-pub const BILINGUAL_FORMATS: [Format; 3] = [Format::Markdown, Format::Html, Format::Docx];
+/// The formats a bilingual document is laid out in: PDF by `pacta-pdf`, the others here.
+pub const BILINGUAL_FORMATS: [Format; 4] =
+    [Format::Markdown, Format::Html, Format::Docx, Format::Pdf];
 
 /// A text in two authentic languages, one row a passage, one column a language.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +59,8 @@ pub struct Bilingual {
 pub struct Row {
     /// What the row holds, for anchors: a clause id, or "opening", "signature-CIV"…
     pub key: String,
-    /// The working form's status line ("agreed; proposed by CIV; agreed by CIV, MAR"), the same
-    /// for both languages; none in the instrument form.
+    /// The working form's status line, without its label, in the first column's language
+    /// ("agréé ; proposé par CIV ; agréé par CIV, MAR"); none in the instrument form.
     pub status: Option<String>,
     pub cells: [Cell; 2],
 }
@@ -68,7 +75,8 @@ pub struct Cell {
     pub heading: String,
     /// Paragraphs, one a line.
     pub text: String,
-    /// A missing or unchecked version, or a title or name missing in this language.
+    /// A missing or unchecked version, or a title or name missing in this language: in the
+    /// column's language, whichever `language` is.
     pub note: Option<String>,
 }
 
@@ -156,7 +164,7 @@ impl Bilingual {
             .iter()
             .map(|clause| Row {
                 key: clause.clause_id.clone(),
-                status: Some(status_line(clause)),
+                status: Some(status_line(clause, first)),
                 cells: [cell(clause, first), cell(clause, second)],
             })
             .collect();
@@ -209,7 +217,9 @@ fn passage_rows(first: &[Passage], second: &[Passage]) -> Vec<Row> {
 
 /// The document `selection` asks for (its language in the first column) beside its version in
 /// `with`, another authentic language, as Markdown, HTML or Word: refused for another format,
-/// for a language that is not authentic and for the document's own language.
+/// for a language that is not authentic and for the document's own language. A PDF is
+/// refused with [`RenderError::NeedsTypesetter`] once the request is checked: `pacta-pdf`
+/// typesets it from [`prepare_bilingual`].
 pub fn render_bilingual(
     negotiation: &str,
     all_events: &[EventEnvelope<Negotiation>],
@@ -217,12 +227,51 @@ pub fn render_bilingual(
     selection: Selection,
     with: &str,
 ) -> Result<Vec<u8>, RenderError> {
-    if !BILINGUAL_FORMATS.contains(&format) {
-        return Err(ExportError::NotBilingual {
+    check_bilingual_format(format)?;
+    let (document, first) = prepared_bilingual(negotiation, all_events, selection, with)?;
+    Ok(match format {
+        Format::Markdown => bilingual_markdown(&document).into_bytes(),
+        Format::Html => bilingual_html(&document).into_bytes(),
+        Format::Docx => {
+            let marking = docx::marking(&first.language, first.instrument.as_ref());
+            bilingual_docx(&document, &first.provenance, &marking)?
+        }
+        _ => return Err(RenderError::NeedsTypesetter),
+    })
+}
+
+/// Refuses a format with no bilingual layout, before anything is read.
+pub fn check_bilingual_format(format: Format) -> Result<(), RenderError> {
+    if BILINGUAL_FORMATS.contains(&format) {
+        Ok(())
+    } else {
+        Err(ExportError::NotBilingual {
             format: format.name().to_string(),
         }
-        .into());
+        .into())
     }
+}
+
+/// The bilingual document `selection` asks for beside its version in `with`, the request
+/// checked (a language that is not authentic, the document's own language): what every format
+/// lays out, PDF included.
+pub fn prepare_bilingual(
+    negotiation: &str,
+    all_events: &[EventEnvelope<Negotiation>],
+    selection: Selection,
+    with: &str,
+) -> Result<Bilingual, RenderError> {
+    prepared_bilingual(negotiation, all_events, selection, with).map(|(document, _)| document)
+}
+
+/// [`prepare_bilingual`]'s document, with the first language's prepared views: where the text
+/// stands in the ledger and which form it is in, which a .docx's header and properties state.
+fn prepared_bilingual(
+    negotiation: &str,
+    all_events: &[EventEnvelope<Negotiation>],
+    selection: Selection,
+    with: &str,
+) -> Result<(Bilingual, Prepared), RenderError> {
     let companion = Selection {
         language: Some(with.to_string()),
         ..selection.clone()
@@ -248,11 +297,7 @@ pub fn render_bilingual(
         ) => Bilingual::of_instruments(a, b),
         _ => Bilingual::of_draft(&first.draft, &first.language, with)?,
     };
-    Ok(match format {
-        Format::Markdown => bilingual_markdown(&document).into_bytes(),
-        Format::Html => bilingual_html(&document).into_bytes(),
-        _ => bilingual_docx(&document)?,
-    })
+    Ok((document, first))
 }
 
 /// Two columns of equal width within the page: a wider page than a one-language document's.
@@ -316,25 +361,29 @@ fn write_html(out: &mut String, document: &Bilingual) -> std::fmt::Result {
     for language in [first, second] {
         writeln!(
             out,
-            "<th scope=\"col\" lang=\"en\" dir=\"ltr\">{} ({})</th>",
-            text(&language_name(language)),
-            text(language)
+            "<th scope=\"col\" lang=\"{}\" dir=\"{}\">{}</th>",
+            attr(language),
+            direction(language),
+            text(&WorkingWords::column(language))
         )?;
     }
     writeln!(out, "</tr>")?;
     writeln!(out, "</thead>")?;
     writeln!(out, "<tbody>")?;
+    let words = WorkingWords::new(first);
     for row in &document.rows {
         writeln!(out, "<tr id=\"row-{}\">", attr(&row.key))?;
-        for cell in &row.cells {
-            write_html_cell(out, cell)?;
+        for (cell, column) in row.cells.iter().zip(&document.languages) {
+            write_html_cell(out, cell, column)?;
         }
         writeln!(out, "</tr>")?;
         if let Some(status) = &row.status {
             writeln!(
                 out,
-                "<tr class=\"status\"><td colspan=\"2\" class=\"status\" lang=\"en\" dir=\"ltr\">Status: {}</td></tr>",
-                text(status)
+                "<tr class=\"status\"><td colspan=\"2\" class=\"status\" lang=\"{}\" dir=\"{}\">{}</td></tr>",
+                attr(first),
+                direction(first),
+                text(&words.labelled_status(status))
             )?;
         }
     }
@@ -345,7 +394,8 @@ fn write_html(out: &mut String, document: &Bilingual) -> std::fmt::Result {
     writeln!(out, "</html>")
 }
 
-fn write_html_cell(out: &mut String, cell: &Cell) -> std::fmt::Result {
+/// A cell; its note is in `column`'s language, which may not be the wording's.
+fn write_html_cell(out: &mut String, cell: &Cell, column: &str) -> std::fmt::Result {
     if cell.language.is_empty() {
         return writeln!(out, "<td></td>");
     }
@@ -361,7 +411,9 @@ fn write_html_cell(out: &mut String, cell: &Cell) -> std::fmt::Result {
     if let Some(note) = &cell.note {
         writeln!(
             out,
-            "<p class=\"note\" role=\"note\" dir=\"auto\">{}</p>",
+            "<p class=\"note\" role=\"note\" lang=\"{}\" dir=\"{}\">{}</p>",
+            attr(column),
+            direction(column),
             text(note)
         )?;
     }
@@ -387,20 +439,14 @@ fn write_markdown(out: &mut String, document: &Bilingual) -> std::fmt::Result {
         writeln!(out, "# {} *({language})*", escape(title))?;
         writeln!(out)?;
     }
-    writeln!(
-        out,
-        "*{} ({}) and {} ({}), passage by passage.*",
-        language_name(&document.languages[0]),
-        document.languages[0],
-        language_name(&document.languages[1]),
-        document.languages[1]
-    )?;
+    let words = WorkingWords::new(&document.languages[0]);
+    writeln!(out, "*{}*", escape(&words.bilingual(&document.languages)))?;
     for row in &document.rows {
         writeln!(out)?;
         writeln!(out, "---")?;
         if let Some(status) = &row.status {
             writeln!(out)?;
-            writeln!(out, "*Status: {}*", escape(status))?;
+            writeln!(out, "*{}*", escape(&words.labelled_status(status)))?;
         }
         for cell in row.cells.iter().filter(|c| !c.language.is_empty()) {
             writeln!(out)?;
@@ -425,20 +471,32 @@ fn write_markdown(out: &mut String, document: &Bilingual) -> std::fmt::Result {
 /// Twips (twentieths of a point), as Word measures widths: each column half of an A4 page's
 /// 16 cm of text (9,070 twips), so the two versions of a passage take the same room.
 const COLUMN_WIDTH_TWIPS: usize = 4535;
-/// Half-points, as Word measures font sizes: 14 pt titles, 11 pt headings and text.
+/// Half-points, as Word measures font sizes: 14 pt titles, 11 pt headings (the text's face and
+/// size are the one-language documents').
 const TITLE_SIZE_HALF_POINTS: usize = 28;
 const HEADING_SIZE_HALF_POINTS: usize = 22;
-const TEXT_SIZE_HALF_POINTS: usize = 22;
-/// A face with Latin and Arabic glyphs that Word and LibreOffice both know, as in `docx`.
-const FONT: &str = "Times New Roman";
 
 /// The bilingual document as the bytes of a .docx file: the two titles, then a two-column
 /// table, one row a passage; every paragraph of a right-to-left cell is marked `w:bidi`, so Word
-/// lays it out and aligns it from the right.
-pub fn bilingual_docx(document: &Bilingual) -> Result<Vec<u8>, ExportError> {
-    let mut docx = Docx::new()
-        .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT))
-        .default_size(TEXT_SIZE_HALF_POINTS);
+/// lays it out and aligns it from the right. Packaged as the one-language documents are: every
+/// run names its languages (`w:lang`, and `w:rtl` on right-to-left text), core.xml carries the
+/// titles, the first language and the ledger's dates from `provenance`, and every page has a
+/// header (`marking`, the first title, the revision and the day it stood) and numbered pages.
+pub fn bilingual_docx(
+    document: &Bilingual,
+    provenance: &Provenance,
+    marking: &str,
+) -> Result<Vec<u8>, ExportError> {
+    let [first, _] = &document.languages;
+    let words = Words::new(first);
+    let header = docx::header_line(
+        &words,
+        marking,
+        &document.titles[0],
+        docx::revision_words(&words, provenance.revision),
+        &provenance.as_of_at,
+    );
+    let mut docx = docx::running(docx::new_document(), &header, first);
     for (language, title) in document.languages.iter().zip(&document.titles) {
         docx = docx.add_paragraph(directed(
             Paragraph::new().align(AlignmentType::Center).add_run(
@@ -455,41 +513,51 @@ pub fn bilingual_docx(document: &Bilingual) -> Result<Vec<u8>, ExportError> {
             .languages
             .iter()
             .map(|language| {
-                docx_cell().add_paragraph(
-                    Paragraph::new().add_run(
-                        Run::new()
-                            .bold()
-                            .add_text(format!("{} ({language})", language_name(language))),
-                    ),
-                )
+                docx_cell().add_paragraph(directed(
+                    Paragraph::new()
+                        .add_run(Run::new().bold().add_text(WorkingWords::column(language))),
+                    language,
+                ))
             })
             .collect(),
     );
+    let words = WorkingWords::new(first);
     let mut rows = vec![header];
     for row in &document.rows {
-        rows.push(TableRow::new(row.cells.iter().map(docx_cell_of).collect()));
+        rows.push(TableRow::new(
+            row.cells
+                .iter()
+                .zip(&document.languages)
+                .map(|(cell, column)| docx_cell_of(cell, column))
+                .collect(),
+        ));
         if let Some(status) = &row.status {
             rows.push(TableRow::new(vec![TableCell::new()
                 .grid_span(2)
                 .width(2 * COLUMN_WIDTH_TWIPS, WidthType::Dxa)
-                .add_paragraph(Paragraph::new().add_run(
-                    Run::new().italic().add_text(format!("Status: {status}")),
+                .add_paragraph(directed(
+                    Paragraph::new()
+                        .add_run(Run::new().italic().add_text(words.labelled_status(status))),
+                    first,
                 ))]));
         }
     }
     docx = docx.add_table(Table::new(rows).set_grid(vec![COLUMN_WIDTH_TWIPS; 2]));
-    let mut bytes = Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut bytes)
-        .map_err(|e| ExportError::Docx(e.to_string()))?;
-    Ok(bytes.into_inner())
+    let title = format!("{} / {}", document.titles[0], document.titles[1]);
+    let properties = Properties {
+        title: &title,
+        language: first,
+        provenance,
+    };
+    word::package(docx, &properties)
 }
 
 fn docx_cell() -> TableCell {
     TableCell::new().width(COLUMN_WIDTH_TWIPS, WidthType::Dxa)
 }
 
-fn docx_cell_of(cell: &Cell) -> TableCell {
+/// A cell; its note is in `column`'s language, which may not be the wording's.
+fn docx_cell_of(cell: &Cell, column: &str) -> TableCell {
     let mut out = docx_cell();
     if !cell.heading.is_empty() {
         out = out.add_paragraph(directed(
@@ -505,7 +573,7 @@ fn docx_cell_of(cell: &Cell) -> TableCell {
     if let Some(note) = &cell.note {
         out = out.add_paragraph(directed(
             Paragraph::new().add_run(Run::new().italic().add_text(note)),
-            &cell.language,
+            column,
         ));
     }
     for line in cell.text.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -531,7 +599,10 @@ fn directed(mut paragraph: Paragraph, language: &str) -> Paragraph {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
+    use crate::export::docx::tests::{lang, part, runs};
     use crate::export::test_support::{
         assert_contains, date, instrument_events, ARABIC_TEXT, ARABIC_TITLE, MISSING_IN_ARABIC,
     };
@@ -586,8 +657,9 @@ mod tests {
                 "<table class=\"bilingual\">",
                 "table-layout:fixed",
                 &format!("<th scope=\"col\" lang=\"ar\" dir=\"rtl\"><h1>{ARABIC_TITLE}</h1></th>"),
-                "French (fr)",
-                "Arabic (ar)",
+                // Each column named in its own language.
+                "<th scope=\"col\" lang=\"fr\" dir=\"ltr\">Français (fr)</th>",
+                "<th scope=\"col\" lang=\"ar\" dir=\"rtl\">العربية (ar)</th>",
             ],
         );
         let draft = sample_draft();
@@ -644,8 +716,8 @@ mod tests {
             let after = &page[page.find(row).unwrap() + row.len()..];
             assert!(
                 after.starts_with(&format!(
-                    "</tr>\n<tr class=\"status\"><td colspan=\"2\" class=\"status\" lang=\"en\" dir=\"ltr\">Status: {}",
-                    html_escape::encode_text(&status_line(clause))
+                    "</tr>\n<tr class=\"status\"><td colspan=\"2\" class=\"status\" lang=\"fr\" dir=\"ltr\">Statut : {}",
+                    html_escape::encode_text(&status_line(clause, "fr"))
                 )),
                 "{after}"
             );
@@ -719,6 +791,81 @@ mod tests {
     }
 
     #[test]
+    fn the_word_document_is_packaged_as_the_one_language_ones_are() {
+        for (form, marking) in [
+            (Form::Working, "Document de travail"),
+            (Form::Instrument, "Texte adopté"),
+        ] {
+            let docx = render(Format::Docx, form, "ar").unwrap();
+            let read = runs(&part(&docx, "word/document.xml"));
+            assert!(read.len() > 10, "{read:?}");
+            // Every run names its languages; right-to-left text is marked so.
+            for run in &read {
+                assert_eq!(run.lang, lang("fr", "ar"), "{form:?}: {run:?}");
+                assert_eq!(run.rtl, word::has_right_to_left(&run.text), "{run:?}");
+            }
+            assert!(
+                read.iter().any(|r| r.rtl && r.text == ARABIC_TEXT),
+                "{read:?}"
+            );
+            // Each column is headed in its own language.
+            assert!(read.iter().any(|r| r.rtl && r.text == "العربية (ar)"));
+            assert!(read.iter().any(|r| !r.rtl && r.text == "Français (fr)"));
+            let statuses = read
+                .iter()
+                .filter(|r| r.text.starts_with("Statut : "))
+                .count();
+            assert_eq!(statuses > 0, form == Form::Working, "{read:?}");
+            let core = part(&docx, "docProps/core.xml");
+            assert_contains(
+                &core,
+                &[
+                    "<dc:language>fr</dc:language>",
+                    "<dc:creator>Pacta — neg-1</dc:creator>",
+                    &format!(" / {ARABIC_TITLE}</dc:title>"),
+                ],
+            );
+            let header: String = runs(&part(&docx, "word/header1.xml"))
+                .iter()
+                .map(|r| r.text.as_str())
+                .collect();
+            // The sample's events are not stamped: no "as at" date is invented.
+            assert_eq!(
+                header,
+                format!("{marking} — Mémorandum \"TIP\" <CIV & MAR>, texte original")
+            );
+            let footer = part(&docx, "word/footer1.xml");
+            assert_contains(&footer, &["<w:instrText>PAGE</w:instrText>", "Page "]);
+            assert!(runs(&footer).iter().all(|r| r.lang == lang("fr", "ar")));
+        }
+    }
+
+    #[test]
+    fn an_arabic_first_word_document_reads_its_table_from_the_right() {
+        let selection = Selection {
+            language: Some("ar".into()),
+            ..selection(Form::Instrument)
+        };
+        let docx = render_bilingual(
+            "neg-1",
+            &instrument_events(true),
+            Format::Docx,
+            selection,
+            "fr",
+        )
+        .unwrap();
+        let xml = part(&docx, "word/document.xml");
+        assert!(xml.contains("<w:tblPr><w:bidiVisual/>"), "{xml}");
+        let header: String = runs(&part(&docx, "word/header1.xml"))
+            .iter()
+            .map(|r| r.text.as_str())
+            .collect();
+        assert!(header.starts_with("النص المعتمد — "), "{header}");
+        let core = part(&docx, "docProps/core.xml");
+        assert!(core.contains("<dc:language>ar</dc:language>"), "{core}");
+    }
+
+    #[test]
     fn a_bilingual_document_is_refused_in_its_own_language_another_format_or_a_foreign_language() {
         let refusal = |format, with| render(format, Form::Instrument, with).unwrap_err();
         assert!(matches!(
@@ -732,6 +879,15 @@ mod tests {
         assert!(matches!(
             refusal(Format::Html, "en"),
             RenderError::NotAuthenticLanguage { .. }
+        ));
+        // A PDF is made by pacta-pdf, after the same checks.
+        assert!(matches!(
+            refusal(Format::Pdf, "fr"),
+            RenderError::Export(ExportError::SameLanguage { .. })
+        ));
+        assert!(matches!(
+            refusal(Format::Pdf, "ar"),
+            RenderError::NeedsTypesetter
         ));
     }
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use cqrs_es::EventEnvelope;
 use docx_rs::{
     AlignmentType, BreakType, Comment, Delete, Docx, Footer, Header, Insert, NumPages, PageNum,
-    Paragraph, Run, RunFonts,
+    Paragraph, Run, RunFonts, Table, TableCell, TableRow, WidthType,
 };
 use fluent_templates::fluent_bundle::FluentValue;
 use pacta_domain::{metadata, Negotiation, NegotiationEvent};
@@ -21,8 +21,8 @@ use pacta_domain::{metadata, Negotiation, NegotiationEvent};
 use super::instrument::Words;
 use super::word::{self, has_right_to_left, Properties, Provenance};
 use super::{
-    check_authentic, clause_title, instrument_name, is_right_to_left, language_name, parties_line,
-    revision_line, status_line, wording, ExportError, UNATTRIBUTED,
+    check_authentic, clause_title, is_right_to_left, wording, ExportError, RedlineWords,
+    WorkingWords,
 };
 use super::{Instrument, Passage};
 use crate::point::day_of;
@@ -34,6 +34,8 @@ const TITLE_SIZE_HALF_POINTS: usize = 32;
 const HEADING_SIZE_HALF_POINTS: usize = 26;
 const TEXT_SIZE_HALF_POINTS: usize = 22;
 const RUNNING_SIZE_HALF_POINTS: usize = 18;
+/// Twips (twentieths of a point), as Word measures widths: an A4 page's 16 cm of text.
+const TEXT_WIDTH_TWIPS: usize = 9070;
 /// A face with Latin and Arabic glyphs that Word and LibreOffice both know.
 const FONT: &str = "Times New Roman";
 /// The author of the comments that say what changed beyond the words ("Article 3 becomes
@@ -57,55 +59,46 @@ pub fn draft_docx(
     let title_text = draft.titles.get(language).unwrap_or(&draft.title);
     let header = header_line(
         &words,
-        &words.get("docx-working"),
+        &marking(language, None),
         title_text,
         revision_words(&words, provenance.revision),
         &provenance.as_of_at,
     );
     let mut document =
         running(new_document(), &header, language).add_paragraph(title(title_text, rtl));
-    let facts = [
-        format!("Instrument: {}", instrument_name(draft.instrument_kind)),
-        format!("Parties: {}", parties_line(draft)),
-        revision_line(draft.revision),
-        format!(
-            "Language: {} ({language}); authentic languages: {}",
-            language_name(language),
-            draft.languages.join(", ")
-        ),
-    ];
-    let legal_effect = draft
-        .legal_effect_line()
-        .map(|line| format!("Legal effect: {line}"));
-    for fact in facts.into_iter().chain(legal_effect) {
-        document = document.add_paragraph(Paragraph::new().add_run(Run::new().add_text(fact)));
+    let working = WorkingWords::new(language);
+    // The words around the ledger's data are in the document's language, so its direction.
+    let plain = |line: &str| text_paragraph(line, rtl);
+    let italic = |line: &str| {
+        direction(
+            Paragraph::new().add_run(Run::new().italic().add_text(line)),
+            rtl,
+        )
+    };
+    for fact in working.facts(draft) {
+        document = document.add_paragraph(plain(&working.fact_line(&fact)));
     }
     for clause in &draft.clauses {
         let shown = wording(draft, clause, language);
         let shown_rtl = is_right_to_left(shown.language);
         document = document
             .add_paragraph(heading(&clause_title(&shown.label, shown.heading), rtl))
-            .add_paragraph(
-                Paragraph::new().add_run(
-                    Run::new()
-                        .italic()
-                        .add_text(format!("Status: {}", status_line(clause))),
-                ),
-            );
+            .add_paragraph(italic(&working.status(clause)));
         if let Some(note) = &shown.note {
-            document = document.add_paragraph(
-                Paragraph::new().add_run(Run::new().italic().add_text(format!("Note: {note}"))),
-            );
+            document = document.add_paragraph(italic(&working.note(note)));
         }
         for line in lines(&shown.text) {
             document = document.add_paragraph(text_paragraph(line, shown_rtl));
         }
         for alternative in &clause.alternatives {
-            document = document.add_paragraph(Paragraph::new().add_run(
-                Run::new().bold().add_text(format!(
-                    "Alternative [{}], proposed by {}:",
-                    alternative.label, alternative.proposed_by
-                )),
+            let name = working.alternative_name(&alternative.label);
+            document = document.add_paragraph(direction(
+                Paragraph::new().add_run(Run::new().bold().add_text(working.alternative_line(
+                    &name,
+                    &alternative.proposed_by,
+                    alternative,
+                ))),
+                rtl,
             ));
             let alternative_rtl = is_right_to_left(&alternative.language);
             for line in lines(&alternative.text) {
@@ -118,14 +111,7 @@ pub fn draft_docx(
             }
         }
         for stated in &clause.positions {
-            let because = if stated.rationale.is_empty() {
-                String::new()
-            } else {
-                format!(" — {}", stated.rationale)
-            };
-            document = document.add_paragraph(Paragraph::new().add_run(Run::new().add_text(
-                format!("Position of {}: {}{because}", stated.party, stated.position),
-            )));
+            document = document.add_paragraph(plain(&working.position_of(stated)));
         }
     }
     let properties = Properties {
@@ -137,8 +123,9 @@ pub fn draft_docx(
 }
 
 /// The instrument form ([`Instrument`]) as the bytes of a .docx file: title, opening formula,
-/// preamble, articles, testimonium, one signature block after another (the first party's
-/// first), then the annexes. Every paragraph in a right-to-left language is marked `w:bidi`.
+/// preamble, articles, testimonium, the signature blocks side by side (a borderless table, one
+/// column a party, the first party's at the start of the line: on the right in a right-to-left
+/// document), then the annexes. Every paragraph in a right-to-left language is marked `w:bidi`.
 /// Its header says "PROJET" until every party adopted the text.
 pub fn instrument_docx(
     instrument: &Instrument,
@@ -146,13 +133,9 @@ pub fn instrument_docx(
 ) -> Result<Vec<u8>, ExportError> {
     let rtl = instrument.is_right_to_left();
     let words = Words::new(&instrument.language);
-    let marking = instrument
-        .draft_marking
-        .clone()
-        .unwrap_or_else(|| words.get("docx-adopted"));
     let header = header_line(
         &words,
-        &marking,
+        &marking(&instrument.language, Some(instrument)),
         &instrument.title,
         revision_words(&words, provenance.revision),
         &provenance.as_of_at,
@@ -180,19 +163,9 @@ pub fn instrument_docx(
     document = document
         .add_paragraph(plain(&instrument.witness))
         .add_paragraph(plain(&instrument.done));
-    for block in &instrument.signature_blocks {
-        document = document
-            .add_paragraph(direction(
-                Paragraph::new()
-                    .keep_next(true)
-                    .add_run(Run::new().bold().add_text(&block.for_party)),
-                rtl,
-            ))
-            // Room for the signature itself.
-            .add_paragraph(Paragraph::new().keep_next(true))
-            .add_paragraph(plain(&block.name).keep_next(true))
-            .add_paragraph(plain(&block.title).keep_next(true))
-            .add_paragraph(plain(&block.place_and_date));
+    // A row of no cells would not be valid Office Open XML.
+    if !instrument.signature_blocks.is_empty() {
+        document = document.add_table(signature_table(&instrument.signature_blocks, rtl));
     }
     for annex in &instrument.annexes {
         document = add_passage(document, annex, rtl);
@@ -203,6 +176,38 @@ pub fn instrument_docx(
         provenance,
     };
     word::package(document, &properties)
+}
+
+/// The signature blocks side by side, as signed originals set them: a borderless table of one
+/// row, one cell a party holding "Pour …", room for the signature, the name, the title, and the
+/// place and date.
+fn signature_table(blocks: &[super::SignatureBlock], rtl: bool) -> Table {
+    let columns = blocks.len().max(1);
+    let width = TEXT_WIDTH_TWIPS / columns;
+    let plain = |line: &str| text_paragraph(line, rtl);
+    let cells = blocks
+        .iter()
+        .map(|block| {
+            TableCell::new()
+                .width(width, WidthType::Dxa)
+                .add_paragraph(direction(
+                    Paragraph::new()
+                        .keep_next(true)
+                        .add_run(Run::new().bold().add_text(&block.for_party)),
+                    rtl,
+                ))
+                // Room for the signature itself.
+                .add_paragraph(Paragraph::new().keep_next(true))
+                .add_paragraph(Paragraph::new().keep_next(true))
+                .add_paragraph(plain(&block.name).keep_next(true))
+                .add_paragraph(plain(&block.title).keep_next(true))
+                .add_paragraph(plain(&block.place_and_date))
+        })
+        .collect();
+    let row = TableRow::new(cells).cant_split();
+    Table::without_borders(vec![row])
+        .set_grid(vec![width; columns])
+        .width(width * columns, WidthType::Dxa)
 }
 
 /// A recital as its paragraphs; an article (or annex) under its numbered heading.
@@ -266,7 +271,8 @@ pub struct TrackedClause {
 pub struct Reviser {
     /// "Koffi Yao (CIV)": each delegate who recorded an act that changed the wording, by the
     /// name the register accredited them under, with the party they acted for; oldest first,
-    /// joined by ", ". [`UNATTRIBUTED`] when no act between the points accounts for the change.
+    /// as a list in the redline's language ("…, …"). [`RedlineWords::unattributed`] when no act
+    /// between the points accounts for the change.
     pub author: String,
     /// The day the last of those acts took place (its stated date, else the day it was
     /// recorded); with no act, the day the later point was recorded.
@@ -285,13 +291,15 @@ pub struct SharedComment {
 
 impl RedlineDocument {
     /// The redline `view` of the negotiation whose events are `events` (all of them, from the
-    /// first), in `language` (the language its wordings are compared in).
+    /// first), in `language` (the language its wordings are compared in, which its words
+    /// around the ledger's data speak too).
     pub fn new(
         events: &[EventEnvelope<Negotiation>],
         view: &Redline,
         language: &str,
     ) -> Result<RedlineDocument, ExportError> {
         let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
+        let words = RedlineWords::new(language);
         let (earlier, later) = if view.from.as_of_sequence > view.to.as_of_sequence {
             (&view.to, &view.from)
         } else {
@@ -346,7 +354,7 @@ impl RedlineDocument {
                 }
                 Some(match clause.changed_by.last() {
                     Some(last) => Reviser {
-                        author: authors.join(", "),
+                        author: words.list(&authors),
                         date: last
                             .took_place_on
                             .parse()
@@ -355,7 +363,7 @@ impl RedlineDocument {
                             .ok_or_else(|| undated(last.sequence))?,
                     },
                     None => Reviser {
-                        author: UNATTRIBUTED.to_string(),
+                        author: words.unattributed(),
                         date: day_of(&later.recorded_at)
                             .ok_or_else(|| undated(later.as_of_sequence))?,
                     },
@@ -423,6 +431,7 @@ impl RedlineDocument {
 pub fn redline_docx(redline: &RedlineDocument) -> Result<Vec<u8>, ExportError> {
     let rtl = is_right_to_left(&redline.language);
     let words = Words::new(&redline.language);
+    let unattributed = RedlineWords::new(&redline.language).unattributed();
     let (from, to) = redline.revisions;
     let revisions = if from == to {
         revision_words(&words, to)
@@ -473,10 +482,18 @@ pub fn redline_docx(redline: &RedlineDocument) -> Result<Vec<u8>, ExportError> {
         let title_paragraph = anchored(
             Paragraph::new().keep_next(true).outline_lvl(1),
             notes,
-            |p| tracked(p, &clause.title, heading_run, revision.as_ref()),
+            |p| {
+                tracked(
+                    p,
+                    &clause.title,
+                    heading_run,
+                    revision.as_ref(),
+                    &unattributed,
+                )
+            },
         );
         let text_paragraph = anchored(Paragraph::new(), comments, |p| {
-            tracked(p, &clause.text, |run| run, revision.as_ref())
+            tracked(p, &clause.text, |run| run, revision.as_ref(), &unattributed)
         });
         for paragraph in [title_paragraph, text_paragraph] {
             let paragraph = match (clause.change, &revision) {
@@ -513,14 +530,16 @@ fn anchored(
 }
 
 /// `paragraph` with `changes` as runs styled by `style`: unchanged runs plain, the others
-/// tracked by `revision` (author, date).
+/// tracked by `revision` (author, date), or by `unattributed`, undated, where a clause's changes
+/// name no reviser.
 fn tracked(
     mut paragraph: Paragraph,
     changes: &[WordChange],
     style: impl Fn(Run) -> Run,
     revision: Option<&(&str, String)>,
+    unattributed: &str,
 ) -> Paragraph {
-    let (author, date) = revision.map_or((UNATTRIBUTED, ""), |(a, d)| (*a, d.as_str()));
+    let (author, date) = revision.map_or((unattributed, ""), |(a, d)| (*a, d.as_str()));
     for change in changes {
         paragraph = match change.kind {
             ChangeKind::Unchanged => paragraph.add_run(style(run_with_breaks(&change.text, false))),
@@ -545,8 +564,22 @@ fn word_date(date: NaiveDate) -> String {
     format!("{date}T00:00:00Z")
 }
 
+/// What a document is, as its running header names it in `language`: "Document de travail"
+/// (the working form: no `instrument`), the instrument's draft marking ("PROJET") until every
+/// party adopted the text, then "Texte adopté".
+pub(super) fn marking(language: &str, instrument: Option<&Instrument>) -> String {
+    let words = Words::new(language);
+    match instrument {
+        None => words.get("docx-working"),
+        Some(instrument) => instrument
+            .draft_marking
+            .clone()
+            .unwrap_or_else(|| words.get("docx-adopted")),
+    }
+}
+
 /// "texte original", "révision 1".
-fn revision_words(words: &Words, revision: u32) -> String {
+pub(super) fn revision_words(words: &Words, revision: u32) -> String {
     words.with(
         "docx-revision",
         &[("revision", FluentValue::from(revision))],
@@ -555,7 +588,7 @@ fn revision_words(words: &Words, revision: u32) -> String {
 
 /// "Document de travail — Mémorandum …, révision 1, état au 28 mai 2026": what the document is
 /// and how the text stood; without the date where the ledger did not stamp one.
-fn header_line(
+pub(super) fn header_line(
     words: &Words,
     marking: &str,
     title: &str,
@@ -578,7 +611,7 @@ fn header_line(
 
 /// `document` with `header` at the top of every page and the page number ("Page 2 sur 5") at
 /// the bottom, as Word's PAGE and NUMPAGES fields, in `language`'s words.
-fn running(document: Docx, header: &str, language: &str) -> Docx {
+pub(super) fn running(document: Docx, header: &str, language: &str) -> Docx {
     let rtl = is_right_to_left(language);
     let small = |text: &str| Run::new().size(RUNNING_SIZE_HALF_POINTS).add_text(text);
     let header = Header::new().add_paragraph(direction(
@@ -617,7 +650,8 @@ fn running(document: Docx, header: &str, language: &str) -> Docx {
         .footer(Footer::new().add_paragraph(direction(footer, rtl)))
 }
 
-fn new_document() -> Docx {
+/// An empty document in the face and size of every exported Word document.
+pub(super) fn new_document() -> Docx {
     Docx::new()
         .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT))
         .default_size(TEXT_SIZE_HALF_POINTS)
@@ -683,7 +717,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::collections::BTreeMap;
     use std::io::Cursor;
 
@@ -692,31 +726,33 @@ mod tests {
     use quick_xml::events::Event;
 
     use super::*;
-    use crate::export::test_support::{date, instrument_events, views, ARABIC_TEXT, TRICKY_TEXT};
+    use crate::export::test_support::{
+        date, instrument_events, views, ARABIC_TEXT, CIV_SIGNATORY, MAR_SIGNATORY, TRICKY_TEXT,
+    };
     use crate::Point;
 
     /// One part of a .docx, as text.
-    fn part(docx: &[u8], name: &str) -> String {
+    pub(crate) fn part(docx: &[u8], name: &str) -> String {
         let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("a zip archive");
         let part = archive.by_name(name).unwrap_or_else(|_| panic!("{name}"));
         std::io::read_to_string(part).expect("UTF-8 XML")
     }
 
-    fn document_xml(docx: &[u8]) -> String {
+    pub(crate) fn document_xml(docx: &[u8]) -> String {
         part(docx, "word/document.xml")
     }
 
     /// A run as a parser reads it: its text (`w:t` and `w:delText`), whether its properties
     /// hold `w:rtl`, and its `w:lang` attributes.
     #[derive(Debug, Default)]
-    struct ReadRun {
-        text: String,
-        rtl: bool,
-        lang: Option<BTreeMap<String, String>>,
+    pub(crate) struct ReadRun {
+        pub(crate) text: String,
+        pub(crate) rtl: bool,
+        pub(crate) lang: Option<BTreeMap<String, String>>,
     }
 
     /// Every `w:r` of `xml`, read by an XML parser (so `xml` must be well-formed).
-    fn runs(xml: &str) -> Vec<ReadRun> {
+    pub(crate) fn runs(xml: &str) -> Vec<ReadRun> {
         let mut reader = quick_xml::Reader::from_str(xml);
         reader.config_mut().check_end_names = true;
         let mut runs = Vec::new();
@@ -761,7 +797,7 @@ mod tests {
         }
     }
 
-    fn lang(val: &str, bidi: &str) -> Option<BTreeMap<String, String>> {
+    pub(crate) fn lang(val: &str, bidi: &str) -> Option<BTreeMap<String, String>> {
         Some(BTreeMap::from([
             ("w:val".to_string(), val.to_string()),
             ("w:bidi".to_string(), bidi.to_string()),
@@ -769,7 +805,7 @@ mod tests {
     }
 
     /// The sample's provenance, as the ledger would have stamped it.
-    fn provenance() -> Provenance {
+    pub(crate) fn provenance() -> Provenance {
         Provenance {
             negotiation_id: "neg-1".into(),
             languages: vec!["fr".into(), "ar".into()],
@@ -788,8 +824,14 @@ mod tests {
         );
         assert!(xml.contains("si &lt;seuil&gt; &amp;"), "{xml}");
         assert!(!xml.contains(TRICKY_TEXT), "raw text would break the XML");
-        assert!(xml.contains("Alternative [B], proposed by MAR:"));
-        assert!(xml.contains("Position of MAR: prefers alternative B"));
+        assert!(
+            xml.contains("Variante [B], proposée par MAR (fr) :"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("Position de MAR : préfère la variante B"),
+            "{xml}"
+        );
         assert!(!xml.contains("<w:bidi"), "French is left to right");
     }
 
@@ -817,7 +859,7 @@ mod tests {
             );
         }
         let arabic = draft_docx(&views().draft, "ar", &provenance()).unwrap();
-        assert!(document_xml(&arabic).contains("no version yet in Arabic"));
+        assert!(document_xml(&arabic).contains("لا توجد بعد صيغة لهذا البند باللغة العربية"));
     }
 
     #[test]
@@ -1093,5 +1135,132 @@ mod tests {
             !comments.contains("seulement"),
             "an internal comment stays internal"
         );
+    }
+
+    /// The sample instrument, adopted and signed, in `language`.
+    fn signed_instrument(language: &str) -> Instrument {
+        let events = instrument_events(true);
+        let draft = crate::draft("neg-1", &events);
+        let agreement = crate::agreement_state("neg-1", &events, None);
+        let signed = super::super::signings(&events, draft.revision);
+        let source = super::super::InstrumentSource {
+            draft: &draft,
+            agreement: &agreement,
+            signings: &signed,
+            alternat: None,
+        };
+        Instrument::new(&source, language).unwrap()
+    }
+
+    /// A table of `xml` as a parser reads it: whether its properties hold `w:bidiVisual` and
+    /// any border, and the text of each cell, row by row.
+    #[derive(Debug, Default)]
+    struct ReadTable {
+        bidi_visual: bool,
+        borders: Vec<String>,
+        rows: Vec<Vec<String>>,
+    }
+
+    fn tables(xml: &str) -> Vec<ReadTable> {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let (mut tables, mut path): (Vec<ReadTable>, Vec<String>) = (Vec::new(), Vec::new());
+        let name = |e: &quick_xml::events::BytesStart| {
+            String::from_utf8(e.name().as_ref().to_vec()).unwrap()
+        };
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) => {
+                    let element = name(&e);
+                    let table = tables.last_mut();
+                    match (element.as_str(), table) {
+                        ("w:tbl", _) => tables.push(ReadTable::default()),
+                        ("w:tr", Some(t)) => t.rows.push(Vec::new()),
+                        ("w:tc", Some(t)) => t.rows.last_mut().unwrap().push(String::new()),
+                        _ => {}
+                    }
+                    path.push(element);
+                }
+                Event::End(e) => {
+                    path.pop();
+                    let cell = tables
+                        .last_mut()
+                        .and_then(|t| t.rows.last_mut())
+                        .and_then(|r| r.last_mut());
+                    if let (b"w:p", Some(cell)) = (e.name().as_ref(), cell) {
+                        cell.push('\n');
+                    }
+                }
+                Event::Empty(e) => {
+                    let element = name(&e);
+                    let in_borders = path.last().is_some_and(|p| p == "w:tblBorders");
+                    if let Some(table) = tables.last_mut() {
+                        if element == "w:bidiVisual" {
+                            table.bidi_visual = true;
+                        } else if in_borders {
+                            table.borders.push(element);
+                        }
+                    }
+                }
+                Event::Text(t) if path.last().is_some_and(|p| p == "w:t") => {
+                    let cell = tables
+                        .last_mut()
+                        .and_then(|t| t.rows.last_mut())
+                        .and_then(|r| r.last_mut());
+                    if let Some(cell) = cell {
+                        cell.push_str(&t.decode().unwrap());
+                    }
+                }
+                Event::GeneralRef(r) if path.last().is_some_and(|p| p == "w:t") => {
+                    let cell = tables
+                        .last_mut()
+                        .and_then(|t| t.rows.last_mut())
+                        .and_then(|r| r.last_mut());
+                    if let Some(cell) = cell {
+                        let entity = r.decode().unwrap();
+                        cell.push_str(quick_xml::escape::resolve_xml_entity(&entity).unwrap());
+                    }
+                }
+                Event::Eof => return tables,
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_signature_blocks_stand_side_by_side_in_a_borderless_table() {
+        for language in ["fr", "ar"] {
+            let instrument = signed_instrument(language);
+            let xml = document_xml(&instrument_docx(&instrument, &provenance()).unwrap());
+            let tables = tables(&xml);
+            assert_eq!(
+                tables.len(),
+                1,
+                "{language}: the signature blocks only: {xml}"
+            );
+            let table = &tables[0];
+            assert!(table.borders.is_empty(), "{language}: {:?}", table.borders);
+            assert_eq!(table.rows.len(), 1, "{language}: one row: {table:?}");
+            let cells = &table.rows[0];
+            assert_eq!(cells.len(), instrument.signature_blocks.len(), "{table:?}");
+            assert_eq!(cells.len(), 2, "one cell a party");
+            // The first party's cell first: read from the right in Arabic (w:bidiVisual).
+            for (cell, block) in cells.iter().zip(&instrument.signature_blocks) {
+                let lines: Vec<&str> = cell.lines().filter(|l| !l.is_empty()).collect();
+                assert_eq!(
+                    lines,
+                    [
+                        block.for_party.as_str(),
+                        &block.name,
+                        &block.title,
+                        &block.place_and_date
+                    ],
+                    "{language}"
+                );
+            }
+            assert_eq!(table.bidi_visual, language == "ar", "{language}");
+        }
+        let french = signed_instrument("fr");
+        assert_eq!(french.signature_blocks[0].name, CIV_SIGNATORY);
+        assert_eq!(french.signature_blocks[1].name, MAR_SIGNATORY);
     }
 }

@@ -7,11 +7,8 @@ use std::fmt::Write;
 
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
-use super::{
-    check_authentic, clause_title, direction, instrument_name, language_name, parties_line,
-    revision_line, status_line, wording, ClauseChanges, ExportError,
-};
-use super::{Instrument, Passage};
+use super::{check_authentic, clause_title, direction, wording, ClauseChanges, ExportError};
+use super::{Instrument, Passage, RedlineWords, WorkingWords};
 use crate::{ChangeKind, Draft};
 
 /// Shared by the draft and the redline: readable on screen, and on paper without the screen's
@@ -130,7 +127,8 @@ fn write_passage(out: &mut String, passage: &Passage, language: &str) -> std::fm
 }
 
 /// A redline as a standalone HTML page: each clause's deleted words in `<del>`, inserted words in
-/// `<ins>`, with who proposed the change and when. `language` is the language of the wordings.
+/// `<ins>`, with who proposed the change and when. `language` is the language of the wordings,
+/// which the page's legend and attributions speak too (`export::redline_language`).
 pub fn redline_html(title: &str, language: &str, clauses: &[ClauseChanges]) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
@@ -144,32 +142,14 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
     writeln!(out, "<header>")?;
     writeln!(out, "<h1>{}</h1>", text(&draft.title))?;
     writeln!(out, "<dl class=\"facts\">")?;
-    let facts = [
-        (
-            "Instrument",
-            instrument_name(draft.instrument_kind).to_string(),
-        ),
-        ("Parties", parties_line(draft)),
-        ("Text", revision_line(draft.revision)),
-        (
-            "Language",
-            format!(
-                "{} ({language}); authentic languages: {}",
-                language_name(language),
-                draft.languages.join(", ")
-            ),
-        ),
-        (
-            "Negotiation",
-            format!(
-                "{} (as of event #{})",
-                draft.negotiation_id, draft.as_of_sequence
-            ),
-        ),
-    ];
-    let legal_effect = draft.legal_effect_line().map(|line| ("Legal effect", line));
-    for (term, value) in facts.into_iter().chain(legal_effect) {
-        writeln!(out, "<dt>{term}</dt><dd dir=\"auto\">{}</dd>", text(&value))?;
+    let words = WorkingWords::new(language);
+    for fact in words.facts(draft) {
+        writeln!(
+            out,
+            "<dt>{}</dt><dd dir=\"auto\">{}</dd>",
+            text(&fact.term),
+            text(&fact.value)
+        )?;
     }
     writeln!(out, "</dl>")?;
     writeln!(out, "</header>")?;
@@ -190,25 +170,20 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
         )?;
         writeln!(
             out,
-            "<p class=\"status\" dir=\"ltr\">Status: {}</p>",
-            text(&status_line(clause))
+            "<p class=\"status\">{}</p>",
+            text(&words.status(clause))
         )?;
         if let Some(note) = &shown.note {
-            writeln!(
-                out,
-                "<p class=\"note\" role=\"note\" dir=\"ltr\" lang=\"en\">{}</p>",
-                text(note)
-            )?;
+            writeln!(out, "<p class=\"note\" role=\"note\">{}</p>", text(note))?;
         }
         write_wording(out, &shown.text, shown.language, language)?;
         if !clause.alternatives.is_empty() {
-            writeln!(out, "<h3>Bracketed alternatives</h3>")?;
+            writeln!(out, "<h3>{}</h3>", text(&words.alternatives_heading()))?;
             for alternative in &clause.alternatives {
                 writeln!(
                     out,
-                    "<figure><figcaption>[{}] proposed by {}</figcaption>",
-                    text(&alternative.label),
-                    text(&alternative.proposed_by)
+                    "<figure><figcaption>{}</figcaption>",
+                    text(&words.alternative_caption(alternative))
                 )?;
                 writeln!(
                     out,
@@ -221,20 +196,14 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
             }
         }
         if !clause.positions.is_empty() {
-            writeln!(out, "<h3>Positions</h3>")?;
+            writeln!(out, "<h3>{}</h3>", text(&words.positions_heading()))?;
             writeln!(out, "<ul>")?;
             for stated in &clause.positions {
-                let because = if stated.rationale.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", stated.rationale)
-                };
                 writeln!(
                     out,
-                    "<li dir=\"auto\"><strong>{}</strong> {}{}</li>",
+                    "<li dir=\"auto\"><strong>{}</strong> {}</li>",
                     text(&stated.party),
-                    text(&stated.position.to_string()),
-                    text(&because)
+                    text(&words.position_with_rationale(stated))
                 )?;
             }
             writeln!(out, "</ul>")?;
@@ -255,11 +224,16 @@ fn write_redline(
     writeln!(out, "<article>")?;
     writeln!(out, "<header>")?;
     writeln!(out, "<h1>{}</h1>", text(title))?;
-    writeln!(
-        out,
-        "<p dir=\"ltr\" lang=\"en\">Deleted words are struck through (<del>like this</del>); \
-         inserted words are underlined (<ins>like this</ins>).</p>"
-    )?;
+    let words = RedlineWords::new(language);
+    let example = text(&words.example()).into_owned();
+    let escape = |own: &str| text(own).into_owned();
+    let legend = words.legend(
+        true,
+        &format!("<del>{example}</del>"),
+        &format!("<ins>{example}</ins>"),
+        escape,
+    );
+    writeln!(out, "<p class=\"legend\">{legend}</p>")?;
     writeln!(out, "</header>")?;
     for (index, clause) in clauses.iter().enumerate() {
         writeln!(out, "<section aria-labelledby=\"change-{index}-heading\">")?;
@@ -268,13 +242,9 @@ fn write_redline(
             "<h2 id=\"change-{index}-heading\">{}</h2>",
             text(&clause_title(&clause.label, &clause.heading))
         )?;
-        writeln!(
-            out,
-            "<p class=\"status\" dir=\"ltr\" lang=\"en\">Proposed by {} on <time datetime=\"{}\">{}</time></p>",
-            text(&clause.author),
-            clause.date,
-            clause.date
-        )?;
+        let date = format!("<time datetime=\"{0}\">{0}</time>", clause.date);
+        let proposed = words.proposed(&text(&clause.author), &date, escape);
+        writeln!(out, "<p class=\"status\">{proposed}</p>")?;
         for note in &clause.notes {
             writeln!(
                 out,
@@ -383,18 +353,17 @@ mod tests {
         assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
         assert!(page.contains(&format!("<p>{ARABIC_TEXT}</p>")));
         assert!(page.contains("<div class=\"text\" lang=\"fr\" dir=\"ltr\">\n<p>Chaque Partie"));
-        assert!(page.contains(
-            "role=\"note\" dir=\"ltr\" lang=\"en\">This clause has no version yet in Arabic"
-        ));
+        assert!(page
+            .contains("<p class=\"note\" role=\"note\">لا توجد بعد صيغة لهذا البند باللغة العربية"));
     }
 
     #[test]
     fn alternatives_and_positions_are_labelled() {
         let page = draft_html(&views().draft, "fr").unwrap();
-        assert!(page.contains("<h3>Bracketed alternatives</h3>"));
-        assert!(page.contains("<figcaption>[B] proposed by MAR</figcaption>"));
+        assert!(page.contains("<h3>Variantes entre crochets</h3>"));
+        assert!(page.contains("<figcaption>[B] proposée par MAR</figcaption>"));
         assert!(page.contains(
-            "<li dir=\"auto\"><strong>MAR</strong> prefers alternative B — Loi 09-08 &lt;protection&gt;</li>"
+            "<li dir=\"auto\"><strong>MAR</strong> préfère la variante B — Loi 09-08 &lt;protection&gt;</li>"
         ));
     }
 
@@ -415,6 +384,9 @@ mod tests {
         assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
         assert!(page.contains("<del>&lt;L&gt;</del>"));
         assert!(page.contains("<ins>&amp; doctorants</ins>"));
-        assert!(page.contains("Proposed by CIV on <time datetime=\"2026-09-01\">2026-09-01</time>"));
+        // The attribution is in the page's language, Arabic.
+        assert!(page.contains(
+            "<p class=\"status\">اقترحه CIV في <time datetime=\"2026-09-01\">2026-09-01</time></p>"
+        ));
     }
 }

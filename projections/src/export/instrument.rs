@@ -12,7 +12,7 @@
 //! [`Instrument`] is the document once, in words; each format only lays it out.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
@@ -27,14 +27,7 @@ use pacta_domain::{
 use super::{check_authentic, is_right_to_left, wording, ExportError};
 use crate::{AgreementState, Draft, DraftClause};
 
-fluent_templates::static_loader! {
-    static MESSAGES = {
-        locales: "./locales",
-        fallback_language: "en",
-        // Unicode isolation marks would end up in the documents' text and in searches of it.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
+use super::messages::MESSAGES;
 
 /// Which document of a text: the negotiators' working document, or the instrument to sign.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -86,9 +79,31 @@ pub struct Signing {
     pub name: String,
     /// Their title or function, where the signature recorded one.
     pub title: Option<String>,
+    /// Their title as authentic languages word it (language → title), where recorded.
+    pub title_in: BTreeMap<String, String>,
     pub on: NaiveDate,
     /// Where they signed, where the act stated it (`took_place.place`).
     pub place: Option<String>,
+    /// The place as authentic languages name it (language → name), where recorded.
+    pub place_in: BTreeMap<String, String>,
+}
+
+impl Signing {
+    /// The title the version in `language` shows: its own wording, else the one recorded.
+    pub fn title_for(&self, language: &str) -> Option<&str> {
+        self.title_in
+            .get(language)
+            .or(self.title.as_ref())
+            .map(String::as_str)
+    }
+
+    /// The place the version in `language` names: its own name for it, else the one stated.
+    pub fn place_for(&self, language: &str) -> Option<&str> {
+        self.place_in
+            .get(language)
+            .or(self.place.as_ref())
+            .map(String::as_str)
+    }
 }
 
 /// Each party's signature of `revision`, the last it gave (a signature of a corrected text
@@ -105,6 +120,8 @@ pub fn signings(events: &[EventEnvelope<Negotiation>], revision: u32) -> Vec<Sig
             revision: signed_revision,
             signed_on,
             signatory_title,
+            signatory_title_in,
+            place_in,
             ..
         } = &event.payload
         else {
@@ -121,8 +138,10 @@ pub fn signings(events: &[EventEnvelope<Negotiation>], revision: u32) -> Vec<Sig
                 .delegate(signatory)
                 .map_or_else(|| signatory.clone(), |d| d.name.clone()),
             title: signatory_title.clone(),
+            title_in: signatory_title_in.clone(),
             on: *signed_on,
             place: event.metadata.get(metadata::TOOK_PLACE_IN).cloned(),
+            place_in: place_in.clone(),
         });
     }
     signings
@@ -280,7 +299,8 @@ impl Instrument {
                 .all(|s| field(s).as_deref() == Some(first.as_str()))
                 .then_some(first)
         };
-        let place = common(&|s| s.place.clone()).unwrap_or_else(|| blank.clone());
+        let place =
+            common(&|s| s.place_for(language).map(str::to_string)).unwrap_or_else(|| blank.clone());
         let date = common(&|s| Some(words.date(s.on))).unwrap_or_else(|| blank.clone());
         let languages: Vec<String> = draft
             .languages
@@ -306,22 +326,19 @@ impl Instrument {
             .zip(&governments)
             .map(|(party, government)| {
                 let signing = signed(&party.code);
-                let place_and_date = match signing {
-                    Some(Signing {
-                        place: Some(place),
-                        on,
-                        ..
-                    }) => words.with(
+                let place = signing.and_then(|s| s.place_for(language));
+                let place_and_date = match (signing, place) {
+                    (Some(Signing { on, .. }), Some(place)) => words.with(
                         "signature-place-date",
                         &[
-                            ("place", place.clone().into()),
+                            ("place", place.to_string().into()),
                             ("date", words.date(*on).into()),
                         ],
                     ),
-                    Some(Signing { on, .. }) => {
+                    (Some(Signing { on, .. }), None) => {
                         words.with("signature-date", &[("date", words.date(*on).into())])
                     }
-                    None => words.with(
+                    (None, _) => words.with(
                         "signature-place-date",
                         &[
                             ("place", blank.clone().into()),
@@ -338,10 +355,10 @@ impl Instrument {
                     ),
                     name: signing.map_or_else(|| blank.clone(), |s| s.name.clone()),
                     title: signing
-                        .and_then(|s| s.title.clone())
-                        .unwrap_or_else(|| blank.clone()),
+                        .and_then(|s| s.title_for(language))
+                        .map_or_else(|| blank.clone(), str::to_string),
                     place_and_date,
-                    place: signing.and_then(|s| s.place.clone()),
+                    place: place.map(str::to_string),
                     date: signing.map(|s| s.on),
                 }
             })
@@ -562,7 +579,7 @@ mod tests {
     use super::*;
     use crate::export::test_support::{
         assert_contains, instrument_events, ARABIC_TEXT, ARABIC_TITLE, CIV_SIGNATORY, CIV_TITLE,
-        MAR_SIGNATORY, MAR_TITLE, MISSING_IN_ARABIC, PLACE, TRICKY_TEXT,
+        MAR_SIGNATORY, MAR_TITLE, MAR_TITLE_AR, MISSING_IN_ARABIC, PLACE_AR, TRICKY_TEXT,
     };
     use crate::export::{instrument_docx, instrument_html, instrument_markdown, Provenance};
     use crate::{agreement_state, draft};
@@ -654,7 +671,7 @@ mod tests {
         assert_eq!(
             arabic.done,
             format!(
-                "حُرِّرت في {PLACE} بتاريخ 28 ماي 2026، في نظيرين أصليين باللغتين الفرنسية والعربية، \
+                "حُرِّرت في {PLACE_AR} بتاريخ 28 ماي 2026، في نظيرين أصليين باللغتين الفرنسية والعربية، \
                  ولكل من النصين الحجية نفسها."
             )
         );
@@ -668,20 +685,35 @@ mod tests {
             ["عن حكومة جمهورية كوت ديفوار", "عن حكومة المملكة المغربية"]
         );
         let page = instrument_markdown(&arabic);
-        assert_contains(&page, &[ARABIC_TEXT, CIV_SIGNATORY, MAR_TITLE]);
+        assert_contains(&page, &[ARABIC_TEXT, CIV_SIGNATORY, MAR_TITLE_AR]);
+        // Each signature block in the Arabic version: Morocco's title in Arabic, Côte d'Ivoire's
+        // as recorded (it gave none in Arabic); the place as Arabic names it.
+        let titles: Vec<&str> = arabic
+            .signature_blocks
+            .iter()
+            .map(|b| b.title.as_str())
+            .collect();
+        assert_eq!(titles, [CIV_TITLE, MAR_TITLE_AR]);
+        assert!(!page.contains(MAR_TITLE), "{page}");
+        for block in &arabic.signature_blocks {
+            assert_eq!(block.place.as_deref(), Some(PLACE_AR));
+            assert_eq!(
+                block.place_and_date,
+                format!("في {PLACE_AR} بتاريخ 28 ماي 2026")
+            );
+        }
         // The article with no Arabic version shows the French reference wording, noted in Arabic.
         assert_eq!(
             arabic.body[1].note.as_deref(),
             Some("لا توجد بعد صيغة باللغة العربية لـالمادة 2؛ أُورد النص المرجعي باللغة الفرنسية.")
         );
-        // Every Latin letter comes from the ledger: names, titles, place, the French fallback.
+        // Every Latin letter comes from the ledger: names, the title with no Arabic wording, the
+        // French fallback.
         let mut rest = page.clone();
         for data in [
             CIV_SIGNATORY,
             MAR_SIGNATORY,
             CIV_TITLE,
-            MAR_TITLE,
-            PLACE,
             MISSING_IN_ARABIC,
             "Points focaux",
         ] {

@@ -4,15 +4,13 @@
 
 use std::fmt::Write;
 
-use super::{
-    check_authentic, clause_title, instrument_name, language_name, parties_line, revision_line,
-    status_line, wording, ClauseChanges, ExportError,
-};
-use super::{Instrument, Passage};
+use super::{check_authentic, clause_title, wording, ClauseChanges, ExportError};
+use super::{Instrument, Passage, RedlineWords, WorkingWords};
 use crate::{ChangeKind, Draft, WordChange};
 
 /// The draft in `language`, one of its authentic languages: title, instrument, parties and
-/// revision, then every clause with its status, wording, bracketed alternatives and positions.
+/// revision, then every clause with its status, wording, bracketed alternatives and positions,
+/// every word around the ledger's data in `language`.
 pub fn draft_markdown(draft: &Draft, language: &str) -> Result<String, ExportError> {
     check_authentic(draft, language)?;
     let mut out = String::new();
@@ -22,30 +20,12 @@ pub fn draft_markdown(draft: &Draft, language: &str) -> Result<String, ExportErr
 }
 
 fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Result {
+    let words = WorkingWords::new(language);
     writeln!(out, "# {}", escape(&draft.title))?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "- Instrument: {}",
-        instrument_name(draft.instrument_kind)
-    )?;
-    writeln!(out, "- Parties: {}", escape(&parties_line(draft)))?;
-    if let Some(line) = draft.legal_effect_line() {
-        writeln!(out, "- Legal effect: {line}")?;
+    for fact in words.facts(draft) {
+        writeln!(out, "- {}", escape(&words.fact_line(&fact)))?;
     }
-    writeln!(out, "- {}", revision_line(draft.revision))?;
-    writeln!(
-        out,
-        "- Language: {} ({language}); authentic languages: {}",
-        language_name(language),
-        draft.languages.join(", ")
-    )?;
-    writeln!(
-        out,
-        "- Negotiation: {} (as of event #{})",
-        escape(&draft.negotiation_id),
-        draft.as_of_sequence
-    )?;
     for clause in &draft.clauses {
         let shown = wording(draft, clause, language);
         writeln!(out)?;
@@ -55,40 +35,37 @@ fn write_draft(out: &mut String, draft: &Draft, language: &str) -> std::fmt::Res
             escape(&clause_title(&shown.label, shown.heading))
         )?;
         writeln!(out)?;
-        writeln!(out, "*Status: {}*", escape(&status_line(clause)))?;
+        writeln!(out, "*{}*", escape(&words.status(clause)))?;
         if let Some(note) = &shown.note {
             writeln!(out)?;
-            writeln!(out, "> **Note:** {}", escape(note))?;
+            writeln!(out, "> **{}** {}", words.note_label(), escape(note))?;
         }
         writeln!(out)?;
         write_paragraphs(out, &shown.text, "")?;
         for alternative in &clause.alternatives {
             writeln!(out)?;
+            let name = format!(
+                "**{}**",
+                escape(&words.alternative_name(&alternative.label))
+            );
             writeln!(
                 out,
-                "**Alternative \\[{}\\]**, proposed by {} ({}):",
-                escape(&alternative.label),
-                escape(&alternative.proposed_by),
-                alternative.language
+                "{}",
+                words.alternative_line(&name, &escape(&alternative.proposed_by), alternative)
             )?;
             writeln!(out)?;
             write_paragraphs(out, &alternative.text, "> ")?;
         }
         if !clause.positions.is_empty() {
             writeln!(out)?;
-            writeln!(out, "Positions:")?;
+            writeln!(out, "{}", words.positions_label())?;
             writeln!(out)?;
             for stated in &clause.positions {
-                let because = if stated.rationale.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", escape(&stated.rationale))
-                };
                 writeln!(
                     out,
-                    "- {} {}{because}",
+                    "- {} {}",
                     escape(&stated.party),
-                    escape(&stated.position.to_string())
+                    escape(&words.position_with_rationale(stated))
                 )?;
             }
         }
@@ -186,21 +163,31 @@ fn write_passage(out: &mut String, passage: &Passage) -> std::fmt::Result {
 /// A redline: each clause's deleted words struck through as `~~deleted~~` (GFM strikethrough)
 /// and inserted words in bold as `**inserted**`, with who proposed the change and when. Bold
 /// rather than underline because CommonMark has no underline; whitespace stays outside the marks,
-/// where CommonMark needs it for them to be read as marks.
-pub fn redline_markdown(title: &str, clauses: &[ClauseChanges]) -> String {
+/// where CommonMark needs it for them to be read as marks. The legend and attributions are in
+/// `language`, the redline's (`export::redline_language`).
+pub fn redline_markdown(title: &str, language: &str, clauses: &[ClauseChanges]) -> String {
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_redline(&mut out, title, clauses);
+    let _ = write_redline(&mut out, title, &RedlineWords::new(language), clauses);
     out
 }
 
-fn write_redline(out: &mut String, title: &str, clauses: &[ClauseChanges]) -> std::fmt::Result {
+fn write_redline(
+    out: &mut String,
+    title: &str,
+    words: &RedlineWords,
+    clauses: &[ClauseChanges],
+) -> std::fmt::Result {
     writeln!(out, "# {}", escape(title))?;
     writeln!(out)?;
-    writeln!(
-        out,
-        "Deleted words are struck through (~~like this~~); inserted words are in bold (**like this**)."
-    )?;
+    let example = escape(&words.example());
+    let legend = words.legend(
+        false,
+        &format!("~~{example}~~"),
+        &format!("**{example}**"),
+        escape,
+    );
+    writeln!(out, "{legend}")?;
     for clause in clauses {
         writeln!(out)?;
         writeln!(
@@ -209,12 +196,12 @@ fn write_redline(out: &mut String, title: &str, clauses: &[ClauseChanges]) -> st
             escape(&clause_title(&clause.label, &clause.heading))
         )?;
         writeln!(out)?;
-        writeln!(
-            out,
-            "*Proposed by {} on {}*",
-            escape(&clause.author),
-            clause.date
-        )?;
+        let proposed = words.proposed(
+            &escape(&clause.author),
+            &escape(&clause.date.to_string()),
+            escape,
+        );
+        writeln!(out, "*{proposed}*")?;
         for note in &clause.notes {
             writeln!(out)?;
             writeln!(out, "> {}", escape(note))?;
@@ -314,7 +301,7 @@ pub(super) fn escape_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::test_support::{views, ALTERNATIVE_TEXT, ARABIC_TEXT};
+    use crate::export::test_support::{assert_contains, views, ALTERNATIVE_TEXT, ARABIC_TEXT};
 
     #[test]
     fn lists_the_instrument_then_each_clause_with_status_alternatives_and_positions() {
@@ -329,13 +316,19 @@ mod tests {
                 "## Article 2 — Points focaux",
             ]
         );
-        assert!(markdown.contains("- Instrument: Memorandum of understanding"));
-        assert!(markdown.contains("République de Côte d'Ivoire (CIV) and Royaume du Maroc"));
-        assert!(markdown.contains("- Original text (revision 0)"));
-        assert!(markdown.contains("*Status: under-discussion; proposed by CIV; agreed by CIV*"));
-        assert!(markdown.contains("**Alternative \\[B\\]**, proposed by MAR (fr):"));
-        assert!(markdown.contains(&format!("> {}", escape(ALTERNATIVE_TEXT))));
-        assert!(markdown.contains("- MAR prefers alternative B — Loi 09-08 \\<protection\\>"));
+        assert_contains(
+            &markdown,
+            &[
+                "- Instrument : Mémorandum d'entente",
+                "- Parties : République de Côte d'Ivoire (CIV) et Royaume du Maroc (MAR)",
+                "- Texte original (révision 0)",
+                "*Statut : en discussion ; proposé par CIV ; agréé par CIV*",
+                "**Variante \\[B\\]**, proposée par MAR (fr) :",
+                &format!("> {}", escape(ALTERNATIVE_TEXT)),
+                "Positions :",
+                "- MAR préfère la variante B — Loi 09-08 \\<protection\\>",
+            ],
+        );
     }
 
     #[test]
@@ -351,7 +344,7 @@ mod tests {
         assert!(markdown.contains(&escape(ARABIC_TEXT)));
         assert!(markdown.contains("## المادة 1 — الهدف"), "{markdown}");
         assert!(markdown.contains(
-            "> **Note:** This clause has no version yet in Arabic; the French reference wording is shown."
+            "> **ملاحظة:** لا توجد بعد صيغة لهذا البند باللغة العربية؛ أُورد النص المرجعي باللغة الفرنسية."
         ));
         assert!(markdown.contains("Chaque Partie désigne un point focal."));
     }
@@ -381,7 +374,7 @@ mod tests {
                 "1. Les étudiants & doctorants peuvent postuler.\nLes enseignants aussi.",
             ),
         }];
-        let markdown = redline_markdown("Révision 1", &clauses);
+        let markdown = redline_markdown("Révision 1", "en", &clauses);
         assert!(markdown.starts_with("# Révision 1\n"), "{markdown}");
         assert!(markdown.contains("## Article 2 — Mobilité"));
         assert!(markdown.contains("*Proposed by MAR on 2026-10-05*"));

@@ -13,7 +13,10 @@ pub mod docx;
 pub mod html;
 pub mod instrument;
 pub mod markdown;
+mod messages;
+mod redline_words;
 mod word;
+mod working;
 
 use chrono::NaiveDate;
 use pacta_domain::{InstrumentKind, LanguageStatus};
@@ -36,7 +39,9 @@ pub use instrument::{
     signings, Form, Instrument, InstrumentSource, Passage, SignatureBlock, Signing, UnknownForm,
 };
 pub use markdown::{draft_markdown, instrument_markdown, redline_markdown};
+pub use redline_words::RedlineWords;
 pub use word::Provenance;
+pub use working::{Fact, WorkingWords};
 
 /// Why a document could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,7 +58,7 @@ pub enum ExportError {
         "the change to {label} cannot be dated: event #{sequence} has no readable recorded_at"
     )]
     UndatedChange { label: String, sequence: usize },
-    #[error("a bilingual document is made as markdown, html or docx, not {format}")]
+    #[error("a bilingual document is made as markdown, html, docx or pdf, not {format}")]
     NotBilingual { format: String },
     #[error("'{language}' is already the document's language: name another authentic language to set beside it")]
     SameLanguage { language: String },
@@ -74,11 +79,6 @@ pub struct ClauseChanges {
     pub notes: Vec<String>,
 }
 
-/// Shown as the author of a change no act between the two points accounts for, as in a redline
-/// read backwards (`from` later than `to`), which undoes acts rather than records one. Worded to
-/// read after the exporters' "Proposed by".
-pub const UNATTRIBUTED: &str = "(no act between the two points)";
-
 impl ClauseChanges {
     /// The clauses a redline shows changed (added, removed or reworded), in its order, ready for
     /// `redline_html`, `redline_markdown` and `redline_docx`; unchanged clauses are left out, as
@@ -86,13 +86,17 @@ impl ClauseChanges {
     ///
     /// - `author`: the parties whose wording the acts between the points brought in
     ///   (`ChangeAuthor::proposed_by`, so a chosen alternative is its proposer's, not the chooser's),
-    ///   each once, oldest first, joined by ", "; `UNATTRIBUTED` when no act accounts for it.
+    ///   each once, oldest first, as a list in the redline's language ("CIV, MAR");
+    ///   [`RedlineWords::unattributed`] when no act accounts for it.
     /// - `date`: the day the last of those acts took place (its stated date, else the day (UTC)
     ///   it was recorded), when the wording shown as inserted came to stand; with no act, the
     ///   day the later of the two points was recorded.
     /// - `heading`: the heading at `to`, or the one at `from` for a removed clause. Only the text
     ///   is diffed: `ClauseChanges` carries no heading changes.
+    ///
+    /// The words around the parties are in [`redline_language`]'s.
     pub fn from_redline(redline: &Redline) -> Result<Vec<ClauseChanges>, ExportError> {
+        let words = RedlineWords::new(redline_language(redline).unwrap_or("en"));
         let later_end = if redline.from.as_of_sequence > redline.to.as_of_sequence {
             &redline.from
         } else {
@@ -116,7 +120,7 @@ impl ClauseChanges {
                 }
                 let (author, date) = match clause.changed_by.last() {
                     Some(last) => (
-                        proposers.join(", "),
+                        words.list(&proposers),
                         last.took_place_on
                             .parse()
                             .ok()
@@ -124,7 +128,7 @@ impl ClauseChanges {
                             .ok_or_else(|| undated(last.sequence))?,
                     ),
                     None => (
-                        UNATTRIBUTED.to_string(),
+                        words.unattributed(),
                         crate::point::day_of(&later_end.recorded_at)
                             .ok_or_else(|| undated(later_end.as_of_sequence))?,
                     ),
@@ -155,6 +159,16 @@ impl ClauseChanges {
     }
 }
 
+/// The language a redline's documents speak: the one it compares in, or, when none was asked
+/// for, the reference language of its first clause (the language of its wordings unless a
+/// negotiation changed it); `None` for a redline of no clause.
+pub fn redline_language(redline: &Redline) -> Option<&str> {
+    redline
+        .language
+        .as_deref()
+        .or_else(|| redline.clauses.first().map(|c| c.language.as_str()))
+}
+
 /// What a document shows for one clause in the language asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Wording<'a> {
@@ -171,9 +185,9 @@ pub struct Wording<'a> {
 }
 
 /// The clause's wording in `language`. A missing or stale version (one that translates an older
-/// reference wording) is never shown as if it were current: the reference wording is, with a note.
-/// Its label and cross-references follow `language`'s numbering convention whichever wording is
-/// shown.
+/// reference wording) is never shown as if it were current: the reference wording is, with a note
+/// in `language`. Its label and cross-references follow `language`'s numbering convention
+/// whichever wording is shown.
 pub fn wording<'a>(draft: &Draft, clause: &'a DraftClause, language: &str) -> Wording<'a> {
     let reference = Wording {
         label: draft.label_in(clause, language),
@@ -183,35 +197,27 @@ pub fn wording<'a>(draft: &Draft, clause: &'a DraftClause, language: &str) -> Wo
         note: None,
     };
     let Some(version) = clause.languages.iter().find(|v| v.language == language) else {
-        return with_fallback_note(reference, language, "no version");
+        return with_fallback_note(reference, language, "working-note-no-version");
     };
     match version.status {
         LanguageStatus::Reference => reference,
-        LanguageStatus::Missing => with_fallback_note(reference, language, "no version yet"),
-        LanguageStatus::Stale => {
-            with_fallback_note(reference, language, "a version of an earlier wording only")
-        }
+        LanguageStatus::Missing => with_fallback_note(reference, language, "working-note-missing"),
+        LanguageStatus::Stale => with_fallback_note(reference, language, "working-note-stale"),
         LanguageStatus::AwaitingConcordance | LanguageStatus::Concordant => Wording {
             label: reference.label,
             heading: &version.heading,
             text: draft.rendered_text(clause, &version.text, language),
             language: &version.language,
             note: (version.status == LanguageStatus::AwaitingConcordance).then(|| {
-                format!(
-                    "The {} version awaits a legal-linguist's concordance check.",
-                    language_name(language)
-                )
+                WorkingWords::new(language).fallback_note("working-note-awaiting", language)
             }),
         },
     }
 }
 
-fn with_fallback_note<'a>(reference: Wording<'a>, language: &str, what: &str) -> Wording<'a> {
-    let note = format!(
-        "This clause has {what} in {}; the {} reference wording is shown.",
-        language_name(language),
-        language_name(reference.language)
-    );
+/// `reference` with the note (message `id`) saying it stands in for `language`'s version.
+fn with_fallback_note<'a>(reference: Wording<'a>, language: &str, id: &str) -> Wording<'a> {
+    let note = WorkingWords::new(language).fallback_note(id, reference.language);
     Wording {
         note: Some(note),
         ..reference
@@ -255,35 +261,15 @@ pub(crate) fn direction(language: &str) -> &'static str {
     }
 }
 
-/// The English name of common languages of treaty practice, for notes; otherwise the code.
-pub fn language_name(language: &str) -> String {
-    let primary = language.split(['-', '_']).next().unwrap_or(language);
-    let name = match primary.to_ascii_lowercase().as_str() {
-        "ar" => "Arabic",
-        "de" => "German",
-        "en" => "English",
-        "es" => "Spanish",
-        "fa" => "Persian",
-        "fr" => "French",
-        "he" => "Hebrew",
-        "it" => "Italian",
-        "pt" => "Portuguese",
-        "ru" => "Russian",
-        "sw" => "Swahili",
-        "ur" => "Urdu",
-        "zh" => "Chinese",
-        _ => return format!("'{language}'"),
-    };
-    name.to_string()
+/// The name of `language` in `in_language` ("Arabic", "arabe", "العربية"), for notes; a tag the
+/// messages do not name is quoted.
+pub fn language_name(language: &str, in_language: &str) -> String {
+    WorkingWords::new(in_language).language_name(language)
 }
 
-pub fn instrument_name(kind: InstrumentKind) -> &'static str {
-    match kind {
-        InstrumentKind::Treaty => "Treaty",
-        InstrumentKind::Agreement => "Agreement",
-        InstrumentKind::Mou => "Memorandum of understanding",
-        InstrumentKind::ExchangeOfNotes => "Exchange of notes",
-    }
+/// "Treaty", "Mémorandum d'entente", "مذكرة تفاهم": the kind of instrument in `language`.
+pub fn instrument_name(kind: InstrumentKind, language: &str) -> String {
+    WorkingWords::new(language).instrument_name(kind)
 }
 
 /// "Article 2 — Objet", or the label alone when the clause has no heading.
@@ -295,36 +281,20 @@ pub fn clause_title(label: &str, heading: &str) -> String {
     }
 }
 
-/// "agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR".
-pub fn status_line(clause: &DraftClause) -> String {
-    let mut line = format!(
-        "{}; {}",
-        pacta_domain::variant_name(&clause.status),
-        clause.attribution()
-    );
-    if !clause.agreed_by.is_empty() {
-        line.push_str(&format!("; agreed by {}", clause.agreed_by.join(", ")));
-    }
-    line
+/// "agreed; proposed by CIV; wording of MAR; agreed by CIV, MAR", in `language`
+/// ("agréé ; proposé par CIV ; libellé de MAR ; agréé par CIV, MAR").
+pub fn status_line(clause: &DraftClause, language: &str) -> String {
+    WorkingWords::new(language).status_line(clause)
 }
 
-/// "République de Côte d'Ivoire (CIV) and Royaume du Maroc (MAR)".
-pub fn parties_line(draft: &Draft) -> String {
-    let parties: Vec<String> = draft
-        .parties
-        .iter()
-        .map(|p| format!("{} ({})", p.name, p.code))
-        .collect();
-    parties.join(" and ")
+/// "République de Côte d'Ivoire (CIV) and Royaume du Maroc (MAR)", in `language`.
+pub fn parties_line(draft: &Draft, language: &str) -> String {
+    WorkingWords::new(language).parties_line(draft)
 }
 
-/// "Revision 1", or "Original text" for revision 0.
-pub fn revision_line(revision: u32) -> String {
-    if revision == 0 {
-        "Original text (revision 0)".to_string()
-    } else {
-        format!("Revision {revision}")
-    }
+/// "Revision 1", or "Original text (revision 0)" for revision 0, in `language`.
+pub fn revision_line(revision: u32, language: &str) -> String {
+    WorkingWords::new(language).revision_line(revision)
 }
 
 #[cfg(test)]
@@ -479,7 +449,8 @@ mod tests {
             clause("2", ClauseChange::Changed, ("M", "M"), ("a b", "a"), vec![]),
         )
         .unwrap();
-        assert_eq!(changes[0].author, UNATTRIBUTED);
+        // In the language of its wordings, as no other was asked for.
+        assert_eq!(changes[0].author, "(aucun acte entre les deux points)");
         assert_eq!(
             changes[0].date,
             NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()

@@ -49,13 +49,17 @@ pub const CIV_SIGNATORY: &str = "Kandia Camara";
 pub const CIV_TITLE: &str = "Ministre d'État, ministre des Affaires étrangères";
 pub const MAR_SIGNATORY: &str = "Nasser Bourita";
 pub const MAR_TITLE: &str = "Ministre des Affaires étrangères";
+/// Morocco's signatory's title in Arabic; Côte d'Ivoire's has none, so its French one stands.
+pub const MAR_TITLE_AR: &str = "وزير الشؤون الخارجية";
 pub const PLACE: &str = "Rabat";
+/// The place of signature as the Arabic version names it.
+pub const PLACE_AR: &str = "الرباط";
 pub const ARABIC_TITLE: &str = "مذكرة تفاهم بشأن الاتجار بالأشخاص";
 
 /// The sample as an instrument: its opening also gives the Arabic title and each party's name
 /// in French (with its article) and Arabic, both parties' signatories are accredited by name,
-/// and both sign at Rabat on 28 May 2026 with their titles; `adopted`: both adopted the text
-/// first.
+/// and both sign at Rabat (الرباط in Arabic) on 28 May 2026 with their titles, Morocco's also
+/// in Arabic; `adopted`: both adopted the text first.
 pub fn instrument_events(adopted: bool) -> Vec<EventEnvelope<Negotiation>> {
     let mut events = events();
     let mut opening = serde_json::to_value(&events[0]).expect("an event serialises");
@@ -88,9 +92,9 @@ pub fn instrument_events(adopted: bool) -> Vec<EventEnvelope<Negotiation>> {
             });
         }
     }
-    for (party, signatory, title) in [
-        ("CIV", "minister.civ", CIV_TITLE),
-        ("MAR", "minister.mar", MAR_TITLE),
+    for (party, signatory, title, title_ar) in [
+        ("CIV", "minister.civ", CIV_TITLE, None),
+        ("MAR", "minister.mar", MAR_TITLE, Some(MAR_TITLE_AR)),
     ] {
         events.push(NegotiationEvent::InstrumentSigned {
             party: party.into(),
@@ -101,6 +105,11 @@ pub fn instrument_events(adopted: bool) -> Vec<EventEnvelope<Negotiation>> {
             signed_on: date(2026, 5, 28),
             signature: "00".repeat(64),
             signatory_title: Some(title.into()),
+            signatory_title_in: title_ar
+                .map(|t| ("ar".to_string(), t.to_string()))
+                .into_iter()
+                .collect(),
+            place_in: BTreeMap::from([("ar".into(), PLACE_AR.into())]),
         });
     }
     let mut envelopes = envelopes(events);
@@ -228,6 +237,8 @@ fn events() -> Vec<NegotiationEvent> {
             signed_on: date(2026, 5, 28),
             signature: "00".repeat(64),
             signatory_title: None,
+            signatory_title_in: BTreeMap::new(),
+            place_in: BTreeMap::new(),
         },
         NegotiationEvent::MatrixCreated {
             matrix_id: "mx-protection".into(),

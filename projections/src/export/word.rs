@@ -129,16 +129,17 @@ pub(crate) struct Properties<'a> {
     pub provenance: &'a Provenance,
 }
 
-/// The bytes of the .docx `document` builds to, each run naming its language and direction and
-/// core.xml written from `properties`.
+/// The bytes of the .docx `document` builds to, each run naming its language and direction,
+/// each table of a right-to-left document read from the right, and core.xml written from
+/// `properties`.
 pub(crate) fn package(document: Docx, properties: &Properties) -> Result<Vec<u8>, ExportError> {
     let tags = LanguageTags::new(properties.language, &properties.provenance.languages);
     let mut xml = document.build();
-    xml.document = with_languages(&xml.document, &tags)?;
-    xml.styles = with_languages(&xml.styles, &tags)?;
-    xml.comments = with_languages(&xml.comments, &tags)?;
+    xml.document = with_languages(&xml.document, &tags, is_right_to_left(properties.language))?;
+    xml.styles = with_languages(&xml.styles, &tags, false)?;
+    xml.comments = with_languages(&xml.comments, &tags, false)?;
     for part in xml.headers.iter_mut().chain(xml.footers.iter_mut()) {
-        *part = with_languages(part, &tags)?;
+        *part = with_languages(part, &tags, false)?;
     }
     xml.doc_props.core = core_properties(properties)?;
     let mut bytes = Cursor::new(Vec::new());
@@ -157,7 +158,14 @@ fn docx_error(error: &dyn std::fmt::Display) -> ExportError {
 /// `part` (an XML part docx-rs built) with every run's properties (`w:r/w:rPr`) naming its
 /// languages, and `w:rtl` where the run holds right-to-left text; the document defaults
 /// (`w:rPrDefault/w:rPr`, in styles.xml) name the languages too, for text added in Word.
-fn with_languages(part: &[u8], tags: &LanguageTags) -> Result<Vec<u8>, ExportError> {
+/// `right_to_left_tables`: every table's properties gain `w:bidiVisual`, so its first column is
+/// on the right (docx-rs cannot say so): signature blocks and bilingual columns then follow
+/// the reading order of a right-to-left document.
+fn with_languages(
+    part: &[u8],
+    tags: &LanguageTags,
+    right_to_left_tables: bool,
+) -> Result<Vec<u8>, ExportError> {
     let events = read_events(part)?;
     let mut out = Writer::new(Vec::with_capacity(part.len()));
     let mut write = |event: Event<'static>| emit(&mut out, event);
@@ -170,6 +178,15 @@ fn with_languages(part: &[u8], tags: &LanguageTags) -> Result<Vec<u8>, ExportErr
             _ => None,
         };
         write(event.clone())?;
+        if right_to_left_tables {
+            if let Event::Start(e) = event {
+                if e.name().as_ref() == b"w:tblPr" {
+                    // First in w:tblPr: the schema puts it before the width and borders
+                    // docx-rs writes.
+                    write(Event::Empty(BytesStart::new("w:bidiVisual")))?;
+                }
+            }
+        }
         let Some(is_run) = owner else { continue };
         let added = tags.properties(is_run && run_is_right_to_left(&events[index..]));
         match events.get(index) {

@@ -205,6 +205,11 @@ pub(super) async fn stream(
     let after = last_event_id(&headers).or(query.after).unwrap_or(0);
     let mut poll = tokio::time::interval(Duration::from_millis(LIVE_POLL_INTERVAL_MS));
     poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // A stream lasts as long as the page is open: it holds no turn of the person's requests.
+    let caller = Caller {
+        turn: None,
+        ..caller
+    };
     let mut follower = Follower {
         state: state.clone(),
         caller,
