@@ -1,7 +1,7 @@
 //! `pacta-bench audit`: how fast an audit bundle verifies offline, on one core.
 //!
-//! One negotiation of realistic acts is seeded on a scratch PostgreSQL database (as `pacta-bench
-//! views` does), in batches that alternate in commit order with other negotiations' (one by
+//! One negotiation of realistic acts is seeded on a scratch PostgreSQL database or SQLite file
+//! (as `pacta-bench views` does), in batches that alternate in commit order with other negotiations' (one by
 //! default, `--neighbours`), so its leaves are runs scattered through a larger journal. The
 //! ledger signs a checkpoint with a key made for the run, and the negotiation is exported as a
 //! bundle file, through the library functions `pacta checkpoint create` and `pacta audit export`
@@ -11,13 +11,11 @@
 
 use std::time::Instant;
 
+use super::scratch::{with_chained_store, BenchDatabase, Server};
+use super::views::Seeder;
+use super::BenchError;
 use clap::Args;
 use ed25519_dalek::SigningKey;
-use pacta_ledger::store::{ChainedEventStore, Database};
-use postgres_es::PostgresEventRepository;
-
-use super::views::Seeder;
-use super::{BenchDatabase, BenchError};
 
 #[derive(Args, Debug)]
 pub struct AuditBenchArgs {
@@ -45,50 +43,68 @@ pub struct AuditBenchArgs {
 
 const NEGOTIATION: &str = "bench-audit";
 
-pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), BenchError> {
-    let bench_database = BenchDatabase::create(server_url, "audit").await?;
-    let database = Database::Postgres(bench_database.pool.clone());
-    let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
+pub async fn run(server: &Server, args: &AuditBenchArgs) -> Result<(), BenchError> {
+    let bench_database = BenchDatabase::create(server, "audit").await?;
     let dir = std::env::temp_dir().join(format!("pacta-bench-audit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let measured = measure(&bench_database, args, &dir).await;
+    if args.keep {
+        println!("kept {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    bench_database.finish(args.keep).await;
+    measured
+}
+
+async fn measure(
+    bench_database: &BenchDatabase,
+    args: &AuditBenchArgs,
+    dir: &std::path::Path,
+) -> Result<(), BenchError> {
+    let database = &bench_database.database;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let bundle = dir.join("negotiation.bundle");
     println!(
-        "pacta-bench audit on PostgreSQL, {} CPU cores (verification uses one)",
+        "pacta-bench audit on {}, {} CPU cores (verification uses one)",
+        database.kind(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 
     let started = Instant::now();
-    let mut exported = Seeder::open(&store, NEGOTIATION, args.clauses).await?;
-    let mut neighbours = Vec::with_capacity(args.neighbours);
-    for n in 1..=args.neighbours {
-        let id = format!("{NEGOTIATION}-neighbour-{n}");
-        neighbours.push(Seeder::open(&store, &id, args.clauses).await?);
-    }
-    while exported.recorded < args.events {
-        let batch = args.batch_events.clamp(1, args.events - exported.recorded);
-        exported.commit_batch(&store, batch).await?;
-        for neighbour in &mut neighbours {
-            neighbour.commit_batch(&store, batch).await?;
+    let recorded = with_chained_store!(database, |store| {
+        let mut exported = Seeder::open(&store, NEGOTIATION, args.clauses).await?;
+        let mut neighbours = Vec::with_capacity(args.neighbours);
+        for n in 1..=args.neighbours {
+            let id = format!("{NEGOTIATION}-neighbour-{n}");
+            neighbours.push(Seeder::open(&store, &id, args.clauses).await?);
         }
-    }
+        while exported.recorded < args.events {
+            let batch = args.batch_events.clamp(1, args.events - exported.recorded);
+            exported.commit_batch(&store, batch).await?;
+            for neighbour in &mut neighbours {
+                neighbour.commit_batch(&store, batch).await?;
+            }
+        }
+        exported.recorded
+    });
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret)
         .map_err(|e| format!("cannot read the operating system's randomness: {e}"))?;
     let key = SigningKey::from_bytes(&secret);
     pacta_ledger::journal::create_checkpoint(
-        &database,
+        database,
         &key,
         chrono::Utc::now().timestamp(),
         || uuid::Uuid::new_v4().to_string(),
     )
     .await?;
     let exported_bytes =
-        pacta_ledger::journal::export_bundle(&database, NEGOTIATION, None, &[]).await?;
+        pacta_ledger::journal::export_bundle(database, NEGOTIATION, None, &[]).await?;
     std::fs::write(&bundle, &exported_bytes)
         .map_err(|e| format!("cannot write {}: {e}", bundle.display()))?;
     println!(
         "seeded {} events in batches of {} between {} neighbours' batches, checkpointed and exported a {} MiB bundle in {:.1} s",
-        exported.recorded,
+        recorded,
         args.batch_events,
         args.neighbours,
         exported_bytes.len() / (1024 * 1024),
@@ -111,17 +127,6 @@ pub async fn run(server_url: &str, args: AuditBenchArgs) -> Result<(), BenchErro
             report.journal_proof_hashes,
             report.events as f64 / total_s
         );
-    }
-
-    if args.keep {
-        println!(
-            "kept database {} and {}",
-            bench_database.name,
-            dir.display()
-        );
-    } else {
-        let _ = std::fs::remove_dir_all(&dir);
-        bench_database.drop(server_url).await;
     }
     Ok(())
 }

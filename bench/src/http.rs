@@ -1,4 +1,4 @@
-//! `pacta-bench http`: the service under load, as delegations use it, on PostgreSQL.
+//! `pacta-bench http`: the service under load, as delegations use it, on PostgreSQL or SQLite.
 //!
 //! The service runs in this process on a scratch database; concurrent clients, each with its own
 //! token and its own keep-alive connection, loop over acts (propose a clause, comment on it,
@@ -13,15 +13,15 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use pacta_domain::{clause_text_hash, Action, ClauseKind};
-use postgres_es::PostgresEventRepository;
 use reqwest::StatusCode;
 use serde::Deserialize;
 
-use pacta_ledger::store::{ChainedEventStore, Database};
+use pacta_ledger::store::Database;
 use pacta_ledger::Ledger;
 use pacta_service::{spawn_on_loopback, AppState};
 
-use super::{negotiation_id, open, percentile_ms, BenchDatabase, BenchError, CLAUSE_TEXT};
+use super::scratch::{with_chained_store, BenchDatabase, Server};
+use super::{negotiation_id, open, percentile_ms, BenchError, CLAUSE_TEXT};
 
 #[derive(Args, Debug)]
 pub struct HttpBenchArgs {
@@ -49,28 +49,25 @@ pub struct HttpBenchArgs {
 const PERSONS: [&str; 3] = ["civ.negotiator", "civ.head", "mar.head"];
 const HEADING: &str = "Échange d'informations";
 
-pub async fn run(server_url: &str, args: HttpBenchArgs) -> Result<(), BenchError> {
+pub async fn run(server: &Server, args: &HttpBenchArgs) -> Result<(), BenchError> {
     if args.clients == 0 || args.clients_per_negotiation == 0 {
         return Err("--clients and --clients-per-negotiation must be at least 1".into());
     }
-    let bench_database = BenchDatabase::create(server_url, "http").await?;
-    let measured = measure(&bench_database, &args).await;
-    if args.keep {
-        println!("kept database {}", bench_database.name);
-    } else {
-        bench_database.drop(server_url).await;
-    }
+    let bench_database = BenchDatabase::create(server, "http").await?;
+    let measured = measure(&bench_database, args).await;
+    bench_database.finish(args.keep).await;
     measured
 }
 
 async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result<(), BenchError> {
-    let database = Database::Postgres(bench_database.pool.clone());
+    let database = bench_database.database.clone();
     let negotiations = args.clients.div_ceil(args.clients_per_negotiation);
-    let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
     super::register_cast(&database).await?;
-    for index in 0..negotiations {
-        open(&store, &negotiation_id(index)).await?;
-    }
+    with_chained_store!(&database, |store| {
+        for index in 0..negotiations {
+            open(&store, &negotiation_id(index)).await?;
+        }
+    });
     let setup_events = database.count_events().await?;
     let issued_at = chrono::Utc::now().to_rfc3339();
     let mut tokens = Vec::with_capacity(args.clients);
@@ -90,8 +87,9 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
 
     println!(
-        "pacta-bench http on PostgreSQL, {} CPU cores: {} clients on {negotiations} negotiations \
+        "pacta-bench http on {}, {} CPU cores: {} clients on {negotiations} negotiations \
          ({} clients each), {}% reads, {}",
+        database.kind(),
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         args.clients,
         args.clients_per_negotiation,

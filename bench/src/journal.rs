@@ -1,6 +1,6 @@
-//! `pacta-bench journal`: what a checkpoint costs over a large journal, on PostgreSQL.
+//! `pacta-bench journal`: what a checkpoint costs over a large journal, on PostgreSQL or SQLite.
 //!
-//! A scratch database's journal is filled with synthetic leaves (SQL `generate_series`; no
+//! A scratch database's journal is filled with synthetic leaves (in SQL, one statement; no
 //! events behind them), so the figures are the checkpoint's own cost: reading every leaf,
 //! computing the RFC 6962 root, signing the body; and the proofs a checkpoint serves.
 
@@ -11,7 +11,8 @@ use ed25519_dalek::SigningKey;
 use pacta_ledger::store::Database;
 use pacta_verify::journal;
 
-use super::{BenchDatabase, BenchError};
+use super::scratch::{BenchDatabase, Server};
+use super::BenchError;
 
 #[derive(Args, Debug)]
 pub struct JournalBenchArgs {
@@ -23,24 +24,46 @@ pub struct JournalBenchArgs {
     pub keep: bool,
 }
 
-pub async fn run(server_url: &str, args: JournalBenchArgs) -> Result<(), BenchError> {
-    let bench_database = BenchDatabase::create(server_url, "journal").await?;
-    let database = Database::Postgres(bench_database.pool.clone());
+/// The synthetic leaves, in each store's SQL: a chain hash of 64 hex digits per index.
+const FILL_POSTGRES: &str = "
+INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash)
+SELECT i, 'bench', i + 1, encode(sha256(int8send(i)), 'hex')
+  FROM generate_series(0, $1 - 1) AS i";
+/// SQLite has no SHA-256 in SQL: the hash is the index's hex, 64 digits, which the journal
+/// hashes like any other.
+const FILL_SQLITE: &str = "
+WITH RECURSIVE leaves(i) AS (SELECT 0 WHERE $1 > 0 UNION ALL SELECT i + 1 FROM leaves WHERE i + 1 < $1)
+INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash)
+SELECT i, 'bench', i + 1, printf('%064x', i) FROM leaves";
+const INSERT_FRONTIER: &str = "INSERT INTO journal_frontiers (tree_size, nodes) VALUES ($1, $2)";
+
+pub async fn run(server: &Server, args: &JournalBenchArgs) -> Result<(), BenchError> {
+    let bench_database = BenchDatabase::create(server, "journal").await?;
+    let measured = measure(&bench_database.database, args).await;
+    bench_database.finish(args.keep).await;
+    measured
+}
+
+async fn measure(database: &Database, args: &JournalBenchArgs) -> Result<(), BenchError> {
     let bench_error = |e: sqlx::Error| format!("cannot fill the journal: {e}");
     println!(
-        "pacta-bench journal on PostgreSQL, {} CPU cores",
+        "pacta-bench journal on {}, {} CPU cores",
+        database.kind(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     let started = Instant::now();
-    sqlx::query(
-        "INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash)
-         SELECT i, 'bench', i + 1, encode(sha256(int8send(i)), 'hex')
-           FROM generate_series(0, $1 - 1) AS i",
-    )
-    .bind(i64::try_from(args.leaves).unwrap_or(i64::MAX))
-    .execute(&bench_database.pool)
-    .await
-    .map_err(bench_error)?;
+    let count = i64::try_from(args.leaves).unwrap_or(i64::MAX);
+    let filled = match database {
+        Database::Postgres(pool) => {
+            let query = sqlx::query(FILL_POSTGRES).bind(count);
+            query.execute(pool).await.map(drop)
+        }
+        Database::Sqlite(pool) => {
+            let query = sqlx::query(FILL_SQLITE).bind(count);
+            query.execute(pool).await.map(drop)
+        }
+    };
+    filled.map_err(bench_error)?;
     println!(
         "filled {} synthetic leaves in {:.1} s",
         args.leaves,
@@ -72,12 +95,18 @@ pub async fn run(server_url: &str, args: JournalBenchArgs) -> Result<(), BenchEr
     // reads it.
     let mut frontier = journal::Frontier::default();
     leaves.iter().for_each(|leaf| frontier.push(leaf));
-    sqlx::query("INSERT INTO journal_frontiers (tree_size, nodes) VALUES ($1, $2)")
-        .bind(frontier.size() as i64)
-        .bind(frontier.nodes_hex())
-        .execute(&bench_database.pool)
-        .await
-        .map_err(bench_error)?;
+    let (size, nodes) = (frontier.size() as i64, frontier.nodes_hex());
+    let stored = match database {
+        Database::Postgres(pool) => {
+            let query = sqlx::query(INSERT_FRONTIER).bind(size).bind(nodes);
+            query.execute(pool).await.map(drop)
+        }
+        Database::Sqlite(pool) => {
+            let query = sqlx::query(INSERT_FRONTIER).bind(size).bind(nodes);
+            query.execute(pool).await.map(drop)
+        }
+    };
+    stored.map_err(bench_error)?;
     let started = Instant::now();
     let stored_root = database.journal_root(args.leaves).await?;
     let frontier_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -130,11 +159,5 @@ pub async fn run(server_url: &str, args: JournalBenchArgs) -> Result<(), BenchEr
         multiproof.len(),
         verify_ms * 1e3 / proven.len() as f64
     );
-
-    if args.keep {
-        println!("kept database {}", bench_database.name);
-    } else {
-        bench_database.drop(server_url).await;
-    }
     Ok(())
 }

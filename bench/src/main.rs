@@ -1,10 +1,14 @@
-//! `pacta-bench`: what the hash chain costs, measured against plain postgres-es.
+//! `pacta-bench`: what the hash chain costs, measured against plain postgres-es (or sqlite-es),
+//! and how near both run to what the store itself allows.
 //!
 //! Every workload runs twice in the same process, against two fresh databases on the same
-//! PostgreSQL server: through `ChainedEventStore` (verifies the whole chain on load, seals on
-//! commit) and through cqrs-es's own `PersistedEventStore` over the same postgres-es repository.
-//! Same aggregate, same commands, same execution loop: the ratio of the two throughputs is the
-//! price of tamper evidence.
+//! PostgreSQL server (or two fresh SQLite files in the same directory): through
+//! `ChainedEventStore` (verifies the whole chain on load, seals on commit) and through cqrs-es's
+//! own `PersistedEventStore` over the same postgres-es (sqlite-es) repository. Same aggregate,
+//! same commands, same execution loop: the ratio of the two throughputs is the price of tamper
+//! evidence. At each concurrency level the store's own limit is measured too (`limit.rs`: as
+//! many connections, each inserting one durable row per transaction), so the ratio of Pacta to
+//! what the store allows is printed in the same run.
 //!
 //! The execution loop is [`execute`], in this crate: the ledger executes only through its own
 //! chained store (`Ledger::execute`), so a loop that runs over any cqrs-es `EventStore` lives
@@ -20,7 +24,9 @@
 //! - one writer on a single negotiation already holding 1,000 and then 10,000 events (seeded by
 //!   committing batches straight to the store, then measured command by command).
 //!
-//! The other workloads are subcommands: `views`, `journal`, `audit` and `http`.
+//! The store is named by `--store`: `postgres://…` or `sqlite://FILE` (`scratch.rs`).
+//!
+//! The other workloads are subcommands: `views`, `journal`, `audit`, `http` and `memory`.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,21 +35,26 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use cqrs_es::event_sink::EventSink;
-use cqrs_es::persist::PersistedEventStore;
+use cqrs_es::persist::{PersistedEventRepository, PersistedEventStore};
 use cqrs_es::{Aggregate, AggregateContext, AggregateError, EventStore};
 use pacta_domain::{
     clause_text_hash, Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Party,
     Register, Role,
 };
-use pacta_ledger::store::{postgres_url_with_database, ChainedEventStore, Database};
+use pacta_ledger::store::{ChainedEventStore, Database};
 use pacta_ledger::{command_sha256, commit_stamped, retry_pause, stamp};
 use postgres_es::PostgresEventRepository;
-use sqlx::Connection;
+use sqlite_es::SqliteEventRepository;
 
 mod audit;
 mod http;
 mod journal;
+mod limit;
+mod memory;
+mod scratch;
 mod views;
+
+use scratch::{BenchDatabase, Server};
 
 // The shipped binary's allocator, so the figures are the binary's.
 #[global_allocator]
@@ -52,14 +63,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Every failure of a benchmark, reported as one line.
 type BenchError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Pacta's benchmarks, on scratch databases created on the PostgreSQL server named by --store.
+/// Pacta's benchmarks, on scratch databases created on the PostgreSQL server named by --store
+/// (or SQLite files created beside the file it names).
 ///
-/// Without a workload: command throughput and latency, chained against plain postgres-es.
+/// Without a workload: command throughput and latency, chained against plain postgres-es
+/// (sqlite-es), and against the store's own limit of one-row transactions.
 #[derive(Parser, Debug)]
 #[command(name = "pacta-bench", version)]
 pub struct BenchArgs {
-    /// PostgreSQL server to measure on: postgres://USER@HOST/DB (a user allowed to create
-    /// databases).
+    /// Store to measure on: postgres://USER@HOST/DB (a user allowed to create databases), or
+    /// sqlite://FILE (scratch files are created in FILE's directory, on its disk).
     #[arg(long, env = "PACTA_STORE", global = true)]
     pub store: Option<String>,
     /// A single workload instead of the command benchmark.
@@ -89,6 +102,9 @@ pub enum Workload {
     Audit(audit::AuditBenchArgs),
     /// The HTTP service under concurrent clients: throughput and latency of acts and reads.
     Http(http::HttpBenchArgs),
+    /// The service's resident memory over a large ledger, before and after touching every
+    /// negotiation through the API.
+    Memory(memory::MemoryBenchArgs),
 }
 
 #[tokio::main]
@@ -111,68 +127,104 @@ const SEED_BATCH_EVENTS: usize = 500;
 const CLAUSE_TEXT: &str = "Les Parties échangent, par l'intermédiaire de leurs points focaux désignés, les informations utiles à la prévention de la traite des personnes, à l'identification des victimes et à la poursuite des auteurs, dans le respect de leur législation nationale relative à la protection des données à caractère personnel.";
 
 async fn run(args: BenchArgs) -> Result<(), BenchError> {
-    let store_url = match &args.store {
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            url.as_str()
-        }
-        Some(url) => {
-            let scheme = url.split(':').next().unwrap_or_default();
-            return Err(format!(
-                "benchmarks run on PostgreSQL only, not on a '{scheme}' store: pass --store \
-                 postgres://USER@HOST/DB (a user allowed to create databases)"
-            )
-            .into());
-        }
-        None => {
-            return Err(
-                "no store: pass --store postgres://USER@HOST/DB (or set PACTA_STORE), \
-                 a user allowed to create databases"
-                    .into(),
-            )
-        }
+    let Some(store_url) = &args.store else {
+        return Err(
+            "no store: pass --store postgres://USER@HOST/DB (or set PACTA_STORE), \
+                    a user allowed to create databases, or --store sqlite://FILE"
+                .into(),
+        );
     };
+    let server = Server::parse(store_url)?;
     match args.workload {
-        Some(Workload::Views(args)) => return views::run(store_url, args).await,
-        Some(Workload::Journal(args)) => return journal::run(store_url, args).await,
-        Some(Workload::Audit(args)) => return audit::run(store_url, args).await,
-        Some(Workload::Http(args)) => return http::run(store_url, args).await,
+        Some(Workload::Views(ref workload)) => return views::run(&server, workload).await,
+        Some(Workload::Journal(ref workload)) => return journal::run(&server, workload).await,
+        Some(Workload::Audit(ref workload)) => return audit::run(&server, workload).await,
+        Some(Workload::Http(ref workload)) => return http::run(&server, workload).await,
+        Some(Workload::Memory(ref workload)) => return memory::run(&server, workload).await,
         None => {}
     }
-    let server_url = store_url;
     let databases = [
-        BenchDatabase::create(server_url, "chained").await?,
-        BenchDatabase::create(server_url, "plain").await?,
+        BenchDatabase::create(&server, "chained").await?,
+        BenchDatabase::create(&server, "plain").await?,
     ];
-    let repo = |i: usize| PostgresEventRepository::new(databases[i].pool.clone());
-    let chained = Arc::new(ChainedEventStore::new(repo(0)));
+    let measured = match (&databases[0].database, &databases[1].database) {
+        (Database::Postgres(chained), Database::Postgres(plain)) => {
+            let repos = [chained, plain].map(|pool| PostgresEventRepository::new(pool.clone()));
+            compare(&args, &server, &databases, repos).await
+        }
+        (Database::Sqlite(chained), Database::Sqlite(plain)) => {
+            let repos = [chained, plain].map(|pool| SqliteEventRepository::new(pool.clone()));
+            compare(&args, &server, &databases, repos).await
+        }
+        _ => unreachable!("both databases are made on the same server"),
+    };
+    let dropped = limit::drop_table(&databases[0].database).await;
+    for database in databases {
+        database.finish(args.keep).await;
+    }
+    measured.and(dropped)
+}
+
+/// The command benchmark on two fresh databases of one store, through `repos`: the first
+/// chained, the second plain.
+async fn compare<R>(
+    args: &BenchArgs,
+    server: &Server,
+    databases: &[BenchDatabase; 2],
+    repos: [R; 2],
+) -> Result<(), BenchError>
+where
+    R: PersistedEventRepository + 'static,
+{
+    let [chained_repo, plain_repo] = repos;
+    let chained = Arc::new(ChainedEventStore::new(chained_repo));
     let plain = Arc::new(PersistedEventStore::<_, Negotiation>::new_event_store(
-        repo(1),
+        plain_repo,
     ));
     let steps: [Arc<Vec<AtomicUsize>>; 2] =
         std::array::from_fn(|_| Arc::new((0..NEGOTIATIONS).map(|_| AtomicUsize::new(0)).collect()));
+    let limit_database = &databases[0].database;
+    limit::create_table(limit_database).await?;
 
     println!(
-        "pacta-bench on PostgreSQL, {} CPU cores. Stores: chained (the ledger: verifies the whole \
-         chain on every load, seals on commit), plain (postgres-es, same aggregate, no chain).",
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "pacta-bench on {}, {} CPU cores. Stores: chained (the ledger: verifies the whole \
+         chain on every load, seals on commit), plain ({}, same aggregate, no chain); insert \
+         limit: the store alone ({}).",
+        server.kind(),
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        plain_name(server),
+        limit::durability(limit_database).await?,
     );
     println!(
-        "{:<40} {:<13} {:>8} {:>9} {:>8} {:>8} {:>10}",
-        "workload", "store", "commands", "cmds/s", "p50 ms", "p99 ms", "vs plain"
+        "{:<40} {:<13} {:>8} {:>9} {:>8} {:>8} {:>10} {:>10}",
+        "workload", "store", "commands", "cmds/s", "p50 ms", "p99 ms", "vs plain", "vs limit"
     );
     for id in (0..NEGOTIATIONS).map(negotiation_id) {
         open(chained.as_ref(), &id).await?;
         open(plain.as_ref(), &id).await?;
     }
+    let mut document_bytes = None;
+    let mut one_connection_limit = None;
     for writers in WRITER_LEVELS {
         let label = format!("{writers} writer(s), {NEGOTIATIONS} negotiations");
         let measured = [
             concurrent(&chained, &steps[0], writers, args.commands).await?,
             concurrent(&plain, &steps[1], writers, args.commands).await?,
         ];
-        report(&label, &measured);
+        // Sized once, on what the chained store has recorded by the end of the first level:
+        // the same rows at every level.
+        let bytes = match document_bytes {
+            Some(bytes) => bytes,
+            None => *document_bytes.insert(limit::average_event_bytes(limit_database).await?),
+        };
+        let limit = limit::measure(limit_database, writers, args.commands, bytes).await?;
+        report(&label, &measured, Some(&limit));
+        report_limit(&label, &limit);
+        if writers == 1 {
+            one_connection_limit = Some(limit);
+        }
     }
-    register_cast(&Database::Postgres(databases[0].pool.clone())).await?;
+    register_cast(&databases[0].database).await?;
     for (index, &size) in args.single_sizes.iter().enumerate() {
         let id = format!("single-{index}");
         seed(chained.as_ref(), &id, size).await?;
@@ -182,68 +234,37 @@ async fn run(args: BenchArgs) -> Result<(), BenchError> {
             single(chained.as_ref(), &id, args.single_commands).await?,
             single(plain.as_ref(), &id, args.single_commands).await?,
         ];
-        report(&label, &measured);
-        let kept = single_kept(&databases[0], &id, args.single_commands).await?;
-        report_kept(&label, &kept, &measured[1]);
+        report(&label, &measured, one_connection_limit.as_ref());
+        let kept = single_kept(&databases[0].database, &id, args.single_commands).await?;
+        report_kept(&label, &kept, &measured[1], one_connection_limit.as_ref());
     }
     println!(
-        "vs plain = throughput / plain postgres-es throughput on the same workload (target >= 0.8)"
+        "vs plain = throughput / plain {} throughput on the same workload (target >= 0.8)",
+        plain_name(server)
+    );
+    println!(
+        "insert limit = as many connections as writers, each inserting one row per transaction \
+         (autocommit INSERT of a {} B JSON document: the chained store's average payload + \
+         metadata) into a scratch table of the chained database, as durable as the ledger's \
+         commits",
+        document_bytes.unwrap_or(0)
+    );
+    println!(
+        "vs limit = throughput / insert limit at the same number of connections (Pacta ÷ limit); \
+         for a single negotiation, the limit of 1 connection"
     );
     println!(
         "ledger, kept = Ledger::execute as the service runs it, keeping each negotiation's \
          verified state between acts (reads and verifies only the events after the kept head)"
     );
-    for database in databases {
-        if args.keep {
-            println!("kept database {}", database.name);
-        } else {
-            database.drop(server_url).await;
-        }
-    }
     Ok(())
 }
 
-struct BenchDatabase {
-    name: String,
-    pool: sqlx::PgPool,
-}
-
-impl BenchDatabase {
-    async fn create(server_url: &str, flavour: &str) -> Result<BenchDatabase, BenchError> {
-        let name = format!("pacta_bench_{flavour}_{}", std::process::id());
-        let bench_error = |e: sqlx::Error| {
-            BenchError::from(format!("cannot create benchmark database {name}: {e}"))
-        };
-        let mut admin = sqlx::PgConnection::connect(server_url)
-            .await
-            .map_err(bench_error)?;
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-            .execute(&mut admin)
-            .await
-            .map_err(bench_error)?;
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .map_err(bench_error)?;
-        let url = postgres_url_with_database(server_url, &name);
-        let Database::Postgres(pool) =
-            Database::connect_with_pool(&url, MAX_WRITERS as u32).await?
-        else {
-            unreachable!("a postgres:// URL opens PostgreSQL")
-        };
-        Ok(BenchDatabase { name, pool })
-    }
-
-    async fn drop(self, server_url: &str) {
-        self.pool.close().await;
-        if let Ok(mut admin) = sqlx::PgConnection::connect(server_url).await {
-            let _ = sqlx::query(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut admin)
-            .await;
-        }
+/// The plain comparison store on `server`.
+fn plain_name(server: &Server) -> &'static str {
+    match server {
+        Server::Postgres(_) => "postgres-es",
+        Server::Sqlite { .. } => "sqlite-es",
     }
 }
 
@@ -453,18 +474,41 @@ fn percentile_ms(latencies: &[Duration], percent: usize) -> f64 {
     sorted.get(index).map_or(0.0, |d| d.as_secs_f64() * 1_000.0)
 }
 
-fn report(label: &str, measured: &[Measured; 2]) {
+/// The chained and plain rows of one workload, with their ratio to the store's limit if given.
+fn report(label: &str, measured: &[Measured; 2], limit: Option<&Measured>) {
     let plain = measured[1].per_second();
     for (store, m) in ["chained", "plain"].iter().zip(measured) {
         println!(
-            "{label:<40} {store:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2}",
+            "{label:<40} {store:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2} {:>10}",
             m.commands,
             m.per_second(),
             m.percentile_ms(50),
             m.percentile_ms(99),
             m.per_second() / plain,
+            ratio_to(m, limit),
         );
     }
+}
+
+/// The store's limit row of one workload.
+fn report_limit(label: &str, limit: &Measured) {
+    println!(
+        "{label:<40} {:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10} {:>10}",
+        "insert limit",
+        limit.commands,
+        limit.per_second(),
+        limit.percentile_ms(50),
+        limit.percentile_ms(99),
+        "",
+        "",
+    );
+}
+
+/// `measured`'s throughput over the limit's, two decimals; blank without a limit.
+fn ratio_to(measured: &Measured, limit: Option<&Measured>) -> String {
+    limit.map_or_else(String::new, |limit| {
+        format!("{:.2}", measured.per_second() / limit.per_second())
+    })
 }
 
 /// `writers` tasks, each owning every `writers`-th negotiation, share `commands` commands.
@@ -553,12 +597,11 @@ async fn seed<ES: EventStore<Negotiation>>(
 /// act on a negotiation does, each act reads and verifies only the events after the head it
 /// holds. Continues the cycle where `single` left it, on the chained database.
 async fn single_kept(
-    database: &BenchDatabase,
+    database: &Database,
     id: &str,
     commands: usize,
 ) -> Result<Measured, BenchError> {
-    let database = Database::Postgres(database.pool.clone());
-    let ledger = pacta_ledger::Ledger::on(&database)
+    let ledger = pacta_ledger::Ledger::on(database)
         .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS);
     let context = pacta_ledger::CommandContext::default();
     // One whole cycle after `single`'s commands, so the cycle's steps stay in order.
@@ -578,15 +621,16 @@ async fn single_kept(
     })
 }
 
-fn report_kept(label: &str, kept: &Measured, plain: &Measured) {
+fn report_kept(label: &str, kept: &Measured, plain: &Measured, limit: Option<&Measured>) {
     println!(
-        "{label:<40} {:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2}",
+        "{label:<40} {:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2} {:>10}",
         "ledger, kept",
         kept.commands,
         kept.per_second(),
         kept.percentile_ms(50),
         kept.percentile_ms(99),
         kept.per_second() / plain.per_second(),
+        ratio_to(kept, limit),
     );
 }
 

@@ -1,5 +1,5 @@
 //! `pacta-bench views`: how fast the stored views rebuild from the ledger, and how fast a large
-//! negotiation's current draft is read from them, on PostgreSQL.
+//! negotiation's current draft is read from them, on PostgreSQL or SQLite.
 //!
 //! The ledger is seeded with many negotiations of realistic acts (clauses proposed, then amended,
 //! commented, positioned and agreed in turn) plus one long negotiation, committed in batches
@@ -10,15 +10,16 @@
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::{Aggregate, AggregateContext, EventStore};
 use pacta_domain::{Action, ClauseKind, Delegate, Negotiation, NegotiationEvent, Position, Role};
-use postgres_es::PostgresEventRepository;
 
 use pacta_ledger::stamp;
 use pacta_ledger::store::{ChainedContext, ChainedEventStore, Database};
 use pacta_ledger::views::{self, Projector, View};
 
-use super::{act, open, percentile_ms, BenchDatabase, BenchError, CLAUSE_TEXT, SEED_BATCH_EVENTS};
+use super::scratch::{with_chained_store, BenchDatabase, Server};
+use super::{act, open, percentile_ms, BenchError, CLAUSE_TEXT, SEED_BATCH_EVENTS};
 
 #[derive(Args, Debug)]
 pub struct ViewsBenchArgs {
@@ -45,33 +46,42 @@ pub struct ViewsBenchArgs {
 const LONG_NEGOTIATION: &str = "bench-long";
 const HEADING: &str = "Échange d'informations";
 
-pub async fn run(server_url: &str, args: ViewsBenchArgs) -> Result<(), BenchError> {
-    let bench_database = BenchDatabase::create(server_url, "views").await?;
-    let database = Database::Postgres(bench_database.pool.clone());
-    let store = ChainedEventStore::new(PostgresEventRepository::new(bench_database.pool.clone()));
+pub async fn run(server: &Server, args: &ViewsBenchArgs) -> Result<(), BenchError> {
+    let bench_database = BenchDatabase::create(server, "views").await?;
+    let measured = measure(&bench_database, args).await;
+    bench_database.finish(args.keep).await;
+    measured
+}
+
+async fn measure(bench_database: &BenchDatabase, args: &ViewsBenchArgs) -> Result<(), BenchError> {
+    let database = bench_database.database.clone();
     println!(
-        "pacta-bench views on PostgreSQL, {} CPU cores",
+        "pacta-bench views on {}, {} CPU cores",
+        database.kind(),
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 
     let started = Instant::now();
-    for index in 0..args.negotiations {
-        let id = format!("bench-{index:03}");
-        seed(&store, &id, args.events_per_negotiation, args.clauses).await?;
-    }
-    seed(
-        &store,
-        LONG_NEGOTIATION,
-        args.long_negotiation_events,
-        args.clauses,
-    )
-    .await?;
+    with_chained_store!(&database, |store| {
+        for index in 0..args.negotiations {
+            let id = format!("bench-{index:03}");
+            seed(&store, &id, args.events_per_negotiation, args.clauses).await?;
+        }
+        seed(
+            &store,
+            LONG_NEGOTIATION,
+            args.long_negotiation_events,
+            args.clauses,
+        )
+        .await?;
+    });
     // A bulk load leaves the planner without statistics until autovacuum analyses the table; a
     // ledger in service has them, so measure with them.
-    sqlx::query("ANALYZE events")
-        .execute(&bench_database.pool)
-        .await
-        .map_err(|e| format!("cannot analyse the events table: {e}"))?;
+    let analysed = match &database {
+        Database::Postgres(pool) => sqlx::query("ANALYZE events").execute(pool).await.map(drop),
+        Database::Sqlite(pool) => sqlx::query("ANALYZE events").execute(pool).await.map(drop),
+    };
+    analysed.map_err(|e| format!("cannot analyse the events table: {e}"))?;
     let events = database.count_events().await?;
     println!(
         "seeded {events} events ({} negotiations of {} events, one of {}) in {:.1} s",
@@ -122,12 +132,6 @@ pub async fn run(server_url: &str, args: ViewsBenchArgs) -> Result<(), BenchErro
     report_reads("read draft JSON (as a service sends it)", &raw);
     report_reads("read and parse draft (as the CLI prints it)", &parsed);
     report_reads("check the views are current, then read", &fresh);
-
-    if args.keep {
-        println!("kept database {}", bench_database.name);
-    } else {
-        bench_database.drop(server_url).await;
-    }
     Ok(())
 }
 
@@ -143,8 +147,8 @@ fn report_reads(label: &str, latencies: &[Duration]) {
 
 /// Opens `id` and records acts until it holds `events` events, deciding each in memory and
 /// committing in batches through the chained store.
-pub(super) async fn seed(
-    store: &ChainedEventStore<PostgresEventRepository>,
+pub(super) async fn seed<R: PersistedEventRepository>(
+    store: &ChainedEventStore<R>,
     id: &str,
     events: usize,
     clauses: usize,
@@ -168,8 +172,8 @@ pub(super) struct Seeder {
 }
 
 impl Seeder {
-    pub(super) async fn open(
-        store: &ChainedEventStore<PostgresEventRepository>,
+    pub(super) async fn open<R: PersistedEventRepository>(
+        store: &ChainedEventStore<R>,
         id: &str,
         clauses: usize,
     ) -> Result<Seeder, BenchError> {
@@ -185,9 +189,9 @@ impl Seeder {
     }
 
     /// Decides acts until at least `events` more events, and commits them in one transaction.
-    pub(super) async fn commit_batch(
+    pub(super) async fn commit_batch<R: PersistedEventRepository>(
         &mut self,
-        store: &ChainedEventStore<PostgresEventRepository>,
+        store: &ChainedEventStore<R>,
         events: usize,
     ) -> Result<(), BenchError> {
         let head = Delegate {
