@@ -184,14 +184,15 @@ async fn serve(url: &str, args: &MemoryBenchArgs) -> Result<(), BenchError> {
     let seconds = elapsed.as_secs_f64();
     println!(
         "service started; touched {} negotiations with {} delegates in {seconds:.1} s; {} lost \
-         races (409, retried); the service now holds {} verified states; its patrol has read {} \
-         events of its first pass over the ledger, at {} events/s",
+         races (409, retried); the service now holds {} verified states; its patrol, at {} \
+         events/s, has completed {} pass(es) over the ledger and read {} events of the next",
         args.negotiations,
         args.clients,
         touched.conflicts,
         state.ledger.verified_states_held(),
-        patrol.events_this_pass,
         patrol.events_per_second,
+        patrol.passes,
+        patrol.events_this_pass,
     );
     println!(
         "{:<8} {:>8} {:>8} {:>8} {:>8} {:>8}",
@@ -212,8 +213,8 @@ async fn serve(url: &str, args: &MemoryBenchArgs) -> Result<(), BenchError> {
         let started = Instant::now();
         let pass = first_patrol_pass(&http, &base_url).await?;
         println!(
-            "the patrol's first pass over the whole ledger: {} ({} events in {:.1} s; waited \
-             {:.1} s for it)",
+            "the patrol's last pass over the whole ledger: {} ({} events in {:.1} s; waited \
+             {:.1} s for the first to end)",
             pass.state,
             pass.events
                 .map_or_else(|| "?".to_string(), |e| e.to_string()),
