@@ -24,14 +24,13 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use cqrs_es::persist::SerializedEvent;
-use pacta_domain::NegotiationEvent;
 use pacta_verify::chain::{self, ChainHead, Hash};
 use pacta_verify::journal::{self, Frontier};
 
 use crate::store::{CommitCursor, Database, LeafRow, StoreError};
 use crate::verification::{
-    check_checkpoint, checkpoint_body, event_ref, signatory_key, EventRef, LedgerFinding,
-    MAX_LEAF_FINDINGS,
+    accredited_signatory, check_journal_records, event_ref, EventRef, JournalRecords,
+    LedgerFinding, MAX_LEAF_FINDINGS,
 };
 
 /// How many events a second `pacta serve`'s patrol reads unless told otherwise: a few percent
@@ -333,15 +332,6 @@ impl Pacer {
     }
 }
 
-/// The journal's records other than leaves, read at the start of a pass: the pass checks each
-/// against the roots of the leaves it reads.
-struct JournalRecords {
-    frontiers: Vec<(u64, String)>,
-    checkpoints: Vec<pacta_verify::journal::SignedCheckpoint>,
-    identity: Option<(String, String)>,
-    cosignatures: Vec<pacta_verify::journal::Cosignature>,
-}
-
 /// One pass under way: each negotiation's head so far, the leaves not yet matched with an event
 /// (and the events not yet matched with a leaf), the journal's frontier.
 struct Pass {
@@ -504,87 +494,10 @@ impl Pass {
         }
         let roots = std::mem::take(&mut self.roots);
         let root_at = |size: u64| roots.get(&size).map(hex::encode);
-        for (tree_size, nodes) in &self.journal.frontiers {
-            let tree_size = *tree_size;
-            match Frontier::from_hex(tree_size, nodes) {
-                Err(source) => found.push(LedgerFinding::FrontierMalformed { tree_size, source }),
-                Ok(frontier) => {
-                    let stored = hex::encode(frontier.root());
-                    let computed = root_at(tree_size);
-                    if computed.as_ref() != Some(&stored) {
-                        found.push(LedgerFinding::FrontierMismatch {
-                            tree_size,
-                            stored,
-                            computed,
-                        });
-                    }
-                }
-            }
-        }
-        let checkpoints = &self.journal.checkpoints;
-        if !checkpoints.is_empty() && self.journal.identity.is_none() {
-            found.push(LedgerFinding::NoIdentity);
-        }
-        let mut bodies = HashMap::new();
-        for checkpoint in checkpoints {
-            let identity = self.journal.identity.as_ref();
-            if let Some(body) = check_checkpoint(checkpoint, identity, &root_at, &mut found) {
-                bodies.insert(checkpoint.tree_size, body);
-            }
-        }
-        let signatories: BTreeSet<&(String, String, String)> =
-            self.signatories.values().flatten().collect();
-        for cosignature in &self.journal.cosignatures {
-            let (party, person) = (&cosignature.party, &cosignature.person);
-            let tree_size = cosignature.tree_size;
-            let key = (
-                party.clone(),
-                person.clone(),
-                cosignature.public_key.clone(),
-            );
-            if !signatories.contains(&key) {
-                found.push(LedgerFinding::CosignerNotAccredited {
-                    party: party.clone(),
-                    person: person.clone(),
-                    public_key: cosignature.public_key.clone(),
-                    tree_size,
-                });
-            }
-            let Some(body) = checkpoint_body(checkpoints, &bodies, tree_size) else {
-                found.push(LedgerFinding::CosignatureWithoutCheckpoint {
-                    party: party.clone(),
-                    tree_size,
-                });
-                continue;
-            };
-            if let Err(source) = journal::verify_signature(
-                &cosignature.public_key,
-                &body.cosignature_message(cosignature.signed_at),
-                &cosignature.signature,
-            ) {
-                found.push(LedgerFinding::CosignatureSignature {
-                    party: party.clone(),
-                    person: person.clone(),
-                    tree_size,
-                    source,
-                });
-            }
-        }
+        let signatories: BTreeSet<(String, String, String)> =
+            self.signatories.values().flatten().cloned().collect();
+        check_journal_records(&self.journal, &root_at, &signatories, &mut found);
         self.findings += found.len();
         found
     }
-}
-
-/// (party, person, public key) of the signatory `event` accredits with a signing key, if it does.
-fn accredited_signatory(event: &SerializedEvent) -> Option<(String, String, String)> {
-    if event.event_type != "DelegateAccredited" {
-        return None;
-    }
-    let Ok(NegotiationEvent::DelegateAccredited { delegate }) =
-        serde_json::from_value::<NegotiationEvent>(event.payload.clone())
-    else {
-        return None;
-    };
-    let key = signatory_key(&delegate)?;
-    Some((delegate.party, delegate.person, key))
 }

@@ -150,6 +150,105 @@ fn leaves_give(tree_size: u64, computed: &Option<String>) -> String {
     }
 }
 
+/// The journal's records other than its leaves: what is checked against the roots of the leaves.
+pub(crate) struct JournalRecords {
+    pub(crate) frontiers: Vec<(u64, String)>,
+    pub(crate) checkpoints: Vec<SignedCheckpoint>,
+    pub(crate) identity: Option<(String, String)>,
+    pub(crate) cosignatures: Vec<journal::Cosignature>,
+}
+
+/// Frontiers and checkpoints against the roots of the leaves at their sizes (`root_at`), then
+/// co-signatures: each verifies, by one of `signatories` (party, person, key). Returns the
+/// bodies of the checkpoints whose ledger signature verifies. Shared by `verify_ledger` and
+/// the patrol, so both name every finding the same way.
+pub(crate) fn check_journal_records(
+    journal: &JournalRecords,
+    root_at: &impl Fn(u64) -> Option<String>,
+    signatories: &BTreeSet<(String, String, String)>,
+    findings: &mut Vec<LedgerFinding>,
+) -> HashMap<u64, CheckpointBody> {
+    for (tree_size, nodes) in &journal.frontiers {
+        let tree_size = *tree_size;
+        match Frontier::from_hex(tree_size, nodes) {
+            Err(source) => findings.push(LedgerFinding::FrontierMalformed { tree_size, source }),
+            Ok(frontier) => {
+                let stored = hex::encode(frontier.root());
+                let computed = root_at(tree_size);
+                if computed.as_ref() != Some(&stored) {
+                    findings.push(LedgerFinding::FrontierMismatch {
+                        tree_size,
+                        stored,
+                        computed,
+                    });
+                }
+            }
+        }
+    }
+    let checkpoints = &journal.checkpoints;
+    let mut bodies = HashMap::new();
+    if !checkpoints.is_empty() && journal.identity.is_none() {
+        findings.push(LedgerFinding::NoIdentity);
+    }
+    for checkpoint in checkpoints {
+        let identity = journal.identity.as_ref();
+        if let Some(body) = check_checkpoint(checkpoint, identity, root_at, findings) {
+            bodies.insert(checkpoint.tree_size, body);
+        }
+    }
+    for cosignature in &journal.cosignatures {
+        let (party, person) = (&cosignature.party, &cosignature.person);
+        let tree_size = cosignature.tree_size;
+        let key = (
+            party.clone(),
+            person.clone(),
+            cosignature.public_key.clone(),
+        );
+        if !signatories.contains(&key) {
+            findings.push(LedgerFinding::CosignerNotAccredited {
+                party: party.clone(),
+                person: person.clone(),
+                public_key: cosignature.public_key.clone(),
+                tree_size,
+            });
+        }
+        let Some(body) = checkpoint_body(checkpoints, &bodies, tree_size) else {
+            findings.push(LedgerFinding::CosignatureWithoutCheckpoint {
+                party: party.clone(),
+                tree_size,
+            });
+            continue;
+        };
+        if let Err(source) = journal::verify_signature(
+            &cosignature.public_key,
+            &body.cosignature_message(cosignature.signed_at),
+            &cosignature.signature,
+        ) {
+            findings.push(LedgerFinding::CosignatureSignature {
+                party: party.clone(),
+                person: person.clone(),
+                tree_size,
+                source,
+            });
+        }
+    }
+    bodies
+}
+
+/// (party, person, public key) of the signatory `event` accredits with a signing key, if it does.
+pub(crate) fn accredited_signatory(event: &SerializedEvent) -> Option<(String, String, String)> {
+    if event.event_type != "DelegateAccredited" {
+        return None;
+    }
+    let Ok(NegotiationEvent::DelegateAccredited { delegate }) =
+        serde_json::from_value::<NegotiationEvent>(event.payload.clone())
+    else {
+        return None;
+    };
+    let key = signatory_key(&delegate)?;
+    Some((delegate.party, delegate.person, key))
+}
+
 /// What a ledger that verifies was checked to hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LedgerReport {
@@ -226,73 +325,17 @@ pub async fn verify_ledger(
     sizes.extend(checkpoints.iter().map(|c| c.tree_size));
     let roots = roots_at(&leaves, sizes);
     let root_at = |size: u64| roots.get(&size).map(hex::encode);
-    for (tree_size, nodes) in &frontiers {
-        let tree_size = *tree_size;
-        match Frontier::from_hex(tree_size, nodes) {
-            Err(source) => findings.push(LedgerFinding::FrontierMalformed { tree_size, source }),
-            Ok(frontier) => {
-                let stored = hex::encode(frontier.root());
-                let computed = root_at(tree_size);
-                if computed.as_ref() != Some(&stored) {
-                    findings.push(LedgerFinding::FrontierMismatch {
-                        tree_size,
-                        stored,
-                        computed,
-                    });
-                }
-            }
-        }
-    }
-    let mut bodies = HashMap::new();
-    if !checkpoints.is_empty() && identity.is_none() {
-        findings.push(LedgerFinding::NoIdentity);
-    }
-    for checkpoint in &checkpoints {
-        if let Some(body) = check_checkpoint(checkpoint, identity.as_ref(), &root_at, &mut findings)
-        {
-            bodies.insert(checkpoint.tree_size, body);
-        }
-    }
-
     // 5. Co-signatures: each verifies, by a signatory some negotiation accredits for that party
     //    with that key.
     let signatories = accredited_signatories(&streams, &broken);
-    for cosignature in &cosignatures {
-        let (party, person) = (&cosignature.party, &cosignature.person);
-        let tree_size = cosignature.tree_size;
-        let key = (
-            party.clone(),
-            person.clone(),
-            cosignature.public_key.clone(),
-        );
-        if !signatories.contains(&key) {
-            findings.push(LedgerFinding::CosignerNotAccredited {
-                party: party.clone(),
-                person: person.clone(),
-                public_key: cosignature.public_key.clone(),
-                tree_size,
-            });
-        }
-        let Some(body) = checkpoint_body(&checkpoints, &bodies, tree_size) else {
-            findings.push(LedgerFinding::CosignatureWithoutCheckpoint {
-                party: party.clone(),
-                tree_size,
-            });
-            continue;
-        };
-        if let Err(source) = journal::verify_signature(
-            &cosignature.public_key,
-            &body.cosignature_message(cosignature.signed_at),
-            &cosignature.signature,
-        ) {
-            findings.push(LedgerFinding::CosignatureSignature {
-                party: party.clone(),
-                person: person.clone(),
-                tree_size,
-                source,
-            });
-        }
-    }
+    let journal = JournalRecords {
+        frontiers,
+        checkpoints,
+        identity,
+        cosignatures,
+    };
+    let bodies = check_journal_records(&journal, &root_at, &signatories, &mut findings);
+    let checkpoints = journal.checkpoints;
 
     // 6. Every event the latest checkpoint covers is still in the store, with its chain hash.
     //    The leaves speak for the checkpoint only when its signature verifies and they give its
@@ -417,7 +460,7 @@ fn roots_at(leaves: &[Hash], mut sizes: Vec<u64>) -> HashMap<u64, Hash> {
 }
 
 /// A checkpoint's identity, signature and root; its body when the signature verifies.
-pub(crate) fn check_checkpoint(
+fn check_checkpoint(
     checkpoint: &SignedCheckpoint,
     identity: Option<&(String, String)>,
     root_at: &impl Fn(u64) -> Option<String>,
@@ -464,7 +507,7 @@ pub(crate) fn check_checkpoint(
 
 /// The body a co-signature signs: the checkpoint's, as the ledger signed it (or as stored, when
 /// the ledger's signature did not verify: that is its own finding).
-pub(crate) fn checkpoint_body(
+fn checkpoint_body(
     checkpoints: &[SignedCheckpoint],
     bodies: &HashMap<u64, CheckpointBody>,
     tree_size: u64,
@@ -482,30 +525,15 @@ fn accredited_signatories(
     streams: &BTreeMap<String, Vec<SerializedEvent>>,
     broken: &BTreeSet<String>,
 ) -> BTreeSet<(String, String, String)> {
-    let mut signatories = BTreeSet::new();
-    for (id, stream) in streams {
-        if broken.contains(id) {
-            continue;
-        }
-        for event in stream {
-            if event.event_type != "DelegateAccredited" {
-                continue;
-            }
-            let Ok(NegotiationEvent::DelegateAccredited { delegate }) =
-                serde_json::from_value::<NegotiationEvent>(event.payload.clone())
-            else {
-                continue;
-            };
-            if let Some(key) = signatory_key(&delegate) {
-                signatories.insert((delegate.party.clone(), delegate.person.clone(), key));
-            }
-        }
-    }
-    signatories
+    streams
+        .iter()
+        .filter(|(id, _)| !broken.contains(*id))
+        .flat_map(|(_, stream)| stream.iter().filter_map(accredited_signatory))
+        .collect()
 }
 
 /// The key a delegate signs with, if they are accredited as a signatory with one.
-pub(crate) fn signatory_key(delegate: &Delegate) -> Option<String> {
+fn signatory_key(delegate: &Delegate) -> Option<String> {
     (delegate.role == Role::Signatory)
         .then_some(delegate.signing.as_ref())
         .flatten()
