@@ -1,27 +1,33 @@
 //! `pacta-bench http`: the service under load, as delegations use it, on PostgreSQL or SQLite.
 //!
-//! The service runs in this process on a scratch database; concurrent clients, each with its own
+//! The service runs in this process on a scratch database; concurrent clients, each acting as a
+//! person of its own (registered by the operator, accredited in its negotiation) with its own
 //! token and its own keep-alive connection, loop over acts (propose a clause, comment on it,
 //! amend it) and reads (draft, history, a clause's history) on a few shared negotiations, so
-//! writers race on the same chains. Every answer is checked: anything but success, or a 409 for
-//! a lost race (retried under the same command id), stops the benchmark. Afterwards every chain
-//! is verified link by link and must hold exactly the events the accepted acts recorded.
+//! writers race on the same chains. One person per client keeps each person to one request in
+//! flight, below the service's per-person limit (`MAX_REQUESTS_IN_FLIGHT_PER_PERSON`): the
+//! figures are the service's, not one person's queue. Every answer is checked: anything but
+//! success, or a 409 for a lost race (retried under the same command id), stops the benchmark.
+//! Afterwards every chain is verified link by link and must hold exactly the events the accepted
+//! acts recorded.
 
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use pacta_domain::{clause_text_hash, Action, ClauseKind};
+use pacta_domain::{clause_text_hash, Action, ClauseKind, NegotiationCommand, Role};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
 use pacta_ledger::store::Database;
-use pacta_ledger::Ledger;
+use pacta_ledger::{CommandContext, Ledger};
+use pacta_service::security::MAX_REQUESTS_IN_FLIGHT_PER_PERSON;
 use pacta_service::{spawn_on_loopback, AppState};
 
 use super::scratch::{with_chained_store, BenchDatabase, Server};
-use super::{negotiation_id, open, percentile_ms, BenchError, CLAUSE_TEXT};
+use super::{act, negotiation_id, open, percentile_ms, BenchError, CLAUSE_TEXT};
 
 #[derive(Args, Debug)]
 pub struct HttpBenchArgs {
@@ -45,8 +51,9 @@ pub struct HttpBenchArgs {
     pub keep: bool,
 }
 
-/// Who the clients act as, in turn: persons `open` accredits, of both parties.
-const PERSONS: [&str; 3] = ["civ.negotiator", "civ.head", "mar.head"];
+/// The parties clients act for, in turn, each with the head (of the benchmark's cast, who
+/// `open` makes head of delegation) who accredits them.
+const PARTIES: [(&str, &str); 2] = [("CIV", "civ.head"), ("MAR", "mar.head")];
 const HEADING: &str = "Échange d'informations";
 
 pub async fn run(server: &Server, args: &HttpBenchArgs) -> Result<(), BenchError> {
@@ -68,14 +75,14 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
             open(&store, &negotiation_id(index)).await?;
         }
     });
+    let persons = cast_clients(&database, args).await?;
     let setup_events = database.count_events().await?;
     let issued_at = chrono::Utc::now().to_rfc3339();
     let mut tokens = Vec::with_capacity(args.clients);
     for client in 0..args.clients {
-        let person = person_of(client);
         tokens.push(
             database
-                .issue_token(person, "bench", &issued_at)
+                .issue_token(&person_of(client), "bench", &issued_at)
                 .await?
                 .token,
         );
@@ -87,8 +94,9 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
         .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
 
     println!(
-        "pacta-bench http on {}, {} CPU cores: {} clients on {negotiations} negotiations \
-         ({} clients each), {}% reads, {}",
+        "pacta-bench http on {}, {} CPU cores: {} clients as {persons} persons (one each, so \
+         1 request in flight per person; the service serves {MAX_REQUESTS_IN_FLIGHT_PER_PERSON}) \
+         on {negotiations} negotiations ({} clients each), {}% reads, {}",
         database.kind(),
         std::thread::available_parallelism().map_or(1, |n| n.get()),
         args.clients,
@@ -161,6 +169,37 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
     Ok(())
 }
 
+/// Registers every client's person on the operator's register, bound to its party, and has
+/// its party's head accredit it as a negotiator in the negotiation it acts on, through the
+/// ledger as the service records acts. Returns how many distinct persons the clients act as.
+async fn cast_clients(database: &Database, args: &HttpBenchArgs) -> Result<usize, BenchError> {
+    let registered_at = chrono::Utc::now().to_rfc3339();
+    let ledger = Ledger::on(database);
+    let mut persons = BTreeSet::new();
+    for client in 0..args.clients {
+        let person = person_of(client);
+        let (party, _) = party_of(client);
+        database
+            .add_person(
+                &person,
+                Some(&registered_name(client)),
+                &[party.to_string()],
+                &registered_at,
+            )
+            .await?;
+        let negotiation = negotiation_id(client / args.clients_per_negotiation);
+        ledger
+            .execute(
+                &negotiation,
+                accreditation(client),
+                &CommandContext::default(),
+            )
+            .await?;
+        persons.insert(person);
+    }
+    Ok(persons.len())
+}
+
 struct Plan {
     base_url: String,
     read_share: u8,
@@ -213,7 +252,8 @@ struct Refusal {
     code: String,
 }
 
-/// One client: acts and reads on `negotiation` as the token's person until the plan ends.
+/// One client: acts and reads on `negotiation` as the token's person (its own) until the plan
+/// ends.
 async fn drive(
     plan: &Plan,
     client: usize,
@@ -298,8 +338,35 @@ async fn drive(
     Ok(tally)
 }
 
-fn person_of(client: usize) -> &'static str {
-    PERSONS[client % PERSONS.len()]
+/// The party `client` acts for, and that party's head.
+fn party_of(client: usize) -> (&'static str, &'static str) {
+    PARTIES[client % PARTIES.len()]
+}
+
+/// The person `client` acts as, its own: no other client shares it.
+fn person_of(client: usize) -> String {
+    let (party, _) = party_of(client);
+    format!("{}.client-{client:03}", party.to_ascii_lowercase())
+}
+
+fn registered_name(client: usize) -> String {
+    let (party, _) = party_of(client);
+    format!("{party} negotiator {client}")
+}
+
+/// `client`'s party head accredits `client`'s person as a negotiator, under the register's name.
+fn accreditation(client: usize) -> NegotiationCommand {
+    let (party, head) = party_of(client);
+    act(
+        head,
+        Action::AccreditDelegate {
+            person: person_of(client),
+            name: String::new(),
+            party: party.into(),
+            role: Role::Negotiator,
+            signing: None,
+        },
+    )
 }
 
 fn clause_id(client: usize, clause: usize) -> String {
@@ -327,7 +394,8 @@ fn act_of(client: usize, step: usize) -> Action {
         1 => Action::Comment {
             clause_id: Some(clause_id),
             text: "Les Parties souhaitent préciser les garanties applicables.".into(),
-            internal: client.is_multiple_of(2),
+            // Both parties' clients make both kinds (parties alternate client by client).
+            internal: (client / PARTIES.len()).is_multiple_of(2),
         },
         _ => Action::AmendClause {
             clause_id,
@@ -383,24 +451,36 @@ mod tests {
     use cqrs_es::Aggregate;
     use pacta_domain::Negotiation;
 
-    use super::super::{act, opening_commands};
+    use super::super::opening_commands;
     use super::*;
 
     #[test]
-    fn every_client_s_acts_are_accepted_by_the_domain_as_its_person() {
+    fn every_client_s_acts_are_accepted_by_the_domain_as_its_own_person() {
+        let clients = 4 * PARTIES.len();
+        let mut register = super::super::cast_register();
+        for client in 0..clients {
+            let (party, _) = party_of(client);
+            register.bind(
+                &person_of(client),
+                &registered_name(client),
+                [party.to_string()],
+            );
+        }
         let mut state = Negotiation::default();
-        let register = super::super::cast_register();
-        for command in opening_commands("neg") {
+        let mut decide = |command: NegotiationCommand| {
             for event in state.decide(&command, &register).unwrap() {
                 state.apply(event);
             }
+        };
+        for command in opening_commands("neg") {
+            decide(command);
+        }
+        for client in 0..clients {
+            decide(accreditation(client));
         }
         for step in 0..9 {
-            for client in 0..2 * PERSONS.len() {
-                let command = act(person_of(client), act_of(client, step));
-                for event in state.decide(&command, &register).unwrap() {
-                    state.apply(event);
-                }
+            for client in 0..clients {
+                decide(act(&person_of(client), act_of(client, step)));
             }
         }
         let amended = state.clause(&clause_id(5, 1)).unwrap();
@@ -408,5 +488,18 @@ mod tests {
             amended.text_hash,
             clause_text_hash(HEADING, "fr", &clause_text(1, 1))
         );
+    }
+
+    #[test]
+    fn no_two_clients_act_as_the_same_person() {
+        let clients = 1_000;
+        let persons: BTreeSet<String> = (0..clients).map(person_of).collect();
+        assert_eq!(persons.len(), clients);
+        for client in 0..clients {
+            pacta_domain::check_person_id(&person_of(client)).unwrap();
+            pacta_domain::check_registration(&person_of(client), &registered_name(client)).unwrap();
+        }
+        let parties: BTreeSet<&str> = (0..clients).map(|c| party_of(c).0).collect();
+        assert_eq!(parties.len(), PARTIES.len());
     }
 }

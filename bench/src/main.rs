@@ -203,14 +203,23 @@ where
         open(chained.as_ref(), &id).await?;
         open(plain.as_ref(), &id).await?;
     }
+    // The ledger decides against the operator's register, as the service does.
+    register_cast(&databases[0].database).await?;
+    let ledger = Arc::new(service_ledger(&databases[0].database));
+    let executors = [on_store(&chained), on_store(&plain), on_ledger(&ledger)];
     let mut document_bytes = None;
     let mut one_connection_limit = None;
     for writers in WRITER_LEVELS {
         let label = format!("{writers} writer(s), {NEGOTIATIONS} negotiations");
         let measured = [
-            concurrent(&chained, &steps[0], writers, args.commands).await?,
-            concurrent(&plain, &steps[1], writers, args.commands).await?,
+            concurrent(&executors[0], &steps[0], writers, args.commands).await?,
+            concurrent(&executors[1], &steps[1], writers, args.commands).await?,
         ];
+        // On the chained store's negotiations, continuing their cycles.
+        let (groups_before, acts_before) = ledger.groups_and_acts();
+        let service = concurrent(&executors[2], &steps[0], writers, args.commands).await?;
+        let (groups, acts) = ledger.groups_and_acts();
+        let grouped = (acts - acts_before) as f64 / (groups - groups_before).max(1) as f64;
         // Sized once, on what the chained store has recorded by the end of the first level:
         // the same rows at every level.
         let bytes = match document_bytes {
@@ -219,12 +228,13 @@ where
         };
         let limit = limit::measure(limit_database, writers, args.commands, bytes).await?;
         report(&label, &measured, Some(&limit));
+        report_kept(&label, &service, &measured[1], Some(&limit));
         report_limit(&label, &limit);
+        println!("{label:<40} ledger: {grouped:.1} acts per transaction");
         if writers == 1 {
             one_connection_limit = Some(limit);
         }
     }
-    register_cast(&databases[0].database).await?;
     for (index, &size) in args.single_sizes.iter().enumerate() {
         let id = format!("single-{index}");
         seed(chained.as_ref(), &id, size).await?;
@@ -254,8 +264,10 @@ where
          for a single negotiation, the limit of 1 connection"
     );
     println!(
-        "ledger, kept = Ledger::execute as the service runs it, keeping each negotiation's \
-         verified state between acts (reads and verifies only the events after the kept head)"
+        "ledger = Ledger::execute as the service runs it: each negotiation's verified state kept \
+         between acts (reads and verifies only the events after the kept head), concurrent acts \
+         committed in groups (one transaction for the acts waiting to commit); on the chained \
+         store's negotiations"
     );
     Ok(())
 }
@@ -511,22 +523,58 @@ fn ratio_to(measured: &Measured, limit: Option<&Measured>) -> String {
     })
 }
 
-/// `writers` tasks, each owning every `writers`-th negotiation, share `commands` commands.
-/// `steps` holds each negotiation's place in its cycle across levels.
-async fn concurrent<ES>(
-    store: &Arc<ES>,
-    steps: &Arc<Vec<AtomicUsize>>,
-    writers: usize,
-    commands: usize,
-) -> Result<Measured, BenchError>
+/// What executes one benchmark command on a negotiation: the bench's own load-decide-commit on
+/// a cqrs-es store, or the ledger as the service runs it.
+type Executor =
+    Arc<dyn Fn(String, NegotiationCommand) -> BoxFuture<Result<(), BenchError>> + Send + Sync>;
+type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+/// `execute` on `store`, as an `Executor`.
+fn on_store<ES>(store: &Arc<ES>) -> Executor
 where
     ES: EventStore<Negotiation> + 'static,
     ES::AC: Send,
 {
+    let store = Arc::clone(store);
+    Arc::new(move |id, command| {
+        let store = Arc::clone(&store);
+        Box::pin(async move { execute(store.as_ref(), &id, command).await.map(|_| ()) })
+    })
+}
+
+/// `Ledger::execute`, as an `Executor`.
+fn on_ledger(ledger: &Arc<pacta_ledger::Ledger>) -> Executor {
+    let ledger = Arc::clone(ledger);
+    Arc::new(move |id, command| {
+        let ledger = Arc::clone(&ledger);
+        Box::pin(async move {
+            let context = pacta_ledger::CommandContext::default();
+            ledger.execute(&id, command, &context).await?;
+            Ok(())
+        })
+    })
+}
+
+/// The ledger as `pacta serve` runs it: verified states kept between acts, acts committed in
+/// groups.
+fn service_ledger(database: &Database) -> pacta_ledger::Ledger {
+    pacta_ledger::Ledger::on(database)
+        .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS)
+        .committing_in_groups()
+}
+
+/// `writers` tasks, each owning every `writers`-th negotiation, share `commands` commands.
+/// `steps` holds each negotiation's place in its cycle across levels.
+async fn concurrent(
+    execute: &Executor,
+    steps: &Arc<Vec<AtomicUsize>>,
+    writers: usize,
+    commands: usize,
+) -> Result<Measured, BenchError> {
     let started = Instant::now();
     let tasks: Vec<_> = (0..writers)
         .map(|writer| {
-            let store = Arc::clone(store);
+            let execute = Arc::clone(execute);
             let steps = Arc::clone(steps);
             let owned: Vec<usize> = (writer..NEGOTIATIONS).step_by(writers).collect();
             let share = commands / writers + usize::from(writer < commands % writers);
@@ -537,7 +585,7 @@ where
                     let step = steps[index].fetch_add(1, Ordering::Relaxed);
                     let command = cycle_command(step);
                     let begun = Instant::now();
-                    execute(store.as_ref(), &negotiation_id(index), command).await?;
+                    execute(negotiation_id(index), command).await?;
                     latencies.push(begun.elapsed());
                 }
                 Ok::<_, BenchError>(latencies)
@@ -601,8 +649,7 @@ async fn single_kept(
     id: &str,
     commands: usize,
 ) -> Result<Measured, BenchError> {
-    let ledger = pacta_ledger::Ledger::on(database)
-        .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS);
+    let ledger = service_ledger(database);
     let context = pacta_ledger::CommandContext::default();
     // One whole cycle after `single`'s commands, so the cycle's steps stay in order.
     let first = commands.div_ceil(4) * 4;
@@ -624,7 +671,7 @@ async fn single_kept(
 fn report_kept(label: &str, kept: &Measured, plain: &Measured, limit: Option<&Measured>) {
     println!(
         "{label:<40} {:<13} {:>8} {:>9.1} {:>8.2} {:>8.2} {:>10.2} {:>10}",
-        "ledger, kept",
+        "ledger",
         kept.commands,
         kept.per_second(),
         kept.percentile_ms(50),

@@ -254,6 +254,11 @@ impl Negotiation {
         self.delegates.get(person)
     }
 
+    /// Everyone accredited, in person order: whom `delegate` answers for.
+    pub fn delegates(&self) -> impl Iterator<Item = &Delegate> {
+        self.delegates.values()
+    }
+
     /// The parties (and the facilitator) that have not yet accepted the negotiation they were
     /// named in, in code order. Their people may read it, and their head may accept it; no one
     /// may act for them until then.

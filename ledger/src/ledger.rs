@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::PersistedEventRepository;
-use cqrs_es::{AggregateContext, AggregateError, EventEnvelope, EventStore};
+use cqrs_es::{AggregateError, EventEnvelope, EventStore};
 use pacta_domain::limits::MAX_EVENTS_PER_COMMAND;
 use pacta_domain::metadata;
 use pacta_domain::{
@@ -20,9 +20,11 @@ use pacta_domain::{
 };
 use pacta_verify::chain::{ChainError, ChainHead};
 
+use crate::in_flight::InFlight;
 use crate::patrol::Quarantine;
 use crate::store::{
-    ChainedContext, ChainedEventStore, Checked, Database, LoadError, RecordedCommand,
+    ChainedContext, ChainedEventStore, Checked, CommitFailure, Database, GroupCommitter, LoadError,
+    RecordedCommand,
 };
 use crate::verified::VerifiedStates;
 
@@ -147,6 +149,10 @@ pub struct Ledger {
     verified: Option<Arc<VerifiedStates>>,
     /// Negotiations the patrol found damaged: no act on them is decided.
     quarantine: Option<Arc<Quarantine>>,
+    /// Commits concurrent acts together (`crate::store::GroupCommitter`), when started.
+    committer: Option<Arc<GroupCommitter>>,
+    /// The negotiations acted on at this moment.
+    in_flight: InFlight,
 }
 
 enum ChainedStore {
@@ -179,7 +185,27 @@ impl Ledger {
             database: database.clone(),
             verified: None,
             quarantine: None,
+            committer: None,
+            in_flight: InFlight::default(),
         }
+    }
+
+    /// This ledger commits acts in groups: the acts of concurrent writers in one transaction,
+    /// and acts queued on one negotiation decided one after another without waiting for each
+    /// other's commit (`crate::store::GroupCommitter`, `crate::in_flight`). Each act is still
+    /// acknowledged only once it is committed. For a process that executes acts concurrently:
+    /// the service.
+    pub fn committing_in_groups(mut self) -> Ledger {
+        self.committer = Some(Arc::new(GroupCommitter::new(self.database.clone())));
+        self
+    }
+
+    /// How many transactions committed groups of acts so far, and how many acts they held; zero
+    /// when acts are committed one by one.
+    pub fn groups_and_acts(&self) -> (u64, u64) {
+        self.committer
+            .as_ref()
+            .map_or((0, 0), |committer| committer.groups_and_acts())
     }
 
     /// This ledger keeps the verified states of up to `max_negotiations` negotiations between
@@ -237,16 +263,21 @@ impl Ledger {
             .register_of(&command.named_persons())
             .await
             .map_err(|e| LedgerError::Storage(Box::new(e)))?;
-        let verified = self.verified.as_deref();
-        on_store!(self, |store| execute(
-            store,
-            verified,
-            negotiation_id,
-            command,
-            context,
-            &register
-        )
-        .await)
+        let committing = match &self.committer {
+            Some(committer) => Committing::InGroups(committer),
+            None => Committing::Alone,
+        };
+        on_store!(self, |store| {
+            let on = Execution {
+                store,
+                database: &self.database,
+                committing,
+                in_flight: &self.in_flight,
+                verified: self.verified.as_deref(),
+                register: &register,
+            };
+            execute(on, negotiation_id, command, context).await
+        })
     }
 
     /// The database the ledger executes on, whose register of persons commands are decided
@@ -430,18 +461,34 @@ pub fn retry_pause(attempt: u32) -> Duration {
     Duration::from_millis(fastrand::u64(0..=ceiling_ms))
 }
 
-/// `Ledger::execute`. Each attempt, in the load the commit builds on, looks for events already
+/// Where an act is committed: straight through the repository, one transaction per act, or
+/// through the group committer.
+#[derive(Clone, Copy)]
+enum Committing<'a> {
+    Alone,
+    InGroups(&'a GroupCommitter),
+}
+
+/// What `Ledger::execute` works with besides the command.
+struct Execution<'a, R> {
+    store: &'a ChainedEventStore<R>,
+    database: &'a Database,
+    committing: Committing<'a>,
+    in_flight: &'a InFlight,
+    verified: Option<&'a VerifiedStates>,
+    register: &'a Register,
+}
+
+/// `Ledger::execute`. Each attempt, in the state the commit builds on, looks for events already
 /// recorded under the command id.
-/// Looking in that load closes the race between two copies of one command: if the other copy
+/// Looking in that state closes the race between two copies of one command: if the other copy
 /// commits after our load, our commit conflicts on the sequence, and the next attempt finds its
 /// events.
 async fn execute<R: PersistedEventRepository>(
-    store: &ChainedEventStore<R>,
-    verified: Option<&VerifiedStates>,
+    on: Execution<'_, R>,
     negotiation_id: &str,
     command: NegotiationCommand,
     context: &CommandContext,
-    register: &Register,
 ) -> Result<Executed, LedgerError> {
     if let Action::OpenNegotiation {
         negotiation_id: in_command,
@@ -468,61 +515,120 @@ async fn execute<R: PersistedEventRepository>(
     let fingerprint = command_sha256(&command);
     let started = tokio::time::Instant::now();
     let budget = Duration::from_millis(RETRY_BUDGET_MS);
+    let entered = on.in_flight.enter(negotiation_id);
     let mut attempt: u32 = 0;
     loop {
         attempt += 1;
-        let (held, generation) = match verified {
-            Some(verified) => {
-                let (held, generation) = verified.copy_of(negotiation_id);
-                (held, Some(generation))
+        let mut tip = entered.tip.lock().await;
+        // The last act submitted here: once it failed, the state built on it never existed.
+        let in_flight = match tip.last.as_ref().map(|last| (last, last.settled())) {
+            Some((_, Some(Err(_)))) => {
+                tip.state = None;
+                tip.last = None;
+                None
             }
-            None => (None, None),
+            Some((_, Some(Ok(())))) => {
+                tip.last = None;
+                None
+            }
+            Some((last, None)) => Some(last.clone()),
+            None => None,
         };
-        let mut loaded = match held {
-            Some(held) => store.load_after(Arc::unwrap_or_clone(held)).await,
-            None => EventStore::<Negotiation>::load_aggregate(store, negotiation_id).await,
+        let state = match (tip.state.take(), &in_flight) {
+            // Built on an act not committed yet: nothing stored is newer than it in this
+            // process, and another process's act makes this one fail on the sequence.
+            (Some(state), Some(_)) => state,
+            (Some(state), None) => Arc::new(
+                on.store
+                    .load_after(Arc::unwrap_or_clone(state))
+                    .await
+                    .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
+            ),
+            // Loaded from the store only when nothing is in flight here.
+            (None, Some(last)) => {
+                let last = last.clone();
+                drop(tip);
+                let _ = last.committed().await;
+                attempt -= 1;
+                continue;
+            }
+            (None, None) => {
+                let (held, generation) = match on.verified {
+                    Some(verified) => verified.copy_of(negotiation_id),
+                    None => (None, Default::default()),
+                };
+                tip.generation = generation;
+                Arc::new(
+                    match held {
+                        Some(held) => on.store.load_after(Arc::unwrap_or_clone(held)).await,
+                        None => {
+                            EventStore::<Negotiation>::load_aggregate(on.store, negotiation_id)
+                                .await
+                        }
+                    }
+                    .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
+                )
+            }
+        };
+        let generation = tip.generation;
+        // An answer given on a state not committed yet waits for it: if the act it was built
+        // on fails, the answer is decided again.
+        macro_rules! answer_once_built_on_is_committed {
+            ($answer:expr) => {{
+                tip.state = Some(state.clone());
+                drop(tip);
+                if let Some(last) = in_flight {
+                    if last.committed().await.is_err() {
+                        continue;
+                    }
+                }
+                $answer
+            }};
         }
-        .map_err(|e| LedgerError::from_store(negotiation_id, e))?;
-        let keep = |context| {
-            if let (Some(verified), Some(generation)) = (verified, generation) {
-                verified.keep(context, generation);
-            }
-        };
         if context.command_id.is_some() {
-            if let Some(recorded) = loaded
-                .recorded_command(&command.actor, &command_id)
-                .cloned()
-            {
-                keep(loaded);
-                let events =
-                    replay(store, negotiation_id, &command_id, recorded, &fingerprint).await?;
-                return Ok(Executed {
-                    events,
-                    replayed: true,
+            if let Some(recorded) = state.recorded_command(&command.actor, &command_id).cloned() {
+                return answer_once_built_on_is_committed!({
+                    if let Some(verified) = on.verified {
+                        verified.keep_shared(state, generation);
+                    }
+                    let events = replay(
+                        on.store,
+                        negotiation_id,
+                        &command_id,
+                        recorded,
+                        &fingerprint,
+                    )
+                    .await?;
+                    Ok(Executed {
+                        events,
+                        replayed: true,
+                    })
                 });
             }
         }
-        let aggregate = loaded.aggregate();
+        let aggregate = state.state();
         if !aggregate.is_open() && !matches!(command.action, Action::OpenNegotiation { .. }) {
-            return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
+            return answer_once_built_on_is_committed!(Err(LedgerError::UnknownNegotiation(
+                negotiation_id.to_string()
+            )));
         }
         let acting_as = aggregate.acting_as(&command);
         // Read once: the dates are checked against the instant the events are stamped with.
         let recorded_at = chrono::Utc::now();
         // `decide` rather than cqrs-es's `handle`, which applies each event to the aggregate as
         // it writes it to the sink: the state kept for the next act must fold the events as
-        // stored, with the date their metadata states (`commit_advancing` does).
-        let events = match aggregate.decide(&command, &register.clone().at(recorded_at)) {
+        // stored, with the date their metadata states (`ChainedContext::advanced` does).
+        let events = match aggregate.decide(&command, &on.register.clone().at(recorded_at)) {
             Ok(events) => events,
             Err(reason) => {
-                keep(loaded);
-                return Err(LedgerError::Refused {
+                return answer_once_built_on_is_committed!(Err(LedgerError::Refused {
                     negotiation_id: negotiation_id.to_string(),
                     reason,
-                });
+                }));
             }
         };
         if events.len() > MAX_EVENTS_PER_COMMAND {
+            tip.state = Some(state);
             return Err(LedgerError::TooManyEvents {
                 count: events.len(),
                 max_events_per_command: MAX_EVENTS_PER_COMMAND,
@@ -539,11 +645,49 @@ async fn execute<R: PersistedEventRepository>(
             recorded_at,
             occasion.as_ref(),
         );
-        match store.commit_advancing(events, loaded, metadata).await {
-            Ok((events, advanced)) => {
-                keep(advanced);
+        let sealed = match state.seal(events, metadata) {
+            Ok(sealed) => sealed,
+            Err(error) => {
+                tip.state = Some(state);
+                return Err(LedgerError::from_store(negotiation_id, error));
+            }
+        };
+        let advanced = Arc::new(Arc::unwrap_or_clone(state).advanced(&sealed));
+        let committed = match on.committing {
+            Committing::InGroups(committer) => {
+                let ticket = committer.submit(sealed.stored, in_flight).await;
+                let ticket = match ticket {
+                    Ok(ticket) => ticket,
+                    Err(failure) => return Err(LedgerError::Storage(Box::new(failure))),
+                };
+                tip.state = Some(advanced.clone());
+                tip.last = Some(ticket.clone());
+                drop(tip);
+                match ticket.committed().await {
+                    Ok(()) => Ok(()),
+                    Err(CommitFailure::Conflict) => Err(AggregateError::AggregateConflict),
+                    Err(failure) => Err(AggregateError::DatabaseConnectionError(Box::new(failure))),
+                }
+            }
+            Committing::Alone => {
+                let persisted = on.store.persist_sealed::<Negotiation>(&sealed.stored).await;
+                if persisted.is_ok() {
+                    tip.state = Some(advanced.clone());
+                }
+                drop(tip);
+                if persisted.is_ok() {
+                    on.database.announce_new_events().await;
+                }
+                persisted
+            }
+        };
+        match committed {
+            Ok(()) => {
+                if let Some(verified) = on.verified {
+                    verified.keep_shared(advanced, generation);
+                }
                 return Ok(Executed {
-                    events,
+                    events: sealed.envelopes,
                     replayed: false,
                 });
             }

@@ -5,10 +5,15 @@
 //!   journal's tables and the service's bearer tokens;
 //! - [`Ledger`]: executes a command (load, decide with the domain, stamp who and when, commit,
 //!   retry a lost race) and reads a negotiation's events back verified;
+//! - `store::GroupCommitter` and `in_flight`: concurrent acts committed together in one
+//!   transaction, acts queued on one negotiation decided one after another without waiting for
+//!   each other's flush;
 //! - [`verified`]: the negotiations' verified states a long-running ledger keeps between acts,
 //!   so an act reads and verifies only the events after the head it holds;
 //! - [`views`]: the projector that keeps the stored views and the journal's leaves in commit
 //!   order, each batch with its checkpoint in one transaction;
+//! - [`new_events`]: one task per process that learns the ledger's latest committed position
+//!   (LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite) and publishes it to whoever waits;
 //! - [`journal`]: signed checkpoints, co-signatures, proofs and audit bundles over the store;
 //! - [`patrol`]: the whole ledger verified again and again in the background, at a bounded
 //!   rate, putting a negotiation whose history it finds damaged in quarantine;
@@ -18,8 +23,10 @@
 //! The rules live in `pacta-domain`, the folds in `pacta-projections`, the formats in
 //! `pacta-verify`; this crate does the I/O around them and knows nothing of the CLI or HTTP.
 
+mod in_flight;
 pub mod journal;
 mod ledger;
+pub mod new_events;
 pub mod patrol;
 pub mod store;
 pub mod verification;

@@ -88,7 +88,15 @@ impl VerifiedStates {
         context: ChainedContext<Negotiation>,
         generation: Generation,
     ) -> Arc<ChainedContext<Negotiation>> {
-        let context = Arc::new(context);
+        self.keep_shared(Arc::new(context), generation)
+    }
+
+    /// `keep`, for a state already shared.
+    pub fn keep_shared(
+        &self,
+        context: Arc<ChainedContext<Negotiation>>,
+        generation: Generation,
+    ) -> Arc<ChainedContext<Negotiation>> {
         if context.head().sequence == 0 {
             return context;
         }
@@ -105,6 +113,11 @@ impl VerifiedStates {
                 .insert(context.aggregate_id().to_string(), context.clone());
         }
         context
+    }
+
+    /// The generation states are taken in now.
+    pub fn generation(&self) -> Generation {
+        Generation(self.lock().generation)
     }
 
     /// Forgets every state: the next act on each negotiation verifies its chain from the start,

@@ -5,7 +5,8 @@
 //! event's link in its negotiation's chain, folds it (`pacta_projections::NegotiationFold`) and
 //! writes what changed. Each view has a checkpoint, the commit-order cursor of the last event it
 //! covers, and every batch writes the view rows and the advanced checkpoints in one transaction
-//! that first locks the checkpoints. So a view never misses an event and never applies one twice:
+//! that first locks the checkpoints. Batches overlap: while one commits, the next is verified and
+//! folded and the ones after it are read and hashed (`Projector::batches`). So a view never misses an event and never applies one twice:
 //! if the process dies after an event's commit, the event is simply past the checkpoint and the
 //! next catch-up applies it; if it dies mid-batch, the transaction rolls back whole. Concurrent
 //! projectors queue on the lock, and the second finds the work done. The kill tests check both
@@ -25,12 +26,17 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::store::{CommitCursor, CommittedEvent, Database, JournalDamage, StoreError};
+
+pub mod access;
 use pacta_verify::chain::{self, ChainError, ChainHead, ChainProblem, Seal};
 use pacta_verify::journal::{self, Frontier, JournalError};
 
 /// Events read, folded and written per transaction: large enough that a rebuild is not dominated
-/// by round trips, small enough that a transaction holds its locks for well under a second.
-pub const CATCH_UP_BATCH_EVENTS: usize = 2_000;
+/// by each transaction's own costs (its round trips and commit, each negotiation's documents
+/// rewritten once per batch), small enough that a transaction holds its locks for well under a
+/// second and the batches in flight at once (`READ_AHEAD_BATCHES` and the three being read,
+/// folded and written) take tens of megabytes, not hundreds.
+pub const CATCH_UP_BATCH_EVENTS: usize = 5_000;
 /// Negotiations whose folded state the projector keeps between batches. Past this the cache is
 /// dropped before the next batch (never during one: a batch renders the documents of every
 /// negotiation it touched) and states are re-read from the store as needed.
@@ -42,9 +48,11 @@ pub const MAX_CACHED_FOLDS: usize = 10_000;
 /// Transactions that write no events (a `pg_dump`, another database) hold nothing back.
 pub const FRESHNESS_TIMEOUT_MS: u64 = 10_000;
 const FRESHNESS_POLL_MS: u64 = 5;
-/// Timeline rows per INSERT: 3 parameters each, far below either database's parameter limit.
+/// Batches read and prepared ahead of the one being folded, besides the one being read.
+const READ_AHEAD_BATCHES: usize = 1;
+/// Timeline rows per INSERT on SQLite: 3 parameters each, far below its parameter limit.
 const TIMELINE_ROWS_PER_INSERT: usize = 1_000;
-/// Journal leaves per INSERT: 4 parameters each, far below either database's parameter limit.
+/// Journal leaves per INSERT on SQLite: 4 parameters each, far below its parameter limit.
 const JOURNAL_ROWS_PER_INSERT: usize = 1_000;
 
 /// What a process stopped at a failpoint says on stderr, followed by the failpoint's name: the
@@ -81,6 +89,8 @@ pub enum View {
     Agreement,
     /// Every event with its hash, for the history and the audit log.
     Timeline,
+    /// Who is accredited in which negotiation, for which party and in which role (`access.rs`).
+    Access,
     /// The leaves of the ledger's Merkle tree (`pacta_verify::journal`): one per event, in commit order.
     /// Not a disposable view: checkpoints sign its roots, so it is never emptied or rebuilt.
     Journal,
@@ -88,13 +98,20 @@ pub enum View {
 
 impl View {
     /// The disposable views: what `pacta projections rebuild` recreates when no view is named.
-    pub const ALL: [View; 4] = [View::Index, View::Draft, View::Agreement, View::Timeline];
-    /// Every follower of the commit-order reader, the journal included.
-    pub const EVERY: [View; 5] = [
+    pub const ALL: [View; 5] = [
         View::Index,
         View::Draft,
         View::Agreement,
         View::Timeline,
+        View::Access,
+    ];
+    /// Every follower of the commit-order reader, the journal included.
+    pub const EVERY: [View; 6] = [
+        View::Index,
+        View::Draft,
+        View::Agreement,
+        View::Timeline,
+        View::Access,
         View::Journal,
     ];
 
@@ -104,6 +121,7 @@ impl View {
             View::Draft => "draft",
             View::Agreement => "agreement",
             View::Timeline => "timeline",
+            View::Access => "access",
             View::Journal => "journal",
         }
     }
@@ -113,7 +131,7 @@ impl View {
             View::Index => serde_json::to_string(&fold.index_entry()),
             View::Draft => serde_json::to_string(&fold.draft()),
             View::Agreement => serde_json::to_string(&fold.agreement()),
-            View::Timeline | View::Journal => return None,
+            View::Timeline | View::Access | View::Journal => return None,
         };
         Some(json.expect("invariant: views serialise to JSON"))
     }
@@ -150,9 +168,9 @@ pub enum ViewError {
     Behind { missing: u64, waited_ms: u64 },
     #[error("the events table holds a '{0}' event, which this version does not know; the views stop before it")]
     ForeignAggregate(String),
-    #[error("no view is called '{0}' (views: index, draft, agreement, timeline, journal)")]
+    #[error("no view is called '{0}' (views: index, draft, agreement, timeline, access, journal)")]
     UnknownView(String),
-    #[error("the journal is never rebuilt: checkpoints sign its roots, and its leaves only ever grow (rebuild index, draft, agreement or timeline)")]
+    #[error("the journal is never rebuilt: checkpoints sign its roots, and its leaves only ever grow (rebuild index, draft, agreement, timeline or access)")]
     JournalNotRebuilt,
     #[error("the stored {view} view of '{negotiation_id}' cannot be read ({reason}); run `pacta projections rebuild {view}`")]
     Unreadable {
@@ -192,7 +210,7 @@ pub struct ViewStatus {
     pub lag_events: u64,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Checkpoint {
     view: View,
     cursor: CommitCursor,
@@ -207,8 +225,9 @@ struct Writes {
     documents: Vec<(View, String, i64, String)>,
     /// (negotiation, sequence, JSON entry)
     timeline: Vec<(String, i64, String)>,
-    /// (leaf index, negotiation, sequence, hex chain hash)
-    journal: Vec<(i64, String, i64, String)>,
+    access: Vec<access::Row>,
+    /// (leaf index, negotiation, sequence, verified chain hash)
+    journal: Vec<(i64, String, i64, chain::Hash)>,
     checkpoints: Vec<Checkpoint>,
 }
 
@@ -224,14 +243,132 @@ pub struct Projector {
     folds: HashMap<String, CachedFold>,
     max_cached_folds: usize,
     batch_events: usize,
-    /// The read of the batch after the one being folded, started early so that the database
-    /// reads while the projector verifies and folds (a rebuild uses both cores).
-    prefetch: Option<Prefetch>,
+    /// The batches after the one being folded, read and prepared ahead so that the database
+    /// reads and the events are hashed while the projector folds (a rebuild uses every core).
+    read_ahead: Option<ReadAhead>,
 }
 
-struct Prefetch {
+/// A batch being written and committed on its own task.
+struct Committing {
+    /// The checkpoints it leaves once committed.
+    leaves: Vec<Checkpoint>,
+    /// How many events it read, once committed.
+    commit: tokio::task::JoinHandle<Result<u64, ViewError>>,
+}
+
+/// A transaction holding every view checkpoint (`begin_locked`).
+enum Locked {
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+}
+
+impl Locked {
+    /// Locks every checkpoint and reads them.
+    async fn begin(database: &Database) -> Result<(Locked, Vec<Checkpoint>), ViewError> {
+        Ok(match database {
+            Database::Postgres(pool) => {
+                let (tx, checkpoints) = pg::begin_locked(pool).await?;
+                (Locked::Postgres(tx), checkpoints)
+            }
+            Database::Sqlite(pool) => {
+                let (tx, checkpoints) = sqlite::begin_locked(pool).await?;
+                (Locked::Sqlite(tx), checkpoints)
+            }
+        })
+    }
+
+    /// Writes the batch and its checkpoints and commits; returns how many events it read.
+    async fn write(self, writes: Writes) -> Result<u64, ViewError> {
+        match self {
+            Locked::Postgres(tx) => pg::write(tx, &writes).await?,
+            Locked::Sqlite(tx) => sqlite::write(tx, &writes).await?,
+        }
+        Ok(writes.events_read)
+    }
+}
+
+/// Batches of committed events read in commit order ahead of the fold, each prepared on blocking
+/// threads while the next is read. A batch read ahead from a cursor is what a read from that
+/// cursor later would return, or a prefix of it (the ledger's horizon may have moved on), since
+/// nothing can appear behind a commit-order cursor later.
+struct ReadAhead {
+    /// The cursor the next batch received follows.
     after: CommitCursor,
-    read: tokio::task::JoinHandle<Result<Vec<PreparedEvent>, StoreError>>,
+    batches: tokio::sync::mpsc::Receiver<Result<Preparing, StoreError>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+/// A batch being prepared.
+type Preparing = tokio::task::JoinHandle<Vec<PreparedEvent>>;
+
+impl ReadAhead {
+    /// Starts reading batches of `limit` events after `after`; the reader stops after the first
+    /// batch that is not full (the end of the ledger for now) or the first failure.
+    fn start(database: Database, after: CommitCursor, limit: usize) -> Self {
+        let (sender, batches) = tokio::sync::mpsc::channel(READ_AHEAD_BATCHES);
+        let reader = tokio::spawn(async move {
+            let mut cursor = after;
+            loop {
+                let read = database.read_committed(cursor, limit).await;
+                let (full, sent) = match read {
+                    Ok(batch) => {
+                        let full = batch.len() == limit;
+                        if let Some(last) = batch.last() {
+                            cursor = last.cursor;
+                        }
+                        (full, sender.send(Ok(prepare(batch))).await)
+                    }
+                    Err(error) => (false, sender.send(Err(error)).await),
+                };
+                if !full || sent.is_err() {
+                    return;
+                }
+            }
+        });
+        ReadAhead {
+            after,
+            batches,
+            reader,
+        }
+    }
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Prepares `batch` on blocking threads, in as many slices as there are cores, in order.
+fn prepare(batch: Vec<CommittedEvent>) -> Preparing {
+    tokio::spawn(async move {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let events_in_batch = batch.len();
+        let slice = events_in_batch.div_ceil(cores).max(1);
+        let mut events = batch.into_iter();
+        let mut slices = Vec::with_capacity(cores);
+        loop {
+            let events: Vec<CommittedEvent> = events.by_ref().take(slice).collect();
+            if events.is_empty() {
+                break;
+            }
+            slices.push(tokio::task::spawn_blocking(move || {
+                events
+                    .into_iter()
+                    .map(PreparedEvent::new)
+                    .collect::<Vec<_>>()
+            }));
+        }
+        let mut prepared = Vec::with_capacity(events_in_batch);
+        for slice in slices {
+            prepared.extend(
+                slice
+                    .await
+                    .expect("invariant: preparing an event does not panic"),
+            );
+        }
+        prepared
+    })
 }
 
 /// A committed event with the work that needs no other event done: its seal read (the costly
@@ -239,27 +376,24 @@ struct Prefetch {
 /// wait for the events before it.
 struct PreparedEvent {
     cursor: CommitCursor,
+    /// The stored event without its payload and metadata, which were moved into `envelope` once
+    /// the seal was read from them: what is left to check is its type, id and sequence.
     event: SerializedEvent,
     seal: Result<Seal, ChainProblem>,
     envelope: Result<EventEnvelope<Negotiation>, ViewError>,
 }
 
-/// Up to `limit` committed events after `after`, in commit order, prepared.
-async fn read_prepared(
-    database: Database,
-    after: CommitCursor,
-    limit: usize,
-) -> Result<Vec<PreparedEvent>, StoreError> {
-    let batch = database.read_committed(after, limit).await?;
-    Ok(batch
-        .into_iter()
-        .map(|CommittedEvent { cursor, event }| PreparedEvent {
+impl PreparedEvent {
+    fn new(CommittedEvent { cursor, mut event }: CommittedEvent) -> Self {
+        let seal = chain::read_seal(&event);
+        let envelope = decode_owned(&mut event);
+        PreparedEvent {
             cursor,
-            seal: chain::read_seal(&event),
-            envelope: decode(&event),
             event,
-        })
-        .collect())
+            seal,
+            envelope,
+        }
+    }
 }
 
 impl Projector {
@@ -269,7 +403,7 @@ impl Projector {
             folds: HashMap::new(),
             max_cached_folds: MAX_CACHED_FOLDS,
             batch_events: CATCH_UP_BATCH_EVENTS,
-            prefetch: None,
+            read_ahead: None,
         }
     }
 
@@ -288,23 +422,67 @@ impl Projector {
     /// Applies every committed event the views do not cover yet; `on_batch` is told how many
     /// events each batch read. Returns the number of events read.
     pub async fn catch_up(&mut self, mut on_batch: impl FnMut(u64)) -> Result<u64, ViewError> {
+        let caught_up = self.batches(&mut on_batch).await;
+        if caught_up.is_err() {
+            // The cache may be ahead of the checkpoints the failed batch did not write.
+            self.folds.clear();
+            self.read_ahead = None;
+        }
+        caught_up
+    }
+
+    /// `catch_up`'s batches, each folded and then written with its checkpoints in one transaction
+    /// that locks them first.
+    ///
+    /// A batch is written and committed on a task of its own while the next one is read,
+    /// verified and folded here, on the checkpoints the committing batch leaves: ahead of the
+    /// lock, since folding reads only committed events, which nothing changes behind a
+    /// commit-order cursor. Under the lock the checkpoints are read again, and the batch folded
+    /// ahead is written only if they are the ones it was folded on; otherwise (another projector
+    /// moved them, or folding ahead failed) it is thrown away and the batch is folded under the
+    /// lock, from the checkpoints read there. So what a transaction writes is always the fold of
+    /// the events after the checkpoints it locked, and a failure is reported for the batch it
+    /// belongs to, after every batch before it has committed.
+    async fn batches(&mut self, on_batch: &mut impl FnMut(u64)) -> Result<u64, ViewError> {
         let mut total = 0;
+        let mut committing: Option<Committing> = None;
         loop {
-            match self.step().await {
-                Ok(0) => return Ok(total),
-                Ok(read) => {
-                    total += read;
-                    on_batch(read);
+            let ahead = match &committing {
+                Some(batch) => {
+                    let folded = self.fold_next_batch(&batch.leaves).await;
+                    Some((batch.leaves.clone(), folded))
                 }
-                Err(error) => {
-                    // The cache may be ahead of the checkpoints the failed batch did not write.
-                    self.folds.clear();
-                    if let Some(prefetch) = self.prefetch.take() {
-                        prefetch.read.abort();
-                    }
-                    return Err(error);
-                }
+                None => None,
+            };
+            if let Some(batch) = committing.take() {
+                let read = batch
+                    .commit
+                    .await
+                    .expect("invariant: the commit task does not panic")?;
+                stop_point!("projector-batch-committed");
+                total += read;
+                on_batch(read);
             }
+            let (locked, checkpoints) = Locked::begin(&self.database).await?;
+            let writes = match ahead {
+                Some((folded_on, Ok(writes))) if folded_on == checkpoints => writes,
+                ahead => {
+                    if ahead.is_some() {
+                        // Folded ahead on other checkpoints: start again from the locked ones,
+                        // with no state folded past them.
+                        self.folds.clear();
+                    }
+                    self.fold_next_batch(&checkpoints).await?
+                }
+            };
+            // Nothing to write: the transaction ends, with nothing done, when it is dropped.
+            let Some(writes) = writes else {
+                return Ok(total);
+            };
+            committing = Some(Committing {
+                leaves: writes.checkpoints.clone(),
+                commit: tokio::spawn(locked.write(writes)),
+            });
         }
     }
 
@@ -363,12 +541,32 @@ impl Projector {
         self.catch_up(on_batch).await
     }
 
-    /// Reads, folds and writes one batch; returns how many events it read.
-    async fn step(&mut self) -> Result<u64, ViewError> {
-        match self.database.clone() {
-            Database::Postgres(pool) => pg::step(&pool, self).await,
-            Database::Sqlite(pool) => sqlite::step(&pool, self).await,
+    /// The committed events after `from`, at most `batch_events`, prepared: from the batches read
+    /// ahead when they follow `from`, else from a reader started there.
+    async fn next_batch(&mut self, from: CommitCursor) -> Result<Vec<PreparedEvent>, StoreError> {
+        let reading_from_there = self.read_ahead.as_ref().is_some_and(|r| r.after == from);
+        if !reading_from_there {
+            let limit = self.batch_events;
+            self.read_ahead = Some(ReadAhead::start(self.database.clone(), from, limit));
         }
+        let read_ahead = self.read_ahead.as_mut().expect("invariant: just started");
+        let received = read_ahead.batches.recv().await;
+        let batch = match received {
+            Some(Ok(preparing)) => preparing
+                .await
+                .expect("invariant: preparing a batch does not panic"),
+            Some(Err(error)) => {
+                self.read_ahead = None;
+                return Err(error);
+            }
+            None => unreachable!("invariant: the reader stops only after a batch that is not full or a failure, and is dropped on receiving either"),
+        };
+        match batch.last() {
+            Some(last) if batch.len() == self.batch_events => read_ahead.after = last.cursor,
+            // The reader has stopped: the next batch is read from where it is wanted.
+            _ => self.read_ahead = None,
+        }
+        Ok(batch)
     }
 
     /// Folds the events after the least advanced checkpoint; `None` when every view is current.
@@ -384,32 +582,20 @@ impl Projector {
             .map(|c| c.cursor)
             .min()
             .unwrap_or_default();
-        let batch = match self.prefetch.take() {
-            // The same query from the same cursor: it returns what a fresh read would, since
-            // nothing can appear behind a commit-order cursor later.
-            Some(prefetch) if prefetch.after == from => prefetch
-                .read
-                .await
-                .expect("invariant: the prefetch task does not panic")?,
-            stale => {
-                if let Some(prefetch) = stale {
-                    prefetch.read.abort();
-                }
-                read_prepared(self.database.clone(), from, self.batch_events).await?
-            }
-        };
+        let batch = self.next_batch(from).await?;
         let Some(last) = batch.last().map(|e| e.cursor) else {
             return Ok(None);
         };
-        if batch.len() == self.batch_events {
-            let (database, limit) = (self.database.clone(), self.batch_events);
-            self.prefetch = Some(Prefetch {
-                after: last,
-                read: tokio::spawn(read_prepared(database, last, limit)),
-            });
-        }
+        let behind = |view: View| {
+            checkpoints
+                .iter()
+                .any(|c| c.view == view && c.cursor < last)
+        };
+        let rows_for = |view: View| if behind(view) { batch.len() } else { 0 };
         let mut writes = Writes {
             events_read: batch.len() as u64,
+            timeline: Vec::with_capacity(rows_for(View::Timeline)),
+            journal: Vec::with_capacity(rows_for(View::Journal)),
             ..Writes::default()
         };
         let mut stale_documents: BTreeMap<String, BTreeSet<View>> = BTreeMap::new();
@@ -418,6 +604,7 @@ impl Projector {
             let cursor = prepared.cursor;
             let (negotiation_id, sequence) =
                 (prepared.event.aggregate_id.clone(), prepared.event.sequence);
+            let accredits = access::accredits(&prepared);
             let (entry, chain_hash) = self.fold(prepared).await?;
             for checkpoint in checkpoints.iter().filter(|c| cursor > c.cursor) {
                 if checkpoint.view == View::Journal {
@@ -428,7 +615,7 @@ impl Projector {
                         leaf_index,
                         negotiation_id.clone(),
                         sequence_number(sequence),
-                        hex::encode(chain_hash),
+                        chain_hash,
                     ));
                 } else if checkpoint.view == View::Timeline {
                     writes.timeline.push((
@@ -436,6 +623,11 @@ impl Projector {
                         sequence_number(sequence),
                         serde_json::to_string(&entry).expect("invariant: entries serialise"),
                     ));
+                } else if checkpoint.view == View::Access {
+                    if let Some(accredits) = &accredits {
+                        let fold = &self.folds[&negotiation_id].fold;
+                        writes.access.extend(access::rows(fold, accredits));
+                    }
                 } else {
                     stale_documents
                         .entry(negotiation_id.clone())
@@ -499,26 +691,35 @@ impl Projector {
             fold: NegotiationFold::new(id),
             head: ChainHead::EMPTY,
         };
-        for event in self.database.read_stream_before(id, next_sequence).await? {
+        if next_sequence <= 1 {
+            // Nothing comes before a first event: a rebuild meets every negotiation there, and
+            // the stream query, which has no index on the id alone, would scan every event.
+            return Ok(cached);
+        }
+        for mut event in self.database.read_stream_before(id, next_sequence).await? {
             cached.head = chain::verify_next(id, cached.head, &event)?;
-            cached.fold.apply(&decode(&event)?)?;
+            cached.fold.apply(&decode_owned(&mut event)?)?;
         }
         Ok(cached)
     }
 }
 
-/// The typed event, read from the stored JSON in place (a rebuild decodes every event once).
-fn decode(event: &SerializedEvent) -> Result<EventEnvelope<Negotiation>, ViewError> {
+/// The typed event, its strings moved out of the stored JSON rather than copied (a rebuild
+/// decodes every event once, after its seal is read): `event` keeps its type, id and sequence,
+/// and `Value::Null` for payload and metadata.
+fn decode_owned(event: &mut SerializedEvent) -> Result<EventEnvelope<Negotiation>, ViewError> {
     let undecodable = |e: serde_json::Error| ViewError::Undecodable {
         negotiation_id: event.aggregate_id.clone(),
         sequence: event.sequence,
         reason: e.to_string(),
     };
+    let payload = NegotiationEvent::deserialize(std::mem::take(&mut event.payload));
+    let metadata = HashMap::deserialize(std::mem::take(&mut event.metadata));
     Ok(EventEnvelope {
         aggregate_id: event.aggregate_id.clone(),
         sequence: event.sequence,
-        payload: NegotiationEvent::deserialize(&event.payload).map_err(undecodable)?,
-        metadata: HashMap::deserialize(&event.metadata).map_err(undecodable)?,
+        payload: payload.map_err(undecodable)?,
+        metadata: metadata.map_err(undecodable)?,
     })
 }
 
@@ -622,7 +823,7 @@ fn journal_error(error: JournalError) -> ViewError {
 /// with a checkpoint's (see `Database::read_committed`): on PostgreSQL in the `xid8` terms of the
 /// `events_commit_order` index, with the checkpoint's bigint cast to it.
 macro_rules! view_tables {
-    ($module:ident, $db:ty, begin: $begin:literal, lock: $lock:literal, json: $json:literal,
+    ($module:ident, $db:ty, rows: $rows:ident, begin: $begin:literal, lock: $lock:literal,
      as_text: $as_text:literal, event_transaction_id: $event_transaction_id:literal,
      as_event_transaction_id: $as_event_transaction_id:literal) => {
         mod $module {
@@ -659,20 +860,6 @@ macro_rules! view_tables {
                 Ok((tx, checkpoints))
             }
 
-            /// `Projector::step`: under the checkpoints' lock, folds the next batch and writes it.
-            pub(super) async fn step(
-                pool: &sqlx::Pool<$db>,
-                projector: &mut Projector,
-            ) -> Result<u64, ViewError> {
-                let (tx, checkpoints) = begin_locked(pool).await?;
-                let Some(writes) = projector.fold_next_batch(&checkpoints).await? else {
-                    return Ok(0);
-                };
-                write(tx, &writes).await?;
-                stop_point!("projector-batch-committed");
-                Ok(writes.events_read)
-            }
-
             /// The journal's frontier at `tree_size`: the stored one, or, for a journal begun
             /// before frontiers were kept, folded once from its leaves.
             async fn frontier_at(tx: &mut Tx, tree_size: i64) -> Result<Frontier, ViewError> {
@@ -701,49 +888,14 @@ macro_rules! view_tables {
             }
 
             pub(super) async fn write(mut tx: Tx, writes: &Writes) -> Result<(), ViewError> {
-                for (view, negotiation_id, last_sequence, document) in &writes.documents {
-                    sqlx::query(concat!(
-                        "INSERT INTO view_documents (view_name, negotiation_id, last_sequence, document)
-                         VALUES ($1, $2, $3, CAST($4 AS ", $json, "))
-                         ON CONFLICT (view_name, negotiation_id) DO UPDATE
-                            SET last_sequence = excluded.last_sequence, document = excluded.document"
-                    ))
-                    .bind(view.name())
-                    .bind(negotiation_id)
-                    .bind(last_sequence)
-                    .bind(document)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for rows in writes.timeline.chunks(TIMELINE_ROWS_PER_INSERT) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO view_timeline (negotiation_id, sequence, entry) ",
-                    );
-                    insert.push_values(rows, |mut row, (negotiation_id, sequence, entry)| {
-                        row.push_bind(negotiation_id)
-                            .push_bind(sequence)
-                            .push("CAST(")
-                            .push_bind_unseparated(entry)
-                            .push_unseparated(concat!(" AS ", $json, ")"));
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                for rows in writes.journal.chunks(JOURNAL_ROWS_PER_INSERT) {
-                    let mut insert = sqlx::QueryBuilder::<$db>::new(
-                        "INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash) ",
-                    );
-                    insert.push_values(rows, |mut row, (leaf_index, negotiation_id, sequence, hash)| {
-                        row.push_bind(leaf_index)
-                            .push_bind(negotiation_id)
-                            .push_bind(sequence)
-                            .push_bind(hash);
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
+                $rows::documents(&mut tx, &writes.documents).await?;
+                $rows::timeline(&mut tx, &writes.timeline).await?;
+                access::$module::write(&mut tx, &writes.access).await?;
+                $rows::journal(&mut tx, &writes.journal).await?;
                 if let Some((start, ..)) = writes.journal.first() {
                     let mut frontier = frontier_at(&mut tx, *start).await?;
                     for (_, _, _, hash) in &writes.journal {
-                        frontier.push(&journal::parse_hash(hash).map_err(journal_error)?);
+                        frontier.push(hash);
                     }
                     sqlx::query("INSERT INTO journal_frontiers (tree_size, nodes) VALUES ($1, $2)")
                         .bind(frontier.size() as i64)
@@ -751,19 +903,7 @@ macro_rules! view_tables {
                         .execute(&mut *tx)
                         .await?;
                 }
-                for checkpoint in &writes.checkpoints {
-                    sqlx::query(
-                        "UPDATE view_checkpoints
-                            SET transaction_id = $2, global_position = $3, events_applied = $4
-                          WHERE view_name = $1",
-                    )
-                    .bind(checkpoint.view.name())
-                    .bind(checkpoint.cursor.transaction_id)
-                    .bind(checkpoint.cursor.global_position)
-                    .bind(checkpoint.events_applied)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                $rows::checkpoints(&mut tx, &writes.checkpoints).await?;
                 // Everything written, nothing committed: a process killed here loses the batch whole.
                 stop_point!("projector-batch-uncommitted");
                 tx.commit().await?;
@@ -781,6 +921,8 @@ macro_rules! view_tables {
                         sqlx::query("DELETE FROM view_timeline")
                             .execute(&mut *tx)
                             .await?;
+                    } else if *view == View::Access {
+                        access::$module::reset(&mut tx).await?;
                     } else {
                         sqlx::query("DELETE FROM view_documents WHERE view_name = $1")
                             .bind(view.name())
@@ -897,11 +1039,212 @@ macro_rules! view_tables {
     };
 }
 
-view_tables!(pg, sqlx::Postgres, begin: "BEGIN", lock: " FOR UPDATE", json: "json",
+view_tables!(pg, sqlx::Postgres, rows: pg_rows, begin: "BEGIN", lock: " FOR UPDATE",
     as_text: "::text", event_transaction_id: "events.transaction_id",
     as_event_transaction_id: "::text::xid8");
 // SQLite has one writer at a time: BEGIN IMMEDIATE takes the write lock up front, so two
 // projectors queue instead of one failing to upgrade its read lock. Its transaction id is
 // always 0 (see `Database::read_committed`).
-view_tables!(sqlite, sqlx::Sqlite, begin: "BEGIN IMMEDIATE", lock: "", json: "TEXT",
+view_tables!(sqlite, sqlx::Sqlite, rows: sqlite_rows, begin: "BEGIN IMMEDIATE", lock: "",
     as_text: "", event_transaction_id: "0", as_event_transaction_id: "");
+
+/// A batch's rows on PostgreSQL: one statement per table, each column bound as one array, so a
+/// batch costs four round trips and four plans cached once, whatever its size.
+mod pg_rows {
+    use super::*;
+
+    type Connection = sqlx::PgConnection;
+
+    pub(super) async fn documents(
+        tx: &mut Connection,
+        documents: &[(View, String, i64, String)],
+    ) -> Result<(), sqlx::Error> {
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let views: Vec<&str> = documents.iter().map(|(view, ..)| view.name()).collect();
+        let ids: Vec<&str> = documents.iter().map(|(_, id, ..)| id.as_str()).collect();
+        let sequences: Vec<i64> = documents.iter().map(|(_, _, seq, _)| *seq).collect();
+        let json: Vec<&str> = documents.iter().map(|(.., json)| json.as_str()).collect();
+        // A batch writes each negotiation's document of a view once, so no row is touched twice.
+        sqlx::query(
+            "INSERT INTO view_documents (view_name, negotiation_id, last_sequence, document)
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[]::json[])
+             ON CONFLICT (view_name, negotiation_id) DO UPDATE
+                SET last_sequence = excluded.last_sequence, document = excluded.document",
+        )
+        .bind(views)
+        .bind(ids)
+        .bind(sequences)
+        .bind(json)
+        .execute(tx)
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn timeline(
+        tx: &mut Connection,
+        rows: &[(String, i64, String)],
+    ) -> Result<(), sqlx::Error> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = rows.iter().map(|(id, ..)| id.as_str()).collect();
+        let sequences: Vec<i64> = rows.iter().map(|(_, seq, _)| *seq).collect();
+        let entries: Vec<&str> = rows.iter().map(|(.., entry)| entry.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO view_timeline (negotiation_id, sequence, entry)
+             SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[]::json[])",
+        )
+        .bind(ids)
+        .bind(sequences)
+        .bind(entries)
+        .execute(tx)
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn journal(
+        tx: &mut Connection,
+        leaves: &[(i64, String, i64, chain::Hash)],
+    ) -> Result<(), sqlx::Error> {
+        if leaves.is_empty() {
+            return Ok(());
+        }
+        let indexes: Vec<i64> = leaves.iter().map(|(index, ..)| *index).collect();
+        let ids: Vec<&str> = leaves.iter().map(|(_, id, ..)| id.as_str()).collect();
+        let sequences: Vec<i64> = leaves.iter().map(|(_, _, seq, _)| *seq).collect();
+        let hashes: Vec<String> = leaves.iter().map(|(.., hash)| hex::encode(hash)).collect();
+        sqlx::query(
+            "INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash)
+             SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::text[])",
+        )
+        .bind(indexes)
+        .bind(ids)
+        .bind(sequences)
+        .bind(hashes)
+        .execute(tx)
+        .await
+        .map(drop)
+    }
+
+    pub(super) async fn checkpoints(
+        tx: &mut Connection,
+        checkpoints: &[Checkpoint],
+    ) -> Result<(), sqlx::Error> {
+        let views: Vec<&str> = checkpoints.iter().map(|c| c.view.name()).collect();
+        let transactions: Vec<i64> = checkpoints
+            .iter()
+            .map(|c| c.cursor.transaction_id)
+            .collect();
+        let positions: Vec<i64> = checkpoints
+            .iter()
+            .map(|c| c.cursor.global_position)
+            .collect();
+        let applied: Vec<i64> = checkpoints.iter().map(|c| c.events_applied).collect();
+        sqlx::query(
+            "UPDATE view_checkpoints c
+                SET transaction_id = n.transaction_id, global_position = n.global_position,
+                    events_applied = n.events_applied
+               FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::bigint[])
+                    AS n (view_name, transaction_id, global_position, events_applied)
+              WHERE c.view_name = n.view_name",
+        )
+        .bind(views)
+        .bind(transactions)
+        .bind(positions)
+        .bind(applied)
+        .execute(tx)
+        .await
+        .map(drop)
+    }
+}
+
+/// A batch's rows on SQLite, which has no arrays to bind: multi-row INSERTs, and a statement per
+/// document and per checkpoint (SQLite runs in the process, so a statement costs no round trip).
+mod sqlite_rows {
+    use super::*;
+
+    type Connection = sqlx::SqliteConnection;
+
+    pub(super) async fn documents(
+        tx: &mut Connection,
+        documents: &[(View, String, i64, String)],
+    ) -> Result<(), sqlx::Error> {
+        for (view, negotiation_id, last_sequence, document) in documents {
+            sqlx::query(
+                "INSERT INTO view_documents (view_name, negotiation_id, last_sequence, document)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (view_name, negotiation_id) DO UPDATE
+                    SET last_sequence = excluded.last_sequence, document = excluded.document",
+            )
+            .bind(view.name())
+            .bind(negotiation_id)
+            .bind(last_sequence)
+            .bind(document)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn timeline(
+        tx: &mut Connection,
+        rows: &[(String, i64, String)],
+    ) -> Result<(), sqlx::Error> {
+        for rows in rows.chunks(TIMELINE_ROWS_PER_INSERT) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO view_timeline (negotiation_id, sequence, entry) ",
+            );
+            insert.push_values(rows, |mut row, (negotiation_id, sequence, entry)| {
+                row.push_bind(negotiation_id)
+                    .push_bind(sequence)
+                    .push_bind(entry);
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn journal(
+        tx: &mut Connection,
+        leaves: &[(i64, String, i64, chain::Hash)],
+    ) -> Result<(), sqlx::Error> {
+        for rows in leaves.chunks(JOURNAL_ROWS_PER_INSERT) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO journal_leaves (leaf_index, negotiation_id, sequence, chain_hash) ",
+            );
+            insert.push_values(
+                rows,
+                |mut row, (leaf_index, negotiation_id, sequence, hash)| {
+                    row.push_bind(leaf_index)
+                        .push_bind(negotiation_id)
+                        .push_bind(sequence)
+                        .push_bind(hex::encode(hash));
+                },
+            );
+            insert.build().execute(&mut *tx).await?;
+        }
+        Ok(())
+    }
+
+    pub(super) async fn checkpoints(
+        tx: &mut Connection,
+        checkpoints: &[Checkpoint],
+    ) -> Result<(), sqlx::Error> {
+        for checkpoint in checkpoints {
+            sqlx::query(
+                "UPDATE view_checkpoints
+                    SET transaction_id = $2, global_position = $3, events_applied = $4
+                  WHERE view_name = $1",
+            )
+            .bind(checkpoint.view.name())
+            .bind(checkpoint.cursor.transaction_id)
+            .bind(checkpoint.cursor.global_position)
+            .bind(checkpoint.events_applied)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+}

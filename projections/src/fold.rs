@@ -75,6 +75,17 @@ impl NegotiationFold {
         self.last_sequence
     }
 
+    /// The person's accreditation as of the last event folded in: what the stored access view
+    /// keeps, so that it answers as the domain's own state would.
+    pub fn delegate(&self, person: &str) -> Option<&pacta_domain::Delegate> {
+        self.state.delegate(person)
+    }
+
+    /// Everyone accredited as of the last event folded in, in person order.
+    pub fn delegates(&self) -> impl Iterator<Item = &pacta_domain::Delegate> {
+        self.state.delegates()
+    }
+
     /// Folds in the next event of this negotiation and returns its timeline entry.
     pub fn apply(
         &mut self,

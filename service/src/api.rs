@@ -13,9 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use pacta_domain::{
-    metadata, Action, Delegate, Matrix, NegotiationCommand, NegotiationError, Occasion,
-};
+use pacta_domain::{metadata, Action, Matrix, NegotiationCommand, NegotiationError, Occasion};
 use pacta_projections::{
     AgreementState, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, Redline, TimelineFilter,
 };
@@ -25,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::{Access, Caller, Present};
 use super::error::{ApiError, ErrorBody, ServiceCode};
 use super::AppState;
+use pacta_ledger::views::access::Accreditation;
 use pacta_ledger::views::{self, View};
 use pacta_ledger::{CommandContext, Executed, LedgerError};
 use pacta_projections::export::{Format, RenderError, Selection};
@@ -548,7 +547,7 @@ fn revision_and_point() -> ApiError {
 
 impl AppState {
     /// Performs `action` in `negotiation` as `caller`, under `command_id`: the one way an act is
-    /// recorded, for the API and the pages' forms alike, so that both take the same write turn,
+    /// recorded, for the API and the pages' forms alike, so that both commit the same way,
     /// answer a retry under a used command id as a replay (recording nothing), and refresh the
     /// views the same way. The domain decides; the caller is only who acts.
     pub async fn perform(
@@ -567,7 +566,6 @@ impl AppState {
         let context = CommandContext {
             command_id: Some(command_id.to_string()),
         };
-        let turn = self.write_turn().await;
         let executed = self
             .ledger
             .execute(negotiation, command, &context)
@@ -582,7 +580,6 @@ impl AppState {
                 } => crate::auth::not_readable(),
                 other => ApiError::from(other),
             })?;
-        drop(turn);
         if !executed.replayed {
             // Answered once committed: the views catch up after, and every read catches up first.
             self.refresh_views_in_background();
@@ -599,19 +596,20 @@ impl AppState {
     }
 
     /// The index entries of the negotiations `caller` may read, each with the capacity in which
-    /// they read it.
+    /// they read it: the rule of `present` (accredited in the negotiation's verified state, which
+    /// the background verification has not quarantined), answered from the stored access view
+    /// by one query by person, so a list costs the same however many negotiations the ledger
+    /// holds and an outsider's touches none. The views are caught up first (read-your-writes);
+    /// their rows come from events the projector verified, and a negotiation whose history was
+    /// found damaged since is left out, as `present` refuses it.
     pub async fn readable_negotiations(
         &self,
         caller: &Caller,
-    ) -> Result<Vec<(IndexEntry, Delegate)>, ApiError> {
+    ) -> Result<Vec<(IndexEntry, Accreditation)>, ApiError> {
         self.catch_up().await?;
-        let index: Vec<IndexEntry> = views::documents(&self.database, View::Index).await?;
-        let mut readable = Vec::with_capacity(index.len());
-        for entry in index {
-            if let Ok(present) = self.present(caller, &entry.negotiation_id).await {
-                readable.push((entry, present.reader));
-            }
-        }
+        let quarantine = self.patrol.quarantine();
+        let mut readable = views::access::negotiations_of(&self.database, &caller.person).await?;
+        readable.retain(|(entry, _)| quarantine.finding(&entry.negotiation_id).is_none());
         Ok(readable)
     }
 

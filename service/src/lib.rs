@@ -37,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use error::{ApiError, ErrorBody, ServiceCode};
+use pacta_ledger::new_events::{NewEvents, NewEventsSettings};
 use pacta_ledger::patrol::{Patrol, PatrolSettings, Quarantine};
 use pacta_ledger::store::Database;
 use pacta_ledger::views::{self, Projector};
@@ -88,11 +89,6 @@ pub struct AppState {
     pub database: Database,
     pub ledger: Ledger,
     projector: Mutex<Projector>,
-    /// On SQLite, commands take turns. SQLite has one writer at a time anyway, but a writer
-    /// waiting for its lock holds a pooled connection: enough of them could take every
-    /// connection while the projector, holding the lock, waits for one to read its next batch,
-    /// and all would wait out the busy timeout. PostgreSQL writers do not block each other.
-    sqlite_write_turn: Option<Mutex<()>>,
     /// A background refresh of the views is spawned and has not started yet: the acts that
     /// commit meanwhile need no refresh of their own, that one will cover them.
     refresh_queued: AtomicBool,
@@ -109,6 +105,9 @@ pub struct AppState {
     pub person_turns: security::PersonTurns,
     /// The live streams open on the pages (`pages::live`), at most so many at once.
     pub live_streams: pages::live::LiveStreams,
+    /// The ledger's latest committed position, learned by one task for the whole process
+    /// (LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite): what the live streams wait on.
+    pub new_events: NewEvents,
 }
 
 impl AppState {
@@ -117,9 +116,9 @@ impl AppState {
         AppState {
             ledger: Ledger::on(&database)
                 .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS)
+                .committing_in_groups()
                 .with_quarantine(quarantine.clone()),
             projector: Mutex::new(Projector::new(database.clone())),
-            sqlite_write_turn: matches!(database, Database::Sqlite(_)).then(|| Mutex::new(())),
             refresh_queued: AtomicBool::new(false),
             views_cover_through: AtomicI64::new(-1),
             patrol: Arc::new(Patrol::new(
@@ -131,8 +130,16 @@ impl AppState {
             sign_ins: security::SignInLimiter::default(),
             live_streams: pages::live::LiveStreams::default(),
             person_turns: security::PersonTurns::default(),
+            new_events: NewEvents::new(database.clone(), NewEventsSettings::default()),
             database,
         }
+    }
+
+    /// New events learned with other polling intervals than `pacta_ledger::new_events`'s
+    /// (tests: a fallback so slow that only a notification can wake the process).
+    pub fn with_new_events(mut self, settings: NewEventsSettings) -> AppState {
+        self.new_events = NewEvents::new(self.database.clone(), settings);
+        self
     }
 
     /// Each person served at most `per_person` requests at once, waiting at most `wait` for a
@@ -157,21 +164,15 @@ impl AppState {
         self
     }
 
-    /// Waits for this command's turn to write, where the store needs turns (see the field).
-    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match &self.sqlite_write_turn {
-            Some(turn) => Some(turn.lock().await),
-            None => None,
-        }
-    }
-
     /// Brings the stored views up to every event committed before this call.
     ///
     /// Most reads find the views current, and learn it from one lookup of the last event's
     /// position, compared with the position this process last saw the views cover: no scan, no
     /// lock, so reads do not queue behind each other or behind every act's catch-up. Another
     /// process's acts (the CLI's) have later positions, so they are caught up with too
-    /// (read-your-writes across processes).
+    /// (read-your-writes across processes). The position is looked up, never taken from
+    /// `new_events`: the notification of an act committed just before this read may not have
+    /// arrived yet.
     pub async fn catch_up(&self) -> Result<(), ApiError> {
         let latest = self.database.last_position().await?;
         if latest <= self.views_cover_through.load(Ordering::Acquire) {

@@ -20,8 +20,8 @@ pub enum ProjectionsCommand {
     },
     /// Empty a view (or every view) and replay the whole ledger into it.
     Rebuild {
-        /// index, draft, agreement or timeline; all four when absent (never the journal:
-        /// checkpoints sign its roots), e.g. draft.
+        /// index, draft, agreement, timeline or access; all five when absent (never the
+        /// journal: checkpoints sign its roots), e.g. draft.
         view: Option<String>,
         /// Events read and written per transaction, e.g. --batch-events 500.
         #[arg(long, default_value_t = views::CATCH_UP_BATCH_EVENTS)]

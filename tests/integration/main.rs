@@ -7,6 +7,7 @@
 #[macro_use]
 mod common;
 
+mod access_view;
 mod audit;
 mod bilingual;
 mod browser;
@@ -20,6 +21,7 @@ mod demo_story;
 mod event_schemas;
 mod exports;
 mod exports_docx;
+mod group_commit;
 mod http_acts;
 mod http_api;
 mod http_hardening;
@@ -32,6 +34,7 @@ mod journal;
 mod ledger_conformance;
 mod ledger_format;
 mod legal_effect;
+mod new_events;
 mod old_ledger;
 mod openapi_schemas;
 mod organisations;
@@ -45,3 +48,4 @@ mod tamper;
 mod verified_states;
 mod verify_ledger;
 mod views;
+mod views_pipeline;

@@ -329,7 +329,14 @@ async fn healthz_reports_view_lag_and_what_the_verification_found(backend: Backe
     let names: Vec<&str> = views.iter().map(|v| v["view"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["agreement", "draft", "index", "journal", "timeline"]
+        [
+            "access",
+            "agreement",
+            "draft",
+            "index",
+            "journal",
+            "timeline"
+        ]
     );
     assert!(views.iter().all(|v| v["lag_events"] == events), "{reply}");
 

@@ -316,6 +316,7 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
     assert_eq!(
         lags(&store),
         [
+            "access 0",
             "agreement 0",
             "draft 0",
             "index 0",
@@ -333,6 +334,7 @@ async fn a_process_killed_between_commit_and_view_update_misses_nothing(backend:
     assert_eq!(
         lags(&store),
         [
+            "access 1",
             "agreement 1",
             "draft 1",
             "index 1",
@@ -453,7 +455,14 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
     ok(&store, &["demo"]);
     let events = store.event_count().await;
     let status = ok(&store, &["projections", "status"]);
-    for view in ["index", "draft", "agreement", "timeline", "journal"] {
+    for view in [
+        "index",
+        "draft",
+        "agreement",
+        "timeline",
+        "access",
+        "journal",
+    ] {
         let line = status
             .lines()
             .find(|l| l.starts_with(view))
@@ -473,7 +482,7 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
     let message = crate::common::cli::stderr(&output);
     assert_eq!(
         message.trim(),
-        "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline, journal)"
+        "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline, access, journal)"
     );
     assert_eq!(dump(&store.database).await, before, "nothing rebuilt");
 }

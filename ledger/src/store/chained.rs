@@ -315,38 +315,64 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
     pub async fn commit_advancing<A: FoldsRecorded>(
         &self,
         events: Vec<A::Event>,
-        mut context: ChainedContext<A>,
+        context: ChainedContext<A>,
         metadata: HashMap<String, String>,
     ) -> Result<(Vec<EventEnvelope<A>>, ChainedContext<A>), AggregateError<A::Error>> {
-        let (envelopes, head) = self.seal_and_persist(events, &context, metadata).await?;
-        for envelope in &envelopes {
-            context.fold(EventEnvelope {
-                aggregate_id: envelope.aggregate_id.clone(),
-                sequence: envelope.sequence,
-                payload: envelope.payload.clone(),
-                metadata: envelope.metadata.clone(),
-            });
-        }
-        context.head = head;
-        Ok((envelopes, context))
+        let sealed = context.seal(events, metadata)?;
+        self.persist_sealed::<A>(&sealed.stored).await?;
+        let advanced = context.advanced(&sealed);
+        Ok((sealed.envelopes, advanced))
     }
 
-    /// Seals `events` into the chain after `context`'s head and stores them; a head another
-    /// writer took first fails on the store's uniqueness (`AggregateConflict`).
+    /// Stores events sealed by `ChainedContext::seal` (`Sealed::stored`), in one transaction of the repository's;
+    /// a head another writer took first fails on the store's uniqueness (`AggregateConflict`).
+    pub async fn persist_sealed<A: FoldsRecorded>(
+        &self,
+        stored: &[SerializedEvent],
+    ) -> Result<(), AggregateError<A::Error>> {
+        if !stored.is_empty() {
+            self.repo.persist::<A>(stored, None).await?;
+        }
+        Ok(())
+    }
+
+    /// Seals `events` into the chain after `context`'s head and stores them.
     async fn seal_and_persist<A: FoldsRecorded>(
         &self,
         events: Vec<A::Event>,
         context: &ChainedContext<A>,
         metadata: HashMap<String, String>,
     ) -> Result<(Vec<EventEnvelope<A>>, ChainHead), AggregateError<A::Error>> {
+        let sealed = context.seal(events, metadata)?;
+        self.persist_sealed::<A>(&sealed.stored).await?;
+        Ok((sealed.envelopes, sealed.head))
+    }
+}
+
+/// Events sealed into a negotiation's chain after a context's head, not stored yet.
+pub struct Sealed<A: Aggregate> {
+    /// As the store holds them.
+    pub stored: Vec<SerializedEvent>,
+    pub envelopes: Vec<EventEnvelope<A>>,
+    /// The head after the last of them.
+    pub head: ChainHead,
+}
+
+impl<A: FoldsRecorded> ChainedContext<A> {
+    /// Seals `events`, stamped with `metadata`, into the chain after this context's head.
+    pub fn seal(
+        &self,
+        events: Vec<A::Event>,
+        metadata: HashMap<String, String>,
+    ) -> Result<Sealed<A>, AggregateError<A::Error>> {
         let metadata_value = serde_json::to_value(&metadata)?;
-        let mut head = context.head;
-        let mut sealed = Vec::with_capacity(events.len());
+        let mut head = self.head;
+        let mut stored = Vec::with_capacity(events.len());
         let mut envelopes: Vec<EventEnvelope<A>> = Vec::with_capacity(events.len());
         for payload in events {
             let sequence = head.sequence + 1;
             let mut event = SerializedEvent::new(
-                context.aggregate_id.clone(),
+                self.aggregate_id.clone(),
                 sequence,
                 A::TYPE.to_string(),
                 payload.event_type(),
@@ -357,16 +383,32 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
             let hash = chain::seal(&mut event, &head.hash)?;
             head = ChainHead { sequence, hash };
             envelopes.push(EventEnvelope {
-                aggregate_id: context.aggregate_id.clone(),
+                aggregate_id: self.aggregate_id.clone(),
                 sequence,
                 payload,
                 metadata: serde_json::from_value(event.metadata.clone())?,
             });
-            sealed.push(event);
+            stored.push(event);
         }
-        if !sealed.is_empty() {
-            self.repo.persist::<A>(&sealed, None).await?;
+        Ok(Sealed {
+            stored,
+            envelopes,
+            head,
+        })
+    }
+
+    /// This context advanced past `sealed`, which were sealed after its head: the state once
+    /// they are stored.
+    pub fn advanced(mut self, sealed: &Sealed<A>) -> ChainedContext<A> {
+        for envelope in &sealed.envelopes {
+            self.fold(EventEnvelope {
+                aggregate_id: envelope.aggregate_id.clone(),
+                sequence: envelope.sequence,
+                payload: envelope.payload.clone(),
+                metadata: envelope.metadata.clone(),
+            });
         }
-        Ok((envelopes, head))
+        self.head = sealed.head;
+        self
     }
 }

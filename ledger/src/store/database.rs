@@ -26,6 +26,8 @@ const POSTGRES_CONNECT_HINT: &str = "; is PostgreSQL running and the database cr
 /// The advisory lock that orders event writers and commit-order readers on PostgreSQL
 /// (`commit_horizon`): the bytes of "pacta:ev". `migrations/postgres/0008_event_writers.sql`
 /// names the same number.
+/// The channel on which PostgreSQL writers announce committed events (`Database::announce_new_events`).
+pub const NEW_EVENTS_CHANNEL: &str = "pacta_new_events";
 pub const EVENT_WRITERS_LOCK_KEY: i64 = 0x7061_6374_613a_6576;
 /// How long a commit-order reader waits for the transactions writing events at that moment to
 /// end. They commit within milliseconds; past this one is stuck, and the reader stops waiting
@@ -308,6 +310,24 @@ SELECT 0 AS transaction_id, global_position,
     /// How many events the ledger holds.
     pub async fn count_events(&self) -> Result<u64, StoreError> {
         self.count("SELECT count(*) FROM events").await
+    }
+
+    /// Tells the processes listening (`crate::new_events`) that events were committed: on
+    /// PostgreSQL a notification on `NEW_EVENTS_CHANNEL`, sent in a transaction of its own after
+    /// the events' commit. Not from a trigger inside the events' transaction: a transaction that
+    /// notifies holds one lock for the whole database through its commit, flush included, so
+    /// every event writer would wait for every other's flush. A wake-up, not a record: a failure
+    /// is left to the listeners' fallback poll. SQLite has no notifications: nothing is sent.
+    pub async fn announce_new_events(&self) {
+        if let Database::Postgres(pool) = self {
+            let sent = sqlx::query("SELECT pg_notify($1, '')")
+                .bind(NEW_EVENTS_CHANNEL)
+                .execute(pool)
+                .await;
+            if let Err(error) = sent {
+                tracing::debug!("new events committed, but not announced: {error}");
+            }
+        }
     }
 
     /// The global position of the last visible event; 0 for an empty ledger.

@@ -21,14 +21,18 @@ macro_rules! fetch {
 
 mod chained;
 mod database;
+mod group_commit;
 mod journal;
 mod persons;
 mod tokens;
 
-pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand};
+pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand, Sealed};
 pub use database::{
     postgres_url_with_database, CommitCursor, CommittedEvent, Database, JournalDamage, StoreError,
-    TokenRefusal,
+    TokenRefusal, NEW_EVENTS_CHANNEL,
+};
+pub use group_commit::{
+    CommitFailure, GroupCommitter, Ticket, MAX_ACTS_PER_GROUP, MAX_ACTS_QUEUED,
 };
 pub use journal::LeafRow;
 pub use persons::{PartyBinding, PersonAdded, PersonRecord, PersonRefusal};

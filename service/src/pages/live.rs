@@ -3,10 +3,12 @@
 //!
 //! `GET /negotiations/{n}/live` is a stream of Server-Sent Events, read by `static/live.js`
 //! (`EventSource`). Acts may be recorded by any process on the same store (this service, another
-//! instance of it, the CLI), so the stream does not wait for an in-process signal: it asks the
-//! store for the negotiation's last sequence every `LIVE_POLL_INTERVAL_MS` (one primary-key
-//! lookup) and loads the events only when it has moved. What it sends is what the timeline shows
-//! the same reader: verified events only, never another delegation's internal comment.
+//! instance of it, the CLI), so the stream does not wait for an in-process signal: it waits on
+//! the process's one notification of new events (`AppState::new_events`: LISTEN/NOTIFY on
+//! PostgreSQL, a short poll on SQLite, for every stream at once), and only when the ledger has
+//! moved asks the store for its negotiation's last sequence (one primary-key lookup), loading the
+//! events only when that has moved. What it sends is what the timeline shows the same reader:
+//! verified events only, never another delegation's internal comment.
 //!
 //! A stream is bounded like a page: only a signed-in reader accredited in the negotiation may
 //! open one (the session cookie, never a bearer token), at most `MAX_LIVE_STREAMS` are open per
@@ -22,15 +24,12 @@ use axum::http::header::COOKIE;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use pacta_domain::{NegotiationEvent, Party};
 use pacta_projections::HistoryEntry;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio::time::{Instant, Interval, MissedTickBehavior};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 use super::*;
 use crate::error::ServiceCode;
 
-/// How often an open stream asks the store whether the negotiation has a new event: an act
-/// shows on the pages well within a second, for one indexed lookup per stream per interval.
-pub const LIVE_POLL_INTERVAL_MS: u64 = 250;
 /// How often an idle stream sends a comment line, so that proxies and browsers do not take a
 /// quiet negotiation for a dead connection.
 pub const LIVE_KEEP_ALIVE_MS: u64 = 15_000;
@@ -200,11 +199,12 @@ pub(super) async fn stream(
         )
             .into_response());
     };
+    // Subscribed before the events are read: an act committed after the read moves the ledger
+    // past what the subscription has seen, so it is looked for.
+    let new_events = state.new_events.subscribe();
     let access = state.access(&caller, &negotiation).await?;
     // The browser's own record of what it received outranks the address it first opened.
     let after = last_event_id(&headers).or(query.after).unwrap_or(0);
-    let mut poll = tokio::time::interval(Duration::from_millis(LIVE_POLL_INTERVAL_MS));
-    poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
     // A stream lasts as long as the page is open: it holds no turn of the person's requests.
     let caller = Caller {
         turn: None,
@@ -219,7 +219,7 @@ pub(super) async fn stream(
         delivered: after,
         seen: access.events.last().map_or(0, |e| e.sequence),
         queue: VecDeque::new(),
-        poll,
+        new_events,
         session_checked: Instant::now(),
         _place: place,
     };
@@ -262,7 +262,8 @@ struct Follower {
     /// The negotiation's last sequence in the store when it was last loaded.
     seen: usize,
     queue: VecDeque<LiveAct>,
-    poll: Interval,
+    /// The ledger's latest committed position, as the process's one follower learns it.
+    new_events: watch::Receiver<i64>,
     session_checked: Instant,
     /// The stream's place among `MAX_LIVE_STREAMS` (and its person's), given back when the
     /// browser goes.
@@ -281,12 +282,25 @@ impl Follower {
                     .json_data(&act);
                 return Some((event, self));
             }
-            self.poll.tick().await;
+            let session_check = self.session_checked + self.state.live_streams.limits.session_check;
+            let moved = tokio::select! {
+                changed = self.new_events.changed() => {
+                    if changed.is_err() {
+                        // The state that follows new events is gone: the service is stopping.
+                        return None;
+                    }
+                    true
+                }
+                () = tokio::time::sleep_until(session_check) => false,
+            };
             if self.session_checked.elapsed() >= self.state.live_streams.limits.session_check {
                 if !self.session_still_valid().await {
                     return None;
                 }
                 self.session_checked = Instant::now();
+            }
+            if !moved {
+                continue;
             }
             if let Err(error) = self.look().await {
                 // The stream ends rather than logging every poll while the store is down: the

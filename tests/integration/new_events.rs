@@ -1,0 +1,120 @@
+//! One notification of new events per process (`pacta_ledger::new_events`), on both stores: an
+//! act of another process (the `pacta` binary) or of another ledger on its own connections wakes
+//! the service's watch within a bound. On PostgreSQL it is the notification that wakes it (the
+//! fallback poll is set to an hour), and for events stored by something that does not announce
+//! them the fallback poll still does; on SQLite the short poll does.
+
+use std::time::{Duration, Instant};
+
+use pacta_domain::{InstrumentKind, Party};
+use pacta_ledger::new_events::NewEventsSettings;
+use pacta_ledger::store::Database;
+use pacta_service::AppState;
+use tokio::sync::watch;
+
+use crate::common::cli::open_civ_mar;
+use crate::common::{open_civ_mar_command, open_command, Backend, Ledger, TestStore};
+
+on_both_stores!(
+    an_act_of_another_process_wakes_the_watch,
+    without_notifications_the_fallback_poll_wakes_the_watch,
+);
+
+/// How soon an act committed elsewhere must wake the watch: far above a notification's delivery
+/// or a SQLite poll, far below the hour the notification test's fallback waits.
+const WAKE_BOUND: Duration = Duration::from_secs(5);
+/// A fallback poll no test outlasts: within `WAKE_BOUND`, only a notification wakes the watch.
+const NEVER: Duration = Duration::from_secs(3_600);
+
+/// The watch's first reading of the position: the follower is listening by then.
+async fn first_reading(watch: &mut watch::Receiver<i64>) -> i64 {
+    tokio::time::timeout(WAKE_BOUND, watch.wait_for(|position| *position >= 0))
+        .await
+        .expect("the follower reads the position at its start")
+        .map(|position| *position)
+        .expect("the follower runs")
+}
+
+/// Waits until the watch reaches the store's last position, at most `WAKE_BOUND`; returns how
+/// long after `since` (just before the act) it did.
+async fn woken_to(
+    watch: &mut watch::Receiver<i64>,
+    database: &Database,
+    since: Instant,
+    what: &str,
+) -> Duration {
+    let target = database.last_position().await.unwrap();
+    tokio::time::timeout(WAKE_BOUND, watch.wait_for(|position| *position >= target))
+        .await
+        .unwrap_or_else(|_| panic!("{what}: the watch did not wake within {WAKE_BOUND:?}"))
+        .expect("the follower runs");
+    since.elapsed()
+}
+
+async fn an_act_of_another_process_wakes_the_watch(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let settings = NewEventsSettings {
+        postgres_fallback_poll: NEVER,
+        ..NewEventsSettings::default()
+    };
+    let state = AppState::new(store.database.clone()).with_new_events(settings);
+    let mut watch = state.new_events.subscribe();
+    let before = first_reading(&mut watch).await;
+
+    // Processes of their own: the `pacta` binary registers the heads, opens a negotiation and
+    // has Morocco accept it.
+    tokio::task::block_in_place(|| open_civ_mar(&store, "civ-mar-cli", "Mémorandum", "mou"));
+    let since = Instant::now();
+    let took = woken_to(&mut watch, &store.database, since, "the CLI's opening").await;
+    println!("{backend:?}: the CLI's last act had woken the watch {took:?} after it ended");
+    assert!(*watch.borrow() > before);
+
+    // Another ledger on connections of its own, as another service instance would hold.
+    let other = Database::connect(&store.url).await.unwrap();
+    // Heads of its own: the CLI registered civ.head and mar.head under other names.
+    let parties = [
+        Party::new("CIV", "CIV", "civ.other", "civ.other"),
+        Party::new("MAR", "MAR", "mar.other", "mar.other"),
+    ];
+    let command = open_command(
+        "civ.other",
+        "civ-mar-other",
+        "Autre",
+        InstrumentKind::Mou,
+        &parties,
+        &["fr"],
+    );
+    let since = Instant::now();
+    Ledger::on(&other)
+        .execute("civ-mar-other", command)
+        .await
+        .unwrap();
+    let took = woken_to(
+        &mut watch,
+        &store.database,
+        since,
+        "another ledger's opening",
+    )
+    .await;
+    println!("{backend:?}: another ledger's act (opening and acceptance) woke the watch {took:?} after it began");
+}
+
+async fn without_notifications_the_fallback_poll_wakes_the_watch(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let settings = NewEventsSettings {
+        postgres_fallback_poll: Duration::from_millis(200),
+        ..NewEventsSettings::default()
+    };
+    let state = AppState::new(store.database.clone()).with_new_events(settings);
+    let mut watch = state.new_events.subscribe();
+    first_reading(&mut watch).await;
+
+    // As if the notification were lost: the events are stored by something that sends none.
+    let command = open_civ_mar_command("civ-mar-polled", "Sondé", InstrumentKind::Mou, &["fr"]);
+    let empty = crate::group_commit::context_after(&store, "civ-mar-polled").await;
+    let sealed = crate::group_commit::sealed(&empty, &command);
+    let since = Instant::now();
+    crate::group_commit::store_unannounced(&store, &sealed).await;
+    let took = woken_to(&mut watch, &store.database, since, "an act no one notified").await;
+    println!("{backend:?}: the poll alone woke the watch {took:?} after the act began");
+}
