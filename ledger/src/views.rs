@@ -727,14 +727,6 @@ fn sequence_number(sequence: usize) -> i64 {
     i64::try_from(sequence).expect("invariant: sequences fit the store's bigint")
 }
 
-/// Where each view stands, and how many committed events it does not cover yet.
-/// Whether the views cover every event committed before the call: the check `catch_up_to_now`
-/// starts with, for callers that must not wait for a projector when there is nothing to do.
-pub async fn are_current(database: &Database) -> Result<bool, ViewError> {
-    let target_position = database.last_position().await?;
-    Ok(missing(database, target_position).await? == 0)
-}
-
 /// How many events at or before `target_position` the views do not cover yet.
 async fn missing(database: &Database, target_position: i64) -> Result<u64, ViewError> {
     match database {
@@ -743,6 +735,7 @@ async fn missing(database: &Database, target_position: i64) -> Result<u64, ViewE
     }
 }
 
+/// Where each view stands, and how many committed events it does not cover yet.
 pub async fn status(database: &Database) -> Result<Vec<ViewStatus>, ViewError> {
     Ok(match database {
         Database::Postgres(pool) => pg::status(pool).await?,

@@ -255,8 +255,6 @@ pub(crate) async fn context_after(
 /// The real binary under load from eight clients, killed (SIGKILL) once some acts are
 /// acknowledged: every act answered 201 is in the ledger, and every chain verifies.
 async fn acknowledged_acts_survive_the_service_killed_mid_load(backend: Backend) {
-    use std::io::BufRead;
-
     const CLIENTS_PER_PERSON: usize = 4;
     const KILL_AFTER_ACKNOWLEDGED: usize = 60;
     let store = TestStore::new(backend).await;
@@ -272,24 +270,7 @@ async fn acknowledged_acts_survive_the_service_killed_mid_load(backend: Backend)
             took_place: None,
         })
         .await;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
-        .args(["--store", &store.url, "serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start pacta serve");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut first_line = String::new();
-    stdout
-        .read_line(&mut first_line)
-        .expect("pacta serve prints its address");
-    let base = first_line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let (mut child, base) = crate::common::http::spawn_serve(&store);
     let client = reqwest::Client::new();
     let commands = format!("{base}/api/negotiations/{NEGOTIATION}/commands");
     let opened = client

@@ -1018,29 +1018,9 @@ async fn an_act_says_when_and_where_it_took_place(backend: Backend) {
 /// in a chain that verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_lets_commands_in_flight_finish() {
-    use std::io::BufRead;
-
     let store = crate::common::TestStore::new(Backend::Sqlite).await;
     let token = store.issue_token(CIV_HEAD).await.token;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
-        .args(["--store", &store.url, "serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start pacta serve");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut first_line = String::new();
-    stdout
-        .read_line(&mut first_line)
-        .expect("pacta serve prints its address");
-    let base = first_line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    // The rest of stdout is drained so the server never blocks on a full pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let (mut child, base) = crate::common::http::spawn_serve(&store);
 
     let client = reqwest::Client::new();
     let commands = format!("{base}/api/negotiations/{NEGOTIATION}/commands");

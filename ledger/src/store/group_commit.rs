@@ -347,6 +347,57 @@ async fn insert_all_postgres<'e>(
     Ok(())
 }
 
+/// Runs `$body` (which yields the acts that lost a race) in a transaction opened by `$begin` on
+/// `$connection`, and commits it; on any error rolls back, so the connection goes back to the
+/// pool with no transaction open. The same on both databases, whose connections are types apart.
+macro_rules! in_transaction {
+    ($connection:ident, $begin:expr, $body:expr) => {{
+        sqlx::Executor::execute(&mut *$connection, $begin).await?;
+        match $body.await {
+            Ok(failed) => {
+                sqlx::query("COMMIT").execute(&mut *$connection).await?;
+                Ok(failed)
+            }
+            Err(error) => {
+                let _ = sqlx::query("ROLLBACK").execute(&mut *$connection).await;
+                Err(error)
+            }
+        }
+    }};
+}
+
+/// Inserts `$group` act by act, each act's events by `$insert($connection, events)` under a
+/// savepoint, so that only the acts that lost a race (and those built on them) fail: returns
+/// their ids.
+macro_rules! act_by_act {
+    ($connection:ident, $group:expr, $insert:path) => {{
+        let mut failed = HashSet::new();
+        for submission in $group {
+            if depends_on_failed(submission, &failed) {
+                failed.insert(submission.id);
+                continue;
+            }
+            sqlx::query("SAVEPOINT pacta_act")
+                .execute(&mut *$connection)
+                .await?;
+            match $insert(&mut *$connection, submission.events.iter()).await {
+                Ok(()) => {}
+                Err(error) if is_conflict(&error) => {
+                    sqlx::query("ROLLBACK TO SAVEPOINT pacta_act")
+                        .execute(&mut *$connection)
+                        .await?;
+                    failed.insert(submission.id);
+                }
+                Err(error) => return Err(error),
+            }
+            sqlx::query("RELEASE SAVEPOINT pacta_act")
+                .execute(&mut *$connection)
+                .await?;
+        }
+        Ok(failed)
+    }};
+}
+
 /// Inserts the group in one transaction on PostgreSQL; returns the acts that lost a race.
 async fn insert_postgres(
     connection: &mut PgConnection,
@@ -355,21 +406,13 @@ async fn insert_postgres(
     // The event writers' lock is taken here, at the top of the transaction, rather than by the
     // trigger inside a savepoint: a savepoint rolled back would release it with the act, and the
     // next act's insert would find the transaction already holding an id without it
-    // (migrations/postgres/0008_event_writers.sql). One round trip for all of it.
-    // A query without parameters goes as a simple query, which may hold several statements.
-    sqlx::Executor::execute(&mut *connection, BEGIN_POSTGRES).await?;
-    let result = insert_group_postgres(connection, group).await;
-    match result {
-        Ok(failed) => {
-            sqlx::query("COMMIT").execute(&mut *connection).await?;
-            Ok(failed)
-        }
-        Err(error) => {
-            // The connection goes back to the pool: leave no transaction open on it.
-            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-            Err(error)
-        }
-    }
+    // (migrations/postgres/0008_event_writers.sql). One round trip for all of it: a query
+    // without parameters goes as a simple query, which may hold several statements.
+    in_transaction!(
+        connection,
+        BEGIN_POSTGRES,
+        insert_group_postgres(connection, group)
+    )
 }
 
 async fn insert_group_postgres(
@@ -386,34 +429,7 @@ async fn insert_group_postgres(
         }
         Err(error) => return Err(error),
     }
-    let mut failed = HashSet::new();
-    for submission in group {
-        if depends_on_failed(submission, &failed) {
-            failed.insert(submission.id);
-            continue;
-        }
-        sqlx::query("SAVEPOINT pacta_act")
-            .execute(&mut *connection)
-            .await?;
-        match insert_all_postgres(connection, submission.events.iter()).await {
-            Ok(()) => {
-                sqlx::query("RELEASE SAVEPOINT pacta_act")
-                    .execute(&mut *connection)
-                    .await?;
-            }
-            Err(error) if is_conflict(&error) => {
-                sqlx::query("ROLLBACK TO SAVEPOINT pacta_act")
-                    .execute(&mut *connection)
-                    .await?;
-                sqlx::query("RELEASE SAVEPOINT pacta_act")
-                    .execute(&mut *connection)
-                    .await?;
-                failed.insert(submission.id);
-            }
-            Err(error) => return Err(error),
-        }
-    }
-    Ok(failed)
+    act_by_act!(connection, group, insert_all_postgres)
 }
 
 const INSERT_SQLITE: &str = "
@@ -428,71 +444,38 @@ async fn insert_sqlite(
 ) -> Result<HashSet<u64>, sqlx::Error> {
     // IMMEDIATE: the write lock is taken at once, so a busy database is waited for here (the
     // busy timeout) rather than failing the first insert after a read.
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut *connection)
-        .await?;
-    let result = insert_group_sqlite(connection, group).await;
-    match result {
-        Ok(failed) => {
-            sqlx::query("COMMIT").execute(&mut *connection).await?;
-            Ok(failed)
-        }
-        Err(error) => {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
-            Err(error)
-        }
-    }
+    in_transaction!(
+        connection,
+        "BEGIN IMMEDIATE",
+        insert_group_sqlite(connection, group)
+    )
 }
 
 async fn insert_group_sqlite(
     connection: &mut SqliteConnection,
     group: &[Submission],
 ) -> Result<HashSet<u64>, sqlx::Error> {
-    let mut failed = HashSet::new();
-    for submission in group {
-        if depends_on_failed(submission, &failed) {
-            failed.insert(submission.id);
-            continue;
-        }
-        sqlx::query("SAVEPOINT pacta_act")
+    act_by_act!(connection, group, insert_all_sqlite)
+}
+
+/// Inserts `events`, in order, on SQLite: one statement each.
+async fn insert_all_sqlite<'e>(
+    connection: &mut SqliteConnection,
+    events: impl Iterator<Item = &'e SerializedEvent>,
+) -> Result<(), sqlx::Error> {
+    for event in events {
+        sqlx::query(INSERT_SQLITE)
+            .bind(&event.aggregate_type)
+            .bind(&event.aggregate_id)
+            .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
+            .bind(&event.event_type)
+            .bind(&event.event_version)
+            .bind(&event.payload)
+            .bind(&event.metadata)
             .execute(&mut *connection)
             .await?;
-        let mut inserted = Ok(());
-        for event in &submission.events {
-            inserted = sqlx::query(INSERT_SQLITE)
-                .bind(&event.aggregate_type)
-                .bind(&event.aggregate_id)
-                .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
-                .bind(&event.event_type)
-                .bind(&event.event_version)
-                .bind(&event.payload)
-                .bind(&event.metadata)
-                .execute(&mut *connection)
-                .await
-                .map(|_| ());
-            if inserted.is_err() {
-                break;
-            }
-        }
-        match inserted {
-            Ok(()) => {
-                sqlx::query("RELEASE SAVEPOINT pacta_act")
-                    .execute(&mut *connection)
-                    .await?;
-            }
-            Err(error) if is_conflict(&error) => {
-                sqlx::query("ROLLBACK TO SAVEPOINT pacta_act")
-                    .execute(&mut *connection)
-                    .await?;
-                sqlx::query("RELEASE SAVEPOINT pacta_act")
-                    .execute(&mut *connection)
-                    .await?;
-                failed.insert(submission.id);
-            }
-            Err(error) => return Err(error),
-        }
     }
-    Ok(failed)
+    Ok(())
 }
 
 /// Whether `submission` was built on an act of this group that failed.

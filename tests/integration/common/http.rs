@@ -509,3 +509,29 @@ pub fn accredit(person: &str, party: &str, role: &str) -> Value {
     json!({"type": "accredit-delegate", "person": person, "name": person,
            "party": party, "role": role, "signing": signing})
 }
+
+/// Starts the real `pacta serve` on `store` on a free port and returns it with its base URL
+/// (no trailing slash). Its standard output is drained so it never blocks on a full pipe.
+pub fn spawn_serve(store: &crate::common::TestStore) -> (std::process::Child, String) {
+    use std::io::BufRead;
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pacta"))
+        .args(["--store", &store.url, "serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start pacta serve");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first_line = String::new();
+    stdout
+        .read_line(&mut first_line)
+        .expect("pacta serve prints its address");
+    let base = first_line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {first_line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    (child, base)
+}
