@@ -227,6 +227,8 @@ impl Plan {
 struct Tally {
     commands: Vec<Duration>,
     reads: Vec<Duration>,
+    /// The reads again, by what they read: `ReadKind` order.
+    reads_by_kind: [Vec<Duration>; 3],
     /// 409s for lost races, each retried under the same command id.
     conflicts: usize,
     events_recorded: u64,
@@ -236,6 +238,9 @@ impl Tally {
     fn merge(&mut self, other: Tally) {
         self.commands.extend(other.commands);
         self.reads.extend(other.reads);
+        for (mine, theirs) in self.reads_by_kind.iter_mut().zip(other.reads_by_kind) {
+            mine.extend(theirs);
+        }
         self.conflicts += other.conflicts;
         self.events_recorded += other.events_recorded;
     }
@@ -271,11 +276,14 @@ async fn drive(
     };
     while plan.goes_on(acts + reads) {
         if rng.u8(0..100) < plan.read_share {
-            let path = match (reads % 3, acts) {
-                (1, _) => "/history".to_string(),
+            let (kind, path) = match (reads % 3, acts) {
+                (1, _) => (1, "/history".to_string()),
                 // The clause this client proposed last, once it has proposed one.
-                (2, 1..) => format!("/clauses/{}/history", clause_id(client, (acts - 1) / 3)),
-                _ => "/draft".to_string(),
+                (2, 1..) => (
+                    2,
+                    format!("/clauses/{}/history", clause_id(client, (acts - 1) / 3)),
+                ),
+                _ => (0, "/draft".to_string()),
             };
             reads += 1;
             let begun = Instant::now();
@@ -291,6 +299,7 @@ async fn drive(
                 .await
                 .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
             tally.reads.push(begun.elapsed());
+            tally.reads_by_kind[kind].push(begun.elapsed());
             if status != StatusCode::OK {
                 let body = String::from_utf8_lossy(&body);
                 return Err(failure(&format!("GET {path}"), format!("{status}: {body}")));
@@ -416,12 +425,19 @@ fn report(tally: &Tally, elapsed: Duration) {
         tally.conflicts
     );
     println!(
-        "{:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "{:<9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
         "kind", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
     );
-    for (kind, latencies) in [("command", &tally.commands), ("read", &tally.reads)] {
+    let [drafts, histories, clause_histories] = &tally.reads_by_kind;
+    for (kind, latencies) in [
+        ("command", &tally.commands),
+        ("read", &tally.reads),
+        ("  draft", drafts),
+        ("  history", histories),
+        ("  clause", clause_histories),
+    ] {
         println!(
-            "{kind:<8} {:>8} {:>8.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
+            "{kind:<9} {:>8} {:>8.1} {:>8.2} {:>8.2} {:>8.2} {:>8.2}",
             latencies.len(),
             latencies.len() as f64 / seconds,
             percentile_ms(latencies, 50),

@@ -209,7 +209,8 @@ impl Ledger {
     }
 
     /// This ledger keeps the verified states of up to `max_negotiations` negotiations between
-    /// acts, so an act reads and verifies only the events after the head it holds (see
+    /// acts, so an act is decided on the state it holds and reads and verifies only the events
+    /// after that state's head, when another process appended some (see
     /// `crate::verified` for what that trusts). For a process that executes many acts: the
     /// service. A one-shot process (the CLI) gains nothing by it.
     pub fn keeping_verified_states(mut self, max_negotiations: usize) -> Ledger {
@@ -517,6 +518,11 @@ async fn execute<R: PersistedEventRepository>(
     let budget = Duration::from_millis(RETRY_BUDGET_MS);
     let entered = on.in_flight.enter(negotiation_id);
     let mut attempt: u32 = 0;
+    // Whether the next attempt reads the events after the state held before deciding: after a
+    // lost race, or to confirm a refusal decided on a held state (`fresh` below). Committing
+    // alone, through cqrs-es's repository, always reads first: only the group committer's
+    // insert refuses an event whose predecessor is no longer stored.
+    let mut read_first = matches!(on.committing, Committing::Alone);
     loop {
         attempt += 1;
         let mut tip = entered.tip.lock().await;
@@ -534,16 +540,25 @@ async fn execute<R: PersistedEventRepository>(
             Some((last, None)) => Some(last.clone()),
             None => None,
         };
-        let state = match (tip.state.take(), &in_flight) {
+        // `fresh`: the state is known to be the stored head, or to be built on an act in flight
+        // whose commit will prove it was. A state held from an earlier act is not read again
+        // before deciding: another process's act since then makes an acceptance lose its race
+        // on the sequence (and the next attempt reads first), and a refusal is answered only
+        // once confirmed on a fresh read, so no act is refused on history that has moved on.
+        let (state, fresh) = match (tip.state.take(), &in_flight) {
             // Built on an act not committed yet: nothing stored is newer than it in this
             // process, and another process's act makes this one fail on the sequence.
-            (Some(state), Some(_)) => state,
-            (Some(state), None) => Arc::new(
-                on.store
-                    .load_after(Arc::unwrap_or_clone(state))
-                    .await
-                    .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
+            (Some(state), Some(_)) => (state, true),
+            (Some(state), None) if read_first => (
+                Arc::new(
+                    on.store
+                        .load_after(Arc::unwrap_or_clone(state))
+                        .await
+                        .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
+                ),
+                true,
             ),
+            (Some(state), None) => (state, false),
             // Loaded from the store only when nothing is in flight here.
             (None, Some(last)) => {
                 let last = last.clone();
@@ -558,16 +573,26 @@ async fn execute<R: PersistedEventRepository>(
                     None => (None, Default::default()),
                 };
                 tip.generation = generation;
-                Arc::new(
-                    match held {
-                        Some(held) => on.store.load_after(Arc::unwrap_or_clone(held)).await,
-                        None => {
+                match held {
+                    Some(held) if !read_first => (held, false),
+                    Some(held) => (
+                        Arc::new(
+                            on.store
+                                .load_after(Arc::unwrap_or_clone(held))
+                                .await
+                                .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
+                        ),
+                        true,
+                    ),
+                    None => (
+                        Arc::new(
                             EventStore::<Negotiation>::load_aggregate(on.store, negotiation_id)
                                 .await
-                        }
-                    }
-                    .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
-                )
+                                .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
+                        ),
+                        true,
+                    ),
+                }
             }
         };
         let generation = tip.generation;
@@ -583,6 +608,18 @@ async fn execute<R: PersistedEventRepository>(
                     }
                 }
                 $answer
+            }};
+        }
+        // A refusal is answered only on a fresh state; on a held one it is decided again after
+        // reading what the store has recorded since.
+        macro_rules! refuse {
+            ($error:expr) => {{
+                if !fresh {
+                    tip.state = Some(state);
+                    read_first = true;
+                    continue;
+                }
+                return answer_once_built_on_is_committed!(Err($error));
             }};
         }
         if context.command_id.is_some() {
@@ -608,9 +645,7 @@ async fn execute<R: PersistedEventRepository>(
         }
         let aggregate = state.state();
         if !aggregate.is_open() && !matches!(command.action, Action::OpenNegotiation { .. }) {
-            return answer_once_built_on_is_committed!(Err(LedgerError::UnknownNegotiation(
-                negotiation_id.to_string()
-            )));
+            refuse!(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
         }
         let acting_as = aggregate.acting_as(&command);
         // Read once: the dates are checked against the instant the events are stamped with.
@@ -620,12 +655,10 @@ async fn execute<R: PersistedEventRepository>(
         // stored, with the date their metadata states (`ChainedContext::advanced` does).
         let events = match aggregate.decide(&command, &on.register.clone().at(recorded_at)) {
             Ok(events) => events,
-            Err(reason) => {
-                return answer_once_built_on_is_committed!(Err(LedgerError::Refused {
-                    negotiation_id: negotiation_id.to_string(),
-                    reason,
-                }));
-            }
+            Err(reason) => refuse!(LedgerError::Refused {
+                negotiation_id: negotiation_id.to_string(),
+                reason,
+            }),
         };
         if events.len() > MAX_EVENTS_PER_COMMAND {
             tip.state = Some(state);
@@ -699,6 +732,7 @@ async fn execute<R: PersistedEventRepository>(
                 });
             }
             Err(AggregateError::AggregateConflict) => {
+                read_first = true;
                 tokio::time::sleep(retry_pause(attempt)).await;
             }
             Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),

@@ -9,7 +9,8 @@
 //!   transaction, acts queued on one negotiation decided one after another without waiting for
 //!   each other's flush;
 //! - [`verified`]: the negotiations' verified states a long-running ledger keeps between acts,
-//!   so an act reads and verifies only the events after the head it holds;
+//!   so an act is decided on the state held, reading and verifying only the events another
+//!   process appended after its head;
 //! - [`views`]: the projector that keeps the stored views and the journal's leaves in commit
 //!   order, each batch with its checkpoint in one transaction;
 //! - [`new_events`]: one task per process that learns the ledger's latest committed position

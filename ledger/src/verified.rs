@@ -4,11 +4,13 @@
 //! first event and folds every event, so an act's cost grows with the negotiation's length. A
 //! ledger that keeps verified states (`Ledger::keeping_verified_states`, which `pacta serve`
 //! uses) holds, for the negotiations acted on most recently, the folded state with the head
-//! (sequence and hash) it was verified up to. The next act reads only the events after that
-//! head and verifies each as a link from the held hash (`ChainedEventStore::load_after`), after
-//! checking that the held head itself is still stored with the hash held: events are only ever
-//! appended, so a head that is gone or changed means the stream was cut short or rewritten, an
-//! integrity failure.
+//! (sequence and hash) it was verified up to. The next act is decided on that state without
+//! reading the store. When another process has appended since, the act's commit loses on the
+//! sequence; that, and any refusal decided on a held state, makes the act read only the events
+//! after the held head and verify each as a link from the held hash
+//! (`ChainedEventStore::load_after`) before it is decided again, after checking that the held
+//! head itself is still stored with the hash held: events are only ever appended, so a head that
+//! is gone or changed means the stream was cut short or rewritten, an integrity failure.
 //!
 //! The trust model: a decision is made only on history that was verified when it entered this
 //! process — read and checked link by link, or sealed and committed by this process itself.

@@ -204,8 +204,7 @@ pub async fn draft(
 ) -> ApiResult<Draft> {
     let Query(query) = query?;
     if query.at.is_none() && query.revision.is_none() {
-        state.present(&caller, &negotiation).await?;
-        return Ok(Json(state.draft_now(&negotiation).await?));
+        return Ok(Json(state.present(&caller, &negotiation).await?.draft()));
     }
     let access = state.access(&caller, &negotiation).await?.verified()?;
     Ok(Json(state.draft(&negotiation, &access, &query).await?))

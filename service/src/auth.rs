@@ -142,6 +142,19 @@ pub struct Present {
     pub negotiation: Arc<ChainedContext<Negotiation>>,
 }
 
+impl Present {
+    /// The draft as it stands: the same projection of the verified state that the projector
+    /// stores as the draft view (`pacta_projections::draft_of_state`), taken from the state held
+    /// here, so a read of the present waits for no catch-up.
+    pub fn draft(&self) -> pacta_projections::Draft {
+        pacta_projections::draft_of_state(
+            self.negotiation.aggregate_id(),
+            self.negotiation.state(),
+            self.negotiation.head().sequence,
+        )
+    }
+}
+
 /// What a reader is told of a negotiation they may not read, whether or not it exists: the same
 /// code, status and message for both (the message does not even repeat the id), so that an
 /// outsider cannot learn which ids exist.

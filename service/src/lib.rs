@@ -178,8 +178,16 @@ impl AppState {
         if latest <= self.views_cover_through.load(Ordering::Acquire) {
             return Ok(());
         }
-        self.projector.lock().await.catch_up_to(latest).await?;
-        self.views_cover_through.fetch_max(latest, Ordering::AcqRel);
+        let mut projector = self.projector.lock().await;
+        // Another read caught up while this one waited for the projector.
+        if latest <= self.views_cover_through.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        // Up to the last position now, not the one this read arrived at: the reads queued
+        // behind it are covered by this one catch-up instead of each running another.
+        let now = self.database.last_position().await?;
+        projector.catch_up_to(now).await?;
+        self.views_cover_through.fetch_max(now, Ordering::AcqRel);
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 //! A ledger that keeps verified states between acts, as the service does
-//! (`Ledger::keeping_verified_states`): an act reads only the events after the head it holds, so
-//! it still decides on everything another process recorded, a tiny bound evicts without a wrong
-//! decision, and forgetting the held states (what the whole-ledger verification does on damage)
+//! (`Ledger::keeping_verified_states`): an act is decided on the state held and reads only the
+//! events after its head (when its commit loses a race, or to confirm a refusal), so it still
+//! decides on everything another process recorded, a head deleted underneath is refused, a tiny
+//! bound evicts without a wrong decision, and forgetting the held states (what the whole-ledger verification does on damage)
 //! makes the next act verify its chain from the first event again.
 
 use cqrs_es::EventEnvelope;
@@ -21,8 +22,13 @@ on_both_stores!(
     a_read_of_the_present_answers_from_the_held_state_and_sees_another_process_s_acts,
 );
 
+/// A ledger as the service runs one: keeping verified states, committing in groups.
 fn keeping(store: &TestStore, max_negotiations: usize) -> Ledger {
-    Ledger(pacta_ledger::Ledger::on(&store.database).keeping_verified_states(max_negotiations))
+    Ledger(
+        pacta_ledger::Ledger::on(&store.database)
+            .keeping_verified_states(max_negotiations)
+            .committing_in_groups(),
+    )
 }
 
 fn act(actor: &str, action: serde_json::Value) -> NegotiationCommand {
@@ -90,9 +96,9 @@ async fn a_held_state_decides_on_what_another_process_recorded_since(backend: Ba
     let moroccan = pacta_domain::clause_text_hash("Objet", "fr", "Texte du Maroc.");
     assert!(amended.contains(&moroccan), "{amended}");
 
-    // The service's next act reads the amendment after the head it holds: agreeing the wording
-    // it held is refused as stale (a decision on the held state alone would have been accepted,
-    // and then lost the race for the sequence on every retry).
+    // The service decides its next act on the state it holds, where agreeing the wording it
+    // held is accepted; that loses the race for the sequence, and the act is decided again on
+    // the amendment read after the held head: refused as stale.
     let stale = service
         .execute("held", agree("civ.head", "art-1", &ivorian))
         .await;
@@ -110,6 +116,32 @@ async fn a_held_state_decides_on_what_another_process_recorded_since(backend: Ba
         .execute("held", agree("civ.head", "art-1", &moroccan))
         .await
         .expect("the wording that stands is agreed");
+
+    // An act the held state refuses is not refused before the store is read: the CLI proposes
+    // an article the service's held state has never seen, and the service's comment on it is
+    // recorded.
+    assert_ok(&pacta(
+        &store,
+        &[
+            "--as",
+            "mar.head",
+            "propose",
+            "held",
+            "art-2",
+            "--language",
+            "fr",
+            "--text",
+            "Texte proposé ailleurs.",
+        ],
+    ));
+    let comment = act(
+        "civ.head",
+        json!({ "type": "comment", "clause_id": "art-2", "text": "Vu." }),
+    );
+    service
+        .execute("held", comment)
+        .await
+        .expect("an act on an article another process proposed is recorded");
     assert_ok(&pacta(&store, &["verify", "held"]));
 }
 

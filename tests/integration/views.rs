@@ -11,7 +11,7 @@ use crate::common::{open_civ_mar_command, Backend, Ledger, TestStore};
 use pacta_domain::{Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Position};
 use pacta_ledger::store::Database;
 use pacta_ledger::views::{self, Projector, View};
-use pacta_projections::{agreement_state, draft, history, NegotiationFold};
+use pacta_projections::{agreement_state, draft, draft_of_state, history, NegotiationFold};
 
 on_both_stores!(
     a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_random_history,
@@ -197,6 +197,13 @@ async fn assert_views_match_the_events(store: &TestStore, negotiations: &[&str])
             .unwrap()
             .expect("a stored draft");
         assert_eq!(stored_draft, draft(id, &events), "draft of {id}");
+        // The service answers the draft of the present from the verified state it holds.
+        let held = ledger.0.current(id).await.unwrap();
+        assert_eq!(
+            draft_of_state(id, held.state(), held.head().sequence),
+            stored_draft,
+            "draft of {id} from its verified state"
+        );
         let stored_state: pacta_projections::AgreementState =
             views::document(database, View::Agreement, id)
                 .await

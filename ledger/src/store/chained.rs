@@ -31,8 +31,9 @@ pub struct ChainedContext<A> {
     aggregate_id: String,
     aggregate: A,
     head: ChainHead,
-    /// By (actor, command id).
-    commands: HashMap<(String, String), RecordedCommand>,
+    /// By (actor, command id). Persistent, so copying a held state to build an act on is cheap
+    /// however many commands the negotiation has recorded.
+    commands: imbl::HashMap<(String, String), RecordedCommand>,
 }
 
 /// The events one command id recorded: their sequences, and the command's fingerprint
@@ -72,7 +73,7 @@ impl<A> ChainedContext<A> {
                 sequence,
                 hash: [0; 32],
             },
-            commands: HashMap::new(),
+            commands: imbl::HashMap::new(),
         }
     }
 
@@ -218,7 +219,7 @@ where
             aggregate_id: aggregate_id.to_string(),
             aggregate: A::default(),
             head,
-            commands: HashMap::new(),
+            commands: imbl::HashMap::new(),
         };
         for envelope in envelopes {
             context.fold(envelope);

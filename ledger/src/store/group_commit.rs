@@ -22,6 +22,11 @@
 //!
 //! Order and optimistic concurrency are the store's, as without group commit: the primary key
 //! (negotiation, sequence) lets one writer take a sequence, and a head someone else took fails.
+//! The insert also stores an event only after the event before it in its negotiation (stored,
+//! or inserted just before it): the ledger decides an act on the state it holds without reading
+//! the store, so a head that was deleted underneath must not be built on. Such an act fails as a
+//! lost race does, and the ledger's next attempt reads after its held head and finds the gap
+//! (an integrity failure).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -311,19 +316,39 @@ const BEGIN_POSTGRES: &str = concat!(
     "), set_config('pacta.writes_events', 'on', true); SAVEPOINT pacta_group"
 );
 
+/// Each event is inserted only if it is its negotiation's first or follows an event stored or
+/// inserted by the same statement (a statement does not see its own rows, hence both lookups).
 const INSERT_POSTGRES: &str = "
+WITH e AS (
+  SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
+         WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, place)
+)
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
 SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
-  FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
-       WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, place)
+  FROM e
+ WHERE e.sequence = 1
+    OR EXISTS (SELECT 1 FROM e AS before
+                WHERE before.aggregate_type = e.aggregate_type AND before.aggregate_id = e.aggregate_id
+                  AND before.sequence = e.sequence - 1 AND before.place < e.place)
+    OR EXISTS (SELECT 1 FROM events AS stored
+                WHERE stored.aggregate_type = e.aggregate_type AND stored.aggregate_id = e.aggregate_id
+                  AND stored.sequence = e.sequence - 1)
  ORDER BY place";
+
+/// How an insert ended when the database raised no error.
+#[derive(Debug, PartialEq, Eq)]
+enum Inserted {
+    Every,
+    /// Some event did not follow a stored one (its predecessor is gone): nothing may be kept.
+    AfterAGap,
+}
 
 /// One statement inserting `events`, in order, on PostgreSQL: seven array parameters, whatever
 /// their number.
 async fn insert_all_postgres<'e>(
     connection: &mut PgConnection,
     events: impl Iterator<Item = &'e SerializedEvent>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Inserted, sqlx::Error> {
     let events: Vec<&SerializedEvent> = events.collect();
     let text = |column: fn(&SerializedEvent) -> &str| -> Vec<&str> {
         events.iter().map(|event| column(event)).collect()
@@ -334,7 +359,7 @@ async fn insert_all_postgres<'e>(
         .collect();
     let payloads: Vec<&serde_json::Value> = events.iter().map(|event| &event.payload).collect();
     let metadata: Vec<&serde_json::Value> = events.iter().map(|event| &event.metadata).collect();
-    sqlx::query(INSERT_POSTGRES)
+    let inserted = sqlx::query(INSERT_POSTGRES)
         .bind(text(|event| &event.aggregate_type))
         .bind(text(|event| &event.aggregate_id))
         .bind(sequences)
@@ -343,8 +368,13 @@ async fn insert_all_postgres<'e>(
         .bind(payloads)
         .bind(metadata)
         .execute(connection)
-        .await?;
-    Ok(())
+        .await?
+        .rows_affected();
+    Ok(if inserted == events.len() as u64 {
+        Inserted::Every
+    } else {
+        Inserted::AfterAGap
+    })
 }
 
 /// Runs `$body` (which yields the acts that lost a race) in a transaction opened by `$begin` on
@@ -380,15 +410,17 @@ macro_rules! act_by_act {
             sqlx::query("SAVEPOINT pacta_act")
                 .execute(&mut *$connection)
                 .await?;
-            match $insert(&mut *$connection, submission.events.iter()).await {
-                Ok(()) => {}
-                Err(error) if is_conflict(&error) => {
-                    sqlx::query("ROLLBACK TO SAVEPOINT pacta_act")
-                        .execute(&mut *$connection)
-                        .await?;
-                    failed.insert(submission.id);
-                }
+            let lost = match $insert(&mut *$connection, submission.events.iter()).await {
+                Ok(Inserted::Every) => false,
+                Ok(Inserted::AfterAGap) => true,
+                Err(error) if is_conflict(&error) => true,
                 Err(error) => return Err(error),
+            };
+            if lost {
+                sqlx::query("ROLLBACK TO SAVEPOINT pacta_act")
+                    .execute(&mut *$connection)
+                    .await?;
+                failed.insert(submission.id);
             }
             sqlx::query("RELEASE SAVEPOINT pacta_act")
                 .execute(&mut *$connection)
@@ -421,7 +453,12 @@ async fn insert_group_postgres(
 ) -> Result<HashSet<u64>, sqlx::Error> {
     let all = group.iter().flat_map(|s| s.events.iter());
     match insert_all_postgres(connection, all).await {
-        Ok(()) => return Ok(HashSet::new()),
+        Ok(Inserted::Every) => return Ok(HashSet::new()),
+        Ok(Inserted::AfterAGap) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT pacta_group")
+                .execute(&mut *connection)
+                .await?;
+        }
         Err(error) if is_conflict(&error) => {
             sqlx::query("ROLLBACK TO SAVEPOINT pacta_group")
                 .execute(&mut *connection)
@@ -432,9 +469,12 @@ async fn insert_group_postgres(
     act_by_act!(connection, group, insert_all_postgres)
 }
 
+/// Inserted only as its negotiation's first event or after a stored one, as on PostgreSQL.
 const INSERT_SQLITE: &str = "
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
-VALUES ($1, $2, $3, $4, $5, $6, $7)";
+SELECT $1, $2, $3, $4, $5, $6, $7
+ WHERE $3 = 1
+    OR EXISTS (SELECT 1 FROM events WHERE aggregate_type = $1 AND aggregate_id = $2 AND sequence = $3 - 1)";
 
 /// Inserts the group in one transaction on SQLite, act by act under savepoints (statements are
 /// calls within the process, not round trips); returns the acts that lost a race.
@@ -462,9 +502,9 @@ async fn insert_group_sqlite(
 async fn insert_all_sqlite<'e>(
     connection: &mut SqliteConnection,
     events: impl Iterator<Item = &'e SerializedEvent>,
-) -> Result<(), sqlx::Error> {
+) -> Result<Inserted, sqlx::Error> {
     for event in events {
-        sqlx::query(INSERT_SQLITE)
+        let inserted = sqlx::query(INSERT_SQLITE)
             .bind(&event.aggregate_type)
             .bind(&event.aggregate_id)
             .bind(i64::try_from(event.sequence).unwrap_or(i64::MAX))
@@ -473,9 +513,13 @@ async fn insert_all_sqlite<'e>(
             .bind(&event.payload)
             .bind(&event.metadata)
             .execute(&mut *connection)
-            .await?;
+            .await?
+            .rows_affected();
+        if inserted == 0 {
+            return Ok(Inserted::AfterAGap);
+        }
     }
-    Ok(())
+    Ok(Inserted::Every)
 }
 
 /// Whether `submission` was built on an act of this group that failed.
