@@ -444,6 +444,11 @@ async fn commit_horizon(pool: &PgPool) -> Result<i64, sqlx::Error> {
 
 /// A pool of at most `max_connections`, where waiting longer than `acquire_timeout_ms` for a
 /// connection fails.
+///
+/// A connection is not pinged each time it is taken from the pool (sqlx's default): that is a
+/// round trip before every statement, as long as the statement itself for the small ones an act
+/// makes. A connection the server dropped (a restart) fails the one statement sent on it with a
+/// storage error, which writes nothing, and is then closed; the next use opens a new one.
 fn pool_options<DB: sqlx::Database>(
     max_connections: u32,
     acquire_timeout_ms: u64,
@@ -451,6 +456,7 @@ fn pool_options<DB: sqlx::Database>(
     PoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_millis(acquire_timeout_ms))
+        .test_before_acquire(false)
 }
 
 /// What a password in a store URL is shown as.

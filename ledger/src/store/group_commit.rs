@@ -8,10 +8,12 @@
 //! transaction and commits it once, then answers each act. An act is acknowledged only after
 //! the transaction holding it committed.
 //!
-//! Each act keeps its own outcome. The events of a group are first inserted in one statement;
-//! when that fails on the store's uniqueness (another writer took a sequence one of the acts
-//! was sealed for), the group is inserted again act by act, each under a savepoint, so only the
-//! acts that lost their race fail (`CommitFailure::Conflict`) and the others commit.
+//! Each act keeps its own outcome. On PostgreSQL the events of a group are first inserted by
+//! one statement that commits on its own (one round trip); when that fails on the store's
+//! uniqueness (another writer took a sequence one of the acts was sealed for), the group is
+//! inserted again act by act in one transaction, each act under a savepoint, so only the acts
+//! that lost their race fail (`CommitFailure::Conflict`) and the others commit. On SQLite, whose
+//! statements are calls within the process, every group goes act by act.
 //!
 //! An act may be submitted `after` another act on the same negotiation that is not committed
 //! yet (the ledger decides queued acts on the state their predecessor leaves: see
@@ -307,39 +309,44 @@ fn is_conflict(error: &sqlx::Error) -> bool {
         if matches!(e.code().as_deref(), Some("23505" | "1555" | "2067")))
 }
 
-/// Opens a group's transaction on PostgreSQL, holding the event writers' lock, with a savepoint
-/// to go back to if inserting the whole group at once loses a race.
+/// Opens the transaction of a group inserted act by act on PostgreSQL, holding the event
+/// writers' lock.
 const BEGIN_POSTGRES: &str = concat!(
     "BEGIN; SELECT pg_advisory_xact_lock_shared(",
     // EVENT_WRITERS_LOCK_KEY, checked by a test below.
     "8097862956487435638",
-    "), set_config('pacta.writes_events', 'on', true); SAVEPOINT pacta_group"
+    "), set_config('pacta.writes_events', 'on', true)"
 );
 
-/// Each event is inserted only if it is its negotiation's first or follows an event stored or
-/// inserted by the same statement (a statement does not see its own rows, hence both lookups).
+/// Inserts every event, or none when one of them is neither its negotiation's first nor after
+/// an event stored or inserted by the same statement (a statement does not see its own rows,
+/// hence both lookups). All or nothing, so that the statement can commit on its own.
 const INSERT_POSTGRES: &str = "
 WITH e AS (
   SELECT * FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[])
          WITH ORDINALITY AS e(aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata, place)
+),
+after_a_gap AS (
+  SELECT 1 FROM e
+   WHERE e.sequence > 1
+     AND NOT EXISTS (SELECT 1 FROM e AS before
+                      WHERE before.aggregate_type = e.aggregate_type AND before.aggregate_id = e.aggregate_id
+                        AND before.sequence = e.sequence - 1 AND before.place < e.place)
+     AND NOT EXISTS (SELECT 1 FROM events AS stored
+                      WHERE stored.aggregate_type = e.aggregate_type AND stored.aggregate_id = e.aggregate_id
+                        AND stored.sequence = e.sequence - 1)
 )
 INSERT INTO events (aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata)
 SELECT aggregate_type, aggregate_id, sequence, event_type, event_version, payload, metadata
   FROM e
- WHERE e.sequence = 1
-    OR EXISTS (SELECT 1 FROM e AS before
-                WHERE before.aggregate_type = e.aggregate_type AND before.aggregate_id = e.aggregate_id
-                  AND before.sequence = e.sequence - 1 AND before.place < e.place)
-    OR EXISTS (SELECT 1 FROM events AS stored
-                WHERE stored.aggregate_type = e.aggregate_type AND stored.aggregate_id = e.aggregate_id
-                  AND stored.sequence = e.sequence - 1)
+ WHERE NOT EXISTS (SELECT 1 FROM after_a_gap)
  ORDER BY place";
 
 /// How an insert ended when the database raised no error.
 #[derive(Debug, PartialEq, Eq)]
 enum Inserted {
     Every,
-    /// Some event did not follow a stored one (its predecessor is gone): nothing may be kept.
+    /// Some event did not follow a stored one (its predecessor is gone): none was inserted.
     AfterAGap,
 }
 
@@ -430,42 +437,38 @@ macro_rules! act_by_act {
     }};
 }
 
-/// Inserts the group in one transaction on PostgreSQL; returns the acts that lost a race.
+/// Inserts the group on PostgreSQL, in one transaction; returns the acts that lost a race.
 async fn insert_postgres(
     connection: &mut PgConnection,
     group: &[Submission],
 ) -> Result<HashSet<u64>, sqlx::Error> {
-    // The event writers' lock is taken here, at the top of the transaction, rather than by the
-    // trigger inside a savepoint: a savepoint rolled back would release it with the act, and the
-    // next act's insert would find the transaction already holding an id without it
-    // (migrations/postgres/0008_event_writers.sql). One round trip for all of it: a query
-    // without parameters goes as a simple query, which may hold several statements.
-    in_transaction!(
-        connection,
-        BEGIN_POSTGRES,
-        insert_group_postgres(connection, group)
-    )
-}
-
-async fn insert_group_postgres(
-    connection: &mut PgConnection,
-    group: &[Submission],
-) -> Result<HashSet<u64>, sqlx::Error> {
+    // Most groups: one statement, outside any explicit transaction, so that it commits on its
+    // own: one round trip and one flush. Its trigger takes the event writers' lock before the
+    // first row, as for any insert (migrations/postgres/0008_event_writers.sql).
     let all = group.iter().flat_map(|s| s.events.iter());
     match insert_all_postgres(connection, all).await {
         Ok(Inserted::Every) => return Ok(HashSet::new()),
-        Ok(Inserted::AfterAGap) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT pacta_group")
-                .execute(&mut *connection)
-                .await?;
-        }
-        Err(error) if is_conflict(&error) => {
-            sqlx::query("ROLLBACK TO SAVEPOINT pacta_group")
-                .execute(&mut *connection)
-                .await?;
-        }
+        Ok(Inserted::AfterAGap) => {}
+        Err(error) if is_conflict(&error) => {}
         Err(error) => return Err(error),
     }
+    // Nothing was inserted: again act by act, so that only the acts that lost their race fail.
+    // The event writers' lock is taken at the top of this transaction rather than by the trigger
+    // inside a savepoint: a savepoint rolled back would release it with the act, and the next
+    // act's insert would find the transaction already holding an id without it. One round trip
+    // for all of it: a query without parameters goes as a simple query, which may hold several
+    // statements.
+    in_transaction!(
+        connection,
+        BEGIN_POSTGRES,
+        insert_act_by_act_postgres(connection, group)
+    )
+}
+
+async fn insert_act_by_act_postgres(
+    connection: &mut PgConnection,
+    group: &[Submission],
+) -> Result<HashSet<u64>, sqlx::Error> {
     act_by_act!(connection, group, insert_all_postgres)
 }
 
