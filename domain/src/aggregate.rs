@@ -6,8 +6,8 @@
 //! follow the ones before it (naming a clause never proposed, say), which only events from
 //! outside the ledger can be.
 
-use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -76,6 +76,11 @@ pub(crate) struct Opened {
     #[serde(default)]
     pub(crate) legal_effect: Option<crate::values::LegalEffect>,
 }
+
+/// The clauses of a text, by id. Persistent and shared: a copy of a state costs the same however
+/// many clauses its text has, and changing one clause copies that clause alone
+/// (`Negotiation::clause_mut`).
+pub(crate) type Clauses = imbl::OrdMap<String, Arc<Clause>>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clause {
@@ -276,7 +281,7 @@ impl Negotiation {
     }
 
     pub fn clause(&self, clause_id: &str) -> Option<&Clause> {
-        self.current.clauses.get(clause_id)
+        self.current.clauses.get(clause_id).map(Arc::as_ref)
     }
 
     pub fn clause_status(&self, clause: &Clause) -> ClauseStatus {
@@ -948,11 +953,8 @@ impl Negotiation {
 
     /// A clause on record, withdrawn or not.
     fn known_clause(&self, clause_id: &str) -> Result<&Clause, NegotiationError> {
-        named(
-            &self.current.clauses,
-            clause_id,
-            NegotiationError::UnknownClause,
-        )
+        self.clause(clause_id)
+            .ok_or_else(|| NegotiationError::UnknownClause(clause_id.to_string()))
     }
 
     /// A clause that exists and was not withdrawn.
@@ -1377,10 +1379,10 @@ impl Negotiation {
             } => {
                 // Each id once: `clause_order` lists each clause once, and a clause's record is
                 // never replaced.
-                let Entry::Vacant(entry) = self.current.clauses.entry(clause_id.clone()) else {
+                if self.current.clauses.contains_key(&clause_id) {
                     return Err(ReplayError::ClauseExists { clause_id });
-                };
-                entry.insert(Clause {
+                }
+                let clause = Arc::new(Clause {
                     kind,
                     heading,
                     language,
@@ -1397,6 +1399,7 @@ impl Negotiation {
                     discussed: false,
                     withdrawn: false,
                 });
+                self.current.clauses.insert(clause_id.clone(), clause);
                 // At the end of its section; a `ClausePlaced` that follows may move it.
                 let index = crate::structure::insertion_index(
                     &self.current.clause_order,
@@ -1811,9 +1814,13 @@ impl Negotiation {
 
     /// The clause an event is about, for the fold: events about a clause follow its proposal.
     pub(crate) fn clause_mut(&mut self, clause_id: &str) -> Result<&mut Clause, ReplayError> {
-        named_mut(&mut self.current.clauses, clause_id, |clause_id| {
-            ReplayError::UnknownClause { clause_id }
-        })
+        self.current
+            .clauses
+            .get_mut(clause_id)
+            .map(Arc::make_mut)
+            .ok_or_else(|| ReplayError::UnknownClause {
+                clause_id: clause_id.to_string(),
+            })
     }
 }
 

@@ -430,12 +430,12 @@ impl EntryIntoForceRule {
 /// annexes, each section in its order (structure.rs). A stable grouping by section: in texts
 /// recorded before placement existed, each section in the order proposed, as it always was.
 pub(crate) fn in_document_order<'a>(
-    clauses: &'a BTreeMap<String, Clause>,
+    clauses: &'a crate::aggregate::Clauses,
     clause_order: &'a [String],
 ) -> Vec<(&'a str, &'a Clause)> {
     let mut ordered: Vec<(&str, &Clause)> = clause_order
         .iter()
-        .map(|id| (id.as_str(), &clauses[id]))
+        .map(|id| (id.as_str(), clauses[id].as_ref()))
         .collect();
     ordered.sort_by_key(|(_, clause)| crate::structure::TextSection::of(clause.kind));
     ordered

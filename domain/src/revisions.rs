@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{check_comment, Clause, Decision, Negotiation};
+use crate::aggregate::{check_comment, Clause, Clauses, Decision, Negotiation};
 use crate::errors::{NegotiationError, ReplayError};
 use crate::events::NegotiationEvent;
 use crate::lifecycle::{ConsentRecord, SignatureRecord};
@@ -35,7 +35,7 @@ pub(crate) struct RevisionState {
     pub(crate) revision: u32,
     /// When the revision was opened; `None` for the original instrument.
     pub(crate) opened_on: Option<NaiveDate>,
-    pub(crate) clauses: BTreeMap<String, Clause>,
+    pub(crate) clauses: Clauses,
     /// Clause ids in document order: each section's (structure.rs) in the order its clauses
     /// were placed, sections in order (before placement existed: the order proposed, which
     /// `in_document_order` groups by section as it always did).

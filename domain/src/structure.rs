@@ -142,7 +142,7 @@ impl<'a> Placement<'a> {
 /// names a clause not in `order`.
 pub(crate) fn insertion_index(
     order: &[String],
-    clauses: &BTreeMap<String, Clause>,
+    clauses: &crate::aggregate::Clauses,
     kind: ClauseKind,
     placement: Option<Placement>,
 ) -> Option<usize> {
