@@ -549,15 +549,9 @@ async fn execute<R: PersistedEventRepository>(
             // Built on an act not committed yet: nothing stored is newer than it in this
             // process, and another process's act makes this one fail on the sequence.
             (Some(state), Some(_)) => (state, true),
-            (Some(state), None) if read_first => (
-                Arc::new(
-                    on.store
-                        .load_after(Arc::unwrap_or_clone(state))
-                        .await
-                        .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
-                ),
-                true,
-            ),
+            (Some(state), None) if read_first => {
+                (read_after(on.store, negotiation_id, state).await?, true)
+            }
             (Some(state), None) => (state, false),
             // Loaded from the store only when nothing is in flight here.
             (None, Some(last)) => {
@@ -575,15 +569,7 @@ async fn execute<R: PersistedEventRepository>(
                 tip.generation = generation;
                 match held {
                     Some(held) if !read_first => (held, false),
-                    Some(held) => (
-                        Arc::new(
-                            on.store
-                                .load_after(Arc::unwrap_or_clone(held))
-                                .await
-                                .map_err(|e| LedgerError::from_store(negotiation_id, e))?,
-                        ),
-                        true,
-                    ),
+                    Some(held) => (read_after(on.store, negotiation_id, held).await?, true),
                     None => (
                         Arc::new(
                             EventStore::<Negotiation>::load_aggregate(on.store, negotiation_id)
@@ -738,6 +724,20 @@ async fn execute<R: PersistedEventRepository>(
             Err(other) => return Err(LedgerError::from_store(negotiation_id, other)),
         }
     }
+}
+
+/// `held` brought up to what the store holds: the events after its head, each verified as a link
+/// from the head held (`ChainedEventStore::load_after`).
+async fn read_after<R: PersistedEventRepository>(
+    store: &ChainedEventStore<R>,
+    negotiation_id: &str,
+    held: Arc<ChainedContext<Negotiation>>,
+) -> Result<Arc<ChainedContext<Negotiation>>, LedgerError> {
+    store
+        .load_after(Arc::unwrap_or_clone(held))
+        .await
+        .map(Arc::new)
+        .map_err(|e| LedgerError::from_store(negotiation_id, e))
 }
 
 /// The events first recorded under `command_id`, for a retry; an error if they record another
