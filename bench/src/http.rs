@@ -226,9 +226,8 @@ impl Plan {
 #[derive(Default)]
 struct Tally {
     commands: Vec<Duration>,
-    reads: Vec<Duration>,
-    /// The reads again, by what they read: `ReadKind` order.
-    reads_by_kind: [Vec<Duration>; 3],
+    /// By what they read: the draft, the history, a clause's history.
+    reads: [Vec<Duration>; 3],
     /// 409s for lost races, each retried under the same command id.
     conflicts: usize,
     events_recorded: u64,
@@ -237,8 +236,7 @@ struct Tally {
 impl Tally {
     fn merge(&mut self, other: Tally) {
         self.commands.extend(other.commands);
-        self.reads.extend(other.reads);
-        for (mine, theirs) in self.reads_by_kind.iter_mut().zip(other.reads_by_kind) {
+        for (mine, theirs) in self.reads.iter_mut().zip(other.reads) {
             mine.extend(theirs);
         }
         self.conflicts += other.conflicts;
@@ -298,8 +296,7 @@ async fn drive(
                 .bytes()
                 .await
                 .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
-            tally.reads.push(begun.elapsed());
-            tally.reads_by_kind[kind].push(begun.elapsed());
+            tally.reads[kind].push(begun.elapsed());
             if status != StatusCode::OK {
                 let body = String::from_utf8_lossy(&body);
                 return Err(failure(&format!("GET {path}"), format!("{status}: {body}")));
@@ -418,7 +415,8 @@ fn act_of(client: usize, step: usize) -> Action {
 
 fn report(tally: &Tally, elapsed: Duration) {
     let seconds = elapsed.as_secs_f64();
-    let requests = tally.commands.len() + tally.reads.len();
+    let reads = tally.reads.concat();
+    let requests = tally.commands.len() + reads.len();
     println!(
         "{requests} requests in {seconds:.1} s: {:.1} req/s; {} lost races (409, retried); 0 errors",
         requests as f64 / seconds,
@@ -428,10 +426,10 @@ fn report(tally: &Tally, elapsed: Duration) {
         "{:<9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
         "kind", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
     );
-    let [drafts, histories, clause_histories] = &tally.reads_by_kind;
+    let [drafts, histories, clause_histories] = &tally.reads;
     for (kind, latencies) in [
         ("command", &tally.commands),
-        ("read", &tally.reads),
+        ("read", &reads),
         ("  draft", drafts),
         ("  history", histories),
         ("  clause", clause_histories),

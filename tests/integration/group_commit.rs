@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use cqrs_es::persist::PersistedEventRepository;
 use cqrs_es::EventStore;
-use pacta_domain::{Action, InstrumentKind, Negotiation, NegotiationCommand, Register, Role};
+use pacta_domain::{Action, InstrumentKind, Negotiation, NegotiationCommand, Register};
 use pacta_ledger::store::{
     ChainedContext, ChainedEventStore, CommitFailure, Database, GroupCommitter, Sealed,
 };
@@ -55,26 +55,7 @@ async fn queued_acts_on_one_negotiation_and_another_process_are_all_recorded_onc
     // A second ledger committing alone, as the CLI in another process does.
     let alone = Arc::new(store.ledger());
     grouped.execute("queued", open("queued")).await.unwrap();
-    for w in 0..WRITERS {
-        let (head, party) = if w % 2 == 0 {
-            ("civ.head", "CIV")
-        } else {
-            ("mar.head", "MAR")
-        };
-        let accredit = Action::AccreditDelegate {
-            person: format!("writer-{w}"),
-            name: format!("Writer {w}"),
-            party: party.into(),
-            role: Role::Negotiator,
-            signing: None,
-        };
-        let command = NegotiationCommand {
-            actor: head.into(),
-            action: accredit,
-            took_place: None,
-        };
-        grouped.execute("queued", command).await.unwrap();
-    }
+    grouped.accredit_writers("queued", WRITERS).await;
     let before = store.event_count().await as usize;
     let (groups_before, acts_before) = grouped.0.groups_and_acts();
     let barrier = Arc::new(tokio::sync::Barrier::new(WRITERS));

@@ -247,24 +247,7 @@ async fn sixteen_writers_on_one_negotiation_get_every_sequence_exactly_once(back
     let store = TestStore::new(backend).await;
     let ledger = Arc::new(store.ledger());
     ledger.execute("race", open("race")).await.unwrap();
-    for w in 0..WRITERS {
-        let (head, party) = if w % 2 == 0 {
-            ("civ.head", "CIV")
-        } else {
-            ("mar.head", "MAR")
-        };
-        let accredit = Action::AccreditDelegate {
-            person: format!("writer-{w}"),
-            name: format!("Writer {w}"),
-            party: party.into(),
-            role: Role::Negotiator,
-            signing: None,
-        };
-        ledger
-            .execute("race", command(head, accredit))
-            .await
-            .unwrap();
-    }
+    ledger.accredit_writers("race", WRITERS).await;
     let before = store.event_count().await as usize;
     let barrier = Arc::new(tokio::sync::Barrier::new(WRITERS));
     let tasks: Vec<_> = (0..WRITERS)

@@ -2,14 +2,12 @@
 //! and the pure folds of the events, after a long random history; and a process killed between
 //! an event's commit and the views' update leaves nothing missed and nothing applied twice.
 
-use std::collections::BTreeMap;
 use std::process::Command;
 
 use crate::common::cli::{ok, open_civ_mar, pacta, stdout, PROPOSE_OBJET};
 use crate::common::kill::kill_at_failpoint;
-use crate::common::{open_civ_mar_command, Backend, Ledger, TestStore};
+use crate::common::{dump_views, open_civ_mar_command, Backend, Ledger, TestStore};
 use pacta_domain::{Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Position};
-use pacta_ledger::store::Database;
 use pacta_ledger::views::{self, Projector, View};
 use pacta_projections::{agreement_state, draft, draft_of_state, history, NegotiationFold};
 
@@ -150,34 +148,6 @@ fn open(negotiation_id: &str) -> NegotiationCommand {
     open_civ_mar_command(negotiation_id, &title, InstrumentKind::Mou, &["fr"])
 }
 
-/// Every stored view row, as text, by (view, negotiation, sequence).
-async fn dump(database: &Database) -> BTreeMap<(String, String, i64), String> {
-    const DOCUMENTS_PG: &str =
-        "SELECT view_name, negotiation_id, last_sequence, document::text FROM view_documents";
-    const TIMELINE_PG: &str =
-        "SELECT 'timeline', negotiation_id, sequence, entry::text FROM view_timeline";
-    const DOCUMENTS_SQLITE: &str =
-        "SELECT view_name, negotiation_id, last_sequence, document FROM view_documents";
-    const TIMELINE_SQLITE: &str =
-        "SELECT 'timeline', negotiation_id, sequence, entry FROM view_timeline";
-    let mut rows: Vec<(String, String, i64, String)> = Vec::new();
-    match database {
-        Database::Postgres(pool) => {
-            for sql in [DOCUMENTS_PG, TIMELINE_PG] {
-                rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
-            }
-        }
-        Database::Sqlite(pool) => {
-            for sql in [DOCUMENTS_SQLITE, TIMELINE_SQLITE] {
-                rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
-            }
-        }
-    }
-    rows.into_iter()
-        .map(|(view, negotiation, sequence, json)| ((view, negotiation, sequence), json))
-        .collect()
-}
-
 async fn replay(ledger: &Ledger, negotiation_id: &str) -> Negotiation {
     let events = ledger.events(negotiation_id).await.unwrap();
     Negotiation::replay(events.iter().map(|e| &e.payload))
@@ -281,7 +251,7 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     );
     long_lived.catch_up_to_now().await.unwrap();
     assert_views_match_the_events(&store, &NEGOTIATIONS).await;
-    let incremental = dump(&store.database).await;
+    let incremental = dump_views(&store.database).await;
 
     let read = Projector::new(store.database.clone())
         .with_batch_events(97)
@@ -289,13 +259,13 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
         .await
         .unwrap();
     assert_eq!(read, store.event_count().await as u64);
-    assert_eq!(dump(&store.database).await, incremental);
+    assert_eq!(dump_views(&store.database).await, incremental);
     // Rebuilding one view leaves the others as they were and lands on the same rows.
     Projector::new(store.database.clone())
         .rebuild(&[View::Draft], |_| {})
         .await
         .unwrap();
-    assert_eq!(dump(&store.database).await, incremental);
+    assert_eq!(dump_views(&store.database).await, incremental);
 }
 
 /// Starts `pacta` with the given arguments and kills it (SIGKILL) once its act is committed and
@@ -414,7 +384,7 @@ async fn a_process_killed_during_a_rebuild_leaves_consistent_views(backend: Back
         kept = applied;
         // Whatever it had done is whole: each rebuilt view's checkpoint counts exactly the
         // batches committed, its rows match it, and the journal was left alone.
-        let timeline_rows = dump(&store.database)
+        let timeline_rows = dump_views(&store.database)
             .await
             .keys()
             .filter(|(view, _, _)| view == "timeline")
@@ -483,7 +453,7 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
         rebuilt.starts_with(&format!("rebuilt timeline from {events} events")),
         "{rebuilt}"
     );
-    let before = dump(&store.database).await;
+    let before = dump_views(&store.database).await;
     let output = pacta(&store, &["projections", "rebuild", "drafts"]);
     assert!(!output.status.success());
     let message = crate::common::cli::stderr(&output);
@@ -491,5 +461,5 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
         message.trim(),
         "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline, access, journal)"
     );
-    assert_eq!(dump(&store.database).await, before, "nothing rebuilt");
+    assert_eq!(dump_views(&store.database).await, before, "nothing rebuilt");
 }

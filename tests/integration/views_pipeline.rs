@@ -5,9 +5,7 @@
 //! and a tampered event stops a catch-up or a rebuild with the integrity error its chain gives,
 //! every batch before it committed and nothing after it written.
 
-use std::collections::BTreeMap;
-
-use crate::common::{open_civ_mar_command, Backend, TestStore};
+use crate::common::{dump_views, open_civ_mar_command, Backend, TestStore};
 use pacta_domain::{Action, ClauseKind, InstrumentKind, NegotiationCommand};
 use pacta_ledger::store::{CommitCursor, CommittedEvent, Database};
 use pacta_ledger::views::{self, Projector, View, ViewError};
@@ -74,42 +72,6 @@ async fn committed(database: &Database) -> Vec<CommittedEvent> {
         .unwrap()
 }
 
-/// Every stored view row, as text, by (view, negotiation, key).
-async fn dump(database: &Database) -> BTreeMap<(String, String, String), String> {
-    const DOCUMENTS_PG: &str =
-        "SELECT view_name, negotiation_id, last_sequence::text, document::text FROM view_documents";
-    const TIMELINE_PG: &str =
-        "SELECT 'timeline', negotiation_id, sequence::text, entry::text FROM view_timeline";
-    const DOCUMENTS_SQLITE: &str = "SELECT view_name, negotiation_id, CAST(last_sequence AS TEXT), document FROM view_documents";
-    const TIMELINE_SQLITE: &str =
-        "SELECT 'timeline', negotiation_id, CAST(sequence AS TEXT), entry FROM view_timeline";
-    let mut rows: Vec<(String, String, String, String)> = Vec::new();
-    match database {
-        Database::Postgres(pool) => {
-            for sql in [DOCUMENTS_PG, TIMELINE_PG] {
-                rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
-            }
-        }
-        Database::Sqlite(pool) => {
-            for sql in [DOCUMENTS_SQLITE, TIMELINE_SQLITE] {
-                rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
-            }
-        }
-    }
-    for row in views::access::all(database).await.unwrap() {
-        let person = row.person.clone();
-        rows.push((
-            "access".into(),
-            row.negotiation_id.clone(),
-            person,
-            format!("{row:?}"),
-        ));
-    }
-    rows.into_iter()
-        .map(|(view, negotiation, key, text)| ((view, negotiation, key), text))
-        .collect()
-}
-
 /// The journal holds the first `size` events in commit order, each as a leaf with its negotiation,
 /// sequence and chain hash, and every stored frontier is the one its first leaves give.
 async fn assert_journal_holds(database: &Database, events: &[CommittedEvent], size: usize) {
@@ -162,7 +124,7 @@ async fn batches_of_every_size_write_what_an_event_at_a_time_catch_up_writes(bac
         .unwrap();
     assert_eq!(read, total);
     assert_journal_holds(database, &events, events.len()).await;
-    let in_batches = dump(database).await;
+    let in_batches = dump_views(database).await;
 
     // The plainest rebuild: one event per transaction, nothing kept between them.
     Projector::new(database.clone())
@@ -171,7 +133,7 @@ async fn batches_of_every_size_write_what_an_event_at_a_time_catch_up_writes(bac
         .rebuild(&View::ALL, |_| {})
         .await
         .unwrap();
-    let one_at_a_time = dump(database).await;
+    let one_at_a_time = dump_views(database).await;
     assert_eq!(in_batches, one_at_a_time);
     let ledger = store.ledger();
     for id in NEGOTIATIONS {
@@ -200,7 +162,11 @@ async fn batches_of_every_size_write_what_an_event_at_a_time_catch_up_writes(bac
             .map(|start| (total - start).min(batch as u64))
             .collect();
         assert_eq!(batches, expected, "each batch reported once, in order");
-        assert_eq!(dump(database).await, one_at_a_time, "batches of {batch}");
+        assert_eq!(
+            dump_views(database).await,
+            one_at_a_time,
+            "batches of {batch}"
+        );
         assert_views_cover(database, total, total).await;
     }
     // A rebuild while another projector catches up (another process): they take turns on the
@@ -219,7 +185,7 @@ async fn batches_of_every_size_write_what_an_event_at_a_time_catch_up_writes(bac
     let (rebuilt, caught_up) = tokio::join!(rebuilding, catching_up);
     rebuilt.unwrap();
     caught_up.unwrap();
-    assert_eq!(dump(database).await, one_at_a_time);
+    assert_eq!(dump_views(database).await, one_at_a_time);
     assert_views_cover(database, total, total).await;
     // Rebuilds never touch the journal.
     assert_journal_holds(database, &events, events.len()).await;

@@ -224,6 +224,33 @@ impl TestStore {
 pub struct Ledger(pub pacta_ledger::Ledger);
 
 impl Ledger {
+    /// Accredits `writer-0` … `writer-{count - 1}` as negotiators in `negotiation_id`, even ones
+    /// for Côte d'Ivoire and odd ones for Morocco, each by their party's head.
+    pub async fn accredit_writers(&self, negotiation_id: &str, count: usize) {
+        for w in 0..count {
+            let (head, party) = if w % 2 == 0 {
+                ("civ.head", "CIV")
+            } else {
+                ("mar.head", "MAR")
+            };
+            let accredit = Action::AccreditDelegate {
+                person: format!("writer-{w}"),
+                name: format!("Writer {w}"),
+                party: party.into(),
+                role: pacta_domain::Role::Negotiator,
+                signing: None,
+            };
+            let command = NegotiationCommand {
+                actor: head.into(),
+                action: accredit,
+                took_place: None,
+            };
+            self.execute(negotiation_id, command)
+                .await
+                .unwrap_or_else(|e| panic!("writer-{w} accredited: {e}"));
+        }
+    }
+
     pub fn on(database: &Database) -> Ledger {
         Ledger(pacta_ledger::Ledger::on(database))
     }
@@ -383,4 +410,43 @@ macro_rules! on_both_stores {
             }
         )*
     };
+}
+
+/// Every stored view row, as text, by (view, negotiation, key): documents and timeline entries
+/// keyed by sequence, access rows by person.
+pub async fn dump_views(
+    database: &Database,
+) -> std::collections::BTreeMap<(String, String, String), String> {
+    const DOCUMENTS_PG: &str =
+        "SELECT view_name, negotiation_id, last_sequence::text, document::text FROM view_documents";
+    const TIMELINE_PG: &str =
+        "SELECT 'timeline', negotiation_id, sequence::text, entry::text FROM view_timeline";
+    const DOCUMENTS_SQLITE: &str = "SELECT view_name, negotiation_id, CAST(last_sequence AS TEXT), document FROM view_documents";
+    const TIMELINE_SQLITE: &str =
+        "SELECT 'timeline', negotiation_id, CAST(sequence AS TEXT), entry FROM view_timeline";
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    match database {
+        Database::Postgres(pool) => {
+            for sql in [DOCUMENTS_PG, TIMELINE_PG] {
+                rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
+            }
+        }
+        Database::Sqlite(pool) => {
+            for sql in [DOCUMENTS_SQLITE, TIMELINE_SQLITE] {
+                rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
+            }
+        }
+    }
+    for row in pacta_ledger::views::access::all(database).await.unwrap() {
+        let person = row.person.clone();
+        rows.push((
+            "access".into(),
+            row.negotiation_id.clone(),
+            person,
+            format!("{row:?}"),
+        ));
+    }
+    rows.into_iter()
+        .map(|(view, negotiation, key, text)| ((view, negotiation, key), text))
+        .collect()
 }
