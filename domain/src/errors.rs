@@ -627,4 +627,9 @@ pub enum ReplayError {
     CorrectionExists { correction_id: String },
     #[error("it makes correction '{correction_id}', which an earlier event already made")]
     CorrectionAlreadyMade { correction_id: String },
+    #[error("it places clause '{clause_id}' beside clause '{reference}', which is in another section of the text")]
+    PlacementAcrossSections {
+        clause_id: String,
+        reference: String,
+    },
 }

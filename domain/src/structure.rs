@@ -140,25 +140,33 @@ impl<'a> Placement<'a> {
 /// Where in `order` (ids of `clauses`, each section's in document order, sections in order) a
 /// clause of `kind` goes: at its section's end, or by `placement`. `None` when the placement
 /// names a clause not in `order`.
+///
+/// `order` stays grouped by section, sections in order, because every insertion keeps it so:
+/// at a section's end here, or beside a clause of the same section (`check_placement` decides
+/// it, `apply_placement` refuses to fold anything else), and a clause's kind never changes. So
+/// the end of a section is found by bisection: proposing a clause costs O(log² clauses), not a
+/// lookup of every clause, which made replaying a long negotiation quadratic.
 pub(crate) fn insertion_index(
     order: &[String],
     clauses: &crate::aggregate::Clauses,
     kind: ClauseKind,
     placement: Option<Placement>,
 ) -> Option<usize> {
+    let section_of = |id: &String| clauses.get(id).map(|c| TextSection::of(c.kind));
     match placement {
         None => {
-            let section = TextSection::of(kind);
-            Some(
-                order
-                    .iter()
-                    .position(|id| {
-                        clauses
-                            .get(id)
-                            .is_some_and(|c| TextSection::of(c.kind) > section)
-                    })
-                    .unwrap_or(order.len()),
-            )
+            let section = Some(TextSection::of(kind));
+            let index = order.partition_point(|id| section_of(id) <= section);
+            debug_assert!(
+                order[..index]
+                    .last()
+                    .is_none_or(|id| section_of(id) <= section)
+                    && order[index..]
+                        .first()
+                        .is_none_or(|id| section_of(id) > section),
+                "invariant: the clause order is grouped by section, in section order"
+            );
+            Some(index)
         }
         Some(Placement::After(reference)) => {
             order.iter().position(|id| id == reference).map(|i| i + 1)
@@ -719,6 +727,20 @@ impl Negotiation {
         let Some(kind) = self.current.clauses.get(&clause_id).map(|c| c.kind) else {
             return Err(ReplayError::UnknownClause { clause_id });
         };
+        // The order stays grouped by section (`insertion_index`): the rule `check_placement`
+        // applies when deciding holds for every placement folded.
+        let reference = after.as_ref().or(before.as_ref());
+        let reference_kind = reference
+            .and_then(|r| self.current.clauses.get(r))
+            .map(|c| c.kind);
+        if let (Some(reference), Some(reference_kind)) = (reference, reference_kind) {
+            if TextSection::of(reference_kind) != TextSection::of(kind) {
+                return Err(ReplayError::PlacementAcrossSections {
+                    clause_id,
+                    reference: reference.clone(),
+                });
+            }
+        }
         // Worked out on a copy: a placement that cannot follow leaves the state as it was.
         let mut order = self.current.clause_order.clone();
         order.retain(|id| *id != clause_id);

@@ -4,10 +4,10 @@
 use std::collections::BTreeMap;
 
 use crate::aggregate::tests::*;
-use crate::structure::{ArabicArticleNumbering, StructureChange};
+use crate::structure::{ArabicArticleNumbering, StructureChange, TextSection};
 use crate::{
-    clause_text_hash, text_root_hash, Action, ClauseKind, NegotiationError, NegotiationEvent,
-    RootClause,
+    clause_text_hash, text_root_hash, Action, ClauseKind, Negotiation, NegotiationError,
+    NegotiationEvent, ReplayError, RootClause,
 };
 
 fn proposed(clause_id: &str, kind: ClauseKind, text: &str) -> NegotiationEvent {
@@ -301,6 +301,59 @@ fn placement_refusals() {
             ),
         ],
     );
+}
+
+#[test]
+fn a_stored_placement_across_sections_is_not_folded() {
+    // No decision records one (`placement_refusals`); a history that holds one is refused on
+    // replay, so the clause order stays grouped by section (`insertion_index` relies on it).
+    let events = followed_by(
+        with_articles(),
+        [
+            proposed("rec-x", ClauseKind::Recital, "Considérant."),
+            placed("rec-x", Some("art-2"), None),
+        ],
+    );
+    let (index, refusal) = Negotiation::replay_checked(&events).unwrap_err();
+    assert_eq!(index, events.len() - 1);
+    assert_eq!(
+        refusal,
+        ReplayError::PlacementAcrossSections {
+            clause_id: "rec-x".into(),
+            reference: "art-2".into(),
+        }
+    );
+}
+
+#[test]
+fn in_a_long_text_each_clause_without_placement_still_goes_at_its_sections_end() {
+    // Sections proposed interleaved, so each proposal bisects an order with clauses after it.
+    let kinds = [
+        ClauseKind::Annex,
+        ClauseKind::Article,
+        ClauseKind::FinalClause,
+        ClauseKind::Recital,
+        ClauseKind::Chapter,
+    ];
+    let mut events = negotiating();
+    let mut expected: BTreeMap<TextSection, Vec<String>> = BTreeMap::new();
+    expected
+        .entry(TextSection::Body)
+        .or_default()
+        .push("art-1".into());
+    for n in 0..200 {
+        let kind = kinds[n % kinds.len()];
+        let clause_id = format!("c-{n}");
+        events.push(proposed(&clause_id, kind, "Texte."));
+        expected
+            .entry(TextSection::of(kind))
+            .or_default()
+            .push(clause_id);
+    }
+    let expected: Vec<String> = expected.into_values().flatten().collect();
+    assert_eq!(order(&events), expected);
+    // The order kept, not only the order shown (which sorts by section).
+    assert_eq!(state_of(&events).current.clause_order, expected);
 }
 
 #[test]
