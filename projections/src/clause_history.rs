@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use cqrs_es::{Aggregate, EventEnvelope};
+use cqrs_es::EventEnvelope;
 use pacta_domain::{metadata, ClauseKind, Negotiation, NegotiationEvent};
 use serde::Serialize;
 
@@ -144,8 +144,9 @@ pub fn clause_history(
         } if id == clause_id => Some(*kind),
         _ => None,
     })?;
-    let entries = crate::history(events);
-    let mut state = Negotiation::default();
+    let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
+    // One fold gives each event's timeline entry and the state after it.
+    let mut fold = crate::NegotiationFold::new(negotiation_id);
     // The latest wording in each language, as (sequence, heading, text, proposed_by): what the
     // next version in that language is compared with.
     let mut wordings: HashMap<String, (usize, String, String, String)> = HashMap::new();
@@ -153,8 +154,11 @@ pub fn clause_history(
     let mut corrections: HashMap<String, &NegotiationEvent> = HashMap::new();
     let mut versions = Vec::new();
     let mut acts = Vec::new();
-    for (envelope, entry) in events.iter().zip(entries) {
-        state.apply(envelope.payload.clone());
+    for envelope in events {
+        let entry = fold
+            .apply(envelope)
+            .expect("invariant: a negotiation's stored events are in sequence");
+        let state = &fold.state;
         let crate::HistoryEntry {
             round,
             clause_id: about,
