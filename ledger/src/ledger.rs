@@ -18,10 +18,12 @@ use pacta_domain::{
     Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent,
     Occasion, Register,
 };
+use pacta_projections::HistoryEntry;
 use pacta_verify::chain::{ChainError, ChainHead};
 
 use crate::in_flight::InFlight;
 use crate::patrol::Quarantine;
+use crate::recent::{RecentHistories, VerifiedHistory};
 use crate::store::{
     ChainedContext, ChainedEventStore, Checked, CommitFailure, Database, GroupCommitter, LoadError,
     RecordedCommand,
@@ -147,6 +149,8 @@ pub struct Ledger {
     database: Database,
     /// Negotiations' states verified earlier, kept between acts by a long-running ledger.
     verified: Option<Arc<VerifiedStates>>,
+    /// Negotiations' histories verified earlier, kept for reads by a long-running ledger.
+    recent: Option<Arc<RecentHistories>>,
     /// Negotiations the patrol found damaged: no act on them is decided.
     quarantine: Option<Arc<Quarantine>>,
     /// Commits concurrent acts together (`crate::store::GroupCommitter`), when started.
@@ -184,6 +188,7 @@ impl Ledger {
             store,
             database: database.clone(),
             verified: None,
+            recent: None,
             quarantine: None,
             committer: None,
             in_flight: InFlight::default(),
@@ -218,6 +223,16 @@ impl Ledger {
         self
     }
 
+    /// This ledger keeps the verified histories of the negotiations read last, up to
+    /// `max_events` events and `max_histories` negotiations in all, so a read of a
+    /// negotiation's events (`checked_events`) or timeline (`timeline_now`) reads and verifies
+    /// only the events stored after the history it holds (see `crate::recent` for what that
+    /// trusts). For the service; a one-shot process (the CLI) gains nothing by it.
+    pub fn keeping_recent_histories(mut self, max_events: usize, max_histories: usize) -> Ledger {
+        self.recent = Some(Arc::new(RecentHistories::new(max_events, max_histories)));
+        self
+    }
+
     /// This ledger refuses every act on a negotiation `quarantine` holds (`crate::patrol`): the
     /// background verification found its history damaged.
     pub fn with_quarantine(mut self, quarantine: Arc<Quarantine>) -> Ledger {
@@ -230,6 +245,9 @@ impl Ledger {
     pub fn forget_verified_states(&self) {
         if let Some(verified) = &self.verified {
             verified.forget_all();
+        }
+        if let Some(recent) = &self.recent {
+            recent.forget_all();
         }
     }
 
@@ -347,17 +365,115 @@ impl Ledger {
 
     /// The negotiation's events up to its first bad link, and that link's fault, if any.
     /// Unknown negotiations are an error.
+    ///
+    /// A ledger keeping recent histories answers from the one it holds, with only the events
+    /// stored after its head read and verified; a negotiation the patrol quarantined is always
+    /// read and verified from its first event, so its reader sees where the chain breaks.
     pub async fn checked_events(
         &self,
         negotiation_id: &str,
     ) -> Result<Checked<Negotiation>, LedgerError> {
-        let checked = on_store!(self, |store| {
-            store.load_checked::<Negotiation>(negotiation_id).await
-        })?;
+        let checked = match self.recent_history(negotiation_id).await? {
+            Recent::Held(history) => Checked {
+                events: history.events,
+                head: history.head,
+                broken: None,
+            },
+            Recent::NotHeld(checked) => checked,
+        };
         if checked.events.is_empty() && checked.broken.is_none() {
             return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
         }
         Ok(checked)
+    }
+
+    /// The timeline of the negotiation as it stands now, one entry per act, every act verified,
+    /// with the head it reaches: from the recent history this ledger holds (extended by the
+    /// events stored after it), as the projector would store it, without waiting for the
+    /// projector. `None` when this ledger keeps no recent histories, or cannot keep this one
+    /// (quarantined, its chain broken): read `checked_events`, which says where it breaks.
+    pub async fn timeline_now(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Option<(Arc<Vec<HistoryEntry>>, ChainHead)>, LedgerError> {
+        match self.recent_history(negotiation_id).await? {
+            Recent::Held(history) => Ok(Some((history.timeline, history.head))),
+            Recent::NotHeld(_) => Ok(None),
+        }
+    }
+
+    /// The negotiation's verified history from the recent histories: the one held, extended by
+    /// the events stored after its head; else read whole, and kept when it verifies.
+    async fn recent_history(&self, negotiation_id: &str) -> Result<Recent, LedgerError> {
+        let load_checked = || async {
+            let checked = on_store!(self, |store| {
+                store.load_checked::<Negotiation>(negotiation_id).await
+            })?;
+            Ok::<_, LedgerError>(checked)
+        };
+        let quarantined = self
+            .quarantine
+            .as_ref()
+            .is_some_and(|q| q.finding(negotiation_id).is_some());
+        let recent = match &self.recent {
+            Some(recent) if !quarantined => recent,
+            _ => return Ok(Recent::NotHeld(load_checked().await?)),
+        };
+        let last_sequence = || async {
+            self.database
+                .last_sequence(<Negotiation as cqrs_es::Aggregate>::TYPE, negotiation_id)
+                .await
+                .map_err(|e| LedgerError::Storage(Box::new(e)))
+        };
+        // What was stored when this read began, once it is known to lie beyond the history held.
+        let mut stored_at_start = None;
+        if let (Some(history), _) = recent.get(negotiation_id) {
+            let stored = last_sequence().await?;
+            if stored == history.head.sequence {
+                return Ok(Recent::Held(history));
+            }
+            stored_at_start = (stored > history.head.sequence).then_some(stored);
+        }
+        // One reader at a time reads the events a negotiation's history lacks; the others find
+        // them read when their turn comes.
+        let _turn = recent.turn_to_read(negotiation_id).await;
+        let (held, generation) = recent.get(negotiation_id);
+        if let Some(mut history) = held {
+            if stored_at_start.is_some_and(|stored| stored <= history.head.sequence) {
+                return Ok(Recent::Held(history));
+            }
+            let stored = last_sequence().await?;
+            if stored == history.head.sequence {
+                return Ok(Recent::Held(history));
+            }
+            recent.release(negotiation_id, history.head);
+            // Fewer events stored than held: read whole, as a reader without it would.
+            let after = match stored > history.head.sequence {
+                false => None,
+                true => on_store!(self, |store| {
+                    store
+                        .load_checked_after::<Negotiation>(negotiation_id, history.head)
+                        .await
+                })?,
+            };
+            if let Some((events, head)) = after {
+                if history.extend(events, head).is_ok() {
+                    recent.keep(negotiation_id, history.clone(), generation);
+                    return Ok(Recent::Held(history));
+                }
+            }
+        }
+        let checked = load_checked().await?;
+        if checked.broken.is_some() || checked.events.is_empty() {
+            return Ok(Recent::NotHeld(checked));
+        }
+        match VerifiedHistory::of(negotiation_id, checked.events.clone(), checked.head) {
+            Ok(history) => {
+                recent.keep(negotiation_id, history.clone(), generation);
+                Ok(Recent::Held(history))
+            }
+            Err(_) => Ok(Recent::NotHeld(checked)),
+        }
     }
 
     /// Recomputes the negotiation's chain from its first event.
@@ -367,6 +483,15 @@ impl Ledger {
         })?;
         Ok(head)
     }
+}
+
+/// A negotiation's history as `Ledger::recent_history` read it.
+enum Recent {
+    /// Verified whole, and kept (or keepable) with its timeline.
+    Held(VerifiedHistory),
+    /// Read from its first event and not kept: quarantined, its chain broken, or no recent
+    /// histories kept.
+    NotHeld(Checked<Negotiation>),
 }
 
 /// The metadata recorded with every event of one command: who, in which capacity, when, and

@@ -29,6 +29,7 @@ pub mod journal;
 mod ledger;
 pub mod new_events;
 pub mod patrol;
+pub mod recent;
 pub mod store;
 pub mod verification;
 pub mod verified;

@@ -55,6 +55,12 @@ struct Held {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Generation(u64);
 
+impl Generation {
+    pub(crate) fn of(count: u64) -> Generation {
+        Generation(count)
+    }
+}
+
 impl VerifiedStates {
     pub fn new(max_negotiations: usize) -> VerifiedStates {
         assert!(

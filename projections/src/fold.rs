@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// One negotiation's state, as far as the projector has read.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NegotiationFold {
     pub(crate) negotiation_id: String,
     pub(crate) state: Negotiation,

@@ -13,7 +13,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use pacta_domain::{metadata, Action, Matrix, NegotiationCommand, NegotiationError, Occasion};
+use cqrs_es::EventEnvelope;
+use pacta_domain::{
+    metadata, Action, Matrix, Negotiation, NegotiationCommand, NegotiationError, Occasion,
+};
 use pacta_projections::{
     AgreementState, ClauseHistory, Draft, HistoryEntry, IndexEntry, Point, Redline, TimelineFilter,
 };
@@ -270,9 +273,9 @@ pub async fn history(
     query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> ApiResult<Timeline> {
     let Query(query) = query?;
-    // The stored timeline, on the verified state held: no chain is loaded. A negotiation the
-    // background verification quarantined, or whose stored timeline lags, is read from its
-    // events, each act marked verified or not.
+    // The timeline of the ledger's recent history, for a reader the verified state held
+    // accredits: no chain is loaded. A negotiation the background verification quarantined is
+    // read from its events, each act marked verified or not.
     if let Ok(present) = state.present(&caller, &negotiation).await {
         if let Some(timeline) = state.timeline_now(&negotiation, &present, &query).await? {
             return Ok(Json(timeline));
@@ -300,23 +303,45 @@ pub async fn clause_history(
     caller: Caller,
     Path((negotiation, clause)): Path<(String, String)>,
 ) -> ApiResult<ClauseHistory> {
+    // The reader's accreditation from the verified state held and the events from the ledger's
+    // recent history of the negotiation: no chain is loaded, nothing replayed but the clause's
+    // own fold. A negotiation quarantined or broken is read as `access` reads it.
+    if let Ok(present) = state.present(&caller, &negotiation).await {
+        let checked = state.ledger.checked_events(&negotiation).await?;
+        if checked.broken.is_none() {
+            let party = &present.reader.party;
+            return Ok(Json(clause_history_for(
+                &negotiation,
+                &checked.events,
+                party,
+                &clause,
+            )?));
+        }
+    }
     let access = state.access(&caller, &negotiation).await?.verified()?;
-    Ok(Json(clause_history_for(&negotiation, &access, &clause)?))
+    Ok(Json(clause_history_for(
+        &negotiation,
+        &access.events,
+        access.party(),
+        &clause,
+    )?))
 }
 
+/// The history of `clause` as a reader acting for `party` may see it.
 pub fn clause_history_for(
     negotiation: &str,
-    access: &Access,
+    events: &[EventEnvelope<Negotiation>],
+    party: &str,
     clause: &str,
 ) -> Result<ClauseHistory, ApiError> {
-    let history = pacta_projections::clause_history(&access.events, clause).ok_or_else(|| {
+    let history = pacta_projections::clause_history(events, clause).ok_or_else(|| {
         // The same finding as the domain's refusal of an act on that clause: the same code.
         ApiError::new(
             &NegotiationError::UnknownClause(clause.to_string()),
             format!("negotiation '{negotiation}' has no clause '{clause}'"),
         )
     })?;
-    Ok(history.for_reader(Some(access.party())))
+    Ok(history.for_reader(Some(party)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -671,7 +696,7 @@ impl AppState {
             entries = pacta_projections::history(&access.events);
         }
         Ok(timeline_of(
-            entries,
+            &entries,
             &query,
             access.party(),
             access.events.len(),
@@ -679,26 +704,25 @@ impl AppState {
         ))
     }
 
-    /// The stored timeline of a negotiation whose verified state is held (`present`): every
-    /// act up to its head is verified. `None` when the stored timeline does not reach the head
-    /// yet (read it from the events).
+    /// The timeline of a negotiation whose verified state is held (`present`), every act
+    /// verified: the ledger's recent history of it (`Ledger::timeline_now`), extended by the
+    /// acts stored since it was read, so every act recorded before the request is in it, by
+    /// this process or another, and no read waits for the projector. `None` when the ledger
+    /// cannot hold it (read it from the events).
     pub async fn timeline_now(
         &self,
         negotiation: &str,
         present: &Present,
         query: &HistoryQuery,
     ) -> Result<Option<Timeline>, ApiError> {
-        self.catch_up().await?;
-        let entries = views::timeline(&self.database, negotiation).await?;
-        let head = present.negotiation.head().sequence;
-        if entries.len() < head {
+        let Some((entries, head)) = self.ledger.timeline_now(negotiation).await? else {
             return Ok(None);
-        }
+        };
         Ok(Some(timeline_of(
-            entries,
+            &entries,
             query,
             &present.reader.party,
-            head,
+            head.sequence,
             None,
         )))
     }
@@ -707,7 +731,7 @@ impl AppState {
 /// The entries `party`'s reader may see that `query` keeps, each marked verified unless at or
 /// after `broken`'s link.
 fn timeline_of(
-    entries: Vec<HistoryEntry>,
+    entries: &[HistoryEntry],
     query: &HistoryQuery,
     party: &str,
     verified_events: usize,
@@ -722,11 +746,11 @@ fn timeline_of(
     };
     let broken_at = broken.map(|e| e.sequence);
     let entries = entries
-        .into_iter()
+        .iter()
         .filter(|e| e.visible_to(Some(party)) && filter.matches(e))
         .map(|entry| TimelineEntry {
             verified: broken_at.is_none_or(|broken| entry.sequence < broken),
-            entry,
+            entry: entry.clone(),
         })
         .collect();
     Timeline {

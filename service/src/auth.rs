@@ -112,7 +112,8 @@ impl AppState {
 /// link that fails to verify (all of them when the chain is whole).
 pub struct Access {
     pub reader: Delegate,
-    pub events: Vec<EventEnvelope<Negotiation>>,
+    /// Shared with the ledger's recent histories (`pacta_ledger::recent`).
+    pub events: Arc<Vec<EventEnvelope<Negotiation>>>,
     pub broken: Option<ChainError>,
     /// The negotiation those events make, replayed once to find the reader: what the pages'
     /// forms read (open round, minutes, text root) instead of replaying it again.

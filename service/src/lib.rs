@@ -116,6 +116,10 @@ impl AppState {
         AppState {
             ledger: Ledger::on(&database)
                 .keeping_verified_states(pacta_ledger::verified::DEFAULT_MAX_VERIFIED_NEGOTIATIONS)
+                .keeping_recent_histories(
+                    pacta_ledger::recent::DEFAULT_MAX_RECENT_EVENTS,
+                    pacta_ledger::recent::DEFAULT_MAX_RECENT_HISTORIES,
+                )
                 .committing_in_groups()
                 .with_quarantine(quarantine.clone()),
             projector: Mutex::new(Projector::new(database.clone())),

@@ -18,6 +18,7 @@ on_both_stores!(
     a_clean_ledger_passes_every_event_and_leaf_read_once,
     each_attack_is_found_as_pacta_verify_names_it,
     acts_on_a_quarantined_negotiation_are_refused_and_the_others_go_on,
+    a_recent_history_grows_by_another_process_s_acts_and_is_read_afresh_once_quarantined,
 );
 
 /// Fast enough for a test; the pacing itself is what `reliability.rs` times through the service.
@@ -187,4 +188,80 @@ async fn acts_on_a_quarantined_negotiation_are_refused_and_the_others_go_on(back
         )
         .await
         .unwrap();
+}
+
+/// The histories the service keeps for reads (`Ledger::keeping_recent_histories`): one held grows
+/// by the acts another process records, verified from its head; like a held state, it is not
+/// read again per read, so damage underneath it is answered from it until the patrol finds the
+/// damage; from then on the negotiation is read afresh, and its reader sees where it breaks.
+async fn a_recent_history_grows_by_another_process_s_acts_and_is_read_afresh_once_quarantined(
+    backend: Backend,
+) {
+    let setup = CheckpointedDemo::new(backend).await;
+    let quarantine = Arc::new(Quarantine::default());
+    let service = Ledger::on(&setup.store.database)
+        .keeping_recent_histories(10_000, 16)
+        .with_quarantine(quarantine.clone());
+    let first = service.checked_events(DEMO_NEGOTIATION).await.unwrap();
+    assert!(first.broken.is_none());
+    let again = service.checked_events(DEMO_NEGOTIATION).await.unwrap();
+    assert!(
+        Arc::ptr_eq(&first.events, &again.events),
+        "nothing new: the held history answers"
+    );
+
+    let other_process = Ledger::on(&setup.store.database);
+    other_process
+        .execute(
+            DEMO_NEGOTIATION,
+            NegotiationCommand {
+                actor: pacta::demo::DEMO_TOKEN_PERSON.to_string(),
+                action: Action::Comment {
+                    clause_id: None,
+                    text: "Depuis la CLI.".to_string(),
+                    internal: false,
+                },
+                took_place: None,
+            },
+            &CommandContext::default(),
+        )
+        .await
+        .unwrap();
+    let grown = service.checked_events(DEMO_NEGOTIATION).await.unwrap();
+    assert_eq!(grown.events.len(), first.events.len() + 1);
+    assert_eq!(grown.head.sequence, first.head.sequence + 1);
+    let fresh = other_process
+        .checked_events(DEMO_NEGOTIATION)
+        .await
+        .unwrap();
+    let identities = |events: &[cqrs_es::EventEnvelope<pacta_domain::Negotiation>]| {
+        let identity = |e: &cqrs_es::EventEnvelope<_>| {
+            (
+                e.sequence,
+                serde_json::to_string(&e.payload).unwrap(),
+                e.metadata.clone(),
+            )
+        };
+        events.iter().map(identity).collect::<Vec<_>>()
+    };
+    assert_eq!(identities(&grown.events), identities(&fresh.events));
+    assert_eq!(grown.head, fresh.head);
+
+    setup.change_event(DEMO_TARGET_SEQUENCE).await;
+    let held = service.checked_events(DEMO_NEGOTIATION).await.unwrap();
+    assert!(
+        held.broken.is_none(),
+        "verified when it entered the process, not per read"
+    );
+
+    Patrol::new(setup.store.database.clone(), SETTINGS, quarantine.clone())
+        .run_pass()
+        .await;
+    assert_eq!(quarantine.negotiations(), [DEMO_NEGOTIATION]);
+    let afresh = service.checked_events(DEMO_NEGOTIATION).await.unwrap();
+    let broken = afresh
+        .broken
+        .expect("the damage, found by reading the chain again");
+    assert_eq!(broken.sequence, DEMO_TARGET_SEQUENCE);
+    assert_eq!(afresh.events.len(), DEMO_TARGET_SEQUENCE - 1);
 }

@@ -224,6 +224,9 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     // It keeps at most one negotiation's fold between batches, so the walk's three negotiations
     // keep evicting each other.
     let mut long_lived = Projector::new(store.database.clone()).with_max_cached_folds(1);
+    // The service's recent histories, read now and then, so each grows by the acts recorded
+    // since; room for two, so the three negotiations evict each other.
+    let reader = pacta_ledger::Ledger::on(&store.database).keeping_recent_histories(10_000, 2);
     let mut recorded = 0;
     for _ in 0..RANDOM_COMMANDS {
         let id = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
@@ -242,6 +245,14 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
             1 | 2 => {
                 long_lived.catch_up(|_| {}).await.unwrap();
             }
+            3 | 4 => {
+                let read = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
+                reader
+                    .timeline_now(read)
+                    .await
+                    .unwrap()
+                    .expect("a whole chain");
+            }
             _ => {}
         }
     }
@@ -252,6 +263,13 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     long_lived.catch_up_to_now().await.unwrap();
     assert_views_match_the_events(&store, &NEGOTIATIONS).await;
     let incremental = dump_views(&store.database).await;
+    // The timeline the service answers from its recent histories is the stored one.
+    for id in NEGOTIATIONS {
+        let (entries, head) = reader.timeline_now(id).await.unwrap().unwrap();
+        let stored = views::timeline(&store.database, id).await.unwrap();
+        assert_eq!(head.sequence, stored.len(), "head of {id}");
+        assert_eq!(*entries, stored, "timeline of {id} from its recent history");
+    }
 
     let read = Projector::new(store.database.clone())
         .with_batch_events(97)

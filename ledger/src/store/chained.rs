@@ -8,6 +8,7 @@
 //! primary key lets exactly one win and the other gets `AggregateError::AggregateConflict`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
 use cqrs_es::{
@@ -91,7 +92,8 @@ impl<A> ChainedContext<A> {
 
 /// A stream checked link by link: the events up to the first bad link, and that link's fault.
 pub struct Checked<A: Aggregate> {
-    pub events: Vec<EventEnvelope<A>>,
+    /// Shared: a process keeping recent histories (`crate::recent`) hands the one it holds.
+    pub events: Arc<Vec<EventEnvelope<A>>>,
     pub head: ChainHead,
     pub broken: Option<ChainError>,
 }
@@ -149,7 +151,7 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
             .map(EventEnvelope::<A>::try_from)
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Checked {
-            events: envelopes,
+            events: Arc::new(envelopes),
             head,
             broken,
         })
@@ -259,6 +261,37 @@ impl<A: FoldsRecorded> ChainedContext<A> {
 }
 
 impl<R: PersistedEventRepository> ChainedEventStore<R> {
+    /// The events stored after `head` (a verified head of `aggregate_id`'s chain), every
+    /// link verified from it. `None` when they cannot be: the stored event at `head` is gone
+    /// or altered, or a later link fails; `load_checked` then says which acts still hold.
+    pub async fn load_checked_after<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+        head: ChainHead,
+    ) -> Result<Option<(Vec<EventEnvelope<A>>, ChainHead)>, LoadError> {
+        let mut stored = self
+            .repo
+            .get_last_events::<A>(aggregate_id, head.sequence.saturating_sub(1))
+            .await?
+            .into_iter();
+        let head_holds = stored.next().is_some_and(|e| {
+            e.sequence == head.sequence && chain::hash_field(&e) == Some(head.hash)
+        });
+        if !head_holds {
+            return Ok(None);
+        }
+        let mut verified_to = head;
+        let mut envelopes = Vec::new();
+        for event in stored {
+            let Ok(next) = chain::verify_next(aggregate_id, verified_to, &event) else {
+                return Ok(None);
+            };
+            verified_to = next;
+            envelopes.push(EventEnvelope::<A>::try_from(event)?);
+        }
+        Ok(Some((envelopes, verified_to)))
+    }
+
     /// `held`, a context this process verified earlier, brought up to the stored head: only the
     /// events after its head are read (one indexed query), and each is verified as a link from
     /// the head `held` kept, so an act costs the same whatever the length of the negotiation.

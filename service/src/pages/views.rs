@@ -203,7 +203,7 @@ pub(super) async fn clause_history(
     Path((negotiation, clause)): Path<(String, String)>,
 ) -> PageResult {
     let access = state.access(&caller, &negotiation).await?.verified()?;
-    let history = clause_history_for(&negotiation, &access, &clause)?;
+    let history = clause_history_for(&negotiation, &access.events, access.party(), &clause)?;
     let title = ui.t_with("history-title", &[("clause", clause.clone().into())]);
     let body = html! {
         h1 { (title) }

@@ -1,0 +1,282 @@
+//! The verified histories of the negotiations read last, kept by a long-running process (the
+//! service) so that a read needing a negotiation's events (a clause's history, the text at a
+//! point, a redline, the pages) reads only the events stored after the history it holds. Each
+//! is kept with its timeline, extended event by event as the history grows, so the history of
+//! the present is answered without the stored views, and without waiting for the projector.
+//!
+//! A history enters here only whole and verified from its first event (`ChainedStore::
+//! load_checked`), and grows only by events verified from the head it holds
+//! (`ChainedStore::load_checked_after`): the same trust model as the verified states
+//! (`verified.rs`, `docs/ledger-format.md` §6). A history whose chain is broken is never kept,
+//! so a reader is always shown which acts a damaged chain still vouches for, from a fresh
+//! read. The histories are bounded by the events they hold in all (`max_events`) and by their
+//! number (`max_histories`: each holds a folded state), the least recently read going first;
+//! `forget_all` (damage found) drops every one.
+
+use std::sync::{Arc, Mutex};
+
+use cqrs_es::EventEnvelope;
+use hashlink::LruCache;
+use pacta_domain::Negotiation;
+use pacta_projections::{HistoryEntry, NegotiationFold, OutOfSequence};
+use pacta_verify::chain::ChainHead;
+
+use crate::verified::Generation;
+
+/// Events the service keeps in its recent histories, in all: about 1.5 KiB each in memory,
+/// with its timeline entry.
+pub const DEFAULT_MAX_RECENT_EVENTS: usize = 100_000;
+/// Negotiations whose histories the service keeps, at most.
+pub const DEFAULT_MAX_RECENT_HISTORIES: usize = 1_000;
+
+/// A negotiation's events, every link verified up to `head`, with their timeline.
+#[derive(Clone)]
+pub struct VerifiedHistory {
+    pub events: Arc<Vec<EventEnvelope<Negotiation>>>,
+    pub head: ChainHead,
+    /// One entry per event, as the timeline view stores them (`NegotiationFold::apply`).
+    pub timeline: Arc<Vec<HistoryEntry>>,
+    /// The projection's fold after the last event, which the next events are folded into.
+    fold: Arc<NegotiationFold>,
+}
+
+impl VerifiedHistory {
+    /// The history of `events`, verified up to `head`, with its timeline folded.
+    pub fn of(
+        negotiation_id: &str,
+        events: Arc<Vec<EventEnvelope<Negotiation>>>,
+        head: ChainHead,
+    ) -> Result<VerifiedHistory, OutOfSequence> {
+        let mut history = VerifiedHistory {
+            events: Arc::new(Vec::new()),
+            head: ChainHead::EMPTY,
+            timeline: Arc::new(Vec::with_capacity(events.len())),
+            fold: Arc::new(NegotiationFold::new(negotiation_id)),
+        };
+        let timeline = Arc::make_mut(&mut history.timeline);
+        let fold = Arc::make_mut(&mut history.fold);
+        for envelope in events.iter() {
+            timeline.push(fold.apply(envelope)?);
+        }
+        history.events = events;
+        history.head = head;
+        Ok(history)
+    }
+
+    /// Extends the history by `events`, verified from its head up to `head`: in place when this
+    /// is the only copy, else on a copy.
+    pub fn extend(
+        &mut self,
+        events: Vec<EventEnvelope<Negotiation>>,
+        head: ChainHead,
+    ) -> Result<(), OutOfSequence> {
+        let timeline = Arc::make_mut(&mut self.timeline);
+        let fold = Arc::make_mut(&mut self.fold);
+        for envelope in &events {
+            timeline.push(fold.apply(envelope)?);
+        }
+        Arc::make_mut(&mut self.events).extend(events);
+        self.head = head;
+        debug_assert_eq!(self.events.len(), self.timeline.len());
+        debug_assert_eq!(self.events.last().map(|e| e.sequence), Some(head.sequence));
+        Ok(())
+    }
+}
+
+pub struct RecentHistories {
+    held: Mutex<Held>,
+    /// Turns to read the events a history lacks, one negotiation's readers to a stripe, so
+    /// concurrent readers of a negotiation read and fold them once, not each.
+    turns: [tokio::sync::Mutex<()>; READING_STRIPES],
+}
+
+/// Stripes of `RecentHistories::turns`: more than the requests a service serves at once.
+const READING_STRIPES: usize = 64;
+
+struct Held {
+    histories: LruCache<String, VerifiedHistory>,
+    /// The events `histories` hold, in all: at most `max_events`.
+    events_held: usize,
+    max_events: usize,
+    max_histories: usize,
+    generation: u64,
+}
+
+impl RecentHistories {
+    pub fn new(max_events: usize, max_histories: usize) -> RecentHistories {
+        RecentHistories {
+            held: Mutex::new(Held {
+                histories: LruCache::new_unbounded(),
+                events_held: 0,
+                max_events,
+                max_histories,
+                generation: 0,
+            }),
+            turns: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+        }
+    }
+
+    /// This reader's turn to read what `negotiation_id`'s history lacks, held until dropped.
+    pub async fn turn_to_read(&self, negotiation_id: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(negotiation_id);
+        self.turns[hash as usize % READING_STRIPES].lock().await
+    }
+
+    /// The history held for `negotiation_id`, if any, shared; and the generation to keep a
+    /// longer one under.
+    pub fn get(&self, negotiation_id: &str) -> (Option<VerifiedHistory>, Generation) {
+        let mut held = self.lock();
+        let generation = Generation::of(held.generation);
+        (held.histories.get(negotiation_id).cloned(), generation)
+    }
+
+    /// No longer holds the history of `negotiation_id` if it ends at `head`: the reader that
+    /// got it and extends it then usually holds the only copy, and extends it in place.
+    pub fn release(&self, negotiation_id: &str, head: ChainHead) {
+        let mut held = self.lock();
+        let ends_at_head = held
+            .histories
+            .peek(negotiation_id)
+            .is_some_and(|kept| kept.head == head);
+        if ends_at_head {
+            let released = held
+                .histories
+                .remove(negotiation_id)
+                .expect("invariant: just found");
+            held.events_held -= released.events.len();
+        }
+    }
+
+    /// Keeps `history` (whole and verified) unless everything was forgotten since `generation`
+    /// was read, a longer one is held, or it alone exceeds the bound; then evicts the least
+    /// recently read until the bound holds.
+    pub fn keep(&self, negotiation_id: &str, history: VerifiedHistory, generation: Generation) {
+        let mut held = self.lock();
+        let length = history.events.len();
+        if Generation::of(held.generation) != generation || length > held.max_events {
+            return;
+        }
+        if let Some(kept) = held.histories.get(negotiation_id) {
+            if kept.head.sequence >= history.head.sequence {
+                return;
+            }
+            let replaced = kept.events.len();
+            held.histories.remove(negotiation_id);
+            held.events_held -= replaced;
+        }
+        held.histories.insert(negotiation_id.to_string(), history);
+        held.events_held += length;
+        while held.events_held > held.max_events || held.histories.len() > held.max_histories {
+            let (_, evicted) = held
+                .histories
+                .remove_lru()
+                .expect("invariant: events are held, so a history is");
+            held.events_held -= evicted.events.len();
+        }
+        debug_assert_eq!(
+            held.events_held,
+            held.histories
+                .iter()
+                .map(|(_, h)| h.events.len())
+                .sum::<usize>()
+        );
+    }
+
+    /// Forgets every history: each is read and verified from its first event again. A history
+    /// being read when this is called is not kept (`keep` compares the generation).
+    pub fn forget_all(&self) {
+        let mut held = self.lock();
+        held.histories.clear();
+        held.events_held = 0;
+        held.generation += 1;
+    }
+
+    /// The events held, in all.
+    pub fn events_held(&self) -> usize {
+        self.lock().events_held
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Held> {
+        self.held
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A history of `events` events as the bound counts them (their payloads do not matter).
+    fn history(id: &str, events: usize) -> VerifiedHistory {
+        let envelope = |sequence| EventEnvelope {
+            aggregate_id: id.to_string(),
+            sequence,
+            payload: pacta_domain::NegotiationEvent::RoundClosed {
+                round_id: "r".into(),
+            },
+            metadata: Default::default(),
+        };
+        VerifiedHistory {
+            events: Arc::new((1..=events).map(envelope).collect()),
+            head: ChainHead {
+                sequence: events,
+                hash: [0; 32],
+            },
+            timeline: Arc::new(Vec::new()),
+            fold: Arc::new(NegotiationFold::new(id)),
+        }
+    }
+
+    #[test]
+    fn the_bounds_hold_the_least_recently_read_going_first() {
+        let recent = RecentHistories::new(10, 3);
+        let (_, generation) = recent.get("a");
+        recent.keep("a", history("a", 4), generation);
+        recent.keep("b", history("b", 4), generation);
+        recent.get("a");
+        recent.keep("c", history("c", 4), generation);
+        assert_eq!(recent.events_held(), 8);
+        assert!(recent.get("b").0.is_none(), "b was read least recently");
+        assert!(recent.get("a").0.is_some());
+        recent.keep("long", history("long", 11), generation);
+        assert!(recent.get("long").0.is_none(), "longer than the bound");
+        recent.keep("a", history("a", 3), generation);
+        assert_eq!(
+            recent.get("a").0.unwrap().head.sequence,
+            4,
+            "not replaced by a shorter one"
+        );
+        recent.keep("a", history("a", 6), generation);
+        assert_eq!(recent.events_held(), 10);
+
+        let six = recent.get("a").0.unwrap().head;
+        recent.release("a", ChainHead { sequence: 5, ..six });
+        assert_eq!(
+            recent.events_held(),
+            10,
+            "released only at the head it ends at"
+        );
+        recent.release("a", six);
+        assert_eq!(recent.events_held(), 4);
+
+        for id in ["x", "y", "z"] {
+            recent.keep(id, history(id, 1), generation);
+        }
+        assert!(recent.get("c").0.is_none(), "at most three histories");
+        assert_eq!(recent.events_held(), 3);
+    }
+
+    #[test]
+    fn a_history_read_before_everything_was_forgotten_is_not_kept() {
+        let recent = RecentHistories::new(10, 10);
+        let (_, before) = recent.get("a");
+        recent.forget_all();
+        recent.keep("a", history("a", 2), before);
+        assert!(recent.get("a").0.is_none());
+        let (_, now) = recent.get("a");
+        recent.keep("a", history("a", 2), now);
+        assert_eq!(recent.events_held(), 2);
+    }
+}
