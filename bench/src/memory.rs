@@ -176,7 +176,7 @@ async fn serve(url: &str, args: &MemoryBenchArgs) -> Result<(), BenchError> {
     let touched = touch(&base_url, &tokens, args).await?;
     let elapsed = started.elapsed();
     phases.push((
-        "after 1 read + 1 act on every negotiation".into(),
+        "after 2 reads (draft, history) + 1 act on every negotiation".into(),
         Resident::now()?,
     ));
     let http = reqwest::Client::new();
@@ -335,7 +335,8 @@ struct Touched {
     conflicts: usize,
 }
 
-/// `clients` delegates share the negotiations; each reads one's draft, then comments on it.
+/// `clients` delegates share the negotiations; each reads one's draft and history, then comments
+/// on it.
 async fn touch(
     base_url: &str,
     tokens: &[String],
@@ -377,22 +378,26 @@ async fn touch_one(
     let failure = |what: &str, detail: String| -> BenchError {
         format!("{what} on {negotiation}: {detail}").into()
     };
-    let begun = Instant::now();
-    let response = http
-        .get(format!("{url}/draft"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .map_err(|e| failure("GET /draft", e.to_string()))?;
-    let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| failure("GET /draft", e.to_string()))?;
-    touched.reads.push(begun.elapsed());
-    if status != StatusCode::OK {
-        let body = String::from_utf8_lossy(&body);
-        return Err(failure("GET /draft", format!("{status}: {body}")));
+    // The draft comes from the verified state held; the history fills the recent histories
+    // (`pacta_ledger::recent`), up to their bound.
+    for path in ["/draft", "/history"] {
+        let begun = Instant::now();
+        let response = http
+            .get(format!("{url}{path}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
+        touched.reads.push(begun.elapsed());
+        if status != StatusCode::OK {
+            let body = String::from_utf8_lossy(&body);
+            return Err(failure(&format!("GET {path}"), format!("{status}: {body}")));
+        }
     }
     let command = serde_json::json!({
         "command_id": format!("memory-{negotiation}"),

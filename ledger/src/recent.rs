@@ -23,8 +23,9 @@ use pacta_verify::chain::ChainHead;
 
 use crate::verified::Generation;
 
-/// Events the service keeps in its recent histories, in all: about 1.5 KiB each in memory,
-/// with its timeline entry.
+/// Events the service keeps in its recent histories, in all: about 3.4 KiB each in memory with
+/// its timeline entry and the folds (`pacta-bench memory`: 337 MiB more once they are full), so
+/// that a negotiation of tens of thousands of acts is still kept whole.
 pub const DEFAULT_MAX_RECENT_EVENTS: usize = 100_000;
 /// Negotiations whose histories the service keeps, at most.
 pub const DEFAULT_MAX_RECENT_HISTORIES: usize = 1_000;
