@@ -387,19 +387,33 @@ impl Ledger {
         Ok(checked)
     }
 
+    /// The negotiation's verified history as it stands now, as this ledger keeps it for reads
+    /// (`crate::recent`): its events, its timeline (as the projector would store it) and its
+    /// clauses' histories, brought up to the last stored act by reading only the acts after the
+    /// history held, so no read waits for the projector. `None` when this ledger keeps no recent
+    /// histories, or cannot keep this one (quarantined, its chain broken): read
+    /// `checked_events`, which says where it breaks.
+    pub async fn recent(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Option<VerifiedHistory>, LedgerError> {
+        if self.recent.is_none() {
+            return Ok(None);
+        }
+        Ok(match self.recent_history(negotiation_id).await? {
+            Recent::Held(history) => Some(history),
+            Recent::NotHeld(_) => None,
+        })
+    }
+
     /// The timeline of the negotiation as it stands now, one entry per act, every act verified,
-    /// with the head it reaches: from the recent history this ledger holds (extended by the
-    /// events stored after it), as the projector would store it, without waiting for the
-    /// projector. `None` when this ledger keeps no recent histories, or cannot keep this one
-    /// (quarantined, its chain broken): read `checked_events`, which says where it breaks.
+    /// with the head it reaches: `recent`'s.
     pub async fn timeline_now(
         &self,
         negotiation_id: &str,
     ) -> Result<Option<(Arc<Vec<HistoryEntry>>, ChainHead)>, LedgerError> {
-        match self.recent_history(negotiation_id).await? {
-            Recent::Held(history) => Ok(Some((history.timeline, history.head))),
-            Recent::NotHeld(_) => Ok(None),
-        }
+        let recent = self.recent(negotiation_id).await?;
+        Ok(recent.map(|history| (history.timeline, history.head)))
     }
 
     /// The negotiation's verified history from the recent histories: the one held, extended by

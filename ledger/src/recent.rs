@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 use cqrs_es::EventEnvelope;
 use hashlink::LruCache;
 use pacta_domain::Negotiation;
-use pacta_projections::{HistoryEntry, NegotiationFold, OutOfSequence};
+use pacta_domain::NegotiationEvent;
+use pacta_projections::{ClauseHistory, HistoryEntry, NegotiationFold, OutOfSequence};
 use pacta_verify::chain::ChainHead;
 
 use crate::verified::Generation;
@@ -29,6 +30,9 @@ use crate::verified::Generation;
 pub const DEFAULT_MAX_RECENT_EVENTS: usize = 100_000;
 /// Negotiations whose histories the service keeps, at most.
 pub const DEFAULT_MAX_RECENT_HISTORIES: usize = 1_000;
+/// A history keeps the projection's fold after every so many events, so a clause's history is
+/// folded from the last one before the clause was proposed, not from the first event.
+pub const FOLD_KEPT_EVERY_EVENTS: usize = 256;
 
 /// A negotiation's events, every link verified up to `head`, with their timeline.
 #[derive(Clone)]
@@ -39,6 +43,8 @@ pub struct VerifiedHistory {
     pub timeline: Arc<Vec<HistoryEntry>>,
     /// The projection's fold after the last event, which the next events are folded into.
     fold: Arc<NegotiationFold>,
+    /// The fold after each multiple of `FOLD_KEPT_EVERY_EVENTS` events, in order.
+    folds_kept: Arc<Vec<Arc<NegotiationFold>>>,
 }
 
 impl VerifiedHistory {
@@ -53,15 +59,49 @@ impl VerifiedHistory {
             head: ChainHead::EMPTY,
             timeline: Arc::new(Vec::with_capacity(events.len())),
             fold: Arc::new(NegotiationFold::new(negotiation_id)),
+            folds_kept: Arc::new(Vec::new()),
         };
-        let timeline = Arc::make_mut(&mut history.timeline);
-        let fold = Arc::make_mut(&mut history.fold);
-        for envelope in events.iter() {
-            timeline.push(fold.apply(envelope)?);
-        }
+        history.fold_in(&events)?;
         history.events = events;
         history.head = head;
         Ok(history)
+    }
+
+    /// Folds `events` into the timeline and the fold, keeping the fold at each multiple of
+    /// `FOLD_KEPT_EVERY_EVENTS`.
+    fn fold_in(&mut self, events: &[EventEnvelope<Negotiation>]) -> Result<(), OutOfSequence> {
+        let timeline = Arc::make_mut(&mut self.timeline);
+        let fold = Arc::make_mut(&mut self.fold);
+        for envelope in events {
+            timeline.push(fold.apply(envelope)?);
+            if fold.last_sequence().is_multiple_of(FOLD_KEPT_EVERY_EVENTS) {
+                Arc::make_mut(&mut self.folds_kept).push(Arc::new(fold.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The history of `clause_id`, or `None` when no event proposed it: folded from the last
+    /// fold kept before its proposal (`pacta_projections::clause_history_after`), so its cost
+    /// grows with the acts since the clause was proposed, not with the negotiation.
+    pub fn clause_history(&self, clause_id: &str) -> Option<ClauseHistory> {
+        let proposed_at = self.events.iter().position(|e| {
+            matches!(&e.payload, NegotiationEvent::ClauseProposed { clause_id: id, .. } if id == clause_id)
+        })?;
+        // Sequences start at 1 and are dense: a fold after `n` events has folded `events[..n]`.
+        let kept = self
+            .folds_kept
+            .iter()
+            .rev()
+            .find(|fold| fold.last_sequence() <= proposed_at);
+        match kept {
+            Some(fold) => pacta_projections::clause_history_after(
+                NegotiationFold::clone(fold),
+                &self.events[fold.last_sequence()..],
+                clause_id,
+            ),
+            None => pacta_projections::clause_history(&self.events, clause_id),
+        }
     }
 
     /// Extends the history by `events`, verified from its head up to `head`: in place when this
@@ -71,11 +111,7 @@ impl VerifiedHistory {
         events: Vec<EventEnvelope<Negotiation>>,
         head: ChainHead,
     ) -> Result<(), OutOfSequence> {
-        let timeline = Arc::make_mut(&mut self.timeline);
-        let fold = Arc::make_mut(&mut self.fold);
-        for envelope in &events {
-            timeline.push(fold.apply(envelope)?);
-        }
+        self.fold_in(&events)?;
         Arc::make_mut(&mut self.events).extend(events);
         self.head = head;
         debug_assert_eq!(self.events.len(), self.timeline.len());
@@ -227,6 +263,7 @@ mod tests {
             },
             timeline: Arc::new(Vec::new()),
             fold: Arc::new(NegotiationFold::new(id)),
+            folds_kept: Arc::new(Vec::new()),
         }
     }
 

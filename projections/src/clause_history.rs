@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::history::{field, summary, visible_to};
 use crate::redline::{word_diff, WordChange};
+use crate::NegotiationFold;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -136,6 +137,19 @@ pub fn clause_history(
     events: &[EventEnvelope<Negotiation>],
     clause_id: &str,
 ) -> Option<ClauseHistory> {
+    let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
+    clause_history_after(NegotiationFold::new(negotiation_id), events, clause_id)
+}
+
+/// The clause's history from `events`, the events after those `fold` folded, or `None` when
+/// none of them proposes the clause. Nothing before a clause's proposal names it, so a fold of
+/// any prefix up to its proposal gives the history `clause_history` gives from the first event.
+pub fn clause_history_after(
+    // One fold gives each event's timeline entry and the state after it.
+    mut fold: NegotiationFold,
+    events: &[EventEnvelope<Negotiation>],
+    clause_id: &str,
+) -> Option<ClauseHistory> {
     let kind = events.iter().find_map(|e| match &e.payload {
         NegotiationEvent::ClauseProposed {
             clause_id: id,
@@ -144,9 +158,6 @@ pub fn clause_history(
         } if id == clause_id => Some(*kind),
         _ => None,
     })?;
-    let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
-    // One fold gives each event's timeline entry and the state after it.
-    let mut fold = crate::NegotiationFold::new(negotiation_id);
     // The latest wording in each language, as (sequence, heading, text, proposed_by): what the
     // next version in that language is compared with.
     let mut wordings: HashMap<String, (usize, String, String, String)> = HashMap::new();

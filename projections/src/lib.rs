@@ -21,7 +21,9 @@ pub use agreement::{
     action_matrices, agreement_state, agreement_state_of, AgreementState, FullPowersExamined,
     PartyState, NOT_REGISTRABLE, REGISTRABLE,
 };
-pub use clause_history::{clause_history, ClauseAct, ClauseHistory, ClauseVersion, VersionKind};
+pub use clause_history::{
+    clause_history, clause_history_after, ClauseAct, ClauseHistory, ClauseVersion, VersionKind,
+};
 pub use draft::{
     draft, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftChoice, DraftClause,
     DraftPosition, LanguageVersion,

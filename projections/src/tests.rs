@@ -466,6 +466,38 @@ fn a_clause_history_lists_each_wording_with_its_redline_and_the_other_acts() {
 }
 
 #[test]
+fn a_clause_history_from_a_fold_of_any_prefix_up_to_its_proposal_is_the_same() {
+    let events = two_rounds();
+    for clause in ["art-1", "art-2"] {
+        let whole = clause_history(&events, clause).expect("proposed");
+        let proposed_at = events
+            .iter()
+            .position(|e| matches!(&e.payload, NegotiationEvent::ClauseProposed { clause_id, .. } if clause_id == clause))
+            .unwrap();
+        for prefix in 0..=proposed_at {
+            let mut fold = crate::NegotiationFold::new(&events[0].aggregate_id);
+            for event in &events[..prefix] {
+                fold.apply(event).unwrap();
+            }
+            let after = crate::clause_history_after(fold, &events[prefix..], clause);
+            assert_eq!(
+                after.as_ref(),
+                Some(&whole),
+                "{clause} after {prefix} events"
+            );
+        }
+        let mut past = crate::NegotiationFold::new(&events[0].aggregate_id);
+        for event in &events[..=proposed_at] {
+            past.apply(event).unwrap();
+        }
+        assert!(
+            crate::clause_history_after(past, &events[proposed_at + 1..], clause).is_none(),
+            "{clause}: its proposal is not among the events after the fold"
+        );
+    }
+}
+
+#[test]
 fn a_clause_history_compares_each_amendment_with_the_wording_before() {
     let events = two_rounds();
     let history = clause_history(&events, "art-1").unwrap();

@@ -303,17 +303,17 @@ pub async fn clause_history(
     caller: Caller,
     Path((negotiation, clause)): Path<(String, String)>,
 ) -> ApiResult<ClauseHistory> {
-    // The reader's accreditation from the verified state held and the events from the ledger's
-    // recent history of the negotiation: no chain is loaded, nothing replayed but the clause's
-    // own fold. A negotiation quarantined or broken is read as `access` reads it.
+    // The reader's accreditation from the verified state held, and the clause's history from
+    // the ledger's recent history of the negotiation: no chain is loaded, and the clause is
+    // folded from the fold kept before its proposal. A negotiation quarantined or broken is
+    // read as `access` reads it.
     if let Ok(present) = state.present(&caller, &negotiation).await {
-        let checked = state.ledger.checked_events(&negotiation).await?;
-        if checked.broken.is_none() {
-            let party = &present.reader.party;
-            return Ok(Json(clause_history_for(
+        if let Some(recent) = state.ledger.recent(&negotiation).await? {
+            let history = recent.clause_history(&clause);
+            return Ok(Json(for_reader(
                 &negotiation,
-                &checked.events,
-                party,
+                history,
+                &present.reader.party,
                 &clause,
             )?));
         }
@@ -334,7 +334,18 @@ pub fn clause_history_for(
     party: &str,
     clause: &str,
 ) -> Result<ClauseHistory, ApiError> {
-    let history = pacta_projections::clause_history(events, clause).ok_or_else(|| {
+    let history = pacta_projections::clause_history(events, clause);
+    for_reader(negotiation, history, party, clause)
+}
+
+/// `history` as a reader acting for `party` may see it; no history is an unknown clause.
+fn for_reader(
+    negotiation: &str,
+    history: Option<ClauseHistory>,
+    party: &str,
+    clause: &str,
+) -> Result<ClauseHistory, ApiError> {
+    let history = history.ok_or_else(|| {
         // The same finding as the domain's refusal of an act on that clause: the same code.
         ApiError::new(
             &NegotiationError::UnknownClause(clause.to_string()),

@@ -9,12 +9,16 @@ use crate::common::kill::kill_at_failpoint;
 use crate::common::{dump_views, open_civ_mar_command, Backend, Ledger, TestStore};
 use pacta_domain::{Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Position};
 use pacta_ledger::views::{self, Projector, View};
-use pacta_projections::{agreement_state, draft, draft_of_state, history, NegotiationFold};
+use pacta_ledger::recent::FOLD_KEPT_EVERY_EVENTS;
+use pacta_projections::{
+    agreement_state, clause_history, draft, draft_of_state, history, NegotiationFold,
+};
 
 on_both_stores!(
     a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_random_history,
     a_process_killed_between_commit_and_view_update_misses_nothing,
     a_process_killed_during_a_rebuild_leaves_consistent_views,
+    a_clause_history_from_a_recent_history_is_the_one_folded_from_the_first_event,
 );
 
 const NEGOTIATIONS: [&str; 3] = ["civ-mar-a", "civ-mar-b", "civ-mar-c"];
@@ -480,4 +484,59 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
         "pacta: no view is called 'drafts' (views: index, draft, agreement, timeline, access, journal)"
     );
     assert_eq!(dump_views(&store.database).await, before, "nothing rebuilt");
+}
+
+/// The service answers a clause's history from its recent history of the negotiation, folded
+/// from the fold kept last before the clause was proposed; it is the one folded from the first
+/// event, for clauses proposed before, across and after the folds kept, and in a history that
+/// grew after it was first read.
+async fn a_clause_history_from_a_recent_history_is_the_one_folded_from_the_first_event(
+    backend: Backend,
+) {
+    let store = TestStore::new(backend).await;
+    let ledger = store.ledger();
+    let id = "civ-mar-long";
+    ledger.execute(id, open(id)).await.unwrap();
+    let reader = pacta_ledger::Ledger::on(&store.database).keeping_recent_histories(10_000, 4);
+    let act = |action| NegotiationCommand {
+        actor: "civ.head".into(),
+        action,
+        took_place: None,
+    };
+    // Two events a step: past two folds kept.
+    let steps = FOLD_KEPT_EVERY_EVENTS + 20;
+    for step in 0..steps {
+        let proposal = Action::ProposeClause {
+            clause_id: format!("art-{step}"),
+            kind: ClauseKind::Article,
+            heading: String::new(),
+            language: "fr".into(),
+            text: format!("Texte {step}."),
+            after: None,
+            before: None,
+        };
+        ledger.execute(id, act(proposal)).await.unwrap();
+        let comment = Action::Comment {
+            clause_id: Some(format!("art-{}", step.saturating_sub(1))),
+            text: format!("Remarque {step}."),
+            internal: false,
+        };
+        ledger.execute(id, act(comment)).await.unwrap();
+        if step == steps / 2 {
+            reader.recent(id).await.unwrap().expect("a whole chain");
+        }
+    }
+    let events = ledger.events(id).await.unwrap();
+    assert!(events.len() > 2 * FOLD_KEPT_EVERY_EVENTS);
+    let recent = reader.recent(id).await.unwrap().expect("a whole chain");
+    let half = FOLD_KEPT_EVERY_EVENTS / 2;
+    for step in [0, 1, half - 1, half, half + 1, FOLD_KEPT_EVERY_EVENTS, steps - 1] {
+        let clause = format!("art-{step}");
+        assert_eq!(
+            recent.clause_history(&clause),
+            clause_history(&events, &clause),
+            "{clause}"
+        );
+    }
+    assert_eq!(recent.clause_history("art-never"), None);
 }
