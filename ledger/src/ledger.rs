@@ -18,7 +18,6 @@ use pacta_domain::{
     Action, Delegate, Negotiation, NegotiationCommand, NegotiationError, NegotiationEvent,
     Occasion, Register,
 };
-use pacta_projections::HistoryEntry;
 use pacta_verify::chain::{ChainError, ChainHead};
 
 use crate::in_flight::InFlight;
@@ -225,7 +224,7 @@ impl Ledger {
 
     /// This ledger keeps the verified histories of the negotiations read last, up to
     /// `max_events` events and `max_histories` negotiations in all, so a read of a
-    /// negotiation's events (`checked_events`) or timeline (`timeline_now`) reads and verifies
+    /// negotiation's events (`checked_events`) or its timeline and clauses (`recent`) reads and verifies
     /// only the events stored after the history it holds (see `crate::recent` for what that
     /// trusts). For the service; a one-shot process (the CLI) gains nothing by it.
     pub fn keeping_recent_histories(mut self, max_events: usize, max_histories: usize) -> Ledger {
@@ -404,16 +403,6 @@ impl Ledger {
             Recent::Held(history) => Some(history),
             Recent::NotHeld(_) => None,
         })
-    }
-
-    /// The timeline of the negotiation as it stands now, one entry per act, every act verified,
-    /// with the head it reaches: `recent`'s.
-    pub async fn timeline_now(
-        &self,
-        negotiation_id: &str,
-    ) -> Result<Option<(Arc<Vec<HistoryEntry>>, ChainHead)>, LedgerError> {
-        let recent = self.recent(negotiation_id).await?;
-        Ok(recent.map(|history| (history.timeline, history.head)))
     }
 
     /// The negotiation's verified history from the recent histories: the one held, extended by

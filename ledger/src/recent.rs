@@ -67,6 +67,11 @@ impl VerifiedHistory {
         Ok(history)
     }
 
+    /// The person's accreditation as of the history's head.
+    pub fn delegate(&self, person: &str) -> Option<&pacta_domain::Delegate> {
+        self.fold.delegate(person)
+    }
+
     /// Folds `events` into the timeline and the fold, keeping the fold at each multiple of
     /// `FOLD_KEPT_EVERY_EVENTS`.
     fn fold_in(&mut self, events: &[EventEnvelope<Negotiation>]) -> Result<(), OutOfSequence> {

@@ -23,7 +23,7 @@ use pacta_projections::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{Access, Caller, Present};
+use super::auth::{not_readable, Access, Caller};
 use super::error::{ApiError, ErrorBody, ServiceCode};
 use super::AppState;
 use pacta_ledger::views::access::Accreditation;
@@ -273,13 +273,21 @@ pub async fn history(
     query: Result<Query<HistoryQuery>, QueryRejection>,
 ) -> ApiResult<Timeline> {
     let Query(query) = query?;
-    // The timeline of the ledger's recent history, for a reader the verified state held
-    // accredits: no chain is loaded. A negotiation the background verification quarantined is
-    // read from its events, each act marked verified or not.
-    if let Ok(present) = state.present(&caller, &negotiation).await {
-        if let Some(timeline) = state.timeline_now(&negotiation, &present, &query).await? {
-            return Ok(Json(timeline));
-        }
+    // The ledger's recent history of the negotiation answers, the reader's accreditation taken
+    // from it (`Ledger::recent`): no chain is loaded and no read waits for the projector. A
+    // negotiation the background verification quarantined, or whose chain is broken, is read
+    // from its events, each act marked verified or not.
+    if let Some(recent) = state.ledger.recent(&negotiation).await? {
+        let reader = recent.delegate(&caller.person).ok_or_else(not_readable)?;
+        let verified_events = recent.head.sequence;
+        let timeline = timeline_of(
+            &recent.timeline,
+            &query,
+            &reader.party,
+            verified_events,
+            None,
+        );
+        return Ok(Json(timeline));
     }
     let access = state.access(&caller, &negotiation).await?;
     Ok(Json(state.timeline(&negotiation, &access, query).await?))
@@ -303,20 +311,18 @@ pub async fn clause_history(
     caller: Caller,
     Path((negotiation, clause)): Path<(String, String)>,
 ) -> ApiResult<ClauseHistory> {
-    // The reader's accreditation from the verified state held, and the clause's history from
-    // the ledger's recent history of the negotiation: no chain is loaded, and the clause is
-    // folded from the fold kept before its proposal. A negotiation quarantined or broken is
-    // read as `access` reads it.
-    if let Ok(present) = state.present(&caller, &negotiation).await {
-        if let Some(recent) = state.ledger.recent(&negotiation).await? {
-            let history = recent.clause_history(&clause);
-            return Ok(Json(for_reader(
-                &negotiation,
-                history,
-                &present.reader.party,
-                &clause,
-            )?));
-        }
+    // The ledger's recent history of the negotiation answers, as for the timeline (`history`):
+    // no chain is loaded, and the clause is folded from the fold kept before its proposal. A
+    // negotiation quarantined or broken is read as `access` reads it.
+    if let Some(recent) = state.ledger.recent(&negotiation).await? {
+        let reader = recent.delegate(&caller.person).ok_or_else(not_readable)?;
+        let history = recent.clause_history(&clause);
+        return Ok(Json(for_reader(
+            &negotiation,
+            history,
+            &reader.party,
+            &clause,
+        )?));
     }
     let access = state.access(&caller, &negotiation).await?.verified()?;
     Ok(Json(clause_history_for(
@@ -713,29 +719,6 @@ impl AppState {
             access.events.len(),
             access.broken.as_ref(),
         ))
-    }
-
-    /// The timeline of a negotiation whose verified state is held (`present`), every act
-    /// verified: the ledger's recent history of it (`Ledger::timeline_now`), extended by the
-    /// acts stored since it was read, so every act recorded before the request is in it, by
-    /// this process or another, and no read waits for the projector. `None` when the ledger
-    /// cannot hold it (read it from the events).
-    pub async fn timeline_now(
-        &self,
-        negotiation: &str,
-        present: &Present,
-        query: &HistoryQuery,
-    ) -> Result<Option<Timeline>, ApiError> {
-        let Some((entries, head)) = self.ledger.timeline_now(negotiation).await? else {
-            return Ok(None);
-        };
-        Ok(Some(timeline_of(
-            &entries,
-            query,
-            &present.reader.party,
-            head.sequence,
-            None,
-        )))
     }
 }
 

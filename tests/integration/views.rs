@@ -8,8 +8,8 @@ use crate::common::cli::{ok, open_civ_mar, pacta, stdout, PROPOSE_OBJET};
 use crate::common::kill::kill_at_failpoint;
 use crate::common::{dump_views, open_civ_mar_command, Backend, Ledger, TestStore};
 use pacta_domain::{Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Position};
-use pacta_ledger::views::{self, Projector, View};
 use pacta_ledger::recent::FOLD_KEPT_EVERY_EVENTS;
+use pacta_ledger::views::{self, Projector, View};
 use pacta_projections::{
     agreement_state, clause_history, draft, draft_of_state, history, NegotiationFold,
 };
@@ -251,11 +251,7 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
             }
             3 | 4 => {
                 let read = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
-                reader
-                    .timeline_now(read)
-                    .await
-                    .unwrap()
-                    .expect("a whole chain");
+                reader.recent(read).await.unwrap().expect("a whole chain");
             }
             _ => {}
         }
@@ -269,7 +265,8 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     let incremental = dump_views(&store.database).await;
     // The timeline the service answers from its recent histories is the stored one.
     for id in NEGOTIATIONS {
-        let (entries, head) = reader.timeline_now(id).await.unwrap().unwrap();
+        let recent = reader.recent(id).await.unwrap().unwrap();
+        let (entries, head) = (recent.timeline, recent.head);
         let stored = views::timeline(&store.database, id).await.unwrap();
         assert_eq!(head.sequence, stored.len(), "head of {id}");
         assert_eq!(*entries, stored, "timeline of {id} from its recent history");
@@ -530,7 +527,15 @@ async fn a_clause_history_from_a_recent_history_is_the_one_folded_from_the_first
     assert!(events.len() > 2 * FOLD_KEPT_EVERY_EVENTS);
     let recent = reader.recent(id).await.unwrap().expect("a whole chain");
     let half = FOLD_KEPT_EVERY_EVENTS / 2;
-    for step in [0, 1, half - 1, half, half + 1, FOLD_KEPT_EVERY_EVENTS, steps - 1] {
+    for step in [
+        0,
+        1,
+        half - 1,
+        half,
+        half + 1,
+        FOLD_KEPT_EVERY_EVENTS,
+        steps - 1,
+    ] {
         let clause = format!("art-{step}");
         assert_eq!(
             recent.clause_history(&clause),
