@@ -60,12 +60,38 @@ impl RootClause {
 /// Lower-case hex SHA-256 over the domain tag and the RFC 8785 canonical JSON of
 /// `{"negotiation_id", "revision", "clauses": [RootClause…]}`, clauses in document order.
 pub fn text_root_hash(negotiation_id: &str, revision: u32, clauses: &[RootClause]) -> String {
-    let record = serde_json::json!({
-        "negotiation_id": negotiation_id,
-        "revision": revision,
-        "clauses": clauses,
-    });
-    tagged_hash(TEXT_ROOT_DOMAIN_TAG, &record)
+    /// The record, its fields declared in the order RFC 8785 sorts their keys.
+    #[derive(Serialize)]
+    struct Record<'a> {
+        clauses: &'a [RootClause],
+        negotiation_id: &'a str,
+        revision: u32,
+    }
+    let record = Record {
+        clauses,
+        negotiation_id,
+        revision,
+    };
+    // Computed for every agreement view the projector writes, so without building a JSON value
+    // and sorting it: serde_json's compact output of this record is its RFC 8785 form when every
+    // language key is ASCII (byte order is then UTF-16 order), since its other keys are fields
+    // declared in sorted order (`RootClause`'s too), its strings are escaped as RFC 8785
+    // escapes them, and its one number is an integer. Any other key takes the canonicaliser.
+    let ascii_keys = clauses
+        .iter()
+        .all(|c| c.versions.keys().all(|language| language.is_ascii()));
+    if !ascii_keys {
+        let value = serde_json::to_value(&record).expect("plain JSON");
+        return tagged_hash(TEXT_ROOT_DOMAIN_TAG, &value);
+    }
+    let canonical = serde_json::to_vec(&record).expect("plain JSON");
+    debug_assert_eq!(
+        canonical,
+        serde_json_canonicalizer::to_vec(&serde_json::to_value(&record).expect("plain JSON"))
+            .expect("plain JSON canonicalises"),
+        "invariant: the compact record is its canonical form"
+    );
+    tagged_bytes_hash(TEXT_ROOT_DOMAIN_TAG, &canonical)
 }
 
 /// The exact bytes a signatory signs.
@@ -161,8 +187,61 @@ pub fn verify_signature(
 
 fn tagged_hash(tag: &[u8], value: &serde_json::Value) -> String {
     let canonical = serde_json_canonicalizer::to_vec(value).expect("plain JSON canonicalises");
+    tagged_bytes_hash(tag, &canonical)
+}
+
+/// Lower-case hex SHA-256 over `tag` and `canonical`, RFC 8785 bytes.
+fn tagged_bytes_hash(tag: &[u8], canonical: &[u8]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(tag);
-    hasher.update(&canonical);
+    hasher.update(canonical);
     hex::encode(hasher.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The root as the format defines it: the canonicaliser over the record as a JSON value.
+    fn by_definition(negotiation_id: &str, revision: u32, clauses: &[RootClause]) -> String {
+        let record = serde_json::json!({
+            "negotiation_id": negotiation_id,
+            "revision": revision,
+            "clauses": clauses,
+        });
+        tagged_hash(TEXT_ROOT_DOMAIN_TAG, &record)
+    }
+
+    #[test]
+    fn the_text_root_is_the_hash_of_the_canonical_record_whatever_its_strings() {
+        let clause = |id: &str, languages: &[&str]| RootClause {
+            clause_id: id.to_string(),
+            kind: ClauseKind::Article,
+            versions: languages
+                .iter()
+                .map(|language| (language.to_string(), format!("{id}/{language}")))
+                .collect(),
+        };
+        let strange = "\"\\/\u{0}\u{1f}\u{7f}\u{2028}é\u{1F600}\u{FFFD}\t\n";
+        let cases: Vec<(&str, u32, Vec<RootClause>)> = vec![
+            ("civ-mar", 0, vec![]),
+            (
+                "civ-mar",
+                3,
+                vec![clause("art-1", &["fr", "ar"]), clause("art-2", &["en"])],
+            ),
+            // Escapes in values, with ASCII language keys (compact output) and without.
+            (strange, u32::MAX, vec![clause(strange, &["fr", "ar"])]),
+            (strange, u32::MAX, vec![clause(strange, &["fr", strange])]),
+            // Keys that sort differently by bytes and by UTF-16 code units (RFC 8785's order).
+            ("n", 1, vec![clause("c", &["\u{FFFD}", "\u{1F600}", "z"])]),
+        ];
+        for (negotiation_id, revision, clauses) in cases {
+            assert_eq!(
+                text_root_hash(negotiation_id, revision, &clauses),
+                by_definition(negotiation_id, revision, &clauses),
+                "{negotiation_id:?}"
+            );
+        }
+    }
 }
