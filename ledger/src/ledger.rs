@@ -319,11 +319,7 @@ impl Ledger {
         };
         let context = match held {
             Some(held) => {
-                let stored = self
-                    .database
-                    .last_sequence(<Negotiation as cqrs_es::Aggregate>::TYPE, negotiation_id)
-                    .await
-                    .map_err(|e| LedgerError::Storage(Box::new(e)))?;
+                let stored = self.last_sequence(negotiation_id).await?;
                 if stored == held.head().sequence {
                     return Ok(held);
                 }
@@ -378,7 +374,10 @@ impl Ledger {
                 head: history.head,
                 broken: None,
             },
-            Recent::NotHeld(checked) => checked,
+            Recent::ReadWhole(checked) => checked,
+            Recent::NotKept => on_store!(self, |store| {
+                store.load_checked::<Negotiation>(negotiation_id).await
+            })?,
         };
         if checked.events.is_empty() && checked.broken.is_none() {
             return Err(LedgerError::UnknownNegotiation(negotiation_id.to_string()));
@@ -396,42 +395,36 @@ impl Ledger {
         &self,
         negotiation_id: &str,
     ) -> Result<Option<VerifiedHistory>, LedgerError> {
-        if self.recent.is_none() {
-            return Ok(None);
-        }
         Ok(match self.recent_history(negotiation_id).await? {
             Recent::Held(history) => Some(history),
-            Recent::NotHeld(_) => None,
+            Recent::ReadWhole(_) | Recent::NotKept => None,
         })
     }
 
+    /// The last sequence stored for the negotiation (0: none), by one indexed lookup.
+    async fn last_sequence(&self, negotiation_id: &str) -> Result<usize, LedgerError> {
+        self.database
+            .last_sequence(<Negotiation as cqrs_es::Aggregate>::TYPE, negotiation_id)
+            .await
+            .map_err(|e| LedgerError::Storage(Box::new(e)))
+    }
+
     /// The negotiation's verified history from the recent histories: the one held, extended by
-    /// the events stored after its head; else read whole, and kept when it verifies.
+    /// the events stored after its head; else read whole, and kept when it verifies. Nothing is
+    /// read when no history may be kept (no recent histories, or the negotiation quarantined).
     async fn recent_history(&self, negotiation_id: &str) -> Result<Recent, LedgerError> {
-        let load_checked = || async {
-            let checked = on_store!(self, |store| {
-                store.load_checked::<Negotiation>(negotiation_id).await
-            })?;
-            Ok::<_, LedgerError>(checked)
-        };
         let quarantined = self
             .quarantine
             .as_ref()
             .is_some_and(|q| q.finding(negotiation_id).is_some());
         let recent = match &self.recent {
             Some(recent) if !quarantined => recent,
-            _ => return Ok(Recent::NotHeld(load_checked().await?)),
-        };
-        let last_sequence = || async {
-            self.database
-                .last_sequence(<Negotiation as cqrs_es::Aggregate>::TYPE, negotiation_id)
-                .await
-                .map_err(|e| LedgerError::Storage(Box::new(e)))
+            _ => return Ok(Recent::NotKept),
         };
         // What was stored when this read began, once it is known to lie beyond the history held.
         let mut stored_at_start = None;
         if let (Some(history), _) = recent.get(negotiation_id) {
-            let stored = last_sequence().await?;
+            let stored = self.last_sequence(negotiation_id).await?;
             if stored == history.head.sequence {
                 return Ok(Recent::Held(history));
             }
@@ -445,7 +438,7 @@ impl Ledger {
             if stored_at_start.is_some_and(|stored| stored <= history.head.sequence) {
                 return Ok(Recent::Held(history));
             }
-            let stored = last_sequence().await?;
+            let stored = self.last_sequence(negotiation_id).await?;
             if stored == history.head.sequence {
                 return Ok(Recent::Held(history));
             }
@@ -466,16 +459,18 @@ impl Ledger {
                 }
             }
         }
-        let checked = load_checked().await?;
+        let checked = on_store!(self, |store| {
+            store.load_checked::<Negotiation>(negotiation_id).await
+        })?;
         if checked.broken.is_some() || checked.events.is_empty() {
-            return Ok(Recent::NotHeld(checked));
+            return Ok(Recent::ReadWhole(checked));
         }
         match VerifiedHistory::of(negotiation_id, checked.events.clone(), checked.head) {
             Ok(history) => {
                 recent.keep(negotiation_id, history.clone(), generation);
                 Ok(Recent::Held(history))
             }
-            Err(_) => Ok(Recent::NotHeld(checked)),
+            Err(_) => Ok(Recent::ReadWhole(checked)),
         }
     }
 
@@ -492,9 +487,10 @@ impl Ledger {
 enum Recent {
     /// Verified whole, and kept (or keepable) with its timeline.
     Held(VerifiedHistory),
-    /// Read from its first event and not kept: quarantined, its chain broken, or no recent
-    /// histories kept.
-    NotHeld(Checked<Negotiation>),
+    /// Read from its first event and not kept: its chain broken, or no events.
+    ReadWhole(Checked<Negotiation>),
+    /// Not read: this ledger keeps no recent histories, or the negotiation is quarantined.
+    NotKept,
 }
 
 /// The metadata recorded with every event of one command: who, in which capacity, when, and

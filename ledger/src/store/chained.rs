@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cqrs_es::persist::{PersistedEventRepository, SerializedEvent};
+use cqrs_es::persist::{PersistedEventRepository, PersistenceError, SerializedEvent};
 use cqrs_es::{
     Aggregate, AggregateContext, AggregateError, DomainEvent, EventEnvelope, EventStore,
 };
@@ -261,6 +261,39 @@ impl<A: FoldsRecorded> ChainedContext<A> {
 }
 
 impl<R: PersistedEventRepository> ChainedEventStore<R> {
+    /// The events stored after `head`, a head of `aggregate_id`'s chain this process verified,
+    /// once the event at `head` is found still stored with the hash held (one indexed query);
+    /// else what is wrong with it. Events are only ever appended, so an event at the head that
+    /// is gone or altered means the stream was cut short or rewritten underneath.
+    async fn stored_after<A: Aggregate>(
+        &self,
+        aggregate_id: &str,
+        head: ChainHead,
+    ) -> Result<Result<Vec<SerializedEvent>, ChainProblem>, PersistenceError> {
+        let mut stored = self
+            .repo
+            .get_last_events::<A>(aggregate_id, head.sequence.saturating_sub(1))
+            .await?;
+        let at_head = stored.first().filter(|e| e.sequence == head.sequence);
+        let problem = match at_head.map(chain::hash_field) {
+            None => Some(ChainProblem::SequenceGap {
+                expected: head.sequence,
+            }),
+            Some(stored) if stored != Some(head.hash) => Some(ChainProblem::ContentAltered {
+                stored: stored.map(hex::encode).unwrap_or_default(),
+                computed: hex::encode(head.hash),
+            }),
+            Some(_) => None,
+        };
+        Ok(match problem {
+            Some(problem) => Err(problem),
+            None => {
+                stored.remove(0);
+                Ok(stored)
+            }
+        })
+    }
+
     /// The events stored after `head` (a verified head of `aggregate_id`'s chain), every
     /// link verified from it. `None` when they cannot be: the stored event at `head` is gone
     /// or altered, or a later link fails; `load_checked` then says which acts still hold.
@@ -269,19 +302,11 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
         aggregate_id: &str,
         head: ChainHead,
     ) -> Result<Option<(Vec<EventEnvelope<A>>, ChainHead)>, LoadError> {
-        let mut stored = self
-            .repo
-            .get_last_events::<A>(aggregate_id, head.sequence.saturating_sub(1))
-            .await?
-            .into_iter();
-        let head_holds = stored.next().is_some_and(|e| {
-            e.sequence == head.sequence && chain::hash_field(&e) == Some(head.hash)
-        });
-        if !head_holds {
+        let Ok(stored) = self.stored_after::<A>(aggregate_id, head).await? else {
             return Ok(None);
-        }
+        };
         let mut verified_to = head;
-        let mut envelopes = Vec::new();
+        let mut envelopes = Vec::with_capacity(stored.len());
         for event in stored {
             let Ok(next) = chain::verify_next(aggregate_id, verified_to, &event) else {
                 return Ok(None);
@@ -306,32 +331,20 @@ impl<R: PersistedEventRepository> ChainedEventStore<R> {
         &self,
         mut held: ChainedContext<A>,
     ) -> Result<ChainedContext<A>, AggregateError<A::Error>> {
-        let mut stored = self
-            .repo
-            .get_last_events::<A>(&held.aggregate_id, held.head.sequence.saturating_sub(1))
+        let stored = match self
+            .stored_after::<A>(&held.aggregate_id, held.head)
             .await?
-            .into_iter();
-        let head = stored
-            .next()
-            .filter(|head| head.sequence == held.head.sequence);
-        let problem = match head.as_ref().map(chain::hash_field) {
-            None => Some(ChainProblem::SequenceGap {
-                expected: held.head.sequence,
-            }),
-            Some(stored) if stored != Some(held.head.hash) => Some(ChainProblem::ContentAltered {
-                stored: stored.map(hex::encode).unwrap_or_default(),
-                computed: hex::encode(held.head.hash),
-            }),
-            Some(_) => None,
+        {
+            Ok(stored) => stored,
+            Err(problem) => {
+                let error = ChainError {
+                    aggregate_id: held.aggregate_id.clone(),
+                    sequence: held.head.sequence,
+                    problem,
+                };
+                return Err(AggregateError::UnexpectedError(Box::new(error)));
+            }
         };
-        if let Some(problem) = problem {
-            let error = ChainError {
-                aggregate_id: held.aggregate_id.clone(),
-                sequence: held.head.sequence,
-                problem,
-            };
-            return Err(AggregateError::UnexpectedError(Box::new(error)));
-        }
         for event in stored {
             let head = chain::verify_next(&held.aggregate_id, held.head, &event)
                 .map_err(|e| AggregateError::UnexpectedError(Box::new(e)))?;
