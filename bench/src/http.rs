@@ -284,23 +284,10 @@ async fn drive(
                 _ => (0, "/draft".to_string()),
             };
             reads += 1;
-            let begun = Instant::now();
-            let response = http
-                .get(format!("{negotiation_url}{path}"))
-                .bearer_auth(token)
-                .send()
+            let took = timed_read(&http, &format!("{negotiation_url}{path}"), token)
                 .await
-                .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
-            let status = response.status();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
-            tally.reads[kind].push(begun.elapsed());
-            if status != StatusCode::OK {
-                let body = String::from_utf8_lossy(&body);
-                return Err(failure(&format!("GET {path}"), format!("{status}: {body}")));
-            }
+                .map_err(|detail| failure(&format!("GET {path}"), detail))?;
+            tally.reads[kind].push(took);
             continue;
         }
         let action = act_of(client, acts);
@@ -342,6 +329,29 @@ async fn drive(
         }
     }
     Ok(tally)
+}
+
+/// GETs `url` as the token's person and reads the whole answer: how long it took, or why it
+/// failed (the request failed, or any status but 200, with the answer).
+pub(crate) async fn timed_read(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+) -> Result<Duration, String> {
+    let begun = Instant::now();
+    let response = http
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    let took = begun.elapsed();
+    if status != StatusCode::OK {
+        return Err(format!("{status}: {}", String::from_utf8_lossy(&body)));
+    }
+    Ok(took)
 }
 
 /// The party `client` acts for, and that party's head.

@@ -26,6 +26,7 @@ use pacta_service::{spawn_on_loopback, AppState};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
+use super::http::timed_read;
 use super::scratch::{with_chained_store, BenchDatabase, Resident, Server};
 use super::views::seed;
 use super::{percentile_ms, BenchError};
@@ -381,23 +382,10 @@ async fn touch_one(
     // The draft comes from the verified state held; the history fills the recent histories
     // (`pacta_ledger::recent`), up to their bound.
     for path in ["/draft", "/history"] {
-        let begun = Instant::now();
-        let response = http
-            .get(format!("{url}{path}"))
-            .bearer_auth(token)
-            .send()
+        let took = timed_read(http, &format!("{url}{path}"), token)
             .await
-            .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
-        let status = response.status();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| failure(&format!("GET {path}"), e.to_string()))?;
-        touched.reads.push(begun.elapsed());
-        if status != StatusCode::OK {
-            let body = String::from_utf8_lossy(&body);
-            return Err(failure(&format!("GET {path}"), format!("{status}: {body}")));
-        }
+            .map_err(|detail| failure(&format!("GET {path}"), detail))?;
+        touched.reads.push(took);
     }
     let command = serde_json::json!({
         "command_id": format!("memory-{negotiation}"),
