@@ -25,7 +25,7 @@ on_both_stores!(
     acknowledged_acts_survive_the_service_killed_mid_load,
 );
 
-fn comment(actor: &str, text: String) -> NegotiationCommand {
+pub(crate) fn comment(actor: &str, text: String) -> NegotiationCommand {
     NegotiationCommand {
         actor: actor.into(),
         action: Action::Comment {

@@ -4,6 +4,7 @@
 //! fallback poll is set to an hour), and for events stored by something that does not announce
 //! them the fallback poll still does; on SQLite the short poll does.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pacta_domain::{InstrumentKind, Party};
@@ -14,10 +15,12 @@ use tokio::sync::watch;
 
 use crate::common::cli::open_civ_mar;
 use crate::common::{open_civ_mar_command, open_command, Backend, Ledger, TestStore};
+use crate::group_commit::comment;
 
 on_both_stores!(
     an_act_of_another_process_wakes_the_watch,
     without_notifications_the_fallback_poll_wakes_the_watch,
+    a_burst_of_acts_committed_in_groups_wakes_the_watch_to_the_last,
 );
 
 /// How soon an act committed elsewhere must wake the watch: far above a notification's delivery
@@ -117,4 +120,52 @@ async fn without_notifications_the_fallback_poll_wakes_the_watch(backend: Backen
     crate::group_commit::store_unannounced(&store, &sealed).await;
     let took = woken_to(&mut watch, &store.database, since, "an act no one notified").await;
     println!("{backend:?}: the poll alone woke the watch {took:?} after the act began");
+}
+
+/// The group committer announces one group at a time, the groups committed meanwhile covered by
+/// the next announcement: after a burst of concurrent acts on another ledger's connections, the
+/// watch still reaches the last of them, with no fallback poll on PostgreSQL.
+async fn a_burst_of_acts_committed_in_groups_wakes_the_watch_to_the_last(backend: Backend) {
+    const WRITERS: usize = 12;
+    const ACTS_EACH: usize = 5;
+    let store = TestStore::new(backend).await;
+    let settings = NewEventsSettings {
+        postgres_fallback_poll: NEVER,
+        ..NewEventsSettings::default()
+    };
+    let state = AppState::new(store.database.clone()).with_new_events(settings);
+    let mut watch = state.new_events.subscribe();
+    first_reading(&mut watch).await;
+
+    let other = Database::connect(&store.url).await.unwrap();
+    let grouped = Arc::new(Ledger(
+        pacta_ledger::Ledger::on(&other)
+            .keeping_verified_states(16)
+            .committing_in_groups(),
+    ));
+    let command = open_civ_mar_command("civ-mar-burst", "Rafale", InstrumentKind::Mou, &["fr"]);
+    grouped.execute("civ-mar-burst", command).await.unwrap();
+    grouped.accredit_writers("civ-mar-burst", WRITERS).await;
+    let since = Instant::now();
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let grouped = grouped.clone();
+            tokio::spawn(async move {
+                for i in 0..ACTS_EACH {
+                    let act = comment(&format!("writer-{w}"), format!("{w}/{i}"));
+                    grouped.execute("civ-mar-burst", act).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let (groups, acts) = grouped.0.groups_and_acts();
+    assert!(
+        acts as usize >= WRITERS * ACTS_EACH,
+        "{acts} acts committed in groups"
+    );
+    let took = woken_to(&mut watch, &store.database, since, "the burst's last group").await;
+    println!("{backend:?}: {acts} acts in {groups} groups woke the watch to the last {took:?} after the burst began");
 }

@@ -195,19 +195,36 @@ fn spawn_committers(
     acts: Arc<AtomicU64>,
 ) {
     let submissions = Arc::new(tokio::sync::Mutex::new(submissions));
+    let (committed, announcements) = watch::channel(());
+    let committed = Arc::new(committed);
     for _ in 0..committers_on(&database) {
         tokio::spawn(run(
             database.clone(),
             submissions.clone(),
+            committed.clone(),
             groups.clone(),
             acts.clone(),
         ));
+    }
+    tokio::spawn(announce(database, announcements));
+}
+
+/// Announces that groups were committed, one announcement at a time: the groups committed while
+/// one is being sent are covered by the next, sent after them. On PostgreSQL an announcement is
+/// a transaction of its own, flushed like a commit (`pg_notify` gives it a transaction id), so
+/// one per group would cost the server a second flush for every group. Stops once every
+/// committer has.
+async fn announce(database: Database, mut committed: watch::Receiver<()>) {
+    while committed.changed().await.is_ok() {
+        committed.borrow_and_update();
+        database.announce_new_events().await;
     }
 }
 
 async fn run(
     database: Database,
     submissions: Arc<tokio::sync::Mutex<mpsc::Receiver<Submission>>>,
+    committed: Arc<watch::Sender<()>>,
     groups: Arc<AtomicU64>,
     acts: Arc<AtomicU64>,
 ) {
@@ -228,10 +245,12 @@ async fn run(
                 }
             }
         }
-        let committed = commit_group(&database, &mut group).await;
-        if committed > 0 {
+        let committed_acts = commit_group(&database, &mut group).await;
+        if committed_acts > 0 {
             groups.fetch_add(1, Ordering::Relaxed);
-            acts.fetch_add(committed as u64, Ordering::Relaxed);
+            acts.fetch_add(committed_acts as u64, Ordering::Relaxed);
+            // After the answers: waking listeners must not delay them.
+            committed.send_replace(());
         }
         group.clear();
     }
@@ -284,11 +303,6 @@ async fn commit_group(database: &Database, group: &mut Vec<Submission>) -> usize
                     submission.settle(Ok(()));
                     committed += 1;
                 }
-            }
-            // After the answers: waking listeners must not delay them.
-            if committed > 0 {
-                let database = database.clone();
-                tokio::spawn(async move { database.announce_new_events().await });
             }
             committed
         }
