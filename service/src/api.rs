@@ -227,10 +227,11 @@ pub struct HistoryQuery {
 }
 
 /// One act of the timeline, and whether its link in the chain verifies now.
+// It borrows the entry: a timeline is answered from the entries held, not a copy per read.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TimelineEntry {
+pub struct TimelineEntry<'a> {
     #[serde(flatten)]
-    pub entry: HistoryEntry,
+    pub entry: &'a HistoryEntry,
     pub verified: bool,
 }
 
@@ -247,9 +248,9 @@ pub struct ChainCheck {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Timeline {
+pub struct Timeline<'a> {
     pub chain: ChainCheck,
-    pub entries: Vec<TimelineEntry>,
+    pub entries: Vec<TimelineEntry<'a>>,
 }
 
 /// Every act, filtered, each with its hash and whether it verifies.
@@ -271,7 +272,7 @@ pub async fn history(
     caller: Caller,
     Path(negotiation): Path<String>,
     query: Result<Query<HistoryQuery>, QueryRejection>,
-) -> ApiResult<Timeline> {
+) -> Result<Response, ApiError> {
     let Query(query) = query?;
     // The ledger's recent history of the negotiation answers, the reader's accreditation taken
     // from it (`Ledger::recent`): no chain is loaded and no read waits for the projector. A
@@ -287,10 +288,11 @@ pub async fn history(
             verified_events,
             None,
         );
-        return Ok(Json(timeline));
+        return Ok(Json(timeline).into_response());
     }
     let access = state.access(&caller, &negotiation).await?;
-    Ok(Json(state.timeline(&negotiation, &access, query).await?))
+    let entries = state.timeline_entries(&negotiation, &access).await?;
+    Ok(Json(access.timeline(&entries, &query)).into_response())
 }
 
 /// Every wording a clause has had, each with a word redline against the one before.
@@ -696,41 +698,47 @@ impl AppState {
         }
     }
 
-    /// The timeline the reader may see, each act marked verified or not by a fresh check of
-    /// the chain. The stored timeline keeps acts recorded before a later break, so a reader sees
-    /// which acts a tampered database no longer vouches for.
-    pub async fn timeline(
+    /// Every entry of the stored timeline, for `Access::timeline`. It keeps acts recorded before
+    /// a later break, so a reader sees which acts a tampered database no longer vouches for.
+    pub async fn timeline_entries(
         &self,
         negotiation: &str,
         access: &Access,
-        query: HistoryQuery,
-    ) -> Result<Timeline, ApiError> {
+    ) -> Result<Vec<HistoryEntry>, ApiError> {
         if let Err(error) = self.catch_up().await {
             tracing::warn!(%negotiation, "timeline served without catching up: {}", error.message);
         }
-        let mut entries = views::timeline(&self.database, negotiation).await?;
+        let entries = views::timeline(&self.database, negotiation).await?;
         if entries.len() < access.events.len() {
-            entries = pacta_projections::history(&access.events);
+            return Ok(pacta_projections::history(&access.events));
         }
-        Ok(timeline_of(
-            &entries,
-            &query,
-            access.party(),
-            access.events.len(),
-            access.broken.as_ref(),
-        ))
+        Ok(entries)
+    }
+}
+
+impl Access {
+    /// The timeline of `entries` the reader may see, each act marked verified or not by the
+    /// fresh check of the chain this access made.
+    pub fn timeline<'a>(&self, entries: &'a [HistoryEntry], query: &HistoryQuery) -> Timeline<'a> {
+        timeline_of(
+            entries,
+            query,
+            self.party(),
+            self.events.len(),
+            self.broken.as_ref(),
+        )
     }
 }
 
 /// The entries `party`'s reader may see that `query` keeps, each marked verified unless at or
 /// after `broken`'s link.
-fn timeline_of(
-    entries: &[HistoryEntry],
+fn timeline_of<'a>(
+    entries: &'a [HistoryEntry],
     query: &HistoryQuery,
     party: &str,
     verified_events: usize,
     broken: Option<&ChainError>,
-) -> Timeline {
+) -> Timeline<'a> {
     let filter = TimelineFilter {
         party: query.party.clone(),
         clause: query.clause.clone(),
@@ -744,7 +752,7 @@ fn timeline_of(
         .filter(|e| e.visible_to(Some(party)) && filter.matches(e))
         .map(|entry| TimelineEntry {
             verified: broken_at.is_none_or(|broken| entry.sequence < broken),
-            entry: entry.clone(),
+            entry,
         })
         .collect();
     Timeline {

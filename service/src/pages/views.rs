@@ -458,7 +458,8 @@ pub(super) async fn timeline(
             }
         }
     }
-    let timeline = state.timeline(&negotiation, &access, filters).await?;
+    let entries = state.timeline_entries(&negotiation, &access).await?;
+    let timeline = access.timeline(&entries, &filters);
     let total = timeline.entries.len();
     let pages = total.div_ceil(TIMELINE_PAGE_EVENTS).max(1);
     let page = match given(&query.page) {
