@@ -363,3 +363,71 @@ pub(crate) async fn store_unannounced(store: &TestStore, sealed: &Sealed<Negotia
     }
     .expect("stored");
 }
+
+/// A committer keeps its PostgreSQL connection from one group to the next. When the server
+/// closes it (a restart, an administrator), the group on it fails and writes nothing, and later
+/// groups commit on new connections: no act is lost once acknowledged, none is stored
+/// unacknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_committer_whose_connection_the_server_closed_commits_on_another() {
+    let store = TestStore::new(Backend::Postgres).await;
+    let grouped = Ledger(
+        pacta_ledger::Ledger::on(&store.database)
+            .keeping_verified_states(16)
+            .committing_in_groups(),
+    );
+    grouped.execute("held", open("held")).await.unwrap();
+    grouped.accredit_writers("held", 1).await;
+    let before = store.event_count().await;
+
+    // Every other session on the test's database ends: the committer's, the pool's idle ones.
+    let terminated: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid)
+          WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(
+        &mut <sqlx::PgConnection as sqlx::Connection>::connect(&store.url)
+            .await
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(terminated >= 1, "the committer's connection was open");
+
+    // Each dead connection fails the one group sent on it: the ones the two committers held,
+    // and the idle ones the pool hands out next (it does not ping before handing one out).
+    let mut acknowledged = 0;
+    let mut attempts = 0;
+    let mut succeeded = 0;
+    while succeeded < 3 {
+        attempts += 1;
+        assert!(
+            attempts <= 3 + 20,
+            "acts commit again once the dead connections are gone"
+        );
+        match grouped
+            .execute("held", comment("writer-0", format!("after/{attempts}")))
+            .await
+        {
+            Ok(events) => {
+                acknowledged += events.len();
+                succeeded += 1;
+            }
+            Err(e) => assert!(
+                matches!(e, pacta_ledger::LedgerError::Storage(_)),
+                "a closed connection is a storage failure, not {e}"
+            ),
+        }
+    }
+    println!("{} acts failed on closed connections", attempts - succeeded);
+    let events = store
+        .ledger()
+        .events("held")
+        .await
+        .expect("the chain verifies");
+    assert_eq!(
+        events.len() as i64,
+        before + acknowledged as i64,
+        "every acknowledged act stored, nothing else"
+    );
+}

@@ -35,7 +35,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use cqrs_es::persist::SerializedEvent;
-use sqlx::{PgConnection, SqliteConnection};
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, Postgres, SqliteConnection};
 use tokio::sync::{mpsc, watch};
 
 use super::Database;
@@ -229,6 +230,7 @@ async fn run(
     acts: Arc<AtomicU64>,
 ) {
     let mut group = Vec::with_capacity(MAX_ACTS_PER_GROUP);
+    let mut held = None;
     loop {
         {
             // Groups are taken in turn, in the order acts were submitted: a group taken later
@@ -245,7 +247,7 @@ async fn run(
                 }
             }
         }
-        let committed_acts = commit_group(&database, &mut group).await;
+        let committed_acts = commit_group(&database, &mut held, &mut group).await;
         if committed_acts > 0 {
             groups.fetch_add(1, Ordering::Relaxed);
             acts.fetch_add(committed_acts as u64, Ordering::Relaxed);
@@ -258,7 +260,16 @@ async fn run(
 
 /// Commits what it can of `group` in one transaction and settles every submission's outcome.
 /// Returns how many acts were committed.
-async fn commit_group(database: &Database, group: &mut Vec<Submission>) -> usize {
+///
+/// On PostgreSQL the committer keeps its connection in `held` from one group to the next:
+/// sqlx checks every connection given back to its pool with a round trip to the server, which
+/// would cost one more per group. A connection whose group failed goes back to the pool, whose
+/// check closes it if it is broken, and the next group takes another.
+async fn commit_group(
+    database: &Database,
+    held: &mut Option<PoolConnection<Postgres>>,
+    group: &mut Vec<Submission>,
+) -> usize {
     // An act built on one in a group taken before waits for that group to end (it is being
     // committed by the other committer), and fails without being tried if that one failed. A
     // predecessor not settled and not in an earlier group is in this one.
@@ -284,10 +295,22 @@ async fn commit_group(database: &Database, group: &mut Vec<Submission>) -> usize
         return 0;
     }
     let outcome = match database {
-        Database::Postgres(pool) => match pool.acquire().await {
-            Ok(mut connection) => insert_postgres(&mut connection, group).await,
-            Err(e) => Err(e),
-        },
+        Database::Postgres(pool) => {
+            let connection = match held.take() {
+                Some(connection) => Ok(connection),
+                None => pool.acquire().await,
+            };
+            match connection {
+                Ok(mut connection) => {
+                    let inserted = insert_postgres(&mut connection, group).await;
+                    if inserted.is_ok() {
+                        *held = Some(connection);
+                    }
+                    inserted
+                }
+                Err(e) => Err(e),
+            }
+        }
         Database::Sqlite(pool) => match pool.acquire().await {
             Ok(mut connection) => insert_sqlite(&mut connection, group).await,
             Err(e) => Err(e),
