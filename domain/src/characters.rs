@@ -23,6 +23,11 @@ pub(crate) fn check_characters(
     value: &str,
 ) -> Result<(), NegotiationError> {
     for (index, c) in value.chars().enumerate() {
+        // Printable ASCII is none of what is refused below, and most of most texts: skip the
+        // lookups in the Unicode tables for it.
+        if c.is_ascii_graphic() || c == ' ' {
+            continue;
+        }
         if c.is_control() {
             if matches!(c, '\n' | '\r' | '\t') {
                 continue;
@@ -122,6 +127,24 @@ fn is_noncharacter(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The checks in full, with no shortcut: what `check_characters` must decide for every
+    /// character, the shortcut for printable ASCII included.
+    fn refused_in_full(c: char) -> bool {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || bidi_control_name(c).is_some()
+            || is_noncharacter(c)
+            || matches!(c.general_category(), GeneralCategory::Format if !ALLOWED_FORMAT_CHARACTERS.contains(&c))
+            || c.general_category() == GeneralCategory::Unassigned
+    }
+
+    #[test]
+    fn every_ascii_character_is_decided_as_the_full_checks_decide_it() {
+        for c in (0u8..=0x7F).map(char::from) {
+            let refused = check_characters("clause text", "the text", &c.to_string()).is_err();
+            assert_eq!(refused, refused_in_full(c), "{:?}", c);
+        }
+    }
 
     fn refusal(value: &str) -> Option<(&'static str, String)> {
         check_characters("clause text", "the text of clause 'art-1'", value)
