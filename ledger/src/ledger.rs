@@ -551,10 +551,13 @@ pub fn stamp_at(
     metadata
 }
 
-/// The fingerprint of a command: hex SHA-256 of its RFC 8785 canonical JSON.
+/// The fingerprint of a command: hex SHA-256 of its RFC 8785 canonical JSON
+/// (`pacta_verify::chain::canonical_json`, which writes most commands' JSON without the general
+/// canonicaliser: every act computes one).
 pub fn command_sha256(command: &NegotiationCommand) -> String {
     use sha2::Digest;
-    let canonical = serde_json_canonicalizer::to_vec(command)
+    let canonical = serde_json::to_value(command)
+        .and_then(|value| pacta_verify::chain::canonical_json(&value))
         .expect("invariant: a command is plain JSON (strings, numbers, maps)");
     hex::encode(sha2::Sha256::digest(canonical))
 }
@@ -888,4 +891,39 @@ async fn replay<R: PersistedEventRepository>(
             .filter(|e| recorded.sequences.contains(&e.sequence))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use pacta_domain::{Action, NegotiationCommand};
+
+    use super::command_sha256;
+
+    /// The fingerprint is RFC 8785's, whichever way the bytes are written: compared with the
+    /// general canonicaliser over texts whose escapes, non-BMP characters and key orders are
+    /// where a shortcut would go wrong.
+    #[test]
+    fn a_command_s_fingerprint_is_the_sha256_of_its_rfc_8785_form() {
+        use sha2::Digest;
+        for text in [
+            "Les Parties conviennent",
+            "تتفق الأطراف",
+            "quote \" backslash \\ newline \n tab \t del \u{7f} nul-free",
+            "non-BMP \u{1F600} and \u{10FFFD}, BMP \u{FFFD}",
+        ] {
+            let command = NegotiationCommand {
+                actor: "amina.kone".into(),
+                action: Action::Comment {
+                    clause_id: Some("art-1".into()),
+                    text: text.into(),
+                    internal: true,
+                },
+                took_place: None,
+            };
+            let expected = hex::encode(sha2::Sha256::digest(
+                serde_json_canonicalizer::to_vec(&command).unwrap(),
+            ));
+            assert_eq!(command_sha256(&command), expected, "{text:?}");
+        }
+    }
 }
