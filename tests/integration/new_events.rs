@@ -29,6 +29,22 @@ const WAKE_BOUND: Duration = Duration::from_secs(5);
 /// A fallback poll no test outlasts: within `WAKE_BOUND`, only a notification wakes the watch.
 const NEVER: Duration = Duration::from_secs(3_600);
 
+/// A service state whose follower falls back to polling every `fallback_poll` on PostgreSQL,
+/// and its watch once the follower has read the position: the state, the watch, that position.
+async fn watching(
+    store: &TestStore,
+    fallback_poll: Duration,
+) -> (AppState, watch::Receiver<i64>, i64) {
+    let settings = NewEventsSettings {
+        postgres_fallback_poll: fallback_poll,
+        ..NewEventsSettings::default()
+    };
+    let state = AppState::new(store.database.clone()).with_new_events(settings);
+    let mut watch = state.new_events.subscribe();
+    let first = first_reading(&mut watch).await;
+    (state, watch, first)
+}
+
 /// The watch's first reading of the position: the follower is listening by then.
 async fn first_reading(watch: &mut watch::Receiver<i64>) -> i64 {
     tokio::time::timeout(WAKE_BOUND, watch.wait_for(|position| *position >= 0))
@@ -56,13 +72,7 @@ async fn woken_to(
 
 async fn an_act_of_another_process_wakes_the_watch(backend: Backend) {
     let store = TestStore::new(backend).await;
-    let settings = NewEventsSettings {
-        postgres_fallback_poll: NEVER,
-        ..NewEventsSettings::default()
-    };
-    let state = AppState::new(store.database.clone()).with_new_events(settings);
-    let mut watch = state.new_events.subscribe();
-    let before = first_reading(&mut watch).await;
+    let (_state, mut watch, before) = watching(&store, NEVER).await;
 
     // Processes of their own: the `pacta` binary registers the heads, opens a negotiation and
     // has Morocco accept it.
@@ -104,13 +114,7 @@ async fn an_act_of_another_process_wakes_the_watch(backend: Backend) {
 
 async fn without_notifications_the_fallback_poll_wakes_the_watch(backend: Backend) {
     let store = TestStore::new(backend).await;
-    let settings = NewEventsSettings {
-        postgres_fallback_poll: Duration::from_millis(200),
-        ..NewEventsSettings::default()
-    };
-    let state = AppState::new(store.database.clone()).with_new_events(settings);
-    let mut watch = state.new_events.subscribe();
-    first_reading(&mut watch).await;
+    let (_state, mut watch, _) = watching(&store, Duration::from_millis(200)).await;
 
     // As if the notification were lost: the events are stored by something that sends none.
     let command = open_civ_mar_command("civ-mar-polled", "Sondé", InstrumentKind::Mou, &["fr"]);
@@ -129,13 +133,7 @@ async fn a_burst_of_acts_committed_in_groups_wakes_the_watch_to_the_last(backend
     const WRITERS: usize = 12;
     const ACTS_EACH: usize = 5;
     let store = TestStore::new(backend).await;
-    let settings = NewEventsSettings {
-        postgres_fallback_poll: NEVER,
-        ..NewEventsSettings::default()
-    };
-    let state = AppState::new(store.database.clone()).with_new_events(settings);
-    let mut watch = state.new_events.subscribe();
-    first_reading(&mut watch).await;
+    let (_state, mut watch, _) = watching(&store, NEVER).await;
 
     let other = Database::connect(&store.url).await.unwrap();
     let grouped = Arc::new(Ledger(
