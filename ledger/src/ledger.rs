@@ -444,13 +444,14 @@ impl Ledger {
             }
             recent.release(negotiation_id, history.head);
             // Fewer events stored than held: read whole, as a reader without it would.
-            let after = match stored > history.head.sequence {
-                false => None,
-                true => on_store!(self, |store| {
+            let after = if stored > history.head.sequence {
+                on_store!(self, |store| {
                     store
                         .load_checked_after::<Negotiation>(negotiation_id, history.head)
                         .await
-                })?,
+                })?
+            } else {
+                None
             };
             if let Some((events, head)) = after {
                 if history.extend(events, head).is_ok() {
