@@ -78,9 +78,12 @@ pub struct BenchArgs {
     /// A single workload instead of the command benchmark.
     #[command(subcommand)]
     pub workload: Option<Workload>,
-    /// Commands measured at each concurrency level (1, 8, 32 writers).
+    /// Commands measured at each concurrency level (see --writers).
     #[arg(long, default_value_t = 2_000)]
     pub commands: usize,
+    /// Concurrency levels measured, in writers (at most 32 each): one level alone, to profile it.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+    pub writers: Vec<usize>,
     /// Commands measured on each large single negotiation.
     #[arg(long, default_value_t = 200)]
     pub single_commands: usize,
@@ -123,7 +126,6 @@ async fn main() -> ExitCode {
 }
 
 const NEGOTIATIONS: usize = 64;
-const WRITER_LEVELS: [usize; 3] = [1, 8, 32];
 /// One connection per writer, for each of the two stores.
 const MAX_WRITERS: usize = 32;
 /// Events committed per batch when seeding a large negotiation.
@@ -146,6 +148,11 @@ async fn run(args: BenchArgs) -> Result<(), BenchError> {
         Some(Workload::Http(ref workload)) => return http::run(&server, workload).await,
         Some(Workload::Memory(ref workload)) => return memory::run(&server, workload).await,
         None => {}
+    }
+    if args.writers.iter().any(|&w| w == 0 || w > MAX_WRITERS) {
+        return Err(
+            format!("--writers takes levels from 1 to {MAX_WRITERS}, e.g. --writers 8").into(),
+        );
     }
     let databases = [
         BenchDatabase::create(&server, "chained").await?,
@@ -213,7 +220,7 @@ where
     let executors = [on_store(&chained), on_store(&plain), on_ledger(&ledger)];
     let mut document_bytes = None;
     let mut one_connection_limit = None;
-    for writers in WRITER_LEVELS {
+    for &writers in &args.writers {
         let label = format!("{writers} writer(s), {NEGOTIATIONS} negotiations");
         if args.ledger_only {
             let service = concurrent(&executors[2], &steps[0], writers, args.commands).await?;
