@@ -4,7 +4,8 @@
 //!
 //! On PostgreSQL every ledger that commits events then notifies the channel `NEW_EVENTS_CHANNEL`
 //! (`Database::announce_new_events`, after the commit, outside the events' transaction; the
-//! group committer coalesces the announcements of groups committed while one is sent), which
+//! group committer coalesces the announcements of groups committed while one is sent, and sends
+//! at most one per `MIN_ANNOUNCEMENT_INTERVAL_MS`), which
 //! PostgreSQL delivers to every session listening, whichever process wrote. The task listens on
 //! one connection of the pool and, on each notification, reads the last position once (a burst of
 //! notifications is read once). A notification is lost while the listening connection is down,

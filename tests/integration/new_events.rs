@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use pacta_domain::{InstrumentKind, Party};
 use pacta_ledger::new_events::NewEventsSettings;
-use pacta_ledger::store::Database;
+use pacta_ledger::store::{Database, MIN_ANNOUNCEMENT_INTERVAL_MS, NEW_EVENTS_CHANNEL};
 use pacta_service::AppState;
+use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
 use crate::common::cli::open_civ_mar;
@@ -166,4 +167,73 @@ async fn a_burst_of_acts_committed_in_groups_wakes_the_watch_to_the_last(backend
     );
     let took = woken_to(&mut watch, &store.database, since, "the burst's last group").await;
     println!("{backend:?}: {acts} acts in {groups} groups woke the watch to the last {took:?} after the burst began");
+}
+
+/// Announcements are spaced by at least `MIN_ANNOUNCEMENT_INTERVAL_MS`, however many groups
+/// commit: a listener of its own counts those of a burst of grouped acts, and they are no more
+/// than the time they spanned allows (sent back to back, there was one per group, a flushed
+/// transaction each). The last group is still announced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn announcements_of_a_burst_are_spaced_by_the_minimum_interval() {
+    const WRITERS: usize = 12;
+    const ACTS_EACH: usize = 10;
+    let interval = Duration::from_millis(MIN_ANNOUNCEMENT_INTERVAL_MS);
+    let store = TestStore::new(Backend::Postgres).await;
+    let grouped = Arc::new(Ledger(
+        pacta_ledger::Ledger::on(&store.database)
+            .keeping_verified_states(16)
+            .committing_in_groups(),
+    ));
+    let command = open_civ_mar_command("civ-mar-spaced", "Espacé", InstrumentKind::Mou, &["fr"]);
+    grouped.execute("civ-mar-spaced", command).await.unwrap();
+    grouped.accredit_writers("civ-mar-spaced", WRITERS).await;
+    // Announcements of the setup's acts are let through before listening.
+    tokio::time::sleep(interval * 5).await;
+    let mut listener = PgListener::connect(&store.url).await.unwrap();
+    listener.listen(NEW_EVENTS_CHANNEL).await.unwrap();
+    let (groups_before, _) = grouped.0.groups_and_acts();
+    // Each announcement timed as it arrives, until none has come for far longer than the burst
+    // lasts.
+    let listening = tokio::spawn(async move {
+        let mut received = Vec::new();
+        while let Ok(notification) = tokio::time::timeout(WAKE_BOUND, listener.recv()).await {
+            notification.unwrap();
+            received.push(Instant::now());
+        }
+        received
+    });
+
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let grouped = grouped.clone();
+            tokio::spawn(async move {
+                for i in 0..ACTS_EACH {
+                    let act = comment(&format!("writer-{w}"), format!("{w}/{i}"));
+                    grouped.execute("civ-mar-spaced", act).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let (groups_after, _) = grouped.0.groups_and_acts();
+    let groups = groups_after - groups_before;
+    let received = listening.await.unwrap();
+    let (Some(first), Some(last)) = (received.first(), received.last()) else {
+        panic!("the burst's {groups} groups were never announced");
+    };
+    let spanned = *last - *first;
+    // n announcements at least `interval` apart span at least (n - 1) intervals; one more for
+    // the jitter of their delivery.
+    let allowed = (spanned.as_millis() / interval.as_millis()) as usize + 2;
+    println!(
+        "{groups} groups announced {} times over {spanned:?}",
+        received.len()
+    );
+    assert!(
+        received.len() <= allowed,
+        "{} announcements over {spanned:?} for {groups} groups: more than one per {interval:?}",
+        received.len()
+    );
 }

@@ -33,6 +33,7 @@ pub use database::{
 };
 pub use group_commit::{
     CommitFailure, GroupCommitter, Ticket, MAX_ACTS_PER_GROUP, MAX_ACTS_QUEUED,
+    MIN_ANNOUNCEMENT_INTERVAL_MS,
 };
 pub use journal::LeafRow;
 pub use persons::{PartyBinding, PersonAdded, PersonRecord, PersonRefusal};
