@@ -79,17 +79,34 @@ fn the_documented_domain_tags_are_the_ones_used() {
 }
 
 #[test]
-fn clause_text_vector() {
+fn clause_text_vectors() {
     let vectors = vectors();
-    let input: Value = serde_json::from_str(part(&vectors, "clause-text", "input")).unwrap();
+    for name in ["clause-text", "clause-text-escapes"] {
+        let input: Value = serde_json::from_str(part(&vectors, name, "input")).unwrap();
+        let canonical = serde_json_canonicalizer::to_string(&input).unwrap();
+        assert_eq!(canonical, part(&vectors, name, "canonical"), "{name}");
+        let hash = pacta_domain::clause_text_hash(
+            input["heading"].as_str().unwrap(),
+            input["language"].as_str().unwrap(),
+            input["text"].as_str().unwrap(),
+        );
+        assert_eq!(hash, part(&vectors, name, "hash"), "{name}");
+    }
+}
+
+#[test]
+fn command_vector() {
+    let vectors = vectors();
+    let input: Value = serde_json::from_str(part(&vectors, "command", "input")).unwrap();
     let canonical = serde_json_canonicalizer::to_string(&input).unwrap();
-    assert_eq!(canonical, part(&vectors, "clause-text", "canonical"));
-    let hash = pacta_domain::clause_text_hash(
-        input["heading"].as_str().unwrap(),
-        input["language"].as_str().unwrap(),
-        input["text"].as_str().unwrap(),
+    assert_eq!(canonical, part(&vectors, "command", "canonical"));
+    let command: pacta_domain::NegotiationCommand = serde_json::from_value(input.clone()).unwrap();
+    // The vector is the command exactly as the ledger writes it, nothing defaulted or added.
+    assert_eq!(serde_json::to_value(&command).unwrap(), input);
+    assert_eq!(
+        pacta_ledger::command_sha256(&command),
+        part(&vectors, "command", "hash")
     );
-    assert_eq!(hash, part(&vectors, "clause-text", "hash"));
 }
 
 #[test]
@@ -373,13 +390,15 @@ fn the_python_verifier_checks_the_chain_vectors() {
 
 /// The vectors of §7, §9 and §10 through the Python verifier's own functions.
 const PYTHON_VECTOR_CHECKS: &str = r#"
-import importlib.util, json, sys
+import hashlib, importlib.util, json, sys
 spec = importlib.util.spec_from_file_location("verify_ledger", sys.argv[1])
 v = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(v)
 vectors = json.load(sys.stdin)
 hashes = lambda name: [bytes.fromhex(h) for h in vectors[name].split()]
 clause = json.loads(vectors["clause-text:input"])
+escapes = json.loads(vectors["clause-text-escapes:input"])
+command = json.loads(vectors["command:input"])
 root_input = json.loads(vectors["text-root:input"])
 public, message = vectors["signature:public"], v.SIGN_TAG + vectors["signature:message"].encode()
 leaves, tree, first_two = hashes("journal:chain-hashes"), v.Frontier(), v.Frontier()
@@ -393,6 +412,11 @@ seven = hashes("multiproof:chain-hashes")
 print(json.dumps({
     "clause-text:canonical": v.jcs(clause).decode(),
     "clause-text:hash": v.clause_text_hash(clause["heading"], clause["language"], clause["text"]),
+    "clause-text-escapes:canonical": v.jcs(escapes).decode(),
+    "clause-text-escapes:hash": v.clause_text_hash(escapes["heading"], escapes["language"],
+                                                   escapes["text"]),
+    "command:canonical": v.jcs(command).decode(),
+    "command:hash": hashlib.sha256(v.jcs(command)).hexdigest(),
     "text-root:canonical": v.jcs(root_input).decode(),
     "text-root:hash": v.text_root_hash(root_input["negotiation_id"], root_input["revision"],
                                        root_input["clauses"]),
@@ -442,6 +466,19 @@ fn the_python_verifier_checks_every_other_vector() {
             "clause-text:hash",
             json!(part(&vectors, "clause-text", "hash")),
         ),
+        (
+            "clause-text-escapes:canonical",
+            json!(part(&vectors, "clause-text-escapes", "canonical")),
+        ),
+        (
+            "clause-text-escapes:hash",
+            json!(part(&vectors, "clause-text-escapes", "hash")),
+        ),
+        (
+            "command:canonical",
+            json!(part(&vectors, "command", "canonical")),
+        ),
+        ("command:hash", json!(part(&vectors, "command", "hash"))),
         (
             "text-root:canonical",
             json!(part(&vectors, "text-root", "canonical")),
