@@ -127,6 +127,39 @@ async fn without_notifications_the_fallback_poll_wakes_the_watch(backend: Backen
     println!("{backend:?}: the poll alone woke the watch {took:?} after the act began");
 }
 
+/// A ledger committing in groups on `database`, with `id` opened and `writers` writers
+/// accredited in it.
+async fn grouped_ledger(database: &Database, id: &str, title: &str, writers: usize) -> Arc<Ledger> {
+    let grouped = Arc::new(Ledger(
+        pacta_ledger::Ledger::on(database)
+            .keeping_verified_states(16)
+            .committing_in_groups(),
+    ));
+    let command = open_civ_mar_command(id, title, InstrumentKind::Mou, &["fr"]);
+    grouped.execute(id, command).await.unwrap();
+    grouped.accredit_writers(id, writers).await;
+    grouped
+}
+
+/// `writers` concurrent writers each comment `acts_each` times on `id`; returns once every act
+/// is committed.
+async fn burst(grouped: &Arc<Ledger>, id: &str, writers: usize, acts_each: usize) {
+    let tasks: Vec<_> = (0..writers)
+        .map(|w| {
+            let (grouped, id) = (grouped.clone(), id.to_string());
+            tokio::spawn(async move {
+                for i in 0..acts_each {
+                    let act = comment(&format!("writer-{w}"), format!("{w}/{i}"));
+                    grouped.execute(&id, act).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+}
+
 /// The group committer announces one group at a time, the groups committed meanwhile covered by
 /// the next announcement: after a burst of concurrent acts on another ledger's connections, the
 /// watch still reaches the last of them, with no fallback poll on PostgreSQL.
@@ -137,29 +170,9 @@ async fn a_burst_of_acts_committed_in_groups_wakes_the_watch_to_the_last(backend
     let (_state, mut watch, _) = watching(&store, NEVER).await;
 
     let other = Database::connect(&store.url).await.unwrap();
-    let grouped = Arc::new(Ledger(
-        pacta_ledger::Ledger::on(&other)
-            .keeping_verified_states(16)
-            .committing_in_groups(),
-    ));
-    let command = open_civ_mar_command("civ-mar-burst", "Rafale", InstrumentKind::Mou, &["fr"]);
-    grouped.execute("civ-mar-burst", command).await.unwrap();
-    grouped.accredit_writers("civ-mar-burst", WRITERS).await;
+    let grouped = grouped_ledger(&other, "civ-mar-burst", "Rafale", WRITERS).await;
     let since = Instant::now();
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|w| {
-            let grouped = grouped.clone();
-            tokio::spawn(async move {
-                for i in 0..ACTS_EACH {
-                    let act = comment(&format!("writer-{w}"), format!("{w}/{i}"));
-                    grouped.execute("civ-mar-burst", act).await.unwrap();
-                }
-            })
-        })
-        .collect();
-    for writer in writers {
-        writer.await.unwrap();
-    }
+    burst(&grouped, "civ-mar-burst", WRITERS, ACTS_EACH).await;
     let (groups, acts) = grouped.0.groups_and_acts();
     assert!(
         acts as usize >= WRITERS * ACTS_EACH,
@@ -179,14 +192,7 @@ async fn announcements_of_a_burst_are_spaced_by_the_minimum_interval() {
     const ACTS_EACH: usize = 10;
     let interval = Duration::from_millis(MIN_ANNOUNCEMENT_INTERVAL_MS);
     let store = TestStore::new(Backend::Postgres).await;
-    let grouped = Arc::new(Ledger(
-        pacta_ledger::Ledger::on(&store.database)
-            .keeping_verified_states(16)
-            .committing_in_groups(),
-    ));
-    let command = open_civ_mar_command("civ-mar-spaced", "Espacé", InstrumentKind::Mou, &["fr"]);
-    grouped.execute("civ-mar-spaced", command).await.unwrap();
-    grouped.accredit_writers("civ-mar-spaced", WRITERS).await;
+    let grouped = grouped_ledger(&store.database, "civ-mar-spaced", "Espacé", WRITERS).await;
     // Announcements of the setup's acts are let through before listening.
     tokio::time::sleep(interval * 5).await;
     let mut listener = PgListener::connect(&store.url).await.unwrap();
@@ -203,20 +209,7 @@ async fn announcements_of_a_burst_are_spaced_by_the_minimum_interval() {
         received
     });
 
-    let writers: Vec<_> = (0..WRITERS)
-        .map(|w| {
-            let grouped = grouped.clone();
-            tokio::spawn(async move {
-                for i in 0..ACTS_EACH {
-                    let act = comment(&format!("writer-{w}"), format!("{w}/{i}"));
-                    grouped.execute("civ-mar-spaced", act).await.unwrap();
-                }
-            })
-        })
-        .collect();
-    for writer in writers {
-        writer.await.unwrap();
-    }
+    burst(&grouped, "civ-mar-spaced", WRITERS, ACTS_EACH).await;
     let (groups_after, _) = grouped.0.groups_and_acts();
     let groups = groups_after - groups_before;
     let received = listening.await.unwrap();
