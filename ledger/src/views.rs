@@ -1107,11 +1107,15 @@ mod pg_rows {
             buffer.extend_from_slice(&length.to_be_bytes());
             buffer.extend_from_slice(bytes);
         };
+        // Flags and header extension length before the rows, the trailer after them.
+        const FRAME_BYTES: usize = 4 + 4 + 2;
+        // The field count, three field lengths and the eight bytes of the sequence.
+        const ROW_FIXED_BYTES: usize = 2 + 3 * 4 + 8;
         let bytes: usize = rows
             .iter()
-            .map(|(id, _, entry)| id.len() + entry.len() + 26)
+            .map(|(id, _, entry)| ROW_FIXED_BYTES + id.len() + entry.len())
             .sum();
-        let mut buffer = Vec::with_capacity(SIGNATURE.len() + 10 + bytes);
+        let mut buffer = Vec::with_capacity(SIGNATURE.len() + FRAME_BYTES + bytes);
         buffer.extend_from_slice(SIGNATURE);
         buffer.extend_from_slice(&0i32.to_be_bytes()); // flags: no OIDs
         buffer.extend_from_slice(&0i32.to_be_bytes()); // no header extension
@@ -1122,6 +1126,11 @@ mod pg_rows {
             field(&mut buffer, entry.as_bytes());
         }
         buffer.extend_from_slice(&(-1i16).to_be_bytes());
+        debug_assert_eq!(
+            buffer.len(),
+            buffer.capacity(),
+            "the size reserved is the size written"
+        );
         buffer
     }
 
