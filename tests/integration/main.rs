@@ -42,6 +42,7 @@ mod patrol;
 mod pdf_exports;
 mod register;
 mod reliability;
+mod store_lookups;
 mod strict_input;
 mod structure;
 mod tamper;

@@ -29,7 +29,7 @@ mod tokens;
 pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand, Sealed};
 pub use database::{
     postgres_url_with_database, CommitCursor, CommittedEvent, Database, JournalDamage, StoreError,
-    TokenRefusal, NEW_EVENTS_CHANNEL,
+    TokenRefusal, LAST_POSITION_SQL, LAST_SEQUENCE_SQL, NEW_EVENTS_CHANNEL,
 };
 pub use group_commit::{
     CommitFailure, GroupCommitter, Ticket, MAX_ACTS_PER_GROUP, MAX_ACTS_QUEUED,
