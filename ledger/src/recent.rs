@@ -43,6 +43,9 @@ pub struct VerifiedHistory {
     pub head: ChainHead,
     /// One entry per event, as the timeline view stores them (`NegotiationFold::apply`).
     pub timeline: Arc<Vec<HistoryEntry>>,
+    /// Each entry of `timeline` as JSON, serialised once when it was folded, so a history read
+    /// copies its entries rather than serialising them again (`entry_json`).
+    timeline_json: Arc<Vec<Box<str>>>,
     /// The projection's fold after the last event, which the next events are folded into.
     fold: Arc<NegotiationFold>,
     /// The fold after each multiple of `FOLD_KEPT_EVERY_EVENTS` events, in order.
@@ -60,6 +63,7 @@ impl VerifiedHistory {
             events: Arc::new(Vec::new()),
             head: ChainHead::EMPTY,
             timeline: Arc::new(Vec::with_capacity(events.len())),
+            timeline_json: Arc::new(Vec::with_capacity(events.len())),
             fold: Arc::new(NegotiationFold::new(negotiation_id)),
             folds_kept: Arc::new(Vec::new()),
         };
@@ -78,14 +82,31 @@ impl VerifiedHistory {
     /// `FOLD_KEPT_EVERY_EVENTS`.
     fn fold_in(&mut self, events: &[EventEnvelope<Negotiation>]) -> Result<(), OutOfSequence> {
         let timeline = Arc::make_mut(&mut self.timeline);
+        let timeline_json = Arc::make_mut(&mut self.timeline_json);
         let fold = Arc::make_mut(&mut self.fold);
         for envelope in events {
-            timeline.push(fold.apply(envelope)?);
+            let entry = fold.apply(envelope)?;
+            let json = serde_json::to_string(&entry).expect("invariant: entries serialise");
+            timeline_json.push(json.into_boxed_str());
+            timeline.push(entry);
             if fold.last_sequence().is_multiple_of(FOLD_KEPT_EVERY_EVENTS) {
                 Arc::make_mut(&mut self.folds_kept).push(Arc::new(fold.clone()));
             }
         }
         Ok(())
+    }
+
+    /// The timeline entry of the event at `sequence` as JSON, exactly as `serde_json` writes
+    /// the `HistoryEntry` (compact, fields in declaration order).
+    ///
+    /// Panics if the history holds no event at `sequence`.
+    pub fn entry_json(&self, sequence: usize) -> &str {
+        assert!(
+            (1..=self.timeline_json.len()).contains(&sequence),
+            "invariant: the history holds the event at sequence {sequence}"
+        );
+        debug_assert_eq!(self.timeline[sequence - 1].sequence, sequence);
+        &self.timeline_json[sequence - 1]
     }
 
     /// The history of `clause_id`, or `None` when no event proposed it: folded from the last
@@ -122,6 +143,7 @@ impl VerifiedHistory {
         Arc::make_mut(&mut self.events).extend(events);
         self.head = head;
         debug_assert_eq!(self.events.len(), self.timeline.len());
+        debug_assert_eq!(self.timeline.len(), self.timeline_json.len());
         debug_assert_eq!(self.events.last().map(|e| e.sequence), Some(head.sequence));
         Ok(())
     }
@@ -269,6 +291,7 @@ mod tests {
                 hash: [0; 32],
             },
             timeline: Arc::new(Vec::new()),
+            timeline_json: Arc::new(Vec::new()),
             fold: Arc::new(NegotiationFold::new(id)),
             folds_kept: Arc::new(Vec::new()),
         }

@@ -288,7 +288,8 @@ pub async fn history(
             verified_events,
             None,
         );
-        return Ok(Json(timeline).into_response());
+        let body = timeline_json(&timeline, |entry| recent.entry_json(entry.sequence));
+        return Ok(([(CONTENT_TYPE, "application/json")], body).into_response());
     }
     let access = state.access(&caller, &negotiation).await?;
     let entries = state.timeline_entries(&negotiation, &access).await?;
@@ -730,6 +731,43 @@ impl Access {
     }
 }
 
+/// `timeline` as JSON, the same bytes as `serde_json::to_vec(timeline)`, each entry written
+/// from the JSON kept of it (`entry_json`, which must be `serde_json`'s of the entry) instead of
+/// serialised again: a history read then costs a copy of its entries. Serialising them was the
+/// largest cost of a history read, and grows with the negotiation.
+fn timeline_json<'a>(
+    timeline: &Timeline<'a>,
+    entry_json: impl Fn(&'a HistoryEntry) -> &'a str,
+) -> Vec<u8> {
+    let entries = &timeline.entries;
+    let entry_bytes: usize = entries.iter().map(|e| entry_json(e.entry).len()).sum();
+    let mut body = Vec::with_capacity(entry_bytes + entries.len() * VERIFIED_FALSE.len() + 256);
+    body.extend_from_slice(b"{\"chain\":");
+    serde_json::to_writer(&mut body, &timeline.chain).expect("invariant: a chain check serialises");
+    body.extend_from_slice(b",\"entries\":[");
+    for (index, entry) in entries.iter().enumerate() {
+        if index > 0 {
+            body.push(b',');
+        }
+        let object = entry_json(entry.entry)
+            .strip_suffix('}')
+            .expect("invariant: an entry's JSON is an object");
+        debug_assert!(object.len() > 1, "invariant: an entry has fields");
+        body.extend_from_slice(object.as_bytes());
+        body.extend_from_slice(if entry.verified {
+            VERIFIED_TRUE
+        } else {
+            VERIFIED_FALSE
+        });
+    }
+    body.extend_from_slice(b"]}");
+    body
+}
+
+/// The end of a `TimelineEntry` after its flattened entry's fields, as serde writes it.
+const VERIFIED_TRUE: &[u8] = b",\"verified\":true}";
+const VERIFIED_FALSE: &[u8] = b",\"verified\":false}";
+
 /// The entries `party`'s reader may see that `query` keeps, each marked verified unless at or
 /// after `broken`'s link.
 fn timeline_of<'a>(
@@ -763,5 +801,79 @@ fn timeline_of<'a>(
             problem: broken.map(|e| e.problem.to_string()),
         },
         entries,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(sequence: usize, summary: &str, internal_to: Option<&str>) -> HistoryEntry {
+        HistoryEntry {
+            sequence,
+            recorded_at: "2026-12-07T10:00:00+00:00".into(),
+            took_place_on: "2026-12-07".into(),
+            took_place_in: (sequence % 2 == 0).then(|| "Rabat".into()),
+            actor: "civ.head".into(),
+            party: "CIV".into(),
+            role: "head".into(),
+            event: "Commented".into(),
+            summary: summary.into(),
+            hash: format!("{sequence:064x}"),
+            round: None,
+            clause_id: Some("art-1".into()),
+            internal_to: internal_to.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn a_timeline_written_from_the_entries_kept_json_is_the_one_serde_writes() {
+        let entries = [
+            entry(1, "Ouverture « MoU » — \"traite\"\\n", None),
+            entry(2, "تعليق داخلي\u{2028}", Some("MAR")),
+            entry(3, "Texte\tmodifié 𝒜", None),
+        ];
+        let kept: Vec<String> = entries
+            .iter()
+            .map(|e| serde_json::to_string(e).unwrap())
+            .collect();
+        let broken = ChainCheck {
+            verified: false,
+            verified_events: 2,
+            broken_at: Some(3),
+            problem: Some("the \"hash\" differs".into()),
+        };
+        let whole = ChainCheck {
+            verified: true,
+            verified_events: 3,
+            broken_at: None,
+            problem: None,
+        };
+        for (chain, shown) in [(broken, 3), (whole, 3), (whole_empty(), 0)] {
+            let timeline = Timeline {
+                entries: entries[..shown]
+                    .iter()
+                    .map(|entry| TimelineEntry {
+                        entry,
+                        verified: chain.broken_at.is_none_or(|b| entry.sequence < b),
+                    })
+                    .collect(),
+                chain,
+            };
+            let written = timeline_json(&timeline, |e| &kept[e.sequence - 1]);
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                serde_json::to_string(&timeline).unwrap()
+            );
+        }
+    }
+
+    fn whole_empty() -> ChainCheck {
+        ChainCheck {
+            verified: true,
+            verified_events: 0,
+            broken_at: None,
+            problem: None,
+        }
     }
 }
