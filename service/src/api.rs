@@ -813,7 +813,7 @@ mod tests {
             sequence,
             recorded_at: "2026-12-07T10:00:00+00:00".into(),
             took_place_on: "2026-12-07".into(),
-            took_place_in: (sequence % 2 == 0).then(|| "Rabat".into()),
+            took_place_in: sequence.is_multiple_of(2).then(|| "Rabat".into()),
             actor: "civ.head".into(),
             party: "CIV".into(),
             role: "head".into(),
