@@ -160,6 +160,9 @@ impl TestStore {
     }
 }
 
+/// How long a dropped test store waits for its pool's connections to come back.
+const POOL_CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Drop for TestStore {
     fn drop(&mut self) {
         if let Cleanup::PostgresDatabase { server, name } = &self.cleanup {
@@ -173,8 +176,12 @@ impl Drop for TestStore {
                     .build()
                     .ok()?;
                 runtime.block_on(async {
+                    // Closing waits for every connection to come back, but a task of the test's
+                    // runtime (a group committer keeps its connection between groups) cannot
+                    // give one back while that runtime is blocked in this drop: wait a little,
+                    // then let `WITH (FORCE)` end those sessions.
                     if let Database::Postgres(pool) = database {
-                        pool.close().await;
+                        let _ = tokio::time::timeout(POOL_CLOSE_WAIT, pool.close()).await;
                     }
                     let mut admin = sqlx::PgConnection::connect(&server).await.ok()?;
                     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
