@@ -26,7 +26,8 @@ use crate::verified::Generation;
 
 /// Events the service keeps in its recent histories, in all: about 5.3 KiB each in memory with
 /// its timeline entry and the folds kept (`pacta-bench memory`: 512 MiB more once they are
-/// full), so that a negotiation of tens of thousands of acts is still kept whole.
+/// full), plus the entry's JSON (about 360 bytes in `pacta-bench views`), so that a
+/// negotiation of tens of thousands of acts is still kept whole.
 pub const DEFAULT_MAX_RECENT_EVENTS: usize = 100_000;
 /// Negotiations whose histories the service keeps, at most.
 pub const DEFAULT_MAX_RECENT_HISTORIES: usize = 1_000;
