@@ -818,7 +818,8 @@ fn journal_error(error: JournalError) -> ViewError {
 macro_rules! view_tables {
     ($module:ident, $db:ty, rows: $rows:ident, begin: $begin:literal, lock: $lock:literal,
      as_text: $as_text:literal, event_transaction_id: $event_transaction_id:literal,
-     as_event_transaction_id: $as_event_transaction_id:literal) => {
+     as_event_transaction_id: $as_event_transaction_id:literal,
+     empty_timeline: $empty_timeline:literal) => {
         mod $module {
             use super::*;
 
@@ -911,7 +912,7 @@ macro_rules! view_tables {
                 let (mut tx, _) = begin_locked(pool).await?;
                 for view in views {
                     if *view == View::Timeline {
-                        sqlx::query("DELETE FROM view_timeline")
+                        sqlx::query($empty_timeline)
                             .execute(&mut *tx)
                             .await?;
                     } else if *view == View::Access {
@@ -1034,12 +1035,19 @@ macro_rules! view_tables {
 
 view_tables!(pg, sqlx::Postgres, rows: pg_rows, begin: "BEGIN", lock: " FOR UPDATE",
     as_text: "::text", event_transaction_id: "events.transaction_id",
-    as_event_transaction_id: "::text::xid8");
+    as_event_transaction_id: "::text::xid8",
+    // Not `DELETE`: the rebuilt rows, whose keys are those of the deleted ones, then went into
+    // an index still holding every deleted row, each looked up in the heap by the unique check,
+    // until vacuum came. `TRUNCATE` holds its table alone until the reset commits, as the
+    // checkpoints' lock already holds every writer of views.
+    empty_timeline: "TRUNCATE view_timeline");
 // SQLite has one writer at a time: BEGIN IMMEDIATE takes the write lock up front, so two
 // projectors queue instead of one failing to upgrade its read lock. Its transaction id is
 // always 0 (see `Database::read_committed`).
 view_tables!(sqlite, sqlx::Sqlite, rows: sqlite_rows, begin: "BEGIN IMMEDIATE", lock: "",
-    as_text: "", event_transaction_id: "0", as_event_transaction_id: "");
+    as_text: "", event_transaction_id: "0", as_event_transaction_id: "",
+    // SQLite truncates a table deleted without a condition.
+    empty_timeline: "DELETE FROM view_timeline");
 
 /// A batch's rows on PostgreSQL: one statement per table, each column bound as one array (the
 /// timeline's rows by one binary `COPY`), so a batch costs a fixed number of round trips,
