@@ -843,13 +843,7 @@ mod tests {
             broken_at: Some(3),
             problem: Some("the \"hash\" differs".into()),
         };
-        let whole = ChainCheck {
-            verified: true,
-            verified_events: 3,
-            broken_at: None,
-            problem: None,
-        };
-        for (chain, shown) in [(broken, 3), (whole, 3), (whole_empty(), 0)] {
+        for (chain, shown) in [(broken, 3), (whole(3), 3), (whole(0), 0)] {
             let timeline = Timeline {
                 entries: entries[..shown]
                     .iter()
@@ -868,10 +862,10 @@ mod tests {
         }
     }
 
-    fn whole_empty() -> ChainCheck {
+    fn whole(verified_events: usize) -> ChainCheck {
         ChainCheck {
             verified: true,
-            verified_events: 0,
+            verified_events,
             broken_at: None,
             problem: None,
         }

@@ -4,11 +4,11 @@
 //! short negotiation, `MAX(sequence)` became an aggregate over every event of the negotiation,
 //! each fetched from the heap: a read of the present cost more with every act.
 
-use pacta_domain::{InstrumentKind, NegotiationCommand};
+use pacta_domain::NegotiationCommand;
 use pacta_ledger::store::{Database, LAST_POSITION_SQL, LAST_SEQUENCE_SQL};
 use serde_json::{json, Value};
 
-use crate::common::{open_civ_mar_command, Backend, Ledger, TestStore};
+use crate::common::{Backend, Ledger, TestStore};
 
 const NEGOTIATION: &str = "civ-mar-long";
 /// Events recorded after the statistics were gathered: far more than a lookup may read.
@@ -29,10 +29,12 @@ async fn the_last_sequence_and_position_read_the_top_of_the_index_of_a_long_nego
     // Statistics of a ledger that does not hold the negotiation yet, as autovacuum may leave
     // them for long while it grows.
     for other in 0..OTHER_NEGOTIATIONS {
-        open(&ledger, &format!("civ-mar-{other}")).await;
+        ledger
+            .open_civ_mar_agreement(&format!("civ-mar-{other}"))
+            .await;
     }
     sqlx::query("ANALYZE events").execute(pool).await.unwrap();
-    open(&ledger, NEGOTIATION).await;
+    ledger.open_civ_mar_agreement(NEGOTIATION).await;
     for index in 0..EVENTS_AFTER_STATISTICS {
         let comment = NegotiationCommand {
             actor: "civ.head".into(),
@@ -77,11 +79,6 @@ async fn the_last_sequence_and_position_read_the_top_of_the_index_of_a_long_nego
             "`{sql}` read {read} rows of {last} events: {plan:#}"
         );
     }
-}
-
-async fn open(ledger: &Ledger, negotiation: &str) {
-    let opening = open_civ_mar_command(negotiation, "Accord", InstrumentKind::Agreement, &["fr"]);
-    ledger.execute(negotiation, opening).await.expect("opened");
 }
 
 /// The plan PostgreSQL runs for `sql` with `binds`, run (`EXPLAIN ANALYZE`, as JSON).

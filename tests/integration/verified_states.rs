@@ -7,12 +7,12 @@
 
 use cqrs_es::EventEnvelope;
 use pacta::demo::DEMO_NEGOTIATION;
-use pacta_domain::{InstrumentKind, Negotiation, NegotiationCommand, NegotiationError};
+use pacta_domain::{Negotiation, NegotiationCommand, NegotiationError};
 use pacta_ledger::LedgerError;
 use serde_json::json;
 
 use crate::common::cli::{assert_ok, pacta};
-use crate::common::{open_civ_mar_command, Backend, Ledger, TestStore};
+use crate::common::{Backend, Ledger, TestStore};
 
 on_both_stores!(
     a_held_state_decides_on_what_another_process_recorded_since,
@@ -58,15 +58,10 @@ fn text_hash(recorded: &[EventEnvelope<Negotiation>]) -> String {
         .to_string()
 }
 
-async fn open(ledger: &Ledger, negotiation: &str) {
-    let opening = open_civ_mar_command(negotiation, "Accord", InstrumentKind::Agreement, &["fr"]);
-    ledger.execute(negotiation, opening).await.expect("opened");
-}
-
 async fn a_held_state_decides_on_what_another_process_recorded_since(backend: Backend) {
     let store = TestStore::new(backend).await;
     let service = keeping(&store, 8);
-    open(&service, "held").await;
+    service.open_civ_mar_agreement("held").await;
     let proposed = service
         .execute("held", propose("art-1", "Texte de la Côte d'Ivoire."))
         .await
@@ -151,7 +146,7 @@ async fn a_bound_of_one_negotiation_evicts_and_still_decides_on_the_stored_histo
     let store = TestStore::new(backend).await;
     let service = keeping(&store, 1);
     for negotiation in ["first", "second"] {
-        open(&service, negotiation).await;
+        service.open_civ_mar_agreement(negotiation).await;
         assert_eq!(service.0.verified_states_held(), 1);
     }
     let mut hashes = Vec::new();
@@ -262,7 +257,7 @@ async fn a_read_of_the_present_answers_from_the_held_state_and_sees_another_proc
 ) {
     let store = TestStore::new(backend).await;
     let service = keeping(&store, 8);
-    open(&service, "present").await;
+    service.open_civ_mar_agreement("present").await;
     service
         .execute("present", propose("art-1", "Texte de la Côte d'Ivoire."))
         .await

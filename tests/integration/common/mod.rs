@@ -258,6 +258,13 @@ impl Ledger {
         }
     }
 
+    /// Côte d'Ivoire's head opens `negotiation_id`, an agreement with Morocco in French.
+    pub async fn open_civ_mar_agreement(&self, negotiation_id: &str) {
+        let opening =
+            open_civ_mar_command(negotiation_id, "Accord", InstrumentKind::Agreement, &["fr"]);
+        self.execute(negotiation_id, opening).await.expect("opened");
+    }
+
     pub fn on(database: &Database) -> Ledger {
         Ledger(pacta_ledger::Ledger::on(database))
     }
