@@ -221,6 +221,8 @@ struct Checkpoint {
 #[derive(Default)]
 struct Writes {
     events_read: u64,
+    /// Its last event, in commit order.
+    last: CommitCursor,
     /// (view, negotiation, last sequence, JSON document)
     documents: Vec<(View, String, i64, String)>,
     /// (negotiation, sequence, JSON entry)
@@ -252,6 +254,8 @@ pub struct Projector {
 struct Committing {
     /// The checkpoints it leaves once committed.
     leaves: Vec<Checkpoint>,
+    /// The position of its last event.
+    last_position: i64,
     /// How many events it read, once committed.
     commit: tokio::task::JoinHandle<Result<u64, ViewError>>,
 }
@@ -421,8 +425,19 @@ impl Projector {
 
     /// Applies every committed event the views do not cover yet; `on_batch` is told how many
     /// events each batch read. Returns the number of events read.
-    pub async fn catch_up(&mut self, mut on_batch: impl FnMut(u64)) -> Result<u64, ViewError> {
-        let caught_up = self.batches(&mut on_batch).await;
+    pub async fn catch_up(&mut self, on_batch: impl FnMut(u64)) -> Result<u64, ViewError> {
+        self.catch_up_through(None, on_batch).await
+    }
+
+    /// `catch_up`, stopping after the batch that reaches `through` (a position), if given: under
+    /// a steady stream of acts a catch-up that chased every new commit would never end, and would
+    /// write every document again for each small batch it found.
+    async fn catch_up_through(
+        &mut self,
+        through: Option<i64>,
+        mut on_batch: impl FnMut(u64),
+    ) -> Result<u64, ViewError> {
+        let caught_up = self.batches(through, &mut on_batch).await;
         if caught_up.is_err() {
             // The cache may be ahead of the checkpoints the failed batch did not write.
             self.folds.clear();
@@ -443,18 +458,25 @@ impl Projector {
     /// lock, from the checkpoints read there. So what a transaction writes is always the fold of
     /// the events after the checkpoints it locked, and a failure is reported for the batch it
     /// belongs to, after every batch before it has committed.
-    async fn batches(&mut self, on_batch: &mut impl FnMut(u64)) -> Result<u64, ViewError> {
+    async fn batches(
+        &mut self,
+        through: Option<i64>,
+        on_batch: &mut impl FnMut(u64),
+    ) -> Result<u64, ViewError> {
         let mut total = 0;
         let mut committing: Option<Committing> = None;
+        let reaches_through =
+            |batch: &Committing| through.is_some_and(|position| batch.last_position >= position);
         loop {
             let ahead = match &committing {
-                Some(batch) => {
+                Some(batch) if !reaches_through(batch) => {
                     let folded = self.fold_next_batch(&batch.leaves).await;
                     Some((batch.leaves.clone(), folded))
                 }
-                None => None,
+                _ => None,
             };
             if let Some(batch) = committing.take() {
+                let reached = reaches_through(&batch);
                 let read = batch
                     .commit
                     .await
@@ -462,6 +484,9 @@ impl Projector {
                 stop_point!("projector-batch-committed");
                 total += read;
                 on_batch(read);
+                if reached {
+                    return Ok(total);
+                }
             }
             let (locked, checkpoints) = Locked::begin(&self.database).await?;
             let writes = match ahead {
@@ -481,6 +506,7 @@ impl Projector {
             };
             committing = Some(Committing {
                 leaves: writes.checkpoints.clone(),
+                last_position: writes.last.global_position,
                 commit: tokio::spawn(locked.write(writes)),
             });
         }
@@ -510,7 +536,7 @@ impl Projector {
             if missing == 0 {
                 return Ok(total);
             }
-            let applied = self.catch_up(|_| {}).await?;
+            let applied = self.catch_up_through(Some(target_position), |_| {}).await?;
             total += applied;
             if applied > 0 {
                 stalled_since = std::time::Instant::now();
@@ -594,6 +620,7 @@ impl Projector {
         let rows_for = |view: View| if behind(view) { batch.len() } else { 0 };
         let mut writes = Writes {
             events_read: batch.len() as u64,
+            last,
             timeline: Vec::with_capacity(rows_for(View::Timeline)),
             journal: Vec::with_capacity(rows_for(View::Journal)),
             ..Writes::default()

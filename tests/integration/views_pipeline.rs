@@ -16,6 +16,7 @@ use pacta_verify::journal::Frontier;
 on_both_stores!(
     batches_of_every_size_write_what_an_event_at_a_time_catch_up_writes,
     a_tampered_event_stops_the_projector_after_the_batches_before_it,
+    a_catch_up_to_a_position_stops_at_the_batch_that_reaches_it,
 );
 
 const NEGOTIATIONS: [&str; 3] = ["pipe-a", "pipe-b", "pipe-c"];
@@ -189,6 +190,34 @@ async fn batches_of_every_size_write_what_an_event_at_a_time_catch_up_writes(bac
     assert_views_cover(database, total, total).await;
     // Rebuilds never touch the journal.
     assert_journal_holds(database, &events, events.len()).await;
+}
+
+/// A reader catching up to the position it arrived at does not chase the acts committed after
+/// it: under a steady stream of acts it would never return, writing every document again batch
+/// after batch.
+async fn a_catch_up_to_a_position_stops_at_the_batch_that_reaches_it(backend: Backend) {
+    const BATCH: usize = 4;
+    const ARRIVED_AFTER: usize = 10;
+    let store = TestStore::new(backend).await;
+    interleaved_history(&store).await;
+    let database = &store.database;
+    let events = committed(database).await;
+    let total = events.len() as u64;
+    let arrived_at = events[ARRIVED_AFTER - 1].cursor.global_position;
+
+    let mut projector = Projector::new(database.clone()).with_batch_events(BATCH);
+    let applied = projector.catch_up_to(arrived_at).await.unwrap();
+    // The batches up to and including the one holding the 10th event: 4, 8, 12.
+    let reaching = ARRIVED_AFTER.div_ceil(BATCH) * BATCH;
+    assert_eq!(applied, reaching as u64);
+    assert_views_cover(database, applied, total).await;
+
+    // Up to the last position: everything.
+    let last = events.last().unwrap().cursor.global_position;
+    let rest = projector.catch_up_to(last).await.unwrap();
+    assert_eq!(applied + rest, total);
+    assert_views_cover(database, total, total).await;
+    assert_eq!(projector.catch_up_to(last).await.unwrap(), 0);
 }
 
 async fn a_tampered_event_stops_the_projector_after_the_batches_before_it(backend: Backend) {
