@@ -12,6 +12,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::aggregate::{
     already_done, Clause, ClauseStatus, Decision, LanguageStatus, Negotiation, Opened,
@@ -433,9 +434,19 @@ pub(crate) fn in_document_order<'a>(
     clauses: &'a crate::aggregate::Clauses,
     clause_order: &'a [String],
 ) -> Vec<(&'a str, &'a Clause)> {
-    let mut ordered: Vec<(&str, &Clause)> = clause_order
+    shared_in_document_order(clauses, clause_order)
+        .into_iter()
+        .map(|(id, clause)| (id, clause.as_ref()))
+        .collect()
+}
+
+fn shared_in_document_order<'a>(
+    clauses: &'a crate::aggregate::Clauses,
+    clause_order: &'a [String],
+) -> Vec<(&'a str, &'a Arc<Clause>)> {
+    let mut ordered: Vec<(&str, &Arc<Clause>)> = clause_order
         .iter()
-        .map(|id| (id.as_str(), clauses[id].as_ref()))
+        .map(|id| (id.as_str(), &clauses[id]))
         .collect();
     ordered.sort_by_key(|(_, clause)| crate::structure::TextSection::of(clause.kind));
     ordered
@@ -494,6 +505,13 @@ impl Negotiation {
         &self,
     ) -> impl Iterator<Item = (&str, &crate::aggregate::Clause)> {
         in_document_order(&self.current.clauses, &self.current.clause_order).into_iter()
+    }
+
+    /// `clauses_in_document_order`, each clause as the state shares it. A change to a clause
+    /// copies it while anything else holds it, so a reader that keeps the `Arc` of a clause it
+    /// derived something from knows that clause unchanged exactly while `Arc::ptr_eq` holds.
+    pub fn shared_clauses_in_document_order(&self) -> Vec<(&str, &Arc<Clause>)> {
+        shared_in_document_order(&self.current.clauses, &self.current.clause_order)
     }
 
     /// Every party adopted the current text, or the text it became by corrections agreed by all

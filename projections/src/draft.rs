@@ -1,7 +1,8 @@
 //! The current draft: the clauses in document order, numbered, with their status and who agreed.
 
 use cqrs_es::EventEnvelope;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use pacta_domain::{
     cross_references, numbered_paragraphs, render_cross_references, ArabicArticleNumbering, Clause,
@@ -202,77 +203,39 @@ fn render(
         .revision_clauses(revision)?
         .into_iter()
         .map(|(clause_id, clause)| {
-            let kind = clause.kind;
-            let status = state.clause_status(clause);
             let number = numbers.get(clause_id).copied();
-            let label = match number {
-                Some(number) => number.label("en", arabic),
-                None => format!("{} (withdrawn)", kind_name(kind)),
-            };
-            let labels = number
-                .map(|number| {
-                    state
-                        .languages()
-                        .iter()
-                        .map(|l| (l.clone(), number.label(l, arabic)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            DraftClause {
-                clause_id: clause_id.to_string(),
-                kind,
-                label,
-                number,
-                labels,
-                heading: clause.heading.clone(),
-                language: clause.language.clone(),
-                text: clause.text.clone(),
-                text_hash: clause.text_hash.clone(),
-                status,
-                proposed_by: clause.proposed_by.clone(),
-                worded_by: clause.worded_by.clone(),
-                agreed_by: clause
-                    .agreed_by
-                    .iter()
-                    .filter(|(_, hash)| **hash == clause.text_hash)
-                    .map(|(party, _)| party.clone())
-                    .collect(),
-                languages: state
-                    .languages()
-                    .iter()
-                    .map(|l| language_version(clause, l))
-                    .collect(),
-                alternatives: clause
-                    .alternatives
-                    .iter()
-                    .map(|(label, a)| DraftAlternative {
-                        label: label.clone(),
-                        heading: a.heading.clone(),
-                        language: a.language.clone(),
-                        text: a.text.clone(),
-                        text_hash: a.text_hash.clone(),
-                        proposed_by: a.proposed_by.clone(),
-                    })
-                    .collect(),
-                proposed_choice: clause.proposed_choice.as_ref().map(|c| DraftChoice {
-                    label: c.label.clone(),
-                    proposed_by: c.proposed_by.clone(),
-                    agreed_by: c.agreed_by.keys().cloned().collect(),
-                }),
-                positions: clause
-                    .positions
-                    .iter()
-                    .map(|(party, p)| DraftPosition {
-                        party: party.clone(),
-                        position: p.position.clone(),
-                        rationale: p.rationale.clone(),
-                    })
-                    .collect(),
-            }
+            draft_clause(state, clause_id, clause, number, arabic)
         })
         .collect();
-    let warnings = withdrawn_references(&clauses);
-    Some(Draft {
+    let warnings = withdrawn_references(clauses.iter().map(|clause| {
+        let references = referenced_clauses(clause);
+        (
+            clause.clause_id.as_str(),
+            clause.label.as_str(),
+            clause.status,
+            references,
+        )
+    }));
+    Some(draft_around(
+        negotiation_id,
+        as_of_sequence,
+        state,
+        revision,
+        clauses,
+        warnings,
+    ))
+}
+
+/// The draft's fields around its clauses and warnings.
+fn draft_around(
+    negotiation_id: &str,
+    as_of_sequence: usize,
+    state: &Negotiation,
+    revision: u32,
+    clauses: Vec<DraftClause>,
+    warnings: Vec<String>,
+) -> Draft {
+    Draft {
         negotiation_id: negotiation_id.to_string(),
         title: state.title().unwrap_or_default().to_string(),
         titles: state.titles().cloned().unwrap_or_default(),
@@ -282,40 +245,287 @@ fn render(
         languages: state.languages().to_vec(),
         clauses,
         as_of_sequence,
-        arabic_article_numbering: arabic,
+        arabic_article_numbering: state.arabic_article_numbering(),
         numbering_frozen: state.numbering_frozen() && revision == state.revision(),
         warnings,
         legally_binding: state.legally_binding(),
-    })
+    }
 }
 
-/// "art-2 refers to art-3, which was withdrawn", once per live clause and withdrawn target.
-fn withdrawn_references(clauses: &[DraftClause]) -> Vec<String> {
-    let withdrawn = |id: &str| {
-        clauses
-            .iter()
-            .any(|c| c.clause_id == id && c.status == ClauseStatus::Withdrawn)
+/// One clause as the draft shows it. It depends on the clause, its number, and of the rest of
+/// the state only on its languages, its parties (the status) and how Arabic numbers articles:
+/// `DraftJsonCache` keeps a rendered clause while these are unchanged.
+fn draft_clause(
+    state: &Negotiation,
+    clause_id: &str,
+    clause: &Clause,
+    number: Option<ClauseNumber>,
+    arabic: ArabicArticleNumbering,
+) -> DraftClause {
+    let kind = clause.kind;
+    let label = match number {
+        Some(number) => number.label("en", arabic),
+        None => format!("{} (withdrawn)", kind_name(kind)),
     };
-    let mut warnings = Vec::new();
-    for clause in clauses
+    let labels = number
+        .map(|number| {
+            state
+                .languages()
+                .iter()
+                .map(|l| (l.clone(), number.label(l, arabic)))
+                .collect()
+        })
+        .unwrap_or_default();
+    DraftClause {
+        clause_id: clause_id.to_string(),
+        kind,
+        label,
+        number,
+        labels,
+        heading: clause.heading.clone(),
+        language: clause.language.clone(),
+        text: clause.text.clone(),
+        text_hash: clause.text_hash.clone(),
+        status: state.clause_status(clause),
+        proposed_by: clause.proposed_by.clone(),
+        worded_by: clause.worded_by.clone(),
+        agreed_by: clause
+            .agreed_by
+            .iter()
+            .filter(|(_, hash)| **hash == clause.text_hash)
+            .map(|(party, _)| party.clone())
+            .collect(),
+        languages: state
+            .languages()
+            .iter()
+            .map(|l| language_version(clause, l))
+            .collect(),
+        alternatives: clause
+            .alternatives
+            .iter()
+            .map(|(label, a)| DraftAlternative {
+                label: label.clone(),
+                heading: a.heading.clone(),
+                language: a.language.clone(),
+                text: a.text.clone(),
+                text_hash: a.text_hash.clone(),
+                proposed_by: a.proposed_by.clone(),
+            })
+            .collect(),
+        proposed_choice: clause.proposed_choice.as_ref().map(|c| DraftChoice {
+            label: c.label.clone(),
+            proposed_by: c.proposed_by.clone(),
+            agreed_by: c.agreed_by.keys().cloned().collect(),
+        }),
+        positions: clause
+            .positions
+            .iter()
+            .map(|(party, p)| DraftPosition {
+                party: party.clone(),
+                position: p.position.clone(),
+                rationale: p.rationale.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The clauses a clause's wordings refer to (`[[clause-id]]`), each once, in order of id.
+fn referenced_clauses(clause: &DraftClause) -> Vec<String> {
+    let mut targets: Vec<String> = std::iter::once(clause.text.as_str())
+        .chain(clause.languages.iter().map(|v| v.text.as_str()))
+        .flat_map(cross_references)
+        .map(str::to_string)
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    targets
+}
+
+/// "art-2 refers to art-3, which was withdrawn", once per live clause and withdrawn target, from
+/// each clause's id, label, status and `referenced_clauses`.
+fn withdrawn_references<'a, R: AsRef<[String]>>(
+    clauses: impl Iterator<Item = (&'a str, &'a str, ClauseStatus, R)>,
+) -> Vec<String> {
+    let clauses: Vec<_> = clauses.collect();
+    let withdrawn: HashSet<&str> = clauses
         .iter()
-        .filter(|c| c.status != ClauseStatus::Withdrawn)
-    {
-        let mut targets: Vec<&str> = std::iter::once(clause.text.as_str())
-            .chain(clause.languages.iter().map(|v| v.text.as_str()))
-            .flat_map(cross_references)
-            .filter(|id| withdrawn(id))
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
-        for target in targets {
-            warnings.push(format!(
-                "{} ({}) refers to {target}, which was withdrawn: amend the reference",
-                clause.clause_id, clause.label
-            ));
+        .filter(|(_, _, status, _)| *status == ClauseStatus::Withdrawn)
+        .map(|(clause_id, ..)| *clause_id)
+        .collect();
+    let mut warnings = Vec::new();
+    if withdrawn.is_empty() {
+        return warnings;
+    }
+    for (clause_id, label, status, references) in &clauses {
+        if *status == ClauseStatus::Withdrawn {
+            continue;
+        }
+        for target in references.as_ref() {
+            if withdrawn.contains(target.as_str()) {
+                warnings.push(format!(
+                    "{clause_id} ({label}) refers to {target}, which was withdrawn: amend the reference"
+                ));
+            }
         }
     }
     warnings
+}
+
+/// Each clause of one negotiation's current draft as JSON, kept between renders of its draft
+/// (`draft_json`), so that a draft read after an act renders the clauses the act changed, not
+/// the whole text.
+///
+/// A clause is rendered again when it is no longer the same shared clause
+/// (`Negotiation::shared_clauses_in_document_order`: holding it here makes any change to it a
+/// copy), when its number changed, or when what every clause depends on changed (languages,
+/// parties, Arabic numbering): then every clause is.
+#[derive(Clone, Debug, Default)]
+pub struct DraftJsonCache {
+    inputs: Option<CommonInputs>,
+    clauses: HashMap<String, RenderedClause>,
+    /// The bytes of JSON held, for a bound on the caches a process keeps.
+    json_bytes: usize,
+    /// How many clauses the last `draft_json` rendered rather than took from here.
+    rendered_last: usize,
+}
+
+/// What every clause of a draft depends on besides the clause and its number.
+#[derive(Clone, Debug, PartialEq)]
+struct CommonInputs {
+    languages: Vec<String>,
+    parties: Vec<String>,
+    arabic: ArabicArticleNumbering,
+}
+
+impl CommonInputs {
+    fn of(state: &Negotiation) -> Self {
+        Self {
+            languages: state.languages().to_vec(),
+            parties: state.parties().iter().map(|p| p.code.clone()).collect(),
+            arabic: state.arabic_article_numbering(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct RenderedClause {
+    /// The clause it was rendered from, held so that it stays unchanged while shared.
+    clause: Arc<Clause>,
+    number: Option<ClauseNumber>,
+    label: String,
+    status: ClauseStatus,
+    references: Vec<String>,
+    json: String,
+}
+
+impl DraftJsonCache {
+    /// The bytes of clause JSON held.
+    pub fn json_bytes(&self) -> usize {
+        self.json_bytes
+    }
+
+    /// How many clauses the last draft rendered; the others it took from the cache.
+    pub fn rendered_last(&self) -> usize {
+        self.rendered_last
+    }
+
+    fn clear(&mut self) {
+        self.clauses.clear();
+        self.json_bytes = 0;
+    }
+
+    fn insert(&mut self, clause_id: &str, rendered: RenderedClause) {
+        self.json_bytes += rendered.json.len();
+        if let Some(replaced) = self.clauses.insert(clause_id.to_string(), rendered) {
+            self.json_bytes -= replaced.json.len();
+        }
+    }
+}
+
+/// The current draft as JSON: the same bytes as `serde_json::to_string(&draft_of_state(..))`,
+/// with each unchanged clause's JSON taken from `cache` (which it brings up to date).
+pub fn draft_json(
+    negotiation_id: &str,
+    state: &Negotiation,
+    as_of_sequence: usize,
+    cache: &mut DraftJsonCache,
+) -> String {
+    let revision = state.revision();
+    let numbers = state
+        .clause_numbers(revision)
+        .expect("invariant: the current revision is on record");
+    let inputs = CommonInputs::of(state);
+    if cache.inputs.as_ref() != Some(&inputs) {
+        cache.clear();
+        cache.inputs = Some(inputs);
+    }
+    let arabic = state.arabic_article_numbering();
+    let ordered = state.shared_clauses_in_document_order();
+    if cache.clauses.len() > ordered.len() {
+        let current: HashSet<&str> = ordered.iter().map(|(id, _)| *id).collect();
+        cache.clauses.retain(|id, _| current.contains(id.as_str()));
+        cache.json_bytes = cache.clauses.values().map(|r| r.json.len()).sum();
+    }
+    cache.rendered_last = 0;
+    for (clause_id, clause) in &ordered {
+        let number = numbers.get(*clause_id).copied();
+        let unchanged = cache
+            .clauses
+            .get(*clause_id)
+            .is_some_and(|r| Arc::ptr_eq(&r.clause, clause) && r.number == number);
+        if !unchanged {
+            let rendered = draft_clause(state, clause_id, clause, number, arabic);
+            let rendered = RenderedClause {
+                clause: Arc::clone(clause),
+                number,
+                references: referenced_clauses(&rendered),
+                json: serde_json::to_string(&rendered).expect("invariant: a clause serialises"),
+                label: rendered.label,
+                status: rendered.status,
+            };
+            cache.insert(clause_id, rendered);
+            cache.rendered_last += 1;
+        }
+    }
+    let rendered: Vec<(&str, &RenderedClause)> = ordered
+        .iter()
+        .map(|(id, _)| (*id, &cache.clauses[*id]))
+        .collect();
+    let warnings = withdrawn_references(
+        rendered
+            .iter()
+            .map(|(id, r)| (*id, r.label.as_str(), r.status, &r.references)),
+    );
+    let around = draft_around(
+        negotiation_id,
+        as_of_sequence,
+        state,
+        revision,
+        Vec::new(),
+        warnings,
+    );
+    let around = serde_json::to_string(&around).expect("invariant: a draft serialises");
+    // The clauses go where an empty list of them was written: `"clauses":[]` occurs once, as
+    // the draft's own key (an unescaped quote only ever delimits a string, and no other object
+    // of a draft has a field of that name).
+    const EMPTY_CLAUSES: &str = "\"clauses\":[]";
+    let at = around
+        .find(EMPTY_CLAUSES)
+        .expect("invariant: a draft writes its clauses")
+        + EMPTY_CLAUSES.len()
+        - 1;
+    debug_assert_eq!(around.matches(EMPTY_CLAUSES).count(), 1);
+    let clause_bytes: usize = rendered.iter().map(|(_, r)| r.json.len() + 1).sum();
+    let mut json = String::with_capacity(around.len() + clause_bytes);
+    json.push_str(&around[..at]);
+    for (index, (_, r)) in rendered.iter().enumerate() {
+        if index > 0 {
+            json.push(',');
+        }
+        json.push_str(&r.json);
+    }
+    json.push_str(&around[at..]);
+    json
 }
 
 impl Draft {

@@ -86,6 +86,11 @@ impl NegotiationFold {
         self.state.delegates()
     }
 
+    /// The negotiation's state as of the last event folded in.
+    pub fn state(&self) -> &Negotiation {
+        &self.state
+    }
+
     /// Folds in the next event of this negotiation and returns its timeline entry.
     pub fn apply(
         &mut self,

@@ -25,8 +25,8 @@ pub use clause_history::{
     clause_history, clause_history_after, ClauseAct, ClauseHistory, ClauseVersion, VersionKind,
 };
 pub use draft::{
-    draft, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftChoice, DraftClause,
-    DraftPosition, LanguageVersion,
+    draft, draft_json, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftChoice,
+    DraftClause, DraftJsonCache, DraftPosition, LanguageVersion,
 };
 pub use fold::{NegotiationFold, OutOfSequence};
 pub use history::{

@@ -4,7 +4,7 @@
 use pacta_domain::{ClauseKind, ClauseStatus, InstrumentKind, NegotiationEvent, Party};
 
 use crate::export::{redline_markdown, ClauseChanges};
-use crate::tests::{article, proposed};
+use crate::tests::{agreed, amended, article, proposed};
 
 /// The events as stored, each recorded on its own day of May 2026.
 fn envelopes(
@@ -246,4 +246,57 @@ fn a_moved_clause_is_said_to_have_moved_even_with_its_wording_unchanged() {
         .clauses
         .iter()
         .all(|c| c.status != ClauseStatus::Withdrawn));
+}
+
+/// A draft rendered clause by clause from the clauses the last one left is byte for byte the
+/// draft rendered whole, and renders only the clauses an event changed or renumbered.
+#[test]
+fn a_draft_renders_again_only_the_clauses_an_event_changed_or_renumbered() {
+    let mut events = with_definitions_inserted();
+    events.extend([
+        amended("art-obj", "Objet.", "Objet du mémorandum."),
+        agreed("art-def", "CIV", "Définitions."),
+        withdrawn("art-obj"),
+        NegotiationEvent::Commented {
+            clause_id: None,
+            text: "Observation.".into(),
+            internal: false,
+        },
+    ]);
+    // After each event, the clauses rendered again.
+    let rendered_again = [
+        0, // opened
+        1, // art-obj
+        1, // art-ref
+        1, // final-eif
+        2, // art-def, last of the articles: it, and final-eif renumbered after it
+        3, // art-def placed first: it, and the two articles it now precedes
+        1, // art-obj amended
+        1, // art-def agreed by CIV
+        3, // art-obj withdrawn: it, and the two clauses after it renumbered
+        0, // a comment
+    ];
+    let mut fold = crate::NegotiationFold::new("neg");
+    let mut cache = crate::DraftJsonCache::default();
+    for (envelope, expected) in envelopes(events).iter().zip(rendered_again) {
+        fold.apply(envelope).unwrap();
+        let whole = serde_json::to_string(&crate::draft_of_state(
+            "neg",
+            fold.state(),
+            envelope.sequence,
+        ))
+        .unwrap();
+        let by_clause = crate::draft_json("neg", fold.state(), envelope.sequence, &mut cache);
+        assert_eq!(by_clause, whole, "after event {}", envelope.sequence);
+        assert_eq!(
+            cache.rendered_last(),
+            expected,
+            "rendered after event {}",
+            envelope.sequence
+        );
+    }
+    assert!(
+        fold.draft().warnings[0].contains("art-obj"),
+        "the withdrawn reference is flagged"
+    );
 }

@@ -170,7 +170,7 @@ fn stamped(events: Vec<(&str, &str, NegotiationEvent)>) -> Vec<EventEnvelope<Neg
         .collect()
 }
 
-fn amended(clause_id: &str, old: &str, new: &str) -> NegotiationEvent {
+pub(crate) fn amended(clause_id: &str, old: &str, new: &str) -> NegotiationEvent {
     NegotiationEvent::ClauseAmended {
         clause_id: clause_id.into(),
         base_text_hash: clause_text_hash("", "fr", old),

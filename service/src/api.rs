@@ -204,13 +204,22 @@ pub async fn draft(
     caller: Caller,
     Path(negotiation): Path<String>,
     query: Result<Query<DraftQuery>, QueryRejection>,
-) -> ApiResult<Draft> {
+) -> Result<Response, ApiError> {
     let Query(query) = query?;
     if query.at.is_none() && query.revision.is_none() {
-        return Ok(Json(state.present(&caller, &negotiation).await?.draft()));
+        // The present, from the verified state held, each clause the last read rendered taken
+        // from the service's draft caches: the same bytes as the draft serialised whole.
+        let present = state.present(&caller, &negotiation).await?;
+        let context = &present.negotiation;
+        let body = state.drafts.json(
+            context.aggregate_id(),
+            context.state(),
+            context.head().sequence,
+        );
+        return Ok(([(CONTENT_TYPE, "application/json")], body).into_response());
     }
     let access = state.access(&caller, &negotiation).await?.verified()?;
-    Ok(Json(state.draft(&negotiation, &access, &query).await?))
+    Ok(Json(state.draft(&negotiation, &access, &query).await?).into_response())
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod drafts;
 pub mod error;
 pub mod pages;
 pub mod security;
@@ -114,6 +115,8 @@ pub struct AppState {
     /// The ledger's latest committed position, learned by one task for the whole process
     /// (LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite): what the live streams wait on.
     pub new_events: NewEvents,
+    /// The clause JSON of the drafts read most recently (`drafts::DraftCaches`).
+    pub drafts: drafts::DraftCaches,
 }
 
 impl AppState {
@@ -141,6 +144,7 @@ impl AppState {
             live_streams: pages::live::LiveStreams::default(),
             person_turns: security::PersonTurns::default(),
             new_events: NewEvents::new(database.clone(), NewEventsSettings::default()),
+            drafts: drafts::DraftCaches::new(drafts::MAX_DRAFT_CACHE_BYTES),
             database,
         }
     }

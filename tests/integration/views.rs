@@ -13,12 +13,14 @@ use pacta_ledger::views::{self, Projector, View};
 use pacta_projections::{
     agreement_state, clause_history, draft, draft_of_state, history, NegotiationFold,
 };
+use pacta_service::drafts::DraftCaches;
 
 on_both_stores!(
     a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_random_history,
     a_process_killed_between_commit_and_view_update_misses_nothing,
     a_process_killed_during_a_rebuild_leaves_consistent_views,
     a_clause_history_from_a_recent_history_is_the_one_folded_from_the_first_event,
+    the_service_s_draft_rendered_clause_by_clause_is_the_whole_draft_after_every_event,
 );
 
 const NEGOTIATIONS: [&str; 3] = ["civ-mar-a", "civ-mar-b", "civ-mar-c"];
@@ -231,6 +233,8 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     // The service's recent histories, read now and then, so each grows by the acts recorded
     // since; room for two, so the three negotiations evict each other.
     let reader = pacta_ledger::Ledger::on(&store.database).keeping_recent_histories(10_000, 2);
+    // The service's draft caches, with room for two drafts' clauses, so they evict each other.
+    let drafts = DraftCaches::new(20_000);
     let mut recorded = 0;
     for _ in 0..RANDOM_COMMANDS {
         let id = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
@@ -252,6 +256,14 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
             3 | 4 => {
                 let read = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
                 reader.recent(read).await.unwrap().expect("a whole chain");
+                // The service's draft, from the clauses its last read of this one left.
+                let held = ledger.0.current(read).await.unwrap();
+                let (state, sequence) = (held.state(), held.head().sequence);
+                assert_eq!(
+                    drafts.json(read, state, sequence),
+                    serde_json::to_string(&draft_of_state(read, state, sequence)).unwrap(),
+                    "draft of {read} at {sequence}"
+                );
             }
             _ => {}
         }
@@ -285,6 +297,34 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
         .await
         .unwrap();
     assert_eq!(dump_views(&store.database).await, incremental);
+}
+
+/// The service's draft of the present, rendered clause by clause from the clauses the draft
+/// before it left (`DraftCaches`), is byte for byte the draft rendered whole, after every event
+/// of the demo's negotiations: two and three authentic languages, translations, brackets,
+/// positions, agreement, signature, entry into force and a revision.
+async fn the_service_s_draft_rendered_clause_by_clause_is_the_whole_draft_after_every_event(
+    backend: Backend,
+) {
+    let store = TestStore::new(backend).await;
+    let ledger = store.ledger();
+    pacta::demo::load(&ledger.0).await.unwrap();
+    let drafts = DraftCaches::new(usize::MAX);
+    for id in [pacta::demo::DEMO_NEGOTIATION, pacta::demo::DEMO_AGREEMENT] {
+        let events = ledger.events(id).await.unwrap();
+        let mut fold = NegotiationFold::new(id);
+        for event in &events {
+            fold.apply(event).unwrap();
+            let whole = draft_of_state(id, fold.state(), event.sequence);
+            assert_eq!(
+                drafts.json(id, fold.state(), event.sequence),
+                serde_json::to_string(&whole).unwrap(),
+                "draft of {id} after event {} ({})",
+                event.sequence,
+                event.payload.name()
+            );
+        }
+    }
 }
 
 /// Starts `pacta` with the given arguments and kills it (SIGKILL) once its act is committed and
