@@ -24,6 +24,7 @@
 //! The rules live in `pacta-domain`, the folds in `pacta-projections`, the formats in
 //! `pacta-verify`; this crate does the I/O around them and knows nothing of the CLI or HTTP.
 
+pub mod drafts;
 mod in_flight;
 pub mod journal;
 mod ledger;

@@ -25,6 +25,7 @@ use pacta_projections::{HistoryEntry, NegotiationFold, OutOfSequence};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::drafts::{DraftCaches, MAX_DRAFT_CACHE_BYTES};
 use crate::store::{CommitCursor, CommittedEvent, Database, JournalDamage, StoreError};
 
 pub mod access;
@@ -126,10 +127,14 @@ impl View {
         }
     }
 
-    fn document(self, fold: &NegotiationFold) -> Option<String> {
+    /// The view's document of `fold`; the draft's unchanged clauses taken from `drafts`.
+    fn document(self, fold: &NegotiationFold, drafts: &DraftCaches) -> Option<String> {
         let json = match self {
             View::Index => serde_json::to_string(&fold.index_entry()),
-            View::Draft => serde_json::to_string(&fold.draft()),
+            View::Draft => {
+                let (id, sequence) = (fold.negotiation_id(), fold.last_sequence());
+                return Some(drafts.json(id, fold.state(), sequence));
+            }
             View::Agreement => serde_json::to_string(&fold.agreement()),
             View::Timeline | View::Access | View::Journal => return None,
         };
@@ -248,6 +253,9 @@ pub struct Projector {
     /// The batches after the one being folded, read and prepared ahead so that the database
     /// reads and the events are hashed while the projector folds (a rebuild uses every core).
     read_ahead: Option<ReadAhead>,
+    /// The stored drafts' clauses as JSON, so that a batch writes again only the clauses its
+    /// events changed.
+    drafts: DraftCaches,
 }
 
 /// A batch being written and committed on its own task.
@@ -408,6 +416,7 @@ impl Projector {
             max_cached_folds: MAX_CACHED_FOLDS,
             batch_events: CATCH_UP_BATCH_EVENTS,
             read_ahead: None,
+            drafts: DraftCaches::new(MAX_DRAFT_CACHE_BYTES),
         }
     }
 
@@ -666,7 +675,9 @@ impl Projector {
         for (negotiation_id, views) in stale_documents {
             let fold = &self.folds[&negotiation_id].fold;
             for view in views {
-                let document = view.document(fold).expect("invariant: a document view");
+                let document = view
+                    .document(fold, &self.drafts)
+                    .expect("invariant: a document view");
                 let last_sequence = sequence_number(fold.last_sequence());
                 writes
                     .documents

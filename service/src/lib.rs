@@ -11,7 +11,6 @@
 
 pub mod api;
 pub mod auth;
-pub mod drafts;
 pub mod error;
 pub mod pages;
 pub mod security;
@@ -38,6 +37,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use error::{ApiError, ErrorBody, ServiceCode};
+use pacta_ledger::drafts::{DraftCaches, MAX_DRAFT_CACHE_BYTES};
 use pacta_ledger::new_events::{NewEvents, NewEventsSettings};
 use pacta_ledger::patrol::{Patrol, PatrolSettings, Quarantine};
 use pacta_ledger::store::Database;
@@ -115,8 +115,8 @@ pub struct AppState {
     /// The ledger's latest committed position, learned by one task for the whole process
     /// (LISTEN/NOTIFY on PostgreSQL, a short poll on SQLite): what the live streams wait on.
     pub new_events: NewEvents,
-    /// The clause JSON of the drafts read most recently (`drafts::DraftCaches`).
-    pub drafts: drafts::DraftCaches,
+    /// The clause JSON of the drafts read most recently (`pacta_ledger::drafts`).
+    pub drafts: DraftCaches,
 }
 
 impl AppState {
@@ -144,7 +144,7 @@ impl AppState {
             live_streams: pages::live::LiveStreams::default(),
             person_turns: security::PersonTurns::default(),
             new_events: NewEvents::new(database.clone(), NewEventsSettings::default()),
-            drafts: drafts::DraftCaches::new(drafts::MAX_DRAFT_CACHE_BYTES),
+            drafts: DraftCaches::new(MAX_DRAFT_CACHE_BYTES),
             database,
         }
     }

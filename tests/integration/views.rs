@@ -8,12 +8,12 @@ use crate::common::cli::{ok, open_civ_mar, pacta, stdout, PROPOSE_OBJET};
 use crate::common::kill::kill_at_failpoint;
 use crate::common::{dump_views, open_civ_mar_command, Backend, Ledger, TestStore};
 use pacta_domain::{Action, ClauseKind, InstrumentKind, Negotiation, NegotiationCommand, Position};
+use pacta_ledger::drafts::DraftCaches;
 use pacta_ledger::recent::FOLD_KEPT_EVERY_EVENTS;
 use pacta_ledger::views::{self, Projector, View};
 use pacta_projections::{
     agreement_state, clause_history, draft, draft_of_state, history, NegotiationFold,
 };
-use pacta_service::drafts::DraftCaches;
 
 on_both_stores!(
     a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_random_history,

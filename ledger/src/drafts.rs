@@ -1,7 +1,8 @@
-//! The drafts read most recently, each kept clause by clause as JSON
-//! (`pacta_projections::DraftJsonCache`), so that a read of the draft after an act renders the
-//! clauses the act changed rather than the whole text. Bounded in bytes of JSON, least recently
-//! read dropped first.
+//! The drafts written most recently, each kept clause by clause as JSON
+//! (`pacta_projections::DraftJsonCache`), so that a draft written after an act renders the
+//! clauses the act changed rather than the whole text: the service's reads of the present, and
+//! the projector's stored draft view. Bounded in bytes of JSON, least recently written dropped
+//! first.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -9,8 +10,8 @@ use hashlink::LruCache;
 use pacta_domain::Negotiation;
 use pacta_projections::{draft_json, DraftJsonCache};
 
-/// The clause JSON the service keeps for drafts, in all. A draft of 500 clauses in three
-/// languages holds about 1 MiB.
+/// The clause JSON kept for drafts by one holder (the service's reads; the projector), in all. A
+/// draft of 500 clauses in three languages holds about 1 MiB.
 pub const MAX_DRAFT_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 pub struct DraftCaches {
