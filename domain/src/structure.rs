@@ -19,6 +19,7 @@
 //! written, so a renumbering never changes an agreed wording.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -377,21 +378,36 @@ pub fn number_clauses(
     clauses: &[(&str, &Clause)],
     frozen: Option<&BTreeMap<String, u32>>,
 ) -> BTreeMap<String, ClauseNumber> {
+    let numbers = numbers_in_order(clauses.iter().copied(), frozen);
+    clauses
+        .iter()
+        .zip(numbers)
+        .filter_map(|((clause_id, _), number)| Some((clause_id.to_string(), number?)))
+        .collect()
+}
+
+/// `number_clauses` as a list aligned with `clauses`: each clause's number, `None` for a
+/// withdrawn one. For a reader that walks the text in order anyway (the draft), with no map.
+pub fn numbers_in_order<'a>(
+    clauses: impl IntoIterator<Item = (&'a str, &'a Clause)>,
+    frozen: Option<&BTreeMap<String, u32>>,
+) -> Vec<Option<ClauseNumber>> {
     let mut counters: BTreeMap<ClauseKind, u32> = BTreeMap::new();
     let (mut last_article, mut insertions) = (0_u32, 0_u32);
-    let mut numbers = BTreeMap::new();
+    let mut numbers = Vec::new();
     for (clause_id, clause) in clauses {
         if clause.withdrawn {
             // A frozen article withdrawn later leaves its number unused, but the articles
             // inserted after it still follow it: "2 bis" stays "2 bis" once article 2 goes.
-            if let Some(number) = frozen.and_then(|f| f.get(*clause_id)) {
+            if let Some(number) = frozen.and_then(|f| f.get(clause_id)) {
                 (last_article, insertions) = (*number, 0);
             }
+            numbers.push(None);
             continue;
         }
         let number = if matches!(clause.kind, ClauseKind::Article | ClauseKind::FinalClause) {
             match frozen {
-                Some(frozen) => match frozen.get(*clause_id) {
+                Some(frozen) => match frozen.get(clause_id) {
                     Some(number) => {
                         (last_article, insertions) = (*number, 0);
                         ClauseNumber {
@@ -427,7 +443,7 @@ pub fn number_clauses(
                 insertion: 0,
             }
         };
-        numbers.insert(clause_id.to_string(), number);
+        numbers.push(Some(number));
     }
     numbers
 }
@@ -518,6 +534,23 @@ impl Negotiation {
                 .and_then(|r| r.state.frozen_numbers.as_ref())
         };
         Some(number_clauses(&clauses, frozen))
+    }
+
+    /// The current text in document order, each clause as the state shares it
+    /// (`shared_clauses_in_document_order`) with its number (`numbers_in_order`).
+    pub fn numbered_clauses_in_document_order(
+        &self,
+    ) -> Vec<(&str, &Arc<Clause>, Option<ClauseNumber>)> {
+        let ordered = self.shared_clauses_in_document_order();
+        let numbers = numbers_in_order(
+            ordered.iter().map(|(id, clause)| (*id, clause.as_ref())),
+            self.current.frozen_numbers.as_ref(),
+        );
+        ordered
+            .into_iter()
+            .zip(numbers)
+            .map(|((id, clause), number)| (id, clause, number))
+            .collect()
     }
 
     /// Whether the articles' numbering of the current text is frozen.

@@ -451,27 +451,23 @@ pub fn draft_json(
     cache: &mut DraftJsonCache,
 ) -> String {
     let revision = state.revision();
-    let numbers = state
-        .clause_numbers(revision)
-        .expect("invariant: the current revision is on record");
     let inputs = CommonInputs::of(state);
     if cache.inputs.as_ref() != Some(&inputs) {
         cache.clear();
         cache.inputs = Some(inputs);
     }
     let arabic = state.arabic_article_numbering();
-    let ordered = state.shared_clauses_in_document_order();
+    let ordered = state.numbered_clauses_in_document_order();
     if cache.clauses.len() > ordered.len() {
-        let current: HashSet<&str> = ordered.iter().map(|(id, _)| *id).collect();
+        let current: HashSet<&str> = ordered.iter().map(|(id, ..)| *id).collect();
         cache.clauses.retain(|id, _| current.contains(id.as_str()));
         cache.json_bytes = cache.clauses.values().map(|r| r.json.len()).sum();
     }
     cache.rendered_last = 0;
-    for (clause_id, clause) in &ordered {
-        let number = numbers.get(*clause_id).copied();
+    for &(clause_id, clause, number) in &ordered {
         let unchanged = cache
             .clauses
-            .get(*clause_id)
+            .get(clause_id)
             .is_some_and(|r| Arc::ptr_eq(&r.clause, clause) && r.number == number);
         if !unchanged {
             let rendered = draft_clause(state, clause_id, clause, number, arabic);
@@ -489,7 +485,7 @@ pub fn draft_json(
     }
     let rendered: Vec<(&str, &RenderedClause)> = ordered
         .iter()
-        .map(|(id, _)| (*id, &cache.clauses[*id]))
+        .map(|(id, ..)| (*id, &cache.clauses[*id]))
         .collect();
     let warnings = withdrawn_references(
         rendered

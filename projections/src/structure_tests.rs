@@ -262,6 +262,12 @@ fn a_draft_renders_again_only_the_clauses_an_event_changed_or_renumbered() {
             text: "Observation.".into(),
             internal: false,
         },
+        NegotiationEvent::NumberingFrozen {
+            numbers: [("art-def", 1), ("art-ref", 2), ("final-eif", 3)]
+                .map(|(id, number)| (id.to_string(), number))
+                .into(),
+        },
+        article("art-new", "Coopération."),
     ]);
     // After each event, the clauses rendered again.
     let rendered_again = [
@@ -275,6 +281,8 @@ fn a_draft_renders_again_only_the_clauses_an_event_changed_or_renumbered() {
         1, // art-def agreed by CIV
         3, // art-obj withdrawn: it, and the two clauses after it renumbered
         0, // a comment
+        0, // the numbering frozen as it stands
+        1, // art-new, after art-ref: "2 bis", and final-eif keeps its number
     ];
     let mut fold = crate::NegotiationFold::new("neg");
     let mut cache = crate::DraftJsonCache::default();
@@ -295,8 +303,14 @@ fn a_draft_renders_again_only_the_clauses_an_event_changed_or_renumbered() {
             envelope.sequence
         );
     }
+    let draft = fold.draft();
     assert!(
-        fold.draft().warnings[0].contains("art-obj"),
+        draft.warnings[0].contains("art-obj"),
         "the withdrawn reference is flagged"
+    );
+    let inserted = draft.clauses.iter().find(|c| c.clause_id == "art-new");
+    assert_eq!(
+        inserted.map(|c| c.labels["en"].as_str()),
+        Some("Article 2 bis")
     );
 }
