@@ -12,7 +12,7 @@ use pacta_projections::{draft_json, DraftJsonCache};
 
 /// The clause JSON kept for drafts by one holder (the service's reads; the projector), in all. A
 /// draft of 500 clauses in three languages holds about 1 MiB.
-pub const MAX_DRAFT_CACHE_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_DRAFT_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 pub struct DraftCaches {
     max_bytes: usize,
