@@ -440,7 +440,8 @@ pub(crate) fn in_document_order<'a>(
         .collect()
 }
 
-fn shared_in_document_order<'a>(
+/// `in_document_order`, each clause as the state shares it.
+pub(crate) fn shared_in_document_order<'a>(
     clauses: &'a crate::aggregate::Clauses,
     clause_order: &'a [String],
 ) -> Vec<(&'a str, &'a Arc<Clause>)> {
@@ -505,13 +506,6 @@ impl Negotiation {
         &self,
     ) -> impl Iterator<Item = (&str, &crate::aggregate::Clause)> {
         in_document_order(&self.current.clauses, &self.current.clause_order).into_iter()
-    }
-
-    /// `clauses_in_document_order`, each clause as the state shares it. A change to a clause
-    /// copies it while anything else holds it, so a reader that keeps the `Arc` of a clause it
-    /// derived something from knows that clause unchanged exactly while `Arc::ptr_eq` holds.
-    pub fn shared_clauses_in_document_order(&self) -> Vec<(&str, &Arc<Clause>)> {
-        shared_in_document_order(&self.current.clauses, &self.current.clause_order)
     }
 
     /// Every party adopted the current text, or the text it became by corrections agreed by all

@@ -536,12 +536,17 @@ impl Negotiation {
         Some(number_clauses(&clauses, frozen))
     }
 
-    /// The current text in document order, each clause as the state shares it
-    /// (`shared_clauses_in_document_order`) with its number (`numbers_in_order`).
+    /// The current text in document order, each clause with its number (`numbers_in_order`)
+    /// and as the state shares it. A change to a clause copies it while anything else holds it,
+    /// so a reader that keeps the `Arc` of a clause it derived something from knows that clause
+    /// unchanged exactly while `Arc::ptr_eq` holds.
     pub fn numbered_clauses_in_document_order(
         &self,
     ) -> Vec<(&str, &Arc<Clause>, Option<ClauseNumber>)> {
-        let ordered = self.shared_clauses_in_document_order();
+        let ordered = crate::lifecycle::shared_in_document_order(
+            &self.current.clauses,
+            &self.current.clause_order,
+        );
         let numbers = numbers_in_order(
             ordered.iter().map(|(id, clause)| (*id, clause.as_ref())),
             self.current.frozen_numbers.as_ref(),

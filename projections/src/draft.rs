@@ -376,8 +376,8 @@ fn withdrawn_references<'a, R: AsRef<[String]>>(
 /// the whole text.
 ///
 /// A clause is rendered again when it is no longer the same shared clause
-/// (`Negotiation::shared_clauses_in_document_order`: holding it here makes any change to it a
-/// copy), when its number changed, or when what every clause depends on changed (languages,
+/// (`Negotiation::numbered_clauses_in_document_order`: holding it here makes any change to it
+/// a copy), when its number changed, or when what every clause depends on changed (languages,
 /// parties, Arabic numbering): then every clause is.
 #[derive(Clone, Debug, Default)]
 pub struct DraftJsonCache {
@@ -458,11 +458,6 @@ pub fn draft_json(
     }
     let arabic = state.arabic_article_numbering();
     let ordered = state.numbered_clauses_in_document_order();
-    if cache.clauses.len() > ordered.len() {
-        let current: HashSet<&str> = ordered.iter().map(|(id, ..)| *id).collect();
-        cache.clauses.retain(|id, _| current.contains(id.as_str()));
-        cache.json_bytes = cache.clauses.values().map(|r| r.json.len()).sum();
-    }
     cache.rendered_last = 0;
     for &(clause_id, clause, number) in &ordered {
         let unchanged = cache
@@ -482,6 +477,12 @@ pub fn draft_json(
             cache.insert(clause_id, rendered);
             cache.rendered_last += 1;
         }
+    }
+    // Every clause of the text is in the cache now: any more are clauses it no longer has.
+    if cache.clauses.len() > ordered.len() {
+        let current: HashSet<&str> = ordered.iter().map(|(id, ..)| *id).collect();
+        cache.clauses.retain(|id, _| current.contains(id.as_str()));
+        cache.json_bytes = cache.clauses.values().map(|r| r.json.len()).sum();
     }
     let rendered: Vec<(&str, &RenderedClause)> = ordered
         .iter()

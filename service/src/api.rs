@@ -207,15 +207,8 @@ pub async fn draft(
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
     if query.at.is_none() && query.revision.is_none() {
-        // The present, from the verified state held, each clause the last read rendered taken
-        // from the service's draft caches: the same bytes as the draft serialised whole.
         let present = state.present(&caller, &negotiation).await?;
-        let context = &present.negotiation;
-        let body = state.drafts.json(
-            context.aggregate_id(),
-            context.state(),
-            context.head().sequence,
-        );
+        let body = present.draft_json(&state.drafts);
         return Ok(([(CONTENT_TYPE, "application/json")], body).into_response());
     }
     let access = state.access(&caller, &negotiation).await?.verified()?;

@@ -16,6 +16,7 @@ use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use cqrs_es::EventEnvelope;
 use pacta_domain::{Delegate, Negotiation};
+use pacta_ledger::drafts::DraftCaches;
 use pacta_ledger::store::ChainedContext;
 
 use super::error::{ApiError, ServiceCode};
@@ -144,11 +145,11 @@ pub struct Present {
 }
 
 impl Present {
-    /// The draft as it stands: the same projection of the verified state that the projector
-    /// stores as the draft view (`pacta_projections::draft_of_state`), taken from the state held
-    /// here, so a read of the present waits for no catch-up.
-    pub fn draft(&self) -> pacta_projections::Draft {
-        pacta_projections::draft_of_state(
+    /// The draft as it stands, as JSON: the same projection of the verified state that the
+    /// projector stores as the draft view, taken from the state held here, so a read of the
+    /// present waits for no catch-up; the clauses the last read rendered are taken from `drafts`.
+    pub fn draft_json(&self, drafts: &DraftCaches) -> String {
+        drafts.json(
             self.negotiation.aggregate_id(),
             self.negotiation.state(),
             self.negotiation.head().sequence,
