@@ -54,7 +54,7 @@ async fn measure(database: &Database, args: &JournalBenchArgs) -> Result<(), Ben
     let started = Instant::now();
     let count = i64::try_from(args.leaves).unwrap_or(i64::MAX);
     let filled = match database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             let query = sqlx::query(FILL_POSTGRES).bind(count);
             query.execute(pool).await.map(drop)
         }
@@ -97,7 +97,7 @@ async fn measure(database: &Database, args: &JournalBenchArgs) -> Result<(), Ben
     leaves.iter().for_each(|leaf| frontier.push(leaf));
     let (size, nodes) = (frontier.size() as i64, frontier.nodes_hex());
     let stored = match database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             let query = sqlx::query(INSERT_FRONTIER).bind(size).bind(nodes);
             query.execute(pool).await.map(drop)
         }

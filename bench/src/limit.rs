@@ -24,7 +24,7 @@ const DOCUMENT_FIELDS: usize = 12;
 /// Creates the scratch table (dropping one left by an earlier run).
 pub async fn create_table(database: &Database) -> Result<(), BenchError> {
     let create = match database {
-        Database::Postgres(_) => {
+        Database::Postgres(_, _) => {
             format!("CREATE TABLE {TABLE} (id bigserial PRIMARY KEY, document jsonb NOT NULL)")
         }
         Database::Sqlite(_) => {
@@ -43,7 +43,7 @@ pub async fn drop_table(database: &Database) -> Result<(), BenchError> {
 
 async fn execute(database: &Database, statement: &str) -> Result<(), BenchError> {
     let done = match database {
-        Database::Postgres(pool) => sqlx::query(statement).execute(pool).await.map(drop),
+        Database::Postgres(pool, _) => sqlx::query(statement).execute(pool).await.map(drop),
         Database::Sqlite(pool) => sqlx::query(statement).execute(pool).await.map(drop),
     };
     done.map_err(|e| format!("insert limit: {statement}: {e}").into())
@@ -52,7 +52,7 @@ async fn execute(database: &Database, statement: &str) -> Result<(), BenchError>
 /// How durable a commit is on this store, for the heading: the setting the limit runs under.
 pub async fn durability(database: &Database) -> Result<String, BenchError> {
     Ok(match database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             let mut settings = Vec::new();
             for name in ["synchronous_commit", "fsync"] {
                 let setting: String = sqlx::query_scalar(&format!("SHOW {name}"))
@@ -154,7 +154,7 @@ pub async fn measure(
                     .map(|i| document(document_bytes, writer * inserts + i))
                     .collect();
                 match database {
-                    Database::Postgres(pool) => {
+                    Database::Postgres(pool, _) => {
                         let mut connection = pool.acquire().await?;
                         let insert = format!("INSERT INTO {TABLE} (document) VALUES ($1::jsonb)");
                         let mut latencies = Vec::with_capacity(share);

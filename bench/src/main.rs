@@ -159,7 +159,7 @@ async fn run(args: BenchArgs) -> Result<(), BenchError> {
         BenchDatabase::create(&server, "plain").await?,
     ];
     let measured = match (&databases[0].database, &databases[1].database) {
-        (Database::Postgres(chained), Database::Postgres(plain)) => {
+        (Database::Postgres(chained, _), Database::Postgres(plain, _)) => {
             let repos = [chained, plain].map(|pool| PostgresEventRepository::new(pool.clone()));
             compare(&args, &server, &databases, repos).await
         }

@@ -15,7 +15,7 @@ use super::{BenchError, MAX_WRITERS};
 macro_rules! with_chained_store {
     ($database:expr, |$store:ident| $body:expr) => {
         match $database {
-            pacta_ledger::store::Database::Postgres(pool) => {
+            pacta_ledger::store::Database::Postgres(pool, _) => {
                 let $store = pacta_ledger::store::ChainedEventStore::new(
                     postgres_es::PostgresEventRepository::new(pool.clone()),
                 );
@@ -152,7 +152,8 @@ impl BenchDatabase {
             return;
         }
         match (&self.database, &self.server) {
-            (Database::Postgres(pool), Server::Postgres(server_url)) => {
+            (Database::Postgres(pool, lookups), Server::Postgres(server_url)) => {
+                lookups.release_all();
                 pool.close().await;
                 if let Ok(mut admin) = sqlx::PgConnection::connect(server_url).await {
                     let _ = sqlx::query(&format!(
@@ -167,7 +168,10 @@ impl BenchDatabase {
                 pool.close().await;
                 remove_sqlite_files(Path::new(&self.name));
             }
-            (Database::Postgres(pool), Server::Sqlite { .. }) => pool.close().await,
+            (Database::Postgres(pool, lookups), Server::Sqlite { .. }) => {
+                lookups.release_all();
+                pool.close().await
+            }
         }
     }
 }

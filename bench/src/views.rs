@@ -82,7 +82,7 @@ async fn measure(bench_database: &BenchDatabase, args: &ViewsBenchArgs) -> Resul
     // A bulk load leaves the planner without statistics until autovacuum analyses the table; a
     // ledger in service has them, so measure with them.
     let analysed = match &database {
-        Database::Postgres(pool) => sqlx::query("ANALYZE events").execute(pool).await.map(drop),
+        Database::Postgres(pool, _) => sqlx::query("ANALYZE events").execute(pool).await.map(drop),
         Database::Sqlite(pool) => sqlx::query("ANALYZE events").execute(pool).await.map(drop),
     };
     analysed.map_err(|e| format!("cannot analyse the events table: {e}"))?;

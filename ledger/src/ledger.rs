@@ -176,7 +176,7 @@ macro_rules! on_store {
 impl Ledger {
     pub fn on(database: &Database) -> Ledger {
         let store = match database {
-            Database::Postgres(pool) => ChainedStore::Postgres(ChainedEventStore::new(
+            Database::Postgres(pool, _) => ChainedStore::Postgres(ChainedEventStore::new(
                 postgres_es::PostgresEventRepository::new(pool.clone()),
             )),
             Database::Sqlite(pool) => ChainedStore::Sqlite(ChainedEventStore::new(

@@ -99,7 +99,7 @@ impl NewEvents {
 async fn follow(database: Database, settings: NewEventsSettings, latest: watch::Sender<i64>) {
     let wake = Arc::new(Notify::new());
     let (poll_every, listening) = match &database {
-        Database::Postgres(pool) => (
+        Database::Postgres(pool, _) => (
             settings.postgres_fallback_poll,
             Some(listen(
                 pool.clone(),

@@ -278,7 +278,7 @@ impl Locked {
     /// Locks every checkpoint and reads them.
     async fn begin(database: &Database) -> Result<(Locked, Vec<Checkpoint>), ViewError> {
         Ok(match database {
-            Database::Postgres(pool) => {
+            Database::Postgres(pool, _) => {
                 let (tx, checkpoints) = pg::begin_locked(pool).await?;
                 (Locked::Postgres(tx), checkpoints)
             }
@@ -570,7 +570,7 @@ impl Projector {
             return Err(ViewError::JournalNotRebuilt);
         }
         match &self.database {
-            Database::Postgres(pool) => pg::reset(pool, views).await?,
+            Database::Postgres(pool, _) => pg::reset(pool, views).await?,
             Database::Sqlite(pool) => sqlite::reset(pool, views).await?,
         }
         self.catch_up(on_batch).await
@@ -768,7 +768,7 @@ fn sequence_number(sequence: usize) -> i64 {
 /// How many events at or before `target_position` the views do not cover yet.
 async fn missing(database: &Database, target_position: i64) -> Result<u64, ViewError> {
     match database {
-        Database::Postgres(pool) => pg::missing(pool, target_position).await,
+        Database::Postgres(pool, _) => pg::missing(pool, target_position).await,
         Database::Sqlite(pool) => sqlite::missing(pool, target_position).await,
     }
 }
@@ -776,7 +776,7 @@ async fn missing(database: &Database, target_position: i64) -> Result<u64, ViewE
 /// Where each view stands, and how many committed events it does not cover yet.
 pub async fn status(database: &Database) -> Result<Vec<ViewStatus>, ViewError> {
     Ok(match database {
-        Database::Postgres(pool) => pg::status(pool).await?,
+        Database::Postgres(pool, _) => pg::status(pool).await?,
         Database::Sqlite(pool) => sqlite::status(pool).await?,
     })
 }
@@ -800,7 +800,7 @@ pub async fn document_json(
     negotiation_id: &str,
 ) -> Result<Option<String>, ViewError> {
     match database {
-        Database::Postgres(pool) => pg::document(pool, view, negotiation_id).await,
+        Database::Postgres(pool, _) => pg::document(pool, view, negotiation_id).await,
         Database::Sqlite(pool) => sqlite::document(pool, view, negotiation_id).await,
     }
 }
@@ -811,7 +811,7 @@ pub async fn documents<T: DeserializeOwned>(
     view: View,
 ) -> Result<Vec<T>, ViewError> {
     let rows = match database {
-        Database::Postgres(pool) => pg::documents(pool, view).await?,
+        Database::Postgres(pool, _) => pg::documents(pool, view).await?,
         Database::Sqlite(pool) => sqlite::documents(pool, view).await?,
     };
     rows.iter()
@@ -825,7 +825,7 @@ pub async fn timeline(
     negotiation_id: &str,
 ) -> Result<Vec<HistoryEntry>, ViewError> {
     let rows = match database {
-        Database::Postgres(pool) => pg::timeline(pool, negotiation_id).await?,
+        Database::Postgres(pool, _) => pg::timeline(pool, negotiation_id).await?,
         Database::Sqlite(pool) => sqlite::timeline(pool, negotiation_id).await?,
     };
     rows.iter()

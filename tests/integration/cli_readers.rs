@@ -174,7 +174,7 @@ fn as_strs(words: &[String]) -> Vec<&str> {
 /// any other event.
 async fn plant_comment(store: &TestStore, person: &str, text: &str) {
     match &store.database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             let repo = postgres_es::PostgresEventRepository::new(pool.clone());
             commit_comment(&ChainedEventStore::new(repo), person, text).await;
         }

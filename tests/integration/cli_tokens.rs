@@ -22,7 +22,7 @@ async fn raw_rows(store: &TestStore) -> Vec<RawRow> {
     const QUERY: &str = "SELECT token_id, token_sha256, person, label, issued_at, revoked_at
                            FROM api_tokens ORDER BY token_id";
     match &store.database {
-        Database::Postgres(pool) => sqlx::query_as(QUERY).fetch_all(pool).await,
+        Database::Postgres(pool, _) => sqlx::query_as(QUERY).fetch_all(pool).await,
         Database::Sqlite(pool) => sqlx::query_as(QUERY).fetch_all(pool).await,
     }
     .expect("read api_tokens")

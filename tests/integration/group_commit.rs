@@ -216,7 +216,7 @@ pub(crate) async fn context_after(
     negotiation: &str,
 ) -> ChainedContext<Negotiation> {
     match &store.database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             load(
                 &ChainedEventStore::new(postgres_es::PostgresEventRepository::new(pool.clone())),
                 negotiation,
@@ -350,7 +350,7 @@ async fn acknowledged_acts_survive_the_service_killed_mid_load(backend: Backend)
 /// ledger could: nothing announces it.
 pub(crate) async fn store_unannounced(store: &TestStore, sealed: &Sealed<Negotiation>) {
     match &store.database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             ChainedEventStore::new(postgres_es::PostgresEventRepository::new(pool.clone()))
                 .persist_sealed::<Negotiation>(&sealed.stored)
                 .await

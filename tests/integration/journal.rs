@@ -22,7 +22,7 @@ async fn leaves(database: &Database) -> Vec<(i64, String, i64, String)> {
     const QUERY: &str = "SELECT leaf_index, negotiation_id, sequence, chain_hash
                            FROM journal_leaves ORDER BY leaf_index";
     match database {
-        Database::Postgres(pool) => sqlx::query_as(QUERY).fetch_all(pool).await,
+        Database::Postgres(pool, _) => sqlx::query_as(QUERY).fetch_all(pool).await,
         Database::Sqlite(pool) => sqlx::query_as(QUERY).fetch_all(pool).await,
     }
     .unwrap()
@@ -31,7 +31,7 @@ async fn leaves(database: &Database) -> Vec<(i64, String, i64, String)> {
 async fn count(database: &Database, table: &str) -> i64 {
     let query = format!("SELECT count(*) FROM {table}");
     match database {
-        Database::Postgres(pool) => sqlx::query_scalar(&query).fetch_one(pool).await,
+        Database::Postgres(pool, _) => sqlx::query_scalar(&query).fetch_one(pool).await,
         Database::Sqlite(pool) => sqlx::query_scalar(&query).fetch_one(pool).await,
     }
     .unwrap()
@@ -74,7 +74,7 @@ async fn assert_journal_is_the_ledger_in_commit_order(database: &Database) {
 async fn assert_frontiers_give_the_roots_of_the_leaves(database: &Database) -> Vec<u64> {
     const QUERY: &str = "SELECT tree_size FROM journal_frontiers ORDER BY tree_size";
     let sizes: Vec<i64> = match database {
-        Database::Postgres(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await,
+        Database::Postgres(pool, _) => sqlx::query_scalar(QUERY).fetch_all(pool).await,
         Database::Sqlite(pool) => sqlx::query_scalar(QUERY).fetch_all(pool).await,
     }
     .unwrap();

@@ -587,7 +587,7 @@ async fn a_command_sent_again_under_its_id_is_recorded_once(backend: Backend) {
 async fn the_postgres_reader_waits_for_a_transaction_that_commits_late() {
     use sqlx::Connection;
     let store = TestStore::new(Backend::Postgres).await;
-    let Database::Postgres(pool) = &store.database else {
+    let Database::Postgres(pool, _) = &store.database else {
         unreachable!()
     };
     let insert = |sequence: i64| {

@@ -172,7 +172,7 @@ fn negotiations(batch: &[CommittedEvent]) -> Vec<&str> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_open_event_writer_holds_the_reader_back_and_nothing_is_skipped() {
     let store = TestStore::new(Backend::Postgres).await;
-    let Database::Postgres(pool) = &store.database else {
+    let Database::Postgres(pool, _) = &store.database else {
         unreachable!()
     };
     sqlx::raw_sql(&insert_event("before"))
@@ -218,7 +218,7 @@ async fn an_open_event_writer_holds_the_reader_back_and_nothing_is_skipped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn events_must_be_the_first_write_of_their_transaction() {
     let store = TestStore::new(Backend::Postgres).await;
-    let Database::Postgres(pool) = &store.database else {
+    let Database::Postgres(pool, _) = &store.database else {
         unreachable!()
     };
     let mut connection = pool.acquire().await.unwrap();
@@ -529,7 +529,7 @@ async fn a_store_opened_read_only_refuses_writes(backend: Backend) {
     assert_eq!(verified.events as i64, events);
     let write = "INSERT INTO view_checkpoints (view_name) VALUES ('written')";
     let refused = match &read_only {
-        Database::Postgres(pool) => sqlx::raw_sql(write).execute(pool).await.map(|_| ()),
+        Database::Postgres(pool, _) => sqlx::raw_sql(write).execute(pool).await.map(|_| ()),
         Database::Sqlite(pool) => sqlx::raw_sql(write).execute(pool).await.map(|_| ()),
     }
     .expect_err("a read-only store refuses writes")

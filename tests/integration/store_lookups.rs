@@ -3,9 +3,15 @@
 //! negotiation has grown since PostgreSQL last gathered statistics. Planned from statistics of a
 //! short negotiation, `MAX(sequence)` became an aggregate over every event of the negotiation,
 //! each fetched from the heap: a read of the present cost more with every act.
+//!
+//! On PostgreSQL a lookup runs on a connection kept for lookups (`pacta_ledger::store::Lookups`),
+//! which skips the ping sqlx sends when a connection goes back to its pool: one round trip a
+//! lookup, not two. A connection is kept only once its statement was read to the end.
 
 use pacta_domain::NegotiationCommand;
-use pacta_ledger::store::{Database, LAST_POSITION_SQL, LAST_SEQUENCE_SQL};
+use std::time::Duration;
+
+use pacta_ledger::store::{kept_at_most, Database, LAST_POSITION_SQL, LAST_SEQUENCE_SQL};
 use serde_json::{json, Value};
 
 use crate::common::{Backend, Ledger, TestStore};
@@ -22,7 +28,7 @@ const MAX_ROWS_READ: u64 = 2;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_sequence_and_position_read_the_top_of_the_index_of_a_long_negotiation() {
     let store = TestStore::new(Backend::Postgres).await;
-    let Database::Postgres(pool) = &store.database else {
+    let Database::Postgres(pool, _) = &store.database else {
         unreachable!("a PostgreSQL test store")
     };
     let ledger = Ledger(pacta_ledger::Ledger::on(&store.database).keeping_verified_states(4));
@@ -79,6 +85,129 @@ async fn the_last_sequence_and_position_read_the_top_of_the_index_of_a_long_nego
             "`{sql}` read {read} rows of {last} events: {plan:#}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lookup_keeps_its_connection_out_of_the_pool() {
+    let store = TestStore::new(Backend::Postgres).await;
+    let Database::Postgres(pool, lookups) = &store.database else {
+        unreachable!("a PostgreSQL test store")
+    };
+    store.ledger().open_civ_mar_agreement(NEGOTIATION).await;
+    lookups.release_all();
+    // Settled: the connections just given back were pinged and are idle in the pool.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (idle, open) = (pool.num_idle(), pool.size());
+
+    // sqlx's ping is a protocol message of its own (Sync), which the server's statistics do not
+    // show: what the test sees is where the connection goes, kept rather than back in the pool.
+    let last = store
+        .database
+        .last_sequence("Negotiation", NEGOTIATION)
+        .await
+        .unwrap();
+    assert!(last > 0);
+    assert_eq!(lookups.kept(), 1, "the lookup's connection is kept");
+    assert_eq!(
+        pool.num_idle() + 1,
+        idle.max(1),
+        "taken from the pool, not given back"
+    );
+    for _ in 0..3 {
+        store
+            .database
+            .last_sequence("Negotiation", NEGOTIATION)
+            .await
+            .unwrap();
+    }
+    assert_eq!(lookups.kept(), 1, "the next lookups reuse it");
+    assert_eq!(pool.size(), open.max(1), "and open no other connection");
+
+    // Concurrent lookups keep no more than their bound, and use the ones kept.
+    let max_connections = pool.options().get_max_connections();
+    let lookups_at_once = 3 * kept_at_most(max_connections);
+    let mut concurrent = tokio::task::JoinSet::new();
+    for _ in 0..lookups_at_once {
+        let database = store.database.clone();
+        concurrent.spawn(async move { database.last_sequence("Negotiation", NEGOTIATION).await });
+    }
+    while let Some(answer) = concurrent.join_next().await {
+        assert_eq!(answer.unwrap().unwrap(), last);
+    }
+    let kept = lookups.kept();
+    assert!(
+        (1..=kept_at_most(max_connections)).contains(&kept),
+        "{kept} kept of a pool of {max_connections}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lookup_cancelled_or_failed_gives_its_connection_back_to_the_pool() {
+    let store = TestStore::new(Backend::Postgres).await;
+    let Database::Postgres(_, lookups) = &store.database else {
+        unreachable!("a PostgreSQL test store")
+    };
+    store.ledger().open_civ_mar_agreement(NEGOTIATION).await;
+    let last = || store.database.last_sequence("Negotiation", NEGOTIATION);
+    let expected = last().await.unwrap();
+    lookups.release_all();
+    last().await.unwrap();
+    assert_eq!(lookups.kept(), 1);
+
+    // Cancelled half-way: the lookup waits on a lock, and its caller stops waiting.
+    let mut admin = admin(&store).await;
+    sqlx::raw_sql("BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let cancelled = tokio::time::timeout(Duration::from_millis(200), last()).await;
+    assert!(cancelled.is_err(), "the lookup waited on the lock");
+    assert_eq!(
+        lookups.kept(),
+        0,
+        "a cancelled lookup's connection is not kept"
+    );
+    sqlx::raw_sql("ROLLBACK").execute(&mut admin).await.unwrap();
+    assert_eq!(last().await.unwrap(), expected);
+    assert_eq!(lookups.kept(), 1);
+
+    // Failed: the server closed the kept connection.
+    let terminated: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid)
+          WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(terminated >= 1);
+    assert!(
+        last().await.is_err(),
+        "the closed connection fails its lookup"
+    );
+    assert_eq!(
+        lookups.kept(),
+        0,
+        "a failed lookup's connection is not kept"
+    );
+    // The pool hands out connections without pinging them first: each one the server closed
+    // fails once, then the lookups run on new ones.
+    let mut failures = 0;
+    let answer = loop {
+        match last().await {
+            Ok(answer) => break answer,
+            Err(_) if failures < 32 => failures += 1,
+            Err(error) => panic!("lookups fail on: {error}"),
+        }
+    };
+    assert_eq!(answer, expected);
+    assert_eq!(lookups.kept(), 1);
+}
+
+/// A connection of its own to the test's database, outside its pool.
+async fn admin(store: &TestStore) -> sqlx::PgConnection {
+    <sqlx::PgConnection as sqlx::Connection>::connect(&store.url)
+        .await
+        .unwrap()
 }
 
 /// The plan PostgreSQL runs for `sql` with `binds`, run (`EXPLAIN ANALYZE`, as JSON).

@@ -5,6 +5,7 @@
 //! (projections and the audit journal consume that) and lists the negotiations.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use cqrs_es::persist::SerializedEvent;
@@ -15,6 +16,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqliteRow, SqliteSynchronous,
 };
 use sqlx::Row;
+
+use super::lookups::Lookups;
 
 /// The last sequence of one aggregate (`Database::last_sequence`), asked on every read of the
 /// present. Written as the first row of a backward walk of the primary key, not as `MAX`: with
@@ -53,7 +56,8 @@ const SQLITE_READ_ONLY_WAL_HINT: &str = "; its last commits are in its -wal file
 
 #[derive(Clone, Debug)]
 pub enum Database {
-    Postgres(PgPool),
+    /// The pool, and the connections kept out of it for lookups (`super::lookups`).
+    Postgres(PgPool, Arc<Lookups>),
     Sqlite(SqlitePool),
 }
 
@@ -154,7 +158,7 @@ impl Database {
                 .connect(url)
                 .await
                 .map_err(|e| connect_error(e, POSTGRES_CONNECT_HINT))?;
-            Database::Postgres(pool)
+            Database::Postgres(pool, Default::default())
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| connect_error(e, ""))?
@@ -177,7 +181,7 @@ impl Database {
             return Err(StoreError::UnsupportedUrl(redacted_url(url)));
         };
         let migrated = match &database {
-            Database::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Database::Postgres(pool, _) => sqlx::migrate!("./migrations/postgres").run(pool).await,
             Database::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
         };
         migrated.map_err(|source| StoreError::Migrate {
@@ -219,7 +223,7 @@ impl Database {
                 .connect_with(options)
                 .await
                 .map_err(|e| connect_error(e, POSTGRES_CONNECT_HINT))?;
-            Ok(Database::Postgres(pool))
+            Ok(Database::Postgres(pool, Default::default()))
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|e| connect_error(e, ""))?
@@ -253,7 +257,7 @@ impl Database {
 
     pub fn kind(&self) -> &'static str {
         match self {
-            Database::Postgres(_) => "PostgreSQL",
+            Database::Postgres(_, _) => "PostgreSQL",
             Database::Sqlite(_) => "SQLite",
         }
     }
@@ -301,7 +305,7 @@ SELECT 0 AS transaction_id, global_position,
  LIMIT ?";
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         Ok(match self {
-            Database::Postgres(pool) => {
+            Database::Postgres(pool, _) => {
                 let horizon = commit_horizon(pool).await?;
                 sqlx::query_as(QUERY_PG)
                     .bind(after.transaction_id.to_string())
@@ -333,7 +337,7 @@ SELECT 0 AS transaction_id, global_position,
     /// every event writer would wait for every other's flush. A wake-up, not a record: a failure
     /// is left to the listeners' fallback poll. SQLite has no notifications: nothing is sent.
     pub async fn announce_new_events(&self) {
-        if let Database::Postgres(pool) = self {
+        if let Database::Postgres(pool, _) = self {
             let sent = sqlx::query("SELECT pg_notify($1, '')")
                 .bind(NEW_EVENTS_CHANNEL)
                 .execute(pool)

@@ -191,7 +191,7 @@ impl GroupCommitter {
 /// SQLite has one writer at a time, so a second would only wait for the lock.
 fn committers_on(database: &Database) -> usize {
     match database {
-        Database::Postgres(_) => 2,
+        Database::Postgres(_, _) => 2,
         Database::Sqlite(_) => 1,
     }
 }
@@ -305,7 +305,7 @@ async fn commit_group(
         return 0;
     }
     let outcome = match database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             let connection = match held.take() {
                 Some(connection) => Ok(connection),
                 None => pool.acquire().await,

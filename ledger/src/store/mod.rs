@@ -4,7 +4,7 @@
 macro_rules! on_pool {
     ($database:expr, |$pool:ident| $body:expr) => {
         match $database {
-            Database::Postgres($pool) => $body,
+            Database::Postgres($pool, _) => $body,
             Database::Sqlite($pool) => $body,
         }
     };
@@ -13,9 +13,20 @@ macro_rules! on_pool {
 /// Runs one query on whichever pool the database holds and fetches its result with `$fetch`
 /// (`fetch_one`, `fetch_optional` or `fetch_all`):
 /// `fetch!(self, fetch_all, sqlx::query_as(SQL).bind(x))`.
+///
+/// On PostgreSQL the statement runs on a connection kept for lookups (`lookups`), which skips
+/// the round trip sqlx adds when a connection goes back to its pool.
 macro_rules! fetch {
     ($database:expr, $fetch:ident, $query:expr) => {
-        on_pool!($database, |pool| $query.$fetch(pool).await?)
+        match $database {
+            Database::Postgres(pool, lookups) => {
+                let mut connection = lookups.take(pool).await?;
+                let fetched = $query.$fetch(&mut *connection).await?;
+                lookups.give_back(connection, pool);
+                fetched
+            }
+            Database::Sqlite(pool) => $query.$fetch(pool).await?,
+        }
     };
 }
 
@@ -23,6 +34,7 @@ mod chained;
 mod database;
 mod group_commit;
 mod journal;
+mod lookups;
 mod persons;
 mod tokens;
 
@@ -36,6 +48,7 @@ pub use group_commit::{
     MIN_ANNOUNCEMENT_INTERVAL_MS,
 };
 pub use journal::LeafRow;
+pub use lookups::{kept_at_most, Lookups};
 pub use persons::{PartyBinding, PersonAdded, PersonRecord, PersonRefusal};
 pub use tokens::{
     IssuedToken, SessionRecord, TokenRecord, KIND_SESSION, KIND_TOKEN, MAX_TOKEN_LABEL_BYTES,

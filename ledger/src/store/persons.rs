@@ -89,7 +89,7 @@ impl Database {
         // fails at once (SQLITE_BUSY, no busy wait) if another writer, such as the service's
         // projector, commits in between.
         let begin = match self {
-            Database::Postgres(_) => "BEGIN",
+            Database::Postgres(_, _) => "BEGIN",
             Database::Sqlite(_) => "BEGIN IMMEDIATE",
         };
         on_pool!(self, |pool| {

@@ -77,7 +77,7 @@ pub async fn negotiations_of(
     person: &str,
 ) -> Result<Vec<(IndexEntry, Accreditation)>, ViewError> {
     let rows = match database {
-        Database::Postgres(pool) => pg::negotiations_of(pool, person).await?,
+        Database::Postgres(pool, _) => pg::negotiations_of(pool, person).await?,
         Database::Sqlite(pool) => sqlite::negotiations_of(pool, person).await?,
     };
     rows.into_iter()
@@ -102,7 +102,7 @@ pub async fn negotiations_of(
 /// Every row of the view, in order of negotiation and person: what a rebuild must reproduce.
 pub async fn all(database: &Database) -> Result<Vec<Accreditation>, ViewError> {
     let rows = match database {
-        Database::Postgres(pool) => pg::all(pool).await?,
+        Database::Postgres(pool, _) => pg::all(pool).await?,
         Database::Sqlite(pool) => sqlite::all(pool).await?,
     };
     rows.into_iter()

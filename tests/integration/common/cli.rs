@@ -573,7 +573,7 @@ impl CheckpointedDemo {
         let select =
             "SELECT leaf_index, negotiation_id, sequence FROM journal_leaves ORDER BY leaf_index";
         let leaves: Vec<(i64, String, i64)> = match &store.database {
-            Database::Postgres(pool) => sqlx::query_as(select).fetch_all(pool).await,
+            Database::Postgres(pool, _) => sqlx::query_as(select).fetch_all(pool).await,
             Database::Sqlite(pool) => sqlx::query_as(select).fetch_all(pool).await,
         }
         .unwrap();

@@ -99,7 +99,7 @@ impl TestStore {
     /// Runs raw SQL, as someone with direct access to the database would.
     pub async fn raw(&self, sql: &str) {
         match &self.database {
-            Database::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+            Database::Postgres(pool, _) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
             Database::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
         }
         .unwrap_or_else(|e| panic!("raw SQL failed: {e}\n{sql}"));
@@ -142,7 +142,7 @@ impl TestStore {
     /// Runs raw SQL that the database is expected to refuse; returns its message.
     pub async fn raw_refused(&self, sql: &str) -> String {
         let result = match &self.database {
-            Database::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+            Database::Postgres(pool, _) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
             Database::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
         };
         result
@@ -153,7 +153,7 @@ impl TestStore {
     pub async fn event_count(&self) -> i64 {
         let sql = "SELECT COUNT(*) FROM events";
         match &self.database {
-            Database::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Database::Postgres(pool, _) => sqlx::query_scalar(sql).fetch_one(pool).await,
             Database::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
         }
         .expect("count events")
@@ -180,7 +180,8 @@ impl Drop for TestStore {
                     // runtime (a group committer keeps its connection between groups) cannot
                     // give one back while that runtime is blocked in this drop: wait a little,
                     // then let `WITH (FORCE)` end those sessions.
-                    if let Database::Postgres(pool) = database {
+                    if let Database::Postgres(pool, lookups) = database {
+                        lookups.release_all();
                         let _ = tokio::time::timeout(POOL_CLOSE_WAIT, pool.close()).await;
                     }
                     let mut admin = sqlx::PgConnection::connect(&server).await.ok()?;
@@ -440,7 +441,7 @@ pub async fn dump_views(
         "SELECT 'timeline', negotiation_id, CAST(sequence AS TEXT), entry FROM view_timeline";
     let mut rows: Vec<(String, String, String, String)> = Vec::new();
     match database {
-        Database::Postgres(pool) => {
+        Database::Postgres(pool, _) => {
             for sql in [DOCUMENTS_PG, TIMELINE_PG] {
                 rows.extend(sqlx::query_as(sql).fetch_all(pool).await.unwrap());
             }
