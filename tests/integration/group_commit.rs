@@ -381,17 +381,7 @@ async fn a_committer_whose_connection_the_server_closed_commits_on_another() {
     let before = store.event_count().await;
 
     // Every other session on the test's database ends: the committer's, the pool's idle ones.
-    let terminated: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid)
-          WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
-    .fetch_one(
-        &mut <sqlx::PgConnection as sqlx::Connection>::connect(&store.url)
-            .await
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    let terminated = store.end_other_sessions().await;
     assert!(terminated >= 1, "the committer's connection was open");
 
     // Each dead connection fails the one group sent on it: the ones the two committers held,

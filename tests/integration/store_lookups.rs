@@ -11,7 +11,9 @@
 use pacta_domain::NegotiationCommand;
 use std::time::Duration;
 
-use pacta_ledger::store::{kept_at_most, Database, LAST_POSITION_SQL, LAST_SEQUENCE_SQL};
+use pacta_ledger::store::{
+    kept_at_most, Database, StoreError, LAST_POSITION_SQL, LAST_SEQUENCE_SQL,
+};
 use serde_json::{json, Value};
 
 use crate::common::{Backend, Ledger, TestStore};
@@ -89,11 +91,10 @@ async fn the_last_sequence_and_position_read_the_top_of_the_index_of_a_long_nego
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lookup_keeps_its_connection_out_of_the_pool() {
-    let store = TestStore::new(Backend::Postgres).await;
+    let store = store_with_negotiation().await;
     let Database::Postgres(pool, lookups) = &store.database else {
         unreachable!("a PostgreSQL test store")
     };
-    store.ledger().open_civ_mar_agreement(NEGOTIATION).await;
     lookups.release_all();
     // Settled: the connections just given back were pinged and are idle in the pool.
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -101,11 +102,7 @@ async fn a_lookup_keeps_its_connection_out_of_the_pool() {
 
     // sqlx's ping is a protocol message of its own (Sync), which the server's statistics do not
     // show: what the test sees is where the connection goes, kept rather than back in the pool.
-    let last = store
-        .database
-        .last_sequence("Negotiation", NEGOTIATION)
-        .await
-        .unwrap();
+    let last = last_sequence(&store.database).await.unwrap();
     assert!(last > 0);
     assert_eq!(lookups.kept(), 1, "the lookup's connection is kept");
     assert_eq!(
@@ -114,11 +111,7 @@ async fn a_lookup_keeps_its_connection_out_of_the_pool() {
         "taken from the pool, not given back"
     );
     for _ in 0..3 {
-        store
-            .database
-            .last_sequence("Negotiation", NEGOTIATION)
-            .await
-            .unwrap();
+        last_sequence(&store.database).await.unwrap();
     }
     assert_eq!(lookups.kept(), 1, "the next lookups reuse it");
     assert_eq!(pool.size(), open.max(1), "and open no other connection");
@@ -129,7 +122,7 @@ async fn a_lookup_keeps_its_connection_out_of_the_pool() {
     let mut concurrent = tokio::task::JoinSet::new();
     for _ in 0..lookups_at_once {
         let database = store.database.clone();
-        concurrent.spawn(async move { database.last_sequence("Negotiation", NEGOTIATION).await });
+        concurrent.spawn(async move { last_sequence(&database).await });
     }
     while let Some(answer) = concurrent.join_next().await {
         assert_eq!(answer.unwrap().unwrap(), last);
@@ -143,19 +136,20 @@ async fn a_lookup_keeps_its_connection_out_of_the_pool() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lookup_cancelled_or_failed_gives_its_connection_back_to_the_pool() {
-    let store = TestStore::new(Backend::Postgres).await;
+    let store = store_with_negotiation().await;
     let Database::Postgres(_, lookups) = &store.database else {
         unreachable!("a PostgreSQL test store")
     };
-    store.ledger().open_civ_mar_agreement(NEGOTIATION).await;
-    let last = || store.database.last_sequence("Negotiation", NEGOTIATION);
+    let last = || last_sequence(&store.database);
     let expected = last().await.unwrap();
     lookups.release_all();
     last().await.unwrap();
     assert_eq!(lookups.kept(), 1);
 
     // Cancelled half-way: the lookup waits on a lock, and its caller stops waiting.
-    let mut admin = admin(&store).await;
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&store.url)
+        .await
+        .unwrap();
     sqlx::raw_sql("BEGIN; LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
         .execute(&mut admin)
         .await
@@ -172,14 +166,7 @@ async fn a_lookup_cancelled_or_failed_gives_its_connection_back_to_the_pool() {
     assert_eq!(lookups.kept(), 1);
 
     // Failed: the server closed the kept connection.
-    let terminated: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid)
-          WHERE datname = current_database() AND pid <> pg_backend_pid()",
-    )
-    .fetch_one(&mut admin)
-    .await
-    .unwrap();
-    assert!(terminated >= 1);
+    assert!(store.end_other_sessions().await >= 1);
     assert!(
         last().await.is_err(),
         "the closed connection fails its lookup"
@@ -203,11 +190,16 @@ async fn a_lookup_cancelled_or_failed_gives_its_connection_back_to_the_pool() {
     assert_eq!(lookups.kept(), 1);
 }
 
-/// A connection of its own to the test's database, outside its pool.
-async fn admin(store: &TestStore) -> sqlx::PgConnection {
-    <sqlx::PgConnection as sqlx::Connection>::connect(&store.url)
-        .await
-        .unwrap()
+/// A PostgreSQL test store holding one negotiation, `NEGOTIATION`.
+async fn store_with_negotiation() -> TestStore {
+    let store = TestStore::new(Backend::Postgres).await;
+    store.ledger().open_civ_mar_agreement(NEGOTIATION).await;
+    store
+}
+
+/// `NEGOTIATION`'s last sequence, by the lookup every read of the present makes.
+async fn last_sequence(database: &Database) -> Result<usize, StoreError> {
+    database.last_sequence("Negotiation", NEGOTIATION).await
 }
 
 /// The plan PostgreSQL runs for `sql` with `binds`, run (`EXPLAIN ANALYZE`, as JSON).

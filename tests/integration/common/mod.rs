@@ -150,6 +150,26 @@ impl TestStore {
             .to_string()
     }
 
+    /// Ends every other session on the test's PostgreSQL database, as a server restart or an
+    /// administrator would: the pool's connections, kept ones included. Returns how many.
+    pub async fn end_other_sessions(&self) -> i64 {
+        assert_eq!(
+            self.backend,
+            Backend::Postgres,
+            "sessions end on PostgreSQL"
+        );
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&self.url)
+            .await
+            .expect("connect to the test database");
+        sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity, pg_terminate_backend(pid)
+              WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_one(&mut admin)
+        .await
+        .expect("end the other sessions")
+    }
+
     pub async fn event_count(&self) -> i64 {
         let sql = "SELECT COUNT(*) FROM events";
         match &self.database {
