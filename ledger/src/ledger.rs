@@ -292,6 +292,7 @@ impl Ledger {
                 committing,
                 in_flight: &self.in_flight,
                 verified: self.verified.as_deref(),
+                recent: self.recent.as_deref(),
                 register: &register,
             };
             execute(on, negotiation_id, command, context).await
@@ -605,6 +606,7 @@ struct Execution<'a, R> {
     committing: Committing<'a>,
     in_flight: &'a InFlight,
     verified: Option<&'a VerifiedStates>,
+    recent: Option<&'a RecentHistories>,
     register: &'a Register,
 }
 
@@ -799,6 +801,7 @@ async fn execute<R: PersistedEventRepository>(
                 return Err(LedgerError::from_store(negotiation_id, error));
             }
         };
+        let decided_after = state.head();
         let advanced = Arc::new(Arc::unwrap_or_clone(state).advanced(&sealed));
         let committed = match on.committing {
             Committing::InGroups(committer) => {
@@ -832,6 +835,14 @@ async fn execute<R: PersistedEventRepository>(
             Ok(()) => {
                 if let Some(verified) = on.verified {
                     verified.keep_shared(advanced, generation);
+                }
+                if let Some(recent) = on.recent {
+                    recent.extend_by_act(
+                        negotiation_id,
+                        decided_after,
+                        &sealed.envelopes,
+                        sealed.head,
+                    );
                 }
                 return Ok(Executed {
                     events: sealed.envelopes,

@@ -133,6 +133,13 @@ impl VerifiedHistory {
         }
     }
 
+    /// Whether a reader holds a copy of this history: extending it would copy it whole.
+    fn is_shared(&self) -> bool {
+        Arc::strong_count(&self.events) > 1
+            || Arc::strong_count(&self.timeline) > 1
+            || Arc::strong_count(&self.timeline_json) > 1
+    }
+
     /// Extends the history by `events`, verified from its head up to `head`: in place when this
     /// is the only copy, else on a copy.
     pub fn extend(
@@ -167,6 +174,26 @@ struct Held {
     max_events: usize,
     max_histories: usize,
     generation: u64,
+}
+
+impl Held {
+    /// Evicts the least recently read histories until both bounds hold.
+    fn evict_beyond_bounds(&mut self) {
+        while self.events_held > self.max_events || self.histories.len() > self.max_histories {
+            let (_, evicted) = self
+                .histories
+                .remove_lru()
+                .expect("invariant: events are held, so a history is");
+            self.events_held -= evicted.events.len();
+        }
+        debug_assert_eq!(
+            self.events_held,
+            self.histories
+                .iter()
+                .map(|(_, h)| h.events.len())
+                .sum::<usize>()
+        );
+    }
 }
 
 impl RecentHistories {
@@ -234,20 +261,40 @@ impl RecentHistories {
         }
         held.histories.insert(negotiation_id.to_string(), history);
         held.events_held += length;
-        while held.events_held > held.max_events || held.histories.len() > held.max_histories {
-            let (_, evicted) = held
-                .histories
-                .remove_lru()
-                .expect("invariant: events are held, so a history is");
-            held.events_held -= evicted.events.len();
+        held.evict_beyond_bounds();
+    }
+
+    /// Extends the history held for `negotiation_id` by an act this process committed: the
+    /// act's `events`, sealed after `after` up to `head`. Only a history ending at `after`
+    /// grows, so it holds nothing it did not verify or seal itself. A history grown so is found
+    /// current by the next read's one lookup of the last sequence; one left as it was (a reader
+    /// holds a copy of it, which extending would copy whole) is extended from the store by the
+    /// next read, as before.
+    pub fn extend_by_act(
+        &self,
+        negotiation_id: &str,
+        after: ChainHead,
+        events: &[EventEnvelope<Negotiation>],
+        head: ChainHead,
+    ) {
+        let mut held = self.lock();
+        let Some(history) = held.histories.peek_mut(negotiation_id) else {
+            return;
+        };
+        if history.head != after || history.is_shared() {
+            return;
         }
-        debug_assert_eq!(
-            held.events_held,
-            held.histories
-                .iter()
-                .map(|(_, h)| h.events.len())
-                .sum::<usize>()
-        );
+        if history.extend(events.to_vec(), head).is_ok() {
+            held.events_held += events.len();
+            held.evict_beyond_bounds();
+        } else {
+            // Folded in part (sealed events are in sequence, so never): read whole next time.
+            let dropped = held
+                .histories
+                .remove(negotiation_id)
+                .expect("invariant: just found");
+            held.events_held -= dropped.events.len();
+        }
     }
 
     /// Forgets every history: each is read and verified from its first event again. A history
@@ -335,6 +382,106 @@ mod tests {
         }
         assert!(recent.get("c").0.is_none(), "at most three histories");
         assert_eq!(recent.events_held(), 3);
+    }
+
+    /// A negotiation's first `events` events: its opening, then an article proposed per event
+    /// (`art-2`, `art-3`, ...).
+    fn negotiation_events(id: &str, events: usize) -> Vec<EventEnvelope<Negotiation>> {
+        use pacta_domain::{clause_text_hash, ClauseKind, InstrumentKind, Party};
+        let party = |code: &str| Party::new(code, code, &code.to_lowercase(), code);
+        let opened: NegotiationEvent = serde_json::from_value(serde_json::json!({
+            "NegotiationOpened": {
+                "negotiation_id": id,
+                "title": "Mémorandum",
+                "instrument_kind": InstrumentKind::Mou,
+                "parties": [party("CIV"), party("MAR")],
+                "languages": ["fr"],
+            }
+        }))
+        .expect("an opening");
+        let article = |sequence: usize| {
+            let text = format!("Les Parties coopèrent ({sequence}).");
+            NegotiationEvent::ClauseProposed {
+                clause_id: format!("art-{sequence}"),
+                kind: ClauseKind::Article,
+                heading: String::new(),
+                language: "fr".into(),
+                text_hash: clause_text_hash("", "fr", &text),
+                text,
+                proposed_by: "CIV".into(),
+            }
+        };
+        (1..=events)
+            .map(|sequence| EventEnvelope {
+                aggregate_id: id.to_string(),
+                sequence,
+                payload: if sequence == 1 {
+                    opened.clone()
+                } else {
+                    article(sequence)
+                },
+                metadata: Default::default(),
+            })
+            .collect()
+    }
+
+    fn head(sequence: usize) -> ChainHead {
+        ChainHead {
+            sequence,
+            hash: [sequence as u8; 32],
+        }
+    }
+
+    #[test]
+    fn an_act_committed_here_extends_only_the_history_ending_where_it_was_decided() {
+        let events = negotiation_events("n", 5);
+        let recent = RecentHistories::new(100, 10);
+        let (_, generation) = recent.get("n");
+        let two = VerifiedHistory::of("n", Arc::new(events[..2].to_vec()), head(2)).unwrap();
+        recent.keep("n", two, generation);
+
+        // Decided after another head: at another sequence, or at the same one with another hash.
+        recent.extend_by_act("n", head(1), &events[2..3], head(3));
+        let forked = ChainHead {
+            hash: [9; 32],
+            ..head(2)
+        };
+        recent.extend_by_act("n", forked, &events[2..3], head(3));
+        assert_eq!(recent.get("n").0.unwrap().head, head(2));
+        // A reader holds a copy: left as it was, not copied whole.
+        let (copy, _) = recent.get("n");
+        recent.extend_by_act("n", head(2), &events[2..3], head(3));
+        assert_eq!(recent.get("n").0.unwrap().head, head(2));
+        drop(copy);
+        // No history held: none is made.
+        recent.extend_by_act("other", head(2), &events[2..3], head(3));
+        assert!(recent.get("other").0.is_none());
+
+        recent.extend_by_act("n", head(2), &events[2..3], head(3));
+        recent.extend_by_act("n", head(3), &events[3..5], head(5));
+        let grown = recent.get("n").0.unwrap();
+        let whole = VerifiedHistory::of("n", Arc::new(events.clone()), head(5)).unwrap();
+        assert_eq!(grown.head, head(5));
+        assert_eq!(recent.events_held(), 5);
+        assert_eq!(grown.events.len(), 5);
+        assert_eq!(grown.timeline, whole.timeline);
+        for sequence in 1..=5 {
+            assert_eq!(grown.entry_json(sequence), whole.entry_json(sequence));
+        }
+        assert_eq!(grown.clause_history("art-4"), whole.clause_history("art-4"));
+        assert!(grown.delegate("nobody").is_none());
+    }
+
+    #[test]
+    fn a_history_grown_past_the_bound_is_evicted() {
+        let events = negotiation_events("n", 3);
+        let recent = RecentHistories::new(2, 10);
+        let (_, generation) = recent.get("n");
+        let two = VerifiedHistory::of("n", Arc::new(events[..2].to_vec()), head(2)).unwrap();
+        recent.keep("n", two, generation);
+        recent.extend_by_act("n", head(2), &events[2..3], head(3));
+        assert!(recent.get("n").0.is_none());
+        assert_eq!(recent.events_held(), 0);
     }
 
     #[test]

@@ -233,13 +233,21 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     // The service's recent histories, read now and then, so each grows by the acts recorded
     // since; room for two, so the three negotiations evict each other.
     let reader = pacta_ledger::Ledger::on(&store.database).keeping_recent_histories(10_000, 2);
+    // The service itself, acting and reading: its histories grow by its own acts as they commit
+    // and by the other writer's acts when read.
+    let service = Ledger(
+        pacta_ledger::Ledger::on(&store.database)
+            .keeping_verified_states(2)
+            .keeping_recent_histories(10_000, 2),
+    );
     // The service's draft caches, with room for two drafts' clauses, so they evict each other.
     let drafts = DraftCaches::new(20_000);
     let mut recorded = 0;
     for _ in 0..RANDOM_COMMANDS {
         let id = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
         let command = walk.command(&replay(&ledger, id).await);
-        if ledger.execute(id, command).await.is_ok() {
+        let writer = if walk.rng.bool() { &ledger } else { &service };
+        if writer.execute(id, command).await.is_ok() {
             recorded += 1;
         }
         match walk.rng.u8(..8) {
@@ -256,6 +264,12 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
             3 | 4 => {
                 let read = NEGOTIATIONS[walk.rng.usize(..NEGOTIATIONS.len())];
                 reader.recent(read).await.unwrap().expect("a whole chain");
+                service
+                    .0
+                    .recent(read)
+                    .await
+                    .unwrap()
+                    .expect("a whole chain");
                 // The service's draft, from the clauses its last read of this one left.
                 let held = ledger.0.current(read).await.unwrap();
                 let (state, sequence) = (held.state(), held.head().sequence);
@@ -277,11 +291,16 @@ async fn a_rebuilt_view_equals_the_incrementally_maintained_one_after_a_long_ran
     let incremental = dump_views(&store.database).await;
     // The timeline the service answers from its recent histories is the stored one.
     for id in NEGOTIATIONS {
-        let recent = reader.recent(id).await.unwrap().unwrap();
-        let (entries, head) = (recent.timeline, recent.head);
         let stored = views::timeline(&store.database, id).await.unwrap();
-        assert_eq!(head.sequence, stored.len(), "head of {id}");
-        assert_eq!(*entries, stored, "timeline of {id} from its recent history");
+        for (who, ledger) in [("reader", &reader), ("service", &service.0)] {
+            let recent = ledger.recent(id).await.unwrap().unwrap();
+            let (entries, head) = (recent.timeline, recent.head);
+            assert_eq!(head.sequence, stored.len(), "head of {id} for the {who}");
+            assert_eq!(
+                *entries, stored,
+                "timeline of {id} from the {who}'s history"
+            );
+        }
     }
 
     let read = Projector::new(store.database.clone())
