@@ -5,8 +5,9 @@
 //! the present is answered without the stored views, and without waiting for the projector.
 //!
 //! A history enters here only whole and verified from its first event (`ChainedStore::
-//! load_checked`), and grows only by events verified from the head it holds
-//! (`ChainedStore::load_checked_after`): the same trust model as the verified states
+//! load_checked`), and grows only from the head it holds: by events verified from it
+//! (`ChainedStore::load_checked_after`), or by the events of an act this process decided on it
+//! and committed (`extend_by_act`): the same trust model as the verified states
 //! (`verified.rs`, `docs/ledger-format.md` §6). A history whose chain is broken is never kept,
 //! so a reader is always shown which acts a damaged chain still vouches for, from a fresh
 //! read. The histories are bounded by the events they hold in all (`max_events`) and by their
