@@ -868,7 +868,7 @@ macro_rules! view_tables {
             pub(super) async fn begin_locked(
                 pool: &sqlx::Pool<$db>,
             ) -> Result<(Tx, Vec<Checkpoint>), ViewError> {
-                let mut tx = pool.begin_with($begin).await?;
+                let mut tx = crate::store::begin_whole(pool, $begin).await?;
                 let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(concat!(
                     "SELECT view_name, transaction_id, global_position, events_applied
                        FROM view_checkpoints ORDER BY view_name",

@@ -231,3 +231,65 @@ fn rows_read(plan: &Value) -> u64 {
         _ => 0,
     }
 }
+
+/// A reader of the commit order stopped at any moment (the projector's read-ahead when its
+/// catch-up ends, a request whose client left) leaves no transaction open on its connection: in
+/// sqlx 0.8 a `BEGIN` cut short before the server answers is never rolled back, and its
+/// connection went back to the pool inside it, holding the locks of every statement run on it
+/// later (a rebuild's `TRUNCATE` then waited forever).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commit_order_read_stopped_at_any_moment_leaves_no_transaction_open() {
+    const READS_STOPPED: u64 = 3_000;
+    let store = store_with_negotiation().await;
+    let Database::Postgres(pool, _) = &store.database else {
+        unreachable!("a PostgreSQL test store")
+    };
+    let mut rng = fastrand::Rng::with_seed(17);
+    for _ in 0..READS_STOPPED {
+        let database = store.database.clone();
+        let read = tokio::spawn(async move {
+            database
+                .read_committed(pacta_ledger::store::CommitCursor::default(), 10)
+                .await
+        });
+        // Anywhere from before the read's first round trip to after its last, to the
+        // microsecond (a timer's resolution is a millisecond, longer than a round trip here).
+        let stop_at = std::time::Instant::now() + Duration::from_micros(rng.u64(0..300));
+        while std::time::Instant::now() < stop_at {
+            tokio::task::yield_now().await;
+        }
+        read.abort();
+        let _ = read.await;
+    }
+    // The connections dropped mid-read went back to the pool, each pinged on its way. Each idle
+    // one then runs a statement (in a transaction left open, it would stay open), and a session
+    // of its own, outside the pool, looks at them all.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut every = Vec::new();
+    for _ in 0..pool.num_idle() {
+        every.push(pool.acquire().await.unwrap());
+    }
+    for connection in &mut every {
+        sqlx::query("SELECT 1")
+            .execute(&mut **connection)
+            .await
+            .unwrap();
+    }
+    drop(every);
+    let mut observer = <sqlx::PgConnection as sqlx::Connection>::connect(&store.url)
+        .await
+        .unwrap();
+    let left_open: Vec<(i32, Option<String>)> = sqlx::query_as(
+        "SELECT pid, query FROM pg_stat_activity
+          WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+    )
+    .fetch_all(&mut observer)
+    .await
+    .unwrap();
+    assert!(
+        left_open.is_empty(),
+        "sessions left in a transaction: {left_open:?}"
+    );
+    // And the pool's connections still answer.
+    assert!(last_sequence(&store.database).await.unwrap() > 0);
+}

@@ -431,9 +431,7 @@ async fn commit_horizon(pool: &PgPool) -> Result<i64, sqlx::Error> {
     const XMIN: &str = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
     // PostgreSQL's lock_not_available, raised when lock_timeout expires.
     const LOCK_NOT_AVAILABLE: &str = "55P03";
-    let mut tx = pool
-        .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
-        .await?;
+    let mut tx = begin_whole(pool, "BEGIN ISOLATION LEVEL READ COMMITTED").await?;
     sqlx::query("SELECT set_config('lock_timeout', $1, true)")
         .bind(format!("{EVENT_WRITERS_WAIT_MS}ms"))
         .execute(&mut *tx)
@@ -456,6 +454,25 @@ async fn commit_horizon(pool: &PgPool) -> Result<i64, sqlx::Error> {
         }
         Err(error) => Err(error),
     }
+}
+
+/// `pool.begin_with(statement)`, begun in a task of its own so that it is never cut short.
+///
+/// sqlx 0.8 counts a transaction as open only once the server has answered its `BEGIN`
+/// (`PgTransactionManager::begin`): a caller dropped while it waits for that answer (a
+/// projector's read-ahead stopped, a request whose client left) queues no `ROLLBACK`, and the
+/// connection goes back to the pool inside a transaction that never ends, holding every lock
+/// the statements run on it later take (seen: a rebuild's `TRUNCATE` waiting forever). Begun
+/// here, the transaction is handed over whole; if its caller is gone by then, it is dropped
+/// and rolled back like any other.
+pub(crate) async fn begin_whole<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    statement: &'static str,
+) -> Result<sqlx::Transaction<'static, DB>, sqlx::Error> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with(statement).await })
+        .await
+        .map_err(|_| sqlx::Error::WorkerCrashed)?
 }
 
 /// A pool of at most `max_connections`, where waiting longer than `acquire_timeout_ms` for a

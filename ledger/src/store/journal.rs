@@ -247,7 +247,7 @@ impl Database {
             checkpoint.ledger_public_key.clone(),
         );
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut tx = super::begin_whole(pool, "BEGIN").await?;
             sqlx::query(IDENTITY)
                 .bind(&identity.0)
                 .bind(&identity.1)

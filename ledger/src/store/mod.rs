@@ -39,6 +39,7 @@ mod persons;
 mod tokens;
 
 pub use chained::{ChainedContext, ChainedEventStore, Checked, LoadError, RecordedCommand, Sealed};
+pub(crate) use database::begin_whole;
 pub use database::{
     postgres_url_with_database, CommitCursor, CommittedEvent, Database, JournalDamage, StoreError,
     TokenRefusal, LAST_POSITION_SQL, LAST_SEQUENCE_SQL, NEW_EVENTS_CHANNEL,

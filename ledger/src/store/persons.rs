@@ -93,7 +93,7 @@ impl Database {
             Database::Sqlite(_) => "BEGIN IMMEDIATE",
         };
         on_pool!(self, |pool| {
-            let mut transaction = pool.begin_with(begin).await?;
+            let mut transaction = super::begin_whole(pool, begin).await?;
             let registered: Option<String> = sqlx::query_scalar(REGISTERED)
                 .bind(person)
                 .fetch_optional(&mut *transaction)
