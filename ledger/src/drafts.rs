@@ -88,35 +88,10 @@ impl DraftCaches {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pacta_domain::{clause_text_hash, ClauseKind, InstrumentKind, NegotiationEvent, Party};
 
     /// A French MoU between CIV and MAR with `clauses` articles.
     fn negotiation_with_articles(id: &str, clauses: usize) -> Negotiation {
-        let party = |code: &str| Party::new(code, code, &code.to_lowercase(), code);
-        let opened: NegotiationEvent = serde_json::from_value(serde_json::json!({
-            "NegotiationOpened": {
-                "negotiation_id": id,
-                "title": "Mémorandum",
-                "instrument_kind": InstrumentKind::Mou,
-                "parties": [party("CIV"), party("MAR")],
-                "languages": ["fr"],
-            }
-        }))
-        .expect("an opening");
-        let articles = (0..clauses).map(|n| {
-            let text = format!("Les Parties coopèrent ({n}).");
-            NegotiationEvent::ClauseProposed {
-                clause_id: format!("art-{n}"),
-                kind: ClauseKind::Article,
-                heading: String::new(),
-                language: "fr".into(),
-                text_hash: clause_text_hash("", "fr", &text),
-                text,
-                proposed_by: "CIV".into(),
-            }
-        });
-        let events: Vec<NegotiationEvent> = std::iter::once(opened).chain(articles).collect();
-        Negotiation::replay(events.iter())
+        Negotiation::replay(crate::fixtures::mou_with_articles(id, 0..clauses).iter())
     }
 
     #[test]

@@ -25,6 +25,8 @@
 //! `pacta-verify`; this crate does the I/O around them and knows nothing of the CLI or HTTP.
 
 pub mod drafts;
+#[cfg(test)]
+mod fixtures;
 mod in_flight;
 pub mod journal;
 mod ledger;

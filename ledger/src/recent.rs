@@ -388,42 +388,28 @@ mod tests {
     /// A negotiation's first `events` events: its opening, then an article proposed per event
     /// (`art-2`, `art-3`, ...).
     fn negotiation_events(id: &str, events: usize) -> Vec<EventEnvelope<Negotiation>> {
-        use pacta_domain::{clause_text_hash, ClauseKind, InstrumentKind, Party};
-        let party = |code: &str| Party::new(code, code, &code.to_lowercase(), code);
-        let opened: NegotiationEvent = serde_json::from_value(serde_json::json!({
-            "NegotiationOpened": {
-                "negotiation_id": id,
-                "title": "Mémorandum",
-                "instrument_kind": InstrumentKind::Mou,
-                "parties": [party("CIV"), party("MAR")],
-                "languages": ["fr"],
-            }
-        }))
-        .expect("an opening");
-        let article = |sequence: usize| {
-            let text = format!("Les Parties coopèrent ({sequence}).");
-            NegotiationEvent::ClauseProposed {
-                clause_id: format!("art-{sequence}"),
-                kind: ClauseKind::Article,
-                heading: String::new(),
-                language: "fr".into(),
-                text_hash: clause_text_hash("", "fr", &text),
-                text,
-                proposed_by: "CIV".into(),
-            }
-        };
-        (1..=events)
-            .map(|sequence| EventEnvelope {
+        crate::fixtures::mou_with_articles(id, 2..=events)
+            .into_iter()
+            .zip(1..)
+            .map(|(payload, sequence)| EventEnvelope {
                 aggregate_id: id.to_string(),
                 sequence,
-                payload: if sequence == 1 {
-                    opened.clone()
-                } else {
-                    article(sequence)
-                },
+                payload,
                 metadata: Default::default(),
             })
             .collect()
+    }
+
+    /// Recent histories holding the first two of `events`, at most `max_events` in all.
+    fn holding_first_two(
+        events: &[EventEnvelope<Negotiation>],
+        max_events: usize,
+    ) -> RecentHistories {
+        let recent = RecentHistories::new(max_events, 10);
+        let (_, generation) = recent.get("n");
+        let two = VerifiedHistory::of("n", Arc::new(events[..2].to_vec()), head(2)).unwrap();
+        recent.keep("n", two, generation);
+        recent
     }
 
     fn head(sequence: usize) -> ChainHead {
@@ -436,10 +422,7 @@ mod tests {
     #[test]
     fn an_act_committed_here_extends_only_the_history_ending_where_it_was_decided() {
         let events = negotiation_events("n", 5);
-        let recent = RecentHistories::new(100, 10);
-        let (_, generation) = recent.get("n");
-        let two = VerifiedHistory::of("n", Arc::new(events[..2].to_vec()), head(2)).unwrap();
-        recent.keep("n", two, generation);
+        let recent = holding_first_two(&events, 100);
 
         // Decided after another head: at another sequence, or at the same one with another hash.
         recent.extend_by_act("n", head(1), &events[2..3], head(3));
@@ -476,10 +459,7 @@ mod tests {
     #[test]
     fn a_history_grown_past_the_bound_is_evicted() {
         let events = negotiation_events("n", 3);
-        let recent = RecentHistories::new(2, 10);
-        let (_, generation) = recent.get("n");
-        let two = VerifiedHistory::of("n", Arc::new(events[..2].to_vec()), head(2)).unwrap();
-        recent.keep("n", two, generation);
+        let recent = holding_first_two(&events, 2);
         recent.extend_by_act("n", head(2), &events[2..3], head(3));
         assert!(recent.get("n").0.is_none());
         assert_eq!(recent.events_held(), 0);
