@@ -3,7 +3,8 @@
 //! The service runs in this process on a scratch database; concurrent clients, each acting as a
 //! person of its own (registered by the operator, accredited in its negotiation) with its own
 //! token and its own keep-alive connection, loop over acts (propose a clause, comment on it,
-//! amend it) and reads (draft, history, a clause's history) on a few shared negotiations, so
+//! amend it; once its share of the domain's clause limit is proposed, amend its clauses again in
+//! turn) and reads (draft, history, a clause's history) on a few shared negotiations, so
 //! writers race on the same chains. One person per client keeps each person to one request in
 //! flight, below the service's per-person limit (`MAX_REQUESTS_IN_FLIGHT_PER_PERSON`): the
 //! figures are the service's, not one person's queue. Every answer is checked: anything but
@@ -17,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use pacta_domain::limits::MAX_CLAUSES_PER_NEGOTIATION;
 use pacta_domain::{clause_text_hash, Action, ClauseKind, NegotiationCommand, Role};
 use reqwest::StatusCode;
 use serde::Deserialize;
@@ -59,6 +61,13 @@ const HEADING: &str = "Échange d'informations";
 pub async fn run(server: &Server, args: &HttpBenchArgs) -> Result<(), BenchError> {
     if args.clients == 0 || args.clients_per_negotiation == 0 {
         return Err("--clients and --clients-per-negotiation must be at least 1".into());
+    }
+    if args.clients_per_negotiation > MAX_CLAUSES_PER_NEGOTIATION {
+        return Err(format!(
+            "--clients-per-negotiation must be at most {MAX_CLAUSES_PER_NEGOTIATION}: each client \
+             proposes clauses of its own, and a negotiation holds at most that many"
+        )
+        .into());
     }
     let bench_database = BenchDatabase::create(server, "http").await?;
     let measured = measure(&bench_database, args).await;
@@ -110,6 +119,7 @@ async fn measure(bench_database: &BenchDatabase, args: &HttpBenchArgs) -> Result
     let plan = Plan {
         base_url,
         read_share: args.read_share,
+        clauses_per_client: clauses_per_client(args.clients_per_negotiation),
         end: match args.requests_per_client {
             Some(requests) => End::After(requests),
             None => End::At(Instant::now() + Duration::from_secs(args.duration_s)),
@@ -203,6 +213,7 @@ async fn cast_clients(database: &Database, args: &HttpBenchArgs) -> Result<usize
 struct Plan {
     base_url: String,
     read_share: u8,
+    clauses_per_client: usize,
     end: End,
     /// Set when a client fails, so the others stop too.
     failed: AtomicBool,
@@ -279,7 +290,10 @@ async fn drive(
                 // The clause this client proposed last, once it has proposed one.
                 (2, 1..) => (
                     2,
-                    format!("/clauses/{}/history", clause_id(client, (acts - 1) / 3)),
+                    format!(
+                        "/clauses/{}/history",
+                        clause_id(client, clause_of(acts - 1, plan.clauses_per_client).0)
+                    ),
                 ),
                 _ => (0, "/draft".to_string()),
             };
@@ -290,7 +304,7 @@ async fn drive(
             tally.reads[kind].push(took);
             continue;
         }
-        let action = act_of(client, acts);
+        let action = act_of(client, acts, plan.clauses_per_client);
         let body = serde_json::json!({
             "command_id": format!("client-{client}-act-{acts}"),
             "action": action,
@@ -393,12 +407,27 @@ fn clause_text(clause: usize, version: usize) -> String {
     format!("{CLAUSE_TEXT} ({clause}.{version})")
 }
 
-/// The client's `step`-th act: propose its next clause, comment on it, amend it.
-fn act_of(client: usize, step: usize) -> Action {
-    let clause = step / 3;
+/// How many clauses each client proposes: its share of the domain's limit on a negotiation's
+/// clauses, so that a fast run does not hit the limit (the run stops at the first refusal).
+fn clauses_per_client(clients_per_negotiation: usize) -> usize {
+    MAX_CLAUSES_PER_NEGOTIATION / clients_per_negotiation
+}
+
+/// The clause `step` acts on, and in which round: the client's clauses are proposed in round 0
+/// and amended once per round after that, so negotiations grow to their largest draft and stay
+/// there.
+fn clause_of(step: usize, clauses_per_client: usize) -> (usize, usize) {
+    let nth = step / 3;
+    (nth % clauses_per_client, nth / clauses_per_client)
+}
+
+/// The client's `step`-th act, in threes: propose its next clause (or, once every clause of its
+/// share is proposed, comment on it), comment on it, amend it.
+fn act_of(client: usize, step: usize, clauses_per_client: usize) -> Action {
+    let (clause, round) = clause_of(step, clauses_per_client);
     let clause_id = clause_id(client, clause);
     match step % 3 {
-        0 => Action::ProposeClause {
+        0 if round == 0 => Action::ProposeClause {
             clause_id,
             kind: ClauseKind::Article,
             heading: HEADING.into(),
@@ -407,7 +436,7 @@ fn act_of(client: usize, step: usize) -> Action {
             after: None,
             before: None,
         },
-        1 => Action::Comment {
+        0 | 1 => Action::Comment {
             clause_id: Some(clause_id),
             text: "Les Parties souhaitent préciser les garanties applicables.".into(),
             // Both parties' clients make both kinds (parties alternate client by client).
@@ -415,10 +444,10 @@ fn act_of(client: usize, step: usize) -> Action {
         },
         _ => Action::AmendClause {
             clause_id,
-            base_text_hash: clause_text_hash(HEADING, "fr", &clause_text(clause, 0)),
+            base_text_hash: clause_text_hash(HEADING, "fr", &clause_text(clause, round)),
             heading: Some(HEADING.into()),
             language: "fr".into(),
-            text: clause_text(clause, 1),
+            text: clause_text(clause, round + 1),
         },
     }
 }
@@ -502,15 +531,26 @@ mod tests {
         for client in 0..clients {
             decide(accreditation(client));
         }
-        for step in 0..9 {
+        // Three clauses each, then two more rounds of amendments: 27 acts each.
+        let clauses_per_client = 3;
+        for step in 0..27 {
             for client in 0..clients {
-                decide(act(&person_of(client), act_of(client, step)));
+                let action = act_of(client, step, clauses_per_client);
+                decide(act(&person_of(client), action));
             }
+        }
+        for client in 0..clients {
+            assert!(state
+                .clause(&clause_id(client, clauses_per_client - 1))
+                .is_some());
+            assert!(state
+                .clause(&clause_id(client, clauses_per_client))
+                .is_none());
         }
         let amended = state.clause(&clause_id(5, 1)).unwrap();
         assert_eq!(
             amended.text_hash,
-            clause_text_hash(HEADING, "fr", &clause_text(1, 1))
+            clause_text_hash(HEADING, "fr", &clause_text(1, 3))
         );
     }
 
