@@ -612,6 +612,7 @@ impl AppState {
         let context = CommandContext {
             command_id: Some(command_id.to_string()),
         };
+        let _turn = self.act_turns.take().await;
         let executed = self
             .ledger
             .execute(negotiation, command, &context)

@@ -115,6 +115,8 @@ pub struct AppState {
     pub sign_ins: security::SignInLimiter,
     /// Each person's requests served at once, at most so many.
     pub person_turns: security::PersonTurns,
+    /// Acts in progress at once, every person's together, at most so many.
+    pub act_turns: security::ActTurns,
     /// The live streams open on the pages (`pages::live`), at most so many at once.
     pub live_streams: pages::live::LiveStreams,
     /// The ledger's latest committed position, learned by one task for the whole process
@@ -148,6 +150,7 @@ impl AppState {
             sign_ins: security::SignInLimiter::default(),
             live_streams: pages::live::LiveStreams::default(),
             person_turns: security::PersonTurns::default(),
+            act_turns: security::ActTurns::default(),
             new_events: NewEvents::new(database.clone(), NewEventsSettings::default()),
             drafts: DraftCaches::new(MAX_DRAFT_CACHE_BYTES),
             database,
@@ -165,6 +168,12 @@ impl AppState {
     /// turn (tests of the limit).
     pub fn with_person_turns(mut self, per_person: usize, wait: Duration) -> AppState {
         self.person_turns = security::PersonTurns::new(per_person, wait);
+        self
+    }
+
+    /// At most `max_in_progress` acts in progress at once (tests of the limit).
+    pub fn with_act_turns(mut self, max_in_progress: usize) -> AppState {
+        self.act_turns = security::ActTurns::new(max_in_progress);
         self
     }
 

@@ -1,7 +1,7 @@
 //! What the service gives away and what it lets a client hold: a slow or silent client loses its
 //! connection, connections beyond the cap wait to be accepted, outsiders cannot tell a
-//! negotiation they may not read from one that does not exist, and a store's password is never
-//! printed.
+//! negotiation they may not read from one that does not exist, acts beyond the service's limit
+//! wait their turn while reads are answered, and a store's password is never printed.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::common::cli::{pacta_at, stderr, stdout};
-use crate::common::http::{read, Server};
+use crate::common::http::{open_small, propose, read, Server, CIV_HEAD, NEGOTIATION};
 use crate::common::{Backend, TestStore};
 
 const MOU: &str = "civ-mar-tip-mou";
@@ -196,7 +196,82 @@ async fn outsiders_cannot_tell_forbidden_from_unknown(backend: Backend) {
         .starts_with("application/json"));
 }
 
-on_both_stores!(outsiders_cannot_tell_forbidden_from_unknown);
+on_both_stores!(
+    outsiders_cannot_tell_forbidden_from_unknown,
+    acts_beyond_the_limit_wait_their_turn_and_reads_do_not,
+);
+
+/// With every turn to act taken, an act waits and records nothing while a read is answered;
+/// once a turn is free, the act is recorded as usual.
+async fn acts_beyond_the_limit_wait_their_turn_and_reads_do_not(backend: Backend) {
+    let store = TestStore::new(backend).await;
+    let state = Arc::new(AppState::new(store.database.clone()).with_act_turns(1));
+    let (base, _server) = pacta_service::spawn_on_loopback(state.clone())
+        .await
+        .expect("bind 127.0.0.1:0");
+    let server = Server {
+        store,
+        base,
+        client: reqwest::Client::new(),
+    };
+    let head = server.token(CIV_HEAD).await;
+    open_small(&server, &head).await;
+    let events_before = server
+        .store
+        .ledger()
+        .events(NEGOTIATION)
+        .await
+        .unwrap()
+        .len();
+
+    let only_turn = state.act_turns.take().await;
+    let waiting = tokio::spawn(
+        server
+            .action_request(
+                NEGOTIATION,
+                &head,
+                propose("art-1", "Les Parties coopèrent."),
+            )
+            .send(),
+    );
+    let draft = server
+        .get(
+            &format!("/api/negotiations/{NEGOTIATION}/draft"),
+            Some(&head),
+        )
+        .await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.text());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !waiting.is_finished(),
+        "{backend:?}: the act waits for a turn"
+    );
+    assert_eq!(
+        server
+            .store
+            .ledger()
+            .events(NEGOTIATION)
+            .await
+            .unwrap()
+            .len(),
+        events_before,
+        "{backend:?}: an act waiting for its turn has recorded nothing"
+    );
+
+    drop(only_turn);
+    let recorded = read(waiting.await.unwrap().expect("the server answers")).await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
+    assert_eq!(
+        server
+            .store
+            .ledger()
+            .events(NEGOTIATION)
+            .await
+            .unwrap()
+            .len(),
+        events_before + 1
+    );
+}
 
 /// A store URL's password appears nowhere in what `pacta` prints when the store is unreachable.
 #[test]
