@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::history::{field, summary, visible_to};
 use crate::redline::{word_diff, WordChange};
-use crate::NegotiationFold;
+use crate::{HistoryEntry, NegotiationFold};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -137,39 +137,187 @@ pub fn clause_history(
     events: &[EventEnvelope<Negotiation>],
     clause_id: &str,
 ) -> Option<ClauseHistory> {
+    let kind = proposed_kind(events, clause_id)?;
     let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
-    clause_history_after(NegotiationFold::new(negotiation_id), events, clause_id)
+    // One fold gives each event's timeline entry and the state after it.
+    let mut fold = NegotiationFold::new(negotiation_id);
+    let mut collected = Collected::new(clause_id);
+    for envelope in events {
+        let entry = fold
+            .apply(envelope)
+            .expect("invariant: a negotiation's stored events are in sequence");
+        collected.take(envelope, entry, After::State(&fold.state));
+    }
+    Some(collected.finish(kind))
 }
 
-/// The clause's history from `events`, the events after those `fold` folded, or `None` when
-/// none of them proposes the clause. Nothing before a clause's proposal names it, so a fold of
-/// any prefix up to its proposal gives the history `clause_history` gives from the first event.
-pub fn clause_history_after(
-    // One fold gives each event's timeline entry and the state after it.
-    mut fold: NegotiationFold,
+/// `clause_history`, given every event's timeline entry (`NegotiationFold::apply`'s) and folds
+/// kept along the events, in order (each the fold of the events before its
+/// `last_sequence() + 1`). Most acts on a clause need nothing of the negotiation after them but
+/// the revision's number, which only the events opening and abandoning a revision change; the
+/// few that need the clause as it stands after them (an alternative chosen, a revision opened
+/// or abandoned) are folded from the last kept fold before them. So a clause's history costs a
+/// scan of the entries since the clause was proposed and, for those few acts, at most the
+/// kept folds' spacing in events each.
+pub fn clause_history_with_folds<F: AsRef<NegotiationFold>>(
     events: &[EventEnvelope<Negotiation>],
+    timeline: &[HistoryEntry],
+    folds_kept: &[F],
     clause_id: &str,
 ) -> Option<ClauseHistory> {
-    let kind = events.iter().find_map(|e| match &e.payload {
+    assert_eq!(events.len(), timeline.len(), "one timeline entry per event");
+    let proposed_at = events
+        .iter()
+        .position(|e| is_proposal_of(&e.payload, clause_id))?;
+    let kind = proposed_kind(&events[proposed_at..=proposed_at], clause_id)?;
+    let negotiation_id = events[0].aggregate_id.as_str();
+    let kept_before = |index: usize| {
+        // Sequences start at 1 and are dense: the state after `events[index]` is the fold of
+        // `index + 1` events.
+        folds_kept
+            .iter()
+            .map(AsRef::as_ref)
+            .rev()
+            .find(|kept| kept.last_sequence() <= index)
+    };
+    // Scanned from the last fold kept before the proposal, whose revision is known: a revision
+    // opened or abandoned after it is folded below.
+    let from = kept_before(proposed_at);
+    let mut revision = from.map_or(0, |kept| kept.state.revision());
+    let mut collected = Collected::new(clause_id);
+    // The fold of the events up to the last one whose state was needed.
+    let mut fold: Option<NegotiationFold> = None;
+    let start = from.map_or(0, NegotiationFold::last_sequence);
+    for (index, (envelope, entry)) in events.iter().zip(timeline).enumerate().skip(start) {
+        let about_this = entry.clause_id.as_deref() == Some(clause_id);
+        if !about_this && !changes_revision(&envelope.payload) {
+            continue;
+        }
+        if !needs_state(&envelope.payload) {
+            collected.take(envelope, entry.clone(), After::Revision(revision));
+            continue;
+        }
+        let kept = kept_before(index);
+        let behind_kept = match (&fold, kept) {
+            (None, _) => true,
+            (Some(fold), Some(kept)) => fold.last_sequence() < kept.last_sequence(),
+            (Some(_), None) => false,
+        };
+        if behind_kept {
+            fold = Some(kept.map_or_else(|| NegotiationFold::new(negotiation_id), Clone::clone));
+        }
+        let fold = fold.as_mut().expect("invariant: just set");
+        assert!(fold.last_sequence() <= index, "folds only forward");
+        for event in &events[fold.last_sequence()..=index] {
+            fold.apply(event)
+                .expect("invariant: a negotiation's stored events are in sequence");
+        }
+        debug_assert!(
+            changes_revision(&envelope.payload) || fold.state.revision() == revision,
+            "only opening and abandoning a revision change its number"
+        );
+        revision = fold.state.revision();
+        collected.take(envelope, entry.clone(), After::State(&fold.state));
+    }
+    Some(collected.finish(kind))
+}
+
+/// What `Collected::take` knows of the negotiation just after an event.
+enum After<'s> {
+    /// The whole state.
+    State(&'s Negotiation),
+    /// Only the revision's number: enough for an event that `needs_state` says needs no more.
+    Revision(u32),
+}
+
+impl After<'_> {
+    fn revision(&self) -> u32 {
+        match self {
+            After::State(state) => state.revision(),
+            After::Revision(revision) => *revision,
+        }
+    }
+
+    fn state(&self) -> &Negotiation {
+        match self {
+            After::State(state) => state,
+            After::Revision(_) => unreachable!("invariant: given the state where `needs_state`"),
+        }
+    }
+}
+
+/// Whether an event changes which revision the text is in.
+fn changes_revision(event: &NegotiationEvent) -> bool {
+    matches!(
+        event,
+        NegotiationEvent::RevisionOpened { .. } | NegotiationEvent::RevisionAbandoned { .. }
+    )
+}
+
+/// Whether `Collected::take` needs the clause as it stands after the event, not only the
+/// revision's number: the wording an alternative's choice or a revision leaves.
+fn needs_state(event: &NegotiationEvent) -> bool {
+    changes_revision(event) || matches!(event, NegotiationEvent::AlternativeChosen { .. })
+}
+
+fn is_proposal_of(event: &NegotiationEvent, clause_id: &str) -> bool {
+    matches!(event, NegotiationEvent::ClauseProposed { clause_id: id, .. } if id == clause_id)
+}
+
+/// The kind the clause was proposed as, if one of `events` proposes it.
+fn proposed_kind(events: &[EventEnvelope<Negotiation>], clause_id: &str) -> Option<ClauseKind> {
+    events.iter().find_map(|e| match &e.payload {
         NegotiationEvent::ClauseProposed {
             clause_id: id,
             kind,
             ..
         } if id == clause_id => Some(*kind),
         _ => None,
-    })?;
-    // The latest wording in each language, as (sequence, heading, text, proposed_by): what the
-    // next version in that language is compared with.
-    let mut wordings: HashMap<String, (usize, String, String, String)> = HashMap::new();
-    let mut alternative_proposers: HashMap<String, String> = HashMap::new();
-    let mut corrections: HashMap<String, &NegotiationEvent> = HashMap::new();
-    let mut versions = Vec::new();
-    let mut acts = Vec::new();
-    for envelope in events {
-        let entry = fold
-            .apply(envelope)
-            .expect("invariant: a negotiation's stored events are in sequence");
-        let state = &fold.state;
+    })
+}
+
+/// A clause's versions and acts, gathered event by event.
+struct Collected<'e> {
+    clause_id: &'e str,
+    /// The latest wording in each language, as (sequence, heading, text, proposed_by): what the
+    /// next version in that language is compared with.
+    wordings: HashMap<String, (usize, String, String, String)>,
+    alternative_proposers: HashMap<String, String>,
+    corrections: HashMap<String, &'e NegotiationEvent>,
+    versions: Vec<ClauseVersion>,
+    acts: Vec<ClauseAct>,
+}
+
+impl<'e> Collected<'e> {
+    fn new(clause_id: &'e str) -> Collected<'e> {
+        Collected {
+            clause_id,
+            wordings: HashMap::new(),
+            alternative_proposers: HashMap::new(),
+            corrections: HashMap::new(),
+            versions: Vec::new(),
+            acts: Vec::new(),
+        }
+    }
+
+    /// Takes what `envelope` adds to the clause's history: `entry` is its timeline entry and
+    /// `after` the negotiation just after it. Only an event about the clause or one that
+    /// `changes_revision` adds anything.
+    fn take(
+        &mut self,
+        envelope: &'e EventEnvelope<Negotiation>,
+        entry: HistoryEntry,
+        after: After<'_>,
+    ) {
+        let clause_id = self.clause_id;
+        let Collected {
+            wordings,
+            alternative_proposers,
+            corrections,
+            versions,
+            acts,
+            ..
+        } = self;
         let crate::HistoryEntry {
             round,
             clause_id: about,
@@ -187,7 +335,7 @@ pub fn clause_history_after(
             took_place_in,
             actor: field(envelope, metadata::ACTOR),
             round,
-            revision: state.revision(),
+            revision: after.revision(),
         };
         let mut found: Vec<Found> = Vec::new();
         let event = &envelope.payload;
@@ -208,7 +356,8 @@ pub fn clause_history_after(
                 found.push(version);
             }
             NegotiationEvent::AlternativeChosen { label, .. } if about_this => {
-                let clause = state
+                let clause = after
+                    .state()
                     .clause(clause_id)
                     .expect("invariant: a chosen alternative's clause exists");
                 let proposer = alternative_proposers.get(label).unwrap_or(&party);
@@ -251,7 +400,7 @@ pub fn clause_history_after(
                     NegotiationEvent::RevisionOpened { .. } => VersionKind::RevisionOpened,
                     _ => VersionKind::RevisionAbandoned,
                 };
-                if let Some(clause) = state.clause(clause_id) {
+                if let Some(clause) = after.state().clause(clause_id) {
                     let mut languages = vec![(
                         &clause.language,
                         &clause.heading,
@@ -344,12 +493,15 @@ pub fn clause_history_after(
             });
         }
     }
-    Some(ClauseHistory {
-        clause_id: clause_id.to_string(),
-        kind,
-        versions,
-        acts,
-    })
+
+    fn finish(self, kind: ClauseKind) -> ClauseHistory {
+        ClauseHistory {
+            clause_id: self.clause_id.to_string(),
+            kind,
+            versions: self.versions,
+            acts: self.acts,
+        }
+    }
 }
 
 /// What every version and act of one event shares.

@@ -22,7 +22,7 @@ pub use agreement::{
     PartyState, NOT_REGISTRABLE, REGISTRABLE,
 };
 pub use clause_history::{
-    clause_history, clause_history_after, ClauseAct, ClauseHistory, ClauseVersion, VersionKind,
+    clause_history, clause_history_with_folds, ClauseAct, ClauseHistory, ClauseVersion, VersionKind,
 };
 pub use draft::{
     draft, draft_json, draft_of_revision, draft_of_state, Draft, DraftAlternative, DraftChoice,

@@ -466,34 +466,39 @@ fn a_clause_history_lists_each_wording_with_its_redline_and_the_other_acts() {
 }
 
 #[test]
-fn a_clause_history_from_a_fold_of_any_prefix_up_to_its_proposal_is_the_same() {
-    let events = two_rounds();
-    for clause in ["art-1", "art-2"] {
-        let whole = clause_history(&events, clause).expect("proposed");
-        let proposed_at = events
+fn a_clause_history_from_kept_folds_is_the_history_from_the_first_event() {
+    for events in [
+        two_rounds(),
+        corrected_then_revised(),
+        abandoned_revision(),
+        proposed_in_a_revision(),
+        with_internal_comments(),
+    ] {
+        let timeline = crate::history(&events);
+        let clauses: std::collections::BTreeSet<&str> = events
             .iter()
-            .position(|e| matches!(&e.payload, NegotiationEvent::ClauseProposed { clause_id, .. } if clause_id == clause))
-            .unwrap();
-        for prefix in 0..=proposed_at {
+            .filter_map(|e| e.payload.clause_id())
+            .chain(["art-9"])
+            .collect();
+        // Folds kept every `spacing` events, and none at all.
+        for spacing in 1..=events.len() + 1 {
             let mut fold = crate::NegotiationFold::new(&events[0].aggregate_id);
-            for event in &events[..prefix] {
+            let mut folds_kept = Vec::new();
+            for event in &events {
                 fold.apply(event).unwrap();
+                if fold.last_sequence().is_multiple_of(spacing) {
+                    folds_kept.push(std::sync::Arc::new(fold.clone()));
+                }
             }
-            let after = crate::clause_history_after(fold, &events[prefix..], clause);
-            assert_eq!(
-                after.as_ref(),
-                Some(&whole),
-                "{clause} after {prefix} events"
-            );
+            for clause in &clauses {
+                assert_eq!(
+                    crate::clause_history_with_folds(&events, &timeline, &folds_kept, clause),
+                    clause_history(&events, clause),
+                    "{clause}, folds kept every {spacing} of {} events",
+                    events.len()
+                );
+            }
         }
-        let mut past = crate::NegotiationFold::new(&events[0].aggregate_id);
-        for event in &events[..=proposed_at] {
-            past.apply(event).unwrap();
-        }
-        assert!(
-            crate::clause_history_after(past, &events[proposed_at + 1..], clause).is_none(),
-            "{clause}: its proposal is not among the events after the fold"
-        );
     }
 }
 
@@ -622,8 +627,8 @@ fn a_revision_ends_where_the_next_one_opened() {
     assert!(original.clauses[0].text.ends_with("des personnes."));
 }
 
-#[test]
-fn an_abandoned_revision_ends_where_it_was_abandoned() {
+/// `corrected_then_revised`, its revision abandoned.
+fn abandoned_revision() -> Vec<EventEnvelope<Negotiation>> {
     let mut events = corrected_then_revised();
     events.extend(stamped(vec![(
         "CIV",
@@ -634,6 +639,33 @@ fn an_abandoned_revision_ends_where_it_was_abandoned() {
         },
     )]));
     events[11].sequence = 12;
+    events
+}
+
+/// `corrected_then_revised`, with a clause proposed and commented on in its revision.
+fn proposed_in_a_revision() -> Vec<EventEnvelope<Negotiation>> {
+    let mut events = corrected_then_revised();
+    events.extend(stamped(vec![
+        (
+            "MAR",
+            "2026-06-13",
+            proposed_by_mar("art-3", "Les Parties échangent des informations."),
+        ),
+        (
+            "CIV",
+            "2026-06-14",
+            comment(Some("art-3"), "Précisez lesquelles.", false),
+        ),
+    ]));
+    for (index, event) in events.iter_mut().enumerate() {
+        event.sequence = index + 1;
+    }
+    events
+}
+
+#[test]
+fn an_abandoned_revision_ends_where_it_was_abandoned() {
+    let events = abandoned_revision();
     assert_eq!(events_at(&events, &Point::Revision(1)).unwrap().len(), 11);
     assert_eq!(
         events_at(&events, &Point::Revision(0)).unwrap().len(),

@@ -317,7 +317,7 @@ pub async fn clause_history(
     Path((negotiation, clause)): Path<(String, String)>,
 ) -> ApiResult<ClauseHistory> {
     // The ledger's recent history of the negotiation answers, as for the timeline (`history`):
-    // no chain is loaded, and the clause is folded from the fold kept before its proposal. A
+    // no chain is loaded, and each act on the clause is folded from the fold kept before it. A
     // negotiation quarantined or broken is read as `access` reads it.
     if let Some(recent) = state.ledger.recent(&negotiation).await? {
         let reader = recent.delegate(&caller.person).ok_or_else(not_readable)?;

@@ -542,10 +542,10 @@ async fn projections_commands_report_lag_and_refuse_unknown_views(backend: Backe
     assert_eq!(dump_views(&store.database).await, before, "nothing rebuilt");
 }
 
-/// The service answers a clause's history from its recent history of the negotiation, folded
-/// from the fold kept last before the clause was proposed; it is the one folded from the first
-/// event, for clauses proposed before, across and after the folds kept, and in a history that
-/// grew after it was first read.
+/// The service answers a clause's history from its recent history of the negotiation, each act
+/// on the clause folded from the fold kept last before it; it is the one folded from the first
+/// event, for clauses proposed before, across and after the folds kept, acted on again after
+/// the later folds, and in a history that grew after it was first read.
 async fn a_clause_history_from_a_recent_history_is_the_one_folded_from_the_first_event(
     backend: Backend,
 ) {
@@ -582,10 +582,18 @@ async fn a_clause_history_from_a_recent_history_is_the_one_folded_from_the_first
             reader.recent(id).await.unwrap().expect("a whole chain");
         }
     }
+    let half = FOLD_KEPT_EVERY_EVENTS / 2;
+    for clause in [0, half] {
+        let comment = Action::Comment {
+            clause_id: Some(format!("art-{clause}")),
+            text: "Remarque tardive.".into(),
+            internal: false,
+        };
+        ledger.execute(id, act(comment)).await.unwrap();
+    }
     let events = ledger.events(id).await.unwrap();
     assert!(events.len() > 2 * FOLD_KEPT_EVERY_EVENTS);
     let recent = reader.recent(id).await.unwrap().expect("a whole chain");
-    let half = FOLD_KEPT_EVERY_EVENTS / 2;
     for step in [
         0,
         1,
