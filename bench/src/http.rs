@@ -287,7 +287,7 @@ async fn drive(
         if rng.u8(0..100) < plan.read_share {
             let (kind, path) = match (reads % 3, acts) {
                 (1, _) => (1, "/history".to_string()),
-                // The clause this client proposed last, once it has proposed one.
+                // The clause this client acted on last, once it has acted.
                 (2, 1..) => (
                     2,
                     format!(

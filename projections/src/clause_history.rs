@@ -137,7 +137,7 @@ pub fn clause_history(
     events: &[EventEnvelope<Negotiation>],
     clause_id: &str,
 ) -> Option<ClauseHistory> {
-    let kind = proposed_kind(events, clause_id)?;
+    let (_, kind) = proposal_of(events, clause_id)?;
     let negotiation_id = events.first().map_or("", |e| e.aggregate_id.as_str());
     // One fold gives each event's timeline entry and the state after it.
     let mut fold = NegotiationFold::new(negotiation_id);
@@ -166,10 +166,7 @@ pub fn clause_history_with_folds<F: AsRef<NegotiationFold>>(
     clause_id: &str,
 ) -> Option<ClauseHistory> {
     assert_eq!(events.len(), timeline.len(), "one timeline entry per event");
-    let proposed_at = events
-        .iter()
-        .position(|e| is_proposal_of(&e.payload, clause_id))?;
-    let kind = proposed_kind(&events[proposed_at..=proposed_at], clause_id)?;
+    let (proposed_at, kind) = proposal_of(events, clause_id)?;
     let negotiation_id = events[0].aggregate_id.as_str();
     let kept_before = |index: usize| {
         // Sequences start at 1 and are dense: the state after `events[index]` is the fold of
@@ -260,20 +257,22 @@ fn needs_state(event: &NegotiationEvent) -> bool {
     changes_revision(event) || matches!(event, NegotiationEvent::AlternativeChosen { .. })
 }
 
-fn is_proposal_of(event: &NegotiationEvent, clause_id: &str) -> bool {
-    matches!(event, NegotiationEvent::ClauseProposed { clause_id: id, .. } if id == clause_id)
-}
-
-/// The kind the clause was proposed as, if one of `events` proposes it.
-fn proposed_kind(events: &[EventEnvelope<Negotiation>], clause_id: &str) -> Option<ClauseKind> {
-    events.iter().find_map(|e| match &e.payload {
-        NegotiationEvent::ClauseProposed {
-            clause_id: id,
-            kind,
-            ..
-        } if id == clause_id => Some(*kind),
-        _ => None,
-    })
+/// Where in `events` the clause was proposed, and as what kind; `None` if it never was.
+fn proposal_of(
+    events: &[EventEnvelope<Negotiation>],
+    clause_id: &str,
+) -> Option<(usize, ClauseKind)> {
+    events
+        .iter()
+        .enumerate()
+        .find_map(|(index, e)| match &e.payload {
+            NegotiationEvent::ClauseProposed {
+                clause_id: id,
+                kind,
+                ..
+            } if id == clause_id => Some((index, *kind)),
+            _ => None,
+        })
 }
 
 /// A clause's versions and acts, gathered event by event.

@@ -450,8 +450,9 @@ impl ActTurns {
         ActTurns(Arc::new(Semaphore::new(max_in_progress)))
     }
 
-    /// Waits for a turn. Not bounded here: the request's own timeout (`crate::REQUEST_TIMEOUT_MS`)
-    /// bounds it, and an act dropped while it waits has recorded nothing.
+    /// Waits for a turn. Not bounded here: the request's own timeout
+    /// (`crate::REQUEST_TIMEOUT_MS`) bounds it, and an act dropped while it waits has recorded
+    /// nothing.
     pub async fn take(&self) -> ActTurn {
         let permit = self.0.clone().acquire_owned().await;
         ActTurn(permit.expect("invariant: the turns are never closed"))

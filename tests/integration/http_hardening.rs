@@ -216,13 +216,7 @@ async fn acts_beyond_the_limit_wait_their_turn_and_reads_do_not(backend: Backend
     };
     let head = server.token(CIV_HEAD).await;
     open_small(&server, &head).await;
-    let events_before = server
-        .store
-        .ledger()
-        .events(NEGOTIATION)
-        .await
-        .unwrap()
-        .len();
+    let events_before = server.store.event_count().await;
 
     let only_turn = state.act_turns.take().await;
     let waiting = tokio::spawn(
@@ -247,13 +241,7 @@ async fn acts_beyond_the_limit_wait_their_turn_and_reads_do_not(backend: Backend
         "{backend:?}: the act waits for a turn"
     );
     assert_eq!(
-        server
-            .store
-            .ledger()
-            .events(NEGOTIATION)
-            .await
-            .unwrap()
-            .len(),
+        server.store.event_count().await,
         events_before,
         "{backend:?}: an act waiting for its turn has recorded nothing"
     );
@@ -261,16 +249,7 @@ async fn acts_beyond_the_limit_wait_their_turn_and_reads_do_not(backend: Backend
     drop(only_turn);
     let recorded = read(waiting.await.unwrap().expect("the server answers")).await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.text());
-    assert_eq!(
-        server
-            .store
-            .ledger()
-            .events(NEGOTIATION)
-            .await
-            .unwrap()
-            .len(),
-        events_before + 1
-    );
+    assert_eq!(server.store.event_count().await, events_before + 1);
 }
 
 /// A store URL's password appears nowhere in what `pacta` prints when the store is unreachable.
